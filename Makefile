@@ -1,0 +1,35 @@
+# One Makefile for people and CI. `make run` and `make test` set everything up themselves.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: help run test lint bench package clean
+
+help:            ## list the targets
+	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Tandai needs Python 3.11 or newer ($(PYTHON) is older)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	touch $(STAMP)
+
+run: $(STAMP)    ## start the app on the default project (created and seeded on first start)
+	$(PY) main.py
+
+# core/ and storage/ are tested with Qt made unimportable: that proves the layers stay Qt-free.
+test: $(STAMP)   ## the whole test suite, Qt offscreen (PostgreSQL tests need TANDAI_TEST_PG_URL)
+	TANDAI_BLOCK_QT=1 $(PY) -m pytest -p no:pytest-qt tests/core tests/storage $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen PYTEST_QT_API=pyside6 $(PY) -m pytest \
+	  --ignore=tests/core --ignore=tests/storage $(PYTEST_ARGS)
+
+lint: $(STAMP)   ## ruff
+	$(VENV)/bin/ruff check .
+
+bench: $(STAMP)  ## print the benchmark figures (slow; generates its own data under bench/out)
+	$(PY) bench/bench_import.py
+
+clean:           ## remove the virtual environment and build output
+	rm -rf $(VENV) build dist

@@ -1,0 +1,1 @@
+"""Command-line subcommands of ``main.py``; they call ``storage.Project`` like the GUI does."""

@@ -1,0 +1,150 @@
+"""The ``import`` and ``stats`` subcommands (and the parser every subcommand hangs on)."""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import sys
+from pathlib import Path
+
+from core.fields import parse_field_options
+from core.progress import ProgressBar
+from storage import ImportProgress, Project, ProjectError
+from storage.importing import MAX_CHARS
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tandai",
+        description="Tandai: annotate news articles. With no arguments, starts the app.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    imp = sub.add_parser("import", help="import articles from files or folders into a project")
+    imp.add_argument(
+        "project", help="project file (*.tandai, created if missing) or postgresql:// URL"
+    )
+    imp.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        help=".jsonl/.ndjson/.json/.csv/.tsv/.txt (.gz too) or folders",
+    )
+    imp.add_argument(
+        "--field",
+        action="append",
+        default=[],
+        metavar="TARGET=KEY",
+        help="map a record key to a field, e.g. --field text=body (text, title, url, date, source, id)",
+    )
+    imp.add_argument("--encoding", default="utf-8", help="encoding of the files (default utf-8)")
+    imp.add_argument(
+        "--max-chars",
+        type=int,
+        default=MAX_CHARS,
+        help=f"skip texts longer than this (default {MAX_CHARS:,})",
+    )
+    imp.add_argument(
+        "--no-detect",
+        action="store_true",
+        help="store only; detect languages and index later (the next import or the app does it)",
+    )
+    imp.add_argument(
+        "--quiet", "-q", action="store_true", help="no progress bar and no per-record problems"
+    )
+    imp.set_defaults(handler=cmd_import)
+
+    stats = sub.add_parser("stats", help="counts by language, source and status")
+    stats.add_argument("project")
+    stats.add_argument("--annotator", help="status as seen by this annotator")
+    stats.set_defaults(handler=cmd_stats)
+    return parser
+
+
+def _open_for_import(target: str) -> Project:
+    if target.startswith(("postgresql://", "postgres://")) or Path(target).exists():
+        return Project.open(target)
+    print(f"creating project {target}", file=sys.stderr)
+    return Project.create(target)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    try:
+        field_map = parse_field_options(args.field)
+        codecs.lookup(args.encoding)
+    except LookupError:
+        print(f"tandai import: unknown encoding {args.encoding!r}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"tandai import: {exc}", file=sys.stderr)
+        return 2
+    bar = ProgressBar(quiet=args.quiet)
+    labels = {"store": ("storing", "B"), "languages": ("languages", ""), "index": ("indexing", "")}
+
+    def on_progress(p: ImportProgress) -> None:
+        label, unit = labels[p.phase]
+        bar.update(
+            label,
+            p.done,
+            p.total,
+            unit=unit,
+            extra=f"{p.articles:,} articles" if p.phase == "store" else "",
+        )
+
+    def on_problem(text: str) -> None:
+        if not args.quiet:
+            bar.finish()
+            print(text, file=sys.stderr)
+
+    with _open_for_import(args.project) as project:
+        report = project.import_files(
+            args.paths,
+            field_map=field_map,
+            encoding=args.encoding,
+            max_chars=args.max_chars,
+            on_progress=on_progress,
+            on_problem=on_problem,
+            detect=not args.no_detect,
+        )
+        bar.finish()
+    print(report.summary())
+    return 0 if report.files or not report.problems else 1
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    with Project.open(args.project) as project:
+        stats = project.stats(annotator=args.annotator)
+    print(f"{stats.articles:,} articles")
+    for title, counts in (
+        ("language", stats.by_lang),
+        ("source", stats.by_source),
+        ("status", stats.by_status),
+        ("labels", stats.labels),
+    ):
+        print(f"\nby {title}:")
+        width = max((len(k or "(none)") for k in counts), default=0)
+        for key, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] or "")):
+            print(f"  {(key or '(none)'):<{width}}  {count:>9,}")
+    if stats.annotators:
+        print(f"\nannotators: {', '.join(stats.annotators)}")
+    return 0
+
+
+def run(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.handler(args)
+    except ProjectError as exc:
+        print(f"tandai {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(
+            "\ninterrupted: every batch stored so far is kept; run the same command again to "
+            "complete it",
+            file=sys.stderr,
+        )
+        return 130

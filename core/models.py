@@ -1,0 +1,93 @@
+"""The domain's records as plain dataclasses; storage returns these, the GUI draws them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+LAYERS = ("entity", "boilerplate", "evidence")
+STATUSES = ("todo", "done", "skipped", "flagged")
+UNDETERMINED = "und"
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """An article as read from a file, before it has an id."""
+
+    text: str
+    title: str = ""
+    url: str = ""
+    source: str = ""
+    published: str = ""
+    external_id: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    origin: str = ""  # "file:line" it came from, for messages
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """What a list row shows; never carries the body."""
+
+    id: int
+    external_id: str
+    title: str
+    source: str
+    lang: str | None
+    status: str
+    label_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    id: int
+    external_id: str
+    title: str
+    text: str
+    url: str
+    source: str
+    published: str
+    lang: str | None
+    lang_confidence: float | None
+    meta: dict[str, Any]
+    batch: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    id: int
+    article_id: int
+    annotator: str
+    layer: str
+    label: str
+    start: int
+    end: int
+    origin: str = "manual"
+
+
+@dataclass(frozen=True, slots=True)
+class DocLabel:
+    article_id: int
+    annotator: str
+    key: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    article_id: int
+    annotator: str
+    status: str
+    note: str = ""
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    id: int
+    article_id: int
+    layer: str
+    label: str
+    start: int
+    end: int
+    source: str
+    score: float = 1.0

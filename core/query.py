@@ -1,0 +1,31 @@
+"""What a caller asks of the article list, independent of how storage answers it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    """Filter of the article list; empty fields mean "any".
+
+    ``status`` is judged for ``annotator`` (an article without a progress row is ``todo``);
+    without an annotator, an article counts as done when any annotator has done it.
+    """
+
+    statuses: tuple[str, ...] = ()
+    annotator: str | None = None
+    langs: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    text: str = ""
+    ids: tuple[int, ...] = ()
+
+
+@dataclass(slots=True)
+class ProjectStats:
+    articles: int = 0
+    by_lang: dict[str, int] = field(default_factory=dict)
+    by_source: dict[str, int] = field(default_factory=dict)
+    by_status: dict[str, int] = field(default_factory=dict)
+    labels: dict[str, int] = field(default_factory=dict)
+    annotators: list[str] = field(default_factory=list)

@@ -1,0 +1,54 @@
+"""What an import did, in numbers a user can check, and problems they can act on."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+#: Problems kept word for word; past this only their count per reason grows.
+MAX_KEPT_PROBLEMS = 1000
+
+_DETAIL = re.compile(r"\s*[(:].*$")
+_NUMBER = re.compile(r"\d[\d,.]*")
+
+
+def problem_kind(reason: str) -> str:
+    """The reason without its details, for the summary: "invalid JSON: ..." -> "invalid JSON",
+    "row has 3 fields, the header has 5" -> "row has N fields, the header has N"."""
+    return _NUMBER.sub("N", _DETAIL.sub("", reason) or reason)
+
+
+@dataclass(slots=True)
+class ImportReport:
+    files: int = 0
+    imported: int = 0
+    duplicates: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+    cancelled: bool = False
+    batch_id: int | None = None
+
+    def add_problem(self, text: str, reason: str) -> None:
+        self.skipped[problem_kind(reason)] += 1
+        if len(self.problems) < MAX_KEPT_PROBLEMS:
+            self.problems.append(text)
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.imported:,} imported",
+            f"{self.duplicates:,} duplicate{'s' if self.duplicates != 1 else ''} skipped",
+            f"{self.skipped_total:,} skipped",
+        ]
+        text = ", ".join(parts) + f" ({self.files:,} file{'s' if self.files != 1 else ''})"
+        if self.skipped:
+            text += "; skipped by reason: " + ", ".join(
+                f"{kind} {n:,}" for kind, n in self.skipped.most_common()
+            )
+        if self.cancelled:
+            text += ". Stopped before the end: run the same import again to complete it."
+        return text

@@ -1,0 +1,31 @@
+"""Tandai entry point: the app with no arguments, command-line subcommands otherwise.
+
+Nothing heavy is imported here at module level: the CLI must not load Qt, and the GUI must
+not load langdetect before its first window is up.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and not argv[0].startswith("-") and not argv[0].endswith(".tandai"):
+        from cli.commands import run
+
+        return run(argv)
+    if argv and argv[0] in {"-h", "--help"}:
+        from cli.commands import build_parser
+
+        build_parser().print_help()
+        return 0
+    from gui.app import run_gui
+
+    return run_gui(argv)
+
+
+if __name__ == "__main__":
+    multiprocessing.freeze_support()  # language detection workers in the packaged app
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""Schema versions of a project and the ordered, in-code steps between them.
+
+In code rather than a folder of SQL scripts so that they ship inside the PyInstaller bundle
+with nothing to find at run time. Each step runs in its own transaction together with the
+version bump, and an SQLite file is copied aside before the first step runs, so a failed or
+interrupted migration leaves either the old file or the new one, never a mixture.
+
+Rule for later versions: a released step never changes. When a table changes, add a step
+(``playhouse.migrate`` for columns) and, if ``_v1_tables`` would then create the new shape,
+freeze the version-1 model definitions inside it first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import peewee as pw
+
+from storage.database import backup_sqlite, is_sqlite, write_transaction
+from storage.errors import ProjectError
+from storage.models import make_models
+
+SCHEMA_VERSION_KEY = "schema_version"
+
+
+def _v1_tables(db: pw.Database) -> None:
+    """Articles and their texts, annotators, spans, document labels, progress, suggestions."""
+    db.create_tables(make_models(db).all())
+
+
+def _v2_full_text(db: pw.Database) -> None:
+    """Full-text search: FTS5 on SQLite (filled by ``Project.index_pending``), GIN on PostgreSQL."""
+    if is_sqlite(db):
+        # Contentless: the index alone, the texts stay in article_text. unicode61 splits on
+        # Unicode word boundaries and folds diacritics, so "Kyiv" also finds "Kyïv".
+        db.execute_sql(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS article_fts USING fts5("
+            "title, text, content='', tokenize='unicode61 remove_diacritics 2')"
+        )
+    else:
+        db.execute_sql(
+            "CREATE INDEX IF NOT EXISTS article_text_fts ON article_text "
+            "USING gin (to_tsvector('simple', text))"
+        )
+        db.execute_sql(
+            "CREATE INDEX IF NOT EXISTS article_title_fts ON article "
+            "USING gin (to_tsvector('simple', title))"
+        )
+
+
+#: (version reached, step). Append only.
+STEPS: list[tuple[int, Callable[[pw.Database], None]]] = [
+    (1, _v1_tables),
+    (2, _v2_full_text),
+]
+CURRENT_VERSION = STEPS[-1][0]
+
+
+def read_version(db: pw.Database) -> int | None:
+    """Schema version of the database; 0 for an empty one, None if it is not a Tandai project."""
+    tables = set(db.get_tables())
+    if "meta" not in tables:
+        return 0 if not tables else None
+    row = db.execute_sql(
+        f"SELECT value FROM meta WHERE key = {db.param}", (SCHEMA_VERSION_KEY,)
+    ).fetchone()
+    if row is None:
+        return None
+    try:
+        return int(row[0])
+    except ValueError:
+        return None
+
+
+def _write_version(db: pw.Database, version: int) -> None:
+    meta = make_models(db).Meta
+    meta.insert(key=SCHEMA_VERSION_KEY, value=str(version)).on_conflict(
+        conflict_target=[meta.key], update={meta.value: str(version)}
+    ).execute()
+
+
+def check_version(version: int | None, name: str) -> None:
+    """Refuse what this release cannot open, before anything is written."""
+    if version is None:
+        raise ProjectError(f"{name}: not a Tandai project (it has no Tandai schema version)")
+    if version > CURRENT_VERSION:
+        raise ProjectError(
+            f"{name}: made by a newer Tandai (project schema version {version}; this Tandai "
+            f"reads up to version {CURRENT_VERSION}). Open it with a newer Tandai; the file "
+            "was not changed."
+        )
+
+
+def migrate(
+    db: pw.Database, *, name: str, path: Path | None = None, upto: int = CURRENT_VERSION
+) -> Path | None:
+    """Bring ``db`` to version ``upto``; returns where the pre-migration copy was saved."""
+    version = read_version(db)
+    check_version(version, name)
+    assert version is not None
+    backup: Path | None = None
+    if 0 < version < upto and path is not None and is_sqlite(db):
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup = path.with_name(f"{path.name}.v{version}-backup-{stamp}")
+        backup_sqlite(db, backup)
+    for step_version, step in STEPS:
+        if version < step_version <= upto:
+            with write_transaction(db):
+                step(db)
+                _write_version(db, step_version)
+    return backup

@@ -1,0 +1,154 @@
+"""The tables of a project, as peewee models made per database.
+
+Models are built by :func:`make_models` for one database object instead of being bound to a
+global one, so that two projects can be open in one process (tests, copy tools) and a
+background thread never rebinds another's models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import peewee as pw
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Models:
+    """The model classes of one open project, bound to its database."""
+
+    Meta: type[pw.Model]
+    ImportBatch: type[pw.Model]
+    Article: type[pw.Model]
+    ArticleText: type[pw.Model]
+    Annotator: type[pw.Model]
+    Span: type[pw.Model]
+    DocLabel: type[pw.Model]
+    Progress: type[pw.Model]
+    Suggestion: type[pw.Model]
+    Rejection: type[pw.Model]
+
+    def all(self) -> list[type[pw.Model]]:
+        return [getattr(self, name) for name in self.__dataclass_fields__]
+
+
+def make_models(db: pw.Database) -> Models:
+    """Model classes of the current schema version, bound to ``db``."""
+
+    class Base(pw.Model):
+        class Meta:
+            database = db
+            legacy_table_names = False
+
+    class Meta(Base):
+        """Key/value rows: schema_version, the label schema, guidelines, settings."""
+
+        key = pw.CharField(primary_key=True, max_length=200)
+        value = pw.TextField()
+
+    class ImportBatch(Base):
+        created = pw.DateTimeField(default=_now)
+        paths = pw.TextField(default="")
+        imported = pw.IntegerField(default=0)
+
+    class Article(Base):
+        external_id = pw.CharField(default="", max_length=500, index=True)
+        content_hash = pw.CharField(unique=True, max_length=64)
+        title = pw.TextField(default="")
+        url = pw.TextField(default="")
+        source = pw.CharField(default="", max_length=500, index=True)
+        published = pw.CharField(default="", max_length=100)
+        lang = pw.CharField(null=True, max_length=16, index=True)
+        lang_confidence = pw.FloatField(null=True)
+        meta = pw.TextField(default="{}")
+        batch = pw.ForeignKeyField(ImportBatch, null=True, on_delete="SET NULL")
+        created = pw.DateTimeField(default=_now)
+
+    class ArticleText(Base):
+        """Bodies apart, so that listing and counting never read them."""
+
+        article = pw.ForeignKeyField(Article, primary_key=True, on_delete="CASCADE")
+        text = pw.TextField()
+
+    class Annotator(Base):
+        name = pw.CharField(unique=True, max_length=200)
+        created = pw.DateTimeField(default=_now)
+
+    class Span(Base):
+        article = pw.ForeignKeyField(Article, on_delete="CASCADE")
+        annotator = pw.ForeignKeyField(Annotator, on_delete="CASCADE")
+        layer = pw.CharField(max_length=50)
+        label = pw.CharField(max_length=200)
+        start = pw.IntegerField()
+        end = pw.IntegerField()
+        origin = pw.CharField(default="manual", max_length=200)
+        created = pw.DateTimeField(default=_now)
+        updated = pw.DateTimeField(default=_now)
+
+        class Meta:
+            indexes = ((("article", "annotator"), False),)
+
+    class DocLabel(Base):
+        article = pw.ForeignKeyField(Article, on_delete="CASCADE")
+        annotator = pw.ForeignKeyField(Annotator, on_delete="CASCADE")
+        key = pw.CharField(max_length=200)
+        value = pw.CharField(max_length=200)
+        created = pw.DateTimeField(default=_now)
+        updated = pw.DateTimeField(default=_now)
+
+        class Meta:
+            indexes = ((("article", "annotator", "key"), True),)
+
+    class Progress(Base):
+        article = pw.ForeignKeyField(Article, on_delete="CASCADE")
+        annotator = pw.ForeignKeyField(Annotator, on_delete="CASCADE")
+        status = pw.CharField(max_length=20, index=True)
+        note = pw.TextField(default="")
+        seconds = pw.FloatField(default=0.0)
+        updated = pw.DateTimeField(default=_now)
+
+        class Meta:
+            indexes = ((("article", "annotator"), True),)
+
+    class Suggestion(Base):
+        article = pw.ForeignKeyField(Article, on_delete="CASCADE", index=True)
+        layer = pw.CharField(max_length=50)
+        label = pw.CharField(max_length=200)
+        start = pw.IntegerField()
+        end = pw.IntegerField()
+        source = pw.CharField(max_length=200)
+        score = pw.FloatField(default=1.0)
+
+        class Meta:
+            indexes = ((("article", "layer", "label", "start", "end", "source"), True),)
+
+    class Rejection(Base):
+        """A suggestion an annotator turned down, so that it does not come back."""
+
+        article = pw.ForeignKeyField(Article, on_delete="CASCADE")
+        annotator = pw.ForeignKeyField(Annotator, on_delete="CASCADE")
+        layer = pw.CharField(max_length=50)
+        label = pw.CharField(max_length=200)
+        start = pw.IntegerField()
+        end = pw.IntegerField()
+        created = pw.DateTimeField(default=_now)
+
+        class Meta:
+            indexes = ((("article", "layer", "label", "start", "end", "annotator"), True),)
+
+    return Models(
+        Meta=Meta,
+        ImportBatch=ImportBatch,
+        Article=Article,
+        ArticleText=ArticleText,
+        Annotator=Annotator,
+        Span=Span,
+        DocLabel=DocLabel,
+        Progress=Progress,
+        Suggestion=Suggestion,
+        Rejection=Rejection,
+    )

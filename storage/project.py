@@ -1,0 +1,361 @@
+"""``Project``: the only door to a project's database, for the CLI and the GUI alike.
+
+It returns ``core`` dataclasses, never peewee rows, so nothing above this layer needs peewee.
+Each method that changes something is one committed transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import peewee as pw
+
+from core.models import STATUSES, Article, ArticleSummary
+from core.query import ArticleFilter, ProjectStats
+from core.schema import Schema
+from resources import resource_path
+from storage.database import (
+    describe,
+    is_postgres_url,
+    is_sqlite,
+    open_database,
+    write_transaction,
+)
+from storage.errors import ProjectError
+from storage.importing import ImportMixin
+from storage.labels import LabelMixin
+from storage.lock import ProjectLock
+from storage.migrations import CURRENT_VERSION, migrate, read_version
+from storage.models import Models, make_models
+from storage.search import fts_match_expression, tsquery_expression
+
+PROJECT_SUFFIX = ".tandai"
+
+
+def default_schema() -> Schema:
+    return Schema.from_dict(json.loads(resource_path("schema", "default.json").read_text("utf-8")))
+
+
+class Project(ImportMixin, LabelMixin):
+    """An open project. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
+
+    def __init__(self, target: str, db: pw.Database, *, lock: ProjectLock | None = None) -> None:
+        self.target = target
+        self.name = describe(target)
+        self.db = db
+        self.m: Models = make_models(db)
+        self.backup_path: Path | None = None
+        self._lock = lock
+        self._annotator_ids: dict[str, int] = {}
+
+    # ---- opening and closing -------------------------------------------------------------
+
+    @classmethod
+    def create(cls, target: str | Path, *, schema: Schema | None = None) -> Project:
+        """A new project file (or an empty PostgreSQL database) with the given schema."""
+        target = str(target)
+        db = open_database(target, must_exist=is_postgres_url(target))
+        if read_version(db) != 0:
+            db.close()
+            raise ProjectError(f"{describe(target)}: the database is not empty; open it instead")
+        project = cls(target, db)
+        try:
+            migrate(db, name=project.name)
+            project.set_schema(schema or default_schema())
+        except BaseException:
+            project.close()
+            raise
+        return project
+
+    @classmethod
+    def open(cls, target: str | Path, *, exclusive: bool = False) -> Project:
+        """Open an existing project, migrating an older one (after copying the file aside).
+
+        ``exclusive`` takes the window lock: a second GUI on the same file is refused.
+        """
+        target = str(target)
+        lock = None
+        if exclusive and not is_postgres_url(target):
+            lock = ProjectLock(Path(target))
+            lock.acquire()
+        try:
+            db = open_database(target, must_exist=True)
+        except BaseException:
+            if lock:
+                lock.release()
+            raise
+        project = cls(target, db, lock=lock)
+        try:
+            path = None if is_postgres_url(target) else Path(target)
+            project.backup_path = migrate(db, name=project.name, path=path)
+        except BaseException:
+            project.close()
+            raise
+        return project
+
+    @classmethod
+    def open_or_create(cls, target: str | Path, **kwargs: Any) -> Project:
+        if not is_postgres_url(str(target)) and not Path(target).exists():
+            return cls.create(target)
+        return cls.open(target, **kwargs)
+
+    def close(self) -> None:
+        if not self.db.is_closed():
+            if is_sqlite(self.db):
+                try:
+                    # Fold the WAL back so the -wal file does not stay as large as the data.
+                    self.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                except pw.OperationalError:
+                    pass  # another connection is reading; the next close will fold it
+            self.db.close()
+        if self._lock:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return CURRENT_VERSION
+
+    @property
+    def is_sqlite(self) -> bool:
+        return is_sqlite(self.db)
+
+    def _write(self):
+        return write_transaction(self.db)
+
+    # ---- settings, schema, guidelines ----------------------------------------------------
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        row = self.m.Meta.get_or_none(self.m.Meta.key == f"setting:{key}")
+        return default if row is None else json.loads(row.value)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        meta = self.m.Meta
+        with self._write():
+            meta.insert(
+                key=f"setting:{key}", value=json.dumps(value, ensure_ascii=False)
+            ).on_conflict(conflict_target=[meta.key], preserve=[meta.value]).execute()
+
+    def schema(self) -> Schema:
+        data = self.get_setting("schema")
+        return default_schema() if data is None else Schema.from_dict(data)
+
+    def set_schema(self, schema: Schema) -> None:
+        schema.validate()
+        self.set_setting("schema", schema.to_dict())
+
+    def guidelines(self) -> str:
+        return self.get_setting("guidelines", "")
+
+    def set_guidelines(self, markdown: str) -> None:
+        self.set_setting("guidelines", markdown)
+
+    # ---- annotators ----------------------------------------------------------------------
+
+    def annotator_id(self, name: str) -> int:
+        """Id of the annotator called ``name``, created on first use."""
+        name = name.strip()
+        if not name:
+            raise ProjectError("an annotator needs a name")
+        if name not in self._annotator_ids:
+            model = self.m.Annotator
+            row = model.get_or_none(model.name == name)
+            if row is None:
+                with self._write():
+                    model.insert(name=name).on_conflict_ignore().execute()
+                row = model.get(model.name == name)
+            self._annotator_ids[name] = row.id
+        return self._annotator_ids[name]
+
+    def annotators(self) -> list[str]:
+        model = self.m.Annotator
+        return [row.name for row in model.select(model.name).order_by(model.name)]
+
+    # ---- articles ------------------------------------------------------------------------
+
+    def article(self, article_id: int) -> Article:
+        a, t = self.m.Article, self.m.ArticleText
+        row = (
+            a.select(a, t.text)
+            .join(t, on=(t.article == a.id))
+            .where(a.id == article_id)
+            .objects()
+            .first()
+        )
+        if row is None:
+            raise ProjectError(f"{self.name}: no article with id {article_id}")
+        return Article(
+            id=row.id,
+            external_id=row.external_id,
+            title=row.title,
+            text=row.text,
+            url=row.url,
+            source=row.source,
+            published=row.published,
+            lang=row.lang,
+            lang_confidence=row.lang_confidence,
+            meta=json.loads(row.meta or "{}"),
+            batch=row.batch_id,
+        )
+
+    def text_length(self, article_id: int) -> int:
+        t = self.m.ArticleText
+        length = t.select(pw.fn.LENGTH(t.text)).where(t.article == article_id).scalar()
+        if length is None:
+            raise ProjectError(f"{self.name}: no article with id {article_id}")
+        return int(length)
+
+    def _filtered(self, flt: ArticleFilter) -> pw.ModelSelect:
+        a = self.m.Article
+        query = a.select()
+        if flt.ids:
+            query = query.where(a.id.in_(list(flt.ids)))
+        if flt.langs:
+            langs = [lang for lang in flt.langs if lang != "pending"]
+            cond = a.lang.in_(langs)
+            query = query.where(cond | a.lang.is_null() if "pending" in flt.langs else cond)
+        if flt.sources:
+            query = query.where(a.source.in_(list(flt.sources)))
+        if flt.statuses:
+            query = query.where(self._status_condition(flt))
+        if flt.text.strip():
+            query = query.where(self._text_condition(flt.text))
+        return query
+
+    def _status_condition(self, flt: ArticleFilter) -> pw.Expression:
+        a, p = self.m.Article, self.m.Progress
+        unknown = set(flt.statuses) - set(STATUSES)
+        if unknown:
+            raise ProjectError(f"unknown status {sorted(unknown)}; use {', '.join(STATUSES)}")
+        scope = p.select(p.article)
+        if flt.annotator:
+            scope = scope.where(p.annotator == self.annotator_id(flt.annotator))
+        others = [s for s in flt.statuses if s != "todo"]
+        cond = a.id.in_(scope.where(p.status.in_(others))) if others else None
+        if "todo" in flt.statuses:
+            todo = a.id.not_in(scope.where(p.status != "todo"))
+            cond = todo if cond is None else (cond | todo)
+        return cond
+
+    def _text_condition(self, text: str) -> pw.Expression:
+        a, t = self.m.Article, self.m.ArticleText
+        if self.is_sqlite:
+            match = fts_match_expression(text)
+            return a.id.in_(
+                pw.SQL("(SELECT rowid FROM article_fts WHERE article_fts MATCH ?)", [match])
+            )
+        ts = pw.fn.to_tsquery("simple", tsquery_expression(text))
+        in_text = t.select(t.article).where(
+            pw.Expression(pw.fn.to_tsvector("simple", t.text), "@@", ts)
+        )
+        in_title = pw.Expression(pw.fn.to_tsvector("simple", a.title), "@@", ts)
+        return a.id.in_(in_text) | in_title
+
+    def count_articles(self, flt: ArticleFilter | None = None) -> int:
+        return self._filtered(flt or ArticleFilter()).count()
+
+    def list_articles(
+        self, flt: ArticleFilter | None = None, *, after_id: int = 0, limit: int = 200
+    ) -> list[ArticleSummary]:
+        """One page of the list in id order, by keyset (``id > after_id``): fast at any depth."""
+        flt = flt or ArticleFilter()
+        a, p, s = self.m.Article, self.m.Progress, self.m.Span
+        rows = list(
+            self._filtered(flt)
+            .select(a.id, a.external_id, a.title, a.source, a.lang)
+            .where(a.id > after_id)
+            .order_by(a.id)
+            .limit(limit)
+            .tuples()
+        )
+        ids = [r[0] for r in rows]
+        statuses: dict[int, str] = {}
+        counts: dict[int, int] = {}
+        if ids:
+            pq = p.select(p.article, p.status).where(p.article.in_(ids))
+            sq = s.select(s.article, pw.fn.COUNT(s.id)).where(s.article.in_(ids))
+            if flt.annotator:
+                ann = self.annotator_id(flt.annotator)
+                pq, sq = pq.where(p.annotator == ann), sq.where(s.annotator == ann)
+            statuses = {aid: st for aid, st in pq.tuples()}
+            counts = dict(sq.group_by(s.article).tuples())
+        return [
+            ArticleSummary(
+                id=r[0],
+                external_id=r[1],
+                title=r[2],
+                source=r[3],
+                lang=r[4],
+                status=statuses.get(r[0], "todo"),
+                label_count=counts.get(r[0], 0),
+            )
+            for r in rows
+        ]
+
+    def article_ids(self, flt: ArticleFilter | None = None, *, batch: int = 5000):
+        """Every matching id in order, fetched in keyset pages (never all at once)."""
+        a = self.m.Article
+        after = 0
+        while True:
+            page = [
+                r[0]
+                for r in self._filtered(flt or ArticleFilter())
+                .select(a.id)
+                .where(a.id > after)
+                .order_by(a.id)
+                .limit(batch)
+                .tuples()
+            ]
+            yield from page
+            if len(page) < batch:
+                return
+            after = page[-1]
+
+    def languages(self) -> list[str]:
+        a = self.m.Article
+        return [
+            r[0]
+            for r in a.select(a.lang)
+            .where(a.lang.is_null(False))
+            .distinct()
+            .order_by(a.lang)
+            .tuples()
+        ]
+
+    def sources(self) -> list[str]:
+        a = self.m.Article
+        return [r[0] for r in a.select(a.source).distinct().order_by(a.source).tuples()]
+
+    def stats(self, *, annotator: str | None = None) -> ProjectStats:
+        a, p, s, d = self.m.Article, self.m.Progress, self.m.Span, self.m.DocLabel
+        stats = ProjectStats(articles=a.select().count())
+        by = pw.fn.COALESCE(a.lang, "pending")
+        stats.by_lang = dict(a.select(by, pw.fn.COUNT(a.id)).group_by(by).order_by(by).tuples())
+        stats.by_source = dict(
+            a.select(a.source, pw.fn.COUNT(a.id)).group_by(a.source).order_by(a.source).tuples()
+        )
+        pq = p.select(p.status, pw.fn.COUNT(pw.fn.DISTINCT(p.article))).where(p.status != "todo")
+        if annotator:
+            pq = pq.where(p.annotator == self.annotator_id(annotator))
+        by_status = dict(pq.group_by(p.status).tuples())
+        touched = p.select(p.article).where(p.status != "todo")
+        if annotator:
+            touched = touched.where(p.annotator == self.annotator_id(annotator))
+        todo = a.select().where(a.id.not_in(touched)).count()
+        stats.by_status = {
+            status: (todo if status == "todo" else by_status.get(status, 0)) for status in STATUSES
+        }
+        stats.labels = dict(s.select(s.layer, pw.fn.COUNT(s.id)).group_by(s.layer).tuples())
+        doc_count = d.select().count()
+        if doc_count:
+            stats.labels["doc"] = doc_count
+        stats.annotators = self.annotators()
+        return stats

@@ -1,0 +1,184 @@
+"""Import into a project: files of every kind, duplicates, bad input, languages, interruption."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from core.query import ArticleFilter
+from storage import Project
+
+ROOT = Path(__file__).resolve().parents[2]
+
+ARTICLES = [
+    {
+        "id": "id-1",
+        "title": "Tentara Korut di Kursk",
+        "source": "kabar.example",
+        "content": "Ratusan tentara dilaporkan tewas selama pertempuran di wilayah perbatasan, kata "
+        "pejabat senior yang berbicara dengan syarat anonim kepada wartawan. 🔥",
+        "author": "luc",
+    },
+    {
+        "id": "en-1",
+        "headline": "Soldiers killed near border",
+        "site": "news.example",
+        "body": "Hundreds of soldiers were reported killed during fighting in the border region, a "
+        "senior official said on Wednesday, speaking on condition of anonymity. 👨🏻‍🚒",
+    },
+    {
+        "id": "ar-1",
+        "title": "اشتباكات حدودية",
+        "domain": "akhbar.example",
+        "text": "قال مسؤول كبير يوم الأربعاء إن مئات الجنود قتلوا خلال القتال في المنطقة الحدودية "
+        "وتحدث المسؤول شريطة عدم الكشف عن هويته.",
+    },
+    {
+        "id": "ja-1",
+        "title": "国境で戦闘",
+        "source": "shimbun.example",
+        "maintext": "国境地帯での戦闘で数百人の兵士が死亡したと、匿名を条件に政府高官が水曜日に語った。"
+        "𠮷野家の店主も被害を受けたという。",
+    },
+]
+
+
+def write_jsonl(path: Path, records: list[dict], *, newline: str = "\n") -> Path:
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + newline for r in records), encoding="utf-8"
+    )
+    return path
+
+
+def test_jsonl_import_maps_fields_keeps_meta_and_detects_languages(
+    project: Project, tmp_path: Path
+) -> None:
+    report = project.import_files([write_jsonl(tmp_path / "a.jsonl", ARTICLES)])
+    assert (report.imported, report.duplicates, report.skipped_total) == (4, 0, 0)
+    by_title = {a.title: project.article(a.id) for a in project.list_articles()}
+    first = by_title["Tentara Korut di Kursk"]
+    assert (first.external_id, first.source, first.lang) == ("id-1", "kabar.example", "id")
+    assert first.meta == {"author": "luc"}
+    assert by_title["Soldiers killed near border"].lang == "en"
+    assert by_title["اشتباكات حدودية"].lang == "ar"
+    assert by_title["国境で戦闘"].lang == "ja"
+    assert by_title["国境で戦闘"].text == ARTICLES[3]["maintext"]
+    assert project.languages() == ["ar", "en", "id", "ja"]
+    assert project.count_articles(ArticleFilter(langs=("id", "en"))) == 2
+
+
+def test_crlf_bom_and_astral_characters_are_stored_as_normalised(
+    project: Project, tmp_path: Path
+) -> None:
+    path = tmp_path / "crlf.txt"
+    path.write_bytes("\ufeffJudul 👨🏻‍🚒\r\n\r\nBaris satu 𠮷\r\nمرحبا\r\n".encode())
+    project.import_files([path])
+    (summary,) = project.list_articles()
+    article = project.article(summary.id)
+    assert (article.title, article.text) == ("Judul 👨🏻‍🚒", "Baris satu 𠮷\nمرحبا")
+
+
+def test_importing_the_same_file_twice_adds_nothing(project: Project, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "a.jsonl", [*ARTICLES, ARTICLES[0] | {"id": "copy"}])
+    first = project.import_files([path])
+    assert (first.imported, first.duplicates) == (4, 1)
+    again = project.import_files([path])
+    assert (again.imported, again.duplicates) == (0, 5)
+    assert project.count_articles() == 4
+
+
+def test_bad_records_are_reported_with_file_and_line_and_the_rest_imported(
+    project: Project, tmp_path: Path
+) -> None:
+    path = tmp_path / "mixed.jsonl"
+    lines = [
+        json.dumps(ARTICLES[0]),
+        '{"title": "broken", "text": ',
+        json.dumps({"title": "x"}),
+        json.dumps(ARTICLES[1]),
+        "[1, 2]",
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    seen: list[str] = []
+    report = project.import_files([path, tmp_path / "missing.jsonl"], on_problem=seen.append)
+    assert report.imported == 2
+    assert report.skipped_total == 4
+    assert seen[0].startswith(f"{tmp_path / 'missing.jsonl'}: ")
+    assert [p.split(": ")[0] for p in seen[1:]] == [f"{path}:2", f"{path}:3", f"{path}:5"]
+    assert "invalid JSON" in seen[1] and "no text" in seen[2]
+    assert "skipped by reason" in report.summary()
+
+
+def test_stop_request_keeps_whole_batches_and_a_rerun_completes(
+    project: Project, tmp_path: Path
+) -> None:
+    records = [{"text": f"Berita ke-{i} tentang harga beras di pasar."} for i in range(2500)]
+    path = write_jsonl(tmp_path / "many.jsonl", records)
+    calls = {"n": 0}
+
+    def stop_after_first_batch() -> bool:
+        calls["n"] += 1
+        return calls["n"] > 1
+
+    report = project.import_files([path], should_stop=stop_after_first_batch, detect=False)
+    assert report.cancelled and report.imported == 1000
+    assert project.count_articles() == 1000
+    rerun = project.import_files([path], detect=False)
+    assert (rerun.imported, rerun.duplicates) == (1500, 1000)
+    assert project.count_articles() == 2500
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_cli_import_leaves_a_valid_project_and_a_rerun_completes(
+    tmp_path: Path,
+) -> None:
+    total = 60_000
+    path = tmp_path / "big.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(total):
+            fh.write(json.dumps({"id": i, "text": f"Artikel {i}: " + "kata lain " * 60}) + "\n")
+    target = tmp_path / "big.tandai"
+    cmd = [
+        sys.executable,
+        str(ROOT / "main.py"),
+        "import",
+        str(target),
+        str(path),
+        "--no-detect",
+        "-q",
+    ]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        if target.exists():
+            try:
+                conn = sqlite3.connect(f"file:{target}?mode=ro", uri=True, timeout=5)
+                stored = conn.execute("SELECT count(*) FROM article").fetchone()[0]
+                conn.close()
+            except sqlite3.OperationalError:
+                continue
+            if stored >= 3000:
+                break
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "run the same command again" in err
+    conn = sqlite3.connect(target)
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    stored = conn.execute("SELECT count(*) FROM article").fetchone()[0]
+    texts = conn.execute("SELECT count(*) FROM article_text").fetchone()[0]
+    conn.close()
+    assert 0 < stored < total and stored == texts
+    subprocess.run(cmd, env=env, check=True, capture_output=True)
+    with Project.open(target) as project:
+        assert project.count_articles() == total

@@ -1,0 +1,162 @@
+"""Project files: create, open, refuse what is not ours, migrate, lock, settings, listing."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from core.models import NewArticle
+from core.query import ArticleFilter
+from core.schema import Schema
+from storage import Project, ProjectError, ProjectLocked
+from storage.database import open_database
+from storage.migrations import CURRENT_VERSION, migrate
+
+
+def add(project: Project, *texts: str, source: str = "site.example") -> list[int]:
+    report = project.store_articles(
+        NewArticle(text=t, title=f"Title {i}", source=source) for i, t in enumerate(texts)
+    )
+    assert report.imported == len(texts)
+    return list(project.article_ids())[-len(texts) :]
+
+
+def test_created_project_reopens_with_its_articles_and_schema(project_target: str) -> None:
+    with Project.create(project_target) as project:
+        add(project, "Satu dua tiga.", "Empat lima enam.")
+        assert project.schema().entity("PER") is not None
+    with Project.open(project_target) as project:
+        assert project.count_articles() == 2
+        assert [a.title for a in project.list_articles()] == ["Title 0", "Title 1"]
+
+
+def test_creating_over_an_existing_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "p.tandai"
+    Project.create(path).close()
+    with pytest.raises(ProjectError, match="already exists"):
+        Project.create(path)
+
+
+def test_opening_a_file_that_is_not_sqlite_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "notes.tandai"
+    path.write_text("hello")
+    with pytest.raises(ProjectError, match="not a Tandai project"):
+        Project.open(path)
+    assert path.read_text() == "hello"
+
+
+def test_opening_a_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(ProjectError, match="not a Tandai project"):
+        Project.open(path)
+
+
+def test_missing_project_file_gives_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ProjectError, match="no such project file"):
+        Project.open(tmp_path / "missing.tandai")
+
+
+def test_project_from_a_newer_version_is_refused_and_left_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "future.tandai"
+    Project.create(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(CURRENT_VERSION + 5),)
+    )
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(ProjectError, match="newer Tandai"):
+        Project.open(path)
+    assert path.read_bytes() == before
+
+
+def test_version_1_file_is_migrated_after_a_copy_is_set_aside(tmp_path: Path) -> None:
+    path = tmp_path / "old.tandai"
+    # A file as version 1 made it: the version-1 steps only, an article written as v1 wrote it.
+    db = open_database(str(path), must_exist=False)
+    migrate(db, name="old", upto=1)
+    db.execute_sql(
+        "INSERT INTO article (external_id, content_hash, title, url, source, published,"
+        " meta, created) VALUES ('a1', 'h1', 'Lama', '', 'x', '', '{}', '2024-01-01')"
+    )
+    db.execute_sql(
+        "INSERT INTO article_text (article_id, text) VALUES (1, 'Kabar lama dari Kursk')"
+    )
+    db.close()
+    with Project.open(path) as project:
+        assert project.backup_path is not None and project.backup_path.exists()
+        project.index_pending()
+        assert [a.title for a in project.list_articles(ArticleFilter(text="kursk"))] == ["Lama"]
+    backup = sqlite3.connect(project.backup_path)
+    assert backup.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("1",)
+    assert backup.execute("SELECT count(*) FROM article").fetchone() == (1,)
+    backup.close()
+
+
+def test_a_second_window_on_the_same_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "p.tandai"
+    Project.create(path).close()
+    first = Project.open(path, exclusive=True)
+    try:
+        with pytest.raises(ProjectLocked, match="already open"):
+            Project.open(path, exclusive=True)
+        with Project.open(path) as reader:  # the command line may still read it
+            assert reader.count_articles() == 0
+    finally:
+        first.close()
+    Project.open(path, exclusive=True).close()
+
+
+def test_schema_and_guidelines_are_stored_in_the_project(project: Project) -> None:
+    schema = Schema.from_dict(
+        {
+            "entity_labels": [{"name": "TOKOH", "colour": "#112233", "key": "1"}],
+            "stance_targets": [
+                {
+                    "name": "Putin",
+                    "options": [{"value": "pro", "key": "p"}, {"value": "kontra", "key": "k"}],
+                }
+            ],
+        }
+    )
+    project.set_schema(schema)
+    project.set_guidelines("# Pedoman\n\nTandai nama orang.")
+    assert project.schema() == schema
+    assert project.guidelines().startswith("# Pedoman")
+
+
+def test_list_pages_by_keyset_and_filters_by_source(project: Project) -> None:
+    add(project, *[f"Berita nomor {i}." for i in range(7)], source="a.example")
+    add(project, "Other news.", source="b.example")
+    first = project.list_articles(limit=3)
+    second = project.list_articles(after_id=first[-1].id, limit=3)
+    assert [a.title for a in first + second] == [f"Title {i}" for i in range(6)]
+    assert project.count_articles(ArticleFilter(sources=("b.example",))) == 1
+    assert project.sources() == ["a.example", "b.example"]
+
+
+def test_status_filter_is_per_annotator(project: Project) -> None:
+    a, b, c = add(project, "Satu.", "Dua.", "Tiga.")
+    project.set_status(a, annotator="ani", status="done")
+    project.set_status(b, annotator="budi", status="flagged", note="cek")
+    ani_todo = ArticleFilter(statuses=("todo",), annotator="ani")
+    assert [s.id for s in project.list_articles(ani_todo)] == [b, c]
+    assert project.count_articles(ArticleFilter(statuses=("done", "flagged"))) == 2
+    stats = project.stats(annotator="ani")
+    assert stats.by_status == {"todo": 2, "done": 1, "skipped": 0, "flagged": 0}
+
+
+def test_full_text_search_finds_words_and_prefixes(project: Project) -> None:
+    add(project, "Pasukan Korea Utara di Kursk.", "Harga beras naik di Jakarta.")
+    project.index_pending()
+    assert project.count_articles(ArticleFilter(text="kursk")) == 1
+    assert project.count_articles(ArticleFilter(text="jakar")) == 1
+    assert project.count_articles(ArticleFilter(text='(beras" naik*')) == 1
+    assert project.count_articles(ArticleFilter(text="tidakada")) == 0
