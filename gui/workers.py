@@ -1,0 +1,91 @@
+"""Long work off the UI thread, with progress and cancel.
+
+A :class:`Job` runs a plain function in a ``QThread``. The function gets a :class:`JobControl`
+to report progress and to ask whether the user cancelled; it never touches widgets. peewee
+gives each thread its own connection, so a job may call the open ``Project`` directly (on
+SQLite the write transactions are ``IMMEDIATE`` and queue behind each other); the job closes
+its thread's connection when it ends.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+
+class JobControl:
+    """Handed to the job's function: report progress, and stop when asked."""
+
+    def __init__(self, job: Job) -> None:
+        self._job = job
+        self._cancel = threading.Event()
+
+    def progress(self, done: int, total: int, text: str = "") -> None:
+        self._job.progressed.emit(int(done), int(total), text)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+
+class _Thread(QThread):
+    def __init__(self, body: Callable[[], None]) -> None:
+        super().__init__()
+        self._body = body
+
+    def run(self) -> None:
+        self._body()
+
+
+class Job(QObject):
+    """Run ``fn(control)`` in a worker thread; results and errors come back as signals."""
+
+    progressed = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(str)
+    finished = Signal()
+
+    def __init__(
+        self,
+        fn: Callable[[JobControl], Any],
+        *,
+        cleanup: Callable[[], None] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._fn = fn
+        self._cleanup = cleanup
+        self.control = JobControl(self)
+        self._thread = _Thread(self._run)
+        self._thread.finished.connect(self.finished)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def cancel(self) -> None:
+        self.control.cancel()
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        return self._thread.wait(msecs)
+
+    def is_running(self) -> bool:
+        return self._thread.isRunning()
+
+    def _run(self) -> None:
+        try:
+            result = self._fn(self.control)
+        except Exception as exc:  # noqa: BLE001 - reported to the user, with the trace in the log
+            traceback.print_exc()
+            self.failed.emit(f"{type(exc).__name__}: {exc}")
+        else:
+            self.succeeded.emit(result)
+        finally:
+            if self._cleanup:
+                self._cleanup()
