@@ -81,7 +81,7 @@ class Job(QObject):
     def _run(self) -> None:
         try:
             result = self._fn(self.control)
-        except Exception as exc:  # noqa: BLE001 - reported to the user, with the trace in the log
+        except Exception as exc:
             traceback.print_exc()
             self.failed.emit(f"{type(exc).__name__}: {exc}")
         else:

@@ -28,7 +28,7 @@ def sources(*folders: str) -> list[Path]:
 def test_peewee_is_imported_only_in_storage() -> None:
     offenders = [
         p.relative_to(ROOT)
-        for p in sources("core", "gui", "cli", "resources") + [ROOT / "main.py"]
+        for p in [*sources("core", "gui", "cli", "resources"), ROOT / "main.py"]
         if imported_modules(p) & {"peewee", "playhouse"}
     ]
     assert offenders == []

@@ -7,7 +7,7 @@ import time
 from gui.workers import Job, JobControl
 
 
-def test_job_reports_progress_and_result(qtbot) -> None:  # noqa: ANN001
+def test_job_reports_progress_and_result(qtbot) -> None:
     seen: list[tuple[int, int, str]] = []
 
     def work(control: JobControl) -> int:
@@ -25,7 +25,7 @@ def test_job_reports_progress_and_result(qtbot) -> None:  # noqa: ANN001
     job.wait()
 
 
-def test_job_error_is_delivered_as_a_message(qtbot) -> None:  # noqa: ANN001
+def test_job_error_is_delivered_as_a_message(qtbot) -> None:
     def work(control: JobControl) -> None:
         raise ValueError("rusak")
 
@@ -36,7 +36,7 @@ def test_job_error_is_delivered_as_a_message(qtbot) -> None:  # noqa: ANN001
     job.wait()
 
 
-def test_cancel_is_seen_by_the_running_job(qtbot) -> None:  # noqa: ANN001
+def test_cancel_is_seen_by_the_running_job(qtbot) -> None:
     def work(control: JobControl) -> str:
         deadline = time.monotonic() + 10
         while not control.cancelled and time.monotonic() < deadline:
