@@ -29,6 +29,7 @@ from storage.labels import LabelMixin
 from storage.lock import ProjectLock
 from storage.migrations import CURRENT_VERSION, migrate, read_version
 from storage.models import Models, make_models
+from storage.navigation import NavigationMixin
 from storage.search import fts_match_expression, tsquery_expression
 from storage.suggestions import SuggestionMixin
 
@@ -39,7 +40,7 @@ def default_schema() -> Schema:
     return Schema.from_dict(json.loads(resource_path("schema", "default.json").read_text("utf-8")))
 
 
-class Project(ImportMixin, LabelMixin, SuggestionMixin):
+class Project(ImportMixin, LabelMixin, SuggestionMixin, NavigationMixin):
     """An open project. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
 
     def __init__(self, target: str, db: pw.Database, *, lock: ProjectLock | None = None) -> None:
