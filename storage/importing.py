@@ -148,7 +148,7 @@ class ImportMixin:
         p = self.db.param
         with self._write():
             cursor = self.db.cursor()
-            existing = _existing_hashes(cursor, p, list(unique))
+            existing = _ids_by_hash(cursor, p, list(unique))
             report.duplicates += len(existing)
             fresh = [(k, a) for k, a in unique.items() if k not in existing]
             if not fresh:
@@ -300,19 +300,8 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _existing_hashes(cursor: object, p: str, hashes: list[str]) -> set[str]:
-    found: set[str] = set()
-    for i in range(0, len(hashes), 500):
-        part = hashes[i : i + 500]
-        cursor.execute(
-            f"SELECT content_hash FROM article WHERE content_hash IN ({', '.join([p] * len(part))})",
-            part,
-        )
-        found.update(r[0] for r in cursor.fetchall())
-    return found
-
-
 def _ids_by_hash(cursor: object, p: str, hashes: list[str]) -> dict[str, int]:
+    """Ids of the articles that have these content hashes (absent ones are left out)."""
     ids: dict[str, int] = {}
     for i in range(0, len(hashes), 500):
         part = hashes[i : i + 500]
@@ -320,5 +309,5 @@ def _ids_by_hash(cursor: object, p: str, hashes: list[str]) -> dict[str, int]:
             f"SELECT content_hash, id FROM article WHERE content_hash IN ({', '.join([p] * len(part))})",
             part,
         )
-        ids.update((h, int(i_)) for h, i_ in cursor.fetchall())
+        ids.update((h, int(article_id)) for h, article_id in cursor.fetchall())
     return ids
