@@ -50,10 +50,22 @@ def _v2_full_text(db: pw.Database) -> None:
         )
 
 
+def _v3_list_sort(db: pw.Database) -> None:
+    """Indexes for sorting the article list by title (and, on PostgreSQL, source and language)
+    with keyset paging: without them a page sorted by title reads every row (~170 ms at 1M)."""
+    # The expression must match storage.listing's key exactly for SQLite to use the index.
+    title = "substr(title, 1, 200)"
+    db.execute_sql(f"CREATE INDEX IF NOT EXISTS article_title_sort ON article (({title}), id)")
+    if not is_sqlite(db):  # SQLite's indexes end in the rowid already
+        db.execute_sql("CREATE INDEX IF NOT EXISTS article_source_sort ON article (source, id)")
+        db.execute_sql("CREATE INDEX IF NOT EXISTS article_lang_sort ON article (lang, id)")
+
+
 #: (version reached, step). Append only.
 STEPS: list[tuple[int, Callable[[pw.Database], None]]] = [
     (1, _v1_tables),
     (2, _v2_full_text),
+    (3, _v3_list_sort),
 ]
 CURRENT_VERSION = STEPS[-1][0]
 

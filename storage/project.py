@@ -26,6 +26,7 @@ from storage.database import (
 from storage.errors import ProjectError
 from storage.importing import ImportMixin
 from storage.labels import LabelMixin
+from storage.listing import ListingMixin
 from storage.lock import ProjectLock
 from storage.migrations import CURRENT_VERSION, migrate, read_version
 from storage.models import Models, make_models
@@ -40,7 +41,7 @@ def default_schema() -> Schema:
     return Schema.from_dict(json.loads(resource_path("schema", "default.json").read_text("utf-8")))
 
 
-class Project(ImportMixin, LabelMixin, SuggestionMixin, NavigationMixin):
+class Project(ImportMixin, LabelMixin, SuggestionMixin, NavigationMixin, ListingMixin):
     """An open project. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
 
     def __init__(self, target: str, db: pw.Database, *, lock: ProjectLock | None = None) -> None:
