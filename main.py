@@ -21,6 +21,10 @@ def main(argv: list[str] | None = None) -> int:
 
         build_parser().print_help()
         return 0
+    if argv and argv[0] == "--self-test":
+        from cli.selftest import run_selftest
+
+        return run_selftest()
     from gui.app import run_gui
 
     return run_gui(argv)

@@ -1,0 +1,32 @@
+"""The self-test's Qt step: build the main window offscreen, proving the bundle's Qt works.
+
+Kept apart from ``cli/selftest.py`` so that cli/ stays free of Qt; imported only when the
+step runs. Settings and standard paths are switched to Qt's test mode first, so the
+self-test never reads or writes the user's settings or data folder.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QLibraryInfo, QStandardPaths
+from PySide6.QtWidgets import QApplication
+
+from storage import Project
+
+
+def show_main_window(project: Project) -> str:
+    """Show the main window on ``project``, let it paint, close it; describe what ran."""
+    QStandardPaths.setTestModeEnabled(True)
+    app = QApplication.instance() or QApplication(["tandai-selftest"])
+    from gui.main_window import MainWindow
+
+    window = MainWindow(project)
+    window.show()
+    for _ in range(5):
+        app.processEvents()
+    if not window.isVisible():
+        raise RuntimeError("the main window did not become visible")
+    title = window.windowTitle()
+    window.close()
+    app.processEvents()
+    plugins = QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)
+    return f"{title!r} on the {app.platformName()!r} platform (plugins in {plugins})"
