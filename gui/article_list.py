@@ -1,0 +1,216 @@
+"""The article list dock: filter by status, language, source and free text; sort; pick.
+
+The dock owns its filters and its lazy model (:mod:`gui.article_list_model`); the main window
+only listens to ``articleActivated`` (open this article) and ``searchChanged`` (highlight
+these words), and tells it which article is current and which one changed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.models import STATUSES
+from core.query import ArticleFilter
+from gui.article_list_model import LABELS, LANG, SOURCE, STATUS, TITLE, ArticleListModel
+from storage import Project
+from storage.search import search_terms
+
+#: Typing pauses this long before the list is searched, so a fast typist costs one query.
+SEARCH_DELAY_MS = 250
+PENDING = "pending"  # the language filter's name for "not detected yet"
+
+
+class ArticleListDock(QDockWidget):
+    """Left-hand list of the project's articles."""
+
+    articleActivated = Signal(int)
+    searchChanged = Signal(list)
+
+    def __init__(self, project: Project, annotator: str, parent: QWidget | None = None) -> None:
+        super().__init__("Articles", parent)
+        self.setObjectName("articleListDock")
+        self.project = project
+        self.model = ArticleListModel(project, annotator=annotator, parent=self)
+        self._terms: list[str] = []
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search titles and texts…")
+        self.search.setClearButtonEnabled(True)
+        self.status_box = QComboBox()
+        self.status_box.addItem("Any status", None)
+        for status in STATUSES:
+            self.status_box.addItem(status, status)
+        self.lang_box = QComboBox()
+        self.source_box = QComboBox()
+        self.source_box.setMinimumContentsLength(8)
+        self.source_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.count_label = QLabel()
+
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setWordWrap(False)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().hide()
+        rows = self.view.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.view.fontMetrics().height() + 6)
+        header = self.view.horizontalHeader()
+        # Fixed widths: ResizeToContents would measure rows, which a lazy model must avoid.
+        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        for col, chars in ((SOURCE, 12), (LANG, 5), (STATUS, 8), (LABELS, 6)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(col, self.view.fontMetrics().averageCharWidth() * chars + 16)
+        # No indicator: import order until the user clicks a column header.
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSortingEnabled(True)
+
+        filters = QHBoxLayout()
+        filters.setContentsMargins(0, 0, 0, 0)
+        for box in (self.status_box, self.lang_box, self.source_box):
+            filters.addWidget(box, 1)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.count_label)
+        self.setWidget(body)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DELAY_MS)
+        self._debounce.timeout.connect(self._apply_filter)
+        self.search.textChanged.connect(self._debounce.start)
+        for box in (self.status_box, self.lang_box, self.source_box):
+            box.currentIndexChanged.connect(self._apply_filter)
+        self.view.clicked.connect(self._activate)
+        self.view.activated.connect(self._activate)
+        self.model.modelReset.connect(self._update_count)
+
+        self._fill_choices()
+        self._update_count()
+
+    # ---- API for the main window ---------------------------------------------------------
+
+    @property
+    def annotator(self) -> str:
+        return self.model.filter.annotator or ""
+
+    def set_annotator(self, name: str) -> None:
+        """Statuses and label counts are shown (and filtered) for this annotator."""
+        current = self.current_article_id()
+        self.model.set_annotator(name)
+        if current is not None:
+            self.set_current(current)
+
+    def set_current(self, article_id: int) -> None:
+        """Select the article's row if it is loaded; emits nothing (the caller knows)."""
+        row = self.model.row_of(article_id)
+        selection = self.view.selectionModel()
+        if row is None:
+            selection.clear()
+            return
+        index = self.model.index(row, TITLE)
+        selection.setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.view.scrollTo(index)
+
+    def current_article_id(self) -> int | None:
+        index = self.view.currentIndex()
+        return self.model.article_id(index.row()) if index.isValid() else None
+
+    def refresh_article(self, article_id: int) -> None:
+        """Re-read that article's row (status or label count changed)."""
+        self.model.refresh_article(article_id)
+
+    def reload(self) -> None:
+        """Read everything again: after an import, a schema change, another annotator."""
+        current = self.current_article_id()
+        self._fill_choices()
+        self.model.restart()
+        if current is not None:
+            self.set_current(current)
+
+    def search_terms(self) -> list[str]:
+        return list(self._terms)
+
+    def current_filter(self) -> ArticleFilter:
+        return self.model.filter
+
+    # ---- filters -------------------------------------------------------------------------
+
+    def _fill_choices(self) -> None:
+        """Languages and sources as they are now; keeps the chosen ones if they still exist."""
+        for box, label, values in (
+            (self.lang_box, "Any language", self._languages()),
+            (self.source_box, "Any source", self.project.sources()),
+        ):
+            chosen = box.currentData()
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(label, None)
+            for value in values:
+                box.addItem(value or "(no source)", value)
+            at = box.findData(chosen) if chosen is not None else 0
+            box.setCurrentIndex(max(at, 0))
+            box.blockSignals(False)
+
+    def _languages(self) -> list[str]:
+        langs = self.project.languages()
+        if self.project.pending_languages():
+            langs.append(PENDING)
+        return langs
+
+    def _filter_from_widgets(self) -> ArticleFilter:
+        status = self.status_box.currentData()
+        lang = self.lang_box.currentData()
+        source = self.source_box.currentData()
+        return ArticleFilter(
+            statuses=(status,) if status else (),
+            annotator=self.model.filter.annotator,
+            langs=(lang,) if lang else (),
+            sources=(source,) if source is not None else (),
+            text=self.search.text().strip(),
+        )
+
+    def _apply_filter(self) -> None:
+        self._debounce.stop()
+        flt = self._filter_from_widgets()
+        if flt != self.model.filter:
+            current = self.current_article_id()
+            self.model.set_filter(flt)
+            if current is not None:
+                self.set_current(current)
+        terms = search_terms(flt.text)
+        if terms != self._terms:
+            self._terms = terms
+            self.searchChanged.emit(terms)
+
+    def _update_count(self) -> None:
+        total = self.model.count()
+        self.count_label.setText(f"{total:,} article{'s' if total != 1 else ''}")
+
+    def _activate(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.articleActivated.emit(self.model.article_id(index.row()))

@@ -1,0 +1,228 @@
+"""The article list as a lazy Qt table model: rows are fetched a page at a time when shown.
+
+Like Anki's browser model it is a thin view over the database: it keeps the rows fetched so
+far and a cursor to the next page, and Qt's ``canFetchMore``/``fetchMore`` protocol asks for
+more as the user scrolls. Storage pages by keyset in every sort order, so the thousandth page
+costs what the first does, and a project of a million articles opens with one page read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from core.models import ArticleSummary
+from core.query import ArticleFilter
+from storage import Project
+from storage.listing import ListCursor
+
+#: (header, sort key in storage.listing)
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Title", "title"),
+    ("Source", "source"),
+    ("Lang", "lang"),
+    ("Status", "status"),
+    ("Labels", "labels"),
+)
+TITLE, SOURCE, LANG, STATUS, LABELS = range(len(COLUMNS))
+PAGE = 200
+ArticleIdRole = Qt.ItemDataRole.UserRole + 1
+
+_STATUS_COLOURS = {
+    "done": QColor("#2e7d32"),
+    "skipped": QColor("#757575"),
+    "flagged": QColor("#e65100"),
+}
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class ArticleListModel(QAbstractTableModel):
+    """Rows of the filtered, sorted article list, fetched on demand in pages of ``page``."""
+
+    def __init__(
+        self,
+        project: Project,
+        *,
+        annotator: str,
+        page: int = PAGE,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.page = page
+        self._filter = ArticleFilter(annotator=annotator)
+        self._sort = "id"
+        self._descending = False
+        self._rows: list[ArticleSummary] = []
+        self._row_of: dict[int, int] = {}
+        self._cursor: ListCursor | None = None
+        self._more = True
+        self._fetching = False
+        self._load_page()  # the first page: what any view shows at once
+
+    # ---- what is shown -------------------------------------------------------------------
+
+    @property
+    def filter(self) -> ArticleFilter:
+        return self._filter
+
+    def set_filter(self, flt: ArticleFilter) -> None:
+        """Show the articles matching ``flt`` (its annotator judges status and label count)."""
+        self._filter = flt
+        self.restart()
+
+    def set_annotator(self, name: str) -> None:
+        self.set_filter(replace(self._filter, annotator=name))
+
+    def sort_key(self) -> tuple[str, bool]:
+        return self._sort, self._descending
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Qt's sort request; column -1 (no sort indicator) means import order."""
+        key = COLUMNS[column][1] if 0 <= column < len(COLUMNS) else "id"
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (key, descending) == (self._sort, self._descending):
+            return
+        self._sort, self._descending = key, descending
+        self.restart()
+
+    def restart(self) -> None:
+        """Forget the fetched rows and read the first page again; the view asks for more."""
+        self.beginResetModel()
+        self._rows, self._row_of = [], {}
+        self._cursor, self._more = None, True
+        self._load_page()  # inside the reset: views see the first page at once, no insert
+        # Listeners of modelReset may ask for more before all of them have heard of the
+        # reset (Qt's model tester does); inserting rows then would interleave two changes.
+        self._fetching = True
+        try:
+            self.endResetModel()
+        finally:
+            self._fetching = False
+
+    def count(self) -> int:
+        """All matching articles (a count query, not the rows fetched so far)."""
+        return self.project.count_articles(self._filter)
+
+    # ---- lazy loading --------------------------------------------------------------------
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._more and not self._fetching
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or not self._more or self._fetching:
+            return
+        self._load_page(notify=True)
+
+    def _load_page(self, *, notify: bool = False) -> None:
+        """Append the next page; ``notify`` wraps it in insert signals (not inside a reset).
+
+        Guarded against re-entry: a view (or the model tester) reacting to the insert may ask
+        for more before this insert is finished.
+        """
+        self._fetching = True
+        try:
+            rows, cursor = self.project.list_sorted(
+                self._filter,
+                sort=self._sort,
+                descending=self._descending,
+                after=self._cursor,
+                limit=self.page,
+            )
+            self._cursor, self._more = cursor, cursor is not None
+            if not rows:
+                return
+            first = len(self._rows)
+            if notify:
+                self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._rows.extend(rows)
+            for n, row in enumerate(rows, start=first):
+                self._row_of[row.id] = n
+            if notify:
+                self.endInsertRows()
+        finally:
+            self._fetching = False
+
+    # ---- rows ----------------------------------------------------------------------------
+
+    def article_id(self, row: int) -> int:
+        return self._rows[row].id
+
+    def summary(self, row: int) -> ArticleSummary:
+        return self._rows[row]
+
+    def row_of(self, article_id: int) -> int | None:
+        """The row of an article if it is loaded, else ``None``."""
+        return self._row_of.get(article_id)
+
+    def refresh_article(self, article_id: int) -> None:
+        """Re-read one loaded row (its status or label count changed). The row stays where it
+        is even if it no longer matches the filter: rows moving under the user's eyes while
+        they work are worse than a slightly stale list; :meth:`restart` re-sorts."""
+        row = self._row_of.get(article_id)
+        if row is None:
+            return
+        fresh = self.project.summaries([article_id], annotator=self._filter.annotator)
+        if not fresh:
+            return
+        self._rows[row] = fresh[0]
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    # ---- Qt model API --------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(COLUMNS)
+        ):
+            return COLUMNS[section][0]
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        row, col = self._rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, col)
+        if role == Qt.ItemDataRole.ToolTipRole and col == TITLE:
+            return row.title or None
+        if role == ArticleIdRole:
+            return row.id
+        if role == Qt.ItemDataRole.ForegroundRole and col == STATUS:
+            return _STATUS_COLOURS.get(row.status)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == LABELS:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    @staticmethod
+    def _display(row: ArticleSummary, col: int) -> str | int:
+        if col == TITLE:
+            return row.title or f"(untitled #{row.id})"
+        if col == SOURCE:
+            return row.source
+        if col == LANG:
+            return row.lang if row.lang is not None else "…"
+        if col == STATUS:
+            return row.status
+        return row.label_count
