@@ -7,6 +7,7 @@ import codecs
 import sys
 from pathlib import Path
 
+from cli.export_command import add_export_parser
 from core.fields import parse_field_options
 from core.progress import ProgressBar
 from storage import ImportProgress, Project, ProjectError
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("project")
     stats.add_argument("--annotator", help="status as seen by this annotator")
     stats.set_defaults(handler=cmd_stats)
+    add_export_parser(sub)
     return parser
 
 

@@ -24,6 +24,7 @@ from storage.database import (
     write_transaction,
 )
 from storage.errors import ProjectError
+from storage.exporting import ExportMixin
 from storage.importing import ImportMixin
 from storage.labels import LabelMixin
 from storage.listing import ListingMixin
@@ -41,7 +42,9 @@ def default_schema() -> Schema:
     return Schema.from_dict(json.loads(resource_path("schema", "default.json").read_text("utf-8")))
 
 
-class Project(ImportMixin, LabelMixin, SuggestionMixin, NavigationMixin, ListingMixin):
+class Project(
+    ImportMixin, LabelMixin, SuggestionMixin, NavigationMixin, ListingMixin, ExportMixin
+):
     """An open project. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
 
     def __init__(self, target: str, db: pw.Database, *, lock: ProjectLock | None = None) -> None:

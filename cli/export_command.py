@@ -1,0 +1,116 @@
+"""The ``export`` subcommand: a project's labels as JSONL training data in a folder.
+
+OUT is always a folder: ``data.jsonl`` (or one ``NAME.jsonl`` per split), ``labels.json``
+for ``ner-bio``, and the dataset card ``README.md``. A folder holding an earlier Tandai
+export is replaced; any other non-empty folder is refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+
+from core.export.pipeline import ExportError, ExportProgress
+from core.export.records import FORMATS, ExportOptions, ExportSelection, parse_split
+from core.models import STATUSES
+from core.progress import ProgressBar
+from storage import Project
+
+
+def _csv(values: list[str]) -> tuple[str, ...]:
+    """``--lang id,en --lang ar`` -> ``("id", "en", "ar")``."""
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
+def add_export_parser(sub: argparse._SubParsersAction) -> None:
+    exp = sub.add_parser(
+        "export",
+        help="write labelled articles as JSONL training data into a folder",
+        description="Write labelled articles as JSONL training data into folder OUT "
+        "(data.jsonl, or one file per split; labels.json for ner-bio; a README.md card).",
+    )
+    exp.add_argument("project", help="project file (*.tandai) or postgresql:// URL")
+    exp.add_argument("out", help="output folder (created; an earlier export there is replaced)")
+    exp.add_argument("--format", choices=FORMATS, default="spans", help="default: spans")
+    exp.add_argument(
+        "--tokens", action="store_true", help="spans: add tokens and token_start/token_end"
+    )
+    exp.add_argument(
+        "--clean", action="store_true", help="text without boilerplate, entity spans remapped"
+    )
+    exp.add_argument(
+        "--status",
+        default="done",
+        help=f"statuses to export, comma-separated ({', '.join(STATUSES)}) or 'all'; default done",
+    )
+    exp.add_argument(
+        "--annotator",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only these annotators' records (repeat or comma-separate); default: all, one "
+        "record per article and annotator",
+    )
+    exp.add_argument("--lang", action="append", default=[], help="only these languages")
+    exp.add_argument("--source", action="append", default=[], help="only these sources")
+    exp.add_argument(
+        "--split",
+        help="e.g. train=0.8,dev=0.1,test=0.1: one file per split, stratified by stance, "
+        "near-duplicates kept together",
+    )
+    exp.add_argument("--seed", type=int, default=0, help="seed of the split (default 0)")
+    exp.add_argument(
+        "--no-near-duplicates",
+        action="store_true",
+        help="split without grouping near-duplicate articles",
+    )
+    exp.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    exp.set_defaults(handler=cmd_export)
+
+
+def options_from_args(args: argparse.Namespace, argv: list[str] | None = None) -> ExportOptions:
+    statuses = STATUSES if args.status.strip() == "all" else _csv([args.status])
+    unknown = sorted(set(statuses) - set(STATUSES))
+    if unknown or not statuses:
+        raise ValueError(f"--status: unknown {unknown}; use {', '.join(STATUSES)} or all")
+    return ExportOptions(
+        format=args.format,
+        selection=ExportSelection(
+            statuses=tuple(statuses),
+            annotators=_csv(args.annotator),
+            langs=_csv(args.lang),
+            sources=tuple(args.source),
+        ),
+        tokens=args.tokens,
+        clean=args.clean,
+        split=parse_split(args.split) if args.split else (),
+        seed=args.seed,
+        group_near_duplicates=not args.no_near_duplicates,
+        command=shlex.join(["tandai", *(argv if argv is not None else sys.argv[1:])]),
+    )
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    try:
+        options = options_from_args(args)
+        options.validate()
+    except ValueError as exc:
+        print(f"tandai export: {exc}", file=sys.stderr)
+        return 2
+    bar = ProgressBar(quiet=args.quiet)
+    labels = {"scan": "reading", "write": "writing"}
+
+    def on_progress(p: ExportProgress) -> None:
+        bar.update(labels[p.phase], p.done, p.total, extra="articles")
+
+    with Project.open(args.project) as project:
+        try:
+            summary = project.export_dataset(args.out, options, on_progress=on_progress)
+        except ExportError as exc:
+            bar.finish()
+            print(f"tandai export: {exc}", file=sys.stderr)
+            return 1
+        bar.finish()
+    print(summary.text())
+    return 0

@@ -1,0 +1,79 @@
+"""BIO tags (IOB2, the Hugging Face token-classification convention) from entity spans.
+
+Tokens come from :mod:`core.export.tokenize` cut at every entity edge, so a span always
+covers whole tokens: its first token is ``B-<label>``, the rest ``I-<label>``. A span that
+covers no token (only spaces) is dropped and counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from core.export.records import ExportSpan
+from core.export.tokenize import Token, token_range, tokenize
+
+
+@dataclass(frozen=True, slots=True)
+class Tagged:
+    tokens: list[Token]
+    tags: list[str]
+    dropped: int
+
+
+def entity_cuts(spans: Iterable[ExportSpan]) -> list[int]:
+    """The offsets no token may straddle: every edge of an entity span."""
+    return [edge for s in spans if s.layer == "entity" for edge in (s.start, s.end)]
+
+
+def bio_tags(text: str, spans: Sequence[ExportSpan]) -> Tagged:
+    entities = [s for s in spans if s.layer == "entity"]
+    tokens = tokenize(text, entity_cuts(entities))
+    starts = [t.start for t in tokens]
+    ends = [t.end for t in tokens]
+    tags = ["O"] * len(tokens)
+    dropped = 0
+    for span in sorted(entities, key=lambda s: (s.start, s.end)):
+        found = token_range(starts, ends, span.start, span.end)
+        if found is None or any(tags[i] != "O" for i in range(found[0], found[1] + 1)):
+            dropped += 1
+            continue
+        first, last = found
+        tags[first] = f"B-{span.label}"
+        for i in range(first + 1, last + 1):
+            tags[i] = f"I-{span.label}"
+    return Tagged(tokens, tags, dropped)
+
+
+def tag_names(entity_labels: Iterable[str]) -> list[str]:
+    """``["O", "B-PER", "I-PER", ...]`` in schema order: index = integer id of the tag."""
+    names = ["O"]
+    for label in entity_labels:
+        names += [f"B-{label}", f"I-{label}"]
+    return names
+
+
+def spans_from_tags(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Token ranges ``(first, last_exclusive, label)`` from BIO/IOB1/BIOES/BILOU tags.
+
+    Lenient as seqeval is: an ``I-X`` that does not continue an ``X`` starts a new entity.
+    """
+    out: list[tuple[int, int, str]] = []
+    current: list = []  # [first, label]
+    for i, tag in enumerate([*tags, "O"]):
+        prefix, _, label = tag.partition("-")
+        prefix = prefix.upper()
+        if tag == "O" or not label or prefix not in {"B", "I", "E", "S", "L", "U"}:
+            if current:
+                out.append((current[0], i, current[1]))
+                current = []
+            continue
+        continues = current and current[1] == label and prefix in {"I", "E", "L"}
+        if not continues:
+            if current:
+                out.append((current[0], i, current[1]))
+            current = [i, label]
+        if prefix in {"E", "S", "L", "U"}:
+            out.append((current[0], i + 1, current[1]))
+            current = []
+    return out

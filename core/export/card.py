@@ -1,0 +1,107 @@
+"""The dataset card (``README.md``) written beside the exported files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping
+
+from core.export.formats import SCHEMAS, Tally
+from core.export.neardup import BANDS, BINS, SHINGLE, THRESHOLD
+from core.export.records import ExportOptions
+
+#: First line of every card: marks a folder as a Tandai export that a new export may replace.
+MARKER = "<!-- Tandai dataset card: the next export into this folder replaces its files -->"
+
+
+def _table(title: str, rows: Mapping[str, Mapping[str, int]], splits: list[str]) -> list[str]:
+    keys = sorted({k for counts in rows.values() for k in counts})
+    if not keys:
+        return []
+    lines = [f"## {title}", "", "| " + " | ".join([title.lower(), *splits]) + " |"]
+    lines.append("|" + "---|" * (len(splits) + 1))
+    for key in keys:
+        lines.append("| " + " | ".join([key, *(str(rows[s].get(key, 0)) for s in splits)]) + " |")
+    return [*lines, ""]
+
+
+def render(
+    *,
+    project: str,
+    options: ExportOptions,
+    files: Mapping[str, str],
+    tallies: Mapping[str, Tally],
+    articles: int,
+    groups: tuple[int, int] | None,
+    when: dt.datetime,
+) -> str:
+    """Markdown card. ``files``: split -> file name; ``groups``: (near-duplicate groups of
+    two or more articles, articles in them), or None without a split."""
+    splits = list(files)
+    sel = options.selection
+    lines = [
+        MARKER,
+        f"# {project}: `{options.format}` export",
+        "",
+        f"Exported {when:%Y-%m-%d %H:%M} UTC with `{options.command or 'tandai export'}`.",
+        "",
+        f"- Status: {', '.join(sel.statuses) or 'all'}; annotators: "
+        f"{', '.join(sel.annotators) or 'all'}; languages: {', '.join(sel.langs) or 'all'}; "
+        f"sources: {', '.join(sel.sources) or 'all'}",
+        f"- Articles: {articles}; records (one per article and annotator): "
+        f"{sum(t.records for t in tallies.values())}",
+        "- Offsets are Unicode code points of `text` (Python `str` indices); "
+        "every span's `text` equals `text[start:end]`.",
+    ]
+    if options.clean or options.format == "clean":
+        lines.append("- Boilerplate removed; entity spans remapped.")
+    dropped = sum(t.dropped for t in tallies.values())
+    if dropped:
+        lines.append(f"- Entity spans dropped (cut by boilerplate or covering no token): {dropped}")
+    if options.split:
+        lines.append(
+            "- Split: "
+            + ", ".join(f"{n}={f:g}" for n, f in options.split)
+            + f", seed {options.seed}; stratified by stance label; near-duplicate articles "
+            "kept in one split"
+        )
+    if groups is not None:
+        lines.append(
+            f"- Near-duplicates: MinHash ({BINS} bins, one permutation) over lower-cased word "
+            f"{SHINGLE}-shingles, LSH {BANDS}x{BINS // BANDS}, estimated Jaccard >= "
+            f"{THRESHOLD:g}: {groups[0]} groups of two or more holding {groups[1]} articles"
+        )
+    lines += ["", "## Files", "", "| split | file | records | lines |", "|---|---|---|---|"]
+    for split in splits:
+        t = tallies[split]
+        lines.append(f"| {split} | {files[split]} | {t.records} | {t.lines} |")
+    lines.append("")
+    lines += _table("Labels", {s: tallies[s].labels for s in splits}, splits)
+    lines += _table("Languages", {s: tallies[s].langs for s in splits}, splits)
+    lines += _table("Annotators", {s: tallies[s].annotators for s in splits}, splits)
+    lines += ["## Schema", ""]
+    lines += [f"- `{name}`: {text}" for name, text in SCHEMAS[options.format]]
+    if options.format == "ner-bio":
+        lines.append("- `labels.json`: the tag names; a tag's position is its integer id")
+    return "\n".join(lines) + "\n"
+
+
+def parse_counts(card: str, title: str) -> dict[str, dict[str, int]]:
+    """Read a table of a card back: ``{row: {split: count}}`` (for tests and tools)."""
+    rows: dict[str, dict[str, int]] = {}
+    lines = card.splitlines()
+    try:
+        at = lines.index(f"## {title}")
+    except ValueError:
+        return rows
+    header = [c.strip() for c in lines[at + 2].strip("|").split("|")]
+    for line in lines[at + 4 :]:
+        if not line.startswith("|"):
+            break
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        rows[cells[0]] = {h: int(c) for h, c in zip(header[1:], cells[1:], strict=True)}
+    return rows
+
+
+def total(counter: Counter[str]) -> int:
+    return sum(counter.values())

@@ -1,0 +1,258 @@
+"""Run an export: records in (streamed, possibly twice), files, labels.json and card out.
+
+Without a split, records stream straight to ``data.jsonl``. With one, a first pass reads
+every record once to learn each article's near-duplicate signature and stance stratum
+(a few integers per article, never the texts), the assignment is made, and a second pass
+streams the records into their split files. Files are written as ``*.partial`` and renamed
+only when complete, so a cancelled or failed export leaves the folder as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.export import card, splits
+from core.export.bio import tag_names
+from core.export.clean import clean_text
+from core.export.formats import Tally, lines_of
+from core.export.neardup import NearDuplicates
+from core.export.records import ExportOptions, ExportRecord
+
+DATA_FILE = "data.jsonl"
+_OWN_FILES = ("README.md", "labels.json")
+
+
+class ExportError(Exception):
+    """An export that cannot start (bad options, an output folder that is not ours)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportProgress:
+    """``phase``: "scan" (first pass of a split) or "write"; counts are articles."""
+
+    phase: str
+    done: int
+    total: int
+
+
+@dataclass(slots=True)
+class ExportSummary:
+    out: Path
+    files: dict[str, str] = field(default_factory=dict)
+    tallies: dict[str, Tally] = field(default_factory=dict)
+    articles: int = 0
+    groups: tuple[int, int] | None = None
+    cancelled: bool = False
+
+    @property
+    def records(self) -> int:
+        return sum(t.records for t in self.tallies.values())
+
+    @property
+    def lines(self) -> int:
+        return sum(t.lines for t in self.tallies.values())
+
+    def text(self) -> str:
+        if self.cancelled:
+            return "export cancelled; the output folder was left as it was"
+        parts = [
+            f"{name}: {self.tallies[split].lines:,} lines" for split, name in self.files.items()
+        ]
+        dropped = sum(t.dropped for t in self.tallies.values())
+        more = f"; {dropped:,} entity spans dropped" if dropped else ""
+        return (
+            f"{self.records:,} records of {self.articles:,} articles -> {self.out} "
+            f"({', '.join(parts)}{more})"
+        )
+
+
+RecordSource = Callable[[], Iterable[ExportRecord]]
+ProgressFn = Callable[[ExportProgress], None]
+StopFn = Callable[[], bool]
+
+
+def prepare_folder(out: Path) -> None:
+    """Refuse a folder holding anything that is not a previous Tandai export."""
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"{out}: exists and is not a folder (OUT is a folder)")
+    if out.is_dir() and any(out.iterdir()):
+        readme = out / "README.md"
+        first = ""
+        if readme.is_file():
+            with readme.open(encoding="utf-8", errors="replace") as fh:
+                first = fh.readline().strip()
+        if first != card.MARKER:
+            raise ExportError(
+                f"{out}: folder is not empty and holds no earlier Tandai export; "
+                "choose a new or empty folder"
+            )
+
+
+def _by_article(records: Iterable[ExportRecord]) -> Iterator[list[ExportRecord]]:
+    batch: list[ExportRecord] = []
+    for record in records:
+        if batch and record.article_id != batch[0].article_id:
+            yield batch
+            batch = []
+        batch.append(record)
+    if batch:
+        yield batch
+
+
+def _fallback_split(uid: str, split: Sequence[tuple[str, float]]) -> str:
+    """For an article first seen in the second pass (labelled while exporting)."""
+    point = int.from_bytes(hashlib.sha1(uid.encode("utf-8", "surrogatepass")).digest()[:8]) / 2**64
+    edge = 0.0
+    for name, fraction in split:
+        edge += fraction
+        if point < edge:
+            return name
+    return split[-1][0]
+
+
+def _plan(
+    source: RecordSource,
+    options: ExportOptions,
+    total: int,
+    on_progress: ProgressFn | None,
+    should_stop: StopFn | None,
+) -> tuple[dict[int, str], tuple[int, int]] | None:
+    """First pass: article id -> split name, and (groups of 2+, articles in them)."""
+    ids = array("q")
+    uids: list[str] = []
+    sizes = array("l")
+    strata: list[str] = []
+    finder = NearDuplicates()
+    for n, records in enumerate(_by_article(source()), 1):
+        if should_stop and should_stop():
+            return None
+        first = records[0]
+        ids.append(first.article_id)
+        uids.append(first.uid)
+        sizes.append(len(records))
+        strata.append(splits.stratum_of([r.stance for r in records]))
+        if options.group_near_duplicates:
+            finder.add(clean_text(first.text, first.spans).text)
+        if on_progress and n % 200 == 0:
+            on_progress(ExportProgress("scan", n, total))
+    roots = finder.groups() if options.group_near_duplicates else list(range(len(ids)))
+    members: dict[int, list[int]] = {}
+    for i, root in enumerate(roots):
+        members.setdefault(root, []).append(i)
+    groups = []
+    for root, idx in members.items():
+        tally = Counter(strata[i] for i in idx)
+        stratum = min(tally, key=lambda k: (-tally[k], k))
+        groups.append(
+            (root, splits.Group(min(uids[i] for i in idx), sum(sizes[i] for i in idx), stratum))
+        )
+    chosen = splits.assign([g for _, g in groups], options.split, options.seed)
+    by_root = {root: chosen[g.key] for root, g in groups}
+    plan = {ids[i]: by_root[root] for i, root in enumerate(roots)}
+    big = [idx for idx in members.values() if len(idx) > 1]
+    return plan, (len(big), sum(len(idx) for idx in big))
+
+
+def run_export(
+    source: RecordSource,
+    out: Path,
+    options: ExportOptions,
+    *,
+    project: str,
+    entity_labels: Sequence[str] = (),
+    total: int = 0,
+    on_progress: ProgressFn | None = None,
+    should_stop: StopFn | None = None,
+) -> ExportSummary:
+    """Write the export of ``source()`` records into folder ``out``."""
+    try:
+        options.validate()
+    except ValueError as exc:
+        raise ExportError(str(exc)) from None
+    out = Path(out)
+    prepare_folder(out)
+    summary = ExportSummary(out=out)
+    plan: dict[int, str] | None = None
+    names = [name for name, _ in options.split] or ["data"]
+    if options.split:
+        planned = _plan(source, options, total, on_progress, should_stop)
+        if planned is None:
+            summary.cancelled = True
+            return summary
+        plan, summary.groups = planned
+    out.mkdir(parents=True, exist_ok=True)
+    files = {name: (DATA_FILE if not options.split else f"{name}.jsonl") for name in names}
+    summary.files = files
+    summary.tallies = {name: Tally() for name in names}
+    handles = {
+        name: (out / f"{files[name]}.partial").open("w", encoding="utf-8", newline="\n")
+        for name in names
+    }
+    dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+    labels_seen: dict[str, None] = {}
+    try:
+        for n, records in enumerate(_by_article(source()), 1):
+            if should_stop and should_stop():
+                summary.cancelled = True
+                break
+            uid = records[0].uid
+            name = "data"
+            if plan is not None:
+                name = plan.get(records[0].article_id) or _fallback_split(uid, options.split)
+            handle, tally = handles[name], summary.tallies[name]
+            for record in records:
+                handle.write(
+                    "".join(dumps(line) + "\n" for line in lines_of(record, options, tally))
+                )
+                for span in record.spans:
+                    if span.layer == "entity":
+                        labels_seen.setdefault(span.label, None)
+            summary.articles = n
+            if on_progress and n % 200 == 0:
+                on_progress(ExportProgress("write", n, total))
+    finally:
+        for handle in handles.values():
+            handle.close()
+        if summary.cancelled:
+            for name in names:
+                (out / f"{files[name]}.partial").unlink(missing_ok=True)
+    if summary.cancelled:
+        return summary
+    if on_progress:
+        on_progress(ExportProgress("write", summary.articles, max(total, summary.articles)))
+    _replace_previous(out)
+    for name in names:
+        (out / f"{files[name]}.partial").replace(out / files[name])
+    if options.format == "ner-bio":
+        extra = [label for label in labels_seen if label not in entity_labels]
+        (out / "labels.json").write_text(
+            json.dumps(tag_names([*entity_labels, *sorted(extra)]), ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
+    (out / "README.md").write_text(
+        card.render(
+            project=project,
+            options=options,
+            files=files,
+            tallies=summary.tallies,
+            articles=summary.articles,
+            groups=summary.groups,
+            when=dt.datetime.now(dt.UTC),
+        ),
+        encoding="utf-8",
+    )
+    return summary
+
+
+def _replace_previous(out: Path) -> None:
+    """Remove the files of an earlier export into ``out`` (checked by :func:`prepare_folder`)."""
+    for path in out.iterdir():
+        if path.is_file() and (path.suffix == ".jsonl" or path.name in _OWN_FILES):
+            path.unlink()

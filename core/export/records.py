@@ -1,0 +1,103 @@
+"""What an export reads (one record per article and annotator) and what it is asked to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+FORMATS = ("spans", "ner-bio", "stance", "clean", "boilerplate-lines")
+#: Statuses exported when none are named: finished work only.
+DEFAULT_STATUSES = ("done",)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSpan:
+    layer: str
+    label: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRecord:
+    """An article with one annotator's labels and status (``annotator`` None: nobody's).
+
+    ``uid`` is the id written out: the article's external id when it has one, otherwise
+    one made from its content hash, so it stays the same across projects and re-imports.
+    """
+
+    article_id: int
+    uid: str
+    text: str
+    title: str
+    url: str
+    source: str
+    published: str
+    lang: str | None
+    meta: dict[str, Any]
+    annotator: str | None
+    status: str
+    spans: tuple[ExportSpan, ...] = ()
+    doc_labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def stance(self) -> dict[str, str]:
+        """``{target: value}`` from the ``stance:<target>`` document labels."""
+        return {
+            key.split(":", 1)[1]: value
+            for key, value in sorted(self.doc_labels.items())
+            if key.startswith("stance:")
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSelection:
+    """Which records go out; empty tuples mean "any". ``statuses`` may include ``todo``."""
+
+    statuses: tuple[str, ...] = DEFAULT_STATUSES
+    annotators: tuple[str, ...] = ()
+    langs: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    format: str = "spans"
+    selection: ExportSelection = ExportSelection()
+    tokens: bool = False
+    clean: bool = False
+    split: tuple[tuple[str, float], ...] = ()
+    seed: int = 0
+    group_near_duplicates: bool = True
+    command: str = ""
+
+    def validate(self) -> None:
+        if self.format not in FORMATS:
+            raise ValueError(f"unknown format {self.format!r}; use one of {', '.join(FORMATS)}")
+        if self.clean and self.format == "boilerplate-lines":
+            raise ValueError("--clean removes the boilerplate that boilerplate-lines is about")
+
+
+def parse_split(spec: str) -> tuple[tuple[str, float], ...]:
+    """``"train=0.8,dev=0.1,test=0.1"`` -> ``(("train", 0.8), ...)``; fractions must sum to 1."""
+    parts: list[tuple[str, float]] = []
+    for item in spec.split(","):
+        name, equals, value = item.strip().partition("=")
+        name = name.strip()
+        if not equals or not name:
+            raise ValueError(f"--split expects NAME=FRACTION,...; got {item.strip()!r}")
+        if not all(ch.isalnum() or ch in "-_" for ch in name):
+            raise ValueError(f"--split: {name!r} is not usable as a file name")
+        try:
+            fraction = float(value)
+        except ValueError:
+            raise ValueError(f"--split: {value.strip()!r} is not a number") from None
+        if not 0 <= fraction <= 1:
+            raise ValueError(f"--split: {name}={value} is not between 0 and 1")
+        if any(name == n for n, _ in parts):
+            raise ValueError(f"--split: {name!r} is named twice")
+        parts.append((name, fraction))
+    total = sum(f for _, f in parts)
+    if len(parts) < 2 or abs(total - 1.0) > 1e-6:
+        raise ValueError(f"--split needs two or more parts summing to 1 (these sum to {total:g})")
+    return tuple(parts)
