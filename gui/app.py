@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from gui.annotator_dialog import ask_annotator, save_annotator, saved_annotator
 from gui.first_start import ensure_default_project
 from gui.main_window import MainWindow
 from gui.paths import APP_NAME, ORG_NAME, default_project_path
@@ -36,9 +37,17 @@ def run_gui(argv: list[str]) -> int:
         QMessageBox.critical(None, APP_NAME, str(exc))
         return 1
     settings.setValue("project/last", str(path))
-    window = MainWindow(project)
+    annotator = saved_annotator(settings)
+    if not annotator:
+        # First start: the annotator names themself before any label can be made.
+        annotator = ask_annotator(None, known=project.annotators())
+        if not annotator:
+            project.close()
+            return 0
+        save_annotator(settings, annotator)
+    window = MainWindow(project, annotator, settings=settings)
     window.show()
     try:
         return app.exec()
     finally:
-        project.close()
+        window.project.close()  # the window may have switched to another project

@@ -1,18 +1,205 @@
-"""The main window: for now the project's name and counts (the workspace is its own issue)."""
+"""The main window: composes the workspace, the docks, the menus and the status bar.
+
+It decides nothing about annotating (that is gui.workspace) and holds no label logic; it wires
+panels together and owns the open project, which it can swap for another (``open_project``).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow
+import getpass
+from pathlib import Path
+from typing import NamedTuple
 
-from storage import Project
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox
+
+from gui.annotator_dialog import ask_annotator, save_annotator, saved_annotator
+from gui.keymap_dialog import KeymapDialog
+from gui.session import Session
+from gui.status_bar import WorkspaceStatus
+from gui.workspace import Workspace
+from storage import Project, ProjectError
+
+
+class Docks(NamedTuple):
+    articles: QDockWidget | None
+    guidelines: QDockWidget | None
+
+
+class Actions(NamedTuple):
+    undo: QAction
+    redo: QAction
+    done_next: QAction
+    zoom_in: QAction
+    zoom_out: QAction
+    keymap: QAction
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, project: Project) -> None:
+    """One project at a time; ``open_project`` closes the old one and opens another."""
+
+    def __init__(
+        self,
+        project: Project,
+        annotator: str | None = None,
+        *,
+        settings: QSettings | None = None,
+    ) -> None:
         super().__init__()
+        self.settings = settings or QSettings()
+        self.annotator = annotator or saved_annotator(self.settings) or getpass.getuser()
+        self.undo_group = QUndoGroup(self)
+        self.status = WorkspaceStatus()
+        self.setStatusBar(self.status)
+        self.project: Project = project
+        self.session: Session
+        self.workspace: Workspace
+        self.docks = Docks(None, None)
+        self.keymap_dialog: KeymapDialog | None = None
+        self.actions_ = self._build_menus()
+        self._attach(project)
+        self.resize(1280, 820)
+
+    # ---- project life ----------------------------------------------------------------------
+
+    def _attach(self, project: Project) -> None:
+        """Build the session, workspace and docks for ``project`` and open an article."""
         self.project = project
         self.setWindowTitle(f"Tandai — {project.name}")
-        stats = project.stats()
-        langs = ", ".join(f"{k} {v}" for k, v in stats.by_lang.items())
-        self.setCentralWidget(QLabel(f"{stats.articles} articles ({langs})"))
-        self.resize(1100, 720)
+        self.session = Session(project, self.annotator, self)
+        self.workspace = Workspace(self.session)
+        self.undo_group.addStack(self.workspace.undo_stack)
+        self.undo_group.setActiveStack(self.workspace.undo_stack)
+        self.setCentralWidget(self.workspace)
+        self.docks = self._build_docks()
+        ws = self.workspace
+        ws.articleOpened.connect(self._article_opened)
+        ws.articleEdited.connect(self._article_edited)
+        ws.progressChanged.connect(self._show_progress)
+        ws.keymapRequested.connect(self.show_keymap)
+        ws.message.connect(lambda text: self.status.showMessage(text, 6000))
+        self.session.annotatorChanged.connect(self._annotator_changed)
+        self._total = project.count_articles()
+        self.status.show_annotator(self.annotator)
+        self._show_progress()
+        first = project.next_todo_id(self.annotator) or project.first_article_id()
+        if first is not None:
+            ws.show_article(first)
+        else:
+            self.status.show_language(None)
+            self.status.showMessage("This project has no articles yet: import some (File menu)")
+
+    def _detach(self) -> None:
+        for dock in self.docks:
+            if dock is not None:
+                self.removeDockWidget(dock)
+                dock.deleteLater()
+        self.docks = Docks(None, None)
+        self.undo_group.removeStack(self.workspace.undo_stack)
+        self.workspace.deleteLater()
+        self.session.deleteLater()
+
+    def open_project(self, path: str | Path) -> bool:
+        """Switch to another project; the current one stays open if the new one fails."""
+        try:
+            new = Project.open(path, exclusive=True)
+        except ProjectError as exc:
+            QMessageBox.warning(self, "Tandai", str(exc))
+            return False
+        old = self.project
+        self._detach()
+        old.close()
+        self.settings.setValue("project/last", str(path))
+        self._attach(new)
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.project.close()
+        super().closeEvent(event)
+
+    # ---- composition -----------------------------------------------------------------------
+
+    def _build_docks(self) -> Docks:
+        return Docks(articles=None, guidelines=None)
+
+    def _build_menus(self) -> Actions:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._add(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        edit = bar.addMenu("&Edit")
+        undo = self.undo_group.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_group.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit.addActions([undo, redo])
+        article = bar.addMenu("&Article")
+        done_next = self._add(
+            article, "&Done, next to do", lambda: self.workspace.done_and_next(), "Ctrl+Return"
+        )
+        done_next.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self._add(article, "&Skip\tS", lambda: self.workspace.skip())
+        self._add(article, "&Flag with a note…\tF", lambda: self.workspace.flag())
+        article.addSeparator()
+        self._add(article, "&Next article\tJ, Alt+→", lambda: self.workspace.next_article())
+        self._add(article, "&Previous article\tK, Alt+←", lambda: self.workspace.previous_article())
+        view = bar.addMenu("&View")
+        zoom_in = self._add(view, "Zoom &in", lambda: self.workspace.view.zoom(1))
+        zoom_in.setShortcuts([QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")])
+        zoom_out = self._add(
+            view,
+            "Zoom &out",
+            lambda: self.workspace.view.zoom(-1),
+            QKeySequence.StandardKey.ZoomOut,
+        )
+        self.view_menu = view
+        people = bar.addMenu("A&nnotator")
+        self._add(people, "&Switch annotator…", self.switch_annotator)
+        help_menu = bar.addMenu("&Help")
+        keymap = self._add(help_menu, "&Keyboard map\t?", self.show_keymap)
+        return Actions(undo, redo, done_next, zoom_in, zoom_out, keymap)
+
+    def _add(
+        self,
+        menu: QMenu,
+        text: str,
+        slot: object,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    # ---- reactions -------------------------------------------------------------------------
+
+    def _article_opened(self, article_id: int) -> None:
+        self.status.show_language(self.workspace.view.article.lang)
+        if self.docks.articles is not None:
+            self.docks.articles.set_current(article_id)
+
+    def _article_edited(self, article_id: int) -> None:
+        if self.docks.articles is not None:
+            self.docks.articles.refresh_article(article_id)
+
+    def _show_progress(self) -> None:
+        self.status.show_progress(self.project.done_count(self.annotator), self._total)
+
+    def _annotator_changed(self, name: str) -> None:
+        self.annotator = name
+        save_annotator(self.settings, name)
+        self.status.show_annotator(name)
+        if self.docks.articles is not None:
+            self.docks.articles.set_annotator(name)
+
+    def switch_annotator(self) -> None:
+        name = ask_annotator(self, current=self.annotator, known=self.project.annotators())
+        if name:
+            self.session.set_annotator(name)
+
+    def show_keymap(self) -> None:
+        self.keymap_dialog = KeymapDialog(self.workspace.key_help(), self)
+        self.keymap_dialog.show()

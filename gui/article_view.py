@@ -1,0 +1,201 @@
+"""The article view: title and metadata above the text, spans painted in label colours.
+
+The text sits in a read-only ``QPlainTextEdit`` (DESIGN.md: the fastest Qt text widget) that
+keeps mouse and keyboard selection. Qt counts UTF-16 units; everything this module hands out
+or takes in is code points, converted here and only here through :class:`core.text.Utf16Map`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent, QTextCursor, QTextOption
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QToolTip, QVBoxLayout, QWidget
+
+from core.models import Article, Span
+from core.schema import Schema
+from gui.highlighter import Formats, SpanHighlighter, TextGeometry, build_index
+from gui.selection import covering
+
+RTL_LANGS = {"ar", "he", "fa", "ur", "ps", "yi", "dv", "ug", "ckb", "sd", "syr"}
+
+
+class AnnotText(QPlainTextEdit):
+    """The text widget: read-only, selectable, and handing key presses to the workspace
+    before its own handling (so label keys are never swallowed)."""
+
+    mouseReleased = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setUndoRedoEnabled(False)
+        self.key_handler: Callable[[QKeyEvent], bool] | None = None
+        self.tooltip_for: Callable[[int], str] | None = None
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.key_handler is not None and self.key_handler(event):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        # Keys such as Ctrl+Z or Delete would otherwise be claimed by the text control's
+        # shortcut override; the workspace decides what they do.
+        if event.type() == QEvent.Type.ShortcutOverride and self.key_handler is not None:
+            key = event.key()
+            if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                event.accept()
+                return True
+        return super().event(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        self.mouseReleased.emit()
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and self.tooltip_for is not None:
+            cursor = self.cursorForPosition(event.pos())
+            tip = self.tooltip_for(cursor.position())
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
+
+
+class ArticleView(QWidget):
+    """Shows one article with its spans; converts selections to code points."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.meta = QLabel()
+        self.meta.setWordWrap(True)
+        self.meta.setOpenExternalLinks(True)
+        self.meta.setStyleSheet("color: #555;")
+        self.text = AnnotText()
+        self.text.document().setDocumentMargin(12)
+        text_font = QFont(self.text.font())
+        text_font.setPointSizeF(text_font.pointSizeF() * 1.15)
+        self.text.setFont(text_font)
+        self.text.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.text.tooltip_for = self._tooltip
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.title)
+        layout.addWidget(self.meta)
+        layout.addWidget(self.text, 1)
+        self.highlighter = SpanHighlighter(self.text.document())
+        self.geometry_: TextGeometry = TextGeometry.of("")
+        self.formats: Formats | None = None
+        self.spans: list[Span] = []
+        self.search_words: list[str] = []
+        self.article: Article | None = None
+
+    # ---- showing -------------------------------------------------------------------------
+
+    def set_schema(self, schema: Schema) -> None:
+        self.formats = Formats(schema)
+        self.set_spans(self.spans)
+
+    def show_article(self, article: Article, spans: list[Span], *, status: str = "") -> None:
+        """Show ``article`` with ``spans``: highlights are computed before the text is set, so
+        the widget lays out and paints the article once."""
+        assert self.formats is not None, "set_schema first"
+        self.article = article
+        self.spans = spans
+        self.geometry_ = TextGeometry.of(article.text)
+        self._set_header(article, status)
+        self._set_direction(article.lang in RTL_LANGS)
+        index = build_index(self.geometry_, spans, self.formats, self.search_words)
+        self.highlighter.load(index, self.formats)
+        self.text.setPlainText(article.text)
+
+    def set_spans(self, spans: list[Span]) -> None:
+        self.spans = spans
+        if self.formats is None or self.article is None:
+            return
+        index = build_index(self.geometry_, spans, self.formats, self.search_words)
+        self.highlighter.set_index(index, self.formats)
+
+    def set_search_words(self, words: list[str]) -> None:
+        self.search_words = list(words)
+        self.set_spans(self.spans)
+
+    def set_status(self, status: str) -> None:
+        if self.article is not None:
+            self._set_header(self.article, status)
+
+    def _set_header(self, article: Article, status: str) -> None:
+        self.title.setText(article.title or "(untitled)")
+        parts = [html.escape(p) for p in (article.source, article.published) if p]
+        parts.append(html.escape(article.lang or "language pending"))
+        if status and status != "todo":
+            parts.append(f"<b>{html.escape(status)}</b>")
+        if article.url:
+            url = html.escape(article.url, quote=True)
+            parts.append(f'<a href="{url}">{html.escape(article.url)}</a>')
+        self.meta.setText(" · ".join(parts))
+
+    def _set_direction(self, rtl: bool) -> None:
+        direction = Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
+        align = Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft
+        option = self.text.document().defaultTextOption()
+        option.setTextDirection(direction)
+        option.setAlignment(align | Qt.AlignmentFlag.AlignAbsolute)
+        self.text.document().setDefaultTextOption(option)
+        self.text.setLayoutDirection(direction)
+        for label in (self.title, self.meta):
+            label.setLayoutDirection(direction)
+            label.setAlignment(align | Qt.AlignmentFlag.AlignAbsolute)
+        # The metadata line (url, date) reads left to right whatever the article's script.
+        self.meta.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+
+    def zoom(self, steps: int) -> None:
+        if steps > 0:
+            self.text.zoomIn(steps)
+        elif steps < 0:
+            self.text.zoomOut(-steps)
+
+    # ---- selection in code points --------------------------------------------------------
+
+    def selection(self) -> tuple[int, int]:
+        """The selection (or the cursor, as an empty range) in code points of the text."""
+        cursor = self.text.textCursor()
+        to_cp = self.geometry_.utf16.to_code_point
+        return to_cp(cursor.selectionStart()), to_cp(cursor.selectionEnd())
+
+    def select(self, start: int, end: int) -> None:
+        """Select ``[start, end)`` (code points) in the widget."""
+        to16 = self.geometry_.utf16.to_utf16
+        cursor = self.text.textCursor()
+        cursor.setPosition(to16(start))
+        cursor.setPosition(to16(end), QTextCursor.MoveMode.KeepAnchor)
+        self.text.setTextCursor(cursor)
+
+    def place_cursor(self, offset: int) -> None:
+        cursor = self.text.textCursor()
+        cursor.setPosition(self.geometry_.utf16.to_utf16(offset))
+        self.text.setTextCursor(cursor)
+
+    def spans_at(self, offset: int) -> list[Span]:
+        return covering(self.spans, offset, offset)
+
+    def _tooltip(self, position16: int) -> str:
+        spans = self.spans_at(self.geometry_.utf16.to_code_point(position16))
+        return " · ".join(s.label if s.layer == "entity" else s.layer for s in spans)

@@ -1,0 +1,54 @@
+"""The stance panel: one row per stance target, one keyed button per option."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QToolButton, QWidget
+
+from core.schema import Schema
+
+
+class StancePanel(QWidget):
+    """Shows the chosen value of each target at once; a click asks for a change."""
+
+    optionClicked = Signal(str, str)  # target, value
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setHorizontalSpacing(4)
+        self._grid.setVerticalSpacing(2)
+        self.buttons: dict[tuple[str, str], QToolButton] = {}
+
+    def set_schema(self, schema: Schema) -> None:
+        while self._grid.count():
+            item = self._grid.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.buttons.clear()
+        for row, target in enumerate(schema.stance_targets):
+            name = QLabel(f"Stance · {target.name}:")
+            self._grid.addWidget(name, row, 0)
+            for col, option in enumerate(target.options, start=1):
+                text = f"{option.key.upper()}  {option.value}" if option.key else option.value
+                button = QToolButton()
+                button.setText(text)
+                button.setCheckable(True)
+                button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+                button.setToolTip(f"{target.name}: {option.value} (key {option.key or 'none'})")
+                button.setStyleSheet(
+                    "QToolButton { padding: 2px 6px; }"
+                    "QToolButton:checked { background: #37474f; color: white; font-weight: bold; }"
+                )
+                button.clicked.connect(
+                    lambda _=False, t=target.name, v=option.value: self.optionClicked.emit(t, v)
+                )
+                self._grid.addWidget(button, row, col)
+                self.buttons[(target.name, option.value)] = button
+        self.setVisible(bool(schema.stance_targets))
+
+    def set_values(self, values: dict[str, str]) -> None:
+        """``values`` maps target name to chosen option (from the ``stance:<target>`` labels)."""
+        for (target, value), button in self.buttons.items():
+            button.setChecked(values.get(target) == value)
