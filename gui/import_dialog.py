@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -163,7 +163,7 @@ class ImportDialog(QDialog):
         self.start()
         return super().exec()
 
-    def showEvent(self, event) -> None:  # noqa: ANN001 - Qt signature
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.start()
 
