@@ -1,0 +1,112 @@
+"""What every suggester returns, and the line helpers the boilerplate suggesters share."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: Source names of the built-in boilerplate suggesters (a user rule is ``rule:<pattern>``).
+BOILERPLATE_SOURCES = ("lexicon", "repeated", "shape")
+BOILERPLATE_LABEL = "boilerplate"
+
+_SPACE = re.compile(r"\s+")
+_SENTENCE_END = frozenset(".!?…。！？؟")
+_CLOSERS = "\"'”’»)]}›*_ "
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A span a suggester proposes; offsets are code points of the article text."""
+
+    layer: str
+    label: str
+    start: int
+    end: int
+    source: str
+    score: float = 1.0
+
+    def row(self) -> tuple[str, str, int, int, float]:
+        """The row shape ``Project.add_suggestions`` takes."""
+        return (self.layer, self.label, self.start, self.end, self.score)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of a text: its stripped content and where that content lies."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+    @property
+    def empty(self) -> bool:
+        return not self.text
+
+
+def split_lines(text: str) -> list[Line]:
+    """Every line of ``text`` (split on ``\\n``), with offsets of its non-blank content.
+
+    Boilerplate is proposed over a line's content without its outer spaces, so an accepted
+    suggestion covers exactly the visible words.
+    """
+    lines: list[Line] = []
+    pos = 0
+    for index, raw in enumerate(text.split("\n")):
+        stripped = raw.strip()
+        lead = len(raw) - len(raw.lstrip())
+        start = pos + lead
+        lines.append(Line(index, start, start + len(stripped), stripped))
+        pos += len(raw) + 1
+    return lines
+
+
+def normalise_line(text: str) -> str:
+    """Case-folded, single-spaced form of a line, for comparing lines and phrases."""
+    return _SPACE.sub(" ", text.strip()).casefold()
+
+
+def _unspaced(ch: str) -> bool:
+    """A character of a script written without spaces between words (CJK, kana, Thai...)."""
+    o = ord(ch)
+    return (
+        0x3040 <= o <= 0x30FF
+        or 0x3400 <= o <= 0x9FFF
+        or 0xF900 <= o <= 0xFAFF
+        or 0x20000 <= o <= 0x3FFFF
+        or 0x0E00 <= o <= 0x0EFF  # Thai, Lao
+        or 0x1000 <= o <= 0x109F  # Myanmar
+        or 0x1780 <= o <= 0x17FF  # Khmer
+    )
+
+
+def word_count(text: str) -> int:
+    """Words of a line; in scripts without spaces every two characters count as one word,
+    so that length rules mean roughly the same in Japanese as in Indonesian."""
+    count = 0
+    for token in text.split():
+        unspaced = sum(1 for ch in token if _unspaced(ch))
+        count += max(1, unspaced // 2) if unspaced else 1
+    return count
+
+
+def ends_sentence(text: str) -> bool:
+    """True if a line ends like a sentence (closing quotes and brackets looked through)."""
+    core = text.rstrip(_CLOSERS)
+    return bool(core) and core[-1] in _SENTENCE_END
+
+
+def looks_like_title(text: str, *, max_words: int = 25) -> bool:
+    """A headline-like line: short, with words, not ending in a full stop.
+
+    Used for the line after a marker such as "Next Article": what follows is the linked
+    article's title, never a body paragraph (which is longer or ends in a full stop).
+    """
+    if not text or word_count(text) > max_words or not any(ch.isalpha() for ch in text):
+        return False
+    core = text.rstrip(_CLOSERS)
+    return not core.endswith(".") or core.endswith("...")
+
+
+def boilerplate(line: Line, source: str, *, score: float = 1.0) -> Proposal:
+    return Proposal("boilerplate", BOILERPLATE_LABEL, line.start, line.end, source, score)
