@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import functools
 import sys
 from pathlib import Path
 
@@ -49,6 +50,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-detect",
         action="store_true",
         help="store only; detect languages and index later (the next import or the app does it)",
+    )
+    labelled = imp.add_mutually_exclusive_group()
+    labelled.add_argument(
+        "--as-annotator",
+        metavar="NAME",
+        help="the files are labelled (spans export, Prodigy, doccano, tokens+ner_tags): "
+        "store their labels as NAME's",
+    )
+    labelled.add_argument(
+        "--as-suggestions",
+        metavar="SOURCE",
+        help="the files are labelled: store their spans as suggestions from SOURCE",
     )
     imp.add_argument(
         "--quiet", "-q", action="store_true", help="no progress bar and no per-record problems"
@@ -99,7 +112,14 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(text, file=sys.stderr)
 
     with _open_for_import(args.project) as project:
-        report = project.import_files(
+        run_import = project.import_files
+        if args.as_annotator or args.as_suggestions:
+            run_import = functools.partial(
+                project.import_labelled,
+                annotator=args.as_annotator,
+                suggestions=args.as_suggestions,
+            )
+        report = run_import(
             args.paths,
             field_map=field_map,
             encoding=args.encoding,

@@ -26,6 +26,7 @@ from storage.database import (
 from storage.errors import ProjectError
 from storage.exporting import ExportMixin
 from storage.importing import ImportMixin
+from storage.labelled_import import LabelledImportMixin
 from storage.labels import LabelMixin
 from storage.listing import ListingMixin
 from storage.lock import ProjectLock
@@ -43,7 +44,13 @@ def default_schema() -> Schema:
 
 
 class Project(
-    ImportMixin, LabelMixin, SuggestionMixin, NavigationMixin, ListingMixin, ExportMixin
+    ImportMixin,
+    LabelMixin,
+    SuggestionMixin,
+    NavigationMixin,
+    ListingMixin,
+    ExportMixin,
+    LabelledImportMixin,
 ):
     """An open project. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
 
