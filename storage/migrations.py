@@ -20,7 +20,7 @@ import peewee as pw
 
 from storage.database import backup_sqlite, is_sqlite, write_transaction
 from storage.errors import ProjectError
-from storage.models import make_models
+from storage.models import make_models, make_repeated_line_model
 
 SCHEMA_VERSION_KEY = "schema_version"
 
@@ -61,11 +61,17 @@ def _v3_list_sort(db: pw.Database) -> None:
         db.execute_sql("CREATE INDEX IF NOT EXISTS article_lang_sort ON article (lang, id)")
 
 
+def _v4_repeated_lines(db: pw.Database) -> None:
+    """The repeated-line index of the boilerplate suggester (storage.suggestions)."""
+    db.create_tables([make_repeated_line_model(db)])
+
+
 #: (version reached, step). Append only.
 STEPS: list[tuple[int, Callable[[pw.Database], None]]] = [
     (1, _v1_tables),
     (2, _v2_full_text),
     (3, _v3_list_sort),
+    (4, _v4_repeated_lines),
 ]
 CURRENT_VERSION = STEPS[-1][0]
 

@@ -152,3 +152,26 @@ def make_models(db: pw.Database) -> Models:
         Suggestion=Suggestion,
         Rejection=Rejection,
     )
+
+
+def make_repeated_line_model(db: pw.Database) -> type[pw.Model]:
+    """The repeated-line index (schema version 4): per source, in how many articles each
+    line occurs, keyed by a hash of the line. Kept out of :class:`Models` so that the
+    version-1 step, which creates ``Models.all()``, keeps creating the version-1 shape."""
+
+    class RepeatedLine(pw.Model):
+        source = pw.CharField(max_length=500)
+        key = pw.CharField(max_length=32)
+        articles = pw.IntegerField(default=0)
+        sample = pw.TextField(default="")
+        #: JSON list of the first article ids with this line (capped), so that the articles
+        #: seen before the line became frequent can be given their suggestions too.
+        first_ids = pw.TextField(default="[]")
+
+        class Meta:
+            database = db
+            legacy_table_names = False
+            table_name = "repeated_line"
+            indexes = ((("source", "key"), True),)
+
+    return RepeatedLine

@@ -1,46 +1,67 @@
 """Suggestions of a project: spans proposed by a suggester or a model, apart from labels.
 
 A suggestion is never exported as a label. Accepting one copies it into an annotator's spans
-with origin ``suggestion:<source>``; rejecting one records it in the rejection table, and a
-rejected (article, layer, label, start, end) is never stored as a suggestion again, whatever
-source proposes it.
+with origin ``suggestion:<source>``; rejecting one records it in the rejection table. A
+rejected (article, layer, label, start, end) is hidden from the annotator who rejected it and
+is never stored as a suggestion again, whatever source proposes it.
+
+Suggestions are shared by all annotators; what one annotator still has to decide (pending)
+leaves out what they rejected, what they already labelled, and switched-off sources.
+Running the suggesters lives in :mod:`storage.suggestion_runs`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import peewee as pw
 
-from core.models import LAYERS, Suggestion
+from core.models import LAYERS, Span, Suggestion
 from storage.errors import LabelError
+from storage.suggestion_runs import SuggestionRunMixin
 
 if TYPE_CHECKING:
     from storage.models import Models
 
 #: Rows per INSERT statement: well under SQLite's bound-parameter limit (7 columns each).
 _INSERT_CHUNK = 500
+#: Articles per transaction when accepting or rejecting across the project.
+_BULK_ARTICLES = 200
 
 SuggestionRow = tuple[str, str, int, int, float]
+Key = tuple[str, str, int, int]
 
 
-class SuggestionMixin:
-    """Mixed into ``Project``; relies on its ``m``, ``db``, ``_write`` and ``text_length``."""
+@dataclass
+class BulkResult:
+    """What a bulk accept or reject did, with what undo needs to take it back."""
+
+    done: int = 0
+    skipped: int = 0
+    span_ids: list[int] = field(default_factory=list)
+    rejection_ids: list[int] = field(default_factory=list)
+
+
+class SuggestionMixin(SuggestionRunMixin):
+    """Mixed into ``Project``; relies on its ``m``, ``db``, ``_write``, ``text_length``,
+    ``annotator_id``, ``add_span`` and settings."""
 
     db: pw.Database
     m: Models
 
     # ---- storing -------------------------------------------------------------------------
 
-    def _rejected_keys(self, article_id: int) -> set[tuple[str, str, int, int]]:
+    def _rejected_keys(self, article_ids: Iterable[int]) -> dict[int, set[Key]]:
         r = self.m.Rejection
-        return {
-            (row[0], row[1], row[2], row[3])
-            for row in r.select(r.layer, r.label, r.start, r.end)
-            .where(r.article == article_id)
-            .tuples()
-        }
+        out: dict[int, set[Key]] = {}
+        query = r.select(r.article, r.layer, r.label, r.start, r.end).where(
+            r.article.in_(list(article_ids))
+        )
+        for aid, *key in query.tuples():
+            out.setdefault(aid, set()).add(tuple(key))
+        return out
 
     def add_suggestions(
         self, article_id: int, rows: Iterable[SuggestionRow], *, source: str
@@ -54,7 +75,7 @@ class SuggestionMixin:
         if not source:
             raise LabelError("a suggestion needs a source")
         length = self.text_length(article_id)
-        checked: dict[tuple[str, str, int, int], float] = {}
+        checked: dict[Key, float] = {}
         for layer, label, start, end, score in rows:
             if layer not in LAYERS:
                 raise LabelError(f"unknown layer {layer!r}; use one of {', '.join(LAYERS)}")
@@ -68,33 +89,59 @@ class SuggestionMixin:
             checked.setdefault((layer, label, int(start), int(end)), float(score))
         if not checked:
             return 0
-        s = self.m.Suggestion
         with self._write():
-            rejected = self._rejected_keys(article_id)
-            existing = {
-                (row[0], row[1], row[2], row[3])
-                for row in s.select(s.layer, s.label, s.start, s.end)
-                .where(s.article == article_id, s.source == source)
-                .tuples()
-            }
-            fresh = [
-                dict(
-                    article=article_id,
-                    layer=key[0],
-                    label=key[1],
-                    start=key[2],
-                    end=key[3],
-                    source=source,
-                    score=score,
-                )
-                for key, score in checked.items()
-                if key not in rejected and key not in existing
-            ]
-            for i in range(0, len(fresh), _INSERT_CHUNK):
-                s.insert_many(fresh[i : i + _INSERT_CHUNK]).on_conflict_ignore().execute()
+            return self._insert_suggestions({article_id: checked}, source)
+
+    def _insert_suggestions(self, rows: dict[int, dict[Key, float]], source: str) -> int:
+        """Insert new rows (inside the caller's transaction); skips stored and rejected ones."""
+        s = self.m.Suggestion
+        ids = list(rows)
+        rejected = self._rejected_keys(ids)
+        existing: dict[int, set[Key]] = {}
+        query = s.select(s.article, s.layer, s.label, s.start, s.end).where(
+            s.article.in_(ids), s.source == source
+        )
+        for aid, *key in query.tuples():
+            existing.setdefault(aid, set()).add(tuple(key))
+        fresh = [
+            dict(
+                article=aid,
+                layer=key[0],
+                label=key[1],
+                start=key[2],
+                end=key[3],
+                source=source,
+                score=score,
+            )
+            for aid, keys in rows.items()
+            for key, score in keys.items()
+            if key not in rejected.get(aid, ()) and key not in existing.get(aid, ())
+        ]
+        for i in range(0, len(fresh), _INSERT_CHUNK):
+            s.insert_many(fresh[i : i + _INSERT_CHUNK]).on_conflict_ignore().execute()
         return len(fresh)
 
     # ---- reading -------------------------------------------------------------------------
+
+    @staticmethod
+    def _suggestion(row: pw.Model) -> Suggestion:
+        return Suggestion(
+            id=row.id,
+            article_id=row.article_id,
+            layer=row.layer,
+            label=row.label,
+            start=row.start,
+            end=row.end,
+            source=row.source,
+            score=row.score,
+        )
+
+    def suggestion(self, suggestion_id: int) -> Suggestion:
+        s = self.m.Suggestion
+        row = s.get_or_none(s.id == suggestion_id)
+        if row is None:
+            raise LabelError(f"no suggestion with id {suggestion_id}")
+        return self._suggestion(row)
 
     def suggestions(
         self,
@@ -102,24 +149,257 @@ class SuggestionMixin:
         *,
         layer: str | None = None,
         sources: Iterable[str] | None = None,
+        annotator: str | None = None,
     ) -> list[Suggestion]:
-        """Suggestions of an article in text order (optionally of some sources only)."""
+        """Suggestions of an article in text order.
+
+        With ``annotator``: only those still pending for them (not rejected by them, not
+        already among their spans) from sources that are switched on.
+        """
         s = self.m.Suggestion
         query = s.select().where(s.article == article_id)
         if layer is not None:
             query = query.where(s.layer == layer)
         if sources is not None:
             query = query.where(s.source.in_(list(sources)))
+        found = [self._suggestion(row) for row in query.order_by(s.start, s.end, s.id)]
+        if annotator is None:
+            return found
+        return self._pending(found, self.annotator_id(annotator))
+
+    def _pending(self, found: list[Suggestion], annotator_id: int) -> list[Suggestion]:
+        if not found:
+            return []
+        disabled = set(self.disabled_sources())
+        ids = {sg.article_id for sg in found}
+        r, sp = self.m.Rejection, self.m.Span
+        rejected = set(
+            r.select(r.article, r.layer, r.label, r.start, r.end)
+            .where(r.article.in_(list(ids)), r.annotator == annotator_id)
+            .tuples()
+        )
+        spans: dict[int, list[tuple[str, str, int, int]]] = {}
+        for aid, *rest in (
+            sp.select(sp.article, sp.layer, sp.label, sp.start, sp.end)
+            .where(sp.article.in_(list(ids)), sp.annotator == annotator_id)
+            .tuples()
+        ):
+            spans.setdefault(aid, []).append(tuple(rest))
         return [
-            Suggestion(
-                id=row.id,
-                article_id=row.article_id,
-                layer=row.layer,
-                label=row.label,
-                start=row.start,
-                end=row.end,
-                source=row.source,
-                score=row.score,
-            )
-            for row in query.order_by(s.start, s.end, s.id)
+            sg
+            for sg in found
+            if sg.source not in disabled
+            and (sg.article_id, sg.layer, sg.label, sg.start, sg.end) not in rejected
+            and not _covered(sg, spans.get(sg.article_id, ()))
         ]
+
+    def count_pending(
+        self,
+        *,
+        annotator: str,
+        article_id: int | None = None,
+        layer: str | None = None,
+        source: str | None = None,
+    ) -> int:
+        """How many suggestions a bulk accept or reject with the same arguments would touch."""
+        return sum(
+            len(batch) for batch in self._pending_batches(annotator, article_id, layer, source)
+        )
+
+    def _pending_batches(
+        self, annotator: str, article_id: int | None, layer: str | None, source: str | None
+    ) -> Iterable[list[Suggestion]]:
+        """Pending suggestions, a few hundred articles at a time, in article order."""
+        ann = self.annotator_id(annotator)
+        s = self.m.Suggestion
+        base = s.select(s.article).distinct()
+        if article_id is not None:
+            base = base.where(s.article == article_id)
+        if layer is not None:
+            base = base.where(s.layer == layer)
+        if source is not None:
+            base = base.where(s.source == source)
+        after = 0
+        while True:
+            ids = [
+                r[0]
+                for r in base.where(s.article > after)
+                .order_by(s.article)
+                .limit(_BULK_ARTICLES)
+                .tuples()
+            ]
+            if not ids:
+                return
+            query = s.select().where(s.article.in_(ids))
+            if layer is not None:
+                query = query.where(s.layer == layer)
+            if source is not None:
+                query = query.where(s.source == source)
+            rows = [self._suggestion(r) for r in query.order_by(s.article, s.start, s.end, s.id)]
+            yield self._pending(rows, ann)
+            after = ids[-1]
+
+    # ---- accepting and rejecting ---------------------------------------------------------
+
+    def accept_suggestion(self, suggestion_id: int, *, annotator: str) -> Span:
+        """Turn a suggestion into the annotator's span (origin ``suggestion:<source>``).
+
+        Undo is ``delete_span`` of the returned span; the suggestion itself stays, and is
+        pending again once the span is gone.
+        """
+        sg = self.suggestion(suggestion_id)
+        return self.add_span(
+            sg.article_id,
+            annotator=annotator,
+            layer=sg.layer,
+            label=sg.label,
+            start=sg.start,
+            end=sg.end,
+            origin=f"suggestion:{sg.source}"[:200],
+        )
+
+    def reject_suggestion(self, suggestion_id: int, *, annotator: str) -> int:
+        """Remember that the annotator turned this suggestion down; returns the rejection id
+        (for undo with :meth:`remove_rejections`)."""
+        sg = self.suggestion(suggestion_id)
+        ann = self.annotator_id(annotator)
+        r = self.m.Rejection
+        with self._write():
+            r.insert(
+                article=sg.article_id,
+                annotator=ann,
+                layer=sg.layer,
+                label=sg.label,
+                start=sg.start,
+                end=sg.end,
+            ).on_conflict_ignore().execute()
+            row = r.get(
+                r.article == sg.article_id,
+                r.annotator == ann,
+                r.layer == sg.layer,
+                r.label == sg.label,
+                r.start == sg.start,
+                r.end == sg.end,
+            )
+        return row.id
+
+    def remove_rejections(self, rejection_ids: Iterable[int]) -> int:
+        """Forget rejections (undo of a reject): the suggestions are pending again."""
+        ids = list(rejection_ids)
+        r = self.m.Rejection
+        removed = 0
+        with self._write():
+            for i in range(0, len(ids), _INSERT_CHUNK):
+                removed += r.delete().where(r.id.in_(ids[i : i + _INSERT_CHUNK])).execute()
+        return removed
+
+    def remove_spans(self, span_ids: Iterable[int]) -> int:
+        """Delete spans made by a bulk accept (its undo), in one transaction."""
+        ids = list(span_ids)
+        sp = self.m.Span
+        removed = 0
+        with self._write():
+            for i in range(0, len(ids), _INSERT_CHUNK):
+                removed += sp.delete().where(sp.id.in_(ids[i : i + _INSERT_CHUNK])).execute()
+        return removed
+
+    def accept_all(
+        self,
+        *,
+        annotator: str,
+        article_id: int | None = None,
+        layer: str | None = None,
+        source: str | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> BulkResult:
+        """Accept every pending suggestion of an article, a layer or a source (or all).
+
+        Longest suggestions go first; an entity suggestion that would overlap one of the
+        annotator's entity spans is skipped (counted in ``skipped``), as is a boilerplate
+        suggestion inside a boilerplate span the annotator already has.
+        """
+        result = BulkResult()
+        ann = self.annotator_id(annotator)
+        sp = self.m.Span
+        for batch in self._pending_batches(annotator, article_id, layer, source):
+            with self._write():
+                held: dict[tuple[int, str], list[tuple[int, int]]] = {}
+                for aid, lay, start, end in (
+                    sp.select(sp.article, sp.layer, sp.start, sp.end)
+                    .where(
+                        sp.article.in_(list({sg.article_id for sg in batch})), sp.annotator == ann
+                    )
+                    .tuples()
+                ):
+                    held.setdefault((aid, lay), []).append((start, end))
+                for sg in sorted(batch, key=lambda g: (g.article_id, g.start - g.end, g.start)):
+                    taken = held.setdefault((sg.article_id, sg.layer), [])
+                    if _blocked(sg, taken):
+                        result.skipped += 1
+                        continue
+                    new_id = sp.insert(
+                        article=sg.article_id,
+                        annotator=ann,
+                        layer=sg.layer,
+                        label=sg.label,
+                        start=sg.start,
+                        end=sg.end,
+                        origin=f"suggestion:{sg.source}"[:200],
+                    ).execute()
+                    taken.append((sg.start, sg.end))
+                    result.span_ids.append(new_id)
+                    result.done += 1
+            if on_progress:
+                on_progress(result.done + result.skipped)
+        return result
+
+    def reject_all(
+        self,
+        *,
+        annotator: str,
+        article_id: int | None = None,
+        layer: str | None = None,
+        source: str | None = None,
+    ) -> BulkResult:
+        """Reject every pending suggestion of an article, a layer or a source."""
+        result = BulkResult()
+        ann = self.annotator_id(annotator)
+        r = self.m.Rejection
+        for batch in self._pending_batches(annotator, article_id, layer, source):
+            keys = {(sg.article_id, sg.layer, sg.label, sg.start, sg.end) for sg in batch}
+            with self._write():
+                for aid, lay, label, start, end in keys:
+                    new_id = (
+                        r.insert(
+                            article=aid,
+                            annotator=ann,
+                            layer=lay,
+                            label=label,
+                            start=start,
+                            end=end,
+                        )
+                        .on_conflict_ignore()
+                        .execute()
+                    )
+                    if new_id:
+                        result.rejection_ids.append(new_id)
+            result.done += len(batch)
+        return result
+
+
+def _covered(sg: Suggestion, spans: Iterable[tuple[str, str, int, int]]) -> bool:
+    """Already labelled: the same span, or (boilerplate) inside a boilerplate span."""
+    for layer, label, start, end in spans:
+        if layer != sg.layer:
+            continue
+        if start == sg.start and end == sg.end and label == sg.label:
+            return True
+        if layer == "boilerplate" and start <= sg.start and sg.end <= end:
+            return True
+    return False
+
+
+def _blocked(sg: Suggestion, taken: list[tuple[int, int]]) -> bool:
+    if sg.layer == "boilerplate":
+        return any(s <= sg.start and sg.end <= e for s, e in taken)
+    return any(s < sg.end and e > sg.start for s, e in taken)

@@ -1,19 +1,38 @@
-"""Suggestions: stored apart from labels, validated, never duplicated, rejections remembered."""
+"""Suggestions: stored apart from labels, validated, accepted or rejected one by one or in
+bulk with undo, rejections remembered, sources switched off, suggesters run incrementally."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import pytest
 
 from core.models import NewArticle
+from core.suggest.boilerplate import LineScore, score_lines
+from core.suggest.rules import Rule
 from storage import LabelError, Project
+from storage.migrations import CURRENT_VERSION, migrate
 
 TRICKY = "Pemadam 👨🏻‍🚒 𠮷野 bertemu مرحبا بالعالم di Kyïv e\u0301 Jakarta.\nBaca juga: Kursk"
+GOLD = Path(__file__).resolve().parent.parent / "fixtures" / "boilerplate_gold.jsonl"
+BODY = (
+    "Pasukan {n} dilaporkan bergerak ke wilayah Kursk pada Rabu pagi, kata pejabat "
+    "yang tidak mau disebut namanya kepada wartawan di ibu kota."
+)
+FOOTER = "Ikuti berita terkini Kabar Nusa di saluran kami setiap hari"
 
 
 @pytest.fixture
 def article_id(project: Project) -> int:
     project.store_articles([NewArticle(text=TRICKY, title="Uji")])
     return next(project.article_ids())
+
+
+def store(project: Project, *texts: str, source: str = "kabar.example") -> list[int]:
+    before = set(project.article_ids())
+    project.store_articles([NewArticle(text=t, source=source) for t in texts])
+    return sorted(set(project.article_ids()) - before)
 
 
 def test_suggestions_are_stored_with_code_point_offsets(project: Project, article_id: int) -> None:
@@ -51,3 +70,192 @@ def test_suggestions_outside_the_text_store_nothing(project: Project, article_id
     with pytest.raises(LabelError, match="unknown layer"):
         project.add_suggestions(article_id, [("nope", "PER", 0, 3, 1.0)], source="m")
     assert project.suggestions(article_id) == []
+
+
+def test_accepting_makes_a_span_that_records_its_source_and_undo_brings_it_back(
+    project: Project, article_id: int
+) -> None:
+    start = TRICKY.index("Jakarta")
+    project.add_suggestions(article_id, [("entity", "GPE", start, start + 7, 1.0)], source="m")
+    [sg] = project.suggestions(article_id, annotator="ani")
+    span = project.accept_suggestion(sg.id, annotator="ani")
+    assert (span.label, TRICKY[span.start : span.end], span.origin) == (
+        "GPE",
+        "Jakarta",
+        "suggestion:m",
+    )
+    assert project.suggestions(article_id, annotator="ani") == []
+    assert len(project.suggestions(article_id, annotator="budi")) == 1
+    project.delete_span(span.id)
+    assert project.suggestions(article_id, annotator="ani") == [sg]
+
+
+def test_a_rejection_hides_the_suggestion_and_it_never_comes_back(
+    project: Project, article_id: int
+) -> None:
+    row = ("entity", "PER", 0, 7, 1.0)
+    project.add_suggestions(article_id, [row], source="m")
+    [sg] = project.suggestions(article_id)
+    rejection = project.reject_suggestion(sg.id, annotator="ani")
+    assert project.suggestions(article_id, annotator="ani") == []
+    assert project.suggestions(article_id, annotator="budi") == [sg]
+    project.remove_rejections([rejection])
+    assert project.suggestions(article_id, annotator="ani") == [sg]
+    project.reject_suggestion(sg.id, annotator="ani")
+    # Proposed again, by the same or another source: not stored.
+    assert project.add_suggestions(article_id, [row], source="m") == 0
+    assert project.add_suggestions(article_id, [row], source="other-model") == 0
+
+
+def test_accept_all_in_an_article_takes_the_longest_and_skips_overlaps(
+    project: Project,
+) -> None:
+    text = "Kim Jong Un bertemu Putin.\nTinggalkan komentar"
+    [aid] = store(project, text)
+    kim = text.index("Kim Jong Un")
+    line = text.index("Tinggalkan")
+    project.add_suggestions(
+        aid,
+        [("entity", "PER", kim, kim + 3, 1.0), ("entity", "PER", kim, kim + 11, 1.0)],
+        source="patterns",
+    )
+    for source in ("lexicon", "shape"):
+        project.add_suggestions(
+            aid, [("boilerplate", "boilerplate", line, len(text), 1.0)], source=source
+        )
+    assert project.count_pending(annotator="ani", article_id=aid) == 4
+    result = project.accept_all(annotator="ani", article_id=aid)
+    assert (result.done, result.skipped) == (2, 2)
+    spans = project.spans(aid, annotator="ani")
+    assert [text[s.start : s.end] for s in spans] == ["Kim Jong Un", "Tinggalkan komentar"]
+    assert project.count_pending(annotator="ani", article_id=aid) == 1  # "Kim" overlaps
+    assert project.remove_spans(result.span_ids) == 2
+    assert project.spans(aid, annotator="ani") == []
+
+
+def test_one_source_is_accepted_or_rejected_across_the_project_with_a_count_and_undo(
+    project: Project,
+) -> None:
+    ids = store(project, *(f"Berita {n}.\nBaca juga: Judul {n}" for n in range(5)))
+    for aid in ids:
+        text = project.article(aid).text
+        start = text.index("Baca")
+        project.add_suggestions(
+            aid, [("boilerplate", "boilerplate", start, len(text), 1.0)], source="rule:^Baca juga:"
+        )
+        project.add_suggestions(aid, [("entity", "MISC", 0, 6, 1.0)], source="patterns")
+    assert project.count_pending(annotator="ani", source="rule:^Baca juga:") == 5
+    result = project.accept_all(annotator="ani", source="rule:^Baca juga:")
+    assert result.done == 5
+    assert all(
+        [s.origin for s in project.spans(aid, annotator="ani")] == ["suggestion:rule:^Baca juga:"]
+        for aid in ids
+    )
+    rejected = project.reject_all(annotator="ani", source="patterns")
+    assert rejected.done == 5 and len(rejected.rejection_ids) == 5
+    assert project.count_pending(annotator="ani") == 0
+    project.remove_rejections(rejected.rejection_ids)
+    project.remove_spans(result.span_ids)
+    assert project.count_pending(annotator="ani") == 10
+
+
+def test_a_switched_off_source_is_neither_run_nor_shown(project: Project) -> None:
+    [aid] = store(project, BODY.format(n=1) + "\n\nTinggalkan komentar")
+    project.run_suggesters()
+    assert {s.source for s in project.suggestions(aid, annotator="ani")} >= {"lexicon"}
+    project.set_source_enabled("lexicon", False)
+    assert "lexicon" not in {s.source for s in project.suggestions(aid, annotator="ani")}
+    project.set_source_enabled("shape", False)
+    project.run_suggesters()
+    assert project.suggestions(aid, annotator="ani") == []
+    project.set_source_enabled("lexicon", True)
+    assert {s.source for s in project.suggestions(aid, annotator="ani")} == {"lexicon"}
+
+
+def test_repeated_lines_are_counted_as_articles_arrive_and_reach_older_articles(
+    project: Project,
+) -> None:
+    first = store(project, *(f"{BODY.format(n=n)}\n\n{FOOTER}" for n in range(2)))
+    project.run_suggesters(only_new=True, sources=["repeated"])
+    assert all(project.suggestions(aid) == [] for aid in first)
+    [third] = store(project, f"{BODY.format(n=3)}\n\n{FOOTER}")
+    store(project, f"{BODY.format(n=4)}\n\n{FOOTER}", source="other.example")
+    report = project.run_suggesters(only_new=True, sources=["repeated"])
+    assert report.articles == 4  # the two new ones and the two older ones
+    for aid in [*first, third]:
+        [sg] = project.suggestions(aid)
+        assert (sg.source, project.article(aid).text[sg.start : sg.end]) == ("repeated", FOOTER)
+    assert project.repeated_lines() == [("kabar.example", FOOTER, 3)]
+    project.set_repeated_min_articles(4)
+    report = project.run_suggesters(sources=["repeated"])
+    assert report.removed == 3
+    assert all(project.suggestions(aid) == [] for aid in [*first, third])
+
+
+def test_the_suggesters_reach_the_measured_quality_through_the_project(
+    project: Project,
+) -> None:
+    gold = [json.loads(line) for line in GOLD.read_text("utf-8").splitlines() if line.strip()]
+    project.store_articles(
+        NewArticle(text=g["text"], title=g["title"], source=g["source"], external_id=g["id"])
+        for g in gold
+    )
+    project.run_suggesters()
+    total = LineScore()
+    by_external = {project.article(aid).external_id: aid for aid in project.article_ids()}
+    for g in gold:
+        found = project.suggestions(by_external[g["id"]], layer="boilerplate", annotator="ani")
+        total.add(score_lines(g["text"], g["labels"], found))
+    assert total.precision >= 0.95 and total.recall >= 0.90, total
+
+
+def test_a_rule_from_an_example_is_counted_before_it_is_applied(project: Project) -> None:
+    ids = store(
+        project,
+        *(f"{BODY.format(n=n)}\n\nBaca juga: Judul lain nomor {n}" for n in range(3)),
+        "Berita tanpa tautan.",
+    )
+    rule = Rule("prefix", "Baca juga:")
+    assert project.count_rule_matches(rule) == (3, 3)
+    assert project.add_rule(rule) and not project.add_rule(rule)
+    project.run_suggesters(sources=[rule.source])
+    assert sum(len(project.suggestions(aid, sources=[rule.source])) for aid in ids) == 3
+    assert project.accept_all(annotator="ani", source=rule.source).done == 3
+
+
+def test_pattern_files_and_own_labels_suggest_entities_as_whole_words(project: Project) -> None:
+    a, b = store(
+        project,
+        "Kim Jong Un tiba di Kursk.",
+        "Pasukan Kim Jong Un di kursk dan Kimia Farma; KIM JONG UN hadir.",
+    )
+    added, problems = project.load_patterns(
+        [
+            '{"label": "GPE", "pattern": "Kursk"}',
+            '{"label": "GPE", "pattern": [{"lower": "kursk"}]}',
+            '{"label": "PER", "pattern": [{"pos": "PROPN"}]}',
+            "not json",
+        ]
+    )
+    assert added == 2 and len(problems) == 2
+    project.add_span(a, annotator="ani", layer="entity", label="PER", start=0, end=11)
+    project.run_suggesters(sources=["patterns", "own-labels"])
+    text = project.article(b).text
+    got = {(s.source, s.label, text[s.start : s.end]) for s in project.suggestions(b)}
+    assert got == {("own-labels", "PER", "Kim Jong Un"), ("patterns", "GPE", "kursk")}
+    in_a = {(s.source, s.label) for s in project.suggestions(a, annotator="ani")}
+    assert ("own-labels", "PER") not in in_a  # already her span
+    assert ("patterns", "GPE") in in_a
+
+
+def test_a_version_3_project_gains_the_repeated_line_index(tmp_path: Path) -> None:
+    from storage.database import open_database
+
+    path = tmp_path / "old.tandai"
+    db = open_database(str(path), must_exist=False)
+    migrate(db, name="old", upto=3)
+    db.close()
+    with Project.open(path) as project:
+        assert CURRENT_VERSION >= 4
+        assert "repeated_line" in project.db.get_tables()
+        assert project.repeated_lines() == []
