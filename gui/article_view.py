@@ -8,6 +8,7 @@ or takes in is code points, converted here and only here through :class:`core.te
 from __future__ import annotations
 
 import html
+import unicodedata
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -20,6 +21,20 @@ from gui.highlighter import Formats, SpanHighlighter, TextGeometry, build_index
 from gui.selection import covering
 
 RTL_LANGS = {"ar", "he", "fa", "ur", "ps", "yi", "dv", "ug", "ckb", "sd", "syr"}
+
+
+def is_rtl(article: Article) -> bool:
+    """Right-to-left by the detected language; while that is pending or undetermined, by the
+    first strongly directional character of the title and text."""
+    if article.lang and article.lang != "und":
+        return article.lang in RTL_LANGS
+    for ch in (article.title + article.text)[:2000]:
+        bidi = unicodedata.bidirectional(ch)
+        if bidi in ("R", "AL"):
+            return True
+        if bidi == "L":
+            return False
+    return False
 
 
 class AnnotText(QPlainTextEdit):
@@ -121,7 +136,7 @@ class ArticleView(QWidget):
         self.spans = spans
         self.geometry_ = TextGeometry.of(article.text)
         self._set_header(article, status)
-        self._set_direction(article.lang in RTL_LANGS)
+        self._set_direction(is_rtl(article))
         index = build_index(self.geometry_, spans, self.formats, self.search_words)
         self.highlighter.load(index, self.formats)
         self.text.setPlainText(article.text)

@@ -15,7 +15,9 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox
 
 from gui.annotator_dialog import ask_annotator, save_annotator, saved_annotator
+from gui.article_list import ArticleListDock
 from gui.keymap_dialog import KeymapDialog
+from gui.project_actions import RecentProjects, new_project_dialog, open_project_dialog
 from gui.session import Session
 from gui.status_bar import WorkspaceStatus
 from gui.workspace import Workspace
@@ -67,6 +69,9 @@ class MainWindow(QMainWindow):
         """Build the session, workspace and docks for ``project`` and open an article."""
         self.project = project
         self.setWindowTitle(f"Tandai — {project.name}")
+        if Path(project.target).is_file():
+            self.settings.setValue("project/last", project.target)
+            RecentProjects(self.settings).add(project.target)
         self.session = Session(project, self.annotator, self)
         self.workspace = Workspace(self.session)
         self.undo_group.addStack(self.workspace.undo_stack)
@@ -110,9 +115,31 @@ class MainWindow(QMainWindow):
         old = self.project
         self._detach()
         old.close()
-        self.settings.setValue("project/last", str(path))
         self._attach(new)
         return True
+
+    def new_project(self) -> None:
+        path = new_project_dialog(self, settings=self.settings)
+        if path is None:
+            return
+        try:
+            Project.create(path).close()
+        except ProjectError as exc:
+            QMessageBox.warning(self, "Tandai", str(exc))
+            return
+        self.open_project(path)
+
+    def choose_project(self) -> None:
+        path = open_project_dialog(self, settings=self.settings)
+        if path is not None:
+            self.open_project(path)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in RecentProjects(self.settings).paths():
+            action = self.recent_menu.addAction(str(path))
+            action.triggered.connect(lambda _=False, p=path: self.open_project(p))
+        self.recent_menu.setEnabled(True)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.project.close()
@@ -121,11 +148,21 @@ class MainWindow(QMainWindow):
     # ---- composition -----------------------------------------------------------------------
 
     def _build_docks(self) -> Docks:
-        return Docks(articles=None, guidelines=None)
+        articles = ArticleListDock(self.project, self.annotator, self)
+        articles.articleActivated.connect(self.workspace.show_article)
+        articles.searchChanged.connect(self.workspace.view.set_search_words)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, articles)
+        self._dock_toggles.addAction(articles.toggleViewAction())
+        return Docks(articles=articles, guidelines=None)
 
     def _build_menus(self) -> Actions:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self._add(file_menu, "&New project…", self.new_project, QKeySequence.StandardKey.New)
+        self._add(file_menu, "&Open project…", self.choose_project, QKeySequence.StandardKey.Open)
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
         self._add(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
         undo = self.undo_group.createUndoAction(self, "&Undo")
@@ -152,7 +189,8 @@ class MainWindow(QMainWindow):
             lambda: self.workspace.view.zoom(-1),
             QKeySequence.StandardKey.ZoomOut,
         )
-        self.view_menu = view
+        view.addSeparator()
+        self._dock_toggles = view
         people = bar.addMenu("A&nnotator")
         self._add(people, "&Switch annotator…", self.switch_annotator)
         help_menu = bar.addMenu("&Help")

@@ -46,6 +46,9 @@ class StancePanel(QWidget):
                 )
                 self._grid.addWidget(button, row, col)
                 self.buttons[(target.name, option.value)] = button
+        widest = max((len(t.options) for t in schema.stance_targets), default=0)
+        for col in range(widest + 2):
+            self._grid.setColumnStretch(col, 1 if col == widest + 1 else 0)
         self.setVisible(bool(schema.stance_targets))
 
     def set_values(self, values: dict[str, str]) -> None:
