@@ -12,12 +12,15 @@ from typing import NamedTuple
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow, QMenu, QMessageBox
 
 from gui.annotator_dialog import ask_annotator, save_annotator, saved_annotator
 from gui.article_list import ArticleListDock
+from gui.guidelines_panel import GuidelinesDock
+from gui.import_dialog import ImportDialog, choose_import_files
 from gui.keymap_dialog import KeymapDialog
 from gui.project_actions import RecentProjects, new_project_dialog, open_project_dialog
+from gui.schema_editor import SchemaEditorDialog
 from gui.session import Session
 from gui.status_bar import WorkspaceStatus
 from gui.workspace import Workspace
@@ -134,6 +137,24 @@ class MainWindow(QMainWindow):
         if path is not None:
             self.open_project(path)
 
+    def import_files(self) -> None:
+        paths = choose_import_files(self)
+        if not paths:
+            return
+        ImportDialog(self.project, paths, self).exec()
+        self._total = self.project.count_articles()
+        self._show_progress()
+        if self.docks.articles is not None:
+            self.docks.articles.reload()
+        if self.workspace.article_id is None:
+            self.workspace.open_next_todo()
+
+    def edit_schema(self) -> None:
+        if SchemaEditorDialog(self.project, self).exec() == QDialog.DialogCode.Accepted:
+            self.workspace.apply_schema(self.project.schema())
+            if self.docks.articles is not None:
+                self.docks.articles.reload()
+
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
         for path in RecentProjects(self.settings).paths():
@@ -152,8 +173,11 @@ class MainWindow(QMainWindow):
         articles.articleActivated.connect(self.workspace.show_article)
         articles.searchChanged.connect(self.workspace.view.set_search_words)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, articles)
-        self._dock_toggles.addAction(articles.toggleViewAction())
-        return Docks(articles=articles, guidelines=None)
+        guidelines = GuidelinesDock(self.project, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, guidelines)
+        for dock in (articles, guidelines):
+            self._dock_toggles.addAction(dock.toggleViewAction())
+        return Docks(articles=articles, guidelines=guidelines)
 
     def _build_menus(self) -> Actions:
         bar = self.menuBar()
@@ -163,6 +187,8 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
+        self._add(file_menu, "&Import files…", self.import_files, "Ctrl+I")
+        file_menu.addSeparator()
         self._add(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
         undo = self.undo_group.createUndoAction(self, "&Undo")
@@ -170,11 +196,14 @@ class MainWindow(QMainWindow):
         redo = self.undo_group.createRedoAction(self, "&Redo")
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         edit.addActions([undo, redo])
+        edit.addSeparator()
+        self._add(edit, "&Schema…", self.edit_schema)
         article = bar.addMenu("&Article")
+        # Plain keys and Ctrl+Enter belong to the article text (gui.workspace.handle_key), so
+        # that typing in the guidelines or the search box never marks an article done.
         done_next = self._add(
-            article, "&Done, next to do", lambda: self.workspace.done_and_next(), "Ctrl+Return"
+            article, "&Done, next to do\tCtrl+Enter", lambda: self.workspace.done_and_next()
         )
-        done_next.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
         self._add(article, "&Skip\tS", lambda: self.workspace.skip())
         self._add(article, "&Flag with a note…\tF", lambda: self.workspace.flag())
         article.addSeparator()
