@@ -74,7 +74,7 @@ class ArticleListDock(QDockWidget):
         header = self.view.horizontalHeader()
         # Fixed widths: ResizeToContents would measure rows, which a lazy model must avoid.
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-        for col, chars in ((SOURCE, 12), (LANG, 5), (STATUS, 8), (LABELS, 6)):
+        for col, chars in ((SOURCE, 16), (LANG, 5), (STATUS, 8), (LABELS, 6)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, self.view.fontMetrics().averageCharWidth() * chars + 16)
         # No indicator: import order until the user clicks a column header.

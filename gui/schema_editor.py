@@ -299,10 +299,25 @@ class SchemaEditorDialog(QDialog):
             snap_to_words=self.snap.isChecked(),
             extra=dict(self.original.extra),
         )
+        self._check_names(schema)
         schema.validate()
         self._check_keys(schema)
         self._check_in_use(schema)
         return schema
+
+    @staticmethod
+    def _check_names(schema: Schema) -> None:
+        """Name the repeated label or key (the schema's own message lists them all)."""
+        for what, values in (
+            ("entity label", [e.name for e in schema.entity_labels]),
+            ("key", [e.key for e in schema.entity_labels if e.key] + [schema.boilerplate_key]),
+            ("stance target", [t.name for t in schema.stance_targets]),
+        ):
+            seen: set[str] = set()
+            for value in values:
+                if value in seen:
+                    raise SchemaError(f"{what} {value!r} appears twice")
+                seen.add(value)
 
     @staticmethod
     def _check_keys(schema: Schema) -> None:

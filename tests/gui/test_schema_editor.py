@@ -86,7 +86,7 @@ def test_an_invalid_schema_is_shown_inline_and_not_saved(
     editor.ok_button.click()
     assert editor.result() != SchemaEditorDialog.DialogCode.Accepted
     assert editor.error_label.isVisibleTo(editor)
-    assert "repeat" in editor.error_label.text()
+    assert editor.error_label.text() == "entity label 'PER' appears twice"
     assert project.schema() == before
     # fixing it clears the message and saves
     editor.labels.item(row_of(editor, "PER"), NAME).setText("ORGANISASI")
@@ -99,6 +99,7 @@ def test_an_invalid_schema_is_shown_inline_and_not_saved(
     ("edit", "message"),
     [
         (lambda e: e.labels.item(row_of(e, "LOC"), KEY).setText("ab"), "one character"),
+        (lambda e: e.labels.item(row_of(e, "LOC"), KEY).setText("1"), "key '1' appears twice"),
         (lambda e: e.labels.item(row_of(e, "LOC"), KEY).setText("q"), "both for a label"),
         (lambda e: e.boilerplate_key.setText(""), "boilerplate needs a key"),
         (lambda e: e.set_colour(row_of(e, "LOC"), "merah"), "not #rrggbb"),
