@@ -137,7 +137,13 @@ def _parse(
         raise _Refused(f"field '{text_key}' is not a string: labels need one text to point into")
     raw_spans += _span_items(fields)
     meta = fields.get("meta")
-    article_fields = {k: v for k, v in fields.items() if k not in LABEL_KEYS or k == text_key}
+    # Empty fields (our export writes "url": "" for an article without one) carry nothing
+    # and would otherwise land in meta, so a re-export would differ from the export.
+    article_fields = {
+        k: v
+        for k, v in fields.items()
+        if (k not in LABEL_KEYS or k == text_key) and v not in ("", None)
+    }
     built = to_article(
         RawRecord(record.origin, article_fields), field_map=field_map, max_chars=max_chars
     )

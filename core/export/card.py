@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Mapping
 
 from core.export.formats import SCHEMAS, Tally
@@ -99,9 +98,7 @@ def parse_counts(card: str, title: str) -> dict[str, dict[str, int]]:
         if not line.startswith("|"):
             break
         cells = [c.strip() for c in line.strip("|").split("|")]
-        rows[cells[0]] = {h: int(c) for h, c in zip(header[1:], cells[1:], strict=True)}
+        rows[cells[0]] = {
+            h: int(c) for h, c in zip(header[1:], cells[1:], strict=True) if c.isdigit()
+        }
     return rows
-
-
-def total(counter: Counter[str]) -> int:
-    return sum(counter.values())

@@ -1,0 +1,133 @@
+"""Export from a real project: records, filters, files, card, splits, round trip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.export.card import parse_counts
+from core.export.pipeline import ExportError
+from core.export.records import FORMATS, ExportOptions, ExportSelection, parse_split
+from storage import Project
+from tests.storage.export_helpers import LABELS, labelled_project, read_jsonl
+
+
+def test_records_carry_each_annotators_labels_and_status_in_article_order(
+    project: Project, tmp_path: Path
+) -> None:
+    ids = labelled_project(project, tmp_path)
+    project.set_status(ids[0], annotator="bob", status="flagged")
+    records = list(project.export_records(ExportSelection(statuses=("done", "flagged"))))
+    assert [(r.article_id, r.annotator, r.status) for r in records] == [
+        (ids[0], "alice", "done"),
+        (ids[0], "bob", "flagged"),
+        *((i, "alice", "done") for i in ids[1:]),
+    ]
+    first = records[0]
+    assert [first.text[s.start : s.end] for s in first.spans] == [
+        "Joko Widodo",
+        "Jakarta",
+        "Saksikan video di bawah ini:",
+        "(luc/luc)",
+    ]
+    assert first.stance == {"main": "favour"} and first.uid == "id-1"
+    assert records[2].uid.startswith("tandai-") and len(records[2].uid) == 23
+
+
+def test_filters_by_status_annotator_language_and_source(project: Project, tmp_path: Path) -> None:
+    ids = labelled_project(project, tmp_path)
+    project.set_status(ids[1], annotator="alice", status="skipped")
+    project.set_status(ids[2], annotator="bob", status="done")
+
+    def uids(**kw: object) -> list[tuple[str, str | None]]:
+        return [(r.uid[:6], r.annotator) for r in project.export_records(ExportSelection(**kw))]
+
+    assert uids() == [("id-1", "alice"), ("ar-1", "alice"), ("ar-1", "bob"), ("fr-1", "alice")]
+    assert uids(annotators=("bob",)) == [("ar-1", "bob")]
+    assert [r.title for r in project.export_records(ExportSelection(statuses=("skipped",)))] == [
+        "国境で戦闘"
+    ]
+    assert uids(langs=("ar",)) == [("ar-1", "alice"), ("ar-1", "bob")]
+    assert uids(sources=("kabar.example",), annotators=("alice",)) == [
+        ("id-1", "alice"),
+        ("fr-1", "alice"),
+    ]
+    assert project.count_export_articles(ExportSelection(langs=("ar",))) == 1
+    with pytest.raises(Exception, match="no annotator called"):
+        list(project.export_records(ExportSelection(annotators=("nobody",))))
+
+
+def test_status_all_includes_untouched_articles_once_without_an_annotator(
+    project: Project, tmp_path: Path
+) -> None:
+    labelled_project(project, tmp_path)
+    extra = tmp_path / "more.jsonl"
+    extra.write_text('{"text": "Artikel baru tanpa label sama sekali di sini."}\n', "utf-8")
+    project.import_files([extra])
+    records = list(project.export_records(ExportSelection(statuses=("todo", "done"))))
+    assert [(r.annotator, r.status) for r in records][-1] == (None, "todo")
+    assert len(records) == 5
+
+
+def test_every_format_writes_offsets_that_match_and_a_card_whose_counts_match(
+    project: Project, tmp_path: Path
+) -> None:
+    labelled_project(project, tmp_path)
+    for fmt in FORMATS:
+        out = tmp_path / fmt
+        summary = project.export_dataset(out, ExportOptions(format=fmt, tokens=True))
+        lines = read_jsonl(out / "data.jsonl")
+        assert len(lines) == summary.lines == 4
+        for line in lines:
+            for span in line.get("spans", []):
+                assert line["text"][span["start"] : span["end"]] == span["text"]
+        files = parse_counts((out / "README.md").read_text("utf-8"), "Files")
+        assert files["data"]["records"] == 4 and files["data"]["lines"] == len(lines)
+    spans = read_jsonl(tmp_path / "spans" / "data.jsonl")
+    assert sum(len(x["spans"]) for x in spans) == len(LABELS)
+    labels = parse_counts((tmp_path / "spans" / "README.md").read_text("utf-8"), "Labels")
+    assert labels["GPE"] == {"data": 3} and labels["boilerplate:boilerplate"] == {"data": 3}
+    assert (tmp_path / "ner-bio" / "labels.json").read_text("utf-8").startswith('["O", "B-PER"')
+
+
+def test_a_split_export_is_deterministic_and_keeps_each_article_in_one_split(
+    project: Project, tmp_path: Path
+) -> None:
+    labelled_project(project, tmp_path)
+    project.set_status(project.list_articles()[0].id, annotator="bob", status="done")
+    options = ExportOptions(split=parse_split("train=0.5,dev=0.25,test=0.25"), seed=3)
+    project.export_dataset(tmp_path / "a", options)
+    project.export_dataset(tmp_path / "b", options)
+    where: dict[str, set[str]] = {}
+    for name in ("train", "dev", "test"):
+        first = (tmp_path / "a" / f"{name}.jsonl").read_bytes()
+        assert first == (tmp_path / "b" / f"{name}.jsonl").read_bytes()
+        for line in read_jsonl(tmp_path / "a" / f"{name}.jsonl"):
+            where.setdefault(line["id"], set()).add(name)
+    assert len(where) == 4 and all(len(s) == 1 for s in where.values())
+    card = parse_counts((tmp_path / "a" / "README.md").read_text("utf-8"), "Files")
+    assert sum(row["records"] for row in card.values()) == 5
+
+
+def test_a_non_empty_foreign_folder_is_refused_and_an_earlier_export_is_replaced(
+    project: Project, tmp_path: Path
+) -> None:
+    labelled_project(project, tmp_path)
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me", "utf-8")
+    with pytest.raises(ExportError, match="not empty"):
+        project.export_dataset(tmp_path / "mine", ExportOptions())
+    out = tmp_path / "out"
+    project.export_dataset(out, ExportOptions(split=parse_split("train=0.5,test=0.5")))
+    project.export_dataset(out, ExportOptions())
+    assert sorted(p.name for p in out.iterdir()) == ["README.md", "data.jsonl"]
+
+
+def test_cancelling_leaves_the_folder_without_partial_files(
+    project: Project, tmp_path: Path
+) -> None:
+    labelled_project(project, tmp_path)
+    summary = project.export_dataset(tmp_path / "out", ExportOptions(), should_stop=lambda: True)
+    assert summary.cancelled
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -1,0 +1,150 @@
+"""Labelled import into a real project: labels attached, bad ones reported, round trip."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from core.export.records import ExportOptions, ExportSelection
+from storage import Project
+from tests.storage.export_helpers import ARTICLES, labelled_project, write_jsonl
+
+TEXT = "Presiden Joko Widodo 👨🏻‍🚒 bertemu pejabat 𠮷野家 di القاهرة."
+
+
+def at(needle: str) -> tuple[int, int]:
+    start = TEXT.index(needle)
+    return start, start + len(needle)
+
+
+def test_export_import_export_gives_identical_files(
+    project: Project, project_target: str, tmp_path: Path
+) -> None:
+    labelled_project(project, tmp_path)
+    for fmt, tokens in (("spans", True), ("ner-bio", False)):
+        project.export_dataset(tmp_path / f"first-{fmt}", ExportOptions(format=fmt, tokens=tokens))
+    second_target = (
+        str(tmp_path / "second.tandai") if not project_target.startswith("postgres") else None
+    )
+    if second_target is None:  # one PostgreSQL test database: re-import into the same project
+        project.close()
+        from tests.conftest import postgres_url_or_skip
+
+        second = Project.create(postgres_url_or_skip())
+    else:
+        second = Project.create(second_target)
+    with second:
+        report = second.import_labelled(
+            [tmp_path / "first-spans" / "data.jsonl"], annotator="alice"
+        )
+        assert (report.imported, report.spans, report.labels_skipped) == (4, 9, 0)
+        second.export_dataset(tmp_path / "second", ExportOptions(format="spans", tokens=True))
+        second.export_dataset(tmp_path / "second-bio", ExportOptions(format="ner-bio"))
+    assert (tmp_path / "second" / "data.jsonl").read_bytes() == (
+        tmp_path / "first-spans" / "data.jsonl"
+    ).read_bytes()
+    assert (tmp_path / "second-bio" / "data.jsonl").read_bytes() == (
+        tmp_path / "first-ner-bio" / "data.jsonl"
+    ).read_bytes()
+
+
+def test_importing_the_same_labelled_file_twice_adds_nothing(
+    project: Project, tmp_path: Path
+) -> None:
+    a, b = at("Joko Widodo")
+    path = write_jsonl(
+        tmp_path / "l.jsonl", [{"text": TEXT, "spans": [{"start": a, "end": b, "label": "PER"}]}]
+    )
+    project.import_labelled([path], annotator="ann")
+    again = project.import_labelled([path], annotator="ann")
+    assert (again.imported, again.duplicates, again.spans) == (0, 1, 0)
+    (article,) = project.list_articles()
+    assert [(s.label, s.start, s.end, s.origin) for s in project.spans(article.id)] == [
+        ("PER", a, b, "imported")
+    ]
+    assert project.progress(article.id, annotator="ann").status == "done"
+
+
+def test_labels_attach_to_an_article_that_is_already_in_the_project(
+    project: Project, tmp_path: Path
+) -> None:
+    project.import_files([write_jsonl(tmp_path / "plain.jsonl", [{"text": TEXT}])])
+    a, b = at("القاهرة")
+    report = project.import_labelled(
+        [write_jsonl(tmp_path / "l.jsonl", [{"text": TEXT + "\n", "label": [[a, b, "GPE"]]}])],
+        annotator="ann",
+    )
+    assert (report.imported, report.duplicates, report.spans) == (0, 1, 1)
+    (article,) = project.list_articles()
+    assert [
+        project.article(article.id).text[s.start : s.end] for s in project.spans(article.id)
+    ] == ["القاهرة"]
+
+
+def test_bad_labels_are_reported_per_line_skipped_and_the_article_flagged(
+    project: Project, tmp_path: Path
+) -> None:
+    a, b = at("Joko Widodo")
+    c, d = at("𠮷野家")
+    lines = [
+        {"text": TEXT, "spans": [{"start": a, "end": b, "label": "PER"}]},
+        {
+            "text": TEXT.replace("Presiden", "Wakil"),
+            "spans": [
+                {"start": c - 2, "end": d - 2, "label": "ORG", "text": "𠮷野家"},
+                {"start": 0, "end": 500, "label": "PER"},
+                {"start": 0, "end": 5, "label": "ALIEN"},
+            ],
+        },
+        "not an object",
+    ]
+    path = tmp_path / "bad.jsonl"
+    path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), "utf-8")
+    seen: list[str] = []
+    report = project.import_labelled([path], annotator="ann", on_problem=seen.append)
+    assert report.imported == 2 and report.spans == 1 and report.labels_skipped == 3
+    assert [s.split(": ")[0:2] for s in seen[:3]] == [
+        [f"{path}:2", "span text differs from the text at its offsets"],
+        [f"{path}:2", "span outside the text"],
+        [f"{path}:2", "unknown label"],
+    ]
+    assert seen[3].startswith(f"{path}:3: ")
+    flagged = [s for s in project.list_articles() if s.title == ""]
+    statuses = {project.progress(s.id, annotator="ann").status for s in flagged}
+    assert statuses == {"done", "flagged"}
+    assert all(s.start < s.end for x in flagged for s in project.spans(x.id))
+    assert sum(len(project.spans(x.id)) for x in flagged) == 1
+    done = list(project.export_records(ExportSelection(statuses=("done",))))
+    assert len(done) == 1
+
+
+def test_labels_can_go_in_as_suggestions(project: Project, tmp_path: Path) -> None:
+    a, b = at("Joko Widodo")
+    path = write_jsonl(
+        tmp_path / "s.jsonl",
+        [{"tokens": ["Joko", "Widodo", "datang"], "ner_tags": ["B-PER", "I-PER", "O"]}],
+    )
+    report = project.import_labelled([path], suggestions="model-x")
+    assert report.suggestions == 1 and report.spans == 0
+    (article,) = project.list_articles()
+    assert project.spans(article.id) == []
+    (suggestion,) = project.suggestions(article.id)
+    assert (suggestion.label, suggestion.start, suggestion.end, suggestion.source) == (
+        "PER",
+        0,
+        11,
+        "model-x",
+    )
+
+
+def test_integer_tags_are_named_by_the_labels_json_beside_the_file(
+    project: Project, tmp_path: Path
+) -> None:
+    (tmp_path / "labels.json").write_text('["O", "B-PER", "I-PER"]', "utf-8")
+    path = write_jsonl(tmp_path / "bio.jsonl", [{"tokens": ["Joko", "datang"], "ner_tags": [1, 0]}])
+    report = project.import_labelled([path], annotator="ann")
+    assert report.spans == 1
+
+
+def test_the_helper_articles_are_all_distinct() -> None:
+    assert len({a["text"] for a in ARTICLES}) == len(ARTICLES)
