@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from cli.export_command import add_export_parser
+from cli.suggest_command import add_suggest_parser
 from core.fields import parse_field_options
 from core.progress import ProgressBar
 from storage import ImportProgress, Project, ProjectError
@@ -73,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--annotator", help="status as seen by this annotator")
     stats.set_defaults(handler=cmd_stats)
     add_export_parser(sub)
+    add_suggest_parser(sub)
     return parser
 
 

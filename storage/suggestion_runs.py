@@ -281,6 +281,13 @@ class SuggestionRunMixin:
                 articles += 1 if n else 0
         return lines, articles
 
+    def apply_rule(self, rule: Rule) -> int:
+        """Keep the rule and suggest its matches in every article; returns how many
+        suggestions were stored (accept them all with ``accept_all(source=rule.source)``)."""
+        self.add_rule(rule)
+        self.set_source_enabled(rule.source, True)
+        return self.run_suggesters(sources=[rule.source]).stored[rule.source]
+
     # ---- running -------------------------------------------------------------------------
 
     def _entity_gazetteers(self, sources: set[str]) -> list[tuple[str, Gazetteer]]:

@@ -206,6 +206,18 @@ class SuggestionMixin(SuggestionRunMixin):
             len(batch) for batch in self._pending_batches(annotator, article_id, layer, source)
         )
 
+    def suggestion_counts(self, *, annotator: str | None = None) -> dict[str, int]:
+        """Suggestions per source: all stored, or those still pending for ``annotator``."""
+        if annotator is None:
+            s = self.m.Suggestion
+            query = s.select(s.source, pw.fn.COUNT(s.id)).group_by(s.source).order_by(s.source)
+            return dict(query.tuples())
+        counts: dict[str, int] = {}
+        for batch in self._pending_batches(annotator, None, None, None):
+            for sg in batch:
+                counts[sg.source] = counts.get(sg.source, 0) + 1
+        return dict(sorted(counts.items()))
+
     def _pending_batches(
         self, annotator: str, article_id: int | None, layer: str | None, source: str | None
     ) -> Iterable[list[Suggestion]]:
