@@ -119,7 +119,6 @@ def test_bad_labels_are_reported_per_line_skipped_and_the_article_flagged(
 
 
 def test_labels_can_go_in_as_suggestions(project: Project, tmp_path: Path) -> None:
-    a, b = at("Joko Widodo")
     path = write_jsonl(
         tmp_path / "s.jsonl",
         [{"tokens": ["Joko", "Widodo", "datang"], "ner_tags": ["B-PER", "I-PER", "O"]}],
