@@ -45,7 +45,11 @@ class Session(QObject):
     # ---- reads ---------------------------------------------------------------------------
 
     def spans(self, article_id: int, *, annotator: str | None = None) -> list[Span]:
-        return self.project.spans(article_id, annotator=annotator or self.annotator)
+        return self.project.open_state(article_id, annotator=annotator or self.annotator)[0]
+
+    def open_state(self, article_id: int) -> tuple[list[Span], dict[str, str]]:
+        """The annotator's spans and document labels of an article, in one short read."""
+        return self.project.open_state(article_id, annotator=self.annotator)
 
     def stance(self, article_id: int, *, annotator: str | None = None) -> dict[str, str]:
         return self.project.doc_labels(article_id, annotator=annotator or self.annotator)

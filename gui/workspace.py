@@ -35,6 +35,11 @@ from storage import LabelError
 NAV_NEXT, NAV_PREVIOUS, SKIP, FLAG, KEYMAP = "j", "k", "s", "f", "?"
 
 
+def _stance(doc_labels: dict[str, str]) -> dict[str, str]:
+    """Target -> value from an annotator's ``stance:<target>`` document labels."""
+    return {k.split(":", 1)[1]: v for k, v in doc_labels.items() if k.startswith("stance:")}
+
+
 @dataclass(frozen=True)
 class KeyBinding:
     key: str
@@ -172,20 +177,17 @@ class Workspace(QWidget):
             return
         s = self.session
         article = s.project.article(article_id)
+        spans, docs = s.open_state(article_id)
         self.article_id = article_id
         self._opened_at = time.monotonic()
-        self.view.show_article(article, s.spans(article_id), status=s.progress(article_id).status)
-        self.stance_values = self._stance_of(article_id)
+        self.view.show_article(article, spans, status=s.progress(article_id).status)
+        self.stance_values = _stance(docs)
         self.label_bar.stance.set_values(self.stance_values)
         self.view.text.setFocus()
         self.articleOpened.emit(article_id)
 
     def _stance_of(self, article_id: int) -> dict[str, str]:
-        return {
-            k.split(":", 1)[1]: v
-            for k, v in self.session.stance(article_id).items()
-            if k.startswith("stance:")
-        }
+        return _stance(self.session.stance(article_id))
 
     def next_article(self) -> None:
         if self.article_id is not None:

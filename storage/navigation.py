@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import peewee as pw
 
+from core.models import Span
 from core.query import ArticleFilter
 
 if TYPE_CHECKING:
@@ -56,3 +57,31 @@ class NavigationMixin:
             .where(p.annotator == self.annotator_id(annotator), p.status == "done")
             .scalar()
         )
+
+    def open_state(self, article_id: int, *, annotator: str) -> tuple[list[Span], dict[str, str]]:
+        """What the workspace shows on opening an article for ``annotator``: their spans in
+        text order and their document labels, read as plain tuples (the view opens an
+        article on every J/K press, so it skips building model instances)."""
+        ann = self.annotator_id(annotator)
+        s, d = self.m.Span, self.m.DocLabel
+        rows = (
+            s.select(s.id, s.layer, s.label, s.start, s.end, s.origin)
+            .where(s.article == article_id, s.annotator == ann)
+            .order_by(s.start, s.end, s.id)
+            .tuples()
+        )
+        spans = [
+            Span(
+                id=r[0],
+                article_id=article_id,
+                annotator=annotator,
+                layer=r[1],
+                label=r[2],
+                start=r[3],
+                end=r[4],
+                origin=r[5],
+            )
+            for r in rows
+        ]
+        docs = d.select(d.key, d.value).where(d.article == article_id, d.annotator == ann)
+        return spans, dict(docs.tuples())
