@@ -8,6 +8,7 @@ costs what the first does, and a project of a million articles opens with one pa
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from typing import Any
 
@@ -37,6 +38,21 @@ _STATUS_COLOURS = {
     "flagged": QColor("#e65100"),
 }
 _Index = QModelIndex | QPersistentModelIndex
+_Row = tuple  # (id, external_id, title, source, lang, status, label_count)
+_ID, _EXTERNAL, _TITLE, _SOURCE, _LANG, _STATUS, _COUNT = range(7)
+
+
+def _as_row(s: ArticleSummary) -> _Row:
+    # Sources, languages and statuses repeat: one string object each, not one per row.
+    return (
+        s.id,
+        s.external_id,
+        s.title,
+        sys.intern(s.source),
+        sys.intern(s.lang) if s.lang is not None else None,
+        sys.intern(s.status),
+        s.label_count,
+    )
 
 
 class ArticleListModel(QAbstractTableModel):
@@ -56,7 +72,9 @@ class ArticleListModel(QAbstractTableModel):
         self._filter = ArticleFilter(annotator=annotator)
         self._sort = "id"
         self._descending = False
-        self._rows: list[ArticleSummary] = []
+        # Plain tuples of str/int: the garbage collector stops tracking them, so a list
+        # scrolled through a million rows does not make every collection walk them all.
+        self._rows: list[_Row] = []
         self._row_of: dict[int, int] = {}
         self._cursor: ListCursor | None = None
         self._more = True
@@ -138,7 +156,7 @@ class ArticleListModel(QAbstractTableModel):
             first = len(self._rows)
             if notify:
                 self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-            self._rows.extend(rows)
+            self._rows.extend(_as_row(r) for r in rows)
             for n, row in enumerate(rows, start=first):
                 self._row_of[row.id] = n
             if notify:
@@ -149,10 +167,19 @@ class ArticleListModel(QAbstractTableModel):
     # ---- rows ----------------------------------------------------------------------------
 
     def article_id(self, row: int) -> int:
-        return self._rows[row].id
+        return self._rows[row][_ID]
 
     def summary(self, row: int) -> ArticleSummary:
-        return self._rows[row]
+        r = self._rows[row]
+        return ArticleSummary(
+            id=r[_ID],
+            external_id=r[_EXTERNAL],
+            title=r[_TITLE],
+            source=r[_SOURCE],
+            lang=r[_LANG],
+            status=r[_STATUS],
+            label_count=r[_COUNT],
+        )
 
     def row_of(self, article_id: int) -> int | None:
         """The row of an article if it is loaded, else ``None``."""
@@ -168,7 +195,7 @@ class ArticleListModel(QAbstractTableModel):
         fresh = self.project.summaries([article_id], annotator=self._filter.annotator)
         if not fresh:
             return
-        self._rows[row] = fresh[0]
+        self._rows[row] = _as_row(fresh[0])
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     # ---- Qt model API --------------------------------------------------------------------
@@ -206,23 +233,23 @@ class ArticleListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, col)
         if role == Qt.ItemDataRole.ToolTipRole and col == TITLE:
-            return row.title or None
+            return row[_TITLE] or None
         if role == ArticleIdRole:
-            return row.id
+            return row[_ID]
         if role == Qt.ItemDataRole.ForegroundRole and col == STATUS:
-            return _STATUS_COLOURS.get(row.status)
+            return _STATUS_COLOURS.get(row[_STATUS])
         if role == Qt.ItemDataRole.TextAlignmentRole and col == LABELS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     @staticmethod
-    def _display(row: ArticleSummary, col: int) -> str | int:
+    def _display(row: _Row, col: int) -> str | int:
         if col == TITLE:
-            return row.title or f"(untitled #{row.id})"
+            return row[_TITLE] or f"(untitled #{row[_ID]})"
         if col == SOURCE:
-            return row.source
+            return row[_SOURCE]
         if col == LANG:
-            return row.lang if row.lang is not None else "…"
+            return row[_LANG] if row[_LANG] is not None else "…"
         if col == STATUS:
-            return row.status
-        return row.label_count
+            return row[_STATUS]
+        return row[_COUNT]

@@ -57,6 +57,7 @@ class ListingMixin:
     """Mixed into ``Project``; relies on its ``m``, ``_filtered``, ``annotator_id``."""
 
     m: Models
+    db: pw.Database
 
     # ---- public API ----------------------------------------------------------------------
 
@@ -129,6 +130,22 @@ class ListingMixin:
             for r in (rows.get(i) for i in ids)
             if r is not None
         ]
+
+    def distinct_values(self, column: str) -> list[str]:
+        """Sorted distinct non-NULL values of ``source`` or ``lang`` for the filter menus.
+
+        A skip-scan: one index seek per distinct value instead of reading the whole index
+        (``SELECT DISTINCT`` takes ~30 ms at a million articles; this well under 1 ms for
+        dozens of sources). Same SQL on SQLite and PostgreSQL.
+        """
+        if column not in ("source", "lang"):
+            raise ValueError(f"no fast distinct values for {column!r}")
+        sql = (
+            f"WITH RECURSIVE v(x) AS (SELECT (SELECT MIN({column}) FROM article) UNION ALL "
+            f"SELECT (SELECT MIN({column}) FROM article WHERE {column} > v.x) FROM v "
+            "WHERE v.x IS NOT NULL) SELECT x FROM v WHERE x IS NOT NULL"
+        )
+        return [row[0] for row in self.db.execute_sql(sql).fetchall()]
 
     def label_usage(self) -> dict[tuple[str, str], int]:
         """Spans per (layer, label), all annotators: what a schema change would orphan."""
@@ -204,8 +221,12 @@ class ListingMixin:
         else:
             query = query.select(a.id, key)
             if started:
-                mine = pw.Tuple(key, a.id)
-                theirs = pw.Tuple(resume.key, resume.last_id)
-                query = query.where(mine < theirs if descending else mine > theirs)
+                # (key, id) > (k, i), spelled so that the planner sees a range on the key
+                # (SQLite scans the whole index for a row-value comparison on an expression).
+                k, i = resume.key, resume.last_id
+                if descending:
+                    query = query.where(key <= k, (key < k) | (a.id < i))
+                else:
+                    query = query.where(key >= k, (key > k) | (a.id > i))
             order = [key.desc(), a.id.desc()] if descending else [key, a.id]
         return list(query.order_by(*order).limit(limit).tuples())

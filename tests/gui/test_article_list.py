@@ -101,7 +101,7 @@ def test_scrolling_the_view_to_the_bottom_fetches_one_more_page(qtbot, project: 
 
 
 def test_status_filter_is_judged_for_the_current_annotator(
-    dock: ArticleListDock, project: Project
+    qtbot, dock: ArticleListDock, project: Project
 ) -> None:
     ids = list(project.article_ids())
     project.set_status(ids[0], annotator=ANN, status="done")
@@ -109,12 +109,12 @@ def test_status_filter_is_judged_for_the_current_annotator(
     project.set_status(ids[2], annotator="budi", status="done")
     dock.status_box.setCurrentIndex(dock.status_box.findData("done"))
     assert ids_in(dock.model) == [ids[0]]
-    assert dock.count_label.text() == "1 article"
+    qtbot.waitUntil(lambda: dock.count_label.text() == "1 article")
     dock.set_annotator("budi")
     assert ids_in(dock.model) == [ids[2]]
     dock.status_box.setCurrentIndex(dock.status_box.findData("todo"))
     assert ids_in(dock.model) == [i for i in ids if i != ids[2]]
-    assert dock.count_label.text() == "29 articles"
+    qtbot.waitUntil(lambda: dock.count_label.text() == "29 articles")
 
 
 def test_language_and_source_filters_combine(dock: ArticleListDock, project: Project) -> None:
@@ -189,7 +189,7 @@ def test_refresh_article_shows_a_new_status_and_label_count(
 
 
 def test_reload_picks_up_new_sources_and_keeps_the_current_article(
-    dock: ArticleListDock, project: Project, tmp_path: Path
+    qtbot, dock: ArticleListDock, project: Project, tmp_path: Path
 ) -> None:
     ids = list(project.article_ids())
     dock.set_current(ids[1])
@@ -201,4 +201,4 @@ def test_reload_picks_up_new_sources_and_keeps_the_current_article(
     dock.reload()
     assert dock.source_box.findData("new.example") > 0
     assert dock.current_article_id() == ids[1]
-    assert dock.count_label.text() == "31 articles"
+    qtbot.waitUntil(lambda: dock.count_label.text() == "31 articles")

@@ -158,3 +158,15 @@ def test_sorting_by_title_reads_the_title_index_not_every_row(tmp_path) -> None:
         plan = " ".join(r[3] for r in project.db.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
         assert "USING INDEX article_title_sort" in plan
         assert "TEMP B-TREE" not in plan
+
+
+def test_distinct_values_for_the_filter_menus_match_a_plain_distinct(project: Project) -> None:
+    seed(project)
+    assert project.distinct_values("source") == project.sources()
+    assert project.distinct_values("lang") == project.languages() == ["en", "id"]
+    with pytest.raises(ValueError):
+        project.distinct_values("title; DROP TABLE article")
+
+
+def test_distinct_values_of_an_empty_project_are_empty(project: Project) -> None:
+    assert project.distinct_values("source") == []
