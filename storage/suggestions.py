@@ -104,21 +104,21 @@ class SuggestionMixin(SuggestionRunMixin):
         for aid, *key in query.tuples():
             existing.setdefault(aid, set()).add(tuple(key))
         fresh = [
-            dict(
-                article=aid,
-                layer=key[0],
-                label=key[1],
-                start=key[2],
-                end=key[3],
-                source=source,
-                score=score,
-            )
+            (aid, key[0], key[1], key[2], key[3], source, score)
             for aid, keys in rows.items()
             for key, score in keys.items()
             if key not in rejected.get(aid, ()) and key not in existing.get(aid, ())
         ]
-        for i in range(0, len(fresh), _INSERT_CHUNK):
-            s.insert_many(fresh[i : i + _INSERT_CHUNK]).on_conflict_ignore().execute()
+        if fresh:
+            # Raw executemany: building ORM inserts cost more than the whole suggester run.
+            p = self.db.param
+            sql = (
+                'INSERT INTO "suggestion" ("article_id", "layer", "label", "start", "end", '
+                f'"source", "score") VALUES ({", ".join([p] * 7)}) ON CONFLICT DO NOTHING'
+            )
+            cursor = self.db.cursor()
+            for i in range(0, len(fresh), _INSERT_CHUNK):
+                cursor.executemany(sql, fresh[i : i + _INSERT_CHUNK])
         return len(fresh)
 
     # ---- reading -------------------------------------------------------------------------

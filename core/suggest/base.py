@@ -66,26 +66,21 @@ def normalise_line(text: str) -> str:
     return _SPACE.sub(" ", text.strip()).casefold()
 
 
-def _unspaced(ch: str) -> bool:
-    """A character of a script written without spaces between words (CJK, kana, Thai...)."""
-    o = ord(ch)
-    return (
-        0x3040 <= o <= 0x30FF
-        or 0x3400 <= o <= 0x9FFF
-        or 0xF900 <= o <= 0xFAFF
-        or 0x20000 <= o <= 0x3FFFF
-        or 0x0E00 <= o <= 0x0EFF  # Thai, Lao
-        or 0x1000 <= o <= 0x109F  # Myanmar
-        or 0x1780 <= o <= 0x17FF  # Khmer
-    )
+#: Scripts written without spaces between words: kana, CJK, Thai, Lao, Myanmar, Khmer.
+_UNSPACED = re.compile(
+    "[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]"
+)
 
 
 def word_count(text: str) -> int:
     """Words of a line; in scripts without spaces every two characters count as one word,
     so that length rules mean roughly the same in Japanese as in Indonesian."""
+    if not _UNSPACED.search(text):
+        return len(text.split())
     count = 0
     for token in text.split():
-        unspaced = sum(1 for ch in token if _unspaced(ch))
+        unspaced = len(_UNSPACED.findall(token))
         count += max(1, unspaced // 2) if unspaced else 1
     return count
 

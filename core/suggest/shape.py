@@ -73,6 +73,7 @@ _DATE_TOKEN = re.compile(
     + r")(?!\w)",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
 _DATE_FILLER = re.compile(r"^[\s,.|/–—\-:()·•]*$")
 
 _BYLINE_ROLES = (
@@ -91,7 +92,7 @@ def is_url_only(text: str) -> bool:
 
 def is_date_only(text: str) -> bool:
     """A dateline: digits and date words only ("Senin, 9 Desember 2024 | 10:15 WIB")."""
-    if not any(ch.isdigit() for ch in text) or word_count(text) > 12:
+    if not _DIGIT.search(text) or word_count(text) > 12:
         return False
     rest = _DATE_TOKEN.sub(" ", text)
     return bool(_DATE_FILLER.match(rest))
