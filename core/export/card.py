@@ -68,7 +68,8 @@ def render(
         lines.append(
             f"- Near-duplicates: MinHash ({BINS} bins, one permutation) over lower-cased word "
             f"{SHINGLE}-shingles, LSH {BANDS}x{BINS // BANDS}, estimated Jaccard >= "
-            f"{THRESHOLD:g}: {groups[0]} groups of two or more holding {groups[1]} articles"
+            f"{THRESHOLD:g}; groups of two or more articles: {groups[0]}, holding {groups[1]} "
+            "articles"
         )
     lines += ["", "## Files", "", "| split | file | records | lines |", "|---|---|---|---|"]
     for split in splits:

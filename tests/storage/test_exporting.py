@@ -10,7 +10,7 @@ from core.export.card import parse_counts
 from core.export.pipeline import ExportError
 from core.export.records import FORMATS, ExportOptions, ExportSelection, parse_split
 from storage import Project
-from tests.storage.export_helpers import LABELS, labelled_project, read_jsonl
+from tests.storage.export_helpers import LABELS, labelled_project, read_jsonl, write_jsonl
 
 
 def test_records_carry_each_annotators_labels_and_status_in_article_order(
@@ -131,3 +131,31 @@ def test_cancelling_leaves_the_folder_without_partial_files(
     summary = project.export_dataset(tmp_path / "out", ExportOptions(), should_stop=lambda: True)
     assert summary.cancelled
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_rewrites_of_one_report_land_in_one_split_and_the_card_counts_the_group(
+    project: Project, tmp_path: Path
+) -> None:
+    import random
+
+    from tests.core.test_export_splits import REPORT, rewrite, unrelated
+
+    rng = random.Random(3)
+    texts = [REPORT] + [rewrite(REPORT, rng) for _ in range(6)]
+    texts += [unrelated(rng) for _ in range(30)]
+    records = [{"id": f"r{i:02d}", "text": t} for i, t in enumerate(texts)]
+    project.import_files([write_jsonl(tmp_path / "r.jsonl", records)], detect=False)
+    for summary in project.list_articles(limit=100):
+        project.set_status(summary.id, annotator="alice", status="done")
+    split = parse_split("train=0.6,dev=0.2,test=0.2")
+    for seed in range(4):
+        out = tmp_path / f"s{seed}"
+        project.export_dataset(out, ExportOptions(split=split, seed=seed))
+        where = {
+            line["id"]: name for name, _ in split for line in read_jsonl(out / f"{name}.jsonl")
+        }
+        assert len({where[f"r{i:02d}"] for i in range(7)}) == 1
+        assert len(where) == 37
+        assert "groups of two or more articles: 1, holding 7 articles" in (
+            out / "README.md"
+        ).read_text("utf-8")
