@@ -31,6 +31,8 @@ from storage.search import search_terms
 #: Typing pauses this long before the list is searched, so a fast typist costs one query.
 SEARCH_DELAY_MS = 250
 PENDING = "pending"  # the language filter's name for "not detected yet"
+#: How many more pages set_current may fetch to find an article that is not loaded yet.
+SEEK_PAGES = 5
 _running_jobs: set[Job] = set()
 
 
@@ -126,8 +128,14 @@ class ArticleListDock(QDockWidget):
             self.set_current(current)
 
     def set_current(self, article_id: int) -> None:
-        """Select the article's row if it is loaded; emits nothing (the caller knows)."""
+        """Select the article's row if it is loaded (or on the next few pages, as after
+        "done, next" at the end of what is loaded); emits nothing (the caller knows)."""
         row = self.model.row_of(article_id)
+        for _ in range(SEEK_PAGES):
+            if row is not None or not self.model.canFetchMore():
+                break
+            self.model.fetchMore()
+            row = self.model.row_of(article_id)
         selection = self.view.selectionModel()
         if row is None:
             selection.clear()

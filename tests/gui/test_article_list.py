@@ -202,3 +202,19 @@ def test_reload_picks_up_new_sources_and_keeps_the_current_article(
     assert dock.source_box.findData("new.example") > 0
     assert dock.current_article_id() == ids[1]
     qtbot.waitUntil(lambda: dock.count_label.text() == "31 articles")
+
+
+def test_set_current_reaches_a_little_past_the_loaded_rows_but_not_the_whole_list(
+    project: Project, qtbot
+) -> None:
+    widget = ArticleListDock(project, ANN)
+    qtbot.addWidget(widget)
+    widget.model.page = 2
+    widget.model.restart()
+    ids = list(project.article_ids())
+    widget.set_current(ids[5])  # on the third page
+    assert widget.current_article_id() == ids[5]
+    assert widget.model.rowCount() == 6
+    widget.set_current(ids[29])  # more than SEEK_PAGES further: not loaded, nothing selected
+    assert widget.current_article_id() is None
+    assert widget.model.rowCount() < 30
