@@ -31,5 +31,8 @@ lint: $(STAMP)   ## ruff
 bench: $(STAMP)  ## print the benchmark figures (slow; generates its own data under bench/out)
 	$(PY) bench/bench_import.py
 
+package: $(STAMP) ## build the app for this OS: dist/Tandai/ (ONEFILE=1 make package: one file)
+	$(PY) packaging/build.py $(if $(filter-out 0,$(ONEFILE)),--onefile)
+
 clean:           ## remove the virtual environment and build output
 	rm -rf $(VENV) build dist

@@ -7,6 +7,7 @@ not load langdetect before its first window is up.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 
 
@@ -25,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
         from cli.selftest import run_selftest
 
         return run_selftest()
+    if os.environ.get("TANDAI_STARTUP_PROBE"):  # measuring time to first window (README)
+        from gui.startup_probe import install_startup_probe
+
+        install_startup_probe()
     from gui.app import run_gui
 
     return run_gui(argv)
