@@ -46,7 +46,10 @@ def run_gui(argv: list[str]) -> int:
             return 0
         save_annotator(settings, annotator)
     window = MainWindow(project, annotator, settings=settings)
-    window.show()
+    if settings.contains("window/geometry"):
+        window.show()  # as the annotator left it
+    else:
+        window.showMaximized()
     try:
         return app.exec()
     finally:

@@ -47,7 +47,7 @@ class LabelBar(QWidget):
                 tip=f"{label.description or label.name} (key {label.key or 'none'})",
                 style=(
                     f"QToolButton {{ background: {label.colour}; color: {_text_colour(label.colour)};"
-                    " border: 1px solid #999; border-radius: 3px; padding: 2px 8px; }"
+                    " border: 1px solid #999; border-radius: 3px; padding: 2px 6px; }"
                     "QToolButton:checked { border: 2px solid #000; font-weight: bold; }"
                 ),
             )
@@ -59,7 +59,7 @@ class LabelBar(QWidget):
         self._labels.addWidget(separator)
         key = schema.boilerplate_key.upper()
         self.boilerplate = self._button(
-            f"{key}  boilerplate lines",
+            f"{key}  boilerplate",
             tip=f"Mark or unmark every line the selection touches as boilerplate (key {key})",
             style=(
                 "QToolButton { background: #eeeeee; color: #666; text-decoration: line-through;"

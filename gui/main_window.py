@@ -7,11 +7,12 @@ panels together and owns the open project, which it can swap for another (``open
 from __future__ import annotations
 
 import getpass
+import hashlib
 from pathlib import Path
 from typing import NamedTuple
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoGroup
 from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow, QMenu, QMessageBox
 
 from gui.annotator_dialog import ask_annotator, save_annotator, saved_annotator
@@ -65,6 +66,11 @@ class MainWindow(QMainWindow):
         self.actions_ = self._build_menus()
         self._attach(project)
         self.resize(1280, 820)
+        self._sized = False
+        if self.settings.contains("window/geometry"):
+            self._sized = True
+            self.restoreGeometry(self.settings.value("window/geometry"))
+            self.restoreState(self.settings.value("window/state"))
 
     # ---- project life ----------------------------------------------------------------------
 
@@ -91,12 +97,29 @@ class MainWindow(QMainWindow):
         self._total = project.count_articles()
         self.status.show_annotator(self.annotator)
         self._show_progress()
-        first = project.next_todo_id(self.annotator) or project.first_article_id()
+        first = self._last_article() or project.next_todo_id(self.annotator)
+        first = first or project.first_article_id()
         if first is not None:
             ws.show_article(first)
         else:
             self.status.show_language(None)
             self.status.showMessage("This project has no articles yet: import some (File menu)")
+
+    def _last_article_key(self) -> str:
+        # Per project file; hashed because QSettings reads "/" in a key as a group separator.
+        return "lastArticle/" + hashlib.sha1(self.project.target.encode()).hexdigest()[:16]
+
+    def _last_article(self) -> int | None:
+        """The article that was open when this project was last closed, if it still exists."""
+        value = self.settings.value(self._last_article_key(), 0)
+        try:
+            article_id = int(value)
+        except (TypeError, ValueError):
+            return None
+        if article_id <= 0:
+            return None
+        found = self.project.next_article_id(article_id - 1)
+        return article_id if found == article_id else None
 
     def _detach(self) -> None:
         for dock in self.docks:
@@ -162,7 +185,19 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, p=path: self.open_project(p))
         self.recent_menu.setEnabled(True)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:  # first start: room for the list's columns, the text in the middle
+            self._sized = True
+            QTimer.singleShot(0, self._size_docks)
+
+    def _size_docks(self) -> None:
+        docks = [d for d in self.docks if d is not None]
+        self.resizeDocks(docks, [400, 240][: len(docks)], Qt.Orientation.Horizontal)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/geometry", self.saveGeometry())
         self.project.close()
         super().closeEvent(event)
 
@@ -245,6 +280,7 @@ class MainWindow(QMainWindow):
 
     def _article_opened(self, article_id: int) -> None:
         self.status.show_language(self.workspace.view.article.lang)
+        self.settings.setValue(self._last_article_key(), article_id)
         if self.docks.articles is not None:
             self.docks.articles.set_current(article_id)
 
