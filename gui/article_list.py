@@ -7,6 +7,8 @@ these words), and tells it which article is current and which one changed.
 
 from __future__ import annotations
 
+import atexit
+
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +36,15 @@ PENDING = "pending"  # the language filter's name for "not detected yet"
 #: How many more pages set_current may fetch to find an article that is not loaded yet.
 SEEK_PAGES = 5
 _running_jobs: set[Job] = set()
+
+
+def _wait_for_jobs() -> None:
+    """At exit: a QThread destroyed while it runs aborts the process, so let counts end."""
+    for job in list(_running_jobs):
+        job.wait()
+
+
+atexit.register(_wait_for_jobs)
 
 
 class ArticleListDock(QDockWidget):
