@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow, QMenu, QMessage
 
 from gui.annotator_dialog import ask_annotator, save_annotator, saved_annotator
 from gui.article_list import ArticleListDock
+from gui.export_dialog import ExportDialog
 from gui.guidelines_panel import GuidelinesDock
 from gui.import_dialog import ImportDialog, choose_import_files
 from gui.keymap_dialog import KeymapDialog
@@ -223,6 +224,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
         self._add(file_menu, "&Import files…", self.import_files, "Ctrl+I")
+        self._add(file_menu, "&Export…", lambda: ExportDialog(self.project, self).exec(), "Ctrl+E")
         file_menu.addSeparator()
         self._add(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
