@@ -123,6 +123,11 @@ class ImportDialog(QDialog):
 
         def work(control: JobControl) -> ImportReport:
             last = 0.0
+            problems = 0
+
+            def on_problem(_text: str) -> None:
+                nonlocal problems
+                problems += 1
 
             def on_progress(p: ImportProgress) -> None:
                 nonlocal last
@@ -131,12 +136,16 @@ class ImportDialog(QDialog):
                     return
                 last = now
                 part = p.done * _SCALE // p.total if p.total else 0
-                control.progress(part, _SCALE, f"{p.phase}\t{progress_text(p)}")
+                text = progress_text(p)
+                if problems:
+                    text += f" · {problems:,} problem{'s' if problems != 1 else ''} so far"
+                control.progress(part, _SCALE, f"{p.phase}\t{text}")
 
             return project.import_files(
                 paths,
                 field_map=field_map,
                 on_progress=on_progress,
+                on_problem=on_problem,
                 should_stop=lambda: control.cancelled,
                 detect=detect,
             )

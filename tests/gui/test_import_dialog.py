@@ -54,8 +54,10 @@ def test_import_of_real_files_shows_progress_summary_and_problems(
     dialog = ImportDialog(project, [jsonl, csv, txt])
     qtbot.addWidget(dialog)
     phases: list[str] = []
+    messages: list[str] = []
     dialog.show()
     dialog.job.progressed.connect(lambda d, t, text: phases.append(text.split("\t")[0]))
+    dialog.job.progressed.connect(lambda d, t, text: messages.append(text.split("\t")[1]))
     finish(qtbot, dialog)
 
     report = dialog.report
@@ -64,6 +66,8 @@ def test_import_of_real_files_shows_progress_summary_and_problems(
     assert project.count_articles() == 3
     assert project.pending_languages() == 0  # languages detected in the same job
     assert {"languages", "index"} <= set(phases)
+    assert messages[-1].startswith("Indexing for search: 3 of 3")
+    assert messages[-1].endswith("· 3 problems so far")
     assert dialog.summary_label.text() == report.summary()
     problems = dialog.problems.toPlainText().splitlines()
     assert any(p.startswith(f"{jsonl}:2: ") and "JSON" in p for p in problems)
