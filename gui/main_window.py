@@ -208,6 +208,7 @@ class MainWindow(QMainWindow):
         articles = ArticleListDock(self.project, self.annotator, self)
         articles.articleActivated.connect(self.workspace.show_article)
         articles.searchChanged.connect(self.workspace.view.set_search_words)
+        self.workspace.list_filter = articles.current_filter
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, articles)
         guidelines = GuidelinesDock(self.project, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, guidelines)

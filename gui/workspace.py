@@ -15,11 +15,13 @@ from PySide6.QtGui import QKeyEvent, QUndoStack
 from PySide6.QtWidgets import QInputDialog, QLabel, QVBoxLayout, QWidget
 
 from core.models import Span
+from core.query import ArticleFilter
 from core.schema import Schema
 from gui.article_view import ArticleView
 from gui.label_bar import LabelBar
 from gui.selection import clusters_intact, covering, snap_to_words
 from gui.session import Change, Session
+from gui.suggestions_overlay import SuggestionOverlay
 from gui.undo_commands import (
     AddSpan,
     CommandContext,
@@ -82,6 +84,8 @@ class Workspace(QWidget):
         self._opened_at = time.monotonic()
         self.schema: Schema = session.project.schema()
         self.bindings: dict[str, KeyBinding] = {}
+        # J/K walk the articles the list shows; the window connects the list's filter here.
+        self.list_filter: Callable[[], ArticleFilter | None] = lambda: None
         self.apply_schema(self.schema)
         self.view.text.key_handler = self.handle_key
         self.view.text.mouseReleased.connect(self._mouse_released)
@@ -90,6 +94,8 @@ class Workspace(QWidget):
         self.label_bar.stance.optionClicked.connect(self.set_stance)
         session.changed.connect(self._on_changed)
         session.annotatorChanged.connect(self._on_annotator)
+        # Suggestions (gui/suggestions_overlay.py): dashed marks, keys A/X/N and their bar.
+        self.suggestions = SuggestionOverlay(self)
 
     # ---- schema and keys -----------------------------------------------------------------
 
@@ -191,11 +197,13 @@ class Workspace(QWidget):
 
     def next_article(self) -> None:
         if self.article_id is not None:
-            self._go(self.session.project.next_article_id(self.article_id), "the last article")
+            found = self.session.project.next_article_id(self.article_id, self.list_filter())
+            self._go(found, "the last article in the list")
 
     def previous_article(self) -> None:
         if self.article_id is not None:
-            self._go(self.session.project.previous_article_id(self.article_id), "the first article")
+            found = self.session.project.previous_article_id(self.article_id, self.list_filter())
+            self._go(found, "the first article in the list")
 
     def open_next_todo(self) -> None:
         found = self.session.project.next_todo_id(

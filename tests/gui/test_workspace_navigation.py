@@ -186,3 +186,18 @@ def test_ctrl_plus_and_minus_zoom_the_text(qtbot, window: MainWindow) -> None:
     window.actions_.zoom_out.trigger()
     window.actions_.zoom_out.trigger()
     assert text.font().pointSizeF() < before
+
+
+def test_j_and_k_walk_only_the_articles_the_list_filter_shows(qtbot, window: MainWindow) -> None:
+    ids = list(window.project.article_ids())
+    window.project.set_status(ids[2], annotator="ani", status="skipped")
+    dock = window.docks.articles
+    assert dock is not None
+    dock.status_box.setCurrentIndex(dock.status_box.findData("skipped"))
+    key(qtbot, window, "j")
+    assert window.workspace.article_id == ids[2]
+    key(qtbot, window, "j")  # nothing after it is skipped
+    assert window.workspace.article_id == ids[2]
+    dock.status_box.setCurrentIndex(dock.status_box.findData(None))
+    key(qtbot, window, "j")
+    assert window.workspace.article_id == ids[3]
