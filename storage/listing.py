@@ -72,7 +72,8 @@ class ListingMixin:
     ) -> tuple[list[ArticleSummary], ListCursor | None]:
         """One page of the filtered list in the order ``sort``; and where the next one starts.
 
-        Status and label count are those of ``flt.annotator`` (of anyone without one).
+        Status and label count are those of ``flt.annotator`` (of anyone without one; then
+        sorting by status lists an article once per status it has from different people).
         """
         if sort not in SORT_KEYS:
             raise ValueError(f"unknown sort key {sort!r}; use one of {', '.join(SORT_KEYS)}")
