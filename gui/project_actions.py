@@ -30,9 +30,9 @@ def new_project_dialog(parent: QWidget | None, *, settings: QSettings | None = N
     An existing file is not offered for overwriting here: the save dialog asks first, and
     ``Project.create`` refuses an existing file anyway, so nothing is ever replaced silently.
     """
-    name, _ = QFileDialog.getSaveFileName(
-        parent, "New project", str(Path(_start_dir(settings)) / f"untitled{PROJECT_SUFFIX}"), FILTER
-    )
+    # The folder only, no "untitled" name: Qt's own dialog applies an initial name once the
+    # folder has loaded, and a name chosen at once (as tests do) was sometimes replaced by it.
+    name, _ = QFileDialog.getSaveFileName(parent, "New project", _start_dir(settings), FILTER)
     if not name:
         return None
     path = Path(name)
