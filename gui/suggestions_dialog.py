@@ -1,0 +1,334 @@
+"""Suggestions across the project: run the suggesters, switch sources on and off, accept or
+reject everything one source proposed (after seeing how many), and make a rule from a line.
+
+Everything that reads or writes many articles runs in a ``gui.workers.Job`` with progress,
+so the window never freezes; bulk decisions land on the workspace's undo stack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from core.suggest.rules import propose_rules
+from gui.suggestion_commands import BulkSuggestions
+from gui.workers import Job, JobControl
+from storage.suggestion_runs import ALL_SOURCES, SuggestProgress
+
+if TYPE_CHECKING:
+    from gui.suggestions_overlay import SuggestionOverlay
+    from gui.workspace import Workspace
+
+SOURCE, PENDING, ON = range(3)
+
+
+class SuggestionsDialog(QDialog):
+    def __init__(self, overlay: SuggestionOverlay, workspace: Workspace) -> None:
+        super().__init__(workspace)
+        self.setWindowTitle("Suggestions")
+        self.resize(620, 560)
+        self.overlay, self.ws = overlay, workspace
+        self.project = workspace.session.project
+        self.annotator = workspace.session.annotator
+        self.job: Job | None = None
+        self._queued: tuple[Callable[[JobControl], Any], Callable[[Any], None]] | None = None
+
+        self.run_button = QPushButton("Run suggesters")
+        self.new_only = QPushButton("Only new articles")
+        self.k = QSpinBox()
+        self.k.setRange(2, 1000)
+        self.k.setValue(self.project.repeated_min_articles())
+        self.k.setToolTip("A line in at least this many articles of one source is boilerplate")
+        run_row = QHBoxLayout()
+        for w in (self.run_button, self.new_only, QLabel("Repeated line in ≥"), self.k):
+            run_row.addWidget(w)
+        run_row.addWidget(QLabel("articles"), 1)
+
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Source", f"Pending for {self.annotator}", "On"])
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.setColumnWidth(SOURCE, 330)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.itemChanged.connect(self._toggled)
+        self.accept_source = QPushButton("Accept all from source…")
+        self.reject_source = QPushButton("Reject all from source…")
+        source_row = QHBoxLayout()
+        source_row.addWidget(self.accept_source)
+        source_row.addWidget(self.reject_source)
+        source_row.addStretch(1)
+
+        rule_box = QGroupBox("Rule from the line at the cursor")
+        self.rule_choice = QComboBox()
+        self.rule_count = QLabel()
+        self.count_rule = QPushButton("Count matches")
+        self.apply_rule = QPushButton("Apply to the project")
+        rule_row = QHBoxLayout()
+        for w in (self.count_rule, self.apply_rule):
+            rule_row.addWidget(w)
+        rule_row.addStretch(1)
+        rule_layout = QVBoxLayout(rule_box)
+        rule_layout.addWidget(self.rule_choice)
+        rule_layout.addWidget(self.rule_count)
+        rule_layout.addLayout(rule_row)
+
+        self.progress = QProgressBar()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.cancel = QPushButton("Cancel")
+        self.cancel.setEnabled(False)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.cancel)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(run_row)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(source_row)
+        layout.addWidget(rule_box)
+        layout.addLayout(progress_row)
+        layout.addWidget(self.status)
+        layout.addWidget(buttons)
+
+        self.run_button.clicked.connect(lambda: self.run(only_new=False))
+        self.new_only.clicked.connect(lambda: self.run(only_new=True))
+        self.k.valueChanged.connect(self.project.set_repeated_min_articles)
+        self.accept_source.clicked.connect(lambda: self.decide_source(accept=True))
+        self.reject_source.clicked.connect(lambda: self.decide_source(accept=False))
+        self.count_rule.clicked.connect(self.count_selected_rule)
+        self.apply_rule.clicked.connect(self.apply_selected_rule)
+        self.cancel.clicked.connect(lambda: self.job and self.job.cancel())
+        self._fill_rules()
+        self.refresh()
+
+    # ---- jobs ----------------------------------------------------------------------------
+
+    def _start(self, fn: Callable[[JobControl], Any], done: Callable[[Any], None]) -> None:
+        """Run ``fn`` off the UI thread; ``done`` gets its result on the UI thread. One job at
+        a time: a job asked for while another runs starts when that one has finished."""
+        if self.job is not None and self.job.is_running():
+            self._queued = (fn, done)
+            return
+        self._queued = None
+        self._busy(True)
+        job = Job(fn, cleanup=self.project.db.close, parent=self)
+        job.progressed.connect(self._progressed)
+        job.succeeded.connect(done)
+        job.failed.connect(lambda text: self.status.setText(f"Failed: {text}"))
+        job.finished.connect(self._job_finished)
+        self.job = job
+        job.start()
+
+    def _job_finished(self) -> None:
+        self._busy(False)
+        if self._queued is not None:
+            self._start(*self._queued)
+
+    def _busy(self, busy: bool) -> None:
+        for w in (self.run_button, self.new_only, self.accept_source, self.reject_source):
+            w.setEnabled(not busy)
+        for w in (self.count_rule, self.apply_rule):
+            w.setEnabled(not busy and self.rule_choice.count() > 0)
+        self.cancel.setEnabled(busy)
+        if not busy:
+            self.progress.setRange(0, 1)
+            self.progress.setValue(1)
+
+    def _progressed(self, done: int, total: int, text: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        if text:
+            self.status.setText(text)
+
+    def wait(self) -> None:
+        """Block until the running job ends (tests, closing)."""
+        if self.job is not None:
+            self.job.wait()
+
+    def idle(self) -> bool:
+        """No job running and none queued."""
+        return (self.job is None or not self.job.is_running()) and self._queued is None
+
+    def done(self, result: int) -> None:
+        if self.job is not None and self.job.is_running():
+            self.job.cancel()
+            self.job.wait()
+        super().done(result)
+
+    # ---- sources -------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        annotator = self.annotator
+
+        def work(_control: JobControl) -> tuple[dict[str, int], dict[str, int]]:
+            return (
+                self.project.suggestion_counts(annotator=annotator),
+                self.project.suggestion_counts(),
+            )
+
+        self._start(work, self._fill_table)
+
+    def _fill_table(self, counts: tuple[dict[str, int], dict[str, int]]) -> None:
+        pending, stored = counts
+        disabled = set(self.project.disabled_sources())
+        rules = [r.source for r in self.project.rules()]
+        names = list(dict.fromkeys([*ALL_SOURCES, *rules, *stored, *disabled]))
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(names))
+        for row, name in enumerate(names):
+            source = QTableWidgetItem(name)
+            source.setFlags(source.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            count = QTableWidgetItem(f"{pending.get(name, 0):,}")
+            count.setFlags(count.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            on = QTableWidgetItem()
+            on.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+            on.setCheckState(Qt.CheckState.Unchecked if name in disabled else Qt.CheckState.Checked)
+            for col, item in ((SOURCE, source), (PENDING, count), (ON, on)):
+                self.table.setItem(row, col, item)
+        self.table.blockSignals(False)
+        if self.table.currentRow() < 0 and names:
+            self.table.selectRow(0)
+
+    def _toggled(self, item: QTableWidgetItem) -> None:
+        if item.column() != ON:
+            return
+        name = self.table.item(item.row(), SOURCE).text()
+        self.project.set_source_enabled(name, item.checkState() == Qt.CheckState.Checked)
+        self.overlay.reload()
+
+    def selected_source(self) -> str | None:
+        row = self.table.currentRow()
+        return None if row < 0 else self.table.item(row, SOURCE).text()
+
+    def run(self, *, only_new: bool) -> None:
+        def work(control: JobControl) -> str:
+            def on_progress(p: SuggestProgress) -> None:
+                label = "counting lines" if p.phase == "index" else "suggesting"
+                control.progress(p.done, p.total, f"{label}: {p.done:,} of {p.total:,} articles")
+
+            report = self.project.run_suggesters(
+                only_new=only_new, on_progress=on_progress, should_stop=lambda: control.cancelled
+            )
+            return report.summary()
+
+        def finished(summary: str) -> None:
+            self.status.setText(summary)
+            self.overlay.reload()
+            self.refresh()
+
+        self._start(work, finished)
+
+    def decide_source(self, *, accept: bool, confirm: bool = True) -> None:
+        """Accept or reject all pending suggestions of the selected source, after showing
+        how many; one undo step takes them all back."""
+        source = self.selected_source()
+        if source is None:
+            return
+        annotator = self.annotator
+        # The count the table shows (computed off the UI thread by refresh()).
+        pending = int(self.table.item(self.table.currentRow(), PENDING).text().replace(",", ""))
+        verb = "Accept" if accept else "Reject"
+        if not pending:
+            self.status.setText(f"Nothing pending from {source}")
+            return
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                "Suggestions",
+                f"{verb} {pending:,} suggestions from {source} across the project for "
+                f"{annotator}? (Undo takes them all back.)",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        scope = {"source": source}
+
+        def work(_control: JobControl) -> object:
+            run = self.project.accept_all if accept else self.project.reject_all
+            return run(annotator=annotator, **scope)
+
+        def finished(result: object) -> None:
+            aid = self.ws.article_id or 0
+            command = BulkSuggestions(
+                self.ws.ctx,
+                aid,
+                accept=accept,
+                scope=scope,
+                text=f"{verb} {result.done:,} suggestions from {source}",
+                done=result,
+            )
+            command._announce("spans" if accept else "suggestions")
+            self.ws.undo_stack.push(command)
+            skipped = f" ({result.skipped:,} skipped: overlap)" if result.skipped else ""
+            self.status.setText(f"{verb}ed {result.done:,} from {source}{skipped}")
+            self.refresh()
+
+        self._start(work, finished)
+
+    # ---- rules ---------------------------------------------------------------------------
+
+    def _fill_rules(self) -> None:
+        self.rules = []
+        view = self.ws.view
+        if view.article is not None:
+            start, _end = view.selection()
+            lines = view.geometry_.lines.touched_lines(start, start)
+            if lines:
+                a, b = lines[0]
+                self.rules = propose_rules(view.geometry_.text[a:b])
+        self.rule_choice.clear()
+        for rule in self.rules:
+            shown = "starts with" if rule.kind == "prefix" else "is exactly"
+            self.rule_choice.addItem(f"Line {shown} “{rule.text}”")
+        enabled = bool(self.rules)
+        self.count_rule.setEnabled(enabled)
+        self.apply_rule.setEnabled(enabled)
+        if not enabled:
+            self.rule_count.setText("Put the cursor on a boilerplate line first")
+
+    def _rule(self):
+        index = self.rule_choice.currentIndex()
+        return self.rules[index] if 0 <= index < len(self.rules) else None
+
+    def count_selected_rule(self) -> None:
+        rule = self._rule()
+        if rule is None:
+            return
+
+        def finished(counts: tuple[int, int]) -> None:
+            lines, articles = counts
+            self.rule_count.setText(f"Matches {lines:,} lines in {articles:,} articles")
+
+        self._start(lambda _c: self.project.count_rule_matches(rule), finished)
+
+    def apply_selected_rule(self) -> None:
+        rule = self._rule()
+        if rule is None:
+            return
+
+        def finished(stored: int) -> None:
+            self.rule_count.setText(
+                f"{stored:,} new suggestions from {rule.source}; accept them all from the table"
+            )
+            self.overlay.reload()
+            self.refresh()
+
+        self._start(lambda _c: self.project.apply_rule(rule), finished)
