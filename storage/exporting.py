@@ -59,12 +59,16 @@ class ExportMixin:
             conds.append(f"a.source IN ({', '.join([p] * len(selection.sources))})")
             params += list(selection.sources)
         if selection.statuses and "todo" not in selection.statuses:
-            sub = f"SELECT article_id FROM progress WHERE status IN ({', '.join([p] * len(selection.statuses))})"
+            # EXISTS, not IN (SELECT ...): SQLite would rebuild the IN list for every page.
+            sub = (
+                "SELECT 1 FROM progress p WHERE p.article_id = a.id AND p.status IN "
+                f"({', '.join([p] * len(selection.statuses))})"
+            )
             params += list(selection.statuses)
             if annotator_ids:
-                sub += f" AND annotator_id IN ({', '.join([p] * len(annotator_ids))})"
+                sub += f" AND p.annotator_id IN ({', '.join([p] * len(annotator_ids))})"
                 params += annotator_ids
-            conds.append(f"a.id IN ({sub})")
+            conds.append(f"EXISTS ({sub})")
         return (" AND ".join(conds) or "1 = 1"), params, annotator_ids
 
     def count_export_articles(self, selection: ExportSelection) -> int:
@@ -126,11 +130,16 @@ class ExportMixin:
             f"SELECT article_id, annotator_id, status FROM progress WHERE {rng}", args
         ).fetchall():
             entry(aid, ann)[0] = status
-        for aid, ann, layer, label, start, end in self.db.execute_sql(
-            f'SELECT article_id, annotator_id, layer, label, start, "end" FROM span WHERE {rng}',
+        # The hot loop of a large export (millions of rows): one tuple slice per span.
+        make, key, bucket = ExportSpan._make, None, []
+        for row in self.db.execute_sql(
+            f'SELECT article_id, annotator_id, start, "end", layer, label FROM span WHERE {rng}',
             args,
         ).fetchall():
-            entry(aid, ann)[1].append(ExportSpan(layer, label, start, end))
+            if row[:2] != key:
+                key = row[:2]
+                bucket = entry(*key)[1]
+            bucket.append(make(row[2:]))
         for aid, ann, key, value in self.db.execute_sql(
             f"SELECT article_id, annotator_id, key, value FROM doc_label WHERE {rng}", args
         ).fetchall():
@@ -171,7 +180,7 @@ class ExportMixin:
                 **base,
                 annotator=None if ann is None else names[ann],
                 status=status,
-                spans=tuple(sorted(spans, key=lambda s: (s.start, s.end, s.layer, s.label))),
+                spans=tuple(sorted(spans)),  # (start, end, layer, label)
                 doc_labels=dict(sorted(docs.items())),
             )
 

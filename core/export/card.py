@@ -76,7 +76,7 @@ def render(
         t = tallies[split]
         lines.append(f"| {split} | {files[split]} | {t.records} | {t.lines} |")
     lines.append("")
-    lines += _table("Labels", {s: tallies[s].labels for s in splits}, splits)
+    lines += _table("Labels", {s: tallies[s].label_counts() for s in splits}, splits)
     lines += _table("Languages", {s: tallies[s].langs for s in splits}, splits)
     lines += _table("Annotators", {s: tallies[s].annotators for s in splits}, splits)
     lines += ["## Schema", ""]

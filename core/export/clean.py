@@ -74,7 +74,7 @@ def clean_text(text: str, spans: Iterable[ExportSpan]) -> CleanText:
             dropped += 1
             continue
         shift = removed_before[i + 1]
-        new = ExportSpan(span.layer, span.label, span.start - shift, span.end - shift)
+        new = ExportSpan(span.start - shift, span.end - shift, span.layer, span.label)
         if new.end > len(new_text):
             dropped += 1
             continue

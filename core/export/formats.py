@@ -6,9 +6,12 @@ span carries ``text`` = ``text[start:end]`` so a reader can check it.
 
 from __future__ import annotations
 
+import json
+import operator
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from core.export.bio import bio_tags, entity_cuts
@@ -73,24 +76,30 @@ class Tally:
     langs: Counter[str] = field(default_factory=Counter)
     annotators: Counter[str] = field(default_factory=Counter)
     dropped: int = 0
+    spans: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def label_counts(self) -> Counter[str]:
+        """Labels by name: entity labels bare, other layers as ``layer:label``."""
+        counts = Counter(self.labels)
+        for (layer, label), n in self.spans.items():
+            counts[label if layer == "entity" else f"{layer}:{label}"] += n
+        return counts
 
 
 def _span_dict(text: str, span: ExportSpan) -> dict[str, Any]:
-    return {
-        "start": span.start,
-        "end": span.end,
-        "label": span.label,
-        "layer": span.layer,
-        "text": text[span.start : span.end],
-    }
+    start, end, layer, label = span
+    return {"start": start, "end": end, "label": label, "layer": layer, "text": text[start:end]}
 
 
-def _span_label(span: ExportSpan) -> str:
-    return span.label if span.layer == "entity" else f"{span.layer}:{span.label}"
+_LAYER_LABEL = operator.itemgetter(2, 3)
+_encode = encode_basestring
+#: How every line is encoded: UTF-8 as is, json's default separators.
+_dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
-def lines_of(record: ExportRecord, options: ExportOptions, tally: Tally) -> Iterator[dict]:
-    """The JSON objects ``record`` becomes in ``options.format`` (counted into ``tally``)."""
+def lines_of(record: ExportRecord, options: ExportOptions, tally: Tally) -> Iterator[dict | str]:
+    """The JSON objects ``record`` becomes in ``options.format`` (counted into ``tally``):
+    dicts, or for ``spans`` the line already encoded."""
     tally.records += 1
     tally.langs[record.lang or "und"] += 1
     tally.annotators[record.annotator or "(none)"] += 1
@@ -105,35 +114,47 @@ def lines_of(record: ExportRecord, options: ExportOptions, tally: Tally) -> Iter
         yield line
 
 
-def _spans(record, text, spans, options, tally) -> list[dict]:
-    items = [_span_dict(text, s) for s in spans]
-    line: dict[str, Any] = {
-        "id": record.uid,
-        "text": text,
-        "title": record.title,
-        "lang": record.lang,
-        "url": record.url,
-        "source": record.source,
-        "date": record.published,
-        "spans": items,
-        "stance": record.stance,
-        "annotator": record.annotator,
-        "status": record.status,
-        "meta": record.meta,
-    }
-    for span in spans:
-        tally.labels[_span_label(span)] += 1
-    for target, value in record.stance.items():
+def _str(value: str | None) -> str:
+    return "null" if value is None else _encode(value)
+
+
+def _spans(record, text, spans, options, tally) -> list[str]:
+    """The ``spans`` line, encoded by hand: the hot path of a large export, and byte for byte
+    what ``json.dumps(..., ensure_ascii=False)`` writes (a test holds it to that)."""
+    tally.spans.update(map(_LAYER_LABEL, spans))
+    stance = record.stance
+    for target, value in stance.items():
         tally.labels[f"stance:{target}={value}"] += 1
+    encode = _encode
     if options.tokens:
         tokens = tokenize(text, entity_cuts(spans))
         starts = [t.start for t in tokens]
         ends = [t.end for t in tokens]
-        line["tokens"] = [t.to_dict() for t in tokens]
-        for item, span in zip(items, spans, strict=True):
-            found = token_range(starts, ends, span.start, span.end)
-            item["token_start"], item["token_end"] = found if found else (None, None)
-    return [line]
+        items = []
+        for a, b, layer, label in spans:
+            found = token_range(starts, ends, a, b)
+            first, last = ("null", "null") if found is None else found
+            items.append(
+                f'{{"start": {a}, "end": {b}, "label": {encode(label)}, "layer": '
+                f'{encode(layer)}, "text": {encode(text[a:b])}, "token_start": {first}, '
+                f'"token_end": {last}}}'
+            )
+        tail = ', "tokens": ' + _dumps([t.to_dict() for t in tokens])
+    else:
+        items = [
+            f'{{"start": {a}, "end": {b}, "label": {encode(label)}, "layer": {encode(layer)}, '
+            f'"text": {encode(text[a:b])}}}'
+            for a, b, layer, label in spans
+        ]
+        tail = ""
+    return [
+        f'{{"id": {encode(record.uid)}, "text": {encode(text)}, "title": '
+        f'{encode(record.title)}, "lang": {_str(record.lang)}, "url": {encode(record.url)}, '
+        f'"source": {encode(record.source)}, "date": {encode(record.published)}, '
+        f'"spans": [{", ".join(items)}], "stance": {_dumps(stance)}, '
+        f'"annotator": {_str(record.annotator)}, "status": {encode(record.status)}, '
+        f'"meta": {_dumps(record.meta)}{tail}}}'
+    ]
 
 
 def _ner_bio(record, text, spans, options, tally) -> list[dict]:

@@ -209,7 +209,10 @@ def run_export(
             handle, tally = handles[name], summary.tallies[name]
             for record in records:
                 handle.write(
-                    "".join(dumps(line) + "\n" for line in lines_of(record, options, tally))
+                    "".join(
+                        (line if isinstance(line, str) else dumps(line)) + "\n"
+                        for line in lines_of(record, options, tally)
+                    )
                 )
                 for span in record.spans:
                     if span.layer == "entity":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from core.export.bio import bio_tags, spans_from_tags, tag_names
 from core.export.clean import clean_text
 from core.export.formats import Tally, line_labels, lines_of
@@ -23,13 +25,13 @@ def at(text: str, needle: str) -> tuple[int, int]:
 
 def record(**kw: object) -> ExportRecord:
     spans = [
-        ExportSpan("entity", "PER", *at(TEXT, "Joko Widodo")),
-        ExportSpan("entity", "ORG", *at(TEXT, "𠮷野家")),
-        ExportSpan("boilerplate", "boilerplate", *at(TEXT, "Saksikan video di bawah ini:")),
-        ExportSpan("entity", "GPE", *at(TEXT, "القاهرة")),
-        ExportSpan("entity", "LOC", *at(TEXT, "café\u0301 de Paris")),
-        ExportSpan("boilerplate", "boilerplate", *at(TEXT, "(luc/luc)")),
-        ExportSpan("entity", "MISC", *at(TEXT, "luc/luc")),
+        ExportSpan(*at(TEXT, "Joko Widodo"), "entity", "PER"),
+        ExportSpan(*at(TEXT, "𠮷野家"), "entity", "ORG"),
+        ExportSpan(*at(TEXT, "Saksikan video di bawah ini:"), "boilerplate", "boilerplate"),
+        ExportSpan(*at(TEXT, "القاهرة"), "entity", "GPE"),
+        ExportSpan(*at(TEXT, "café\u0301 de Paris"), "entity", "LOC"),
+        ExportSpan(*at(TEXT, "(luc/luc)"), "boilerplate", "boilerplate"),
+        ExportSpan(*at(TEXT, "luc/luc"), "entity", "MISC"),
     ]
     base = dict(
         article_id=1,
@@ -50,12 +52,23 @@ def record(**kw: object) -> ExportRecord:
     return ExportRecord(**base)
 
 
+def as_objects(lines: list) -> list[dict]:
+    """Lines as objects; a pre-encoded line must be exactly what json.dumps would write."""
+    out = []
+    for line in lines:
+        if isinstance(line, str):
+            obj = json.loads(line)
+            assert json.dumps(obj, ensure_ascii=False) == line
+            line = obj
+        out.append(line)
+    return out
+
+
 def test_every_format_writes_spans_whose_text_is_the_text_at_their_offsets() -> None:
     for fmt in FORMATS:
         for clean in (False, True) if fmt != "boilerplate-lines" else (False,):
-            lines = list(
-                lines_of(record(), ExportOptions(format=fmt, clean=clean, tokens=True), Tally())
-            )
+            options = ExportOptions(format=fmt, clean=clean, tokens=True)
+            lines = as_objects(list(lines_of(record(), options, Tally())))
             assert lines, fmt
             for line in lines:
                 for span in line.get("spans", []):
@@ -80,7 +93,7 @@ def test_clean_text_remaps_surviving_entities_and_drops_those_cut_by_boilerplate
 
 def test_clean_text_drops_an_entity_that_only_partly_overlaps_boilerplate() -> None:
     text = "Kata Budi Santoso kemarin"
-    spans = [ExportSpan("entity", "PER", 5, 17), ExportSpan("boilerplate", "boilerplate", 10, 25)]
+    spans = [ExportSpan(5, 17, "entity", "PER"), ExportSpan(10, 25, "boilerplate", "boilerplate")]
     cleaned = clean_text(text, spans)
     assert cleaned.text == "Kata Budi"
     assert cleaned.spans == () and cleaned.dropped == 1
@@ -121,7 +134,9 @@ def test_stance_format_writes_one_line_per_target_with_clean_text_on_request() -
 
 
 def test_spans_with_tokens_give_inclusive_token_indices_that_cover_each_span() -> None:
-    (line,) = lines_of(record(), ExportOptions(format="spans", tokens=True), Tally())
+    (line,) = as_objects(
+        list(lines_of(record(), ExportOptions(format="spans", tokens=True), Tally()))
+    )
     tokens = line["tokens"]
     for span in line["spans"]:
         if span["layer"] != "entity":
