@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QMainWindow
 GEOMETRY_KEY = "window/geometry"
 STATE_KEY = "window/state"
 #: Bump when the docks change so much that an old layout would be wrong: it is then ignored.
-LAYOUT_VERSION = 1
+#: 0 is Qt's default, so layouts saved by a plain ``saveState()`` under these keys still load.
+LAYOUT_VERSION = 0
 
 
 def save_window(window: QMainWindow, settings: QSettings, *, version: int = LAYOUT_VERSION) -> None:
