@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextEdit, QWidg
 from core.models import Suggestion
 from gui.session import Change
 from gui.suggestion_commands import AcceptSuggestion, BulkSuggestions, RejectSuggestion
+from gui.workers import Job
 
 if TYPE_CHECKING:
     from gui.workspace import Workspace
@@ -73,6 +74,8 @@ class SuggestionOverlay(QObject):
         self.view = workspace.view
         self.session = workspace.session
         self.items: list[Suggestion] = []
+        self.jobs: list[Job] = []
+        self._entities: set[tuple[str, str]] = set()
         self.bar = SuggestionBar()
         workspace.layout().insertWidget(1, self.bar)  # under the label bar
         self.bar.accept_all.clicked.connect(lambda: self.decide_all(accept=True))
@@ -80,7 +83,7 @@ class SuggestionOverlay(QObject):
         self.view.text.installEventFilter(self)
         self._view_tooltip = self.view.text.tooltip_for
         self.view.text.tooltip_for = self._tooltip
-        workspace.articleOpened.connect(lambda _id: self.reload())
+        workspace.articleOpened.connect(self._opened)
         self.session.changed.connect(self._on_changed)
         self.session.annotatorChanged.connect(lambda _name: self.reload())
         self.reload()
@@ -215,6 +218,31 @@ class SuggestionOverlay(QObject):
         SuggestionsDialog(self, self.ws).exec()
         self.reload()
 
+    def _opened(self, _article_id: int) -> None:
+        self._entities = self._entity_strings()
+        self.reload()
+
+    def _entity_strings(self) -> set[tuple[str, str]]:
+        text = self.view.geometry_.text
+        return {(text[s.start : s.end], s.label) for s in self.view.spans if s.layer == "entity"}
+
     def _on_changed(self, change: Change) -> None:
-        if change.article_id == self.ws.article_id:
-            self.reload()
+        if change.article_id != self.ws.article_id:
+            return
+        if change.what == "spans":
+            # A string labelled for the first time here: suggest it wherever else it occurs,
+            # in the background (it reads every text that contains it).
+            now = self._entity_strings()
+            for phrase, label in now - self._entities:
+                self.suggest_label(phrase, label)
+            self._entities = now
+        self.reload()
+
+    def suggest_label(self, phrase: str, label: str) -> Job:
+        project = self.session.project
+        job = Job(lambda _c: project.suggest_from_label(phrase, label), cleanup=project.db.close)
+        job.succeeded.connect(lambda stored: stored and self.reload())
+        job.finished.connect(lambda: self.jobs.remove(job))
+        self.jobs.append(job)
+        job.start()
+        return job

@@ -334,6 +334,38 @@ class SuggestionRunMixin:
             gazetteer.add_phrase(phrase, counter.most_common(1)[0][0])
         return gazetteer
 
+    def suggest_from_label(self, phrase: str, label: str) -> int:
+        """Suggest ``label`` on every other whole-word occurrence of ``phrase`` (source
+        ``own-labels``), right after an annotator labelled it. Only articles whose text
+        contains the phrase are read; returns how many suggestions were stored."""
+        phrase = phrase.strip()
+        if "own-labels" in self.disabled_sources() or not phrase:
+            return 0
+        gazetteer = Gazetteer()
+        if not gazetteer.add_phrase(phrase, label):
+            return 0
+        t = self.m.ArticleText
+        stored = 0
+        after = 0
+        while True:
+            rows = list(
+                t.select(t.article, t.text)
+                .where(t.article > after, t.text.contains(phrase))
+                .order_by(t.article)
+                .limit(_BATCH)
+                .tuples()
+            )
+            if not rows:
+                return stored
+            found: dict[int, dict[tuple, float]] = {}
+            for aid, text in rows:
+                for p in gazetteer.match(text, source="own-labels"):
+                    found.setdefault(aid, {})[(p.layer, p.label, p.start, p.end)] = p.score
+            if found:
+                with self._write():
+                    stored += self._insert_suggestions(found, "own-labels")
+            after = rows[-1][0]
+
     def run_suggesters(
         self,
         *,

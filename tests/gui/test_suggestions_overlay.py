@@ -207,3 +207,20 @@ def test_running_the_suggesters_from_the_dialog_reports_and_redraws(
     assert "4 articles looked at" in dialog.status.text()
     assert underlined(window) == []  # rejected ones do not come back
     dialog.close()
+
+
+def test_labelling_a_name_suggests_its_other_occurrences_in_the_background(
+    qtbot, window: MainWindow
+) -> None:
+    ws = window.workspace
+    start = INDONESIAN.index("Tanjung Sekar")
+    ws.view.select(start, start + len("Tanjung Sekar"))
+    key(qtbot, window, "3")  # GPE
+    qtbot.waitUntil(lambda: not ws.suggestions.jobs)
+    qtbot.waitUntil(lambda: "Tanjung Sekar" in underlined(window))
+    aid = ws.article_id
+    second = INDONESIAN.index("Tanjung Sekar", start + 1)
+    own = [s for s in window.project.suggestions(aid) if s.source == "own-labels"]
+    assert [(s.start, s.label) for s in own] == [(start, "GPE"), (second, "GPE")]
+    pending = window.project.suggestions(aid, annotator="ani", sources=["own-labels"])
+    assert [s.start for s in pending] == [second]  # the labelled one is hers already

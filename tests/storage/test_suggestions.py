@@ -259,3 +259,23 @@ def test_a_version_3_project_gains_the_repeated_line_index(tmp_path: Path) -> No
         assert CURRENT_VERSION >= 4
         assert "repeated_line" in project.db.get_tables()
         assert project.repeated_lines() == []
+
+
+def test_a_new_label_is_suggested_at_once_wherever_its_string_occurs_as_whole_words(
+    project: Project,
+) -> None:
+    a, b, c = store(
+        project,
+        "Kim Jong Un tiba.",
+        "Pertemuan Kim Jong Un dan Putin; kim jong un.",
+        "Kim Jong Unggul bukan orangnya.",
+    )
+    assert project.suggest_from_label("Kim Jong Un", "PER") == 2  # a itself and b
+    assert [s.start for s in project.suggestions(a)] == [0]
+    text = project.article(b).text
+    assert [(s.label, text[s.start : s.end]) for s in project.suggestions(b)] == [
+        ("PER", "Kim Jong Un")
+    ]
+    assert project.suggestions(c) == []
+    project.set_source_enabled("own-labels", False)
+    assert project.suggest_from_label("Putin", "PER") == 0
