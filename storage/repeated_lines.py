@@ -1,0 +1,184 @@
+"""The repeated-line index: per source, in how many articles each line occurs.
+
+A table (``repeated_line``, schema version 4) updated for the articles newer than the
+``suggest.repeated_upto`` watermark, so it grows with each import instead of being rebuilt,
+and remembers the first articles of each line so that those seen before the line became
+frequent get their suggestions too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import peewee as pw
+
+from core.suggest import repeated
+from storage.models import make_repeated_line_model
+
+if TYPE_CHECKING:
+    from storage.models import Models
+
+#: Article ids remembered per line until it becomes frequent (see ``first_ids``).
+FIRST_IDS_CAP = 50
+BATCH = 250
+
+
+@dataclass
+class SuggestProgress:
+    """``phase`` is "index" (repeated lines) or "suggest"; done/total in articles."""
+
+    phase: str
+    done: int
+    total: int
+
+
+class RepeatedLineMixin:
+    """Mixed into ``Project`` (through ``SuggestionMixin``); relies on ``m``, ``db``,
+    ``_write`` and the settings."""
+
+    db: pw.Database
+    m: Models
+
+    def _repeated_model(self) -> type[pw.Model]:
+        model = getattr(self, "_repeated_line_model", None)
+        if model is None:
+            model = make_repeated_line_model(self.db)
+            self._repeated_line_model = model
+        return model
+
+    def _texts(self, ids: list[int]) -> list[tuple[int, str, str, str]]:
+        """(id, source, title, text) of some articles, in id order."""
+        a, t = self.m.Article, self.m.ArticleText
+        return list(
+            a.select(a.id, a.source, a.title, t.text)
+            .join(t, on=(t.article == a.id))
+            .where(a.id.in_(ids))
+            .order_by(a.id)
+            .tuples()
+        )
+
+    def _id_pages(self, after: int = 0) -> Iterator[list[int]]:
+        a = self.m.Article
+        while True:
+            ids = [
+                r[0]
+                for r in a.select(a.id).where(a.id > after).order_by(a.id).limit(BATCH).tuples()
+            ]
+            if not ids:
+                return
+            yield ids
+            after = ids[-1]
+
+    def update_repeated_index(
+        self, *, on_progress: Callable[[SuggestProgress], None] | None = None
+    ) -> set[int]:
+        """Count the lines of articles not counted yet; returns the ids of older articles
+        that hold a line which has just become frequent (they need suggesting again)."""
+        model = self._repeated_model()
+        k = self.repeated_min_articles()
+        upto = int(self.get_setting("suggest.repeated_upto", 0))
+        a = self.m.Article
+        total = a.select().where(a.id > upto).count()
+        done = 0
+        affected: set[int] = set()
+        for ids in self._id_pages(upto):
+            counts: dict[tuple[str, str], list[int]] = {}
+            samples: dict[tuple[str, str], str] = {}
+            for aid, source, _title, text in self._texts(ids):
+                for key, lines in repeated.article_keys(text).items():
+                    counts.setdefault((source, key), []).append(aid)
+                    samples.setdefault((source, key), lines[0].text[:200])
+            with self._write():
+                self._merge_counts(model, counts, samples, k, affected)
+                self.set_setting("suggest.repeated_upto", ids[-1])
+            done += len(ids)
+            if on_progress:
+                on_progress(SuggestProgress("index", done, total))
+        return affected
+
+    def _merge_counts(
+        self,
+        model: type[pw.Model],
+        counts: dict[tuple[str, str], list[int]],
+        samples: dict[tuple[str, str], str],
+        k: int,
+        affected: set[int],
+    ) -> None:
+        by_source: dict[str, list[str]] = {}
+        for source, key in counts:
+            by_source.setdefault(source, []).append(key)
+        stored: dict[tuple[str, str], tuple[int, int, list[int]]] = {}
+        for source, keys in by_source.items():
+            for i in range(0, len(keys), 400):
+                for row in (
+                    model.select(model.id, model.key, model.articles, model.first_ids)
+                    .where(model.source == source, model.key.in_(keys[i : i + 400]))
+                    .tuples()
+                ):
+                    stored[(source, row[1])] = (row[0], row[2], json.loads(row[3]))
+        new_rows: list[tuple[str, str, int, str, str]] = []
+        updates: list[tuple[int, str, int]] = []
+        for (source, key), aids in counts.items():
+            if (source, key) in stored:
+                row_id, before, first = stored[(source, key)]
+                after = before + len(aids)
+                if before < k <= after:
+                    affected.update(first)
+                if len(first) < FIRST_IDS_CAP:
+                    first = (first + aids)[:FIRST_IDS_CAP]
+                updates.append((after, json.dumps(first), row_id))
+            else:
+                new_rows.append(
+                    (
+                        source,
+                        key,
+                        len(aids),
+                        samples[(source, key)],
+                        json.dumps(aids[:FIRST_IDS_CAP]),
+                    )
+                )
+        # Raw executemany: ORM statements per row cost more than counting the lines.
+        p = self.db.param
+        cursor = self.db.cursor()
+        if updates:
+            cursor.executemany(
+                f'UPDATE "repeated_line" SET "articles" = {p}, "first_ids" = {p} WHERE "id" = {p}',
+                updates,
+            )
+        if new_rows:
+            cursor.executemany(
+                'INSERT INTO "repeated_line" ("source", "key", "articles", "sample", "first_ids") '
+                f"VALUES ({p}, {p}, {p}, {p}, {p})",
+                new_rows,
+            )
+
+    def _frequent_keys(self, pairs: set[tuple[str, str]], k: int) -> set[tuple[str, str]]:
+        model = self._repeated_model()
+        by_source: dict[str, list[str]] = {}
+        for source, key in pairs:
+            by_source.setdefault(source, []).append(key)
+        out: set[tuple[str, str]] = set()
+        for source, keys in by_source.items():
+            for i in range(0, len(keys), 400):
+                query = model.select(model.key).where(
+                    model.source == source,
+                    model.key.in_(keys[i : i + 400]),
+                    model.articles >= k,
+                )
+                out.update((source, key) for (key,) in query.tuples())
+        return out
+
+    def repeated_lines(
+        self, *, source: str | None = None, limit: int = 50
+    ) -> list[tuple[str, str, int]]:
+        """The most repeated lines: (source, sample text, articles), most frequent first."""
+        model = self._repeated_model()
+        query = model.select(model.source, model.sample, model.articles).where(
+            model.articles >= self.repeated_min_articles()
+        )
+        if source is not None:
+            query = query.where(model.source == source)
+        return list(query.order_by(model.articles.desc()).limit(limit).tuples())
