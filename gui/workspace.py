@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QUndoStack
 from PySide6.QtWidgets import QInputDialog, QLabel, QVBoxLayout, QWidget
 
@@ -32,21 +31,13 @@ from gui.undo_commands import (
     SetDocLabel,
     SetStatus,
 )
+from gui.workspace_keys import KeyBinding, build_bindings, handle_key, key_help
 from storage import LabelError
-
-NAV_NEXT, NAV_PREVIOUS, SKIP, FLAG, KEYMAP = "j", "k", "s", "f", "?"
 
 
 def _stance(doc_labels: dict[str, str]) -> dict[str, str]:
     """Target -> value from an annotator's ``stance:<target>`` document labels."""
     return {k.split(":", 1)[1]: v for k, v in doc_labels.items() if k.startswith("stance:")}
-
-
-@dataclass(frozen=True)
-class KeyBinding:
-    key: str
-    action: str
-    run: Callable[[], None]
 
 
 class Workspace(QWidget):
@@ -103,77 +94,17 @@ class Workspace(QWidget):
         self.schema = schema
         self.label_bar.set_schema(schema)
         self.view.set_schema(schema)
-        b: dict[str, KeyBinding] = {}
-
-        def bind(key: str, action: str, run: Callable[[], None]) -> None:
-            if key and key.lower() not in b:  # the schema's own keys come first
-                b[key.lower()] = KeyBinding(key, action, run)
-
-        for entity in schema.entity_labels:
-            bind(entity.key, f"label {entity.name}", lambda n=entity.name: self.label(n))
-        bind(schema.boilerplate_key, "toggle boilerplate lines", self.toggle_boilerplate)
-        for target in schema.stance_targets:
-            for opt in target.options:
-                bind(
-                    opt.key,
-                    f"stance {target.name}: {opt.value}",
-                    lambda t=target.name, v=opt.value: self.set_stance(t, v),
-                )
-        bind(NAV_NEXT, "next article", self.next_article)
-        bind(NAV_PREVIOUS, "previous article", self.previous_article)
-        bind(SKIP, "skip, open next to do", self.skip)
-        bind(FLAG, "flag with a note, open next to do", self.flag)
-        bind(KEYMAP, "show the keyboard map", self.keymapRequested.emit)
-        self.bindings = b
+        self.bindings = build_bindings(self, schema)
         if self.article_id is not None:
             self.show_article(self.article_id, force=True)
 
     def key_help(self) -> list[tuple[str, str]]:
         """Every key and what it does, for the keyboard map."""
-        rows = [
-            (kb.key.upper() if len(kb.key) == 1 else kb.key, kb.action)
-            for kb in self.bindings.values()
-        ]
-        return [
-            *rows,
-            ("Mouse / Shift+arrows", "select text (snaps to words)"),
-            ("Click a span", "select it; a label key relabels it"),
-            ("Delete", "remove the selected span(s)"),
-            ("Esc", "clear the selection and the picked label"),
-            ("Ctrl+Enter", "mark done, open next to do"),
-            ("Alt+→ / Alt+←", "next / previous article"),
-            ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo (also across articles)"),
-            ("Ctrl++ / Ctrl+-", "zoom the text"),
-        ]
+        return key_help(self.bindings)
 
     def handle_key(self, event: QKeyEvent) -> bool:
         """The text widget asks here first; returns True when the key was ours."""
-        key, mods = event.key(), event.modifiers()
-        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
-        alt = bool(mods & Qt.KeyboardModifier.AltModifier)
-        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
-        if ctrl and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.done_and_next()
-        elif ctrl and key == Qt.Key.Key_Z:
-            (self.undo_stack.redo if shift else self.undo_stack.undo)()
-        elif ctrl and key == Qt.Key.Key_Y:
-            self.undo_stack.redo()
-        elif alt and key in (Qt.Key.Key_Right, Qt.Key.Key_Down):
-            self.next_article()
-        elif alt and key in (Qt.Key.Key_Left, Qt.Key.Key_Up):
-            self.previous_article()
-        elif ctrl or alt:
-            return False
-        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            self.delete_selected()
-        elif key == Qt.Key.Key_Escape:
-            self.arm(None)
-            self.view.place_cursor(self.view.selection()[1])
-        elif event.text() and event.text().lower() in self.bindings:
-            self.bindings[event.text().lower()].run()
-        else:
-            return False
-        return True
+        return handle_key(self, event)
 
     # ---- articles ------------------------------------------------------------------------
 
