@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -245,8 +246,8 @@ class ArticleListDock(QDockWidget):
         job.start()
 
     def _show_count(self, serial: int, total: int | None, error: str = "") -> None:
-        if serial != self._count_serial:
-            return  # the filter changed since; a newer count is on its way
+        if serial != self._count_serial or not shiboken6.isValid(self.count_label):
+            return  # the filter changed since (a newer count is coming), or the dock is gone
         if total is None:
             self.count_label.setText(f"count failed: {error}")
         else:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 
 from core.query import ArticleFilter
@@ -218,3 +219,16 @@ def test_set_current_reaches_a_little_past_the_loaded_rows_but_not_the_whole_lis
     widget.set_current(ids[29])  # more than SEEK_PAGES further: not loaded, nothing selected
     assert widget.current_article_id() is None
     assert widget.model.rowCount() < 30
+
+
+def test_a_count_arriving_after_the_dock_is_gone_is_dropped(qtbot, project: Project) -> None:
+    widget = ArticleListDock(project, ANN)
+    widget.status_box.setCurrentIndex(widget.status_box.findData("todo"))
+    widget.wait_for_count()
+    counts: list[int] = []
+    widget.countChanged.connect(counts.append)
+    serial = widget._count_serial
+    widget.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(widget))
+    widget._show_count(serial, 30)  # what a late job would deliver: no error, nothing shown
+    assert counts == []
