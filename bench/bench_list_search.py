@@ -107,7 +107,7 @@ def list_project(count: int) -> Path:
 
     def articles():
         for i in range(count):
-            words = WORDS[langs[i % len(langs)]]
+            words = WORDS[langs[i % len(langs)]].split()
             yield NewArticle(
                 text=f"{i} " + " ".join(rng.choice(words) for _ in range(12)),
                 title=" ".join(rng.choice(words) for _ in range(4)).capitalize() + f" {i}",
