@@ -279,3 +279,16 @@ def test_a_new_label_is_suggested_at_once_wherever_its_string_occurs_as_whole_wo
     assert project.suggestions(c) == []
     project.set_source_enabled("own-labels", False)
     assert project.suggest_from_label("Putin", "PER") == 0
+
+
+def test_bulk_accept_skips_entity_labels_the_schema_does_not_know(project: Project) -> None:
+    [aid] = store(project, "Kim Jong Un tiba di Kursk.")
+    project.add_suggestions(
+        aid,
+        [("entity", "PERSON", 0, 11, 1.0), ("entity", "GPE", 20, 25, 1.0)],
+        source="model",
+    )
+    result = project.accept_all(annotator="ani", article_id=aid)
+    assert (result.done, result.skipped) == (1, 1)
+    [span] = project.spans(aid, annotator="ani")
+    assert (span.id, span.label, span.origin) == (result.span_ids[0], "GPE", "suggestion:model")
