@@ -153,12 +153,13 @@ from cli.commands import run
 started = time.perf_counter()
 code = run({argv!r})
 elapsed = time.perf_counter() - started
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(f"RESULT {{code}} {{elapsed:.2f}} {{peak:.0f}}")
+usage = resource.getrusage(resource.RUSAGE_SELF)
+peak = usage.ru_maxrss / 1024
+print(f"RESULT {{code}} {{elapsed:.2f}} {{peak:.0f}} {{usage.ru_utime + usage.ru_stime:.2f}}")
 """
 
 
-def run_export(project: Path, out: Path, *extra: str) -> tuple[float, float, str]:
+def run_export(project: Path, out: Path, *extra: str) -> tuple[float, float, float, str]:
     argv = ["export", str(project), str(out), "-q", *extra]
     child = subprocess.run(
         [sys.executable, "-c", CHILD.format(root=str(ROOT), argv=argv)],
@@ -167,11 +168,11 @@ def run_export(project: Path, out: Path, *extra: str) -> tuple[float, float, str
         check=True,
     )
     result = next(line for line in child.stdout.splitlines() if line.startswith("RESULT"))
-    _, code, seconds, peak = result.split()
+    _, code, seconds, peak, cpu = result.split()
     if code != "0":
         raise SystemExit(child.stdout + child.stderr)
     summary = next(line for line in child.stdout.splitlines() if "records of" in line)
-    return float(seconds), float(peak), summary
+    return float(seconds), float(peak), float(cpu), summary
 
 
 def main() -> None:
@@ -179,6 +180,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--chars", type=int, default=3000)
     parser.add_argument("--fresh", action="store_true", help="regenerate the project")
+    parser.add_argument("--only", choices=["spans", "split"], help="run one export")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     project = build_project(args.articles, args.chars, args.fresh)
@@ -187,12 +189,16 @@ def main() -> None:
         "split": ("--split", "train=0.8,dev=0.1,test=0.1", "--seed", "1"),
     }
     for name, extra in runs.items():
-        seconds, peak, summary = run_export(project, OUT / f"export-{name}", *extra)
+        if args.only and name != args.only:
+            continue
+        seconds, peak, cpu, summary = run_export(project, OUT / f"export-{name}", *extra)
         goal = GOALS[name]
         print(
-            f"{name:6} {seconds:6.1f} s (goal {goal:.0f} s) peak {peak:4.0f} MB "
+            f"{name:6} {seconds:6.1f} s (goal {goal:.0f} s; CPU {cpu:.1f} s) peak {peak:4.0f} MB "
             f"(goal {MEMORY_GOAL_MB} MB)  {summary}"
         )
+    if args.only == "spans":
+        return
     card = (OUT / "export-split" / "README.md").read_text("utf-8")
     print(next(line for line in card.splitlines() if line.startswith("- Near-duplicates")))
 

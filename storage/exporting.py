@@ -9,7 +9,10 @@ article export; it runs unchanged on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
+import operator
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +26,9 @@ if TYPE_CHECKING:
     import peewee as pw
 
 PAGE = 500
+_OWNER = operator.itemgetter(0, 1)
+_TAIL = operator.itemgetter(slice(2, None))
+_NEW_SPAN = functools.partial(tuple.__new__, ExportSpan)
 
 
 def stable_id(external_id: str, content_hash: str) -> str:
@@ -78,9 +84,14 @@ class ExportMixin:
         return int(row.fetchone()[0])
 
     def export_records(
-        self, selection: ExportSelection | None = None, *, page: int = PAGE
+        self,
+        selection: ExportSelection | None = None,
+        *,
+        page: int = PAGE,
+        layers: tuple[str, ...] | None = None,
     ) -> Iterator[ExportRecord]:
-        """Records in article-id order; within an article, by annotator name."""
+        """Records in article-id order; within an article, by annotator name. ``layers``
+        limits the spans read (the split's first pass needs only the boilerplate)."""
         selection = selection or ExportSelection()
         where, params, annotator_ids = self._export_filter(selection)
         statuses = set(selection.statuses or STATUSES)
@@ -101,7 +112,7 @@ class ExportMixin:
             if not rows:
                 return
             lo, hi = rows[0][0], rows[-1][0]
-            labels = self._page_labels(lo, hi, only, annotator_ids)
+            labels = self._page_labels(lo, hi, only, annotator_ids, layers)
             for row in rows:
                 yield from self._article_records(
                     row, labels, names, statuses, selection, annotator_ids
@@ -111,7 +122,7 @@ class ExportMixin:
             after = hi
 
     def _page_labels(
-        self, lo: int, hi: int, only: str, annotator_ids: list[int]
+        self, lo: int, hi: int, only: str, annotator_ids: list[int], layers: tuple[str, ...] | None
     ) -> dict[int, dict[int, list]]:
         """``article -> annotator -> [status, spans, doc labels]`` for ids lo..hi."""
         p = self.db.param
@@ -130,16 +141,20 @@ class ExportMixin:
             f"SELECT article_id, annotator_id, status FROM progress WHERE {rng}", args
         ).fetchall():
             entry(aid, ann)[0] = status
-        # The hot loop of a large export (millions of rows): one tuple slice per span.
-        make, key, bucket = ExportSpan._make, None, []
-        for row in self.db.execute_sql(
-            f'SELECT article_id, annotator_id, start, "end", layer, label FROM span WHERE {rng}',
-            args,
-        ).fetchall():
-            if row[:2] != key:
-                key = row[:2]
-                bucket = entry(*key)[1]
-            bucket.append(make(row[2:]))
+        # The hot loop of a large export (millions of rows): rows come in index order, so
+        # they are grouped and turned into spans by C-level iterators, no Python per span.
+        layer_cond = ""
+        if layers is not None:
+            layer_cond = (
+                f" AND layer IN ({', '.join([p] * len(layers))})" if layers else " AND 1 = 0"
+            )
+        rows = self.db.execute_sql(
+            f'SELECT article_id, annotator_id, start, "end", layer, label FROM span WHERE {rng}'
+            f"{layer_cond} ORDER BY article_id, annotator_id",
+            [*args, *(layers or ())],
+        ).fetchall()
+        for key, group in itertools.groupby(rows, key=_OWNER):
+            entry(*key)[1] = list(map(_NEW_SPAN, map(_TAIL, group)))
         for aid, ann, key, value in self.db.execute_sql(
             f"SELECT article_id, annotator_id, key, value FROM doc_label WHERE {rng}", args
         ).fetchall():
@@ -199,6 +214,7 @@ class ExportMixin:
             lambda: self.export_records(selection),
             Path(out),
             options,
+            scan=lambda: self.export_records(selection, layers=("boilerplate",)),
             project=Path(self.name).stem if "://" not in self.name else self.name,
             entity_labels=[e.name for e in self.schema().entity_labels],
             total=total,

@@ -162,7 +162,7 @@ def _ner_bio(record, text, spans, options, tally) -> list[dict]:
     tally.dropped += tagged.dropped
     for tag in tagged.tags:
         if tag.startswith("B-"):
-            tally.labels[tag[2:]] += 1
+            tally.spans[("entity", tag[2:])] += 1
     return [
         {
             "id": record.uid,
@@ -193,7 +193,7 @@ def _stance(record, text, spans, options, tally) -> list[dict]:
 def _clean(record, text, spans, options, tally) -> list[dict]:
     kept = [s for s in spans if s.layer == "entity"]
     for span in kept:
-        tally.labels[span.label] += 1
+        tally.spans[("entity", span.label)] += 1
     return [
         {
             "id": record.uid,

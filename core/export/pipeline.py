@@ -165,13 +165,15 @@ def run_export(
     out: Path,
     options: ExportOptions,
     *,
+    scan: RecordSource | None = None,
     project: str,
     entity_labels: Sequence[str] = (),
     total: int = 0,
     on_progress: ProgressFn | None = None,
     should_stop: StopFn | None = None,
 ) -> ExportSummary:
-    """Write the export of ``source()`` records into folder ``out``."""
+    """Write the export of ``source()`` records into folder ``out``. ``scan`` gives the
+    records for a split's first pass (boilerplate spans and stance suffice); default source."""
     try:
         options.validate()
     except ValueError as exc:
@@ -182,7 +184,7 @@ def run_export(
     plan: dict[int, str] | None = None
     names = [name for name, _ in options.split] or ["data"]
     if options.split:
-        planned = _plan(source, options, total, on_progress, should_stop)
+        planned = _plan(scan or source, options, total, on_progress, should_stop)
         if planned is None:
             summary.cancelled = True
             return summary
@@ -192,11 +194,12 @@ def run_export(
     summary.files = files
     summary.tallies = {name: Tally() for name in names}
     handles = {
-        name: (out / f"{files[name]}.partial").open("w", encoding="utf-8", newline="\n")
+        name: (out / f"{files[name]}.partial").open(
+            "w", encoding="utf-8", newline="\n", buffering=1 << 20
+        )
         for name in names
     }
     dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-    labels_seen: dict[str, None] = {}
     try:
         for n, records in enumerate(_by_article(source()), 1):
             if should_stop and should_stop():
@@ -214,9 +217,6 @@ def run_export(
                         for line in lines_of(record, options, tally)
                     )
                 )
-                for span in record.spans:
-                    if span.layer == "entity":
-                        labels_seen.setdefault(span.label, None)
             summary.articles = n
             if on_progress and n % 200 == 0:
                 on_progress(ExportProgress("write", n, total))
@@ -234,7 +234,10 @@ def run_export(
     for name in names:
         (out / f"{files[name]}.partial").replace(out / files[name])
     if options.format == "ner-bio":
-        extra = [label for label in labels_seen if label not in entity_labels]
+        seen = {
+            label for t in summary.tallies.values() for layer, label in t.spans if layer == "entity"
+        }
+        extra = [label for label in seen if label not in entity_labels]
         (out / "labels.json").write_text(
             json.dumps(tag_names([*entity_labels, *sorted(extra)]), ensure_ascii=False) + "\n",
             encoding="utf-8",
