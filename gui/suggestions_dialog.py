@@ -8,6 +8,7 @@ so the window never freezes; bulk decisions land on the workspace's undo stack.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -48,6 +50,7 @@ class SuggestionsDialog(QDialog):
         self.project = workspace.session.project
         self.annotator = workspace.session.annotator
         self.job: Job | None = None
+        self._finished = True
         self._queued: tuple[Callable[[JobControl], Any], Callable[[Any], None]] | None = None
 
         self.run_button = QPushButton("Run suggesters")
@@ -70,10 +73,16 @@ class SuggestionsDialog(QDialog):
         self.table.itemChanged.connect(self._toggled)
         self.accept_source = QPushButton("Accept all from source…")
         self.reject_source = QPushButton("Reject all from source…")
+        self.load_patterns = QPushButton("Load entity patterns…")
+        self.load_patterns.setToolTip(
+            'Prodigy-style JSONL: {"label": "GPE", "pattern": "Kursk"} or token patterns '
+            "with lower/orth"
+        )
         source_row = QHBoxLayout()
         source_row.addWidget(self.accept_source)
         source_row.addWidget(self.reject_source)
         source_row.addStretch(1)
+        source_row.addWidget(self.load_patterns)
 
         rule_box = QGroupBox("Rule from the line at the cursor")
         self.rule_choice = QComboBox()
@@ -114,6 +123,7 @@ class SuggestionsDialog(QDialog):
         self.k.valueChanged.connect(self.project.set_repeated_min_articles)
         self.accept_source.clicked.connect(lambda: self.decide_source(accept=True))
         self.reject_source.clicked.connect(lambda: self.decide_source(accept=False))
+        self.load_patterns.clicked.connect(self.choose_patterns)
         self.count_rule.clicked.connect(self.count_selected_rule)
         self.apply_rule.clicked.connect(self.apply_selected_rule)
         self.cancel.clicked.connect(lambda: self.job and self.job.cancel())
@@ -125,7 +135,7 @@ class SuggestionsDialog(QDialog):
     def _start(self, fn: Callable[[JobControl], Any], done: Callable[[Any], None]) -> None:
         """Run ``fn`` off the UI thread; ``done`` gets its result on the UI thread. One job at
         a time: a job asked for while another runs starts when that one has finished."""
-        if self.job is not None and self.job.is_running():
+        if self.job is not None and (self.job.is_running() or not self._finished):
             self._queued = (fn, done)
             return
         self._queued = None
@@ -134,17 +144,28 @@ class SuggestionsDialog(QDialog):
         job.progressed.connect(self._progressed)
         job.succeeded.connect(done)
         job.failed.connect(lambda text: self.status.setText(f"Failed: {text}"))
-        job.finished.connect(self._job_finished)
+        job.finished.connect(lambda j=job: self._job_finished(j))
         self.job = job
+        self._finished = False
         job.start()
 
-    def _job_finished(self) -> None:
+    def _job_finished(self, job: Job) -> None:
+        # A job's results (succeeded) always arrive before its finished signal.
+        if job is not self.job:
+            return
+        self._finished = True
         self._busy(False)
         if self._queued is not None:
             self._start(*self._queued)
 
     def _busy(self, busy: bool) -> None:
-        for w in (self.run_button, self.new_only, self.accept_source, self.reject_source):
+        for w in (
+            self.run_button,
+            self.new_only,
+            self.accept_source,
+            self.reject_source,
+            self.load_patterns,
+        ):
             w.setEnabled(not busy)
         for w in (self.count_rule, self.apply_rule):
             w.setEnabled(not busy and self.rule_choice.count() > 0)
@@ -166,7 +187,7 @@ class SuggestionsDialog(QDialog):
 
     def idle(self) -> bool:
         """No job running and none queued."""
-        return (self.job is None or not self.job.is_running()) and self._queued is None
+        return (self.job is None or self._finished) and self._queued is None
 
     def done(self, result: int) -> None:
         if self.job is not None and self.job.is_running():
@@ -282,6 +303,34 @@ class SuggestionsDialog(QDialog):
             self.refresh()
 
         self._start(work, finished)
+
+    def choose_patterns(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Entity patterns", "", "Patterns (*.jsonl *.json *.txt);;All files (*)"
+        )
+        if path:
+            self.add_patterns(Path(path))
+
+    def add_patterns(self, path: Path) -> None:
+        """Add a pattern file's entries to the project, then suggest them everywhere."""
+        try:
+            lines = path.read_text("utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            self.status.setText(f"{path.name}: cannot read: {exc}")
+            return
+        added, problems = self.project.load_patterns(lines)
+        note = f"; {len(problems)} lines skipped ({problems[0]})" if problems else ""
+        self.status.setText(f"{added:,} patterns added from {path.name}{note}")
+        if added:
+            self.run_sources(["patterns"])
+
+    def run_sources(self, sources: list[str]) -> None:
+        def finished(summary: str) -> None:
+            self.status.setText(self.status.text() + " — " + summary)
+            self.overlay.reload()
+            self.refresh()
+
+        self._start(lambda _c: self.project.run_suggesters(sources=sources).summary(), finished)
 
     # ---- rules ---------------------------------------------------------------------------
 

@@ -224,3 +224,22 @@ def test_labelling_a_name_suggests_its_other_occurrences_in_the_background(
     assert [(s.start, s.label) for s in own] == [(start, "GPE"), (second, "GPE")]
     pending = window.project.suggestions(aid, annotator="ani", sources=["own-labels"])
     assert [s.start for s in pending] == [second]  # the labelled one is hers already
+
+
+def test_a_pattern_file_loaded_in_the_dialog_is_suggested_in_the_open_article(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    patterns = tmp_path / "gpe.jsonl"
+    patterns.write_text(
+        '{"label": "PER", "pattern": [{"lower": "suryani"}, {"lower": "halim"}]}\nnot json\n',
+        encoding="utf-8",
+    )
+    ws = window.workspace
+    dialog = SuggestionsDialog(ws.suggestions, ws)
+    qtbot.addWidget(dialog)
+    settle(qtbot, dialog)
+    dialog.add_patterns(patterns)
+    settle(qtbot, dialog)
+    assert "1 patterns added" in dialog.status.text() and "1 lines skipped" in dialog.status.text()
+    assert "Suryani Halim" in underlined(window)
+    dialog.close()
