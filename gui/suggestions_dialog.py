@@ -66,8 +66,10 @@ class SuggestionsDialog(QDialog):
 
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Source", f"Pending for {self.annotator}", "On"])
-        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.verticalHeader().hide()
         self.table.setColumnWidth(SOURCE, 330)
+        self.table.setColumnWidth(PENDING, 150)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.itemChanged.connect(self._toggled)
