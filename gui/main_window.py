@@ -15,16 +15,20 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoGroup
 from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow, QMenu, QMessageBox
 
+from gui.about import show_about
 from gui.annotator_dialog import ask_annotator, save_annotator, saved_annotator
 from gui.article_list import ArticleListDock
 from gui.export_dialog import ExportDialog
+from gui.first_start import ensure_default_project
 from gui.guidelines_panel import GuidelinesDock
 from gui.import_dialog import ImportDialog, choose_import_files
 from gui.keymap_dialog import KeymapDialog
+from gui.paths import default_project_path
 from gui.project_actions import RecentProjects, new_project_dialog, open_project_dialog
 from gui.schema_editor import SchemaEditorDialog
 from gui.session import Session
 from gui.status_bar import WorkspaceStatus
+from gui.welcome import WelcomeDialog
 from gui.workspace import Workspace
 from storage import Project, ProjectError
 
@@ -161,8 +165,25 @@ class MainWindow(QMainWindow):
         if path is not None:
             self.open_project(path)
 
-    def import_files(self) -> None:
-        paths = choose_import_files(self)
+    def welcome(self) -> None:
+        """Open, create-from-files, a recent project or the sample, from one dialog."""
+        dialog = WelcomeDialog(self, settings=self.settings, sample_path=default_project_path())
+        if not dialog.exec() or dialog.choice is None:
+            return
+        choice = dialog.choice
+        try:
+            if choice.path == default_project_path():
+                ensure_default_project(choice.path)
+            elif choice.create:
+                Project.create(choice.path).close()
+        except ProjectError as exc:
+            QMessageBox.warning(self, "Tandai", str(exc))
+            return
+        if self.open_project(choice.path) and choice.files:
+            self.import_files(list(choice.files))
+
+    def import_files(self, paths: list[Path] | None = None) -> None:
+        paths = paths or choose_import_files(self)
         if not paths:
             return
         ImportDialog(self.project, paths, self).exec()
@@ -219,12 +240,13 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> Actions:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self._add(file_menu, "&Welcome…", self.welcome)
         self._add(file_menu, "&New project…", self.new_project, QKeySequence.StandardKey.New)
         self._add(file_menu, "&Open project…", self.choose_project, QKeySequence.StandardKey.Open)
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
-        self._add(file_menu, "&Import files…", self.import_files, "Ctrl+I")
+        self._add(file_menu, "&Import files…", lambda: self.import_files(), "Ctrl+I")
         self._add(file_menu, "&Export…", lambda: ExportDialog(self.project, self).exec(), "Ctrl+E")
         file_menu.addSeparator()
         self._add(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -262,6 +284,7 @@ class MainWindow(QMainWindow):
         self._add(people, "&Switch annotator…", self.switch_annotator)
         help_menu = bar.addMenu("&Help")
         keymap = self._add(help_menu, "&Keyboard map\t?", self.show_keymap)
+        self._add(help_menu, "&About Tandai", lambda: show_about(self))
         return Actions(undo, redo, done_next, zoom_in, zoom_out, keymap)
 
     def _add(

@@ -101,3 +101,31 @@ def test_new_labels_in_the_schema_appear_in_the_label_bar_with_their_keys(
     wh.key(qtbot, window, "8")
     [span] = window.project.spans(window.workspace.article_id)
     assert (span.label, INDONESIAN[span.start : span.end]) == ("PRODUCT", "Kabarberita")
+
+
+def test_importing_files_from_the_window_updates_the_counts_and_the_list(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    import json
+
+    from gui.import_dialog import ImportDialog
+
+    source = tmp_path / "more.jsonl"
+    rows = [
+        {"title": f"Berita {i}", "text": f"Warga desa nomor {i} memanen padi."} for i in range(3)
+    ]
+    source.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+
+    def close_when_done() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, ImportDialog) and dialog.close_button.isVisible():
+            dialog.close_button.click()
+        else:
+            QTimer.singleShot(50, close_when_done)
+
+    QTimer.singleShot(50, close_when_done)
+    window.import_files([source])
+    assert window.status.progress.text() == "0 of 7 done"
+    dock = window.docks.articles
+    assert dock is not None
+    assert dock.model.rowCount() == 7
