@@ -144,6 +144,15 @@ class SuggestionOverlay(QObject):
 
     # ---- keys ----------------------------------------------------------------------------
 
+    def key_help(self) -> list[tuple[str, str]]:
+        """The suggestion keys, for the keyboard map (a schema key of the same letter wins)."""
+        return [
+            ("A", "accept the suggestion under the cursor (dashed underline)"),
+            ("X", "reject it (it does not come back)"),
+            ("N / Shift+N", "next / previous suggestion"),
+            ("Shift+A / Shift+X", "accept / reject all suggestions in the article"),
+        ]
+
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and self.handle_key(event):
             return True
