@@ -44,8 +44,16 @@ def add_suggest_parser(sub: argparse._SubParsersAction) -> None:
     )
     sug.add_argument("--rule-prefix", metavar="TEXT", help="add a rule: lines starting with TEXT")
     sug.add_argument("--rule-exact", metavar="TEXT", help="add a rule: lines equal to TEXT")
-    sug.add_argument("--disable", action="append", default=[], metavar="SOURCE")
-    sug.add_argument("--enable", action="append", default=[], metavar="SOURCE")
+    sug.add_argument(
+        "--disable",
+        action="append",
+        default=[],
+        metavar="SOURCE",
+        help="switch a source off: not run, not shown (kept in the project; repeatable)",
+    )
+    sug.add_argument(
+        "--enable", action="append", default=[], metavar="SOURCE", help="switch a source on"
+    )
     sug.add_argument(
         "--accept",
         metavar="WHAT",
@@ -129,7 +137,10 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             pending = project.count_pending(annotator=args.annotator, **scope)
             if verb == "accepted":
                 result = project.accept_all(annotator=args.annotator, **scope)
-                extra = f", {result.skipped:,} skipped (overlap or already labelled)"
+                extra = (
+                    f", {result.skipped:,} skipped (proposed by several sources, overlapping, "
+                    "or an unknown label)"
+                )
             else:
                 result = project.reject_all(annotator=args.annotator, **scope)
                 extra = ""
