@@ -255,6 +255,18 @@ class Workspace(QWidget):
             text = "Unmark boilerplate"
         self.push(parts[0] if len(parts) == 1 else self._group(text, parts))
 
+    def mark_selection_boilerplate(self) -> None:
+        """Mark just the selected words as boilerplate (Shift+B), not their whole lines."""
+        start, end = self._snapped()
+        if self.article_id is None or end <= start:
+            return
+        kind = self.schema.boilerplate_kinds[0] if self.schema.boilerplate_kinds else "boilerplate"
+        self.push(
+            AddSpan(
+                self.ctx, self.article_id, layer="boilerplate", label=kind, start=start, end=end
+            )
+        )
+
     def set_stance(self, target: str, value: str) -> None:
         """Choose ``value`` for ``target``; choosing the chosen value again clears it."""
         if self.article_id is None:

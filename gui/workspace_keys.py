@@ -63,6 +63,7 @@ def key_help(bindings: dict[str, KeyBinding]) -> list[tuple[str, str]]:
         *rows,
         ("Mouse / Shift+arrows", "select text (snaps to words)"),
         ("Click a span", "select it; a label key relabels it"),
+        ("Shift+B", "mark just the selection as boilerplate, not whole lines"),
         ("Delete", "remove the selected span(s)"),
         ("Esc", "clear the selection and the picked label"),
         ("Ctrl+Enter", "mark done, open next to do"),
@@ -96,8 +97,17 @@ def handle_key(ws: Workspace, event: QKeyEvent) -> bool:
     elif key == Qt.Key.Key_Escape:
         ws.arm(None)
         ws.view.place_cursor(ws.view.selection()[1])
+    elif (
+        shift and _is_boilerplate_key(ws, event) and ws.view.selection()[1] > ws.view.selection()[0]
+    ):
+        ws.mark_selection_boilerplate()
     elif event.text() and event.text().lower() in ws.bindings:
         ws.bindings[event.text().lower()].run()
     else:
         return False
     return True
+
+
+def _is_boilerplate_key(ws: Workspace, event: QKeyEvent) -> bool:
+    key = ws.schema.boilerplate_key.lower()
+    return bool(key) and event.text().lower() == key

@@ -177,3 +177,12 @@ def test_hovering_a_span_shows_its_label(qtbot, window: MainWindow) -> None:
     event = QHelpEvent(QHelpEvent.Type.ToolTip, pos, viewport.mapToGlobal(pos))
     QApplication.sendEvent(viewport, event)
     assert QToolTip.text() == "PER"
+
+
+def test_shift_b_marks_just_the_selected_words_as_boilerplate(qtbot, window: MainWindow) -> None:
+    aid = window.workspace.article_id
+    start = INDONESIAN.index("Antrean Parkir")
+    drag_select(qtbot, window, start + 2, start + 10)
+    key(qtbot, window, "B", Qt.KeyboardModifier.ShiftModifier)
+    [span] = window.project.spans(aid, layer="boilerplate")
+    assert INDONESIAN[span.start : span.end] == "Antrean Parkir"
