@@ -7,6 +7,7 @@ with ``-m "not package"``. One build serves every test of the module.
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import subprocess
@@ -15,6 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from resources import resource_path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "packaging"))
@@ -85,6 +88,42 @@ def test_first_start_from_the_bundle_seeds_the_sample_in_the_data_folder_and_sho
     assert sample.exists()
     assert titles[0] == titles[1] and titles[0].endswith(str(sample))
     assert not any(built.parent.rglob("*.tandai")), "a project was written into the bundle"
+
+
+@pytest.mark.package
+def test_bundle_imports_a_large_file_detecting_languages_in_worker_processes(
+    built: Path, tmp_path: Path
+) -> None:
+    """Past 1,500 articles language detection spawns processes: in a bundle each one is the
+    frozen executable started again, which only works through ``freeze_support``."""
+    records = [
+        json.loads(line)
+        for line in resource_path("sample", "articles.jsonl").read_text("utf-8").splitlines()
+    ]
+    big = tmp_path / "big.jsonl"
+    with big.open("w", encoding="utf-8") as out:
+        for i in range(1600):
+            record = dict(records[i % len(records)], id=f"big-{i}")
+            record["text"] += f"\n\n{i}"  # unique texts: duplicates would be skipped
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    project = tmp_path / "big.tandai"
+    env = app_env(tmp_path)
+
+    imported = subprocess.run(
+        [str(built), "import", "--quiet", str(project), str(big)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    assert "1,600 imported" in imported.stdout
+    stats = subprocess.run(
+        [str(built), "stats", str(project)], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert "1,600 articles" in stats.stdout
+    assert "pending" not in stats.stdout
+    assert re.search(r"^\s+id\s+\d{3}$", stats.stdout, re.MULTILINE), stats.stdout
 
 
 @pytest.mark.package
