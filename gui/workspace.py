@@ -80,9 +80,9 @@ class Workspace(QWidget):
         self.apply_schema(self.schema)
         self.view.text.key_handler = self.handle_key
         self.view.text.mouseReleased.connect(self._mouse_released)
-        self.label_bar.labelClicked.connect(self.label)
+        self.label_bar.labelClicked.connect(self._label_clicked)
         self.label_bar.boilerplateClicked.connect(self.toggle_boilerplate)
-        self.label_bar.stance.optionClicked.connect(self.set_stance)
+        self.label_bar.stance.optionClicked.connect(self._stance_clicked)
         session.changed.connect(self._on_changed)
         session.annotatorChanged.connect(self._on_annotator)
         # Suggestions (gui/suggestions_overlay.py): dashed marks, keys A/X/N and their bar.
@@ -326,6 +326,15 @@ class Workspace(QWidget):
         entity = [s for s in spans if s.layer == "entity"]
         if entity:  # a click on a span selects it
             self.view.select(entity[0].start, entity[0].end)
+
+    def _label_clicked(self, name: str) -> None:
+        self.label(name)
+        # A click toggles the button by itself; show what is true: the picked label, if any.
+        self.label_bar.set_armed(self.armed)
+
+    def _stance_clicked(self, target: str, value: str) -> None:
+        self.set_stance(target, value)
+        self.label_bar.stance.set_values(self.stance_values)  # stored values, not the click
 
     def _on_changed(self, change: Change) -> None:
         if change.article_id == self.article_id:

@@ -186,3 +186,23 @@ def test_shift_b_marks_just_the_selected_words_as_boilerplate(qtbot, window: Mai
     key(qtbot, window, "B", Qt.KeyboardModifier.ShiftModifier)
     [span] = window.project.spans(aid, layer="boilerplate")
     assert INDONESIAN[span.start : span.end] == "Antrean Parkir"
+
+
+def test_clicking_a_label_button_on_a_selection_labels_it_without_picking_the_label(
+    qtbot, window: MainWindow
+) -> None:
+    start = INDONESIAN.index("Suryani Halim")
+    drag_select(qtbot, window, start, start + 13)
+    button = window.workspace.label_bar.buttons["PER"]
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert entity_texts(window) == [("PER", "Suryani Halim")]
+    assert not button.isChecked() and window.workspace.armed is None
+
+
+def test_a_stance_button_shows_the_stored_value_only(qtbot, window: MainWindow) -> None:
+    buttons = window.workspace.label_bar.stance.buttons
+    qtbot.mouseClick(buttons[("main", "neutral")], Qt.MouseButton.LeftButton)
+    assert buttons[("main", "neutral")].isChecked()
+    qtbot.mouseClick(buttons[("main", "neutral")], Qt.MouseButton.LeftButton)  # clears it
+    assert not any(b.isChecked() for b in buttons.values())
+    assert window.project.doc_labels(window.workspace.article_id, annotator="ani") == {}
