@@ -41,6 +41,7 @@ LABEL_KEYS = frozenset(
     {"spans", "stance", "annotator", "status", "meta", "tokens", "ner_tags", "label",
      "entities", "lang", "answer", "relations"}
 )  # fmt: skip
+_NOT_A_SPAN = object()  # marks an item of a span list that has no span's shape
 _TAG = re.compile(r"^(?:O|[BIESLU]-.+)$")
 
 
@@ -239,7 +240,7 @@ def _span_items(fields: dict[str, Any]) -> list[tuple[Any, Any, Any, Any, Any]]:
             elif isinstance(item, list | tuple) and len(item) == 3:
                 items.append((item[0], item[1], item[2], None, None))
             else:
-                items.append((None, None, item, None, None))
+                items.append((None, None, None, _NOT_A_SPAN, item))
     return items
 
 
@@ -262,6 +263,12 @@ def _check_span(
     n: int, item: tuple, raw: str, schema: Schema, problems: list[str]
 ) -> LabelSpan | None:
     start, end, label, layer, given = item
+    if layer is _NOT_A_SPAN:
+        problems.append(
+            f"not a span: item {n} is {given!r} (expected [start, end, label] or an object "
+            "with start, end and label)"
+        )
+        return None
     if not isinstance(label, str) or not label:
         problems.append(f"span without a label: span {n} has label {label!r}")
         return None

@@ -142,6 +142,12 @@ def test_bad_spans_are_named_and_left_out_while_good_ones_stay() -> None:
     assert result.doc_labels == {}
 
 
+def test_class_labels_in_a_doccano_label_list_are_reported_as_not_spans() -> None:
+    result = parse({"text": TEXT, "label": ["positive"]})
+    assert result.spans == []
+    assert result.problems[0].startswith("not a span: item 1 is 'positive'")
+
+
 def test_a_rejected_prodigy_answer_and_a_record_without_text_are_refused() -> None:
     assert isinstance(parse({"text": TEXT, "spans": [], "answer": "reject"}), Problem)
     assert isinstance(parse({"spans": []}), Problem)
