@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -57,6 +58,9 @@ def build(*, dist: Path, work: Path, onefile: bool = False, clean: bool = False)
     exe = executable(dist, onefile=onefile)
     if not exe.exists():
         raise SystemExit(f"PyInstaller finished but {exe} is missing")
+    if sys.platform.startswith("linux") and not onefile:
+        # Beside the executable: registers the app and *.tandai with the desktop, on request.
+        shutil.copy2(ROOT / "packaging" / "linux" / "install-desktop-entry.sh", exe.parent)
     return exe
 
 

@@ -127,6 +127,23 @@ def test_bundle_imports_a_large_file_detecting_languages_in_worker_processes(
 
 
 @pytest.mark.package
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="freedesktop.org is Linux's")
+def test_desktop_entry_script_registers_the_app_and_tandai_files_for_the_user(
+    built: Path, tmp_path: Path
+) -> None:
+    env = dict(app_env(tmp_path), PATH="/usr/bin:/bin")
+    script = built.parent / "install-desktop-entry.sh"
+    result = subprocess.run(["sh", str(script)], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    entry = (tmp_path / "data" / "applications" / "tandai.desktop").read_text("utf-8")
+    assert f'Exec="{built}" %f' in entry
+    icon = re.search(r"^Icon=(.+)$", entry, re.MULTILINE).group(1)
+    assert Path(icon).is_file()
+    mime = (tmp_path / "data" / "mime" / "packages" / "tandai.xml").read_text("utf-8")
+    assert '<glob pattern="*.tandai"/>' in mime
+
+
+@pytest.mark.package
 def test_bundle_leaves_out_the_qt_modules_and_translations_the_app_does_not_use(
     built: Path,
 ) -> None:
