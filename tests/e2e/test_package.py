@@ -7,6 +7,7 @@ with ``-m "not package"``. One build serves every test of the module.
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
 import os
 import re
@@ -14,14 +15,25 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from resources import resource_path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "packaging"))
-import build as packaging_build  # noqa: E402  (packaging/build.py, not a package)
+
+
+def _load_build_script() -> ModuleType:
+    """packaging/build.py, loaded by path (packaging/ is no package, and ``build`` is a
+    common module name)."""
+    spec = importlib.util.spec_from_file_location("tandai_build", ROOT / "packaging" / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+packaging_build = _load_build_script()
 
 SIZE_GOAL_MB = 130  # README: the one-folder build on Linux
 
