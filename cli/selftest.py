@@ -237,8 +237,15 @@ def _output() -> TextIO:
 
 def _no_display() -> None:
     """Never show a window: offscreen, unless the caller chose a platform on purpose (e.g.
-    ``QT_QPA_PLATFORM=xcb`` under Xvfb to prove the X11 plugin loads)."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    ``QT_QPA_PLATFORM=xcb`` under Xvfb to prove the X11 plugin loads). With no display at
+    all (a CI machine, ssh) it is offscreen whatever was asked."""
+    headless = sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
+    if headless:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    else:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def run_selftest(*, out: TextIO | None = None) -> int:

@@ -7,6 +7,9 @@ self-test never reads or writes the user's settings or data folder.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from PySide6.QtCore import QLibraryInfo, QStandardPaths
 from PySide6.QtWidgets import QApplication
 
@@ -28,5 +31,19 @@ def show_main_window(project: Project) -> str:
     title = window.windowTitle()
     window.close()
     app.processEvents()
-    plugins = QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)
-    return f"{title!r} on the {app.platformName()!r} platform (plugins in {plugins})"
+    plugins = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
+    native = native_platform_plugin(plugins)
+    return (
+        f"{title!r} on the {app.platformName()!r} platform, {native.name} present "
+        f"(plugins in {plugins})"
+    )
+
+
+def native_platform_plugin(plugins: Path) -> Path:
+    """The plugin a double-click loads (offscreen proves Qt runs, not that this one came
+    along): xcb on Linux, windows on Windows, cocoa on macOS."""
+    name = {"win32": "qwindows", "darwin": "qcocoa"}.get(sys.platform, "qxcb")
+    found = sorted((plugins / "platforms").glob(f"*{name}.*"))
+    if not found:
+        raise RuntimeError(f"the {name} platform plugin is missing from {plugins / 'platforms'}")
+    return found[0]

@@ -74,6 +74,7 @@ def test_built_app_passes_its_self_test_without_a_display(built: Path, tmp_path:
     # Qt's plugins came from inside the bundle, not from some Qt on the machine.
     plugins = re.search(r"plugins in (.+)\)$", result.stdout, re.MULTILINE)
     assert plugins and Path(plugins.group(1)).resolve().is_relative_to(built.parent.resolve())
+    assert " present (plugins in " in result.stdout  # the native platform plugin came along
 
 
 @pytest.mark.package

@@ -8,12 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_selftest(root: Path) -> subprocess.CompletedProcess[str]:
+def run_selftest(root: Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DISPLAY", "WAYLAND_DISPLAY"}}
     env.pop("QT_QPA_PLATFORM", None)  # the self-test must choose offscreen by itself
+    env.update(extra_env)
     return subprocess.run(
         [sys.executable, str(root / "main.py"), "--self-test"],
         cwd=root,
@@ -50,3 +53,10 @@ def test_self_test_fails_with_the_step_and_reason_when_the_sample_is_missing(
     assert "self-test FAILED at step 'import the bundled sample'" in result.stdout
     assert "sample/articles.jsonl" in result.stdout
     assert "self-test passed" not in result.stdout
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="DISPLAY is X11's")
+def test_self_test_runs_offscreen_without_a_display_even_when_x11_was_asked_for() -> None:
+    result = run_selftest(ROOT, QT_QPA_PLATFORM="xcb")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "'offscreen' platform" in result.stdout
