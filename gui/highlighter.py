@@ -123,19 +123,18 @@ class SpanHighlighter(QSyntaxHighlighter):
 
     def set_index(self, index: dict[int, list[Piece]], formats: Formats) -> None:
         """Take a new index for the text on show and repaint the blocks that changed."""
-        changed = set(self._index) | set(index)
         old = self._index
+        changed = [n for n in set(old) | set(index) if old.get(n) != index.get(n)]
         self._index, self._formats = index, formats.formats
         if len(changed) > 64:
             self.rehighlight()
             return
-        # One span changed: repaint only the blocks whose pieces differ.
+        # Usually one span changed: repaint only the blocks whose pieces differ.
         doc = self.document()
         for number in sorted(changed):
-            if old.get(number) != index.get(number):
-                block = doc.findBlockByNumber(number)
-                if block.isValid():
-                    self.rehighlightBlock(block)
+            block = doc.findBlockByNumber(number)
+            if block.isValid():
+                self.rehighlightBlock(block)
 
     def highlightBlock(self, text: str) -> None:
         pieces = self._index.get(self.currentBlock().blockNumber())
