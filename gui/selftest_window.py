@@ -1,8 +1,8 @@
 """The self-test's Qt step: build the main window offscreen, proving the bundle's Qt works.
 
 Kept apart from ``cli/selftest.py`` so that cli/ stays free of Qt; imported only when the
-step runs. Settings and standard paths are switched to Qt's test mode first, so the
-self-test never reads or writes the user's settings or data folder.
+step runs. Settings live in the self-test's temporary folder and standard paths in Qt's test
+mode, so the self-test never reads or writes the user's settings or data folder.
 """
 
 from __future__ import annotations
@@ -10,19 +10,23 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QStandardPaths
+from PySide6.QtCore import QLibraryInfo, QSettings, QStandardPaths
 from PySide6.QtWidgets import QApplication
 
 from storage import Project
 
 
-def show_main_window(project: Project) -> str:
+def show_main_window(project: Project, *, annotator: str) -> str:
     """Show the main window on ``project``, let it paint, close it; describe what ran."""
     QStandardPaths.setTestModeEnabled(True)
     app = QApplication.instance() or QApplication(["tandai-selftest"])
     from gui.main_window import MainWindow
 
-    window = MainWindow(project)
+    # Settings in the self-test's own folder: the window records "last project" and recent
+    # projects, which must not point a real user at a temporary file.
+    folder = Path(project.target).parent
+    settings = QSettings(str(folder / "selftest-settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(project, annotator, settings=settings)
     window.show()
     for _ in range(5):
         app.processEvents()

@@ -27,8 +27,14 @@ def run_selftest(root: Path, **extra_env: str) -> subprocess.CompletedProcess[st
     )
 
 
-def test_self_test_passes_every_step_without_a_display() -> None:
-    result = run_selftest(ROOT)
+def test_self_test_passes_every_step_without_a_display(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    result = run_selftest(
+        ROOT,
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_DATA_HOME=str(home / "data"),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     steps = [line for line in result.stdout.splitlines() if line.startswith("[")]
     assert len(steps) >= 7
@@ -36,6 +42,9 @@ def test_self_test_passes_every_step_without_a_display() -> None:
     assert "detect languages ... ok" in result.stdout and "id " in result.stdout
     assert "'offscreen' platform" in result.stdout
     assert result.stdout.rstrip().splitlines()[-1].startswith("self-test passed")
+    # Nothing of the user's was touched: no settings, no recent projects, no data folder.
+    written = [p for p in home.rglob("*") if p.is_file()] if home.exists() else []
+    assert written == []
 
 
 def test_self_test_fails_with_the_step_and_reason_when_the_sample_is_missing(
