@@ -99,8 +99,8 @@ class Workspace(QWidget):
             self.show_article(self.article_id, force=True)
 
     def key_help(self) -> list[tuple[str, str]]:
-        """Every key and what it does, for the keyboard map."""
-        return key_help(self.bindings)
+        """Every key and what it does, for the keyboard map (suggestion keys included)."""
+        return [*key_help(self.bindings), *self.suggestions.key_help()]
 
     def handle_key(self, event: QKeyEvent) -> bool:
         """The text widget asks here first; returns True when the key was ours."""

@@ -175,6 +175,7 @@ def test_question_mark_opens_the_keyboard_map_with_the_schema_keys(
     }
     assert rows["1"] == "label PER" and rows["B"] == "toggle boilerplate lines"
     assert rows["W"] == "stance main: against" and rows["J"] == "next article"
+    assert rows["A"].startswith("accept the suggestion")
     dialog.close()
 
 
