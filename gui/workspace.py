@@ -202,6 +202,15 @@ class Workspace(QWidget):
         if same:  # a clicked (selected) span: the key relabels it
             self._relabel(same[0], name)
             return
+        clash = covering(entities, start, end)
+        if clash:  # storage refuses it too; say so in the annotator's words, not offsets
+            text = self.view.geometry_.text
+            self.notify(
+                f"Not labelled: “{text[start:end]}” would overlap the {clash[0].label} span "
+                f"“{text[clash[0].start : clash[0].end]}”. Click that span and press Delete "
+                "(or relabel it) first."
+            )
+            return
         command = AddSpan(
             self.ctx, self.article_id, layer="entity", label=name, start=start, end=end
         )

@@ -106,7 +106,9 @@ def test_an_overlapping_entity_is_refused_with_a_visible_message(qtbot, window: 
     key(qtbot, window, "1")
     assert entity_texts(window) == [("ORG", "Wali Kota Hendra")]
     assert window.workspace.notice.isVisible()
-    assert "overlaps the ORG span" in window.workspace.notice.text()
+    assert window.workspace.notice.text().startswith(
+        "Not labelled: “Hendra Wiratama” would overlap the ORG span “Wali Kota Hendra”."
+    )
 
 
 def test_b_marks_each_trailing_boilerplate_line_with_one_key_and_unmarks_it_again(
