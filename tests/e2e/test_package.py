@@ -19,6 +19,7 @@ from types import ModuleType
 
 import pytest
 
+from gui.annotator_dialog import SETTINGS_KEY as ANNOTATOR_KEY
 from resources import resource_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,7 +88,8 @@ def test_first_start_from_the_bundle_seeds_the_sample_in_the_data_folder_and_sho
     # annotator would have, so the data folder is still empty but no dialog waits.
     conf = tmp_path / "config" / "Tandai" / "Tandai.conf"
     conf.parent.mkdir(parents=True)
-    conf.write_text("[annotator]\nname=ani\n", encoding="utf-8")
+    section, key = ANNOTATOR_KEY.split("/")
+    conf.write_text(f"[{section}]\n{key}=ani\n", encoding="utf-8")
     titles = []
     for _ in range(2):  # the first start seeds the sample; the second reopens it
         started = time.time()
