@@ -59,6 +59,15 @@ def app_env(home: Path) -> dict[str, str]:
     return env
 
 
+def known_annotator(home: Path) -> None:
+    """The annotator's name is asked once (gui/annotator_dialog.py); store it as after that
+    first answer, so no dialog waits for a person."""
+    conf = home / "config" / "Tandai" / "Tandai.conf"
+    conf.parent.mkdir(parents=True, exist_ok=True)
+    section, key = ANNOTATOR_KEY.split("/")
+    conf.write_text(f"[{section}]\n{key}=ani\n", encoding="utf-8")
+
+
 @pytest.mark.package
 def test_built_app_passes_its_self_test_without_a_display(built: Path, tmp_path: Path) -> None:
     result = subprocess.run(
@@ -84,12 +93,8 @@ def test_first_start_from_the_bundle_seeds_the_sample_in_the_data_folder_and_sho
     built: Path, tmp_path: Path
 ) -> None:
     env = dict(app_env(tmp_path), QT_QPA_PLATFORM="offscreen", TANDAI_STARTUP_PROBE="1")
-    # The annotator's name is asked once (gui/annotator_dialog.py); answer it as a returning
-    # annotator would have, so the data folder is still empty but no dialog waits.
-    conf = tmp_path / "config" / "Tandai" / "Tandai.conf"
-    conf.parent.mkdir(parents=True)
-    section, key = ANNOTATOR_KEY.split("/")
-    conf.write_text(f"[{section}]\n{key}=ani\n", encoding="utf-8")
+    # The data folder is empty, so this is the first start that seeds the sample.
+    known_annotator(tmp_path)
     titles = []
     for _ in range(2):  # the first start seeds the sample; the second reopens it
         started = time.time()
@@ -103,6 +108,33 @@ def test_first_start_from_the_bundle_seeds_the_sample_in_the_data_folder_and_sho
     assert sample.exists()
     assert titles[0] == titles[1] and titles[0].endswith(str(sample))
     assert not any(built.parent.rglob("*.tandai")), "a project was written into the bundle"
+
+
+@pytest.mark.package
+def test_a_project_file_named_on_the_command_line_opens_in_the_window(
+    built: Path, tmp_path: Path
+) -> None:
+    """How a double-clicked ``.tandai`` arrives once the OS associates it with the app."""
+    project = tmp_path / "mine.tandai"
+    env = app_env(tmp_path)
+    created = subprocess.run(
+        [str(built), "import", "--quiet", str(project), str(resource_path("sample"))],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert created.returncode == 0, created.stdout + created.stderr
+    known_annotator(tmp_path)
+
+    env.update(QT_QPA_PLATFORM="offscreen", TANDAI_STARTUP_PROBE="1")
+    shown = subprocess.run(
+        [str(built), str(project)], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    line = next(x for x in shown.stdout.splitlines() if x.startswith("first-window "))
+    assert str(project) in line
+    assert not (tmp_path / "data" / "Tandai" / "Tandai" / "sample.tandai").exists()
 
 
 @pytest.mark.package
