@@ -41,13 +41,23 @@ class NavigationMixin:
     def next_todo_id(self, annotator: str, *, after_id: int = 0) -> int | None:
         """The next article ``annotator`` has still to do after ``after_id``, wrapping round
         to the start; ``None`` when nothing is left to do."""
-        flt = ArticleFilter(statuses=("todo",), annotator=annotator)
-        found = self.next_article_id(after_id, flt)
+        found = self._first_todo(annotator, after_id)
         if found is None and after_id:
-            found = self.next_article_id(0, flt)
+            found = self._first_todo(annotator, 0)
             if found == after_id:
                 return None  # only the article we came from is left
         return found
+
+    def _first_todo(self, annotator: str, after_id: int) -> int | None:
+        # NOT EXISTS on the (article, annotator) index walks ids from after_id and stops at
+        # the first one not yet finished: the cost grows with the run of finished articles
+        # after the current one, not with how many the annotator has finished in all.
+        a, p = self.m.Article, self.m.Progress
+        finished = p.select(p.id).where(
+            p.article == a.id, p.annotator == self.annotator_id(annotator), p.status != "todo"
+        )
+        query = a.select(a.id).where(a.id > after_id, ~pw.fn.EXISTS(finished))
+        return query.order_by(a.id).limit(1).scalar()
 
     def done_count(self, annotator: str) -> int:
         """Articles ``annotator`` has marked done (what the status bar's "n of N" counts)."""
