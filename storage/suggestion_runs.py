@@ -7,6 +7,7 @@ suggesters, and writes what changed.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,13 +20,23 @@ from core.suggest.base import BOILERPLATE_SOURCES, Proposal, split_lines
 from core.suggest.boilerplate import BoilerplateSuggesters
 from core.suggest.gazetteer import Gazetteer, gazetteer_from_patterns
 from core.suggest.rules import Rule, RuleMatcher
+from storage.database import is_sqlite
 from storage.repeated_lines import BATCH, RepeatedLineMixin, SuggestProgress
+from storage.search import search_terms
 from storage.suggestion_settings import SuggestionSettingsMixin, bundled_lexicon_data
 
 if TYPE_CHECKING:
     from storage.models import Models
 
 ENTITY_SOURCES = ("own-labels", "patterns")
+_UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN")
+
+
+def _unspaced_script(text: str) -> bool:
+    """True for text in a script written without spaces between words."""
+    return any(unicodedata.name(ch, "").startswith(_UNSPACED) for ch in text if ch.isalpha())
+
+
 ALL_SOURCES = (*BOILERPLATE_SOURCES, *ENTITY_SOURCES)
 __all__ = ["ALL_SOURCES", "SuggestProgress", "SuggestReport", "bundled_lexicon_data"]
 
@@ -115,27 +126,60 @@ class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin):
         gazetteer = Gazetteer()
         if not gazetteer.add_phrase(phrase, label):
             return 0
-        t = self.m.ArticleText
+        found: dict[int, dict[tuple, float]] = {}
+        for ids in self._phrase_candidates(phrase):
+            t = self.m.ArticleText
+            for aid, text in t.select(t.article, t.text).where(t.article.in_(ids)).tuples():
+                for p in gazetteer.match(text, source="own-labels"):
+                    found.setdefault(aid, {})[(p.layer, p.label, p.start, p.end)] = p.score
+        if not found:
+            return 0
+        # One short write at the end: a label key pressed meanwhile (this runs in the
+        # background) waits for at most one commit, never for a series of them.
         stored = 0
-        after = 0
+        ids = list(found)
+        with self._write():
+            for i in range(0, len(ids), 500):
+                part = {aid: found[aid] for aid in ids[i : i + 500]}
+                stored += self._insert_suggestions(part, "own-labels")
+        return stored
+
+    def _phrase_candidates(self, phrase: str) -> Iterator[list[int]]:
+        """Pages of ids of articles whose text may hold ``phrase``: from the SQLite full-text
+        index as far as it reaches (a phrase query instead of reading every text), by a
+        substring scan of the rest (new articles, PostgreSQL, scripts written without spaces,
+        which the index keeps as one token per run)."""
+        t, meta = self.m.ArticleText, self.m.Meta
+        covered = 0
+        words = search_terms(phrase)
+        if is_sqlite(self.db) and words and not _unspaced_script(phrase):
+            row = meta.get_or_none(meta.key == "fts_indexed_upto")
+            covered = int(row.value) if row else 0
+            if covered:
+                hits = [
+                    r[0]
+                    for r in self.db.execute_sql(
+                        "SELECT rowid FROM article_fts WHERE article_fts MATCH ? AND rowid <= ?"
+                        " ORDER BY rowid",
+                        ('"' + " ".join(words) + '"', covered),
+                    )
+                ]
+                for i in range(0, len(hits), BATCH):
+                    yield hits[i : i + BATCH]
+        after = covered
         while True:
-            rows = list(
-                t.select(t.article, t.text)
+            ids = [
+                r[0]
+                for r in t.select(t.article)
                 .where(t.article > after, t.text.contains(phrase))
                 .order_by(t.article)
                 .limit(BATCH)
                 .tuples()
-            )
-            if not rows:
-                return stored
-            found: dict[int, dict[tuple, float]] = {}
-            for aid, text in rows:
-                for p in gazetteer.match(text, source="own-labels"):
-                    found.setdefault(aid, {})[(p.layer, p.label, p.start, p.end)] = p.score
-            if found:
-                with self._write():
-                    stored += self._insert_suggestions(found, "own-labels")
-            after = rows[-1][0]
+            ]
+            if not ids:
+                return
+            yield ids
+            after = ids[-1]
 
     def run_suggesters(
         self,

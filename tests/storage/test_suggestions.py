@@ -281,6 +281,18 @@ def test_a_new_label_is_suggested_at_once_wherever_its_string_occurs_as_whole_wo
     assert project.suggest_from_label("Putin", "PER") == 0
 
 
+def test_a_new_label_finds_indexed_and_not_yet_indexed_articles_alike(project: Project) -> None:
+    a, b = store(project, "Kim Jong Un tiba.", "Pertemuan Kim Jong-Un dan Putin.")
+    project.index_pending()  # a and b through the full-text index on SQLite
+    (c,) = store(project, "Lagi-lagi Kim Jong Un.")  # c only by scanning
+    (d,) = store(project, "国境で𠮷野家の店主が話した。")  # no spaces: never through the index
+    assert project.suggest_from_label("Kim Jong Un", "PER") == 2
+    assert [len(project.suggestions(x)) for x in (a, b, c)] == [1, 0, 1]
+    assert project.suggest_from_label("𠮷野家", "ORG") == 1
+    text = project.article(d).text
+    assert [text[s.start : s.end] for s in project.suggestions(d)] == ["𠮷野家"]
+
+
 def test_bulk_accept_skips_entity_labels_the_schema_does_not_know(project: Project) -> None:
     [aid] = store(project, "Kim Jong Un tiba di Kursk.")
     project.add_suggestions(
