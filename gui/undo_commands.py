@@ -189,16 +189,19 @@ class EditGroup(EditCommand):
         self._applied: list[EditCommand] = []
 
     def apply(self) -> None:
-        self._applied = []
-        try:
-            for part in self.parts:
-                part.apply()
-                self._applied.append(part)
-        except LabelError:
-            for part in reversed(self._applied):
-                part.revert()  # all or nothing, as the annotator asked for one step
-            raise
+        # One transaction: a kill in the middle leaves none of the parts, not some of them.
+        with self.ctx.session.project.transaction():
+            self._applied = []
+            try:
+                for part in self.parts:
+                    part.apply()
+                    self._applied.append(part)
+            except LabelError:
+                for part in reversed(self._applied):
+                    part.revert()  # the views see the parts go again; the rollback follows
+                raise
 
     def revert(self) -> None:
-        for part in reversed(self.parts):
-            part.revert()
+        with self.ctx.session.project.transaction():
+            for part in reversed(self.parts):
+                part.revert()

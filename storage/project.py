@@ -6,6 +6,7 @@ Each method that changes something is one committed transaction.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -142,6 +143,11 @@ class Project(
         return is_sqlite(self.db)
 
     def _write(self):
+        return write_transaction(self.db)
+
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """Several operations as one commit, e.g. one key press that marks three lines as
+        boilerplate: durable together or not at all. Operations inside nest as savepoints."""
         return write_transaction(self.db)
 
     # ---- settings, schema, guidelines ----------------------------------------------------

@@ -140,3 +140,20 @@ def test_labels_survive_closing_and_reopening(project_target: str) -> None:
     with Project.open(project_target) as project:
         assert [(s.label, s.start, s.end) for s in project.spans(aid)] == [("GPE", 0, 7)]
         assert project.doc_labels(aid, annotator="ani") == {"stance:main": "neutral"}
+
+
+def test_operations_in_one_transaction_are_kept_together_or_not_at_all(
+    project: Project, article_id: int
+) -> None:
+    with project.transaction():
+        project.add_span(
+            article_id, annotator="ani", layer="boilerplate", label="boilerplate", start=0, end=7
+        )
+        project.add_span(
+            article_id, annotator="ani", layer="boilerplate", label="boilerplate", start=8, end=10
+        )
+    assert len(project.spans(article_id)) == 2
+    with pytest.raises(LabelError), project.transaction():
+        project.add_span(article_id, annotator="ani", layer="entity", label="PER", start=0, end=7)
+        project.add_span(article_id, annotator="ani", layer="entity", label="ORG", start=3, end=9)
+    assert len(project.spans(article_id)) == 2  # the first entity went with the second
