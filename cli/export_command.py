@@ -69,7 +69,7 @@ def add_export_parser(sub: argparse._SubParsersAction) -> None:
     exp.set_defaults(handler=cmd_export)
 
 
-def options_from_args(args: argparse.Namespace, argv: list[str] | None = None) -> ExportOptions:
+def options_from_args(args: argparse.Namespace) -> ExportOptions:
     statuses = STATUSES if args.status.strip() == "all" else _csv([args.status])
     unknown = sorted(set(statuses) - set(STATUSES))
     if unknown or not statuses:
@@ -87,8 +87,22 @@ def options_from_args(args: argparse.Namespace, argv: list[str] | None = None) -
         split=parse_split(args.split) if args.split else (),
         seed=args.seed,
         group_near_duplicates=not args.no_near_duplicates,
-        command=shlex.join(["tandai", *(argv if argv is not None else sys.argv[1:])]),
+        command=command_line(args),
     )
+
+
+def command_line(args: argparse.Namespace) -> str:
+    """The export command as it could be typed again, for the dataset card."""
+    words = ["tandai", "export", args.project, args.out, "--format", args.format]
+    words += ["--tokens"] * args.tokens + ["--clean"] * args.clean
+    words += ["--status", args.status]
+    for flag, values in (("--annotator", args.annotator), ("--lang", args.lang)):
+        words += [w for value in values for w in (flag, value)]
+    words += [w for value in args.source for w in ("--source", value)]
+    if args.split:
+        words += ["--split", args.split, "--seed", str(args.seed)]
+        words += ["--no-near-duplicates"] * args.no_near_duplicates
+    return shlex.join(words)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
