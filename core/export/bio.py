@@ -23,25 +23,25 @@ class Tagged:
 
 def entity_cuts(spans: Iterable[ExportSpan]) -> list[int]:
     """The offsets no token may straddle: every edge of an entity span."""
-    return [edge for s in spans if s.layer == "entity" for edge in (s.start, s.end)]
+    return [edge for start, end, layer, _ in spans if layer == "entity" for edge in (start, end)]
 
 
 def bio_tags(text: str, spans: Sequence[ExportSpan]) -> Tagged:
-    entities = [s for s in spans if s.layer == "entity"]
+    entities = [s for s in spans if s[2] == "entity"]
     tokens = tokenize(text, entity_cuts(entities))
     starts = [t.start for t in tokens]
     ends = [t.end for t in tokens]
     tags = ["O"] * len(tokens)
     dropped = 0
-    for span in sorted(entities, key=lambda s: (s.start, s.end)):
-        found = token_range(starts, ends, span.start, span.end)
+    for start, end, _, label in sorted(entities):
+        found = token_range(starts, ends, start, end)
         if found is None or any(tags[i] != "O" for i in range(found[0], found[1] + 1)):
             dropped += 1
             continue
         first, last = found
-        tags[first] = f"B-{span.label}"
+        tags[first] = f"B-{label}"
         for i in range(first + 1, last + 1):
-            tags[i] = f"I-{span.label}"
+            tags[i] = f"I-{label}"
     return Tagged(tokens, tags, dropped)
 
 

@@ -48,7 +48,7 @@ def removed_ranges(text: str, cut: Iterable[tuple[int, int]]) -> list[tuple[int,
 def clean_text(text: str, spans: Iterable[ExportSpan]) -> CleanText:
     """Remove the boilerplate spans; remap the entity (and other non-boilerplate) spans."""
     spans = list(spans)
-    cut = removed_ranges(text, [(s.start, s.end) for s in spans if s.layer == "boilerplate"])
+    cut = removed_ranges(text, [(s[0], s[1]) for s in spans if s[2] == "boilerplate"])
     pieces: list[str] = []
     position = 0
     for start, end in cut:
@@ -62,21 +62,17 @@ def clean_text(text: str, spans: Iterable[ExportSpan]) -> CleanText:
         removed_before.append(removed_before[-1] + end - start)
     kept: list[ExportSpan] = []
     dropped = 0
-    for span in spans:
-        if span.layer == "boilerplate":
+    for start, end, layer, label in spans:
+        if layer == "boilerplate":
             continue
-        i = bisect.bisect_right(starts, span.start) - 1
+        i = bisect.bisect_right(starts, start) - 1
         # The span must lie wholly between removed range i and range i + 1.
-        if i >= 0 and cut[i][1] > span.start:
-            dropped += 1
-            continue
-        if i + 1 < len(cut) and cut[i + 1][0] < span.end:
+        if (i >= 0 and cut[i][1] > start) or (i + 1 < len(cut) and cut[i + 1][0] < end):
             dropped += 1
             continue
         shift = removed_before[i + 1]
-        new = ExportSpan(span.start - shift, span.end - shift, span.layer, span.label)
-        if new.end > len(new_text):
+        if end - shift > len(new_text):
             dropped += 1
             continue
-        kept.append(new)
+        kept.append(ExportSpan(start - shift, end - shift, layer, label))
     return CleanText(new_text, tuple(kept), dropped)

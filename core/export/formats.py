@@ -191,9 +191,8 @@ def _stance(record, text, spans, options, tally) -> list[dict]:
 
 
 def _clean(record, text, spans, options, tally) -> list[dict]:
-    kept = [s for s in spans if s.layer == "entity"]
-    for span in kept:
-        tally.spans[("entity", span.label)] += 1
+    kept = [s for s in spans if s[2] == "entity"]
+    tally.spans.update(map(_LAYER_LABEL, kept))
     return [
         {
             "id": record.uid,
@@ -209,9 +208,9 @@ def line_labels(text: str, spans: tuple[ExportSpan, ...]) -> tuple[list[str], li
     """Non-blank lines and 1/0 labels: 1 when boilerplate covers most of the line's
     non-space characters."""
     covered = bytearray(len(text))
-    for span in spans:
-        if span.layer == "boilerplate":
-            covered[span.start : span.end] = b"\x01" * (span.end - span.start)
+    for start, end, layer, _ in spans:
+        if layer == "boilerplate":
+            covered[start:end] = b"\x01" * (end - start)
     lines: list[str] = []
     labels: list[int] = []
     for start, end in line_ranges(text):

@@ -24,6 +24,8 @@ class ExportSpan(NamedTuple):
 class ExportRecord:
     """An article with one annotator's labels and status (``annotator`` None: nobody's).
 
+    ``spans`` are ``(start, end, layer, label)`` tuples in that order (storage hands out
+    plain tuples for speed), so code reads them by position or unpacking, not by name.
     ``uid`` is the id written out: the article's external id when it has one, otherwise
     one made from its content hash, so it stays the same across projects and re-imports.
     """

@@ -25,7 +25,7 @@ def test_records_carry_each_annotators_labels_and_status_in_article_order(
         *((i, "alice", "done") for i in ids[1:]),
     ]
     first = records[0]
-    assert [first.text[s.start : s.end] for s in first.spans] == [
+    assert [first.text[start:end] for start, end, _, _ in first.spans] == [
         "Joko Widodo",
         "Jakarta",
         "Saksikan video di bawah ini:",
