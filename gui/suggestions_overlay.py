@@ -75,6 +75,7 @@ class SuggestionOverlay(QObject):
         self.session = workspace.session
         self.items: list[Suggestion] = []
         self.jobs: list[Job] = []
+        self._queued: list[tuple[str, str]] = []
         self._entities: set[tuple[str, str]] = set()
         self.bar = SuggestionBar()
         workspace.layout().insertWidget(1, self.bar)  # under the label bar
@@ -247,11 +248,23 @@ class SuggestionOverlay(QObject):
             self._entities = now
         self.reload()
 
-    def suggest_label(self, phrase: str, label: str) -> Job:
+    def suggest_label(self, phrase: str, label: str) -> None:
+        """Queue a project-wide search for a newly labelled string.
+
+        One job at a time works through the queue: several threads scanning texts at once
+        would take the interpreter lock from the UI thread and make label keys lag."""
+        if (phrase, label) not in self._queued:
+            self._queued.append((phrase, label))
+        if not self.jobs:
+            self._next_label_job()
+
+    def _next_label_job(self) -> None:
+        if not self._queued:
+            return
+        phrase, label = self._queued.pop(0)
         project = self.session.project
         job = Job(lambda _c: project.suggest_from_label(phrase, label), cleanup=project.db.close)
         job.succeeded.connect(lambda stored: stored and self.reload())
-        job.finished.connect(lambda: self.jobs.remove(job))
+        job.finished.connect(lambda: (self.jobs.remove(job), self._next_label_job()))
         self.jobs.append(job)
         job.start()
-        return job

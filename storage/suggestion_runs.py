@@ -134,13 +134,13 @@ class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin):
                     found.setdefault(aid, {})[(p.layer, p.label, p.start, p.end)] = p.score
         if not found:
             return 0
-        # One short write at the end: a label key pressed meanwhile (this runs in the
-        # background) waits for at most one commit, never for a series of them.
+        # Short transactions of a few hundred articles: a label key pressed meanwhile (this
+        # runs in the background) never waits long for the write lock.
         stored = 0
         ids = list(found)
-        with self._write():
-            for i in range(0, len(ids), 500):
-                part = {aid: found[aid] for aid in ids[i : i + 500]}
+        for i in range(0, len(ids), 200):
+            with self._write():
+                part = {aid: found[aid] for aid in ids[i : i + 200]}
                 stored += self._insert_suggestions(part, "own-labels")
         return stored
 
