@@ -149,11 +149,11 @@ class ExportMixin:
             layer_cond = (
                 f" AND layer IN ({', '.join([p] * len(layers))})" if layers else " AND 1 = 0"
             )
-        # Sorted by the database (integers only: text order differs between backends), so
-        # the sort per record below has almost nothing left to do.
+        # In index order (owner by owner, no sort in the database); each record's spans are
+        # sorted in Python, where text order is the same for SQLite and PostgreSQL.
         rows = self.db.execute_sql(
             f'SELECT article_id, annotator_id, start, "end", layer, label FROM span WHERE {rng}'
-            f'{layer_cond} ORDER BY article_id, annotator_id, start, "end"',
+            f"{layer_cond} ORDER BY article_id, annotator_id",
             [*args, *(layers or ())],
         ).fetchall()
         for aid, group in itertools.groupby(rows, key=_ARTICLE):
@@ -192,7 +192,7 @@ class ExportMixin:
             source=source,
             published=published,
             lang=lang,
-            meta=json.loads(meta or "{}"),
+            meta={} if meta in ("{}", "", None) else json.loads(meta),
         )
         for ann in sorted(anns, key=lambda a: "" if a is None else names[a]):
             status, spans, docs = mine.get(ann, (None, [], {}))

@@ -118,6 +118,10 @@ def _str(value: str | None) -> str:
     return "null" if value is None else _encode(value)
 
 
+def _str_dict(values: dict[str, str]) -> str:
+    return "{" + ", ".join(f"{_encode(k)}: {_encode(v)}" for k, v in values.items()) + "}"
+
+
 def _spans(record, text, spans, options, tally) -> list[str]:
     """The ``spans`` line, encoded by hand: the hot path of a large export, and byte for byte
     what ``json.dumps(..., ensure_ascii=False)`` writes (a test holds it to that)."""
@@ -151,9 +155,9 @@ def _spans(record, text, spans, options, tally) -> list[str]:
         f'{{"id": {encode(record.uid)}, "text": {encode(text)}, "title": '
         f'{encode(record.title)}, "lang": {_str(record.lang)}, "url": {encode(record.url)}, '
         f'"source": {encode(record.source)}, "date": {encode(record.published)}, '
-        f'"spans": [{", ".join(items)}], "stance": {_dumps(stance)}, '
+        f'"spans": [{", ".join(items)}], "stance": {_str_dict(stance)}, '
         f'"annotator": {_str(record.annotator)}, "status": {encode(record.status)}, '
-        f'"meta": {_dumps(record.meta)}{tail}}}'
+        f'"meta": {_dumps(record.meta) if record.meta else "{}"}{tail}}}'
     ]
 
 

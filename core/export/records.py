@@ -20,7 +20,7 @@ class ExportSpan(NamedTuple):
     label: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen init costs 3x, and an export makes 100,000s
 class ExportRecord:
     """An article with one annotator's labels and status (``annotator`` None: nobody's).
 
