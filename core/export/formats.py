@@ -118,6 +118,17 @@ def _str(value: str | None) -> str:
     return "null" if value is None else _encode(value)
 
 
+class _Encoded(dict):
+    """Label and layer names JSON-encoded once: the same few strings recur millions of times."""
+
+    def __missing__(self, key: str) -> str:
+        value = self[key] = _encode(key)
+        return value
+
+
+_NAMES = _Encoded()
+
+
 def _str_dict(values: dict[str, str]) -> str:
     return "{" + ", ".join(f"{_encode(k)}: {_encode(v)}" for k, v in values.items()) + "}"
 
@@ -145,8 +156,9 @@ def _spans(record, text, spans, options, tally) -> list[str]:
             )
         tail = ', "tokens": ' + _dumps([t.to_dict() for t in tokens])
     else:
+        names = _NAMES
         items = [
-            f'{{"start": {a}, "end": {b}, "label": {encode(label)}, "layer": {encode(layer)}, '
+            f'{{"start": {a}, "end": {b}, "label": {names[label]}, "layer": {names[layer]}, '
             f'"text": {encode(text[a:b])}}}'
             for a, b, layer, label in spans
         ]
