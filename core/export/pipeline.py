@@ -10,6 +10,7 @@ only when complete, so a cancelled or failed export leaves the folder as it was.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 from array import array
@@ -184,7 +185,13 @@ def run_export(
     plan: dict[int, str] | None = None
     names = [name for name, _ in options.split] or ["data"]
     if options.split:
-        planned = _plan(scan or source, options, total, on_progress, should_stop)
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            planned = _plan(scan or source, options, total, on_progress, should_stop)
+        finally:
+            if collecting:
+                gc.enable()
         if planned is None:
             summary.cancelled = True
             return summary
@@ -200,6 +207,10 @@ def run_export(
         for name in names
     }
     dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+    # Millions of short-lived tuples would set off the cycle collector thousands of times;
+    # nothing here makes cycles, so it sleeps until the files are written.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         for n, records in enumerate(_by_article(source()), 1):
             if should_stop and should_stop():
@@ -221,6 +232,8 @@ def run_export(
             if on_progress and n % 200 == 0:
                 on_progress(ExportProgress("write", n, total))
     finally:
+        if collecting:
+            gc.enable()
         for handle in handles.values():
             handle.close()
         if summary.cancelled:
