@@ -6,12 +6,15 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gui.annotator_dialog import ask_annotator, save_annotator, saved_annotator
+from gui.crash import install_crash_handler
 from gui.first_start import ensure_default_project
 from gui.main_window import MainWindow
 from gui.paths import APP_NAME, ORG_NAME, default_project_path
+from resources import resource_path
 from storage import Project, ProjectError
 
 
@@ -29,6 +32,9 @@ def run_gui(argv: list[str]) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG_NAME)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "tandai.png"))))
+    # From here on an unexpected error shows a dialog naming the log file, never vanishes.
+    install_crash_handler(app)
     settings = QSettings()
     try:
         path = choose_project([a for a in argv if not a.startswith("-")], settings)

@@ -18,7 +18,9 @@ from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow, QMenu, QMessage
 from gui.about import show_about
 from gui.annotator_dialog import ask_annotator, save_annotator, saved_annotator
 from gui.article_list import ArticleListDock
+from gui.catch_up import CatchUp
 from gui.export_dialog import ExportDialog
+from gui.file_drops import FileDrops
 from gui.first_start import ensure_default_project
 from gui.guidelines_panel import GuidelinesDock
 from gui.import_dialog import ImportDialog, choose_import_files
@@ -29,6 +31,7 @@ from gui.schema_editor import SchemaEditorDialog
 from gui.session import Session
 from gui.status_bar import WorkspaceStatus
 from gui.welcome import WelcomeDialog
+from gui.window_state import restore_window, save_window
 from gui.workspace import Workspace
 from storage import Project, ProjectError
 
@@ -68,14 +71,12 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace
         self.docks = Docks(None, None)
         self.keymap_dialog: KeymapDialog | None = None
+        self.catch_up: CatchUp | None = None
         self.actions_ = self._build_menus()
         self._attach(project)
         self.resize(1280, 820)
-        self._sized = False
-        if self.settings.contains("window/geometry"):
-            self._sized = True
-            self.restoreGeometry(self.settings.value("window/geometry"))
-            self.restoreState(self.settings.value("window/state"))
+        self._sized = restore_window(self, self.settings)
+        self.drops = FileDrops(self, open_project=self.open_project, import_files=self.import_files)
 
     # ---- project life ----------------------------------------------------------------------
 
@@ -102,6 +103,10 @@ class MainWindow(QMainWindow):
         self._total = project.count_articles()
         self.status.show_annotator(self.annotator)
         self._show_progress()
+        self.catch_up = CatchUp(project, self)
+        self.catch_up.progressed.connect(lambda text: self.status.showMessage(text, 4000))
+        self.catch_up.done.connect(self._caught_up)
+        QTimer.singleShot(0, self.catch_up.start)  # after the first paint
         first = self._last_article() or project.next_todo_id(self.annotator)
         first = first or project.first_article_id()
         if first is not None:
@@ -126,7 +131,16 @@ class MainWindow(QMainWindow):
         found = self.project.next_article_id(article_id - 1)
         return article_id if found == article_id else None
 
+    def _caught_up(self) -> None:
+        self.status.showMessage("Languages and search index are up to date", 4000)
+        if self.docks.articles is not None:
+            self.docks.articles.reload()
+        if self.workspace.article_id is not None:
+            self.status.show_language(self.project.article(self.workspace.article_id).lang)
+
     def _detach(self) -> None:
+        if self.catch_up is not None:
+            self.catch_up.stop()
         for dock in self.docks:
             if dock is not None:
                 self.removeDockWidget(dock)
@@ -187,6 +201,7 @@ class MainWindow(QMainWindow):
         if not paths:
             return
         ImportDialog(self.project, paths, self).exec()
+        self.catch_up.start()  # what a stopped import left undone
         self._total = self.project.count_articles()
         self._show_progress()
         if self.docks.articles is not None:
@@ -218,8 +233,9 @@ class MainWindow(QMainWindow):
         self.resizeDocks(docks, [400, 240][: len(docks)], Qt.Orientation.Horizontal)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.settings.setValue("window/state", self.saveState())
-        self.settings.setValue("window/geometry", self.saveGeometry())
+        save_window(self, self.settings)
+        if self.catch_up is not None:
+            self.catch_up.stop()
         self.project.close()
         super().closeEvent(event)
 

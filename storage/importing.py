@@ -24,6 +24,7 @@ from core.models import NewArticle
 from core.readers import Problem, expand_paths, read_file
 from core.report import ImportReport
 from core.text import content_hash
+from storage.database import is_sqlite
 
 if TYPE_CHECKING:
     import peewee as pw
@@ -256,18 +257,26 @@ class ImportMixin:
             yield [(int(r[0]), r[1]) for r in rows]
             after = rows[-1][0]
 
+    def _fts_mark(self) -> int:
+        """Every article up to this id is in the SQLite full-text index."""
+        row = self.m.Meta.get_or_none(self.m.Meta.key == "fts_indexed_upto")
+        return int(row.value) if row else 0
+
+    def pending_index(self) -> int:
+        """Articles not yet in the full-text index (PostgreSQL indexes as it stores: 0)."""
+        if not is_sqlite(self.db):
+            return 0
+        return self.m.Article.select().where(self.m.Article.id > self._fts_mark()).count()
+
     def index_pending(
         self, *, on_progress: ProgressFn | None = None, should_stop: StopFn | None = None
     ) -> int:
         """Add articles not yet in the SQLite full-text index (PostgreSQL indexes by itself)."""
-        from storage.database import is_sqlite
-
         if not is_sqlite(self.db):
             return 0
         mark = self.m.Meta
-        row = mark.get_or_none(mark.key == "fts_indexed_upto")
-        upto = int(row.value) if row else 0
-        total = self.m.Article.select().where(self.m.Article.id > upto).count()
+        upto = self._fts_mark()
+        total = self.pending_index()
         done = 0
         while done < total:
             if should_stop and should_stop():

@@ -149,12 +149,11 @@ class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin):
         index as far as it reaches (a phrase query instead of reading every text), by a
         substring scan of the rest (new articles, PostgreSQL, scripts written without spaces,
         which the index keeps as one token per run)."""
-        t, meta = self.m.ArticleText, self.m.Meta
+        t = self.m.ArticleText
         covered = 0
         words = search_terms(phrase)
         if is_sqlite(self.db) and words and not _unspaced_script(phrase):
-            row = meta.get_or_none(meta.key == "fts_indexed_upto")
-            covered = int(row.value) if row else 0
+            covered = self._fts_mark()
             if covered:
                 hits = [
                     r[0]

@@ -1,0 +1,60 @@
+"""Language detection and full-text indexing that a project still lacks, in the background.
+
+Articles are ready to annotate as soon as they are stored; languages and the search index
+follow. A project imported with ``--no-detect``, an import that was stopped, or the sample
+seeded on first start all leave such work, and the annotator should not wait for it: this job
+does it while they work and the list fills in the language column when it is done.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from gui.workers import Job, JobControl
+from storage import ImportProgress, Project
+
+_PHASES = {"languages": "Detecting languages", "index": "Indexing for search"}
+
+
+class CatchUp(QObject):
+    """Runs ``detect_languages`` then ``index_pending`` for one project, once started."""
+
+    progressed = Signal(str)  # a line for the status bar
+    done = Signal()
+
+    def __init__(self, project: Project, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.job: Job | None = None
+
+    def needed(self) -> bool:
+        return bool(self.project.pending_languages() or self.project.pending_index())
+
+    def start(self) -> bool:
+        """Start unless already running or nothing is pending; True if a job started."""
+        if (self.job is not None and self.job.is_running()) or not self.needed():
+            return False
+        project = self.project
+
+        def work(control: JobControl) -> int:
+            def on_progress(p: ImportProgress) -> None:
+                control.progress(p.done, p.total, _PHASES.get(p.phase, p.phase))
+
+            stop = lambda: control.cancelled  # noqa: E731
+            done = project.detect_languages(on_progress=on_progress, should_stop=stop)
+            return done + project.index_pending(on_progress=on_progress, should_stop=stop)
+
+        self.job = Job(work, cleanup=project.db.close, parent=self)
+        self.job.progressed.connect(
+            lambda d, t, text: self.progressed.emit(f"{text}: {d:,} of {t:,} articles")
+        )
+        self.job.succeeded.connect(lambda _n: self.done.emit())
+        self.job.failed.connect(lambda message: self.progressed.emit(f"Stopped: {message}"))
+        self.job.start()
+        return True
+
+    def stop(self) -> None:
+        """Ask the job to stop and wait for it (the project is about to close)."""
+        if self.job is not None and self.job.is_running():
+            self.job.cancel()
+            self.job.wait(60_000)

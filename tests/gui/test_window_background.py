@@ -1,0 +1,79 @@
+"""What the window does besides annotating: catching up languages and the search index in
+the background, and taking files dropped on it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from core.query import ArticleFilter
+from gui.file_drops import FileDrops
+from gui.main_window import MainWindow
+from storage import Project
+from tests.gui import workspace_helpers as wh
+from tests.gui.workspace_helpers import open_window
+
+project_path, settings, window = wh.project_path, wh.settings, wh.window
+qt_test_paths = wh.qt_test_paths
+
+
+def drop(widget: QWidget, paths: list[Path]) -> None:
+    """Drag in, then drop: Qt sends a drop only to the widget that accepted the drag."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, buttons, mods)
+    QApplication.sendEvent(widget, enter)
+    assert enter.isAccepted()
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, buttons, mods)
+    QApplication.sendEvent(widget, event)
+
+
+def test_languages_and_search_index_fill_in_after_the_window_opens(
+    qtbot, window: MainWindow
+) -> None:
+    project = window.project
+    assert window.catch_up is not None
+    qtbot.waitUntil(lambda: project.pending_languages() == 0, timeout=15_000)
+    qtbot.waitUntil(lambda: not window.catch_up.job.is_running(), timeout=15_000)
+    assert project.pending_index() == 0
+    assert "id" in project.languages() and "ar" in project.languages()
+    assert project.count_articles(ArticleFilter(text="merendam")) == 1
+
+
+def test_dropped_data_files_go_to_import_and_a_dropped_project_opens(qtbot, tmp_path: Path) -> None:
+    target = QWidget()
+    qtbot.addWidget(target)
+    target.show()
+    qtbot.waitExposed(target)
+    opened: list[Path] = []
+    imported: list[list[Path]] = []
+    drops = FileDrops(target, open_project=opened.append, import_files=imported.append)
+    data = [tmp_path / "a.jsonl", tmp_path / "b.csv"]
+    drop(target, data)
+    drop(target, [tmp_path / "other.tandai", tmp_path / "c.jsonl"])
+    assert imported == [data]
+    assert opened == [tmp_path / "other.tandai"]
+    assert drops.parent() is target
+
+
+def test_a_project_file_dropped_on_the_window_replaces_the_open_project(
+    qtbot, project_path: Path, settings, tmp_path: Path
+) -> None:
+    other = tmp_path / "other.tandai"
+    with Project.create(other) as project:
+        source = tmp_path / "one.jsonl"
+        source.write_text(json.dumps({"title": "Lain", "text": "Berita lain sama sekali."}))
+        project.import_files([source], detect=False)
+    win = open_window(qtbot, project_path, settings)
+    try:
+        drop(win, [other])
+        assert win.project.target == str(other)
+        assert win.workspace.view.text.toPlainText() == "Berita lain sama sekali."
+    finally:
+        win.close()
+        win.project.close()
