@@ -1,7 +1,8 @@
-"""Language detection and full-text indexing that a project still lacks, in the background.
+"""Language detection, full-text indexing and suggestions a project still lacks, in the
+background.
 
-Articles are ready to annotate as soon as they are stored; languages and the search index
-follow. A project imported with ``--no-detect``, an import that was stopped, or the sample
+Articles are ready to annotate as soon as they are stored; languages, the search index and
+the suggesters' proposals follow. A project imported with ``--no-detect``, an import that was stopped, or the sample
 seeded on first start all leave such work, and the annotator should not wait for it: this job
 does it while they work and the list fills in the language column when it is done.
 """
@@ -12,12 +13,17 @@ from PySide6.QtCore import QObject, Signal
 
 from gui.workers import Job, JobControl
 from storage import ImportProgress, Project
+from storage.repeated_lines import SuggestProgress
 
-_PHASES = {"languages": "Detecting languages", "index": "Indexing for search"}
+_PHASES = {
+    "languages": "Detecting languages",
+    "index": "Indexing",
+    "suggest": "Looking for suggestions",
+}
 
 
 class CatchUp(QObject):
-    """Runs ``detect_languages`` then ``index_pending`` for one project, once started."""
+    """Runs ``detect_languages``, ``index_pending`` and the suggesters on new articles."""
 
     progressed = Signal(str)  # a line for the status bar
     done = Signal()
@@ -26,23 +32,35 @@ class CatchUp(QObject):
         super().__init__(parent)
         self.project = project
         self.job: Job | None = None
+        self._closed = False
 
     def needed(self) -> bool:
-        return bool(self.project.pending_languages() or self.project.pending_index())
+        project = self.project
+        return bool(
+            project.pending_languages() or project.pending_index() or project.pending_suggestions()
+        )
 
     def start(self) -> bool:
         """Start unless already running or nothing is pending; True if a job started."""
-        if (self.job is not None and self.job.is_running()) or not self.needed():
+        if self._closed or (self.job is not None and self.job.is_running()):
+            return False
+        if not self.needed():
             return False
         project = self.project
 
         def work(control: JobControl) -> int:
-            def on_progress(p: ImportProgress) -> None:
+            def on_progress(p: ImportProgress | SuggestProgress) -> None:
                 control.progress(p.done, p.total, _PHASES.get(p.phase, p.phase))
 
             stop = lambda: control.cancelled  # noqa: E731
             done = project.detect_languages(on_progress=on_progress, should_stop=stop)
-            return done + project.index_pending(on_progress=on_progress, should_stop=stop)
+            done += project.index_pending(on_progress=on_progress, should_stop=stop)
+            if not control.cancelled:
+                report = project.run_suggesters(
+                    only_new=True, on_progress=on_progress, should_stop=stop
+                )
+                done += report.articles
+            return done
 
         self.job = Job(work, cleanup=project.db.close, parent=self)
         self.job.progressed.connect(
@@ -54,7 +72,9 @@ class CatchUp(QObject):
         return True
 
     def stop(self) -> None:
-        """Ask the job to stop and wait for it (the project is about to close)."""
+        """Ask the job to stop and wait for it (the project is about to close); a start
+        still queued after this does nothing."""
+        self._closed = True
         if self.job is not None and self.job.is_running():
             self.job.cancel()
             self.job.wait(60_000)

@@ -132,7 +132,8 @@ class MainWindow(QMainWindow):
         return article_id if found == article_id else None
 
     def _caught_up(self) -> None:
-        self.status.showMessage("Languages and search index are up to date", 4000)
+        self.status.showMessage("Languages, search index and suggestions are up to date", 4000)
+        self.workspace.suggestions.reload()
         if self.docks.articles is not None:
             self.docks.articles.reload()
         if self.workspace.article_id is not None:

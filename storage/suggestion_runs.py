@@ -180,6 +180,11 @@ class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin):
             yield ids
             after = ids[-1]
 
+    def pending_suggestions(self) -> int:
+        """Articles the suggesters have not looked at yet (``run_suggesters(only_new=True)``)."""
+        a = self.m.Article
+        return a.select().where(a.id > int(self.get_setting("suggest.done_upto", 0))).count()
+
     def run_suggesters(
         self,
         *,

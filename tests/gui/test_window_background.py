@@ -33,7 +33,7 @@ def drop(widget: QWidget, paths: list[Path]) -> None:
     QApplication.sendEvent(widget, event)
 
 
-def test_languages_and_search_index_fill_in_after_the_window_opens(
+def test_languages_search_index_and_suggestions_fill_in_after_the_window_opens(
     qtbot, window: MainWindow
 ) -> None:
     project = window.project
@@ -41,6 +41,11 @@ def test_languages_and_search_index_fill_in_after_the_window_opens(
     qtbot.waitUntil(lambda: project.pending_languages() == 0, timeout=15_000)
     qtbot.waitUntil(lambda: not window.catch_up.job.is_running(), timeout=15_000)
     assert project.pending_index() == 0
+    assert project.pending_suggestions() == 0
+    arabic = next(a.id for a in project.list_articles() if a.lang == "ar")
+    text = project.article(arabic).text
+    suggested = {text[s.start : s.end] for s in project.suggestions(arabic)}
+    assert "شارك هذا الخبر" in suggested  # a share prompt, from the Arabic lexicon
     assert "id" in project.languages() and "ar" in project.languages()
     assert project.count_articles(ArticleFilter(text="merendam")) == 1
 
