@@ -92,7 +92,8 @@ class ArticleListDock(QDockWidget):
         header = self.view.horizontalHeader()
         # Fixed widths: ResizeToContents would measure rows, which a lazy model must avoid.
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-        for col, chars in ((SOURCE, 16), (LANG, 5), (STATUS, 8), (LABELS, 6)):
+        # The title is what identifies an article: the other columns stay narrow.
+        for col, chars in ((SOURCE, 11), (LANG, 4), (STATUS, 6), (LABELS, 5)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, self.view.fontMetrics().averageCharWidth() * chars + 16)
         # No indicator: import order until the user clicks a column header.

@@ -230,8 +230,12 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._size_docks)
 
     def _size_docks(self) -> None:
-        docks = [d for d in self.docks if d is not None]
-        self.resizeDocks(docks, [400, 240][: len(docks)], Qt.Orientation.Horizontal)
+        guidelines = self.docks.guidelines
+        if guidelines is not None and not self.project.guidelines().strip():
+            # Nothing to read yet: the article gets the room (View ▸ Guidelines brings it back).
+            guidelines.hide()
+        docks = [d for d in self.docks if d is not None and d.isVisible()]
+        self.resizeDocks(docks, [470, 240][: len(docks)], Qt.Orientation.Horizontal)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         save_window(self, self.settings)
