@@ -6,8 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtCore import QSettings
 
 from gui.project_actions import (
     MAX_RECENT,
@@ -16,6 +15,7 @@ from gui.project_actions import (
     open_project_dialog,
 )
 from storage import Project
+from tests.gui.file_dialogs import answer_file_dialogs, type_file_name
 
 
 @pytest.fixture
@@ -25,19 +25,10 @@ def settings(tmp_path: Path) -> QSettings:
 
 def answer_file_dialog(qtbot, path: Path | None) -> None:
     """Fill in and accept (or cancel) the file dialog that is about to open."""
-
-    def answer() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QFileDialog):
-            QTimer.singleShot(20, answer)
-            return
-        if path is None:
-            dialog.reject()
-        else:
-            dialog.selectFile(str(path))
-            dialog.accept()
-
-    QTimer.singleShot(0, answer)
+    if path is None:
+        answer_file_dialogs(lambda dialog: dialog.reject())
+    else:
+        answer_file_dialogs(lambda dialog: type_file_name(dialog, path.parent, path.name))
 
 
 def make(path: Path) -> Path:

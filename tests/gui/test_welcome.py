@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QFileDialog
 
 from gui.project_actions import RecentProjects
 from gui.welcome import WelcomeChoice, WelcomeDialog
+from tests.gui.file_dialogs import answer_file_dialogs, type_file_name
 
 
 def settings_in(tmp_path: Path) -> QSettings:
@@ -19,31 +19,6 @@ def settings_in(tmp_path: Path) -> QSettings:
 def touch(path: Path) -> Path:
     path.write_text("x", encoding="utf-8")
     return path
-
-
-def answer_file_dialogs(*selections: Callable[[QFileDialog], None]) -> None:
-    """Answer Qt's own file dialogs (offscreen has no native ones) in the order they come up:
-    apply the next selection to each new dialog and accept it."""
-    queue = list(selections)
-    answered: set[int] = set()
-
-    def poll() -> None:
-        dialog = next(
-            (
-                w
-                for w in QApplication.topLevelWidgets()
-                if isinstance(w, QFileDialog) and w.isVisible() and id(w) not in answered
-            ),
-            None,
-        )
-        if dialog is not None:
-            answered.add(id(dialog))
-            queue.pop(0)(dialog)
-            dialog.accept()
-        if queue:
-            QTimer.singleShot(10, poll)
-
-    QTimer.singleShot(0, poll)
 
 
 def test_recent_projects_are_listed_newest_first_and_one_opens_on_activation(
@@ -86,10 +61,9 @@ def test_new_project_from_files_asks_for_files_then_where_the_project_goes(
     qtbot.addWidget(dialog)
 
     def pick_files(files: QFileDialog) -> None:
-        files.setDirectory(str(tmp_path))
-        files.selectFile(f'"{first.name}" "{second.name}"')
+        type_file_name(files, tmp_path, f'"{first.name}" "{second.name}"')
 
-    answer_file_dialogs(pick_files, lambda save: save.selectFile(str(tmp_path / "news")))
+    answer_file_dialogs(pick_files, lambda save: type_file_name(save, tmp_path, "news"))
     dialog.create_button.click()
 
     assert dialog.choice is not None
