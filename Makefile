@@ -25,11 +25,17 @@ test: $(STAMP)   ## the whole test suite, Qt offscreen (PostgreSQL tests need TA
 	QT_QPA_PLATFORM=offscreen PYTEST_QT_API=pyside6 $(PY) -m pytest \
 	  --ignore=tests/core --ignore=tests/storage $(PYTEST_ARGS)
 
-lint: $(STAMP)   ## ruff
+lint: $(STAMP)   ## ruff: lint and formatting
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
-bench: $(STAMP)  ## print the benchmark figures (slow; generates its own data under bench/out)
+bench: $(STAMP)  ## print the benchmark figures (slow: ~15 min; own data under bench/out)
 	$(PY) bench/bench_import.py
+	$(PY) bench/bench_list_search.py
+	QT_QPA_PLATFORM=offscreen $(PY) bench/bench_workspace.py
+	$(PY) bench/bench_export.py
+	$(PY) bench/bench_suggest.py
+	$(PY) packaging/build.py && $(PY) packaging/measure_startup.py dist/Tandai/Tandai
 
 package: $(STAMP) ## build the app for this OS: dist/Tandai/ (ONEFILE=1 make package: one file)
 	$(PY) packaging/build.py $(if $(filter-out 0,$(ONEFILE)),--onefile)
