@@ -286,38 +286,17 @@ class Project(
     ) -> list[ArticleSummary]:
         """One page of the list in id order, by keyset (``id > after_id``): fast at any depth."""
         flt = flt or ArticleFilter()
-        a, p, s = self.m.Article, self.m.Progress, self.m.Span
-        rows = list(
-            self._filtered(flt)
-            .select(a.id, a.external_id, a.title, a.source, a.lang)
+        a = self.m.Article
+        ids = [
+            r[0]
+            for r in self._filtered(flt)
+            .select(a.id)
             .where(a.id > after_id)
             .order_by(a.id)
             .limit(limit)
             .tuples()
-        )
-        ids = [r[0] for r in rows]
-        statuses: dict[int, str] = {}
-        counts: dict[int, int] = {}
-        if ids:
-            pq = p.select(p.article, p.status).where(p.article.in_(ids))
-            sq = s.select(s.article, pw.fn.COUNT(s.id)).where(s.article.in_(ids))
-            if flt.annotator:
-                ann = self.annotator_id(flt.annotator)
-                pq, sq = pq.where(p.annotator == ann), sq.where(s.annotator == ann)
-            statuses = {aid: st for aid, st in pq.tuples()}
-            counts = dict(sq.group_by(s.article).tuples())
-        return [
-            ArticleSummary(
-                id=r[0],
-                external_id=r[1],
-                title=r[2],
-                source=r[3],
-                lang=r[4],
-                status=statuses.get(r[0], "todo"),
-                label_count=counts.get(r[0], 0),
-            )
-            for r in rows
         ]
+        return self.summaries(ids, annotator=flt.annotator)
 
     def article_ids(self, flt: ArticleFilter | None = None, *, batch: int = 5000):
         """Every matching id in order, fetched in keyset pages (never all at once)."""
