@@ -10,18 +10,19 @@ lack them; the GUI can run those in the background while the annotator already w
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import json
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from core.fields import to_article
 from core.langid import SAMPLE_CHARS, detect_many
 from core.models import NewArticle
-from core.readers import Problem, expand_paths, read_file
+from core.readers import Problem, RawRecord, expand_paths, read_file
 from core.report import ImportReport
 from core.text import content_hash
 from storage.database import is_sqlite
@@ -49,6 +50,7 @@ class ImportProgress:
 
 
 ProgressFn = Callable[[ImportProgress], None]
+T = TypeVar("T")
 StopFn = Callable[[], bool]
 
 
@@ -71,8 +73,60 @@ class ImportMixin:
         detect: bool = True,
     ) -> ImportReport:
         """Read files and folders into the project; each bad record is reported and skipped."""
+
+        def convert(record: RawRecord, _path: Path) -> NewArticle | Problem:
+            return to_article(record, field_map=field_map, max_chars=max_chars)
+
+        report = ImportReport()
+        with self._import_run(
+            paths, report, detect=detect, on_progress=on_progress, should_stop=should_stop
+        ):
+            articles = self._read_records(
+                paths,
+                report,
+                convert,
+                encoding=encoding,
+                on_progress=on_progress,
+                on_problem=on_problem,
+            )
+            self.store_articles(articles, report=report, should_stop=should_stop)
+        return report
+
+    @contextlib.contextmanager
+    def _import_run(
+        self,
+        paths: Iterable[Path | str],
+        report: ImportReport,
+        *,
+        detect: bool,
+        on_progress: ProgressFn | None,
+        should_stop: StopFn | None,
+    ) -> Iterator[None]:
+        """One import: its batch row around the storing, then the catch-up passes."""
+        batch = self.m.ImportBatch
+        with self._write():
+            report.batch_id = batch.insert(paths=json.dumps([str(p) for p in paths])).execute()
+        yield
+        with self._write():
+            batch.update(imported=report.imported).where(batch.id == report.batch_id).execute()
+        if detect and not report.cancelled:
+            self.detect_languages(on_progress=on_progress, should_stop=should_stop)
+            self.index_pending(on_progress=on_progress, should_stop=should_stop)
+
+    def _read_records(
+        self,
+        paths: Iterable[Path | str],
+        report: ImportReport,
+        convert: Callable[[RawRecord, Path], T | Problem],
+        *,
+        encoding: str,
+        on_progress: ProgressFn | None,
+        on_problem: Callable[[str], None] | None,
+    ) -> Iterator[T]:
+        """Records of every file, converted; each problem is reported (counted in ``report``,
+        passed to ``on_problem``) and skipped. Progress is in bytes of the files read."""
         files, path_problems = expand_paths([Path(p) for p in paths])
-        report = ImportReport(files=len(files))
+        report.files = len(files)
 
         def problem(item: Problem) -> None:
             report.add_problem(str(item), item.reason)
@@ -83,36 +137,20 @@ class ImportMixin:
             problem(item)
         sizes = [_size(f) for f in files]
         total = sum(sizes)
+        done_before = 0
+        for path, size in zip(files, sizes, strict=True):
 
-        def articles() -> Iterator[NewArticle]:
-            done_before = 0
-            for path, size in zip(files, sizes, strict=True):
+            def on_bytes(n: int, base: int = done_before) -> None:
+                if on_progress:
+                    on_progress(ImportProgress("store", base + n, total, report.imported))
 
-                def on_bytes(n: int, base: int = done_before) -> None:
-                    if on_progress:
-                        on_progress(ImportProgress("store", base + n, total, report.imported))
-
-                for item in read_file(path, encoding=encoding, on_bytes=on_bytes):
-                    if isinstance(item, Problem):
-                        problem(item)
-                        continue
-                    article = to_article(item, field_map=field_map, max_chars=max_chars)
-                    if isinstance(article, Problem):
-                        problem(article)
-                    else:
-                        yield article
-                done_before += size
-
-        batch = self.m.ImportBatch
-        with self._write():
-            report.batch_id = batch.insert(paths=json.dumps([str(p) for p in paths])).execute()
-        self.store_articles(articles(), report=report, should_stop=should_stop)
-        with self._write():
-            batch.update(imported=report.imported).where(batch.id == report.batch_id).execute()
-        if detect and not report.cancelled:
-            self.detect_languages(on_progress=on_progress, should_stop=should_stop)
-            self.index_pending(on_progress=on_progress, should_stop=should_stop)
-        return report
+            for item in read_file(path, encoding=encoding, on_bytes=on_bytes):
+                converted = item if isinstance(item, Problem) else convert(item, path)
+                if isinstance(converted, Problem):
+                    problem(converted)
+                else:
+                    yield converted
+            done_before += size
 
     def store_articles(
         self,

@@ -11,12 +11,12 @@ so it is reviewed before it is exported as done. Importing the same file twice a
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.labelled import LabelledRecord, LabelledReport, parse_labelled
-from core.readers import Problem, expand_paths, read_file
+from core.readers import Problem, RawRecord
 from core.text import content_hash
 from storage.errors import LabelError, ProjectError
 from storage.importing import BATCH, MAX_CHARS, ImportProgress
@@ -61,76 +61,51 @@ class LabelledImportMixin:
         if (annotator is None) == (suggestions is None):
             raise ProjectError("labels go in as an annotator's or as suggestions: name one")
         ann_id = self.annotator_id(annotator) if annotator is not None else None
-        paths = [Path(p) for p in paths]
-        files, path_problems = expand_paths(paths)
-        report = LabelledReport(files=len(files))
+        report = LabelledReport()
         schema = self.schema()
+        tags: dict[Path, list[str] | None] = {}
+
+        def convert(raw: RawRecord, path: Path) -> LabelledRecord | Problem:
+            if path.parent not in tags:
+                tags[path.parent] = _tag_names(path.parent)
+            return parse_labelled(
+                raw, schema, field_map=field_map, max_chars=max_chars, tag_names=tags[path.parent]
+            )
 
         def problem(origin: str, reason: str) -> None:
             report.add_problem(f"{origin}: {reason}", reason)
             if on_problem:
                 on_problem(f"{origin}: {reason}")
 
-        for item in path_problems:
-            problem(item.origin, item.reason)
-        sizes = [f.stat().st_size if f.exists() else 0 for f in files]
-        total = sum(sizes)
-
-        def records() -> Iterator[LabelledRecord]:
-            before = 0
-            for path, size in zip(files, sizes, strict=True):
-                tags = _tag_names(path.parent)
-
-                def on_bytes(n: int, base: int = before) -> None:
-                    if on_progress:
-                        on_progress(ImportProgress("store", base + n, total, report.imported))
-
-                for raw in read_file(path, encoding=encoding, on_bytes=on_bytes):
-                    if isinstance(raw, Problem):
-                        problem(raw.origin, raw.reason)
-                        continue
-                    parsed = parse_labelled(
-                        raw, schema, field_map=field_map, max_chars=max_chars, tag_names=tags
-                    )
-                    if isinstance(parsed, Problem):
-                        problem(parsed.origin, parsed.reason)
-                    else:
-                        yield parsed
-                before += size
-
-        with self._write():
-            report.batch_id = self.m.ImportBatch.insert(
-                paths=json.dumps([str(p) for p in paths])
-            ).execute()
-        pending: list[LabelledRecord] = []
-
         def label_problem(origin: str, reason: str) -> None:
             report.add_label_problem(f"{origin}: {reason}", reason)
             if on_problem:
                 on_problem(f"{origin}: {reason}")
 
-        for record in records():
-            for reason in record.problems:
-                label_problem(record.article.origin, reason)
-            pending.append(record)
-            if len(pending) >= BATCH:
-                if should_stop and should_stop():
-                    report.cancelled = True
-                    break
-                self._labelled_batch(
-                    pending, report, ann_id if annotator else None, suggestions, problem
-                )
-                pending = []
-        if pending and not report.cancelled:
-            self._labelled_batch(
-                pending, report, ann_id if annotator else None, suggestions, problem
+        with self._import_run(
+            paths, report, detect=detect, on_progress=on_progress, should_stop=should_stop
+        ):
+            records = self._read_records(
+                paths,
+                report,
+                convert,
+                encoding=encoding,
+                on_progress=on_progress,
+                on_problem=on_problem,
             )
-        batch = self.m.ImportBatch
-        with self._write():
-            batch.update(imported=report.imported).where(batch.id == report.batch_id).execute()
-        if detect and not report.cancelled:
-            self.detect_languages(on_progress=on_progress, should_stop=should_stop)
-            self.index_pending(on_progress=on_progress, should_stop=should_stop)
+            pending: list[LabelledRecord] = []
+            for record in records:
+                for reason in record.problems:
+                    label_problem(record.article.origin, reason)
+                pending.append(record)
+                if len(pending) >= BATCH:
+                    if should_stop and should_stop():
+                        report.cancelled = True
+                        break
+                    self._labelled_batch(pending, report, ann_id, suggestions, problem)
+                    pending = []
+            if pending and not report.cancelled:
+                self._labelled_batch(pending, report, ann_id, suggestions, problem)
         return report
 
     def _labelled_batch(
