@@ -13,13 +13,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import peewee as pw
 
 from core.suggest import repeated
 from core.suggest.gazetteer import read_patterns
-from core.suggest.lexicon import Lexicon
+from core.suggest.lexicon import Lexicon, LexiconError
 from core.suggest.rules import Rule
 from resources import resource_path
+
+if TYPE_CHECKING:
+    from storage.models import Models
+
+#: The kinds of entry a project's own lexicon holds (see :mod:`core.suggest.lexicon`).
+LEXICON_KINDS = ("lines", "prefixes", "patterns", "markers")
 
 
 def bundled_lexicon_data() -> list[dict[str, Any]]:
@@ -28,7 +36,11 @@ def bundled_lexicon_data() -> list[dict[str, Any]]:
 
 
 class SuggestionSettingsMixin:
-    """Mixed into ``Project`` (through ``SuggestionMixin``); relies on its settings."""
+    """Mixed into ``Project`` (through ``SuggestionMixin``); relies on its settings, ``m``
+    and ``_write``."""
+
+    db: pw.Database
+    m: Models
 
     def disabled_sources(self) -> list[str]:
         return list(self.get_setting("suggest.disabled", []))
@@ -57,21 +69,54 @@ class SuggestionSettingsMixin:
         self.set_setting("suggest.rules", [r.to_dict() for r in [*rules, rule]])
         return True
 
-    def remove_rule(self, rule: Rule) -> None:
-        self.set_setting("suggest.rules", [r.to_dict() for r in self.rules() if r != rule])
+    def remove_rule(self, rule: Rule) -> int:
+        """Forget a rule and drop the suggestions it made; returns how many were dropped.
+
+        Running the suggesters would not drop them: a removed rule no longer runs, so nothing
+        brings its old suggestions up to date. Spans already accepted from it are labels and
+        stay (their origin still names the rule); so do rejections.
+        """
+        s = self.m.Suggestion
+        with self._write():
+            self.set_setting("suggest.rules", [r.to_dict() for r in self.rules() if r != rule])
+            if rule.source in self.disabled_sources():
+                self.set_source_enabled(rule.source, True)  # no stale switch left behind
+            return s.delete().where(s.source == rule.source).execute()
 
     def user_lexicon(self) -> dict[str, list[str]]:
         return dict(self.get_setting("suggest.lexicon", {}))
 
-    def add_lexicon_entry(self, kind: str, text: str) -> None:
+    def add_lexicon_entry(self, kind: str, text: str) -> bool:
         """Add a phrase to the project's own lexicon (``lines``, ``prefixes``, ``patterns``
-        or ``markers``); it is checked by compiling it with the bundled lists."""
+        or ``markers``); it is checked by compiling it with the bundled lists. Returns False
+        if it was there already; raises ``LexiconError`` for an unusable entry. Run the
+        ``lexicon`` suggester afterwards to see it in the articles."""
+        if kind not in LEXICON_KINDS:
+            raise LexiconError(f"unknown lexicon list {kind!r}; use {', '.join(LEXICON_KINDS)}")
+        text = text.strip()
+        if not text:
+            raise LexiconError("a lexicon entry needs text")
         entries = self.user_lexicon()
         entries.setdefault(kind, [])
-        if text not in entries[kind]:
-            entries[kind].append(text)
+        if text in entries[kind]:
+            return False
+        entries[kind].append(text)
         Lexicon.from_data([entries])  # raises LexiconError for a bad entry
         self.set_setting("suggest.lexicon", entries)
+        return True
+
+    def remove_lexicon_entry(self, kind: str, text: str) -> bool:
+        """Take an entry out of the project's own lexicon (False if it was not there). Its
+        suggestions go on the next run of the ``lexicon`` suggester, which removes what it no
+        longer proposes."""
+        entries = self.user_lexicon()
+        if text not in entries.get(kind, []):
+            return False
+        entries[kind] = [t for t in entries[kind] if t != text]
+        if not entries[kind]:
+            del entries[kind]
+        self.set_setting("suggest.lexicon", entries)
+        return True
 
     def lexicon(self) -> Lexicon:
         return Lexicon.from_data([*bundled_lexicon_data(), self.user_lexicon()])
