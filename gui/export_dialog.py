@@ -11,11 +11,9 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -33,7 +31,8 @@ from PySide6.QtWidgets import (
 from core.export.pipeline import ExportProgress, ExportSummary
 from core.export.records import FORMATS, ExportOptions, ExportSelection, parse_split
 from core.models import STATUSES
-from gui.workers import Job, JobControl
+from gui.job_dialog import JobDialog
+from gui.workers import JobControl
 from storage import Project
 
 _PROGRESS_INTERVAL = 0.05
@@ -68,7 +67,7 @@ def _checked(widget: QListWidget) -> tuple[str, ...]:
     )
 
 
-class ExportDialog(QDialog):
+class ExportDialog(JobDialog):
     """Choose what to export and where; ``summary`` holds the result once it has finished."""
 
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
@@ -76,7 +75,6 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export training data")
         self.setMinimumWidth(560)
         self.project = project
-        self.job: Job | None = None
         self.summary: ExportSummary | None = None
         self.error: str | None = None
 
@@ -228,34 +226,7 @@ class ExportDialog(QDialog):
         self.cancel_button.setText("Cancel")
         self.phase_label.setText("Starting…")
         self.bar.setRange(0, 0)
-        self.job = Job(work, cleanup=project.db.close, parent=self)
-        self.job.progressed.connect(self._on_progress)
-        self.job.succeeded.connect(self._on_done)
-        self.job.failed.connect(self._on_failed)
-        self.job.finished.connect(self._on_finished)
-        self.job.start()
-
-    def is_running(self) -> bool:
-        return self.job is not None and self.job.is_running()
-
-    def cancel(self) -> None:
-        if self.is_running():
-            self.job.cancel()
-            self.cancel_button.setEnabled(False)
-            self.phase_label.setText("Stopping…")
-
-    def reject(self) -> None:
-        if self.is_running():
-            self.cancel()
-            return
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.is_running():
-            self.cancel()
-            event.ignore()
-            return
-        super().closeEvent(event)
+        self.run_job(work, cleanup=project.db.close)
 
     # ---- results -------------------------------------------------------------------------
 

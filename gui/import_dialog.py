@@ -12,9 +12,8 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QLabel,
@@ -26,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.report import ImportReport
-from gui.workers import Job, JobControl
+from gui.job_dialog import JobDialog
+from gui.workers import JobControl
 from storage import ImportProgress, Project
 
 IMPORT_FILTER = "Article files (*.jsonl *.ndjson *.json *.csv *.tsv *.txt *.gz);;All files (*)"
@@ -57,8 +57,10 @@ def progress_text(p: ImportProgress) -> str:
     return f"{name}: {p.done:,} of {p.total:,}"
 
 
-class ImportDialog(QDialog):
+class ImportDialog(JobDialog):
     """Runs one import when shown; ``report`` holds its result once it has finished."""
+
+    stopping_text = "Stopping after the current batch…"
 
     def __init__(
         self,
@@ -78,7 +80,6 @@ class ImportDialog(QDialog):
         self.error: str | None = None
         self._field_map = field_map
         self._detect = detect
-        self.job: Job | None = None
 
         names = ", ".join(p.name for p in self.paths[:3])
         if len(self.paths) > 3:
@@ -150,23 +151,7 @@ class ImportDialog(QDialog):
                 detect=detect,
             )
 
-        # peewee gives the worker thread its own connection; close it when the job ends.
-        self.job = Job(work, cleanup=project.db.close, parent=self)
-        self.job.progressed.connect(self._on_progress)
-        self.job.succeeded.connect(self._on_done)
-        self.job.failed.connect(self._on_failed)
-        self.job.finished.connect(self._on_finished)
-        self.job.start()
-
-    def is_running(self) -> bool:
-        return self.job is not None and self.job.is_running()
-
-    def cancel(self) -> None:
-        """Stop at the next batch boundary; what is stored stays stored."""
-        if self.is_running():
-            self.job.cancel()
-            self.cancel_button.setEnabled(False)
-            self.phase_label.setText("Stopping after the current batch…")
+        self.run_job(work, cleanup=project.db.close)
 
     def exec(self) -> int:
         self.start()
@@ -175,21 +160,6 @@ class ImportDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.start()
-
-    # ---- closing while it runs means "cancel" --------------------------------------------
-
-    def reject(self) -> None:
-        if self.is_running():
-            self.cancel()
-            return
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.is_running():
-            self.cancel()
-            event.ignore()
-            return
-        super().closeEvent(event)
 
     # ---- results -------------------------------------------------------------------------
 
