@@ -26,11 +26,14 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
+    QWidget,
 )
 
 from core.suggest.rules import propose_rules
 from gui.suggestion_commands import BulkSuggestions
+from gui.suggestion_rules_panel import SuggestionRulesPanel
 from gui.workers import Job, JobControl
 from storage.suggestion_runs import ALL_SOURCES, SuggestProgress
 
@@ -111,11 +114,21 @@ class SuggestionsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
 
+        sources = QWidget()
+        sources_layout = QVBoxLayout(sources)
+        sources_layout.addLayout(run_row)
+        sources_layout.addWidget(self.table, 1)
+        sources_layout.addLayout(source_row)
+        self.rules_panel = SuggestionRulesPanel(
+            self.project, start=self._start, report=self.status.setText, rule_box=rule_box
+        )
+        self.rules_panel.changed.connect(self.overlay.reload)
+        self.rules_panel.changed.connect(self.refresh)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(sources, "Sources")
+        self.tabs.addTab(self.rules_panel, "Rules && phrases")
         layout = QVBoxLayout(self)
-        layout.addLayout(run_row)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(source_row)
-        layout.addWidget(rule_box)
+        layout.addWidget(self.tabs, 1)
         layout.addLayout(progress_row)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
@@ -171,6 +184,7 @@ class SuggestionsDialog(QDialog):
             w.setEnabled(not busy)
         for w in (self.count_rule, self.apply_rule):
             w.setEnabled(not busy and self.rule_choice.count() > 0)
+        self.rules_panel.set_busy(busy)
         self.cancel.setEnabled(busy)
         if not busy:
             self.progress.setRange(0, 1)
@@ -212,6 +226,7 @@ class SuggestionsDialog(QDialog):
 
     def _fill_table(self, counts: tuple[dict[str, int], dict[str, int]]) -> None:
         pending, stored = counts
+        self.rules_panel.reload(pending)
         disabled = set(self.project.disabled_sources())
         rules = [r.source for r in self.project.rules()]
         names = list(dict.fromkeys([*ALL_SOURCES, *rules, *stored, *disabled]))
