@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -52,11 +54,18 @@ def _cell(text: str) -> QTableWidgetItem:
     return item
 
 
-def _table(headers: list[str]) -> QTableWidget:
+def _table(headers: list[str], *, stretch: int) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().hide()
-    table.horizontalHeader().setStretchLastSection(True)
+    # Compact rows: several rules and phrases stay in view in a dialog-sized tab.
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    header = table.horizontalHeader()
+    for col in range(len(headers)):
+        mode = (
+            QHeaderView.ResizeMode.Stretch if col == stretch else QHeaderView.ResizeMode.Interactive
+        )
+        header.setSectionResizeMode(col, mode)
     table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
     table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
     return table
@@ -87,9 +96,9 @@ class SuggestionRulesPanel(QWidget):
         self._busy = False
 
         rules_box = QGroupBox("The project's rules")
-        self.rule_table = _table(["Rule", "Source name", "Pending"])
-        self.rule_table.setColumnWidth(0, 260)
-        self.rule_table.setColumnWidth(1, 200)
+        self.rule_table = _table(["Rule", "Source name", "Pending"], stretch=0)
+        self.rule_table.setColumnWidth(1, 190)
+        self.rule_table.setColumnWidth(2, 80)
         self.remove_rule = QPushButton("Remove rule")
         self.remove_rule.setToolTip(
             "Forget the rule and drop its suggestions (accepted spans stay)"
@@ -115,8 +124,8 @@ class SuggestionRulesPanel(QWidget):
             "a regular expression is searched in each line (anchor it with ^ or $)."
         )
         hint.setWordWrap(True)
-        self.phrase_table = _table(["Kind", "Phrase or pattern"])
-        self.phrase_table.setColumnWidth(0, 200)
+        self.phrase_table = _table(["Kind", "Phrase or pattern"], stretch=1)
+        self.phrase_table.setColumnWidth(0, 190)
         self.remove_phrase = QPushButton("Remove phrase")
         phrase_layout = QVBoxLayout(phrase_box)
         phrase_layout.addLayout(add_row)
@@ -132,11 +141,24 @@ class SuggestionRulesPanel(QWidget):
         layout.addWidget(phrase_box, 1)
 
         self.phrase.textChanged.connect(lambda t: self.add_phrase.setEnabled(bool(t.strip())))
-        self.phrase.returnPressed.connect(self.add_entry)
+        self.phrase.installEventFilter(self)
         self.add_phrase.clicked.connect(self.add_entry)
         self.remove_phrase.clicked.connect(self.remove_selected_entry)
         self.remove_rule.clicked.connect(self.remove_selected_rule)
         self.reload()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Return in the phrase field adds it, and goes no further: a line edit passes Return
+        on to the dialog, whose default button would run every suggester."""
+        if (
+            watched is self.phrase
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self.add_entry()
+            return True
+        return super().eventFilter(watched, event)
 
     @staticmethod
     def _row(button: QPushButton) -> QHBoxLayout:

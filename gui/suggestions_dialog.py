@@ -48,7 +48,7 @@ class SuggestionsDialog(QDialog):
     def __init__(self, overlay: SuggestionOverlay, workspace: Workspace) -> None:
         super().__init__(workspace)
         self.setWindowTitle("Suggestions")
-        self.resize(620, 560)
+        self.resize(640, 660)
         self.overlay, self.ws = overlay, workspace
         self.project = workspace.session.project
         self.annotator = workspace.session.annotator
