@@ -13,6 +13,20 @@ import re
 
 _NEWLINES = re.compile(r"\r\n?|\u2028|\u2029")
 
+#: Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, kana, Han), as
+#: the inside of a regex character class. Word-based tools (whole-word matching, a
+#: full-text index) cannot find a word inside such a run; callers treat it character-wise.
+UNSPACED_CHARS = (
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\U00020000-\U0003134f"
+)
+UNSPACED = re.compile(f"[{UNSPACED_CHARS}]")
+
+
+def has_unspaced_script(text: str) -> bool:
+    """True if ``text`` holds a character of a script written without spaces."""
+    return UNSPACED.search(text) is not None
+
 
 def normalise_text(raw: str) -> str:
     """Return the form of a text that is stored and never changed afterwards.

@@ -16,6 +16,7 @@ import peewee as pw
 from core.models import STATUSES, Article, ArticleSummary
 from core.query import ArticleFilter, ProjectStats
 from core.schema import Schema
+from core.text import has_unspaced_script
 from resources import resource_path
 from storage.database import (
     describe,
@@ -266,6 +267,13 @@ class Project(
 
     def _text_condition(self, text: str) -> pw.Expression:
         a, t = self.m.Article, self.m.ArticleText
+        if has_unspaced_script(text):
+            # The index keeps a run of Han, kana or Thai as one token, so a word inside it
+            # is found only by reading the texts: slower, but it finds what was typed.
+            needle = text.strip()
+            return a.id.in_(t.select(t.article).where(t.text.contains(needle))) | (
+                a.title.contains(needle)
+            )
         if self.is_sqlite:
             match = fts_match_expression(text)
             return a.id.in_(

@@ -7,7 +7,6 @@ suggesters, and writes what changed.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from core.suggest.base import BOILERPLATE_SOURCES, Proposal, split_lines
 from core.suggest.boilerplate import BoilerplateSuggesters
 from core.suggest.gazetteer import Gazetteer, gazetteer_from_patterns
 from core.suggest.rules import Rule, RuleMatcher
+from core.text import has_unspaced_script
 from storage.database import is_sqlite
 from storage.repeated_lines import BATCH, RepeatedLineMixin, SuggestProgress
 from storage.search import search_terms
@@ -29,12 +29,6 @@ if TYPE_CHECKING:
     from storage.models import Models
 
 ENTITY_SOURCES = ("own-labels", "patterns")
-_UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN")
-
-
-def _unspaced_script(text: str) -> bool:
-    """True for text in a script written without spaces between words."""
-    return any(unicodedata.name(ch, "").startswith(_UNSPACED) for ch in text if ch.isalpha())
 
 
 ALL_SOURCES = (*BOILERPLATE_SOURCES, *ENTITY_SOURCES)
@@ -152,7 +146,7 @@ class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin):
         t = self.m.ArticleText
         covered = 0
         words = search_terms(phrase)
-        if is_sqlite(self.db) and words and not _unspaced_script(phrase):
+        if is_sqlite(self.db) and words and not has_unspaced_script(phrase):
             covered = self._fts_mark()
             if covered:
                 hits = [

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.text import UNSPACED
+
 #: Source names of the built-in boilerplate suggesters (a user rule is ``rule:<pattern>``).
 BOILERPLATE_SOURCES = ("lexicon", "repeated", "shape")
 BOILERPLATE_LABEL = "boilerplate"
@@ -66,21 +68,14 @@ def normalise_line(text: str) -> str:
     return _SPACE.sub(" ", text.strip()).casefold()
 
 
-#: Scripts written without spaces between words: kana, CJK, Thai, Lao, Myanmar, Khmer.
-_UNSPACED = re.compile(
-    "[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
-    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]"
-)
-
-
 def word_count(text: str) -> int:
     """Words of a line; in scripts without spaces every two characters count as one word,
     so that length rules mean roughly the same in Japanese as in Indonesian."""
-    if not _UNSPACED.search(text):
+    if not UNSPACED.search(text):
         return len(text.split())
     count = 0
     for token in text.split():
-        unspaced = len(_UNSPACED.findall(token))
+        unspaced = len(UNSPACED.findall(token))
         count += max(1, unspaced // 2) if unspaced else 1
     return count
 

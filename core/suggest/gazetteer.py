@@ -21,16 +21,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.suggest.base import Proposal
+from core.text import UNSPACED_CHARS
 
 _MARKS = "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
 _MARKS += "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
 _MARKS += "\u1ab0-\u1aff\u1dc0-\u1dff\u200c\u200d\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f"
-#: Scripts written without spaces (Han, kana, Thai, Lao, Khmer, Myanmar): one character is one
-#: token, so a name is found inside a run of text; there "whole words" cannot be known.
-_UNSPACED = (
-    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uf900-\ufaff\U00020000-\U0003134f"
-)
+#: In scripts written without spaces one character is one token, so that a name is found
+#: inside a run of text; there "whole words" cannot be known.
+_UNSPACED = UNSPACED_CHARS
 #: One unspaced-script character, a word (letters, digits, combining marks, inner
 #: apostrophes), or one other visible character.
 _TOKEN = re.compile(

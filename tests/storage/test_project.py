@@ -160,3 +160,10 @@ def test_full_text_search_finds_words_and_prefixes(project: Project) -> None:
     assert project.count_articles(ArticleFilter(text="jakar")) == 1
     assert project.count_articles(ArticleFilter(text='(beras" naik*')) == 1
     assert project.count_articles(ArticleFilter(text="tidakada")) == 0
+
+
+def test_search_finds_a_word_inside_text_written_without_spaces(project: Project) -> None:
+    add(project, "国境地帯での戦闘で数百人の兵士が死亡した。", "Harga beras naik.")
+    project.index_pending()
+    assert project.count_articles(ArticleFilter(text="戦闘")) == 1
+    assert project.count_articles(ArticleFilter(text="𠮷野")) == 0
