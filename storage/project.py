@@ -35,7 +35,7 @@ from storage.lock import ProjectLock
 from storage.migrations import CURRENT_VERSION, migrate, read_version
 from storage.models import Models, make_models
 from storage.navigation import NavigationMixin
-from storage.search import fts_match_expression, tsquery_expression
+from storage.search import fts_match_expression, search_terms, tsquery_expression
 from storage.suggestions import SuggestionMixin
 
 PROJECT_SUFFIX = ".tandai"
@@ -266,14 +266,22 @@ class Project(
         return cond
 
     def _text_condition(self, text: str) -> pw.Expression:
+        """Every word of ``text`` must occur (the last one as a prefix), in title or text."""
         a, t = self.m.Article, self.m.ArticleText
-        if has_unspaced_script(text):
+        words = search_terms(text)
+        unspaced = [w for w in words if has_unspaced_script(w)]
+        spaced = " ".join(w for w in words if not has_unspaced_script(w))
+        cond = self._index_condition(spaced) if spaced or not unspaced else None
+        for word in unspaced:
             # The index keeps a run of Han, kana or Thai as one token, so a word inside it
             # is found only by reading the texts: slower, but it finds what was typed.
-            needle = text.strip()
-            return a.id.in_(t.select(t.article).where(t.text.contains(needle))) | (
-                a.title.contains(needle)
-            )
+            found = a.id.in_(t.select(t.article).where(t.text.contains(word)))
+            found |= a.title.contains(word)
+            cond = found if cond is None else (cond & found)
+        return cond
+
+    def _index_condition(self, text: str) -> pw.Expression:
+        a, t = self.m.Article, self.m.ArticleText
         if self.is_sqlite:
             match = fts_match_expression(text)
             return a.id.in_(
