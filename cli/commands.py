@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import functools
+import os
 import sys
 from pathlib import Path
 
@@ -19,7 +20,9 @@ from storage.importing import MAX_CHARS
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tandai",
-        description="Tandai: annotate news articles. With no arguments, starts the app.",
+        description="Tandai: annotate news articles. With no arguments, starts the app; "
+        "with a .tandai file, opens it.",
+        epilog="tandai --self-test checks the whole path (import, labels, export) offscreen.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -172,3 +175,7 @@ def run(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 130
+    except BrokenPipeError:
+        # The reader went away (`tandai stats P | head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141

@@ -55,10 +55,12 @@ class ProgressBar:
         fraction = min(1.0, done / total) if total else 0.0
         filled = int(fraction * self.width)
         eta = (total - done) / rate if rate > 0 and total else 0
+        # Over the first half second a rate means nothing (38,000,000/s for 38 articles).
+        timing = f"{_amount(rate, unit)}/s ETA {_duration(eta)}" if elapsed >= 0.5 else ""
         line = (
             f"{label:<10} [{'#' * filled}{'.' * (self.width - filled)}] {fraction:6.1%} "
-            f"{_amount(done, unit)}/{_amount(total, unit)} {_amount(rate, unit)}/s "
-            f"ETA {_duration(eta)}{'  ' + extra if extra else ''}"
+            f"{_amount(done, unit)}/{_amount(total, unit)} {timing}"
+            f"{'  ' + extra if extra else ''}"
         )
         self.stream.write("\r" + line + "\x1b[K" if self._tty else line + "\n")
         self.stream.flush()
