@@ -220,14 +220,13 @@ def run_export(
             name = "data"
             if plan is not None:
                 name = plan.get(records[0].article_id) or _fallback_split(uid, options.split)
-            handle, tally = handles[name], summary.tallies[name]
+            write, tally = handles[name].write, summary.tallies[name]
             for record in records:
-                handle.write(
-                    "".join(
-                        (line if isinstance(line, str) else dumps(line)) + "\n"
-                        for line in lines_of(record, options, tally)
-                    )
-                )
+                for line in lines_of(record, options, tally):
+                    # Two writes, not ``line + "\n"``: a spans line is a whole article
+                    # (tens of kB); gluing the newline on would copy it once more.
+                    write(line if isinstance(line, str) else dumps(line))
+                    write("\n")
             summary.articles = n
             if on_progress and n % 200 == 0:
                 on_progress(ExportProgress("write", n, total))
