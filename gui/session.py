@@ -68,6 +68,7 @@ class Session(QObject):
         label: str,
         start: int,
         end: int,
+        origin: str = "manual",
         span_id: int | None = None,
     ) -> Span:
         span = self.project.add_span(
@@ -77,6 +78,7 @@ class Session(QObject):
             label=label,
             start=start,
             end=end,
+            origin=origin,
             span_id=span_id,
         )
         self.changed.emit(Change(article_id, "spans"))

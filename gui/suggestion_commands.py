@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from core.models import Suggestion
 from gui.session import Change
-from gui.undo_commands import CommandContext, EditCommand
+from gui.undo_commands import AddSpan, CommandContext, EditCommand
 from storage.suggestions import BulkResult
 
 #: The ``Change.what`` of an edit that touched only suggestions (rejections).
@@ -21,32 +21,21 @@ def _describe(sg: Suggestion) -> str:
     return sg.label if sg.layer == "entity" else sg.layer
 
 
-class AcceptSuggestion(EditCommand):
+class AcceptSuggestion(AddSpan):
     """The suggestion becomes the annotator's span, with origin ``suggestion:<source>``."""
 
     def __init__(self, ctx: CommandContext, sg: Suggestion) -> None:
-        super().__init__(ctx, sg.article_id, f"Accept {_describe(sg)} suggestion")
-        self.sg = sg
-        self.span_id: int | None = None
-
-    def apply(self) -> None:
-        sg = self.sg
-        span = self.ctx.session.project.add_span(
+        super().__init__(
+            ctx,
             sg.article_id,
-            annotator=self.annotator,
             layer=sg.layer,
             label=sg.label,
             start=sg.start,
             end=sg.end,
             origin=f"suggestion:{sg.source}"[:200],
-            span_id=self.span_id,  # redo re-creates the span under the same id
+            text=f"Accept {_describe(sg)} suggestion",
         )
-        self.span_id = span.id
-        self.ctx.session.changed.emit(Change(sg.article_id, "spans"))
-
-    def revert(self) -> None:
-        assert self.span_id is not None
-        self.ctx.session.delete_span(self.span_id)
+        self.sg = sg
 
 
 class RejectSuggestion(EditCommand):

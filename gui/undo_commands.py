@@ -65,10 +65,20 @@ class EditCommand(QUndoCommand):
 
 class AddSpan(EditCommand):
     def __init__(
-        self, ctx: CommandContext, article_id: int, *, layer: str, label: str, start: int, end: int
+        self,
+        ctx: CommandContext,
+        article_id: int,
+        *,
+        layer: str,
+        label: str,
+        start: int,
+        end: int,
+        origin: str = "manual",
+        text: str | None = None,
     ) -> None:
-        super().__init__(ctx, article_id, f"Label {label}")
+        super().__init__(ctx, article_id, text or f"Label {label}")
         self.layer, self.label, self.start, self.end = layer, label, start, end
+        self.origin = origin
         self.span_id: int | None = None
 
     def apply(self) -> None:
@@ -79,6 +89,7 @@ class AddSpan(EditCommand):
             label=self.label,
             start=self.start,
             end=self.end,
+            origin=self.origin,
             span_id=self.span_id,  # redo re-creates the span under the same id
         )
         self.span_id = span.id
