@@ -175,3 +175,37 @@ def make_repeated_line_model(db: pw.Database) -> type[pw.Model]:
             indexes = ((("source", "key"), True),)
 
     return RepeatedLine
+
+
+def make_learning_models(db: pw.Database) -> tuple[type[pw.Model], type[pw.Model]]:
+    """The tables of schema version 5: trained models with their held-out scores, and how
+    unsure the latest models are about each article (for "most uncertain first")."""
+
+    class LearnedModel(pw.Model):
+        layer = pw.CharField(max_length=50)
+        target = pw.CharField(max_length=200, default="")
+        data = pw.BlobField()
+        created = pw.DateTimeField(default=_now)
+        trained_on = pw.IntegerField(default=0)
+        negatives = pw.IntegerField(default=0)
+        #: JSON of core.learn.scores.Evaluation
+        evaluation = pw.TextField(default="{}")
+
+        class Meta:
+            database = db
+            legacy_table_names = False
+            table_name = "learned_model"
+            indexes = ((("layer", "target"), True),)
+
+    class Uncertainty(pw.Model):
+        article = pw.IntegerField()  # plain id: rewritten whole by each training, read by id
+        model = pw.CharField(max_length=250)  # "entity" or "stance:<target>"
+        value = pw.FloatField()
+
+        class Meta:
+            database = db
+            legacy_table_names = False
+            table_name = "uncertainty"
+            primary_key = pw.CompositeKey("model", "article")
+
+    return LearnedModel, Uncertainty
