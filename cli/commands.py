@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from cli.export_command import add_export_parser
+from cli.learn_command import add_learn_parser
 from cli.suggest_command import add_suggest_parser
 from core.fields import parse_field_options
 from core.progress import ProgressBar
@@ -78,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats.set_defaults(handler=cmd_stats)
     add_export_parser(sub)
     add_suggest_parser(sub)
+    add_learn_parser(sub)
     return parser
 
 

@@ -288,6 +288,23 @@ class LearningMixin:
             self._apply_model(model, outcome, run, on_progress)
         return outcome
 
+    def suggest_with_model(
+        self,
+        *,
+        in_process: bool = True,
+        should_stop: StopFn | None = None,
+        on_progress: ProgressFn | None = None,
+    ) -> int:
+        """Run the stored entity model (no training) over the articles not done, e.g. after
+        an import; returns how many suggestions were stored."""
+        model = self.learned_model(ENTITY, with_data=True)
+        if model is None:
+            return 0
+        outcome = LearnOutcome(ENTITY, model, model.silent_reason(self.learn_min_score()))
+        with _Runner(in_process, should_stop) as run:
+            self._apply_model(model, outcome, run, on_progress)
+        return outcome.stored
+
     def _apply_model(
         self,
         model: LearnedModel,
