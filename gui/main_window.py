@@ -241,6 +241,7 @@ class MainWindow(QMainWindow):
         save_window(self, self.settings)
         if self.catch_up is not None:
             self.catch_up.stop()
+        self.workspace.trainer.stop()
         self.project.close()
         super().closeEvent(event)
 

@@ -18,6 +18,7 @@ from core.query import ArticleFilter
 from core.schema import Schema
 from gui.article_view import ArticleView
 from gui.label_bar import LabelBar
+from gui.learning import ModelTrainer
 from gui.selection import clusters_intact, covering, snap_to_words
 from gui.session import Change, Session
 from gui.suggestions_overlay import SuggestionOverlay
@@ -87,6 +88,8 @@ class Workspace(QWidget):
         session.annotatorChanged.connect(self._on_annotator)
         # Suggestions (gui/suggestions_overlay.py): dashed marks, keys A/X/N and their bar.
         self.suggestions = SuggestionOverlay(self)
+        # A model trained on the labels, retrained in the background (gui/learning.py).
+        self.trainer = ModelTrainer(self)
 
     # ---- schema and keys -----------------------------------------------------------------
 

@@ -59,3 +59,50 @@ def test_a_model_suggestion_accepted_with_a_is_stored_with_its_origin_and_undone
     assert window.project.spans(aid, annotator="ani", layer="entity") == []
     pending = window.project.suggestions(aid, annotator="ani", sources=["model"])
     assert (label, start, end) in {(s.label, s.start, s.end) for s in pending}
+
+
+def test_the_dialog_says_why_the_model_is_silent_and_trains_on_demand(
+    qtbot, tmp_path: Path, settings: QSettings
+) -> None:
+    from gui.suggestions_dialog import SuggestionsDialog
+
+    path = tmp_path / "few.tandai"
+    with Project.create(path) as project:
+        articles = fill(project, done=4, total=30)
+    win = wh.open_window(qtbot, path, settings)
+    try:
+        ws = win.workspace
+        dialog = SuggestionsDialog(ws.suggestions, ws)
+        qtbot.addWidget(dialog)
+        assert dialog.model_status.text() == (
+            "no model: 4 done articles, a model needs at least 10"
+        )
+        # The annotator finishes articles; the tenth done one starts a training in the
+        # background (a worker process), which tells the dialog when it is done.
+        with qtbot.waitSignal(ws.trainer.trained, timeout=120_000):
+            for aid, gold in articles[4:10]:
+                ws.show_article(aid)
+                for label, start, end in gold:
+                    win.project.add_span(
+                        aid, annotator="ani", layer="entity", label=label, start=start, end=end
+                    )
+                ws.session.set_status(aid, annotator="ani", status="done")
+            assert not ws.trainer.running  # started only once the event loop runs again
+        model = win.project.learned_model("entity")
+        assert model is not None and model.trained_on == 10
+        assert dialog.model_status.text() == model.describe(0.3)
+        assert dialog.model_status.text().endswith(": suggesting")
+        qtbot.waitUntil(lambda: not ws.trainer.running)
+        qtbot.waitUntil(dialog.train_now.isEnabled)
+        # Too strict a gate: the next training on demand stays silent and says why.
+        dialog.min_f1.setValue(1.0)
+        assert win.project.learn_min_score() == 1.0
+        with qtbot.waitSignal(ws.trainer.trained, timeout=120_000) as blocker:
+            dialog.train_now.click()
+        outcome = blocker.args[0]
+        assert outcome.model is not None
+        assert dialog.model_status.text() == outcome.model.describe(1.0)
+        dialog.close()
+    finally:
+        win.close()
+        win.project.close()
