@@ -249,7 +249,7 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=Path("/work/shared/data"))
     parser.add_argument("--only", choices=("curves", "stance", "active", "speed"))
     parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=4)
     args = parser.parse_args()
     if not args.shared.is_dir():
         sys.exit(f"bench_learn: {args.shared} not found (give --shared DIR)")

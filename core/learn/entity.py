@@ -5,11 +5,20 @@ Features are the word, its affixes and shape, its neighbours, and the article's 
 a bias per language and the word joined with it, so that one project can hold several
 languages without the same string pulling two ways. Rejected suggestions become negatives:
 the rejected tokens, with their features from the full text, tagged outside.
+
+The model also reads the strings annotators already labelled (what the ``own-labels``
+suggester matches) as a feature: "these tokens were labelled PER elsewhere". So that it
+learns how far to trust that, each training article sees only the strings labelled in the
+other half of the articles, as a new article will see strings labelled in others. The
+strings travel with the model: its bytes are a small header, the strings as JSON, and the
+crfsuite model.
 """
 
 from __future__ import annotations
 
 import functools
+import json
+import struct
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -21,9 +30,10 @@ from core.learn.scores import Evaluation, SpanKey, held_out_folds, span_evaluati
 from core.learn.tokens import word_tokens
 
 OUTSIDE = "O"
-#: L-BFGS with a little L1 (few features survive: a small, fast model) and L2.
+#: L-BFGS with a little L1 and L2; chosen on the bench sets (bench/bench_learn.py), so the
+#: curves there are somewhat optimistic.
 TRAIN_PARAMS: dict[str, object] = {
-    "c1": 0.05,
+    "c1": 0.01,
     "c2": 0.01,
     "max_iterations": 100,
     "feature.possible_transitions": True,
@@ -84,7 +94,15 @@ def _shape(word: str) -> str:
 def _word_features(word: str) -> tuple[str, ...]:
     """What a word says on its own; cached, as words repeat (most of the feature cost)."""
     lo = word.lower()
-    feats = ["w=" + lo, "s3=" + lo[-3:], "s2=" + lo[-2:], "p3=" + lo[:3], "sh=" + _shape(word)]
+    feats = [
+        "w=" + lo,
+        "s4=" + lo[-4:],
+        "s3=" + lo[-3:],
+        "s2=" + lo[-2:],
+        "p2=" + lo[:2],
+        "p3=" + lo[:3],
+        "sh=" + _shape(word),
+    ]
     if word[:1].isupper():
         feats.append("title")
     if word.isupper() and len(word) > 1:
@@ -115,8 +133,11 @@ def token_lines(text: str) -> list[Line]:
     return lines
 
 
-def line_features(text: str, lang: str, line: Line) -> list[list[str]]:
+def line_features(
+    text: str, lang: str, line: Line, lexicon: Lexicon | None = None
+) -> list[list[str]]:
     words = [text[s:e] for s, e in line]
+    known = lexicon.tags(words) if lexicon is not None else [None] * len(words)
     lows = [w.lower() for w in words]
     shapes = [_shape(w) for w in words]
     lang_bias = "lang=" + lang
@@ -124,16 +145,18 @@ def line_features(text: str, lang: str, line: Line) -> list[list[str]]:
     n = len(words)
     for i, word in enumerate(words):
         f = ["b", lang_bias, f"lw={lang}|{lows[i]}", *_word_features(word)]
+        if known[i] is not None:
+            f += ["lex=" + known[i], "lex"]  # type: ignore[operator]
         if i:
             f += ["-1w=" + lows[i - 1], "-1s=" + shapes[i - 1], f"-1w|w={lows[i - 1]}|{lows[i]}"]
             if i > 1:
-                f.append("-2w=" + lows[i - 2])
+                f += ["-2w=" + lows[i - 2], "-2s=" + shapes[i - 2]]
         else:
             f.append("bol")
         if i + 1 < n:
             f += ["+1w=" + lows[i + 1], "+1s=" + shapes[i + 1]]
             if i + 2 < n:
-                f.append("+2w=" + lows[i + 2])
+                f += ["+2w=" + lows[i + 2], "+2s=" + shapes[i + 2]]
         else:
             f.append("eol")
         out.append(f)
@@ -161,25 +184,102 @@ def flat_spans(spans: Iterable[SpanKey]) -> tuple[SpanKey, ...]:
     return tuple(sorted(taken, key=lambda s: (s[1], s[2])))
 
 
+# ---- labelled strings as a feature ------------------------------------------------------
+
+#: Longest labelled string, in tokens, the lexicon keeps.
+MAX_PHRASE = 6
+
+
+class Lexicon:
+    """Token sequences annotators labelled, with their most frequent label."""
+
+    def __init__(self, phrases: dict[tuple[str, ...], str] | None = None) -> None:
+        self.phrases = phrases or {}
+
+    @classmethod
+    def from_examples(cls, examples: Iterable[EntityExample]) -> Lexicon:
+        votes: dict[tuple[str, ...], dict[str, int]] = {}
+        for ex in examples:
+            for label, start, end in ex.spans:
+                phrase = ex.text[start:end]
+                words = tuple(phrase[s:e] for s, e in word_tokens(phrase))
+                if 0 < len(words) <= MAX_PHRASE:
+                    count = votes.setdefault(words, {})
+                    count[label] = count.get(label, 0) + 1
+        return cls({k: max(v, key=lambda lab: v[lab]) for k, v in votes.items()})
+
+    def tags(self, words: Sequence[str]) -> list[str | None]:
+        """``B-LABEL``/``I-LABEL`` where a labelled string occurs (longest first), else None."""
+        out: list[str | None] = [None] * len(words)
+        phrases = self.phrases
+        if not phrases:
+            return out
+        i = 0
+        while i < len(words):
+            for n in range(min(MAX_PHRASE, len(words) - i), 0, -1):
+                label = phrases.get(tuple(words[i : i + n]))
+                if label is not None:
+                    out[i] = "B-" + label
+                    for k in range(i + 1, i + n):
+                        out[k] = "I-" + label
+                    i += n
+                    break
+            else:
+                i += 1
+        return out
+
+    def to_json(self) -> bytes:
+        return json.dumps([[list(k), v] for k, v in self.phrases.items()]).encode("utf-8")
+
+    @classmethod
+    def from_json(cls, data: bytes) -> Lexicon:
+        return cls({tuple(k): v for k, v in json.loads(data.decode("utf-8"))})
+
+
+_MAGIC = b"TANDAI-CRF1"
+
+
+def pack_model(crf: bytes, lexicon: Lexicon) -> bytes:
+    lex = lexicon.to_json()
+    return _MAGIC + struct.pack("<Q", len(lex)) + lex + crf
+
+
+def unpack_model(data: bytes) -> tuple[bytes, Lexicon]:
+    if not data.startswith(_MAGIC):
+        raise ValueError("not a Tandai entity model")
+    head = len(_MAGIC)
+    (size,) = struct.unpack("<Q", data[head : head + 8])
+    lex = data[head + 8 : head + 8 + size]
+    return data[head + 8 + size :], Lexicon.from_json(lex)
+
+
 # ---- training ---------------------------------------------------------------------------
 
 
 def train_entities(examples: Sequence[EntityExample], negatives: Sequence[Negative] = ()) -> bytes:
-    """The CRF's bytes, trained on ``examples`` (and ``negatives`` tagged outside)."""
+    """The model's bytes (labelled strings + CRF), trained on ``examples`` (and
+    ``negatives`` tagged outside)."""
     trainer = pycrfsuite.Trainer(verbose=False)
     trainer.set_params(TRAIN_PARAMS)
+    # Each half of the articles sees the strings labelled in the other half only.
+    halves = [
+        Lexicon.from_examples(examples[1::2]),
+        Lexicon.from_examples(examples[0::2]),
+    ]
     appended = 0
-    for ex in examples:
+    for n, ex in enumerate(examples):
         spans = flat_spans(ex.spans)
+        lexicon = halves[n % 2]
         for line in token_lines(ex.text):
             inside = [sp for sp in spans if sp[1] < line[-1][1] and sp[2] > line[0][0]]
-            trainer.append(line_features(ex.text, ex.lang, line), _tags(line, inside))
+            trainer.append(line_features(ex.text, ex.lang, line, lexicon), _tags(line, inside))
             appended += 1
+    full = Lexicon.from_examples(examples)
     for neg in negatives:
         for line in token_lines(neg.text):
             idx = [i for i, (s, e) in enumerate(line) if s < neg.end and e > neg.start]
             if idx:
-                feats = line_features(neg.text, neg.lang, line)
+                feats = line_features(neg.text, neg.lang, line, full)
                 trainer.append([feats[i] for i in idx], [OUTSIDE] * len(idx))
                 appended += 1
     if not appended:
@@ -187,16 +287,17 @@ def train_entities(examples: Sequence[EntityExample], negatives: Sequence[Negati
     with tempfile.TemporaryDirectory(prefix="tandai-crf-") as tmp:
         path = Path(tmp) / "model.crfsuite"
         trainer.train(str(path))
-        return path.read_bytes()
+        return pack_model(path.read_bytes(), full)
 
 
 class EntityTagger:
     """A trained model, ready to propose spans."""
 
     def __init__(self, data: bytes) -> None:
-        self._data = data  # the tagger reads from this buffer
+        crf, self.lexicon = unpack_model(data)
+        self._data = crf  # the tagger reads from this buffer
         self._tagger = pycrfsuite.Tagger()
-        self._tagger.open_inmemory(data)
+        self._tagger.open_inmemory(crf)
         self.labels = sorted({t[2:] for t in self._tagger.labels() if t != OUTSIDE})
 
     def guess(self, text: str, lang: str) -> ArticleGuess:
@@ -204,7 +305,7 @@ class EntityTagger:
         found: list[EntityGuess] = []
         uncertainty = 0.0
         for line in token_lines(text):
-            tagger.set(line_features(text, lang, line))
+            tagger.set(line_features(text, lang, line, self.lexicon))
             tags = tagger.tag()
             if not tags:
                 continue

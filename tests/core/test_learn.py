@@ -63,11 +63,9 @@ def test_rejected_suggestions_teach_the_model_what_is_not_an_entity() -> None:
         return next((g.confidence for g in spans if g.start == start), 0.0)
 
     rejected = Negative(text, "id", start, start + len("Kupang"))
-    assert kupang([]) > 0.95
-    # Its context ("tiba di") still says place, so one article's rejections weaken the
-    # guess; rejected across many articles, it is gone.
-    assert kupang([rejected] * 20) < 0.7
-    assert kupang([rejected] * 100) == 0.0
+    assert kupang([]) > 0.6
+    # Its context ("tiba di") says place; a few rejections outweigh that.
+    assert kupang([rejected] * 5) == 0.0
 
 
 def test_an_article_without_words_teaches_nothing() -> None:
@@ -160,3 +158,17 @@ def test_the_stance_classifier_learns_the_words_of_each_side() -> None:
     assert classifier.labels == ["AGAINST", "FAVOR"]
     fit = fit_stance(stance_examples(30, seed=1))
     assert fit.evaluation.metric == "macro-F1" and fit.evaluation.score > 0.9
+
+
+def test_the_model_bytes_carry_the_labelled_strings_it_reads() -> None:
+    from core.learn.entity import Lexicon, unpack_model
+
+    taught = examples(12)
+    crf, lexicon = unpack_model(train_entities(taught))
+    _label, start, end = next(s for s in taught[0].spans if s[0] == "PER")
+    first, last = taught[0].text[start:end].split(" ")
+    assert crf and lexicon.phrases[(first, last)] == "PER"
+    assert lexicon.tags(["di", first, last, "."]) == [None, "B-PER", "I-PER", None]
+    assert Lexicon.from_json(lexicon.to_json()).phrases == lexicon.phrases
+    with pytest.raises(ValueError, match="not a Tandai entity model"):
+        EntityTagger(crf)
