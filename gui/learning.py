@@ -42,6 +42,7 @@ class ModelTrainer(QObject):
         self._check.timeout.connect(self.maybe_train)
         workspace.session.changed.connect(self._on_changed)
         self.trained.connect(lambda _outcome: workspace.suggestions.reload())
+        self.trained.connect(lambda _outcome: workspace.show_stance_proposals())
 
     @property
     def running(self) -> bool:
@@ -52,23 +53,39 @@ class ModelTrainer(QObject):
             self._check.start()  # after the key's own work has been drawn
 
     def maybe_train(self) -> bool:
-        """Train if N articles were done since the last training; True if it started."""
-        if self.running or not self.project.needs_retraining():
+        """Train the models that N newly labelled articles made due; True if it started."""
+        if self.running:
             return False
-        return self.train()
+        due = [name for name in self.project.model_names() if self.project.needs_retraining(name)]
+        return self.train(due) if due else False
 
-    def train(self) -> bool:
-        """Train now (on demand); False when a training is already running."""
+    def train(self, names: list[str] | None = None) -> bool:
+        """Train now (on demand: every model); False when a training is already running.
+        The job's result is the outcome of the entity model if it was trained, else of the
+        last one."""
         if self.running:
             return False
         project = self.project
+        names = names or project.model_names()
 
-        def work(control: JobControl) -> LearnOutcome:
-            return project.learn(
-                in_process=False,
-                should_stop=lambda: control.cancelled,
-                on_progress=lambda text, done, total: control.progress(done, total, text),
-            )
+        def work(control: JobControl) -> LearnOutcome | None:
+            outcome = None
+            for name in names:
+                layer, _, target = name.partition(":")
+                result = project.learn(
+                    layer=layer,
+                    target=target,
+                    in_process=False,
+                    should_stop=lambda: control.cancelled,
+                    on_progress=lambda text, done, total, n=name: control.progress(
+                        done, total, f"{n}: {text}"
+                    ),
+                )
+                if outcome is None or outcome.name != "entity":
+                    outcome = result
+                if control.cancelled:
+                    break
+            return outcome
 
         job = Job(work, cleanup=project.db.close, parent=self)
         job.progressed.connect(lambda _d, _t, text: text and self.statusChanged.emit(text))
@@ -81,7 +98,7 @@ class ModelTrainer(QObject):
         job.start()
         return True
 
-    def _succeeded(self, outcome: LearnOutcome) -> None:
+    def _succeeded(self, outcome: LearnOutcome | None) -> None:
         self.statusChanged.emit(self.project.model_status())
         self.trained.emit(outcome)
 

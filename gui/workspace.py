@@ -32,7 +32,13 @@ from gui.undo_commands import (
     SetDocLabel,
     SetStatus,
 )
-from gui.workspace_keys import KeyBinding, build_bindings, handle_key, key_help
+from gui.workspace_keys import (
+    STANCE_PROPOSAL,
+    KeyBinding,
+    build_bindings,
+    handle_key,
+    key_help,
+)
 from storage import LabelError
 
 
@@ -123,6 +129,7 @@ class Workspace(QWidget):
         self.view.show_article(article, spans, status=s.progress(article_id).status)
         self.stance_values = _stance(docs)
         self.label_bar.stance.set_values(self.stance_values)
+        self.show_stance_proposals()
         self.view.text.setFocus()
         self.articleOpened.emit(article_id)
 
@@ -291,6 +298,36 @@ class Workspace(QWidget):
             )
         )
 
+    def stance_proposals(self) -> dict[str, tuple[str, float]]:
+        """The stance models' proposals for the open article, for targets without a stance
+        yet (a model below its quality gate proposes nothing)."""
+        if self.article_id is None:
+            return {}
+        out: dict[str, tuple[str, float]] = {}
+        for target in self.schema.stance_targets:
+            if target.name in self.stance_values:
+                continue
+            guess = self.session.project.stance_proposal(self.article_id, target.name)
+            if guess is not None:
+                out[target.name] = (guess.label, guess.confidence)
+        return out
+
+    def show_stance_proposals(self) -> None:
+        self.label_bar.stance.set_proposals(self.stance_proposals(), STANCE_PROPOSAL)
+
+    def accept_stance_proposals(self) -> None:
+        """Choose what the stance models propose, for every target without a stance, as one
+        undo step."""
+        proposals = self.stance_proposals()
+        if self.article_id is None or not proposals:
+            self.notify("No stance proposal from a model for this article")
+            return
+        parts: list[EditCommand] = [
+            SetDocLabel(self.ctx, self.article_id, key=f"stance:{t}", value=v, previous=None)
+            for t, (v, _confidence) in proposals.items()
+        ]
+        self.push(parts[0] if len(parts) == 1 else self._group("accept stance proposal", parts))
+
     def _set_status(self, status: str, note: str = "") -> bool:
         if self.article_id is None:
             return False
@@ -355,6 +392,7 @@ class Workspace(QWidget):
             elif change.what == "doc":
                 self.stance_values = self._stance_of(change.article_id)
                 self.label_bar.stance.set_values(self.stance_values)
+                self.show_stance_proposals()
             elif change.what == "status":
                 self.view.set_status(self.session.progress(change.article_id).status)
         if change.what == "status":

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from gui.workspace import Workspace
 
 NAV_NEXT, NAV_PREVIOUS, SKIP, FLAG, KEYMAP = "j", "k", "s", "f", "?"
+#: Accept the stance model's proposals ("guess") for the targets still without a stance.
+STANCE_PROPOSAL = "g"
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ def build_bindings(ws: Workspace, schema: Schema) -> dict[str, KeyBinding]:
                 f"stance {target.name}: {opt.value}",
                 lambda t=target.name, v=opt.value: ws.set_stance(t, v),
             )
+    if schema.stance_targets:
+        bind(STANCE_PROPOSAL, "accept the model's stance proposal", ws.accept_stance_proposals)
     bind(NAV_NEXT, "next article", ws.next_article)
     bind(NAV_PREVIOUS, "previous article", ws.previous_article)
     bind(SKIP, "skip, open next to do", ws.skip)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import multiprocessing
+import random
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +43,11 @@ if TYPE_CHECKING:
 
 #: Articles per prediction chunk (one worker call, one write transaction).
 _CHUNK = 500
+ORDER_IMPORTED, ORDER_UNCERTAIN = "imported", "uncertain"
+ORDERS = (ORDER_IMPORTED, ORDER_UNCERTAIN)
+#: Share of "most uncertain first" picks drawn at random instead (seeded per annotator and
+#: progress, so a pick is the same when asked twice).
+RANDOM_SHARE = 0.2
 
 StopFn = Callable[[], bool]
 ProgressFn = Callable[[str, int, int], None]
@@ -221,23 +227,32 @@ class LearningMixin:
         """One line on what the model does: why it is silent, or how good it is."""
         model = self.learned_model(name)
         if model is None:
-            layer, target = _split_name(name)
-            count = (
-                len(self._done_pairs(None))
-                if layer == ENTITY
-                else len(self.stance_training_set(target))
-            )
+            count = self._label_count(name)
+            layer, _target = _split_name(name)
             return too_few_reason(count, layer) if count < MIN_ARTICLES else "not trained yet"
         return model.describe(self.learn_min_score())
 
-    def needs_retraining(self) -> bool:
-        """N (``learn_retrain_every``) articles were done since the entity model was trained,
-        or there is no model yet and enough labels for one."""
-        done = len(self._done_pairs(None))
-        model = self.learned_model(ENTITY)
+    def _label_count(self, name: str) -> int:
+        layer, target = _split_name(name)
+        if layer == ENTITY:
+            return len(self._done_pairs(None))
+        d = self.m.DocLabel
+        return d.select(d.article).where(d.key == f"stance:{target}").distinct().count()
+
+    def needs_retraining(self, name: str = ENTITY) -> bool:
+        """N (``learn_retrain_every``) articles were labelled since the model was trained
+        (done ones for entities, ones with this stance for a stance target), or there is no
+        model yet and enough labels for one."""
+        count = self._label_count(name)
+        model = self.learned_model(name)
         if model is None:
-            return done >= MIN_ARTICLES
-        return done - model.trained_on >= self.learn_retrain_every()
+            return count >= MIN_ARTICLES
+        return count - model.trained_on >= self.learn_retrain_every()
+
+    def model_names(self) -> list[str]:
+        """``entity`` and ``stance:<target>`` for every stance target of the schema."""
+        schema = self.schema()  # type: ignore[attr-defined]
+        return [ENTITY, *(f"stance:{t.name}" for t in schema.stance_targets)]
 
     # ---- training --------------------------------------------------------------------------
 
@@ -259,6 +274,7 @@ class LearningMixin:
             raise ProjectError(f"unknown model layer {layer!r}; use entity or stance")
         gate = self.learn_min_score() if min_score is None else min_score
         name = ENTITY if layer == ENTITY else f"stance:{target}"
+        _split_name(name)  # refuses an empty target
         fit: Fit | None = None
         with _Runner(in_process, should_stop) as run:
             if on_progress:
@@ -375,6 +391,71 @@ class LearningMixin:
             keep = [i for i in ids if i not in labelled]
             if keep:
                 yield keep
+
+    # ---- most uncertain first ---------------------------------------------------------------
+
+    def next_todo_order(self) -> str:
+        """``imported`` (id order) or ``uncertain`` (most uncertain first, some random)."""
+        return str(self.get_setting("learn.order", ORDER_IMPORTED))
+
+    def set_next_todo_order(self, order: str) -> None:
+        if order not in ORDERS:
+            raise ProjectError(f"unknown order {order!r}; use {' or '.join(ORDERS)}")
+        self.set_setting("learn.order", order)
+
+    def ordering_model(self) -> str | None:
+        """The model whose uncertainty orders the queue: the entity model, else the first
+        stance model stored; None when there is none."""
+        lm, _ = self._learning()
+        names = [
+            ENTITY if layer == ENTITY else f"stance:{target}"
+            for layer, target in lm.select(lm.layer, lm.target)
+            .order_by(lm.layer, lm.target)
+            .tuples()
+        ]
+        return names[0] if names else None
+
+    def ordering_uncertainties(self, ids: Sequence[int]) -> dict[int, float]:
+        """Uncertainty of these articles under :meth:`ordering_model`, in one query (the
+        list decorates every page with it)."""
+        _, unc = self._learning()
+        # 'entity' sorts before 'stance': the same choice as ordering_model.
+        first = pw.SQL(
+            "(SELECT CASE WHEN layer = 'entity' THEN 'entity' ELSE 'stance:' || target END "
+            "FROM learned_model ORDER BY layer, target LIMIT 1)"
+        )
+        return dict(
+            unc.select(unc.article, unc.value)
+            .where(unc.article.in_(list(ids)), unc.model == first)
+            .tuples()
+        )
+
+    def most_uncertain_todo(self, annotator: str, *, exclude: int = 0) -> int | None:
+        """The article ``annotator`` has still to do that the model is least sure about, or,
+        for a seeded share of the picks (``RANDOM_SHARE``), one at random, so that the model
+        keeps seeing the whole corpus. None when no article to do has an uncertainty."""
+        model = self.ordering_model()
+        if model is None:
+            return None
+        _, unc = self._learning()
+        a, p = self.m.Article, self.m.Progress
+        ann = self.annotator_id(annotator)
+        finished = p.select(p.id).where(
+            p.article == unc.article, p.annotator == ann, p.status != "todo"
+        )
+        todo = unc.select(unc.article).where(
+            unc.model == model, unc.article != exclude, ~pw.fn.EXISTS(finished)
+        )
+        done = self.done_count(annotator)  # type: ignore[attr-defined]
+        rnd = random.Random(f"{annotator}:{done}:{exclude}")
+        if rnd.random() < RANDOM_SHARE:
+            top = a.select(pw.fn.MAX(a.id)).scalar() or 0
+            start = rnd.randint(0, top)
+            found = todo.where(unc.article >= start).order_by(unc.article).limit(1).scalar()
+            if found is not None:
+                return int(found)
+        found = todo.order_by(unc.value.desc(), unc.article).limit(1).scalar()
+        return None if found is None else int(found)
 
     # ---- reading what the models say -------------------------------------------------------
 

@@ -207,5 +207,6 @@ def make_learning_models(db: pw.Database) -> tuple[type[pw.Model], type[pw.Model
             legacy_table_names = False
             table_name = "uncertainty"
             primary_key = pw.CompositeKey("model", "article")
+            indexes = ((("model", "value"), False),)  # most uncertain first
 
     return LearnedModel, Uncertainty

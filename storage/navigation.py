@@ -40,7 +40,12 @@ class NavigationMixin:
 
     def next_todo_id(self, annotator: str, *, after_id: int = 0) -> int | None:
         """The next article ``annotator`` has still to do after ``after_id``, wrapping round
-        to the start; ``None`` when nothing is left to do."""
+        to the start; ``None`` when nothing is left to do. With the project's order set to
+        most uncertain first (``storage.learning``), the model's pick comes first."""
+        if self.next_todo_order() == "uncertain":  # type: ignore[attr-defined]
+            picked = self.most_uncertain_todo(annotator, exclude=after_id)  # type: ignore[attr-defined]
+            if picked is not None:
+                return picked
         found = self._first_todo(annotator, after_id)
         if found is None and after_id:
             found = self._first_todo(annotator, 0)

@@ -106,3 +106,73 @@ def test_the_dialog_says_why_the_model_is_silent_and_trains_on_demand(
     finally:
         win.close()
         win.project.close()
+
+
+def test_the_stance_proposal_shows_beside_the_keys_and_g_accepts_it_undoably(
+    qtbot, tmp_path: Path, settings: QSettings
+) -> None:
+    from core.models import NewArticle
+    from tests.core.test_learn import stance_examples
+
+    values = {"FAVOR": "favour", "AGAINST": "against"}
+    path = tmp_path / "stance.tandai"
+    made = stance_examples(40, seed=1)
+    with Project.create(path) as project:
+        project.store_articles([NewArticle(text=ex.text) for ex in made])
+        ids = list(project.article_ids())
+        for aid, ex in list(zip(ids, made, strict=True))[:30]:
+            project.set_doc_label(aid, annotator="ann", key="stance:main", value=values[ex.label])
+        assert project.learn(layer="stance", target="main", in_process=True).reason is None
+    win = wh.open_window(qtbot, path, settings)
+    try:
+        ws = win.workspace
+        aid, expected = ids[35], values[made[35].label]
+        ws.show_article(aid)
+        shown = ws.label_bar.stance.proposals["main"].text()
+        assert shown.startswith(f"model: {expected} ") and shown.endswith("· G accepts")
+        assert win.project.doc_labels(aid, annotator="ani") == {}  # only shown, not stored
+        key(qtbot, win, "g")
+        assert win.project.doc_labels(aid, annotator="ani") == {"stance:main": expected}
+        assert ws.label_bar.stance.buttons[("main", expected)].isChecked()
+        assert ws.label_bar.stance.proposals["main"].text() == ""  # decided: no proposal
+        key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert win.project.doc_labels(aid, annotator="ani") == {}
+        assert ws.label_bar.stance.proposals["main"].text() == shown
+    finally:
+        win.close()
+        win.project.close()
+
+
+def test_the_list_orders_next_to_do_by_uncertainty_remembers_it_and_shows_a_column(
+    qtbot, learned: tuple[Path, list], settings: QSettings
+) -> None:
+    from gui.article_list_model import UNSURE
+
+    path, articles = learned
+    win = wh.open_window(qtbot, path, settings)
+    try:
+        dock = win.docks.articles
+        assert dock.order_box.currentData() == "imported"
+        dock.order_box.setCurrentIndex(dock.order_box.findData("uncertain"))
+        assert win.project.next_todo_order() == "uncertain"
+        model = dock.model
+        row = model.row_of(articles[25][0])
+        assert row is not None
+        unsure = win.project.uncertainties([articles[25][0]])[articles[25][0]]
+        assert model.index(row, UNSURE).data() == f"{unsure:.2f}"
+        assert model.index(model.row_of(articles[0][0]), UNSURE).data() == ""  # done
+        ws = win.workspace
+        ws.show_article(articles[20][0])
+        key(qtbot, win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert win.project.progress(articles[20][0], annotator="ani").status == "done"
+        # "Done, next" opened the model's pick (asked again now, with the same progress).
+        assert ws.article_id == win.project.most_uncertain_todo("ani", exclude=articles[20][0])
+    finally:
+        win.close()
+        win.project.close()
+    again = wh.open_window(qtbot, path, settings)
+    try:
+        assert again.docks.articles.order_box.currentData() == "uncertain"
+    finally:
+        again.close()
+        again.project.close()

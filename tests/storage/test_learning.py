@@ -11,7 +11,7 @@ import pytest
 
 from core.learn.record import MODEL_SOURCE
 from core.models import NewArticle
-from storage import Project
+from storage import Project, ProjectError
 from tests.core.test_learn import stance_examples
 from tests.learn_fixtures import made_up_article
 
@@ -208,3 +208,34 @@ def test_an_unknown_model_name_is_refused_with_a_message(project: Project) -> No
         project.model_status("boilerplate")
     with pytest.raises(ProjectError, match="between 0 and 1"):
         project.set_learn_min_score(3)
+
+
+def test_next_to_do_can_follow_the_model_s_uncertainty_with_some_random_picks(
+    project: Project,
+) -> None:
+    articles = fill(project, done=12, total=60)
+    ids = [aid for aid, _ in articles]
+    assert project.next_todo_order() == "imported"
+    assert project.next_todo_id(ANN) == ids[12]
+    project.learn(in_process=True)
+    project.set_next_todo_order("uncertain")
+    unsure = project.uncertainties(ids)
+    assert set(unsure) == set(ids[12:])
+    picks, top_picks = [], 0
+    current = ids[12]
+    for _ in range(20):
+        pick = project.next_todo_id(ANN, after_id=current)
+        assert pick is not None and pick == project.next_todo_id(ANN, after_id=current)
+        left = {a: u for a, u in unsure.items() if a not in picks and a != current}
+        assert pick in left
+        top_picks += unsure[pick] == max(left.values())
+        picks.append(pick)
+        project.set_status(pick, annotator=ANN, status="done")
+        current = pick
+    assert len(set(picks)) == 20
+    assert 12 <= top_picks < 20  # mostly the least sure, a few at random
+    rows = project.summaries(ids[:14], annotator=ANN)
+    assert [r.uncertainty for r in rows[:12]] == [None] * 12  # done before training
+    assert rows[12].uncertainty == pytest.approx(unsure[ids[12]])
+    with pytest.raises(ProjectError, match="unknown order"):
+        project.set_next_todo_order("random")
