@@ -11,8 +11,7 @@ from core.learn.entity import (
     EntityExample,
     EntityTagger,
     Negative,
-    evaluate_entities,
-    train_entities,
+    fit_and_evaluate,
 )
 from core.learn.scores import Evaluation
 from core.learn.stance import (
@@ -33,10 +32,10 @@ class Fit:
 def fit_entities(
     examples: Sequence[EntityExample], negatives: Sequence[Negative], seed: int = 0
 ) -> Fit:
-    """Held-out scores first (on models that never saw the held-out articles), then the
-    model that is kept, trained on every labelled article."""
-    evaluation = evaluate_entities(examples, negatives, seed=seed)
-    return Fit(train_entities(examples, negatives), evaluation)
+    """Held-out scores (of models that never saw the held-out articles) and the model that
+    is kept, trained on every labelled article."""
+    data, evaluation = fit_and_evaluate(examples, negatives, seed=seed)
+    return Fit(data, evaluation)
 
 
 def fit_stance(examples: Sequence[StanceExample], seed: int = 0) -> Fit:
