@@ -105,7 +105,7 @@ class ArticleListDock(QDockWidget):
         # Fixed widths: ResizeToContents would measure rows, which a lazy model must avoid.
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         # The title is what identifies an article: the other columns stay narrow.
-        for col, chars in ((SOURCE, 11), (LANG, 4), (STATUS, 6), (LABELS, 5), (UNSURE, 5)):
+        for col, chars in ((SOURCE, 11), (LANG, 4), (STATUS, 6), (LABELS, 5), (UNSURE, 6)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, self.view.fontMetrics().averageCharWidth() * chars + 16)
         # No indicator: import order until the user clicks a column header.
