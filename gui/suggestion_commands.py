@@ -8,6 +8,7 @@ session's ``changed`` broadcast themselves so that every view refreshes as after
 
 from __future__ import annotations
 
+from core.edits import SUGGESTION, make_origin
 from core.models import Suggestion
 from gui.session import Change
 from gui.undo_commands import AddSpan, CommandContext, EditCommand
@@ -32,7 +33,7 @@ class AcceptSuggestion(AddSpan):
             label=sg.label,
             start=sg.start,
             end=sg.end,
-            origin=f"suggestion:{sg.source}"[:200],
+            origin=make_origin(SUGGESTION, source=sg.source),
             text=f"Accept {_describe(sg)} suggestion",
         )
         self.sg = sg

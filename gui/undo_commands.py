@@ -109,13 +109,16 @@ class DeleteSpan(EditCommand):
 
     def revert(self) -> None:
         s = self.span
-        self.ctx.session.add_span(
+        # Exactly as it was, origin included; under a new id if another writer took the old
+        # one, which redo must then delete.
+        self.span = self.ctx.session.add_span(
             s.article_id,
             annotator=s.annotator,
             layer=s.layer,
             label=s.label,
             start=s.start,
             end=s.end,
+            origin=s.origin,
             span_id=s.id,
         )
 

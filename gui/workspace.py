@@ -13,6 +13,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QUndoStack
 from PySide6.QtWidgets import QInputDialog, QLabel, QVBoxLayout, QWidget
 
+from core.edits import entity_clash, stance_key, stances
 from core.models import Span
 from core.query import ArticleFilter
 from core.schema import Schema
@@ -33,11 +34,6 @@ from gui.undo_commands import (
 )
 from gui.workspace_keys import KeyBinding, build_bindings, handle_key, key_help
 from storage import LabelError
-
-
-def _stance(doc_labels: dict[str, str]) -> dict[str, str]:
-    """Target -> value from an annotator's ``stance:<target>`` document labels."""
-    return {k.split(":", 1)[1]: v for k, v in doc_labels.items() if k.startswith("stance:")}
 
 
 class Workspace(QWidget):
@@ -118,13 +114,13 @@ class Workspace(QWidget):
         self.article_id = article_id
         self._opened_at = time.monotonic()
         self.view.show_article(article, spans, status=s.progress(article_id).status)
-        self.stance_values = _stance(docs)
+        self.stance_values = stances(docs)
         self.label_bar.stance.set_values(self.stance_values)
         self.view.text.setFocus()
         self.articleOpened.emit(article_id)
 
     def _stance_of(self, article_id: int) -> dict[str, str]:
-        return _stance(self.session.stance(article_id))
+        return stances(self.session.stance(article_id))
 
     def next_article(self) -> None:
         if self.article_id is not None:
@@ -202,12 +198,12 @@ class Workspace(QWidget):
         if same:  # a clicked (selected) span: the key relabels it
             self._relabel(same[0], name)
             return
-        clash = covering(entities, start, end)
+        clash = entity_clash(entities, start, end)
         if clash:  # storage refuses it too; say so in the annotator's words, not offsets
             text = self.view.geometry_.text
             self.notify(
-                f"Not labelled: “{text[start:end]}” would overlap the {clash[0].label} span "
-                f"“{text[clash[0].start : clash[0].end]}”. Click that span and press Delete "
+                f"Not labelled: “{text[start:end]}” would overlap the {clash.label} span "
+                f"“{text[clash.start : clash.end]}”. Click that span and press Delete "
                 "(or relabel it) first."
             )
             return
@@ -250,9 +246,7 @@ class Workspace(QWidget):
         unmarked = [(a, b) for a, b in lines if not any(s.start <= a and b <= s.end for s in own)]
         parts: list[EditCommand]
         if unmarked:
-            kind = (
-                self.schema.boilerplate_kinds[0] if self.schema.boilerplate_kinds else "boilerplate"
-            )
+            kind = self.schema.default_boilerplate_kind
             parts = [
                 AddSpan(self.ctx, self.article_id, layer="boilerplate", label=kind, start=a, end=b)
                 for a, b in unmarked
@@ -269,7 +263,7 @@ class Workspace(QWidget):
         start, end = self._snapped()
         if self.article_id is None or end <= start:
             return
-        kind = self.schema.boilerplate_kinds[0] if self.schema.boilerplate_kinds else "boilerplate"
+        kind = self.schema.default_boilerplate_kind
         self.push(
             AddSpan(
                 self.ctx, self.article_id, layer="boilerplate", label=kind, start=start, end=end
@@ -284,7 +278,7 @@ class Workspace(QWidget):
         new = None if previous == value else value
         self.push(
             SetDocLabel(
-                self.ctx, self.article_id, key=f"stance:{target}", value=new, previous=previous
+                self.ctx, self.article_id, key=stance_key(target), value=new, previous=previous
             )
         )
 

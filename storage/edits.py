@@ -246,12 +246,21 @@ class EditMixin:
         cursor = self.db.cursor()
         columns = 'article_id, annotator_id, layer, label, start, "end", origin, created, updated'
         added: list[Span] = []
+        wanted = [n.id for n in d.add if n.id is not None]
+        taken: set[int] = set()
+        if wanted:
+            # SQLite hands out the highest deleted id again, so another writer may hold the
+            # id of a span being restored: it then comes back under a new id.
+            cursor.execute(
+                f"SELECT id FROM span WHERE id IN ({', '.join([p] * len(wanted))})", wanted
+            )
+            taken = {int(r[0]) for r in cursor.fetchall()}
         for with_id in (False, True):
             rows: list[tuple[Any, ...]] = [
                 ((n.id,) if with_id else ())
                 + (d.article_id, annotator_id, n.layer, n.label, n.start, n.end, n.origin, now, now)
                 for n in d.add
-                if (n.id is not None) == with_id
+                if (n.id is not None and n.id not in taken) == with_id
             ]
             width = 10 if with_id else 9
             for i in range(0, len(rows), _CHUNK):
@@ -269,12 +278,6 @@ class EditMixin:
                     )
         order = {(n.layer, n.label, n.start, n.end): k for k, n in enumerate(d.add)}
         added.sort(key=lambda s: order[(s.layer, s.label, s.start, s.end)])
-        if not is_sqlite(self.db) and any(n.id is not None for n in d.add):
-            # A span restored under its old id: keep the sequence ahead of it.
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence('span', 'id'),"
-                " GREATEST((SELECT MAX(id) FROM span), 1))"
-            )
         return added
 
     def _store_doc(self, d: Decision, annotator_id: int, now: dt.datetime) -> dict[str, str | None]:

@@ -209,7 +209,7 @@ class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin):
         )
         gazetteers = self._entity_gazetteers(wanted)
         ran = (wanted & set(ALL_SOURCES)) | {r.source for r in rules}
-        label = (self.schema().boilerplate_kinds or ["boilerplate"])[0]
+        label = self.schema().default_boilerplate_kind
 
         done_upto = int(self.get_setting("suggest.done_upto", 0))
         pages = self._target_pages(article_ids, only_new, done_upto, affected)

@@ -243,3 +243,19 @@ def test_a_pattern_file_loaded_in_the_dialog_is_suggested_in_the_open_article(
     assert "1 patterns added" in dialog.status.text() and "1 lines skipped" in dialog.status.text()
     assert "Suryani Halim" in underlined(window)
     dialog.close()
+
+
+def test_an_accepted_suggestion_deleted_and_brought_back_by_undo_keeps_its_origin(
+    qtbot, window: MainWindow
+) -> None:
+    window.workspace.show_article(first_with(window, TRICKY))
+    click_at(qtbot, window, utf16(TRICKY, TRICKY.index("Jakarta") + 3))
+    key(qtbot, window, "a")
+    aid = window.workspace.article_id
+    [accepted] = window.project.spans(aid, annotator="ani", layer="entity")
+    click_at(qtbot, window, utf16(TRICKY, TRICKY.index("Jakarta") + 3))
+    key(qtbot, window, Qt.Key.Key_Delete)
+    assert window.project.spans(aid, annotator="ani", layer="entity") == []
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.project.spans(aid, annotator="ani", layer="entity") == [accepted]
+    assert accepted.origin == "suggestion:model"
