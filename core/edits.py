@@ -357,7 +357,7 @@ def decide(
         held.append(new)
     seen_keys: set[str] = set()
     for key, value in edits.doc:
-        reason = doc_refusal(schema, key, value)
+        reason: str | None = doc_refusal(schema, key, value)
         if reason is None and key in seen_keys:
             reason = f"{key!r} is set twice in one edit"
         if reason is not None:

@@ -5,8 +5,8 @@ from storage.importing import ImportProgress
 from storage.project import PROJECT_SUFFIX, Project
 
 __all__ = [
-    "AccessDenied",
     "PROJECT_SUFFIX",
+    "AccessDenied",
     "ImportProgress",
     "LabelError",
     "Project",

@@ -34,6 +34,7 @@ from core.models import Progress, Span
 from storage.database import is_sqlite
 from storage.errors import AccessDenied, LabelError, ProjectError
 from storage.models import ModelClass, make_role_model
+from storage.part import ProjectPart
 
 if TYPE_CHECKING:
     import contextlib
@@ -49,7 +50,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-class EditMixin:
+class EditMixin(ProjectPart):
     """Mixed into ``Project``: identity, roles and the set-based label write."""
 
     db: pw.Database

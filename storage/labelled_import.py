@@ -21,12 +21,17 @@ from core.readers import Problem, RawRecord
 from core.text import content_hash
 from storage.errors import LabelError, ProjectError
 from storage.importing import BATCH, MAX_CHARS, ImportProgress
+from storage.part import ProjectPart
 
 if TYPE_CHECKING:
     import contextlib
+    from collections.abc import Iterator
+    from typing import Any
 
     import peewee as pw
 
+    from core.models import NewArticle
+    from core.report import ImportReport
     from storage.models import Models
 
 
@@ -40,16 +45,39 @@ def _tag_names(folder: Path) -> list[str] | None:
     return names if isinstance(names, list) and all(isinstance(n, str) for n in names) else None
 
 
-class LabelledImportMixin:
+class LabelledImportMixin(ProjectPart):
     """Mixed into ``Project``; relies on its import, label and suggestion methods."""
 
     db: pw.Database
     m: Models
 
-    if TYPE_CHECKING:  # provided by Project and EditMixin
+    if TYPE_CHECKING:  # provided by ImportMixin, SuggestionMixin and EditMixin
 
-        def _write(self) -> contextlib.AbstractContextManager[None]: ...
-        def annotator_id(self, name: str) -> int: ...
+        def _import_run(
+            self,
+            paths: Iterable[Path | str],
+            report: ImportReport,
+            *,
+            detect: bool,
+            on_progress: Callable[[ImportProgress], None] | None,
+            should_stop: Callable[[], bool] | None,
+        ) -> contextlib.AbstractContextManager[None]: ...
+        def _read_records(
+            self,
+            paths: Iterable[Path | str],
+            report: ImportReport,
+            convert: Callable[[RawRecord, Path], Any],
+            *,
+            encoding: str,
+            on_progress: Callable[[ImportProgress], None] | None,
+            on_problem: Callable[[str], None] | None,
+        ) -> Iterator[Any]: ...
+        def store_articles(
+            self, articles: Iterable[NewArticle], *, report: ImportReport | None = None
+        ) -> ImportReport: ...
+        def add_suggestions(
+            self, article_id: int, rows: Iterable[tuple[str, str, int, int, float]], *, source: str
+        ) -> int: ...
         def apply_edit_sets(
             self, sets: Iterable[EditSet], *, strict: bool = False
         ) -> list[EditResult]: ...

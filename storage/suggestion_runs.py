@@ -56,6 +56,13 @@ class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin):
     db: pw.Database
     m: Models
 
+    if TYPE_CHECKING:  # provided by SuggestionMixin and ImportMixin
+
+        def _insert_suggestions(
+            self, rows: dict[int, dict[tuple[str, str, int, int], float]], source: str
+        ) -> int: ...
+        def _fts_mark(self) -> int: ...
+
     # ---- rules from an example -----------------------------------------------------------
 
     def count_rule_matches(self, rule: Rule) -> tuple[int, int]:
