@@ -322,10 +322,10 @@ def decide(
         items.append(edits.status)
     owner = access.refusal(edits.annotator)
     if owner is not None or length is None:
-        code, reason = (
+        code, why = (
             (OWNER, owner) if owner is not None else (MISSING, _no_article(edits.article_id))
         )
-        out.refused = [Refusal(item, code, reason) for item in items]
+        out.refused = [Refusal(item, code, why) for item in items]
         return out
 
     by_id = {s.id: s for s in stored}

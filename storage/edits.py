@@ -266,8 +266,8 @@ class EditMixin(ProjectPart):
         for i in range(0, len(wanted), _CHUNK):
             # SQLite hands out the highest deleted id again, so another writer may hold the
             # id of a span being restored: it then comes back under a new id.
-            part = wanted[i : i + _CHUNK]
-            cursor.execute(f"SELECT id FROM span WHERE id IN ({', '.join([p] * len(part))})", part)
+            some = wanted[i : i + _CHUNK]
+            cursor.execute(f"SELECT id FROM span WHERE id IN ({', '.join([p] * len(some))})", some)
             taken.update(int(r[0]) for r in cursor.fetchall())
         columns = 'article_id, annotator_id, layer, label, start, "end", origin, created, updated'
         out: dict[tuple[int, int, str, str, int, int], Span] = {}
