@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import json
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -44,7 +45,7 @@ from core.text import normalise_text
 LABEL_KEYS = frozenset(
     {"spans", "stance", "annotator", "status", "meta", "tokens", "ner_tags", "label",
      "entities", "lang", "answer", "relations", "labels", "target", "annotations",
-     "predictions"}
+     "predictions", "split"}
 )  # fmt: skip
 _NOT_A_SPAN = object()  # marks an item of a span list that has no span's shape
 _TAG = re.compile(r"^(?:O|[BIESLU]-.+)$")
@@ -155,6 +156,12 @@ def _parse(
     if label_map:
         raw_spans = [(a, b, label_map.get(c, c), d, e) for a, b, c, d, e in raw_spans]
     meta = fields.get("meta")
+    if isinstance(meta, str) and meta.startswith("{"):
+        # Our exports write meta as a JSON string (one type in every record for loaders).
+        try:
+            meta = json.loads(meta)
+        except ValueError:
+            pass
     # Empty fields (our export writes "url": "" for an article without one) carry nothing
     # and would otherwise land in meta, so a re-export would differ from the export.
     article_fields = {

@@ -225,6 +225,7 @@ class ExportMixin:
             scan=lambda: self.export_records(selection, layers=("boilerplate",)),
             project=Path(self.name).stem if "://" not in self.name else self.name,
             entity_labels=[e.name for e in self.schema().entity_labels],
+            license=self.get_setting("license", "unknown"),
             total=total,
             on_progress=on_progress,
             should_stop=should_stop,

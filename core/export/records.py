@@ -74,6 +74,10 @@ class ExportOptions:
     seed: int = 0
     group_near_duplicates: bool = True
     command: str = ""
+    #: ner-bio: the tag names in id order (``O``, ``B-PER``, ``I-PER``, ...), from the schema
+    #: (set by the export itself); ``tag_strings`` writes the names instead of the ids.
+    tag_names: tuple[str, ...] = ()
+    tag_strings: bool = False
 
     def validate(self) -> None:
         if self.format not in FORMATS:
