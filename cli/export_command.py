@@ -71,6 +71,11 @@ def add_export_parser(sub: argparse._SubParsersAction) -> None:
         help="ner-bio: write tag names (B-PER) instead of ClassLabel ids",
     )
     exp.add_argument(
+        "--keep-unlabelled",
+        action="store_true",
+        help="ner-bio: also records that are not done and hold no entity (all O)",
+    )
+    exp.add_argument(
         "--license",
         metavar="ID",
         help="the dataset's licence for the card (e.g. cc-by-4.0); kept in the project",
@@ -99,6 +104,7 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
         group_near_duplicates=not args.no_near_duplicates,
         command=command_line(args),
         tag_strings=args.tag_strings,
+        keep_unlabelled=args.keep_unlabelled,
     )
 
 
@@ -106,7 +112,7 @@ def command_line(args: argparse.Namespace) -> str:
     """The export command as it could be typed again, for the dataset card."""
     words = ["tandai", "export", args.project, args.out, "--format", args.format]
     words += ["--tokens"] * args.tokens + ["--clean"] * args.clean
-    words += ["--tag-strings"] * args.tag_strings
+    words += ["--tag-strings"] * args.tag_strings + ["--keep-unlabelled"] * args.keep_unlabelled
     words += ["--status", args.status]
     for flag, values in (("--annotator", args.annotator), ("--lang", args.lang)):
         words += [w for value in values for w in (flag, value)]

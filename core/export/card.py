@@ -104,6 +104,7 @@ def render(
     groups: tuple[int, int] | None,
     when: dt.datetime,
     license: str = "",
+    left_out: Mapping[str, tuple[int, int]] | None = None,
 ) -> str:
     """Markdown card. ``files``: split -> file name; ``groups``: (near-duplicate groups of
     two or more articles, articles in them), or None without a split."""
@@ -124,6 +125,17 @@ def render(
         "- Offsets are Unicode code points of `text` (Python `str` indices); "
         "every span's `text` equals `text[start:end]`.",
     ]
+    for status, (count, spans) in (left_out or {}).items():
+        lines.append(
+            f"- Not exported (status {status}): {count} articles with {spans} spans; "
+            "export with `--status all` to include them"
+        )
+    unlabelled = sum(t.unlabelled for t in tallies.values())
+    if unlabelled:
+        lines.append(
+            f"- Left out: {unlabelled} records that are not done and hold no entity "
+            "(`--keep-unlabelled` keeps them)"
+        )
     if options.clean or options.format == "clean":
         lines.append("- Boilerplate removed; entity spans remapped.")
     dropped = sum(t.dropped for t in tallies.values())

@@ -103,6 +103,8 @@ class Tally:
     annotators: Counter[str] = field(default_factory=Counter)
     dropped: int = 0
     spans: Counter[tuple[str, str]] = field(default_factory=Counter)
+    #: ner-bio records left out: not done and without any entity.
+    unlabelled: int = 0
 
     def label_counts(self) -> Counter[str]:
         """Labels by name: entity labels bare, other layers as ``layer:label``."""
@@ -128,6 +130,14 @@ def lines_of(
 ) -> Iterator[dict | str]:
     """The JSON objects ``record`` becomes in ``options.format`` (counted into ``tally``):
     dicts, or for ``spans`` the line already encoded. ``split`` is written in every line."""
+    if (
+        options.format == "ner-bio"
+        and not options.keep_unlabelled
+        and record.status != "done"
+        and not any(s[2] == "entity" for s in record.spans)
+    ):
+        tally.unlabelled += 1
+        return
     tally.records += 1
     tally.langs[iso_language(record.lang) or "unknown"] += 1
     tally.annotators[record.annotator or "(none)"] += 1

@@ -51,6 +51,8 @@ class ExportSummary:
     articles: int = 0
     groups: tuple[int, int] | None = None
     cancelled: bool = False
+    #: ``{status: (articles, spans)}`` of labelled records the chosen statuses left out.
+    left_out: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def records(self) -> int:
@@ -68,10 +70,19 @@ class ExportSummary:
         ]
         dropped = sum(t.dropped for t in self.tallies.values())
         more = f"; {dropped:,} entity spans dropped" if dropped else ""
-        return (
+        text = (
             f"{self.records:,} records of {self.articles:,} articles -> {self.out} "
             f"({', '.join(parts)}{more})"
         )
+        if self.left_out:
+            text += "\n" + left_out_text(self.left_out)
+        return text
+
+
+def left_out_text(left_out: dict[str, tuple[int, int]]) -> str:
+    """ "78 todo articles with 848 spans not exported: export with --status all ..."."""
+    parts = [f"{a:,} {status} articles with {n:,} spans" for status, (a, n) in left_out.items()]
+    return f"{'; '.join(parts)} not exported: export with --status all to include them"
 
 
 RecordSource = Callable[[], Iterable[ExportRecord]]
@@ -171,6 +182,7 @@ def run_export(
     project: str,
     entity_labels: Sequence[str] = (),
     license: str = "",
+    left_out: dict[str, tuple[int, int]] | None = None,
     total: int = 0,
     on_progress: ProgressFn | None = None,
     should_stop: StopFn | None = None,
@@ -185,7 +197,7 @@ def run_export(
     prepare_folder(out)
     if options.format == "ner-bio":
         options = replace(options, tag_names=tuple(tag_names(entity_labels)))
-    summary = ExportSummary(out=out)
+    summary = ExportSummary(out=out, left_out=dict(left_out or {}))
     plan: dict[int, str] | None = None
     names = [name for name, _ in options.split] or ["data"]
     if options.split:
@@ -264,6 +276,7 @@ def run_export(
             groups=summary.groups,
             when=dt.datetime.now(dt.UTC),
             license=license,
+            left_out=summary.left_out,
         ),
         encoding="utf-8",
     )
