@@ -43,6 +43,7 @@ _HELP = {
     "stance": "one line per article and stance target (SemEval-2016 style)",
     "clean": "text with boilerplate removed, entity spans remapped",
     "boilerplate-lines": "lines with 1 = boilerplate, 0 = body",
+    "conll": "CoNLL-2003 text: a token and its IOB2 tag a line (spacy convert)",
 }
 
 

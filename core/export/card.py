@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 
 from core.export.formats import SCHEMAS, Tally
 from core.export.neardup import BANDS, BINS, SHINGLE, THRESHOLD
-from core.export.records import ExportOptions
+from core.export.records import JSONL_FORMATS, ExportOptions
 
 #: First line of every card: marks a folder as a Tandai export that a new export may replace.
 MARKER = "<!-- Tandai dataset card: the next export into this folder replaces its files -->"
@@ -39,6 +39,7 @@ _TASKS = {
     "stance": "text-classification",
     "clean": "text-generation",
     "boilerplate-lines": "text-classification",
+    "conll": "token-classification",
 }
 _SIZES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"))
 
@@ -83,12 +84,13 @@ def front_matter(
     lines += [f"license: {_q(license or 'unknown')}"]
     lines += ["task_categories:", f"- {_TASKS[options.format]}"]
     lines += ["size_categories:", f"- {_q(_size_category(records))}"]
-    lines += ["configs:", "- config_name: default", "  data_files:"]
-    for split, name in files.items():
-        lines += [
-            f"  - split: {_q('train' if split == 'data' else split)}",
-            f"    path: {_q(name)}",
-        ]
+    if options.format in JSONL_FORMATS:  # datasets has no CoNLL reader to point at
+        lines += ["configs:", "- config_name: default", "  data_files:"]
+        for split, name in files.items():
+            lines += [
+                f"  - split: {_q('train' if split == 'data' else split)}",
+                f"    path: {_q(name)}",
+            ]
     if options.format == "ner-bio" and not options.tag_strings:
         lines += _ner_bio_features(options.tag_names)
     return [*lines, "---"]

@@ -89,6 +89,14 @@ SCHEMAS: dict[str, list[tuple[str, str]]] = {
         ("lang, url, source", "where the article comes from (null where unknown)"),
         ("annotator, split", "whose labels these are; the split the record is in"),
     ],
+    "conll": [
+        (
+            "-DOCSTART- -X- O O",
+            "starts each record (one article and annotator), as spacy convert expects",
+        ),
+        ("TOKEN -X- _ TAG", "one token a line: the token, two empty columns, its IOB2 tag"),
+        ("blank line", "ends a sentence (a line of the article text)"),
+    ],
 }
 
 
@@ -355,10 +363,30 @@ def _boilerplate_lines(record, text, spans, options, tally, split) -> list[dict]
     ]
 
 
+def _conll(record, text, spans, options, tally, split) -> list[str]:
+    """One CoNLL-2003 block: ``-DOCSTART-``, then the article's lines as sentences, one
+    token a line with its IOB2 tag in the last column (tokens never hold whitespace)."""
+    tagged = bio_tags(text, spans)
+    tally.dropped += tagged.dropped
+    sentences: list[list[str]] = []
+    line_end = -1
+    for token, tag in zip(tagged.tokens, tagged.tags, strict=True):
+        if tag.startswith("B-"):
+            tally.spans[("entity", tag[2:])] += 1
+        if token.start > line_end:
+            sentences.append([])
+            newline = text.find("\n", token.start)
+            line_end = len(text) if newline < 0 else newline
+        sentences[-1].append(f"{token.text} -X- _ {tag}")
+    block = "\n\n".join("\n".join(s) for s in sentences)
+    return ["-DOCSTART- -X- O O\n\n" + block + "\n"]
+
+
 _FORMATTERS = {
     "spans": _spans,
     "ner-bio": _ner_bio,
     "stance": _stance,
     "clean": _clean,
     "boilerplate-lines": _boilerplate_lines,
+    "conll": _conll,
 }

@@ -24,10 +24,10 @@ from core.export.bio import tag_names
 from core.export.clean import clean_text
 from core.export.formats import Tally, lines_of
 from core.export.neardup import NearDuplicates
-from core.export.records import ExportOptions, ExportRecord
+from core.export.records import SUFFIXES, ExportOptions, ExportRecord
 
-DATA_FILE = "data.jsonl"
 _OWN_FILES = ("README.md", "labels.json")
+_DATA_SUFFIXES = set(SUFFIXES.values())
 
 
 class ExportError(Exception):
@@ -213,7 +213,8 @@ def run_export(
             return summary
         plan, summary.groups = planned
     out.mkdir(parents=True, exist_ok=True)
-    files = {name: (DATA_FILE if not options.split else f"{name}.jsonl") for name in names}
+    suffix = SUFFIXES[options.format]
+    files = {name: f"{'data' if not options.split else name}{suffix}" for name in names}
     summary.files = files
     summary.tallies = {name: Tally() for name in names}
     handles = {
@@ -286,5 +287,5 @@ def run_export(
 def _replace_previous(out: Path) -> None:
     """Remove the files of an earlier export into ``out`` (checked by :func:`prepare_folder`)."""
     for path in out.iterdir():
-        if path.is_file() and (path.suffix == ".jsonl" or path.name in _OWN_FILES):
+        if path.is_file() and (path.suffix in _DATA_SUFFIXES or path.name in _OWN_FILES):
             path.unlink()

@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-FORMATS = ("spans", "ner-bio", "stance", "clean", "boilerplate-lines")
+#: Formats written as JSON Lines (one object per line), for datasets and most loaders.
+JSONL_FORMATS = ("spans", "ner-bio", "stance", "clean", "boilerplate-lines")
+#: Every format: the JSONL ones and CoNLL-2003 text (``spacy convert``, NER toolkits).
+FORMATS = (*JSONL_FORMATS, "conll")
+#: The suffix of a format's data files.
+SUFFIXES = {**dict.fromkeys(JSONL_FORMATS, ".jsonl"), "conll": ".conll"}
 #: Statuses exported when none are named: finished work only.
 DEFAULT_STATUSES = ("done",)
 
