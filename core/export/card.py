@@ -52,7 +52,7 @@ def _size_category(records: int) -> str:
     return next((name for limit, name in _SIZES if records < limit), "1M<n<10M")
 
 
-def _ner_bio_features(tag_names: Sequence[str]) -> list[str]:
+def _ner_bio_features(tag_names: Sequence[str], *, chunked: bool) -> list[str]:
     lines = [
         "dataset_info:",
         "  features:",
@@ -70,6 +70,8 @@ def _ner_bio_features(tag_names: Sequence[str]) -> list[str]:
     lines += [f"          '{n}': {_q(name)}" for n, name in enumerate(tag_names)]
     for name in ("lang", "url", "source", "annotator", "split"):
         lines += [f"  - name: {name}", "    dtype: string"]
+    if chunked:
+        lines += ["  - name: article", "    dtype: string", "  - name: offset", "    dtype: int64"]
     return lines
 
 
@@ -92,7 +94,7 @@ def front_matter(
                 f"    path: {_q(name)}",
             ]
     if options.format == "ner-bio" and not options.tag_strings:
-        lines += _ner_bio_features(options.tag_names)
+        lines += _ner_bio_features(options.tag_names, chunked=bool(options.chunk))
     return [*lines, "---"]
 
 

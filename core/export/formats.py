@@ -6,6 +6,7 @@ span carries ``text`` = ``text[start:end]`` so a reader can check it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import operator
 import re
@@ -16,8 +17,9 @@ from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from core.export.bio import bio_tags, entity_cuts
+from core.export.chunks import chunks_of
 from core.export.clean import clean_text
-from core.export.records import ExportOptions, ExportRecord, ExportSpan
+from core.export.records import ChunkMode, ExportOptions, ExportRecord, ExportSpan
 from core.export.tokenize import spacy_tokens, token_range
 from core.text import line_ranges
 
@@ -154,10 +156,25 @@ def lines_of(
         cleaned = clean_text(text, spans)
         text, spans = cleaned.text, cleaned.spans
         tally.dropped += cleaned.dropped
-    out = _FORMATTERS[options.format](record, text, spans, options, tally, split)
-    for line in out:
-        tally.lines += 1
-        yield line
+    formatter = _FORMATTERS[options.format]
+    if not options.chunk:
+        for line in formatter(record, text, spans, options, tally, split):
+            tally.lines += 1
+            yield line
+        return
+    for n, (start, end, inside) in enumerate(
+        chunks_of(text, spans, ChunkMode.parse(options.chunk))
+    ):
+        chunk = dataclasses.replace(record, uid=f"{record.uid}#{n}")
+        where = {"article": record.uid, "offset": start}
+        for line in formatter(chunk, text[start:end], inside, options, tally, split):
+            tally.lines += 1
+            if isinstance(line, dict):
+                yield {**line, **where}
+            elif options.format == "spans":  # an encoded object: the fields go before "}"
+                yield f'{line[:-1]}, "article": {_encode(record.uid)}, "offset": {start}}}'
+            else:
+                yield line
 
 
 #: What JSON escapes (ensure_ascii off) apart from the newline.

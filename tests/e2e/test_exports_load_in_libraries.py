@@ -160,3 +160,20 @@ def test_conll_export_is_read_by_spacy_convert_and_by_our_import(tmp_path: Path)
     with Project.create(tmp_path / "back.tandai") as back:
         report = back.import_labelled([data], annotator="ana", detect=False)
         assert report.spans == len(expected)
+
+
+@pytest.mark.parametrize("fmt", ["spans", "ner-bio"])
+def test_chunked_exports_load_and_point_back_into_their_articles(tmp_path: Path, fmt: str) -> None:
+    with _project(tmp_path) as project:
+        texts = {}
+        for a in project.list_articles():
+            article = project.article(a.id)
+            texts[article.external_id or a.id] = article.text
+        project.export_dataset(tmp_path / "out", ExportOptions(format=fmt, chunk="tokens:6"))
+    (dataset,) = _load(tmp_path / "out").values()
+    by_text = {text: text for text in texts.values()}
+    assert len(dataset) > len(texts)  # long articles were cut
+    for row in dataset:
+        article = next(t for t in by_text if t[row["offset"] :].startswith(row["text"]))
+        assert article[row["offset"] : row["offset"] + len(row["text"])] == row["text"]
+        assert row["id"].startswith(row["article"] + "#")
