@@ -98,6 +98,38 @@ def front_matter(
     return [*lines, "---"]
 
 
+#: A label is "skewed" when its share of a split's labels is this many times above or
+#: below its share of the whole export (and it is common enough for that to mean anything).
+SKEW = 2.0
+_SKEW_MIN = 10
+
+
+def _label_warnings(counts: Mapping[str, Mapping[str, int]], splits: list[str]) -> list[str]:
+    """A warning for each label missing from a split, or much rarer or commoner there."""
+    if len(splits) < 2:
+        return []
+    totals = {s: sum(counts[s].values()) for s in splits}
+    grand = sum(totals.values())
+    labels = sorted({k for c in counts.values() for k in c})
+    out: list[str] = []
+    for label in labels:
+        overall = sum(counts[s].get(label, 0) for s in splits)
+        for s in splits:
+            n = counts[s].get(label, 0)
+            if n == 0 and totals[s]:
+                out.append(f"- Warning: `{label}` does not occur in `{s}` ({overall} in all)")
+                continue
+            if overall < _SKEW_MIN or not totals[s]:
+                continue
+            share, expected = n / totals[s], overall / grand
+            if share > expected * SKEW or share * SKEW < expected:
+                out.append(
+                    f"- Warning: `{label}` is skewed in `{s}`: {share:.1%} of its labels, "
+                    f"{expected:.1%} of all"
+                )
+    return ["## Label warnings", "", *out, ""] if out else []
+
+
 def render(
     *,
     project: str,
@@ -109,6 +141,7 @@ def render(
     when: dt.datetime,
     license: str = "",
     left_out: Mapping[str, tuple[int, int]] | None = None,
+    label_definitions: Mapping[str, str] | None = None,
 ) -> str:
     """Markdown card. ``files``: split -> file name; ``groups``: (near-duplicate groups of
     two or more articles, articles in them), or None without a split."""
@@ -164,9 +197,17 @@ def render(
         t = tallies[split]
         lines.append(f"| {split} | {files[split]} | {t.records} | {t.lines} |")
     lines.append("")
-    lines += _table("Labels", {s: tallies[s].label_counts() for s in splits}, splits)
+    label_counts = {s: tallies[s].label_counts() for s in splits}
+    lines += _table("Labels", label_counts, splits)
+    lines += _label_warnings(label_counts, splits)
     lines += _table("Languages", {s: tallies[s].langs for s in splits}, splits)
+    lines += _table("Sources", {s: tallies[s].sources for s in splits}, splits)
+    lines += _table("Statuses", {s: tallies[s].statuses for s in splits}, splits)
     lines += _table("Annotators", {s: tallies[s].annotators for s in splits}, splits)
+    if label_definitions:
+        lines += ["## Label definitions", ""]
+        lines += [f"- `{name}`: {text}" for name, text in label_definitions.items() if text]
+        lines.append("")
     lines += ["## Schema", ""]
     lines += [f"- `{name}`: {text}" for name, text in SCHEMAS[options.format]]
     if options.format == "ner-bio":

@@ -115,6 +115,8 @@ class Tally:
     spans: Counter[tuple[str, str]] = field(default_factory=Counter)
     #: ner-bio records left out: not done and without any entity.
     unlabelled: int = 0
+    sources: Counter[str] = field(default_factory=Counter)
+    statuses: Counter[str] = field(default_factory=Counter)
 
     def label_counts(self) -> Counter[str]:
         """Labels by name: entity labels bare, other layers as ``layer:label``."""
@@ -151,6 +153,8 @@ def lines_of(
     tally.records += 1
     tally.langs[iso_language(record.lang) or "unknown"] += 1
     tally.annotators[record.annotator or "(none)"] += 1
+    tally.sources[record.source or "(none)"] += 1
+    tally.statuses[record.status] += 1
     text, spans = record.text, record.spans
     if options.clean or options.format == "clean":
         cleaned = clean_text(text, spans)

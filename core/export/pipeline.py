@@ -183,6 +183,7 @@ def run_export(
     entity_labels: Sequence[str] = (),
     license: str = "",
     left_out: dict[str, tuple[int, int]] | None = None,
+    label_definitions: dict[str, str] | None = None,
     total: int = 0,
     on_progress: ProgressFn | None = None,
     should_stop: StopFn | None = None,
@@ -278,6 +279,7 @@ def run_export(
             when=dt.datetime.now(dt.UTC),
             license=license,
             left_out=summary.left_out,
+            label_definitions=label_definitions,
         ),
         encoding="utf-8",
     )

@@ -157,3 +157,27 @@ def test_conll_blocks_have_one_sentence_per_line_and_a_tag_per_token() -> None:
     assert all(len(row) == 4 and row[1:3] == ["-X-", "_"] for row in rows)
     tagged = [(row[0], row[3]) for row in rows if row[3] != "O"]
     assert tagged[:2] == [("Joko", "B-PER"), ("Widodo", "I-PER")]
+
+
+def test_the_card_warns_of_labels_missing_from_a_split_or_skewed() -> None:
+    import datetime as dt
+
+    from core.export.card import render
+
+    train, test = Tally(), Tally()
+    train.spans.update({("entity", "PER"): 40, ("entity", "GPE"): 40, ("entity", "ORG"): 5})
+    test.spans.update({("entity", "PER"): 18, ("entity", "GPE"): 2})
+    card = render(
+        project="p",
+        options=ExportOptions(split=(("train", 0.8), ("test", 0.2))),
+        files={"train": "train.jsonl", "test": "test.jsonl"},
+        tallies={"train": train, "test": test},
+        articles=10,
+        groups=None,
+        when=dt.datetime(2026, 1, 1),
+        label_definitions={"PER": "a person", "GPE": ""},
+    )
+    assert "- Warning: `ORG` does not occur in `test` (5 in all)" in card
+    assert "- Warning: `GPE` is skewed in `test`: 10.0% of its labels" in card
+    assert "`PER` is skewed" not in card  # 90 % of test against 55 % overall: under 2x
+    assert "- `PER`: a person" in card
