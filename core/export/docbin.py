@@ -6,7 +6,7 @@ the token attributes as a ``uint64`` array, the trailing-space flags, the docume
 and the strings whose hashes the array holds. Tandai writes three attributes per token:
 ``ORTH`` (the token text), ``ENT_IOB`` and ``ENT_TYPE`` (the entity tags), which is what an
 NER pipeline trains on. Ids are spaCy's: a string spaCy knows as a symbol ("ORG", "DATE",
-"NOUN", ... listed in ``resources/spacy/symbols.json``, checked against spaCy by a test) has
+"NOUN", ... listed in :mod:`core.export.spacy_symbols`, checked against spaCy by a test) has
 its fixed symbol id, any other string MurmurHash64A of its UTF-8 bytes, seed 1.
 
 The tokens are :func:`core.export.tokenize.spacy_tokens`, so a document's text is the
@@ -16,8 +16,6 @@ files back with the real spaCy (a development dependency only).
 
 from __future__ import annotations
 
-import functools
-import json
 import struct
 import sys
 import tempfile
@@ -30,8 +28,8 @@ from typing import IO
 
 from core.export.bio import entity_cuts
 from core.export.records import ExportSpan
+from core.export.spacy_symbols import SYMBOLS
 from core.export.tokenize import spacy_tokens, token_range
-from resources import resource_path
 
 # spaCy's attribute ids (spacy/attrs.pxd; fixed since v2) and its IOB codes.
 ORTH, ENT_IOB, ENT_TYPE = 65, 77, 78
@@ -60,17 +58,11 @@ def murmurhash64a(data: bytes, seed: int = 1) -> int:
     return h
 
 
-@functools.cache
-def _symbols() -> dict[str, int]:
-    data: dict[str, int] = json.loads(resource_path("spacy", "symbols.json").read_text("utf-8"))
-    return data
-
-
 def string_hash(text: str) -> int:
     """The id spaCy's StringStore gives ``text``: its symbol id, else its hash ("" is 0)."""
     if not text:
         return 0
-    symbol = _symbols().get(text)
+    symbol = SYMBOLS.get(text)
     return symbol if symbol is not None else murmurhash64a(text.encode("utf-8"))
 
 
