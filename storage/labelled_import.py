@@ -89,6 +89,7 @@ class LabelledImportMixin(ProjectPart):
         annotator: str | None = None,
         suggestions: str | None = None,
         field_map: dict[str, str] | None = None,
+        label_map: dict[str, str] | None = None,
         encoding: str = "utf-8",
         max_chars: int = MAX_CHARS,
         on_progress: Callable[[ImportProgress], None] | None = None,
@@ -96,7 +97,11 @@ class LabelledImportMixin(ProjectPart):
         should_stop: Callable[[], bool] | None = None,
         detect: bool = True,
     ) -> LabelledReport:
-        """Import articles with their labels, as ``annotator``'s or as ``suggestions``."""
+        """Import articles with their labels, as ``annotator``'s or as ``suggestions``.
+
+        ``label_map`` renames the file's labels (``{"PERSON": "PER"}``) before they are checked
+        against the schema. Label Studio tasks give their predictions as suggestions and their
+        annotations as an annotator's labels."""
         if (annotator is None) == (suggestions is None):
             raise ProjectError("labels go in as an annotator's or as suggestions: name one")
         if annotator is not None:
@@ -109,7 +114,13 @@ class LabelledImportMixin(ProjectPart):
             if path.parent not in tags:
                 tags[path.parent] = _tag_names(path.parent)
             return parse_labelled(
-                raw, schema, field_map=field_map, max_chars=max_chars, tag_names=tags[path.parent]
+                raw,
+                schema,
+                field_map=field_map,
+                max_chars=max_chars,
+                tag_names=tags[path.parent],
+                label_map=label_map,
+                predictions=suggestions is not None,
             )
 
         def problem(origin: str, reason: str) -> None:
@@ -142,10 +153,14 @@ class LabelledImportMixin(ProjectPart):
                     if should_stop and should_stop():
                         report.cancelled = True
                         break
-                    self._labelled_batch(pending, report, annotator, suggestions, label_problem)
+                    self._labelled_batch(
+                        pending, report, annotator, suggestions, problem, label_problem
+                    )
                     pending = []
             if pending and not report.cancelled:
-                self._labelled_batch(pending, report, annotator, suggestions, label_problem)
+                self._labelled_batch(
+                    pending, report, annotator, suggestions, problem, label_problem
+                )
         return report
 
     def _labelled_batch(
@@ -155,6 +170,7 @@ class LabelledImportMixin(ProjectPart):
         annotator: str | None,
         source: str | None,
         problem: Callable[[str, str], None],
+        label_problem: Callable[[str, str], None],
     ) -> None:
         self.store_articles([r.article for r in batch], report=report)
         hashes = [content_hash(r.article.text) for r in batch]
@@ -168,7 +184,7 @@ class LabelledImportMixin(ProjectPart):
                     problem(record.article.origin, str(exc))
             return
         assert annotator is not None
-        self._store_labels(batch, [ids[h] for h in hashes], annotator, report, problem)
+        self._store_labels(batch, [ids[h] for h in hashes], annotator, report, label_problem)
 
     def _ids_of(self, hashes: list[str]) -> dict[str, int]:
         p = self.db.param
