@@ -15,11 +15,20 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.edits import DUPLICATE, IMPORTED, OVERLAP, EditResult, EditSet, NewSpan, StatusEdit
+from core.edits import (
+    DUPLICATE,
+    IMPORTED,
+    OVERLAP,
+    Access,
+    EditResult,
+    EditSet,
+    NewSpan,
+    StatusEdit,
+)
 from core.labelled import LabelledRecord, LabelledReport, parse_labelled
 from core.readers import Problem, RawRecord
 from core.text import content_hash
-from storage.errors import LabelError, ProjectError
+from storage.errors import AccessDenied, LabelError, ProjectError
 from storage.importing import BATCH, MAX_CHARS, ImportProgress
 from storage.part import ProjectPart
 
@@ -81,6 +90,7 @@ class LabelledImportMixin(ProjectPart):
         def apply_edit_sets(
             self, sets: Iterable[EditSet], *, strict: bool = False
         ) -> list[EditResult]: ...
+        def access(self) -> Access: ...
 
     def import_labelled(
         self,
@@ -106,6 +116,9 @@ class LabelledImportMixin(ProjectPart):
             raise ProjectError("labels go in as an annotator's or as suggestions: name one")
         if annotator is not None:
             self.annotator_id(annotator)  # an empty name is refused before anything is read
+            refusal = self.access().refusal(annotator)
+            if refusal is not None:  # refused before any article is stored
+                raise AccessDenied(refusal)
         report = LabelledReport()
         schema = self.schema()
         tags: dict[Path, list[str] | None] = {}

@@ -197,3 +197,23 @@ def test_on_postgresql_the_login_is_who_edits_and_cannot_be_claimed_otherwise() 
             ("budi", "ORG"),
             (ana, "ORG"),
         }
+
+
+def test_bulk_accept_and_labelled_import_into_someone_elses_labels_are_refused_whole(
+    tmp_path,
+) -> None:
+    path = tmp_path / "team.tandai"
+    with Project.create(path, user="lea") as project:
+        (aid,) = articles(project, 1)
+        project.add_suggestions(aid, [("entity", "GPE", *at("Jakarta"), 0.9)], source="model")
+        project.set_role("lea", LEAD)
+    labelled = tmp_path / "l.jsonl"
+    labelled.write_text('{"text": "Budi datang.", "label": [[0, 4, "PER"]]}\n', encoding="utf-8")
+    with Project.open(path, user="ani") as project:
+        with pytest.raises(AccessDenied):
+            project.accept_all(annotator="budi")
+        with pytest.raises(AccessDenied):
+            project.import_labelled([labelled], annotator="budi", detect=False)
+        assert project.count_articles() == 1  # refused before anything was stored
+        assert project.accept_all(annotator="ani").done == 1
+        assert [s.annotator for s in project.spans(aid)] == ["ani"]
