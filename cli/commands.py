@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from cli.agreement_command import add_agreement_parser
 from cli.export_command import add_export_parser
 from cli.suggest_command import add_suggest_parser
 from core.fields import parse_field_options
@@ -78,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats.set_defaults(handler=cmd_stats)
     add_export_parser(sub)
     add_suggest_parser(sub)
+    add_agreement_parser(sub)
     return parser
 
 

@@ -1,12 +1,15 @@
 """Storage layer: peewee models, migrations and the ``Project`` API (the only DB access)."""
 
+from storage.agreement import GOLD, JudgementProgress
 from storage.errors import LabelError, ProjectError, ProjectLocked
 from storage.importing import ImportProgress
 from storage.project import PROJECT_SUFFIX, Project
 
 __all__ = [
+    "GOLD",
     "PROJECT_SUFFIX",
     "ImportProgress",
+    "JudgementProgress",
     "LabelError",
     "Project",
     "ProjectError",

@@ -18,6 +18,7 @@ from core.query import ArticleFilter, ProjectStats
 from core.schema import Schema
 from core.text import has_unspaced_script
 from resources import resource_path
+from storage.agreement import AgreementMixin
 from storage.database import (
     describe,
     is_postgres_url,
@@ -53,6 +54,7 @@ class Project(
     ListingMixin,
     ExportMixin,
     LabelledImportMixin,
+    AgreementMixin,
 ):
     """An open project. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
 
