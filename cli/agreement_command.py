@@ -114,3 +114,49 @@ def describe_report(report: AgreementReport) -> str:
         top = ", ".join(f"{d.article_id} ({d.items})" for d in report.disputed[:10])
         lines.append(f"\nmost disputed articles (id (items)): {top}")
     return "\n".join(lines)
+
+
+def add_adjudicate_parser(sub: argparse._SubParsersAction) -> None:
+    cmd = sub.add_parser(
+        "adjudicate",
+        help="store what the annotators agree on as a gold annotator; the rest goes to review",
+        description="For each article finished by at least one annotator, store under INTO "
+        "what more than half of those who finished it agree on (entity spans, boilerplate "
+        "lines, stance per target), with the origin adjudicated:ANA+BUDI. Articles with "
+        "anything undecided go to the review queue; the others are done for INTO. Running "
+        "it again redoes the automatic part and leaves what a reviewer settled by hand.",
+    )
+    cmd.add_argument("project", help="project file (*.tandai) or postgresql:// URL")
+    cmd.add_argument("--into", required=True, metavar="NAME", help="the gold annotator, e.g. gold")
+    cmd.add_argument(
+        "--min-agree",
+        type=int,
+        metavar="K",
+        help="annotators who must agree on an item (default: more than half of the finishers)",
+    )
+    cmd.add_argument(
+        "--annotator", metavar="A,B,...", help="adjudicate from these (default: all but INTO)"
+    )
+    cmd.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    cmd.set_defaults(handler=cmd_adjudicate)
+
+
+def cmd_adjudicate(args: argparse.Namespace) -> int:
+    if args.min_agree is not None and args.min_agree < 1:
+        print("tandai adjudicate: --min-agree must be at least 1", file=sys.stderr)
+        return 2
+    bar = ProgressBar(quiet=args.quiet)
+
+    def on_progress(p: JudgementProgress) -> None:
+        bar.update("adjudicating", p.done, p.total, extra="articles")
+
+    with Project.open(args.project) as project:
+        report = project.adjudicate(
+            into=args.into.strip(),
+            annotators=csv_names(args.annotator) or None,
+            min_agree=args.min_agree,
+            on_progress=on_progress,
+        )
+    bar.finish()
+    print(report.summary())
+    return 0

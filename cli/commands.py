@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from cli.agreement_command import add_agreement_parser
+from cli.agreement_command import add_adjudicate_parser, add_agreement_parser
 from cli.export_command import add_export_parser
 from cli.suggest_command import add_suggest_parser
 from core.fields import parse_field_options
@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_export_parser(sub)
     add_suggest_parser(sub)
     add_agreement_parser(sub)
+    add_adjudicate_parser(sub)
     return parser
 
 

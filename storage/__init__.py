@@ -1,5 +1,6 @@
 """Storage layer: peewee models, migrations and the ``Project`` API (the only DB access)."""
 
+from storage.adjudication import AdjudicationReport, ReviewItem
 from storage.agreement import GOLD, JudgementProgress
 from storage.errors import LabelError, ProjectError, ProjectLocked
 from storage.importing import ImportProgress
@@ -8,10 +9,12 @@ from storage.project import PROJECT_SUFFIX, Project
 __all__ = [
     "GOLD",
     "PROJECT_SUFFIX",
+    "AdjudicationReport",
     "ImportProgress",
     "JudgementProgress",
     "LabelError",
     "Project",
     "ProjectError",
     "ProjectLocked",
+    "ReviewItem",
 ]

@@ -1,0 +1,270 @@
+"""Adjudication into a gold annotator and the review queue it leaves.
+
+``Project.adjudicate`` runs :func:`core.adjudication.adjudicate` over every article finished
+by at least one annotator and stores the decided labels under ``gold`` with the origin
+``adjudicated:ana+budi``, a page of articles per transaction. Articles with something
+undecided go to the review queue (state ``review``); the others are ``done`` for gold.
+
+Re-running it redoes the automatic part and nothing else: it replaces gold spans whose
+origin is ``adjudicated:*`` and the document labels it stored itself last time (kept in
+``auto_doc``, since document labels carry no origin), keeps every other gold label, and
+leaves articles a reviewer settled by hand (state ``settled``) alone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import peewee as pw
+
+from core.adjudication import GoldArticle, adjudicate, is_adjudicated
+from core.agreement import STANCE_PREFIX, ArticleJudgements
+from storage.agreement import GOLD, JudgementProgress
+from storage.errors import LabelError, ProjectError
+from storage.models import make_adjudication_model
+
+if TYPE_CHECKING:
+    import contextlib
+
+    from storage.models import Models
+
+DONE, REVIEW, SETTLED = "done", "review", "settled"
+PAGE = 1000
+
+
+@dataclass
+class AdjudicationReport:
+    annotators: list[str]
+    into: str
+    articles: int = 0  # finished by at least one annotator
+    decided: int = 0  # done for gold
+    review: int = 0  # put in (or kept in) the review queue
+    settled: int = 0  # settled by hand before: left alone
+    spans_added: int = 0
+    spans_removed: int = 0
+    doc_labels: int = 0
+    kept_by_hand: int = 0  # automatic labels not stored because a hand-made gold label is there
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.articles:,} articles finished by {', '.join(self.annotators)}: "
+            f"{self.decided:,} decided (done for {self.into}), {self.review:,} to review, "
+            f"{self.settled:,} settled by hand left alone. {self.into}: "
+            f"{self.spans_added:,} spans stored, {self.spans_removed:,} earlier automatic "
+            f"spans replaced, {self.doc_labels:,} stance labels set; "
+            f"{self.kept_by_hand:,} automatic labels gave way to hand-made ones"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    article_id: int
+    state: str
+    origin: str
+    undecided: tuple[str, ...]
+
+
+class AdjudicationMixin:
+    """Mixed into ``Project``; writes labels only through its label methods."""
+
+    db: pw.Database
+    m: Models
+    name: str
+
+    if TYPE_CHECKING:  # provided by Project and the other mixins
+
+        def transaction(self) -> contextlib.AbstractContextManager[None]: ...
+        def agreement_annotators(self, names: Sequence[str] | None = None) -> list[str]: ...
+        def judgements(
+            self, annotators: Sequence[str], **kwargs: object
+        ) -> Iterator[ArticleJudgements]: ...
+        def annotator_id(self, name: str) -> int: ...
+
+    def _adjudication_model(self) -> type[pw.Model]:
+        model = self.__dict__.get("_adjudication")
+        if model is None:
+            model = self.__dict__["_adjudication"] = make_adjudication_model(
+                self.db, self.m.Article
+            )
+        return model
+
+    # ---- the review queue ----------------------------------------------------------------
+
+    def review_queue(self, *, after_id: int = 0, limit: int | None = None) -> list[int]:
+        """Ids of the articles waiting for a reviewer, in id order."""
+        adj = self._adjudication_model()
+        query = (
+            adj.select(adj.article)
+            .where(adj.state == REVIEW, adj.article > after_id)
+            .order_by(adj.article)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        return [row[0] for row in query.tuples()]
+
+    def review_item(self, article_id: int) -> ReviewItem | None:
+        adj = self._adjudication_model()
+        row = adj.get_or_none(adj.article == article_id)
+        if row is None:
+            return None
+        return ReviewItem(
+            article_id, row.state, row.origin, tuple(filter(None, row.undecided.split("\n")))
+        )
+
+    def settle_review(self, article_id: int, *, settled: bool = True) -> str | None:
+        """Mark an article settled by hand (a re-run of the rule leaves it alone), or with
+        ``settled=False`` hand it back to the rule; returns the previous state (for undo)."""
+        adj = self._adjudication_model()
+        with self.transaction():
+            row = adj.get_or_none(adj.article == article_id)
+            previous = row.state if row else None
+            state = SETTLED if settled else REVIEW
+            adj.insert(article=article_id, state=state).on_conflict(
+                conflict_target=[adj.article], preserve=[adj.state]
+            ).execute()
+        return previous
+
+    # ---- the rule, over the project ------------------------------------------------------
+
+    def adjudicate(
+        self,
+        *,
+        into: str = GOLD,
+        annotators: Sequence[str] | None = None,
+        min_agree: int | None = None,
+        on_progress: Callable[[JudgementProgress], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> AdjudicationReport:
+        """Store under ``into`` what the finishers of each article agree on (see module)."""
+        if min_agree is not None and min_agree < 1:
+            raise ProjectError("--min-agree must be at least 1")
+        names = [n for n in self.agreement_annotators(annotators) if n != into]
+        if not names:
+            raise ProjectError(f"{self.name}: no annotators to adjudicate from")
+        self.annotator_id(into)
+        report = AdjudicationReport(annotators=names, into=into)
+        batch: list[GoldArticle] = []
+        for article in self.judgements(
+            names,
+            texts=True,
+            min_finishers=1,
+            on_progress=on_progress,
+            should_stop=should_stop,
+        ):
+            report.articles += 1
+            batch.append(adjudicate(article, min_agree=min_agree))
+            if len(batch) >= PAGE:
+                self._store_gold(batch, into, report)
+                batch = []
+        if batch:
+            self._store_gold(batch, into, report)
+        return report
+
+    def _store_gold(self, batch: list[GoldArticle], into: str, report: AdjudicationReport) -> None:
+        adj, s, d = self._adjudication_model(), self.m.Span, self.m.DocLabel
+        ids = [g.article_id for g in batch]
+        into_id = self.annotator_id(into)
+        states = {
+            row.article_id: row
+            for row in adj.select().where(adj.article.in_(ids))  # type: ignore[attr-defined]
+        }
+        gold_spans: dict[int, list[pw.Model]] = {}
+        for row in s.select().where(s.article.in_(ids), s.annotator == into_id):  # type: ignore[attr-defined]
+            gold_spans.setdefault(row.article_id, []).append(row)
+        gold_docs: dict[int, dict[str, str]] = {}
+        for row in d.select().where(d.article.in_(ids), d.annotator == into_id):  # type: ignore[attr-defined]
+            gold_docs.setdefault(row.article_id, {})[row.key] = row.value
+        rows = []
+        with self.transaction():
+            for gold in batch:
+                state = states.get(gold.article_id)
+                if state is not None and state.state == SETTLED:
+                    report.settled += 1
+                    continue
+                auto_before = json.loads(state.auto_doc) if state is not None else {}
+                auto_doc = self._store_article(
+                    gold,
+                    into,
+                    gold_spans.get(gold.article_id, []),
+                    gold_docs.get(gold.article_id, {}),
+                    auto_before,
+                    report,
+                )
+                decided = gold.decided
+                report.decided += decided
+                report.review += not decided
+                rows.append(
+                    {
+                        "article": gold.article_id,
+                        "state": DONE if decided else REVIEW,
+                        "origin": gold.origin,
+                        "undecided": "\n".join(gold.undecided),
+                        "auto_doc": json.dumps(auto_doc, ensure_ascii=False, sort_keys=True),
+                    }
+                )
+            for first in range(0, len(rows), 200):
+                adj.insert_many(rows[first : first + 200]).on_conflict(
+                    conflict_target=[adj.article],  # type: ignore[attr-defined]
+                    preserve=[adj.state, adj.origin, adj.undecided, adj.auto_doc],  # type: ignore[attr-defined]
+                ).execute()
+
+    def _store_article(
+        self,
+        gold: GoldArticle,
+        into: str,
+        spans: list[pw.Model],
+        docs: dict[str, str],
+        auto_before: dict[str, str],
+        report: AdjudicationReport,
+    ) -> dict[str, str]:
+        """One article's automatic part, through the label methods; returns the document
+        labels the rule now holds (for the next run)."""
+        project = self  # the label methods of Project
+        wanted = {("entity", label, st, en) for st, en, label in gold.entities}
+        wanted |= {("boilerplate", label, st, en) for st, en, label in gold.boilerplate}
+        have = set()
+        for row in spans:
+            key = (row.layer, row.label, row.start, row.end)
+            if is_adjudicated(row.origin) and (key not in wanted or row.origin != gold.origin):
+                project.delete_span(row.id)  # type: ignore[attr-defined]
+                report.spans_removed += 1
+            else:
+                have.add(key)
+        for layer, label, start, end in sorted(wanted - have, key=lambda k: (k[2], k[3], k[0])):
+            try:
+                project.add_span(  # type: ignore[attr-defined]
+                    gold.article_id,
+                    annotator=into,
+                    layer=layer,
+                    label=label,
+                    start=start,
+                    end=end,
+                    origin=gold.origin,
+                )
+                report.spans_added += 1
+            except LabelError:
+                report.kept_by_hand += 1  # a hand-made gold span is in the way
+        auto_doc: dict[str, str] = {}
+        keys = {STANCE_PREFIX + t for t in gold.stance} | set(auto_before)
+        for key in sorted(keys):
+            current = docs.get(key)
+            by_hand = current is not None and auto_before.get(key) != current
+            if by_hand:
+                report.kept_by_hand += key[len(STANCE_PREFIX) :] in gold.stance
+                continue
+            value = gold.stance.get(key[len(STANCE_PREFIX) :])
+            if value != current:
+                project.set_doc_label(  # type: ignore[attr-defined]
+                    gold.article_id, annotator=into, key=key, value=value
+                )
+                report.doc_labels += value is not None
+            if value is not None:
+                auto_doc[key] = value
+        project.set_status(  # type: ignore[attr-defined]
+            gold.article_id, annotator=into, status="done" if gold.decided else "todo"
+        )
+        return auto_doc
