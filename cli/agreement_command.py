@@ -137,6 +137,11 @@ def add_adjudicate_parser(sub: argparse._SubParsersAction) -> None:
     cmd.add_argument(
         "--annotator", metavar="A,B,...", help="adjudicate from these (default: all but INTO)"
     )
+    cmd.add_argument(
+        "--user",
+        metavar="NAME",
+        help="who adjudicates: once the project has a lead, only a lead may write gold labels",
+    )
     cmd.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     cmd.set_defaults(handler=cmd_adjudicate)
 
@@ -150,7 +155,7 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
     def on_progress(p: JudgementProgress) -> None:
         bar.update("adjudicating", p.done, p.total, extra="articles")
 
-    with Project.open(args.project) as project:
+    with Project.open(args.project, user=args.user) as project:
         report = project.adjudicate(
             into=args.into.strip(),
             annotators=csv_names(args.annotator) or None,

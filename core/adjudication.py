@@ -23,17 +23,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from core.agreement import ArticleJudgements, SpanKey, nonempty_lines, touched_lines
-
-ADJUDICATED = "adjudicated"
+from core.edits import ADJUDICATED, make_origin, origin_kind
 
 
 def adjudicated_origin(annotators: list[str] | tuple[str, ...]) -> str:
-    """``adjudicated:ana+budi``: the annotators whose labels were compared, sorted."""
-    return f"{ADJUDICATED}:{'+'.join(sorted(annotators))}"[:200]
+    """``adjudicated:ana+budi``: the annotators whose labels were compared."""
+    return make_origin(ADJUDICATED, annotators=annotators)
 
 
 def is_adjudicated(origin: str) -> bool:
-    return origin.split(":", 1)[0] == ADJUDICATED
+    return origin_kind(origin) == ADJUDICATED
 
 
 def default_threshold(finishers: int) -> int:

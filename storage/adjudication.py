@@ -14,16 +14,17 @@ leaves articles a reviewer settled by hand (state ``settled``) alone.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import peewee as pw
 
 from core.adjudication import GoldArticle, adjudicate, is_adjudicated
 from core.agreement import STANCE_PREFIX, ArticleJudgements
+from core.edits import DUPLICATE, OVERLAP, OWNER, EditResult, EditSet, NewSpan, StatusEdit
 from storage.agreement import GOLD, JudgementProgress
-from storage.errors import LabelError, ProjectError
+from storage.errors import AccessDenied, ProjectError
 from storage.models import make_adjudication_model
 
 if TYPE_CHECKING:
@@ -69,7 +70,8 @@ class ReviewItem:
 
 
 class AdjudicationMixin:
-    """Mixed into ``Project``; writes labels only through its label methods."""
+    """Mixed into ``Project``; writes labels only through the one edit path
+    (``apply_edit_sets``), one page of articles per transaction."""
 
     db: pw.Database
     m: Models
@@ -83,6 +85,9 @@ class AdjudicationMixin:
             self, annotators: Sequence[str], **kwargs: object
         ) -> Iterator[ArticleJudgements]: ...
         def annotator_id(self, name: str) -> int: ...
+        def apply_edit_sets(
+            self, sets: Iterable[EditSet], *, strict: bool = False
+        ) -> list[EditResult]: ...
 
     def _adjudication_model(self) -> type[pw.Model]:
         model = self.__dict__.get("_adjudication")
@@ -179,92 +184,93 @@ class AdjudicationMixin:
         for row in d.select().where(d.article.in_(ids), d.annotator == into_id):  # type: ignore[attr-defined]
             gold_docs.setdefault(row.article_id, {})[row.key] = row.value
         rows = []
+        sets: list[EditSet] = []
+        for gold in batch:
+            state = states.get(gold.article_id)
+            if state is not None and state.state == SETTLED:
+                report.settled += 1
+                continue
+            auto_before = json.loads(state.auto_doc) if state is not None else {}
+            edits, auto_doc = _gold_edits(
+                gold,
+                into,
+                gold_spans.get(gold.article_id, []),
+                gold_docs.get(gold.article_id, {}),
+                auto_before,
+                report,
+            )
+            sets.append(edits)
+            report.decided += gold.decided
+            report.review += not gold.decided
+            rows.append(
+                {
+                    "article": gold.article_id,
+                    "state": DONE if gold.decided else REVIEW,
+                    "origin": gold.origin,
+                    "undecided": "\n".join(gold.undecided),
+                    "auto_doc": json.dumps(auto_doc, ensure_ascii=False, sort_keys=True),
+                }
+            )
         with self.transaction():
-            for gold in batch:
-                state = states.get(gold.article_id)
-                if state is not None and state.state == SETTLED:
-                    report.settled += 1
-                    continue
-                auto_before = json.loads(state.auto_doc) if state is not None else {}
-                auto_doc = self._store_article(
-                    gold,
-                    into,
-                    gold_spans.get(gold.article_id, []),
-                    gold_docs.get(gold.article_id, {}),
-                    auto_before,
-                    report,
-                )
-                decided = gold.decided
-                report.decided += decided
-                report.review += not decided
-                rows.append(
-                    {
-                        "article": gold.article_id,
-                        "state": DONE if decided else REVIEW,
-                        "origin": gold.origin,
-                        "undecided": "\n".join(gold.undecided),
-                        "auto_doc": json.dumps(auto_doc, ensure_ascii=False, sort_keys=True),
-                    }
-                )
+            for result in self.apply_edit_sets(sets, strict=False):
+                report.spans_added += len(result.added)
+                report.spans_removed += len(result.deleted)
+                for refusal in result.refused:
+                    if refusal.code == OWNER:
+                        raise AccessDenied(refusal.reason)  # rolls the page back
+                    if refusal.code in (OVERLAP, DUPLICATE):
+                        report.kept_by_hand += 1  # a hand-made gold span is in the way
+                    else:
+                        report.problems.append(f"article {result.article_id}: {refusal.reason}")
             for first in range(0, len(rows), 200):
                 adj.insert_many(rows[first : first + 200]).on_conflict(
-                    conflict_target=[adj.article],  # type: ignore[attr-defined]
-                    preserve=[adj.state, adj.origin, adj.undecided, adj.auto_doc],  # type: ignore[attr-defined]
+                    conflict_target=[adj.article],
+                    preserve=[adj.state, adj.origin, adj.undecided, adj.auto_doc],
                 ).execute()
 
-    def _store_article(
-        self,
-        gold: GoldArticle,
-        into: str,
-        spans: list[pw.Model],
-        docs: dict[str, str],
-        auto_before: dict[str, str],
-        report: AdjudicationReport,
-    ) -> dict[str, str]:
-        """One article's automatic part, through the label methods; returns the document
-        labels the rule now holds (for the next run)."""
-        project = self  # the label methods of Project
-        wanted = {("entity", label, st, en) for st, en, label in gold.entities}
-        wanted |= {("boilerplate", label, st, en) for st, en, label in gold.boilerplate}
-        have = set()
-        for row in spans:
-            key = (row.layer, row.label, row.start, row.end)
-            if is_adjudicated(row.origin) and (key not in wanted or row.origin != gold.origin):
-                project.delete_span(row.id)  # type: ignore[attr-defined]
-                report.spans_removed += 1
-            else:
-                have.add(key)
-        for layer, label, start, end in sorted(wanted - have, key=lambda k: (k[2], k[3], k[0])):
-            try:
-                project.add_span(  # type: ignore[attr-defined]
-                    gold.article_id,
-                    annotator=into,
-                    layer=layer,
-                    label=label,
-                    start=start,
-                    end=end,
-                    origin=gold.origin,
-                )
-                report.spans_added += 1
-            except LabelError:
-                report.kept_by_hand += 1  # a hand-made gold span is in the way
-        auto_doc: dict[str, str] = {}
-        keys = {STANCE_PREFIX + t for t in gold.stance} | set(auto_before)
-        for key in sorted(keys):
-            current = docs.get(key)
-            by_hand = current is not None and auto_before.get(key) != current
-            if by_hand:
-                report.kept_by_hand += key[len(STANCE_PREFIX) :] in gold.stance
-                continue
-            value = gold.stance.get(key[len(STANCE_PREFIX) :])
-            if value != current:
-                project.set_doc_label(  # type: ignore[attr-defined]
-                    gold.article_id, annotator=into, key=key, value=value
-                )
-                report.doc_labels += value is not None
-            if value is not None:
-                auto_doc[key] = value
-        project.set_status(  # type: ignore[attr-defined]
-            gold.article_id, annotator=into, status="done" if gold.decided else "todo"
-        )
-        return auto_doc
+
+def _gold_edits(
+    gold: GoldArticle,
+    into: str,
+    spans: list[Any],
+    docs: dict[str, str],
+    auto_before: dict[str, str],
+    report: AdjudicationReport,
+) -> tuple[EditSet, dict[str, str]]:
+    """One article's automatic part as an edit set for the one edit path, and the document
+    labels the rule holds after it (remembered for the next run)."""
+    wanted = {("entity", label, st, en) for st, en, label in gold.entities}
+    wanted |= {("boilerplate", label, st, en) for st, en, label in gold.boilerplate}
+    delete: list[int] = []
+    have = set()
+    for row in spans:
+        key = (row.layer, row.label, row.start, row.end)
+        # An automatic span goes when the rule no longer wants it or now decides it from
+        # other annotators (its origin says whose labels it came from).
+        if is_adjudicated(row.origin) and (key not in wanted or row.origin != gold.origin):
+            delete.append(row.id)
+        else:
+            have.add(key)
+    add = tuple(
+        NewSpan(layer, label, start, end, origin=gold.origin)
+        for layer, label, start, end in sorted(wanted - have, key=lambda k: (k[2], k[3], k[0]))
+    )
+    doc: list[tuple[str, str | None]] = []
+    auto_doc: dict[str, str] = {}
+    for key in sorted({STANCE_PREFIX + t for t in gold.stance} | set(auto_before)):
+        current = docs.get(key)
+        if current is not None and auto_before.get(key) != current:
+            # Set by a reviewer, not by the rule: kept.
+            report.kept_by_hand += key[len(STANCE_PREFIX) :] in gold.stance
+            continue
+        value = gold.stance.get(key[len(STANCE_PREFIX) :])
+        if value != current:
+            doc.append((key, value))
+            report.doc_labels += value is not None
+        if value is not None:
+            auto_doc[key] = value
+    status = StatusEdit("done" if gold.decided else "todo")
+    edits = EditSet(
+        gold.article_id, into, add=add, delete=tuple(delete), doc=tuple(doc), status=status
+    )
+    return edits, auto_doc

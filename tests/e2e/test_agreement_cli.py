@@ -45,3 +45,30 @@ def test_agreement_with_an_unknown_annotator_says_so_in_one_line(tmp_path: Path)
     assert run.returncode == 1
     assert run.stderr.strip().count("\n") == 0
     assert "no annotator called 'zoe'" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_adjudicate_then_export_the_gold_standard(tmp_path: Path) -> None:
+    path = _project(tmp_path)
+    run = tandai("adjudicate", path, "--into", "gold", "-q")
+    assert run.returncode == 0, run.stderr
+    assert "3 articles finished by ana, budi, citra: 2 decided (done for gold), 1 to review" in (
+        run.stdout
+    )
+    run = tandai("export", path, tmp_path / "out", "--annotator", "gold", "-q")
+    assert run.returncode == 0, run.stderr
+    lines = [
+        json.loads(x) for x in (tmp_path / "out" / "data.jsonl").read_text("utf-8").splitlines()
+    ]
+    assert [x["annotator"] for x in lines] == ["gold", "gold"]
+    assert lines[0]["stance"] == {"main": "against"}
+    assert {(s["start"], s["end"], s["label"]) for s in lines[0]["spans"]} == {
+        (0, 11, "PER"),
+        (20, 48, "boilerplate"),
+    }
+
+
+def test_adjudicate_refuses_a_zero_bar_in_one_line(tmp_path: Path) -> None:
+    path = _project(tmp_path)
+    run = tandai("adjudicate", path, "--into", "gold", "--min-agree", "0")
+    assert run.returncode == 2
+    assert run.stderr.strip() == "tandai adjudicate: --min-agree must be at least 1"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core.export.records import ExportSelection
-from storage import Project, ProjectError
+from storage import AccessDenied, Project, ProjectError
 from tests.storage.agreement_helpers import team_project
 
 
@@ -141,3 +141,17 @@ def test_min_agree_above_the_finishers_sends_everything_to_review(
     assert project.review_queue() == ids
     with pytest.raises(ProjectError, match="at least 1"):
         project.adjudicate(into="gold", min_agree=0)
+
+
+def test_once_there_is_a_lead_only_a_lead_adjudicates(team: tuple[Project, list[int]]) -> None:
+    project, ids = team
+    if not project.is_sqlite:
+        pytest.skip("on PostgreSQL who edits is the login; roles are tested with SQLite here")
+    project.set_role("lea", "lead")
+    project.act_as("ana")
+    with pytest.raises(AccessDenied, match="only a lead may change another annotator's labels"):
+        project.adjudicate(into="gold")
+    assert project.review_queue() == []
+    assert {origin for aid in ids for *_, origin in _gold(project, aid)} == {"manual"}
+    project.act_as("lea")
+    assert project.adjudicate(into="gold").decided == 2
