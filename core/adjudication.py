@@ -104,14 +104,16 @@ def adjudicate(article: ArticleJudgements, *, min_agree: int | None = None) -> G
         if article.text is None:
             raise ValueError("boilerplate adjudication needs the article text")
         lines = nonempty_lines(article.text)
+        starts = [start for start, _ in lines]
         kinds: dict[int, Counter[str]] = {}
+        marked: Counter[int] = Counter()
         for j in article.by.values():
+            mine: set[int] = set()
             for span in j.boilerplate:
-                for i in touched_lines(lines, [span]):
+                for i in touched_lines(lines, (span,), starts):
                     kinds.setdefault(i, Counter())[span[2]] += 1
-        marked = Counter(
-            i for j in article.by.values() for i in touched_lines(lines, sorted(j.boilerplate))
-        )
+                    mine.add(i)
+            marked.update(mine)
         for i, count in sorted(marked.items()):
             start, end = lines[i]
             if count >= threshold:

@@ -76,9 +76,13 @@ def nonempty_lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def touched_lines(lines: list[tuple[int, int]], spans: Iterable[SpanKey]) -> set[int]:
-    """Indexes into ``lines`` of the lines one of ``spans`` touches (shares a character with)."""
-    starts = [s for s, _ in lines]
+def touched_lines(
+    lines: list[tuple[int, int]], spans: Iterable[SpanKey], starts: list[int] | None = None
+) -> set[int]:
+    """Indexes into ``lines`` of the lines one of ``spans`` touches (shares a character
+    with). ``starts``: the lines' starts, when the caller has them already."""
+    if starts is None:
+        starts = [s for s, _ in lines]
     hit: set[int] = set()
     for start, end, _ in spans:
         i = max(bisect.bisect_right(starts, start) - 1, 0)

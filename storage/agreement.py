@@ -105,9 +105,12 @@ class AgreementMixin:
         p = self.db.param
         packed = _PACKED_SQLITE if isinstance(self.db, pw.SqliteDatabase) else _PACKED_PG
         loads = json.loads
-        # Only the article-id range is in the SQL: with an annotator or status condition
-        # (or a join on progress) SQLite picks the annotator or status index and reads every
-        # row of the project for each page. Who finished what is filtered here instead.
+        # The article-id range is what the SQL searches by: given a plain annotator or a
+        # status condition (or a join on progress) SQLite, which has no statistics, picks
+        # the annotator or status index and reads every row of the project for each page.
+        # "annotator_id + 0" filters without offering that index; who finished what is
+        # filtered here.
+        among = f"({', '.join([p] * len(ids))})"
         for first in range(0, len(order), page):
             if should_stop is not None and should_stop():
                 return
@@ -121,16 +124,16 @@ class AgreementMixin:
                 for aid, ann, packed_spans in self.db.execute_sql(
                     f"SELECT article_id, annotator_id, {packed} FROM span"
                     f" WHERE article_id >= {p} AND article_id <= {p} AND layer = {p}"
-                    " GROUP BY article_id, annotator_id",
-                    [lo, hi, layer],
+                    f" AND annotator_id + 0 IN {among} GROUP BY article_id, annotator_id",
+                    [lo, hi, layer, *ids],
                 ).fetchall():
                     if (aid, ann) in done:
                         mine[aid, ann] = frozenset(map(tuple, loads(packed_spans)))
             docs: dict[tuple[int, int], dict[str, str]] = {}
             for aid, ann, key, value in self.db.execute_sql(
                 "SELECT article_id, annotator_id, key, value FROM doc_label"
-                f" WHERE article_id >= {p} AND article_id <= {p}",
-                [lo, hi],
+                f" WHERE article_id >= {p} AND article_id <= {p} AND annotator_id + 0 IN {among}",
+                [lo, hi, *ids],
             ).fetchall():
                 if (aid, ann) in done:
                     docs.setdefault((aid, ann), {})[key] = value
