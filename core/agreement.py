@@ -264,31 +264,13 @@ class _EntityPairCounts:
     overlap_b: int = 0
 
 
-def _by_label(spans: Iterable[SpanKey]) -> dict[str, tuple[list[int], list[int]]]:
-    """Per label, the starts and ends of ``spans`` in text order."""
-    out: dict[str, tuple[list[int], list[int]]] = {}
-    for start, end, label in sorted(spans):
-        starts, ends = out.setdefault(label, ([], []))
-        starts.append(start)
-        ends.append(end)
-    return out
-
-
-def _overlapping(spans: Iterable[SpanKey], index: dict[str, tuple[list[int], list[int]]]) -> int:
-    """How many of ``spans`` overlap a span with the same label in ``index`` (the other
-    side, by :func:`_by_label`). One annotator's entity spans never overlap each other, so
-    ordered by start they are ordered by end too, and the first span of the other side
-    ending after a span's start is the only candidate."""
-    found = 0
-    for start, end, label in spans:
-        entry = index.get(label)
-        if entry is None:
-            continue
-        starts, ends = entry
-        i = bisect.bisect_right(ends, start)
-        if i < len(starts) and starts[i] < end:
-            found += 1
-    return found
+def _overlapping(spans: Iterable[SpanKey], others: Iterable[SpanKey]) -> int:
+    """How many of ``spans`` overlap one of ``others`` with the same label."""
+    return sum(
+        1
+        for start, end, label in spans
+        if any(label == ol and start < oe and os_ < end for os_, oe, ol in others)
+    )
 
 
 class AgreementCounter:
@@ -365,13 +347,6 @@ class AgreementCounter:
     def _add_entities(self, by: Mapping[str, Judgement], text: str | None) -> int:
         entities = {a: j.entities for a, j in by.items()}
         labels = {a: Counter(map(_LABEL, e)) for a, e in entities.items()}
-        indexes: dict[str, dict[str, tuple[list[int], list[int]]]] = {}
-
-        def index(annotator: str) -> dict[str, tuple[list[int], list[int]]]:
-            if annotator not in indexes:
-                indexes[annotator] = _by_label(entities[annotator])
-            return indexes[annotator]
-
         for (a, b), counts in self._entity.items():
             if a not in entities or b not in entities:
                 continue
@@ -381,13 +356,15 @@ class AgreementCounter:
             counts.matched.update(map(_LABEL, same))
             counts.in_a.update(labels[a])
             counts.in_b.update(labels[b])
-            # An exact match overlaps; only the others need looking at.
-            if len(same) < len(ea):
-                counts.overlap_a += _overlapping(ea - same, index(b))
-            if len(same) < len(eb):
-                counts.overlap_b += _overlapping(eb - same, index(a))
+            # An exact match overlaps itself. A span only one side has can overlap only a
+            # span only the other side has: one annotator's entities never overlap each
+            # other, so a span both have leaves no room for it. Those are few.
             counts.overlap_a += len(same)
             counts.overlap_b += len(same)
+            if len(same) < len(ea) and len(same) < len(eb):
+                only_a, only_b = ea - same, eb - same
+                counts.overlap_a += _overlapping(only_a, only_b)
+                counts.overlap_b += _overlapping(only_b, only_a)
         if self.token_alpha:
             if text is None:
                 raise ValueError("token alpha needs the article texts")
