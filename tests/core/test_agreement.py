@@ -219,3 +219,30 @@ def test_json_has_the_shape_of_the_issue() -> None:
 def test_an_unknown_layer_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown layer"):
         agreement([], ANNOTATORS, layers=["evidence"])
+
+
+def test_the_worked_example_of_the_readme() -> None:
+    rows = {
+        "ana": ["favour", "against", "neutral", "favour"],
+        "budi": ["favour", "against", "against", "favour"],
+        "citra": ["favour", "neutral", None, "against"],
+    }
+    articles = [
+        ArticleJudgements(
+            n + 1,
+            {a: Judgement(doc={"stance:main": v[n]}) for a, v in rows.items() if v[n]},
+        )
+        for n in range(4)
+    ]
+    fig = agreement(articles, ANNOTATORS, layers=["stance"]).stance["main"]
+    assert round(fig.alpha, 3) == 0.211
+    pairs = {(p.a, p.b): (p.units, p.agreement, p.kappa) for p in fig.pairs}
+    assert pairs["ana", "budi"] == (4, 0.75, pytest.approx(0.6))
+    assert pairs["ana", "citra"] == (3, pytest.approx(1 / 3), pytest.approx(0.0))
+    one = {
+        "ana": _entities((0, 11, "PER"), (15, 22, "GPE")),
+        "budi": _entities((0, 11, "PER"), (15, 22, "LOC")),
+    }
+    entity = agreement([ArticleJudgements(1, one)], ["ana", "budi"], layers=["entity"]).entity
+    assert entity.pairs[0].f1 == 0.5
+    assert entity.pairs[0].per_label == {"GPE": 0.0, "LOC": 0.0, "PER": 1.0}
