@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
 
-from core.agreement import LAYER_NAMES, AgreementReport
+from core.agreement import LAYER_NAMES, describe_report
 from core.progress import ProgressBar
 from storage import JudgementProgress, Project
 
@@ -61,59 +60,6 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     else:
         print(describe_report(report))
     return 0
-
-
-def _num(value: float | None, digits: int = 3) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.1f}%"
-
-
-def _pair_lines(pairs: list[Any]) -> list[str]:
-    return [
-        f"    {p.a} / {p.b}: {p.units:,} units, agreement {_pct(p.agreement)}, "
-        f"kappa {_num(p.kappa)}"
-        for p in pairs
-    ]
-
-
-def describe_report(report: AgreementReport) -> str:
-    """The figures as text for a terminal."""
-    lines = [
-        f"annotators: {', '.join(report.annotators) or 'none'}; "
-        f"{report.articles:,} articles finished by two or more of them"
-    ]
-    if report.stance is not None:
-        lines.append("\nstance")
-        if not report.stance:
-            lines.append("  (no stance labels on articles finished by two annotators)")
-        for target, fig in report.stance.items():
-            lines.append(f"  {target}: alpha {_num(fig.alpha)} over {fig.units:,} articles")
-            lines += _pair_lines(fig.pairs)
-    if report.boilerplate is not None:
-        fig = report.boilerplate
-        lines.append(f"\nboilerplate lines: alpha {_num(fig.alpha)} over {fig.units:,} lines")
-        lines += _pair_lines(fig.pairs)
-    if report.entity is not None:
-        ent = report.entity
-        lines.append(f"\nentity: mean F1 {_num(ent.f1)} (exact), {_num(ent.overlap_f1)} (overlap)")
-        if ent.token_units is not None:
-            lines.append(
-                f"  token alpha (BIO) {_num(ent.token_alpha)} over {ent.token_units:,} tokens"
-            )
-        for p in ent.pairs:
-            lines.append(
-                f"    {p.a} / {p.b}: {p.articles:,} articles, F1 {_num(p.f1)}, "
-                f"overlap F1 {_num(p.overlap_f1)}"
-            )
-            for label, f1 in p.per_label.items():
-                lines.append(f"      {label}: {_num(f1)}")
-    if report.disputed:
-        top = ", ".join(f"{d.article_id} ({d.items})" for d in report.disputed[:10])
-        lines.append(f"\nmost disputed articles (id (items)): {top}")
-    return "\n".join(lines)
 
 
 def add_adjudicate_parser(sub: argparse._SubParsersAction) -> None:

@@ -233,18 +233,26 @@ def _overlap_f1(overlap_a: int, overlap_b: int, na: int, nb: int) -> float | Non
 
 
 class _AlphaAndPairs:
-    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+    """Alpha over everyone and a table per pair, the pairs made as annotators turn up."""
+
+    def __init__(self) -> None:
         self.alpha = NominalAlpha()
-        self.pairs = {pair: PairTable() for pair in pairs}
+        self.pairs: dict[tuple[str, str], PairTable] = {}
 
     def add(self, values: Mapping[str, Any], *, count: int = 1) -> None:
+        """``values``: annotator -> value, ordered by annotator name (None: missing)."""
         self.alpha.add(values.values(), count=count)
-        for (a, b), table in self.pairs.items():
-            table.add(values.get(a), values.get(b), count=count)
+        present = [(a, v) for a, v in values.items() if v is not None]
+        for (a, va), (b, vb) in itertools.combinations(present, 2):
+            table = self.pairs.get((a, b))
+            if table is None:
+                table = self.pairs[a, b] = PairTable()
+            table.add(va, vb, count=count)
 
-    def figures(self) -> AlphaFigures:
+    def figures(self, annotators: list[str]) -> AlphaFigures:
         pairs = []
-        for (a, b), table in self.pairs.items():
+        for a, b in itertools.combinations(annotators, 2):
+            table = self.pairs.get((a, b)) or PairTable()
             confusion: dict[str, dict[str, int]] = {}
             for (va, vb), n in sorted(table.counts.items(), key=repr):
                 confusion.setdefault(str(va), {})[str(vb)] = n
@@ -278,21 +286,22 @@ class AgreementCounter:
 
     def __init__(
         self,
-        annotators: Iterable[str],
+        annotators: Iterable[str] | None,
         *,
         layers: Iterable[str] = LAYER_NAMES,
         token_alpha: bool = False,
     ) -> None:
-        self.annotators = sorted(set(annotators))
+        """``annotators``: whose judgements count; None: everyone's (an export's card)."""
+        self._only = None if annotators is None else frozenset(annotators)
+        self._seen: set[str] = set(self._only or ())
         self.layers = set(layers)
         unknown = self.layers - set(LAYER_NAMES)
         if unknown:
             raise ValueError(f"unknown layer {sorted(unknown)}; use {', '.join(LAYER_NAMES)}")
         self.token_alpha = token_alpha and "entity" in self.layers
-        self._pairs = list(itertools.combinations(self.annotators, 2))
         self._stance: dict[str, _AlphaAndPairs] = {}
-        self._boilerplate = _AlphaAndPairs(self._pairs)
-        self._entity = {pair: _EntityPairCounts() for pair in self._pairs}
+        self._boilerplate = _AlphaAndPairs()
+        self._entity: dict[tuple[str, str], _EntityPairCounts] = {}
         self._tokens = NominalAlpha()
         self._articles = 0
         self._disputed: list[tuple[int, int]] = []  # min-heap of (items, -article_id)
@@ -302,9 +311,11 @@ class AgreementCounter:
         return "boilerplate" in self.layers or self.token_alpha
 
     def add(self, article: ArticleJudgements) -> None:
-        by = {a: j for a, j in article.by.items() if a in self.annotators}
+        only = self._only
+        by = {a: article.by[a] for a in sorted(article.by) if only is None or a in only}
         if len(by) < 2:
             return
+        self._seen.update(by)
         self._articles += 1
         disputed = 0
         if "stance" in self.layers:
@@ -329,7 +340,7 @@ class AgreementCounter:
         for target in targets:
             values = {a: s.get(target) for a, s in stances.items()}
             if target not in self._stance:
-                self._stance[target] = _AlphaAndPairs(self._pairs)
+                self._stance[target] = _AlphaAndPairs()
             self._stance[target].add(values)
             disputed += len(set(values.values())) > 1
         return disputed
@@ -347,9 +358,10 @@ class AgreementCounter:
     def _add_entities(self, by: Mapping[str, Judgement], text: str | None) -> int:
         entities = {a: j.entities for a, j in by.items()}
         labels = {a: Counter(map(_LABEL, e)) for a, e in entities.items()}
-        for (a, b), counts in self._entity.items():
-            if a not in entities or b not in entities:
-                continue
+        for a, b in itertools.combinations(entities, 2):
+            counts = self._entity.get((a, b))
+            if counts is None:
+                counts = self._entity[a, b] = _EntityPairCounts()
             ea, eb = entities[a], entities[b]
             counts.articles += 1
             same = ea & eb
@@ -398,15 +410,21 @@ class AgreementCounter:
             self._tokens.add([t.get(i, "O") for t in tags.values()])
         self._tokens.add(["O"] * len(tags), count=len(tokens) - len(tagged))
 
+    @property
+    def annotators(self) -> list[str]:
+        return sorted(self._seen)
+
     def report(self) -> AgreementReport:
+        names = self.annotators
         stance = None
         if "stance" in self.layers:
-            stance = {t: self._stance[t].figures() for t in sorted(self._stance)}
-        boilerplate = self._boilerplate.figures() if "boilerplate" in self.layers else None
+            stance = {t: self._stance[t].figures(names) for t in sorted(self._stance)}
+        boilerplate = self._boilerplate.figures(names) if "boilerplate" in self.layers else None
         entity = None
         if "entity" in self.layers:
             pairs = []
-            for (a, b), c in self._entity.items():
+            for a, b in itertools.combinations(names, 2):
+                c = self._entity.get((a, b)) or _EntityPairCounts()
                 labels = sorted(set(c.in_a) | set(c.in_b))
                 na, nb, matched = (
                     sum(c.in_a.values()),
@@ -440,7 +458,7 @@ class AgreementCounter:
                 entity.token_units = self._tokens.units
         disputed = [Disputed(-neg_id, n) for n, neg_id in sorted(self._disputed, reverse=True)]
         return AgreementReport(
-            annotators=self.annotators,
+            annotators=names,
             articles=self._articles,
             stance=stance,
             boilerplate=boilerplate,
@@ -461,3 +479,59 @@ def agreement(
     for article in articles:
         counter.add(article)
     return counter.report()
+
+
+# ---- in words -----------------------------------------------------------------------
+
+
+def _num(value: float | None, digits: int = 3) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def _pair_lines(pairs: list[PairFigures]) -> list[str]:
+    return [
+        f"    {p.a} / {p.b}: {p.units:,} units, agreement {_pct(p.agreement)}, "
+        f"kappa {_num(p.kappa)}"
+        for p in pairs
+    ]
+
+
+def describe_report(report: AgreementReport) -> str:
+    """The figures as text for a terminal."""
+    lines = [
+        f"annotators: {', '.join(report.annotators) or 'none'}; "
+        f"{report.articles:,} articles finished by two or more of them"
+    ]
+    if report.stance is not None:
+        lines.append("\nstance")
+        if not report.stance:
+            lines.append("  (no stance labels on articles finished by two annotators)")
+        for target, fig in report.stance.items():
+            lines.append(f"  {target}: alpha {_num(fig.alpha)} over {fig.units:,} articles")
+            lines += _pair_lines(fig.pairs)
+    if report.boilerplate is not None:
+        fig = report.boilerplate
+        lines.append(f"\nboilerplate lines: alpha {_num(fig.alpha)} over {fig.units:,} lines")
+        lines += _pair_lines(fig.pairs)
+    if report.entity is not None:
+        ent = report.entity
+        lines.append(f"\nentity: mean F1 {_num(ent.f1)} (exact), {_num(ent.overlap_f1)} (overlap)")
+        if ent.token_units is not None:
+            lines.append(
+                f"  token alpha (BIO) {_num(ent.token_alpha)} over {ent.token_units:,} tokens"
+            )
+        for p in ent.pairs:
+            lines.append(
+                f"    {p.a} / {p.b}: {p.articles:,} articles, F1 {_num(p.f1)}, "
+                f"overlap F1 {_num(p.overlap_f1)}"
+            )
+            for label, f1 in p.per_label.items():
+                lines.append(f"      {label}: {_num(f1)}")
+    if report.disputed:
+        top = ", ".join(f"{d.article_id} ({d.items})" for d in report.disputed[:10])
+        lines.append(f"\nmost disputed articles (id (items)): {top}")
+    return "\n".join(lines)

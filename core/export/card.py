@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from core.agreement import AgreementReport, describe_report
 from core.export.formats import SCHEMAS, Tally
 from core.export.neardup import BANDS, BINS, SHINGLE, THRESHOLD
 from core.export.records import ExportOptions
@@ -33,6 +34,7 @@ def render(
     articles: int,
     groups: tuple[int, int] | None,
     when: dt.datetime,
+    agreement: AgreementReport | None = None,
 ) -> str:
     """Markdown card. ``files``: split -> file name; ``groups``: (near-duplicate groups of
     two or more articles, articles in them), or None without a split."""
@@ -79,6 +81,18 @@ def render(
     lines += _table("Labels", {s: tallies[s].label_counts() for s in splits}, splits)
     lines += _table("Languages", {s: tallies[s].langs for s in splits}, splits)
     lines += _table("Annotators", {s: tallies[s].annotators for s in splits}, splits)
+    if agreement is not None and agreement.articles:
+        lines += [
+            "## Agreement",
+            "",
+            "Between the annotators this export holds, over the articles two or more of them "
+            "finished (status done); definitions in Tandai's README (`tandai agreement`).",
+            "",
+            "```",
+            describe_report(agreement),
+            "```",
+            "",
+        ]
     lines += ["## Schema", ""]
     lines += [f"- `{name}`: {text}" for name, text in SCHEMAS[options.format]]
     if options.format == "ner-bio":

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.agreement import AgreementCounter, ArticleJudgements, Judgement
 from core.export import card, splits
 from core.export.bio import tag_names
 from core.export.clean import clean_text
@@ -105,6 +106,20 @@ def _by_article(records: Iterable[ExportRecord]) -> Iterator[list[ExportRecord]]
         batch.append(record)
     if batch:
         yield batch
+
+
+def judgements_of(records: Sequence[ExportRecord]) -> ArticleJudgements:
+    """One article's records as the judgements agreement counts: those with status done."""
+    by: dict[str, Judgement] = {}
+    for r in records:
+        if r.annotator is None or r.status != "done":
+            continue
+        by[r.annotator] = Judgement(
+            frozenset((s, e, label) for s, e, layer, label in r.spans if layer == "entity"),
+            frozenset((s, e, label) for s, e, layer, label in r.spans if layer == "boilerplate"),
+            r.doc_labels,
+        )
+    return ArticleJudgements(records[0].article_id, by, records[0].text)
 
 
 def _fallback_split(uid: str, split: Sequence[tuple[str, float]]) -> str:
@@ -207,6 +222,9 @@ def run_export(
         for name in names
     }
     dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+    # The card gives the agreement of the annotators the export holds, counted as the
+    # records go by (only their finished work, as `tandai agreement` counts).
+    agreement = AgreementCounter(None)
     # Millions of short-lived tuples would set off the cycle collector thousands of times;
     # nothing here makes cycles, so it sleeps until the files are written.
     collecting = gc.isenabled()
@@ -216,6 +234,8 @@ def run_export(
             if should_stop and should_stop():
                 summary.cancelled = True
                 break
+            if len(records) > 1:
+                agreement.add(judgements_of(records))
             uid = records[0].uid
             name = "data"
             if plan is not None:
@@ -263,6 +283,7 @@ def run_export(
             articles=summary.articles,
             groups=summary.groups,
             when=dt.datetime.now(dt.UTC),
+            agreement=agreement.report(),
         ),
         encoding="utf-8",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from core.agreement import describe_report
 from storage import Project
 from tests.e2e.test_export_cli import tandai
 from tests.storage.agreement_helpers import team_project
@@ -61,6 +62,8 @@ def test_adjudicate_then_export_the_gold_standard(tmp_path: Path) -> None:
     ]
     assert [x["annotator"] for x in lines] == ["gold", "gold"]
     assert lines[0]["stance"] == {"main": "against"}
+    # The card of an export of one annotator has no agreement to give ...
+    assert "## Agreement" not in (tmp_path / "out" / "README.md").read_text("utf-8")
     assert {(s["start"], s["end"], s["label"]) for s in lines[0]["spans"]} == {
         (0, 11, "PER"),
         (20, 48, "boilerplate"),
@@ -72,3 +75,17 @@ def test_adjudicate_refuses_a_zero_bar_in_one_line(tmp_path: Path) -> None:
     run = tandai("adjudicate", path, "--into", "gold", "--min-agree", "0")
     assert run.returncode == 2
     assert run.stderr.strip() == "tandai adjudicate: --min-agree must be at least 1"
+
+
+def test_the_card_of_an_export_gives_the_agreement_of_the_annotators_it_holds(
+    tmp_path: Path,
+) -> None:
+    path = _project(tmp_path)
+    run = tandai("export", path, tmp_path / "out", "--annotator", "ana,budi", "-q")
+    assert run.returncode == 0, run.stderr
+    card = (tmp_path / "out" / "README.md").read_text("utf-8")
+    with Project.open(path) as project:
+        expected = describe_report(project.agreement(["ana", "budi"]))
+    assert "## Agreement" in card
+    assert expected in card
+    assert "ana / budi: 2 units, agreement 50.0%" in card
