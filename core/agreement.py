@@ -357,7 +357,6 @@ class AgreementCounter:
 
     def _add_entities(self, by: Mapping[str, Judgement], text: str | None) -> int:
         entities = {a: j.entities for a, j in by.items()}
-        labels = {a: Counter(map(_LABEL, e)) for a, e in entities.items()}
         for a, b in itertools.combinations(entities, 2):
             counts = self._entity.get((a, b))
             if counts is None:
@@ -366,8 +365,9 @@ class AgreementCounter:
             counts.articles += 1
             same = ea & eb
             counts.matched.update(map(_LABEL, same))
-            counts.in_a.update(labels[a])
-            counts.in_b.update(labels[b])
+            # Counter.update of an iterator (not a mapping) counts in C.
+            counts.in_a.update(map(_LABEL, ea))
+            counts.in_b.update(map(_LABEL, eb))
             # An exact match overlaps itself. A span only one side has can overlap only a
             # span only the other side has: one annotator's entities never overlap each
             # other, so a span both have leaves no room for it. Those are few.
