@@ -28,8 +28,7 @@ from core.models import STATUSES
 from core.query import ArticleFilter
 from gui.article_list_model import LABELS, LANG, SOURCE, STATUS, TITLE, ArticleListModel
 from gui.workers import Job
-from storage import Project
-from storage.search import search_terms
+from storage import Project, search_terms
 
 #: Typing pauses this long before the list is searched, so a fast typist costs one query.
 SEARCH_DELAY_MS = 250
@@ -238,7 +237,7 @@ class ArticleListDock(QDockWidget):
         self._count_serial += 1
         serial, flt, project = self._count_serial, self.model.filter, self.project
         self.count_label.setText("counting…")
-        job = Job(lambda _control: project.count_articles(flt), cleanup=project.db.close)
+        job = Job(lambda _control: project.count_articles(flt), cleanup=project.end_thread)
         job.succeeded.connect(lambda total: self._show_count(serial, total))
         job.failed.connect(lambda message: self._show_count(serial, None, message))
         # Kept until its thread has ended: a QThread must not be destroyed while running.

@@ -17,8 +17,7 @@ from PySide6.QtGui import QColor
 
 from core.models import ArticleSummary
 from core.query import ArticleFilter
-from storage import Project
-from storage.listing import ListCursor
+from storage import ListCursor, Project
 
 #: (header, sort key in storage.listing)
 COLUMNS: tuple[tuple[str, str], ...] = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 from core.models import Suggestion
 from gui.session import Change
 from gui.undo_commands import AddSpan, CommandContext, EditCommand
-from storage.suggestions import BulkResult
+from storage import BulkResult
 
 #: The ``Change.what`` of an edit that touched only suggestions (rejections).
 SUGGESTIONS = "suggestions"

@@ -35,7 +35,7 @@ from core.suggest.rules import propose_rules
 from gui.suggestion_commands import BulkSuggestions
 from gui.suggestion_rules_panel import SuggestionRulesPanel
 from gui.workers import Job, JobControl
-from storage.suggestion_runs import ALL_SOURCES, SuggestProgress
+from storage import ALL_SOURCES, SuggestProgress
 
 if TYPE_CHECKING:
     from gui.suggestions_overlay import SuggestionOverlay
@@ -155,7 +155,7 @@ class SuggestionsDialog(QDialog):
             return
         self._queued = None
         self._busy(True)
-        job = Job(fn, cleanup=self.project.db.close, parent=self)
+        job = Job(fn, cleanup=self.project.end_thread, parent=self)
         job.progressed.connect(self._progressed)
         job.succeeded.connect(done)
         job.failed.connect(lambda text: self.status.setText(f"Failed: {text}"))

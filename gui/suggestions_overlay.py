@@ -263,7 +263,7 @@ class SuggestionOverlay(QObject):
             return
         phrase, label = self._queued.pop(0)
         project = self.session.project
-        job = Job(lambda _c: project.suggest_from_label(phrase, label), cleanup=project.db.close)
+        job = Job(lambda _c: project.suggest_from_label(phrase, label), cleanup=project.end_thread)
         job.succeeded.connect(lambda stored: stored and self.reload())
         job.finished.connect(lambda: (self.jobs.remove(job), self._next_label_job()))
         self.jobs.append(job)
