@@ -129,16 +129,6 @@ class Project(
             self._lock.release()
             self._lock = None
 
-    def end_thread(self) -> None:
-        """Close the calling thread's own connection (peewee keeps one per thread).
-
-        A background job calls this when it ends, so that a worker thread never leaves a
-        connection (and on SQLite a file handle and WAL reader) behind; the UI thread's
-        connection stays open. The next call from the same thread opens a new one.
-        """
-        if not self.db.is_closed():
-            self.db.close()
-
     def __enter__(self) -> Project:
         return self
 
