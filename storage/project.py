@@ -129,6 +129,15 @@ class Project(
             self._lock.release()
             self._lock = None
 
+    def end_thread(self) -> None:
+        """Close the calling thread's connection (peewee keeps one per thread).
+
+        A background job calls this when it is done, so that its thread does not keep a
+        connection (and, on SQLite, a read snapshot) open; other threads are not affected.
+        """
+        if not self.db.is_closed():
+            self.db.close()
+
     def __enter__(self) -> Project:
         return self
 
