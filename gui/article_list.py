@@ -8,6 +8,7 @@ these words), and tells it which article is current and which one changed.
 from __future__ import annotations
 
 import atexit
+from collections.abc import Iterable
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -166,7 +167,11 @@ class ArticleListDock(QDockWidget):
 
     def refresh_article(self, article_id: int) -> None:
         """Re-read that article's row (status or label count changed)."""
-        self.model.refresh_article(article_id)
+        self.model.refresh_articles([article_id])
+
+    def refresh_articles(self, article_ids: Iterable[int]) -> None:
+        """Re-read the rows of these articles that are loaded (one query for all of them)."""
+        self.model.refresh_articles(article_ids)
 
     def reload(self) -> None:
         """Read everything again: after an import, a schema change, another annotator."""

@@ -37,6 +37,8 @@ class BulkResult:
     skipped: int = 0
     span_ids: list[int] = field(default_factory=list)
     rejection_ids: list[int] = field(default_factory=list)
+    #: Articles whose spans or pending suggestions changed (the GUI refreshes their rows).
+    article_ids: set[int] = field(default_factory=set)
 
 
 class SuggestionDecisionMixin:
@@ -186,6 +188,7 @@ class SuggestionDecisionMixin:
                     )
                 result.span_ids.extend(self._insert_spans(rows, ids, ann))
                 result.done += len(rows)
+                result.article_ids.update(row[0] for row in rows)
             if on_progress:
                 on_progress(result.done + result.skipped)
         return result
@@ -244,6 +247,7 @@ class SuggestionDecisionMixin:
                     )
                     if new_id:
                         result.rejection_ids.append(new_id)
+                        result.article_ids.add(aid)
             result.done += len(batch)
         return result
 

@@ -243,3 +243,28 @@ def test_a_pattern_file_loaded_in_the_dialog_is_suggested_in_the_open_article(
     assert "1 patterns added" in dialog.status.text() and "1 lines skipped" in dialog.status.text()
     assert "Suryani Halim" in underlined(window)
     dialog.close()
+
+
+def test_an_accepted_suggestion_deleted_and_undone_comes_back_with_its_origin(
+    qtbot, window: MainWindow
+) -> None:
+    """Undo restores a span exactly as it was: a span accepted from a suggestion stays
+    ``suggestion:<source>`` after Delete and Ctrl+Z, it does not come back as ``manual``."""
+    window.workspace.show_article(first_with(window, TRICKY))
+    inside = utf16(TRICKY, TRICKY.index("Jakarta") + 3)
+    click_at(qtbot, window, inside)
+    key(qtbot, window, "a")
+    aid = window.workspace.article_id
+
+    def entities() -> list[tuple[str, str, str]]:
+        spans = window.project.spans(aid, annotator="ani", layer="entity")
+        return [(TRICKY[s.start : s.end], s.label, s.origin) for s in spans]
+
+    assert entities() == [("Jakarta", "GPE", "suggestion:model")]
+    click_at(qtbot, window, inside)  # a click selects the span
+    key(qtbot, window, Qt.Key.Key_Delete)
+    assert entities() == []
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert entities() == [("Jakarta", "GPE", "suggestion:model")]
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert entities() == []

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from gui.main_window import MainWindow
-from gui.selection import LineIndex, snap_to_words
+from core.selection import LineIndex, snap_to_words
 from tests.gui import workspace_helpers as wh
 from tests.gui.workspace_helpers import (
     ARABIC,
