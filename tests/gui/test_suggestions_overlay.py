@@ -266,5 +266,10 @@ def test_an_accepted_suggestion_deleted_and_undone_comes_back_with_its_origin(
     assert entities() == []
     key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert entities() == [("Jakarta", "GPE", "suggestion:model")]
-    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    key(
+        qtbot,
+        window,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     assert entities() == []

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from gui.main_window import MainWindow
 from core.selection import LineIndex, snap_to_words
+from gui.main_window import MainWindow
 from tests.gui import workspace_helpers as wh
 from tests.gui.workspace_helpers import (
     ARABIC,
