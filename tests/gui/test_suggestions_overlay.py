@@ -16,8 +16,6 @@ from storage import Project
 from tests.gui import workspace_helpers as wh
 from tests.gui.workspace_helpers import INDONESIAN, TRICKY, click_at, key, selected_text, utf16
 
-project_path, settings, qt_test_paths = wh.project_path, wh.settings, wh.qt_test_paths
-
 
 @pytest.fixture
 def suggested(project_path: Path) -> Path:
