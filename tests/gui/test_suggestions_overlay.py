@@ -271,3 +271,33 @@ def test_an_accepted_suggestion_deleted_and_undone_comes_back_with_its_origin(
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     assert entities() == []
+
+
+def test_accepting_a_source_across_the_project_refreshes_every_list_row_it_touched(
+    qtbot, window: MainWindow
+) -> None:
+    """The change of a project-wide accept names every article it touched, so the list row
+    of an article that is not open shows its new label count at once, and again after undo."""
+    from gui.article_list_model import LABELS
+
+    ws = window.workspace
+    tricky = first_with(window, TRICKY)
+    assert ws.article_id != tricky
+    model = window.docks.articles.model
+
+    def labels_shown() -> str:
+        return str(model.data(model.index(model.row_of(tricky), LABELS)))
+
+    before = labels_shown()
+    dialog = SuggestionsDialog(ws.suggestions, ws)
+    qtbot.addWidget(dialog)
+    settle(qtbot, dialog)
+    rows = {dialog.table.item(r, 0).text(): r for r in range(dialog.table.rowCount())}
+    dialog.table.selectRow(rows["model"])
+    dialog.decide_source(accept=True, confirm=False)
+    settle(qtbot, dialog)
+    assert len(window.project.spans(tricky, annotator="ani")) == 1
+    assert labels_shown() == "1" != before
+    ws.undo_stack.undo()
+    assert labels_shown() == before
+    dialog.close()
