@@ -222,5 +222,7 @@ class KeyMap:
         return [(row.shown, row.does) for row, _patterns in self.rows]
 
     def shown_keys(self, action: str) -> str:
-        """The keys that run ``action``, as a menu entry shows them ("J, Alt+→")."""
-        return ", ".join(row.shown for row, _p in self.rows if row.keys and row.action == action)
+        """The keys that run ``action``, as a menu entry shows them ("J, Alt+→": single
+        keys first)."""
+        shown = [row.shown for row, _p in self.rows if row.keys and row.action == action]
+        return ", ".join(sorted(shown, key=lambda text: len(text) > 1))
