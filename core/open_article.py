@@ -10,23 +10,10 @@ or without a widget, and tested without Qt.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from core.models import Article, Span, Suggestion
 from core.selection import LineIndex, covering
-
-_STANCE = "stance:"
-
-
-def stance_key(target: str) -> str:
-    """The document-label key of a stance target."""
-    return _STANCE + target
-
-
-def stances(doc_labels: Mapping[str, str]) -> dict[str, str]:
-    """Target -> value from an annotator's ``stance:<target>`` document labels."""
-    return {k[len(_STANCE) :]: v for k, v in doc_labels.items() if k.startswith(_STANCE)}
 
 
 @dataclass

@@ -17,8 +17,9 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QUndoStack
 from PySide6.QtWidgets import QInputDialog, QLabel, QVBoxLayout, QWidget
 
+from core.edits import stance_key, stances
 from core.models import Span
-from core.open_article import OpenArticle, stance_key, stances
+from core.open_article import OpenArticle
 from core.query import ArticleFilter
 from core.schema import Schema
 from core.selection import clusters_intact, covering, snap_to_words

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from core.edits import stance_key, stances
 from core.models import Article, Span, Suggestion
-from core.open_article import OpenArticle, stance_key, stances
+from core.open_article import OpenArticle
 
 TEXT = "Pemadam 👨🏻‍🚒 tiba di 𠮷野.\nBaca juga: Banjir\nBaca juga: Banjir"
 
