@@ -134,7 +134,7 @@ def add_labels(ctx: Context) -> str:
     project.add_span(
         article.id, annotator=ANNOTATOR, layer="entity", label=entity, start=start, end=end
     )
-    kind = schema.boilerplate_kinds[0]
+    kind = schema.default_boilerplate_kind
     b_start, b_end = _last_line(article.text)
     project.add_span(
         article.id, annotator=ANNOTATOR, layer="boilerplate", label=kind, start=b_start, end=b_end

@@ -291,9 +291,7 @@ class Workspace(QWidget):
         unmarked = [(a, b) for a, b in lines if not any(s.start <= a and b <= s.end for s in own)]
         parts: list[EditCommand]
         if unmarked:
-            kind = (
-                self.schema.boilerplate_kinds[0] if self.schema.boilerplate_kinds else "boilerplate"
-            )
+            kind = self.schema.default_boilerplate_kind
             parts = [
                 AddSpan(self.ctx, self.article_id, layer="boilerplate", label=kind, start=a, end=b)
                 for a, b in unmarked
@@ -312,7 +310,7 @@ class Workspace(QWidget):
         start, end = self._snapped()
         if end <= start:
             return
-        kind = self.schema.boilerplate_kinds[0] if self.schema.boilerplate_kinds else "boilerplate"
+        kind = self.schema.default_boilerplate_kind
         self.push(
             AddSpan(
                 self.ctx, self.article_id, layer="boilerplate", label=kind, start=start, end=end
