@@ -17,7 +17,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QUndoStack
 from PySide6.QtWidgets import QInputDialog, QLabel, QVBoxLayout, QWidget
 
-from core.edits import stance_key, stances
+from core.edits import entity_clash, stance_key, stances
 from core.models import Span
 from core.open_article import OpenArticle
 from core.query import ArticleFilter
@@ -243,12 +243,14 @@ class Workspace(QWidget):
         if same:  # a clicked (selected) span: the key relabels it
             self._relabel(same[0], name)
             return
-        clash = covering(entities, start, end)
-        if clash:  # storage refuses it too; say so in the annotator's words, not offsets
+        # The edit rule's own overlap test (core.edits), asked first so that the refusal
+        # can be said in the annotator's words, not offsets; storage would refuse it too.
+        clash = entity_clash(entities, start, end)
+        if clash is not None:
             text = self.open.text
             self.notify(
-                f"Not labelled: “{text[start:end]}” would overlap the {clash[0].label} span "
-                f"“{text[clash[0].start : clash[0].end]}”. Click that span and press Delete "
+                f"Not labelled: “{text[start:end]}” would overlap the {clash.label} span "
+                f"“{text[clash.start : clash.end]}”. Click that span and press Delete "
                 "(or relabel it) first."
             )
             return
