@@ -218,8 +218,10 @@ class KeyMap:
         return None
 
     def help_rows(self) -> list[tuple[str, str]]:
-        """(key, what it does) of every live row, for the keyboard map."""
-        return [(row.shown, row.does) for row, _patterns in self.rows]
+        """(key, what it does) of every live row, for the keyboard map: the single keys
+        first (the schema's, then the workspace's and the suggestions'), then the rest."""
+        rows = [(row.shown, row.does) for row, _patterns in self.rows]
+        return sorted(rows, key=lambda shown_does: len(shown_does[0]) > 1)
 
     def shown_keys(self, action: str) -> str:
         """The keys that run ``action``, as a menu entry shows them ("J, Alt+→": single
