@@ -14,8 +14,7 @@ from cli.export_command import add_export_parser
 from cli.suggest_command import add_suggest_parser
 from core.fields import parse_field_options
 from core.progress import ProgressBar
-from storage import ImportProgress, Project, ProjectError
-from storage.importing import MAX_CHARS
+from storage import MAX_CHARS, ImportProgress, Project, ProjectError
 
 
 def build_parser() -> argparse.ArgumentParser:
