@@ -54,10 +54,18 @@ class AgreementMixin:
         def annotators(self) -> list[str]: ...  # Project's
 
     def agreement_annotators(self, names: Sequence[str] | None = None) -> list[str]:
-        """The named annotators (each must exist), or every annotator but ``gold``."""
+        """The named annotators (each must exist), or every annotator but ``gold`` who has
+        finished at least one article."""
         known = self.annotators()
         if not names:
-            return [a for a in known if a != GOLD]
+            finished = {
+                row[0]
+                for row in self.db.execute_sql(
+                    "SELECT DISTINCT a.name FROM annotator a WHERE EXISTS (SELECT 1 FROM"
+                    " progress p WHERE p.annotator_id = a.id AND p.status = 'done')"
+                ).fetchall()
+            }
+            return [a for a in known if a != GOLD and a in finished]
         missing = [n for n in names if n not in known]
         if missing:
             raise ProjectError(
