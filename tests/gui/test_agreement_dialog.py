@@ -10,7 +10,6 @@ from PySide6.QtCore import QSettings, Qt
 
 from gui.agreement_dialog import AgreementDialog, heat_colour
 from storage import Project
-from tests.gui.workspace_helpers import open_window
 from tests.storage.agreement_helpers import team_project
 
 
