@@ -306,6 +306,8 @@ class MainWindow(QMainWindow):
         self._dock_toggles = view
         project_menu = bar.addMenu("&Project")
         self._add(project_menu, "&Agreement…", self.show_agreement)
+        self._add(project_menu, "&Review queue", lambda: self.workspace.enter_review())
+        self._add(project_menu, "&Leave review mode", lambda: self.workspace.leave_review())
         people = bar.addMenu("A&nnotator")
         self._add(people, "&Switch annotator…", self.switch_annotator)
         help_menu = bar.addMenu("&Help")
@@ -315,10 +317,10 @@ class MainWindow(QMainWindow):
 
     def show_agreement(self) -> AgreementDialog:
         """Project ▸ Agreement: figures computed in the background; a disputed article
-        opens in the workspace."""
+        opens in review mode."""
         dialog = AgreementDialog(self.project, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open_article.connect(lambda aid: self.workspace.show_article(aid))
+        dialog.open_article.connect(lambda aid: self.workspace.enter_review(aid))
         dialog.show()
         dialog.start()
         return dialog
@@ -371,7 +373,8 @@ class MainWindow(QMainWindow):
 
     def _annotator_changed(self, name: str) -> None:
         self.annotator = name
-        save_annotator(self.settings, name)
+        if not self.workspace.in_review:  # reviewing works as gold for a while only
+            save_annotator(self.settings, name)
         self.status.show_annotator(name)
         if self.docks.articles is not None:
             self.docks.articles.set_annotator(name)

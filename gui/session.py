@@ -192,6 +192,10 @@ class Session(QObject):
             article_id, annotator=annotator, status=status, note=note, add_seconds=add_seconds
         )
 
+    def set_review_state(self, article_id: int, state: str | None) -> str | None:
+        """An article's place in the review queue (``settled``: a reviewer settled it)."""
+        return self.project.set_review_state(article_id, state)
+
     def accept_suggestion(self, suggestion_id: int, *, annotator: str) -> Span:
         """The suggestion as the annotator's span; storage gives it its origin."""
         return self.project.accept_suggestion(suggestion_id, annotator=annotator)

@@ -138,15 +138,24 @@ class AdjudicationMixin:
 
     def settle_review(self, article_id: int, *, settled: bool = True) -> str | None:
         """Mark an article settled by hand (a re-run of the rule leaves it alone), or with
-        ``settled=False`` hand it back to the rule; returns the previous state (for undo)."""
+        ``settled=False`` hand it back to the review queue; returns the previous state."""
+        return self.set_review_state(article_id, SETTLED if settled else REVIEW)
+
+    def set_review_state(self, article_id: int, state: str | None) -> str | None:
+        """Set an article's adjudication state (``None``: never adjudicated); returns the
+        previous one, so that undo can put it back."""
+        if state not in (None, DONE, REVIEW, SETTLED):
+            raise ProjectError(f"unknown review state {state!r}")
         adj = self._adjudication_model()
         with self.transaction():
             row = adj.get_or_none(adj.article == article_id)
             previous = row.state if row else None
-            state = SETTLED if settled else REVIEW
-            adj.insert(article=article_id, state=state).on_conflict(
-                conflict_target=[adj.article], preserve=[adj.state]
-            ).execute()
+            if state is None:
+                adj.delete().where(adj.article == article_id).execute()
+            else:
+                adj.insert(article=article_id, state=state).on_conflict(
+                    conflict_target=[adj.article], preserve=[adj.state]
+                ).execute()
         return previous
 
     # ---- the rule, over the project ------------------------------------------------------

@@ -170,6 +170,48 @@ class AgreementMixin:
             if on_progress is not None:
                 on_progress(JudgementProgress(first + len(chunk), len(order)))
 
+    def article_judgements(
+        self, article_id: int, annotators: Sequence[str] | None = None
+    ) -> ArticleJudgements:
+        """One article's judgements (and text): what the review mode opens. ``annotators``:
+        default every annotator but gold."""
+        names = set(annotators) if annotators else None
+        p = self.db.param
+        rows = self.db.execute_sql(
+            "SELECT a.id, a.name FROM progress g JOIN annotator a ON a.id = g.annotator_id"
+            f" WHERE g.article_id = {p} AND g.status = 'done'",
+            [article_id],
+        ).fetchall()
+        ids = {
+            aid: name
+            for aid, name in rows
+            if (names is None and name != GOLD) or (names is not None and name in names)
+        }
+        spans: dict[int, tuple[set[tuple[int, int, str]], set[tuple[int, int, str]]]] = {
+            aid: (set(), set()) for aid in ids
+        }
+        for aid, layer, label, start, end in self.db.execute_sql(
+            f'SELECT annotator_id, layer, label, start, "end" FROM span WHERE article_id = {p}',
+            [article_id],
+        ).fetchall():
+            if aid in spans and layer in ("entity", "boilerplate"):
+                spans[aid][layer == "boilerplate"].add((start, end, label))
+        docs: dict[int, dict[str, str]] = {aid: {} for aid in ids}
+        for aid, key, value in self.db.execute_sql(
+            f"SELECT annotator_id, key, value FROM doc_label WHERE article_id = {p}",
+            [article_id],
+        ).fetchall():
+            if aid in docs:
+                docs[aid][key] = value
+        text = self.db.execute_sql(
+            f"SELECT text FROM article_text WHERE article_id = {p}", [article_id]
+        ).fetchone()
+        by = {
+            name: Judgement(frozenset(spans[aid][0]), frozenset(spans[aid][1]), docs[aid])
+            for aid, name in ids.items()
+        }
+        return ArticleJudgements(article_id, by, text[0] if text else None)
+
     def agreement(
         self,
         annotators: Sequence[str] | None = None,
