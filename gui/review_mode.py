@@ -201,6 +201,10 @@ class ReviewMode:
             return
         names = review.finishers
         tree.setHeaderLabels(["item", "label", *_initials(names), "gold"])
+        tree.setColumnWidth(0, 300)
+        tree.setColumnWidth(1, 90)
+        for col in range(2, len(names) + 3):
+            tree.setColumnWidth(col, 48)
         disputed = len(review.disputed_items())
         open_ = sum(1 for i in review.items if not review.agreed(i) and not self.decided(i))
         self.panel.title.setText(
