@@ -88,7 +88,9 @@ def adjudicate(article: ArticleJudgements, *, min_agree: int | None = None) -> G
         gold.undecided.append(f"{n} of the {threshold} annotators needed have finished it")
         return gold
 
-    votes = Counter(span for j in article.by.values() for span in j.entities)
+    votes: Counter[SpanKey] = Counter()
+    for j in article.by.values():
+        votes.update(j.entities)  # counted in C
     chosen = [span for span, count in votes.items() if count >= threshold]
     clashing = _overlapping(chosen)
     for start, end, label in sorted(votes):

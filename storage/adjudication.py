@@ -17,7 +17,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import peewee as pw
 
@@ -66,15 +66,6 @@ class AdjudicationReport:
             f"spans replaced, {self.doc_labels:,} stance labels set; "
             f"{self.kept_by_hand:,} automatic labels gave way to hand-made ones"
         )
-
-
-class _GoldSpan(NamedTuple):
-    id: int
-    layer: str
-    label: str
-    start: int
-    end: int
-    origin: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,13 +203,13 @@ class AdjudicationMixin:
                 [lo, hi],
             ).fetchall()
         }
-        gold_spans: dict[int, list[_GoldSpan]] = {}
-        for aid, *row in self.db.execute_sql(
+        gold_spans: dict[int, list[tuple[int, str, str, int, int, str]]] = {}
+        for row in self.db.execute_sql(
             'SELECT article_id, id, layer, label, start, "end", origin FROM span'
             f" WHERE {rng} AND annotator_id + 0 = {p}",
             [lo, hi, into_id],
         ).fetchall():
-            gold_spans.setdefault(aid, []).append(_GoldSpan(*row))
+            gold_spans.setdefault(row[0], []).append(row[1:])
         gold_status: dict[int, str] = dict(
             self.db.execute_sql(
                 f"SELECT article_id, status FROM progress WHERE {rng} AND annotator_id + 0 = {p}",
@@ -286,7 +277,7 @@ class AdjudicationMixin:
 def _gold_edits(
     gold: GoldArticle,
     into: str,
-    spans: list[_GoldSpan],
+    spans: list[tuple[int, str, str, int, int, str]],
     docs: dict[str, str],
     auto_before: dict[str, str],
     status_before: str,
@@ -300,12 +291,12 @@ def _gold_edits(
     wanted |= {("boilerplate", label, st, en) for st, en, label in gold.boilerplate}
     delete: list[int] = []
     have = set()
-    for row in spans:
-        key = (row.layer, row.label, row.start, row.end)
+    for span_id, layer, label, start, end, span_origin in spans:
+        key = (layer, label, start, end)
         # An automatic span goes when the rule no longer wants it or now decides it from
         # other annotators (its origin says whose labels it came from).
-        if is_adjudicated(row.origin) and (key not in wanted or row.origin != origin):
-            delete.append(row.id)
+        if (key not in wanted or span_origin != origin) and is_adjudicated(span_origin):
+            delete.append(span_id)
         else:
             have.add(key)
     add = tuple(
