@@ -22,11 +22,12 @@ import bisect
 import heapq
 import itertools
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
+from core.export.records import ExportRecord
 from core.export.tokenize import token_offsets, token_range
 from core.reliability import NominalAlpha, PairTable
 
@@ -479,6 +480,23 @@ def agreement(
     for article in articles:
         counter.add(article)
     return counter.report()
+
+
+# ---- from export records -------------------------------------------------------------
+
+
+def judgements_of(records: Sequence[ExportRecord]) -> ArticleJudgements:
+    """One article's records as the judgements agreement counts: those with status done."""
+    by: dict[str, Judgement] = {}
+    for r in records:
+        if r.annotator is None or r.status != "done":
+            continue
+        by[r.annotator] = Judgement(
+            frozenset((s, e, label) for s, e, layer, label in r.spans if layer == "entity"),
+            frozenset((s, e, label) for s, e, layer, label in r.spans if layer == "boilerplate"),
+            r.doc_labels,
+        )
+    return ArticleJudgements(records[0].article_id, by, records[0].text)
 
 
 # ---- in words -----------------------------------------------------------------------

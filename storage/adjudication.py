@@ -26,7 +26,7 @@ from core.agreement import STANCE_PREFIX, ArticleJudgements
 from core.edits import DUPLICATE, OVERLAP, OWNER, EditResult, EditSet, NewSpan, StatusEdit
 from storage.agreement import GOLD, JudgementProgress
 from storage.errors import AccessDenied, ProjectError
-from storage.models import make_adjudication_model
+from storage.models import ModelClass, make_adjudication_model
 
 if TYPE_CHECKING:
     import contextlib
@@ -89,14 +89,22 @@ class AdjudicationMixin:
         def transaction(self) -> contextlib.AbstractContextManager[None]: ...
         def agreement_annotators(self, names: Sequence[str] | None = None) -> list[str]: ...
         def judgements(
-            self, annotators: Sequence[str], **kwargs: object
+            self,
+            annotators: Sequence[str],
+            *,
+            span_layers: Iterable[str] = ("entity", "boilerplate"),
+            texts: bool = False,
+            min_finishers: int = 2,
+            on_progress: Callable[[JudgementProgress], None] | None = None,
+            should_stop: Callable[[], bool] | None = None,
+            page: int = 1000,
         ) -> Iterator[ArticleJudgements]: ...
         def annotator_id(self, name: str) -> int: ...
         def apply_edit_sets(
             self, sets: Iterable[EditSet], *, strict: bool = False
         ) -> list[EditResult]: ...
 
-    def _adjudication_model(self) -> type[pw.Model]:
+    def _adjudication_model(self) -> ModelClass:
         model = self.__dict__.get("_adjudication")
         if model is None:
             model = self.__dict__["_adjudication"] = make_adjudication_model(
@@ -305,18 +313,18 @@ def _gold_edits(
     )
     doc: list[tuple[str, str | None]] = []
     auto_doc: dict[str, str] = {}
-    for key in sorted({STANCE_PREFIX + t for t in gold.stance} | set(auto_before)):
-        current = docs.get(key)
-        if current is not None and auto_before.get(key) != current:
+    for doc_key in sorted({STANCE_PREFIX + t for t in gold.stance} | set(auto_before)):
+        current = docs.get(doc_key)
+        if current is not None and auto_before.get(doc_key) != current:
             # Set by a reviewer, not by the rule: kept.
-            report.kept_by_hand += key[len(STANCE_PREFIX) :] in gold.stance
+            report.kept_by_hand += doc_key[len(STANCE_PREFIX) :] in gold.stance
             continue
-        value = gold.stance.get(key[len(STANCE_PREFIX) :])
+        value = gold.stance.get(doc_key[len(STANCE_PREFIX) :])
         if value != current:
-            doc.append((key, value))
+            doc.append((doc_key, value))
             report.doc_labels += value is not None
         if value is not None:
-            auto_doc[key] = value
+            auto_doc[doc_key] = value
     status = "done" if gold.decided else "todo"
     if not (add or delete or doc) and status == status_before:
         return None, auto_doc

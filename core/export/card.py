@@ -14,7 +14,6 @@ import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 
-from core.agreement import AgreementReport, describe_report
 from core.export.formats import SCHEMAS, Tally
 from core.export.neardup import BANDS, BINS, SHINGLE, THRESHOLD
 from core.export.records import JSONL_FORMATS, ExportOptions
@@ -144,7 +143,7 @@ def render(
     license: str = "",
     left_out: Mapping[str, tuple[int, int]] | None = None,
     label_definitions: Mapping[str, str] | None = None,
-    agreement: AgreementReport | None = None,
+    agreement: str = "",
 ) -> str:
     """Markdown card. ``files``: split -> file name; ``groups``: (near-duplicate groups of
     two or more articles, articles in them), or None without a split."""
@@ -211,7 +210,7 @@ def render(
         lines += ["## Label definitions", ""]
         lines += [f"- `{name}`: {text}" for name, text in label_definitions.items() if text]
         lines.append("")
-    if agreement is not None and agreement.articles:
+    if agreement:
         lines += [
             "## Agreement",
             "",
@@ -219,7 +218,7 @@ def render(
             "finished (status done); definitions in Tandai's README (`tandai agreement`).",
             "",
             "```",
-            describe_report(agreement),
+            agreement,
             "```",
             "",
         ]

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
-from core.agreement import AgreementCounter, ArticleJudgements, Judgement
 from core.export import card, splits
 from core.export.bio import tag_names
 from core.export.clean import clean_text
@@ -122,20 +121,6 @@ def _by_article(records: Iterable[ExportRecord]) -> Iterator[list[ExportRecord]]
         yield batch
 
 
-def judgements_of(records: Sequence[ExportRecord]) -> ArticleJudgements:
-    """One article's records as the judgements agreement counts: those with status done."""
-    by: dict[str, Judgement] = {}
-    for r in records:
-        if r.annotator is None or r.status != "done":
-            continue
-        by[r.annotator] = Judgement(
-            frozenset((s, e, label) for s, e, layer, label in r.spans if layer == "entity"),
-            frozenset((s, e, label) for s, e, layer, label in r.spans if layer == "boilerplate"),
-            r.doc_labels,
-        )
-    return ArticleJudgements(records[0].article_id, by, records[0].text)
-
-
 def _fallback_split(uid: str, split: Sequence[tuple[str, float]]) -> str:
     """For an article first seen in the second pass (labelled while exporting)."""
     point = int.from_bytes(hashlib.sha1(uid.encode("utf-8", "surrogatepass")).digest()[:8]) / 2**64
@@ -204,9 +189,14 @@ def run_export(
     total: int = 0,
     on_progress: ProgressFn | None = None,
     should_stop: StopFn | None = None,
+    on_article: Callable[[Sequence[ExportRecord]], None] | None = None,
+    agreement_text: Callable[[], str] | None = None,
 ) -> ExportSummary:
     """Write the export of ``source()`` records into folder ``out``. ``scan`` gives the
-    records for a split's first pass (boilerplate spans and stance suffice); default source."""
+    records for a split's first pass (boilerplate spans and stance suffice); default source.
+    ``on_article`` sees each article's records as they are written (the agreement of the
+    annotators the export holds is counted so); ``agreement_text`` gives the card's
+    agreement section."""
     try:
         options.validate()
     except ValueError as exc:
@@ -246,9 +236,6 @@ def run_export(
         for name in names
     }
     dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-    # The card gives the agreement of the annotators the export holds, counted as the
-    # records go by (only their finished work, as `tandai agreement` counts).
-    agreement = AgreementCounter(None)
     # Millions of short-lived tuples would set off the cycle collector thousands of times;
     # nothing here makes cycles, so it sleeps until the files are written.
     collecting = gc.isenabled()
@@ -258,8 +245,8 @@ def run_export(
             if should_stop and should_stop():
                 summary.cancelled = True
                 break
-            if len(records) > 1:
-                agreement.add(judgements_of(records))
+            if on_article is not None:
+                on_article(records)
             uid = records[0].uid
             name = "data"
             if plan is not None:
@@ -306,7 +293,7 @@ def run_export(
             license=license,
             left_out=summary.left_out,
             label_definitions=label_definitions,
-            agreement=agreement.report(),
+            agreement=agreement_text() if agreement_text is not None else "",
         ),
         encoding="utf-8",
     )
