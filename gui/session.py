@@ -140,8 +140,9 @@ class Session(QObject):
         )
 
     def restore_span(self, span: Span) -> Span:
-        """Store ``span`` again exactly as it was: same id, label, offsets and origin (undo of
-        a delete, redo of an add or an accept)."""
+        """Store ``span`` again exactly as it was: label, offsets, origin and, unless another
+        writer took it meanwhile, its id (undo of a delete, redo of an add or an accept).
+        Returns the span as stored: keep it, its id is the one to delete on the next undo."""
         return self.project.add_span(
             span.article_id,
             annotator=span.annotator,

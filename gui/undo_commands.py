@@ -106,8 +106,8 @@ class AddSpan(EditCommand):
                 start=self.start,
                 end=self.end,
             )
-        else:
-            session.restore_span(self.span)
+        else:  # redo: the span undo removed, as it was (its id may be new, see restore_span)
+            self.span = session.restore_span(self.span)
 
     def revert(self) -> None:
         assert self.span is not None
@@ -123,7 +123,9 @@ class DeleteSpan(EditCommand):
         self.ctx.session.delete_span(self.span.id)
 
     def revert(self) -> None:
-        self.ctx.session.restore_span(self.span)
+        # Exactly as it was, origin included; under a new id if another writer took the old
+        # one (storage says which), so that redo deletes the right span.
+        self.span = self.ctx.session.restore_span(self.span)
 
 
 class RelabelSpan(EditCommand):
