@@ -32,7 +32,7 @@ from core.review import (
 )
 from gui.key_table import KeyRow
 from gui.session import Change, What
-from gui.undo_commands import AddSpan, DeleteSpan, EditCommand, EditGroup, SetDocLabel, SetStatus
+from gui.undo_commands import DeleteSpan, EditCommand, EditGroup, SetDocLabel, SetStatus
 from storage import GOLD
 
 if TYPE_CHECKING:
@@ -97,6 +97,36 @@ class SettleReview(EditCommand):
 
     def revert(self) -> None:
         self.ctx.session.set_review_state(self.article_id, self.previous)
+
+
+class AcceptIntoGold(EditCommand):
+    """A span the reviewer accepted into gold, with the origin ``review:<reviewer>``; redo
+    restores the very span undo removed (as :class:`gui.undo_commands.AddSpan` does)."""
+
+    def __init__(self, ctx: CommandContext, article_id: int, item: Item, origin: str) -> None:
+        super().__init__(ctx, article_id, f"Accept {item.label}")
+        self.item, self.origin = item, origin
+        self.span: Span | None = None
+
+    def apply(self) -> None:
+        session = self.ctx.session
+        if self.span is None:
+            item = self.item
+            self.span = session.add_reviewed_span(
+                self.article_id,
+                annotator=self.annotator,
+                layer=item.layer,
+                label=item.label,
+                start=item.start,
+                end=item.end,
+                origin=self.origin,
+            )
+        else:
+            self.span = session.restore_span(self.span)
+
+    def revert(self) -> None:
+        assert self.span is not None
+        self.ctx.session.delete_span(self.span.id)
 
 
 class ReviewPanel(QWidget):
@@ -290,12 +320,7 @@ class ReviewMode:
                 ):
                     gone.add(span.id)
                     parts.append(DeleteSpan(ctx, span))
-            parts.append(
-                AddSpan(
-                    ctx, aid, layer=item.layer, label=item.label, start=item.start, end=item.end,
-                    origin=origin,
-                )
-            )  # fmt: skip
+            parts.append(AcceptIntoGold(ctx, aid, item, origin))
         return parts
 
     def _push(self, text: str, parts: list[EditCommand]) -> bool:
@@ -378,12 +403,7 @@ class ReviewMode:
                 previous = self.gold_doc.get(key)
                 parts.append(SetDocLabel(ctx, aid, key=key, value=item.label, previous=previous))
             else:
-                parts.append(
-                    AddSpan(
-                        ctx, aid, layer=item.layer, label=item.label, start=item.start,
-                        end=item.end, origin=origin,
-                    )
-                )  # fmt: skip
+                parts.append(AcceptIntoGold(ctx, aid, item, origin))
         chosen = {i.target for i in theirs if i.layer == STANCE}
         for key, value in self.gold_doc.items():
             if key.startswith("stance:") and key.split(":", 1)[1] not in chosen:

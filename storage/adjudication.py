@@ -19,19 +19,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import peewee as pw
-
 from core.adjudication import GoldArticle, adjudicate, is_adjudicated
 from core.agreement import STANCE_PREFIX, ArticleJudgements
 from core.edits import DUPLICATE, OVERLAP, OWNER, EditResult, EditSet, NewSpan, StatusEdit
 from storage.agreement import GOLD, JudgementProgress
 from storage.errors import AccessDenied, ProjectError
 from storage.models import ModelClass, make_adjudication_model
+from storage.part import ProjectPart
 
 if TYPE_CHECKING:
-    import contextlib
-
-    from storage.models import Models
+    pass
 
 DONE, REVIEW, SETTLED = "done", "review", "settled"
 
@@ -76,17 +73,12 @@ class ReviewItem:
     undecided: tuple[str, ...]
 
 
-class AdjudicationMixin:
+class AdjudicationMixin(ProjectPart):
     """Mixed into ``Project``; writes labels only through the one edit path
     (``apply_edit_sets``), one page of articles per transaction."""
 
-    db: pw.Database
-    m: Models
-    name: str
+    if TYPE_CHECKING:  # of the agreement and edit parts
 
-    if TYPE_CHECKING:  # provided by Project and the other mixins
-
-        def transaction(self) -> contextlib.AbstractContextManager[None]: ...
         def agreement_annotators(self, names: Sequence[str] | None = None) -> list[str]: ...
         def judgements(
             self,
@@ -99,7 +91,6 @@ class AdjudicationMixin:
             should_stop: Callable[[], bool] | None = None,
             page: int = 1000,
         ) -> Iterator[ArticleJudgements]: ...
-        def annotator_id(self, name: str) -> int: ...
         def apply_edit_sets(
             self, sets: Iterable[EditSet], *, strict: bool = False
         ) -> list[EditResult]: ...

@@ -24,9 +24,10 @@ from core.agreement import (
     Judgement,
 )
 from storage.errors import ProjectError
+from storage.part import ProjectPart
 
 if TYPE_CHECKING:
-    from storage.models import Models
+    pass
 
 #: The annotator adjudicated labels are stored under; left out of agreement unless named.
 GOLD = "gold"
@@ -42,16 +43,8 @@ class JudgementProgress:
     total: int
 
 
-class AgreementMixin:
-    """Mixed into ``Project``; relies on its ``db``, ``m``, ``name`` and ``annotators``."""
-
-    db: pw.Database
-    m: Models
-    name: str
-
-    if TYPE_CHECKING:
-
-        def annotators(self) -> list[str]: ...  # Project's
+class AgreementMixin(ProjectPart):
+    """Mixed into ``Project``: reads only."""
 
     def agreement_annotators(self, names: Sequence[str] | None = None) -> list[str]:
         """The named annotators (each must exist), or every annotator but ``gold`` who has
