@@ -81,7 +81,13 @@ def test_a_click_on_a_disputed_article_opens_it(qtbot, window) -> None:
         dialog.tabs.setCurrentIndex(3)
         qtbot.mouseClick(dialog.disputed.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert signal.args == [target]
+    # It opens in review mode: every annotator's labels in lanes, gold being built.
     assert window.workspace.article_id == target
+    assert window.workspace.in_review and window.workspace.session.annotator == "gold"
+    review = window.workspace.review
+    assert review is not None and review.review is not None
+    assert review.review.article_id == target
+    assert review.review.finishers == ("ana", "budi")
 
 
 def test_adjudicate_from_the_dialog_fills_gold_and_the_review_queue(qtbot, window) -> None:
