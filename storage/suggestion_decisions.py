@@ -41,6 +41,8 @@ class BulkResult:
     skipped: int = 0
     span_ids: list[int] = field(default_factory=list)
     rejection_ids: list[int] = field(default_factory=list)
+    #: Articles whose spans or pending suggestions changed (the GUI refreshes their rows).
+    article_ids: set[int] = field(default_factory=set)
 
 
 class SuggestionDecisionMixin(ProjectPart):
@@ -194,6 +196,8 @@ class SuggestionDecisionMixin(ProjectPart):
                 result.span_ids.extend(s.id for s in done.added)
                 result.done += len(done.added)
                 result.skipped += len(done.refused)
+                if done.added:
+                    result.article_ids.add(done.article_id)
             if on_progress:
                 on_progress(result.done + result.skipped)
         return result
@@ -228,5 +232,6 @@ class SuggestionDecisionMixin(ProjectPart):
                     )
                     if new_id:
                         result.rejection_ids.append(new_id)
+                        result.article_ids.add(aid)
             result.done += len(batch)
         return result
