@@ -258,10 +258,70 @@ def speed(shared: Path, articles: int) -> None:
     print(f"- peak memory: this process {me:.0f} MB, worker process {child:.0f} MB")
 
 
+def keys(shared: Path) -> None:
+    """A label write (add a span, commit) timed on the main thread while ``learn`` runs in a
+    background thread with its worker process, as in the app, against the same with nothing
+    running. Storage only (no repaint): what training could add to a label key."""
+    import threading
+
+    from core.models import NewArticle
+    from core.schema import EntityLabel, Schema
+    from storage import Project
+
+    print("\n## A label write while training runs (storage, main thread)\n")
+    corpus = _articles(shared, 3000, 5, seed=3)
+    labels = sorted({lab for ex in corpus for lab, _s, _e in ex.spans})
+    schema = Schema(entity_labels=tuple(EntityLabel(name, "#90caf9") for name in labels))
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / "learn-keys.tandai"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    with Project.create(path, schema=schema) as project:
+        project.store_articles(
+            [NewArticle(text=e.text, external_id=str(i)) for i, e in enumerate(corpus)]
+        )
+        ids = list(project.article_ids())
+        for aid, ex in zip(ids[:300], corpus[:300], strict=True):
+            with project.transaction():
+                for label, start, end in ex.spans:
+                    project.add_span(
+                        aid, annotator="bench", layer="entity", label=label, start=start, end=end
+                    )
+                project.set_status(aid, annotator="bench", status="done")
+        targets = ids[2000:]
+
+        def timed(n: int) -> list[float]:
+            out = []
+            for aid in targets[:n]:
+                t = time.perf_counter()
+                span = project.add_span(
+                    aid, annotator="keys", layer="entity", label=labels[0], start=0, end=1
+                )
+                out.append((time.perf_counter() - t) * 1000)
+                project.delete_span(span.id)
+                time.sleep(0.05)
+            return out
+
+        quiet = timed(100)
+        worker = threading.Thread(target=lambda: project.learn(in_process=False))
+        worker.start()
+        busy = []
+        while worker.is_alive() and len(busy) < 900:
+            busy += timed(5)
+        worker.join()
+        for name, values in (("nothing running", quiet), ("while training and suggesting", busy)):
+            values.sort()
+            print(
+                f"- {name}: median {statistics.median(values):.2f} ms, "
+                f"p95 {values[int(len(values) * 0.95)]:.2f} ms, max {values[-1]:.1f} ms "
+                f"({len(values)} writes)"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shared", type=Path, default=Path("/work/shared/data"))
-    parser.add_argument("--only", choices=("curves", "stance", "active", "speed"))
+    parser.add_argument("--only", choices=("curves", "stance", "active", "speed", "keys"))
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=4)
     args = parser.parse_args()
@@ -275,6 +335,8 @@ def main() -> None:
         active(args.shared, args.rounds)
     if args.only in (None, "speed"):
         speed(args.shared, args.articles)
+    if args.only in (None, "keys"):
+        keys(args.shared)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from core.learn.record import LearnOutcome
-from gui.session import Change
+from gui.session import Change, What
 from gui.workers import Job, JobControl
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ class ModelTrainer(QObject):
         return self.job is not None and self.job.is_running()
 
     def _on_changed(self, change: Change) -> None:
-        if change.what == "status":
+        if What.STATUS in change.what:
             self._check.start()  # after the key's own work has been drawn
 
     def maybe_train(self) -> bool:

@@ -10,15 +10,19 @@ article export; it runs unchanged on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import peewee as pw
 
+from core.agreement import AgreementCounter, describe_report, judgements_of
 from core.export.pipeline import ExportProgress, ExportSummary, run_export
 from core.export.records import ExportOptions, ExportRecord, ExportSelection
 from core.models import STATUSES
 from storage.errors import ProjectError
+from storage.part import ProjectPart
 
 PAGE = 500
 #: A record's spans as one JSON array of ``[start, end, layer, label]`` (the field order of
@@ -27,7 +31,7 @@ PAGE = 500
 _PACKED_SPANS_SQLITE = 'json_group_array(json_array(start, "end", layer, label))'
 _PACKED_SPANS_PG = 'CAST(json_agg(json_build_array(start, "end", layer, label)) AS TEXT)'
 _NOTHING: dict[int, list] = {}
-_UNTOUCHED = (None, (), {})
+_UNTOUCHED: tuple[Any, Any, Any] = (None, (), {})
 
 
 def stable_id(external_id: str, content_hash: str) -> str:
@@ -36,7 +40,7 @@ def stable_id(external_id: str, content_hash: str) -> str:
     return external_id or f"tandai-{content_hash[:16]}"
 
 
-class ExportMixin:
+class ExportMixin(ProjectPart):
     """Mixed into ``Project``; relies on its ``db``, ``name`` and ``schema``."""
 
     db: pw.Database
@@ -75,6 +79,31 @@ class ExportMixin:
                 params += annotator_ids
             conds.append(f"EXISTS ({sub})")
         return (" AND ".join(conds) or "1 = 1"), params, annotator_ids
+
+    def export_left_out(self, selection: ExportSelection) -> dict[str, tuple[int, int]]:
+        """What the selection's statuses leave out: ``{status: (articles, spans)}`` of the
+        labelled records (same annotators, languages, sources) whose status is not chosen,
+        so the summary and the card can say "78 todo articles with 848 spans not exported"."""
+        if not selection.statuses or set(selection.statuses) >= set(STATUSES):
+            return {}
+        where, params, annotator_ids = self._export_filter(replace(selection, statuses=()))
+        p = self.db.param
+        only = ""
+        if annotator_ids:
+            only = f" AND x.annotator_id IN ({', '.join([p] * len(annotator_ids))})"
+        rows = self.db.execute_sql(
+            "SELECT COALESCE(pr.status, 'todo'), COUNT(DISTINCT x.article_id), SUM(x.n) FROM"
+            " (SELECT article_id, annotator_id, COUNT(*) AS n FROM span"
+            "  GROUP BY article_id, annotator_id) x"
+            " JOIN article a ON a.id = x.article_id"
+            " LEFT JOIN progress pr ON pr.article_id = x.article_id"
+            "  AND pr.annotator_id = x.annotator_id"
+            f" WHERE {where}{only} GROUP BY COALESCE(pr.status, 'todo')",
+            [*params, *annotator_ids],
+        ).fetchall()
+        chosen = set(selection.statuses)
+        found = {status: (int(articles), int(spans)) for status, articles, spans in rows}
+        return {s: found[s] for s in STATUSES if s in found and s not in chosen and found[s][1]}
 
     def count_export_articles(self, selection: ExportSelection) -> int:
         """How many articles an export with this selection reads (for progress)."""
@@ -218,6 +247,18 @@ class ExportMixin:
         """Write an export into folder ``out`` (see :mod:`core.export.pipeline`)."""
         selection = options.selection
         total = self.count_export_articles(selection)
+        # The card gives the agreement of the annotators the export holds, counted as the
+        # records go by (their done records only, as `tandai agreement` counts).
+        agreement = AgreementCounter(None)
+
+        def on_article(records: Sequence[ExportRecord]) -> None:
+            if len(records) > 1:
+                agreement.add(judgements_of(records))
+
+        def agreement_text() -> str:
+            report = agreement.report()
+            return describe_report(report) if report.articles else ""
+
         return run_export(
             lambda: self.export_records(selection),
             Path(out),
@@ -225,7 +266,12 @@ class ExportMixin:
             scan=lambda: self.export_records(selection, layers=("boilerplate",)),
             project=Path(self.name).stem if "://" not in self.name else self.name,
             entity_labels=[e.name for e in self.schema().entity_labels],
+            license=self.get_setting("license", "unknown"),
+            left_out=self.export_left_out(selection),
+            label_definitions={e.name: e.description for e in self.schema().entity_labels},
             total=total,
             on_progress=on_progress,
             should_stop=should_stop,
+            on_article=on_article,
+            agreement_text=agreement_text,
         )

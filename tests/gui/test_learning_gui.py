@@ -16,8 +16,6 @@ from tests.gui import workspace_helpers as wh
 from tests.gui.workspace_helpers import click_at, key, selected_text, utf16
 from tests.storage.test_learning import fill
 
-settings, qt_test_paths = wh.settings, wh.qt_test_paths
-
 
 @pytest.fixture
 def learned(tmp_path: Path) -> tuple[Path, list]:
@@ -72,7 +70,7 @@ def test_the_dialog_says_why_the_model_is_silent_and_trains_on_demand(
     win = wh.open_window(qtbot, path, settings)
     try:
         ws = win.workspace
-        dialog = SuggestionsDialog(ws.suggestions, ws)
+        dialog = SuggestionsDialog(ws.suggestions, ws, trainer=ws.trainer)
         qtbot.addWidget(dialog)
         assert dialog.model_status.text() == (
             "no model: 4 done articles, a model needs at least 10"
@@ -86,8 +84,8 @@ def test_the_dialog_says_why_the_model_is_silent_and_trains_on_demand(
                     win.project.add_span(
                         aid, annotator="ani", layer="entity", label=label, start=start, end=end
                     )
-                ws.session.set_status(aid, annotator="ani", status="done")
-            assert not ws.trainer.running  # started only once the event loop runs again
+                key(qtbot, win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+                assert win.project.progress(aid, annotator="ani").status == "done"
         model = win.project.learned_model("entity")
         assert model is not None and model.trained_on == 10
         assert dialog.model_status.text() == model.describe(0.3)
