@@ -13,6 +13,7 @@ freeze the version-1 model definitions inside it first.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,9 +21,10 @@ import peewee as pw
 
 from storage.database import backup_sqlite, is_sqlite, write_transaction
 from storage.errors import ProjectError
-from storage.models import make_models, make_repeated_line_model
+from storage.models import make_assignment_model, make_models, make_repeated_line_model
 
 SCHEMA_VERSION_KEY = "schema_version"
+PROJECT_ID_KEY = "project_id"
 
 
 def _v1_tables(db: pw.Database) -> None:
@@ -66,12 +68,21 @@ def _v4_repeated_lines(db: pw.Database) -> None:
     db.create_tables([make_repeated_line_model(db)])
 
 
+def _v5_team(db: pw.Database) -> None:
+    """Assignments of articles to annotators, and a project id that work packages carry so
+    that a package is merged back only into the project it came from."""
+    db.create_tables([make_assignment_model(db)])
+    meta = make_models(db).Meta
+    meta.insert(key=PROJECT_ID_KEY, value=uuid.uuid4().hex).on_conflict_ignore().execute()
+
+
 #: (version reached, step). Append only.
 STEPS: list[tuple[int, Callable[[pw.Database], None]]] = [
     (1, _v1_tables),
     (2, _v2_full_text),
     (3, _v3_list_sort),
     (4, _v4_repeated_lines),
+    (5, _v5_team),
 ]
 CURRENT_VERSION = STEPS[-1][0]
 

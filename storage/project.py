@@ -18,6 +18,7 @@ from core.query import ArticleFilter, ProjectStats
 from core.schema import Schema
 from core.text import has_unspaced_script
 from resources import resource_path
+from storage.assignments import AssignmentMixin
 from storage.database import (
     describe,
     is_postgres_url,
@@ -46,6 +47,7 @@ def default_schema() -> Schema:
 
 
 class Project(
+    AssignmentMixin,
     ImportMixin,
     LabelMixin,
     SuggestionMixin,
@@ -248,6 +250,8 @@ class Project(
             query = query.where(self._status_condition(flt))
         if flt.text.strip():
             query = query.where(self._text_condition(flt.text))
+        if flt.assigned_to:
+            query = query.where(self._assigned_condition(flt.assigned_to))
         return query
 
     def _status_condition(self, flt: ArticleFilter) -> pw.Expression:

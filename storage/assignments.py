@@ -1,0 +1,255 @@
+"""Assignments: which annotator is to label which article, and how far each one has got.
+
+The rule that shares articles out is :mod:`core.assign`; this module finds the articles to
+share, writes the plan in one set-based insert, moves unfinished work between annotators
+with one ``INSERT ... SELECT`` and one ``DELETE``, and counts progress with grouped queries
+(a handful of statements whatever the size of the project).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import peewee as pw
+
+from core.assign import AssignError, AssignPlan, plan_assignment
+from core.query import ArticleFilter
+from core.team import TeamRow, TeamStats, team_stats
+from storage.errors import ProjectError
+from storage.migrations import PROJECT_ID_KEY
+from storage.models import make_assignment_model
+
+if TYPE_CHECKING:
+    from storage.models import Models
+
+_INSERT_BATCH = 5000
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class AssignmentMixin:
+    """Mixed into ``Project``; relies on its ``db``, ``m``, ``_filtered``, ``_write`` and
+    ``annotator_id``."""
+
+    db: pw.Database
+    m: Models
+
+    @property
+    def _assignment(self) -> type[pw.Model]:
+        model = self.__dict__.get("_assignment_model")
+        if model is None:
+            model = make_assignment_model(self.db, self.m)
+            self.__dict__["_assignment_model"] = model
+        return model
+
+    def project_id(self) -> str:
+        """The id this project was given when created (or migrated): packages carry it."""
+        meta = self.m.Meta
+        row = meta.get_or_none(meta.key == PROJECT_ID_KEY)
+        if row is None:  # pragma: no cover - every migrated project has one
+            raise ProjectError(f"{self.name}: the project has no id")
+        return row.value
+
+    # ---- giving out work -----------------------------------------------------------------
+
+    def plan_assignment(
+        self,
+        annotators: Sequence[str],
+        *,
+        overlap: float = 0.0,
+        per_overlap: int = 2,
+        seed: int = 0,
+        flt: ArticleFilter | None = None,
+    ) -> AssignPlan:
+        """What :meth:`assign` would add, without writing anything (the GUI's preview)."""
+        x, a = self._assignment, self.m.Article
+        unassigned = ~pw.fn.EXISTS(x.select(x.id).where(x.article == a.id))
+        query = self._filtered(flt or ArticleFilter()).select(a.id).where(unassigned)
+        ids = [r[0] for r in query.tuples()]
+        loads = self.assignment_counts()
+        try:
+            return plan_assignment(
+                ids, annotators, overlap=overlap, per_overlap=per_overlap, seed=seed, loads=loads
+            )
+        except AssignError as exc:
+            raise ProjectError(str(exc)) from exc
+
+    def assign(
+        self,
+        annotators: Sequence[str],
+        *,
+        overlap: float = 0.0,
+        per_overlap: int = 2,
+        seed: int = 0,
+        flt: ArticleFilter | None = None,
+    ) -> AssignPlan:
+        """Give every article matching ``flt`` that nobody holds yet to the annotators; a
+        re-run therefore only shares out what was imported since. One transaction."""
+        with self._write():
+            plan = self.plan_assignment(
+                annotators, overlap=overlap, per_overlap=per_overlap, seed=seed, flt=flt
+            )
+            ids = {name: self.annotator_id(name) for name in annotators}
+            p = self.db.param
+            created = _now()
+            cursor = self.db.cursor()
+            sql = (
+                f"INSERT INTO assignment (article_id, annotator_id, created) VALUES ({p}, {p}, {p})"
+            )
+            for i in range(0, len(plan.pairs), _INSERT_BATCH):
+                cursor.executemany(
+                    sql,
+                    [(aid, ids[name], created) for aid, name in plan.pairs[i : i + _INSERT_BATCH]],
+                )
+        return plan
+
+    def reassign(self, source: str, target: str) -> int:
+        """Move ``source``'s unfinished articles (no status, or ``todo``) to ``target``;
+        an article ``target`` holds already is only taken from ``source``. Returns how many
+        articles ``source`` gave up."""
+        if source.strip() == target.strip():
+            raise ProjectError("--reassign and --to name the same annotator")
+        x = self._assignment
+        with self._write():
+            src, dst = self.annotator_id(source), self.annotator_id(target)
+            moving = x.select(x.article).where(x.annotator == src, self._unfinished(x, src))
+            x.insert_from(
+                moving.select(x.article, pw.Value(dst), pw.Value(_now())),
+                [x.article, x.annotator, x.created],
+            ).on_conflict_ignore().execute()
+            return x.delete().where(x.annotator == src, self._unfinished(x, src)).execute()
+
+    def _unfinished(self, x: type[pw.Model], annotator_id: int) -> pw.Expression:
+        p = self.m.Progress
+        finished = p.select(p.id).where(
+            p.article == x.article, p.annotator == annotator_id, p.status != "todo"
+        )
+        return ~pw.fn.EXISTS(finished)
+
+    def unassign(self, annotator: str) -> int:
+        """Take every article from ``annotator`` (finished or not); returns how many."""
+        x = self._assignment
+        with self._write():
+            return x.delete().where(x.annotator == self.annotator_id(annotator)).execute()
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def has_assignments(self) -> bool:
+        x = self._assignment
+        return x.select(x.id).limit(1).scalar() is not None
+
+    def assignment_counts(self) -> dict[str, int]:
+        """Articles each annotator holds, by name (only annotators holding any)."""
+        x, n = self._assignment, self.m.Annotator
+        query = (
+            x.select(n.name, pw.fn.COUNT(x.id))
+            .join(n, on=(x.annotator == n.id))
+            .group_by(n.name)
+            .order_by(n.name)
+        )
+        return dict(query.tuples())
+
+    def assignees(self, article_id: int) -> list[str]:
+        """Who holds ``article_id``, by name."""
+        x, n = self._assignment, self.m.Annotator
+        query = (
+            x.select(n.name)
+            .join(n, on=(x.annotator == n.id))
+            .where(x.article == article_id)
+            .order_by(n.name)
+        )
+        return [r[0] for r in query.tuples()]
+
+    def _assigned_condition(self, annotator: str) -> pw.Expression:
+        """For ``Project._filtered``: the article is in ``annotator``'s queue."""
+        x, a = self._assignment, self.m.Article
+        held = x.select(x.id).where(x.article == a.id, x.annotator == self.annotator_id(annotator))
+        return pw.fn.EXISTS(held)
+
+    def team_stats(self) -> TeamStats:
+        """Progress per annotator (assigned, statuses, time, labels, last active) and for the
+        whole project, from grouped queries plus one read of the done articles' times."""
+        x, p, s, d, n = (
+            self._assignment,
+            self.m.Progress,
+            self.m.Span,
+            self.m.DocLabel,
+            self.m.Annotator,
+        )
+        names = dict(n.select(n.id, n.name).tuples())
+        assigned = dict(x.select(x.annotator, pw.fn.COUNT(x.id)).group_by(x.annotator).tuples())
+        remaining = dict(
+            x.select(x.annotator, pw.fn.COUNT(x.id))
+            .where(self._unfinished_any(x))
+            .group_by(x.annotator)
+            .tuples()
+        )
+        statuses: dict[int, dict[str, int]] = defaultdict(dict)
+        seconds_total: dict[int, float] = {}
+        last: dict[int, dt.datetime] = {}
+        for ann, status, count, secs, updated in (
+            p.select(
+                p.annotator,
+                p.status,
+                pw.fn.COUNT(p.id),
+                pw.fn.SUM(p.seconds),
+                pw.fn.MAX(p.updated),
+            )
+            .group_by(p.annotator, p.status)
+            .tuples()
+        ):
+            statuses[ann][status] = count
+            seconds_total[ann] = seconds_total.get(ann, 0.0) + float(secs or 0.0)
+            _latest(last, ann, updated)
+        done_seconds: dict[int, list[float]] = defaultdict(list)
+        for ann, secs in (
+            p.select(p.annotator, p.seconds).where(p.status == "done", p.seconds > 0).tuples()
+        ):
+            done_seconds[ann].append(float(secs))
+        labels: dict[int, int] = defaultdict(int)
+        for model in (s, d):
+            for ann, count, updated in (
+                model.select(model.annotator, pw.fn.COUNT(model.id), pw.fn.MAX(model.updated))
+                .group_by(model.annotator)
+                .tuples()
+            ):
+                labels[ann] += count
+                _latest(last, ann, updated)
+        rows = [
+            TeamRow(
+                annotator=names[ann],
+                assigned=assigned.get(ann, 0),
+                done=statuses[ann].get("done", 0),
+                skipped=statuses[ann].get("skipped", 0),
+                flagged=statuses[ann].get("flagged", 0),
+                remaining=remaining.get(ann, 0),
+                seconds=seconds_total.get(ann, 0.0),
+                labels=labels.get(ann, 0),
+                last_active=last.get(ann),
+            )
+            for ann in sorted(names, key=lambda i: names[i])
+            if ann in assigned or ann in statuses or ann in labels
+        ]
+        return team_stats(rows, {names[k]: v for k, v in done_seconds.items()})
+
+    def _unfinished_any(self, x: type[pw.Model]) -> pw.Expression:
+        p = self.m.Progress
+        finished = p.select(p.id).where(
+            p.article == x.article, p.annotator == x.annotator, p.status != "todo"
+        )
+        return ~pw.fn.EXISTS(finished)
+
+
+def _latest(last: dict[int, dt.datetime], ann: int, value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, str):  # SQLite hands MAX() of a datetime column back as text
+        value = dt.datetime.fromisoformat(value)
+    assert isinstance(value, dt.datetime)
+    if ann not in last or value > last[ann]:
+        last[ann] = value
