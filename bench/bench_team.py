@@ -26,7 +26,23 @@ from storage import Project  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "team"
 NAMES = ["ana", "budi", "citra", "dewi", "eko"]
-WORDS = "yang dan di ini itu dengan untuk tidak dari banjir harga beras pasar warga kota".split()
+WORDS = [
+    "yang",
+    "dan",
+    "di",
+    "ini",
+    "itu",
+    "dengan",
+    "untuk",
+    "tidak",
+    "dari",
+    "banjir",
+    "harga",
+    "beras",
+    "pasar",
+    "warga",
+    "kota",
+]
 
 
 def make_base(path: Path, articles: int) -> None:
@@ -90,8 +106,14 @@ def main() -> None:
         ids = list(mine.article_ids())
         with mine.transaction():
             for aid in ids:
+                # Three entity spans an article (on the article number and two words after
+                # it) and a status with its time: what an annotator's day leaves behind.
+                for start, end in ((0, 3), (4, 8), (10, 14)):
+                    mine.add_span(
+                        aid, annotator="ana", layer="entity", label="PER", start=start, end=end
+                    )
                 mine.set_status(aid, annotator="ana", status="done", add_seconds=20)
-        print(f"  labelled {len(ids):,} articles in the package")
+        print(f"  labelled {len(ids):,} articles in the package (3 spans and a status each)")
     with Project.open(work) as project:
         report = timed("merge ana", 20, lambda: project.merge_package(package))
         print(f"  {report.summary()}")

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from core.assign import AssignError, parse_annotators
 from core.models import STATUSES
+from core.progress import ProgressBar
 from core.query import ArticleFilter
 from core.team import format_team_table
-from storage import Project
+from storage import Project, ProjectError
 
 
 def add_team_parsers(sub: argparse._SubParsersAction) -> None:
@@ -54,6 +56,7 @@ def add_team_parsers(sub: argparse._SubParsersAction) -> None:
         "--dry-run", action="store_true", help="print the counts it would add; change nothing"
     )
     assign.set_defaults(handler=cmd_assign)
+    add_package_parsers(sub)
 
 
 def cmd_assign(args: argparse.Namespace) -> int:
@@ -111,3 +114,70 @@ def _print_counts(counts: dict[str, int]) -> None:
 def print_team(project: Project) -> None:
     for line in format_team_table(project.team_stats()):
         print(line)
+
+
+def add_package_parsers(sub: argparse._SubParsersAction) -> None:
+    package = sub.add_parser(
+        "package",
+        help="write one NAME.tandai work package per annotator, for offline work",
+        description="Each package holds the annotator's articles, the schema, the "
+        "guidelines, the suggestion rules and pending suggestions, and the project's id. "
+        "The annotator opens it in Tandai like any project; `tandai merge` brings it back.",
+    )
+    package.add_argument("project", help="project file (*.tandai) or postgresql:// URL")
+    package.add_argument("outdir", type=Path, help="folder to write the packages into")
+    package.add_argument(
+        "--annotator",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this annotator's package (repeatable; default everyone holding articles)",
+    )
+    package.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    package.set_defaults(handler=cmd_package)
+
+    merge = sub.add_parser(
+        "merge",
+        help="bring work packages back: each one's labels, statuses, notes and time spent",
+        description="Each package is merged in one transaction, for its own annotator only: "
+        "their labels on the package's articles become the package's. Merging the same "
+        "package again changes nothing.",
+    )
+    merge.add_argument("project", help="project file (*.tandai) or postgresql:// URL")
+    merge.add_argument("packages", nargs="+", type=Path, help="NAME.tandai files")
+    merge.add_argument(
+        "--add-labels",
+        action="store_true",
+        help="add labels a package's schema has and the project lacks (else it is refused)",
+    )
+    merge.set_defaults(handler=cmd_merge)
+
+
+def cmd_package(args: argparse.Namespace) -> int:
+    bar = ProgressBar(quiet=args.quiet)
+
+    def on_progress(name: str, done: int, total: int) -> None:
+        bar.update(name, done, total)
+
+    with Project.open(args.project) as project:
+        written = project.write_packages(
+            args.outdir, annotators=args.annotator or None, on_progress=on_progress
+        )
+    bar.finish()
+    for item in written:
+        print(item.summary())
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    failed = 0
+    with Project.open(args.project) as project:
+        for path in args.packages:
+            try:
+                report = project.merge_package(path, add_labels=args.add_labels)
+            except ProjectError as exc:
+                failed += 1
+                print(f"tandai merge: {exc}", file=sys.stderr)
+                continue
+            print(report.summary())
+    return 1 if failed else 0

@@ -36,6 +36,7 @@ from storage.lock import ProjectLock
 from storage.migrations import CURRENT_VERSION, migrate, read_version
 from storage.models import Models, make_models
 from storage.navigation import NavigationMixin
+from storage.packages import PackageMixin
 from storage.search import fts_match_expression, search_terms, tsquery_expression
 from storage.suggestions import SuggestionMixin
 
@@ -53,6 +54,7 @@ class Project(
     SuggestionMixin,
     NavigationMixin,
     ListingMixin,
+    PackageMixin,
     ExportMixin,
     LabelledImportMixin,
 ):
