@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.edits import DUPLICATE, IMPORTED, OVERLAP, EditResult, EditSet, NewSpan, StatusEdit
 from core.labelled import LabelledRecord, LabelledReport, parse_labelled
 from core.readers import Problem, RawRecord
 from core.text import content_hash
@@ -22,6 +23,8 @@ from storage.errors import LabelError, ProjectError
 from storage.importing import BATCH, MAX_CHARS, ImportProgress
 
 if TYPE_CHECKING:
+    import contextlib
+
     import peewee as pw
 
     from storage.models import Models
@@ -43,6 +46,14 @@ class LabelledImportMixin:
     db: pw.Database
     m: Models
 
+    if TYPE_CHECKING:  # provided by Project and EditMixin
+
+        def _write(self) -> contextlib.AbstractContextManager[None]: ...
+        def annotator_id(self, name: str) -> int: ...
+        def apply_edit_sets(
+            self, sets: Iterable[EditSet], *, strict: bool = False
+        ) -> list[EditResult]: ...
+
     def import_labelled(
         self,
         paths: Iterable[Path | str],
@@ -60,7 +71,8 @@ class LabelledImportMixin:
         """Import articles with their labels, as ``annotator``'s or as ``suggestions``."""
         if (annotator is None) == (suggestions is None):
             raise ProjectError("labels go in as an annotator's or as suggestions: name one")
-        ann_id = self.annotator_id(annotator) if annotator is not None else None
+        if annotator is not None:
+            self.annotator_id(annotator)  # an empty name is refused before anything is read
         report = LabelledReport()
         schema = self.schema()
         tags: dict[Path, list[str] | None] = {}
@@ -102,17 +114,17 @@ class LabelledImportMixin:
                     if should_stop and should_stop():
                         report.cancelled = True
                         break
-                    self._labelled_batch(pending, report, ann_id, suggestions, problem)
+                    self._labelled_batch(pending, report, annotator, suggestions, label_problem)
                     pending = []
             if pending and not report.cancelled:
-                self._labelled_batch(pending, report, ann_id, suggestions, problem)
+                self._labelled_batch(pending, report, annotator, suggestions, label_problem)
         return report
 
     def _labelled_batch(
         self,
         batch: list[LabelledRecord],
         report: LabelledReport,
-        annotator_id: int | None,
+        annotator: str | None,
         source: str | None,
         problem: Callable[[str, str], None],
     ) -> None:
@@ -127,8 +139,8 @@ class LabelledImportMixin:
                 except LabelError as exc:
                     problem(record.article.origin, str(exc))
             return
-        assert annotator_id is not None
-        self._store_labels(batch, [ids[h] for h in hashes], annotator_id, report, problem)
+        assert annotator is not None
+        self._store_labels(batch, [ids[h] for h in hashes], annotator, report, problem)
 
     def _ids_of(self, hashes: list[str]) -> dict[str, int]:
         p = self.db.param
@@ -146,77 +158,44 @@ class LabelledImportMixin:
         self,
         batch: list[LabelledRecord],
         article_ids: list[int],
-        annotator_id: int,
+        annotator: str,
         report: LabelledReport,
         problem: Callable[[str, str], None],
     ) -> None:
-        """One transaction: spans (skipping what is there), stance, status per record."""
-        p = self.db.param
-        unique_ids = sorted(set(article_ids))
+        """One transaction through the edit path: spans (what is there already is skipped
+        quietly), stance, then each record's status (``flagged`` if a label was left out)."""
+        sets = [
+            EditSet(
+                aid,
+                annotator,
+                add=tuple(NewSpan(s.layer, s.label, s.start, s.end, IMPORTED) for s in r.spans),
+                doc=tuple(r.doc_labels.items()),
+            )
+            for r, aid in zip(batch, article_ids, strict=True)
+        ]
         with self._write():
-            existing: dict[int, set[tuple[str, str, int, int]]] = {a: set() for a in unique_ids}
-            for i in range(0, len(unique_ids), 500):
-                part = unique_ids[i : i + 500]
-                for aid, layer, label, start, end in self.db.execute_sql(
-                    f'SELECT article_id, layer, label, start, "end" FROM span WHERE annotator_id = {p}'
-                    f" AND article_id IN ({', '.join([p] * len(part))})",
-                    [annotator_id, *part],
-                ).fetchall():
-                    existing[aid].add((layer, label, start, end))
-            spans: list[tuple] = []
-            docs: list[tuple] = []
-            progress: list[tuple] = []
-            for record, aid in zip(batch, article_ids, strict=True):
-                have = existing[aid]
+            statuses = []
+            for record, aid, done in zip(
+                batch, article_ids, self.apply_edit_sets(sets), strict=True
+            ):
                 reasons = list(record.problems)
-                for s in record.spans:
-                    key = (s.layer, s.label, s.start, s.end)
-                    if key in have:
-                        continue
-                    clash = next(
-                        (
-                            h
-                            for h in have
-                            if s.layer == "entity" == h[0] and h[2] < s.end and h[3] > s.start
-                        ),
-                        None,
-                    )
-                    if clash is not None:
+                for refusal in done.refused:
+                    if refusal.code == DUPLICATE:
+                        continue  # importing the same labels twice adds nothing
+                    reason = refusal.reason
+                    if refusal.code == OVERLAP and isinstance(refusal.item, NewSpan):
+                        new, other = refusal.item, refusal.other
+                        assert other is not None
                         reason = (
-                            f"overlaps a stored entity: {s.label} {s.start}–{s.end} overlaps "
-                            f"{clash[1]} {clash[2]}–{clash[3]}"
+                            f"overlaps a stored entity: {new.label} {new.start}–{new.end} "
+                            f"overlaps {other.label} {other.start}–{other.end}"
                         )
-                        problem(record.article.origin, reason)
-                        reasons.append(reason)
-                        continue
-                    have.add(key)
-                    spans.append((aid, annotator_id, *key, "imported"))
-                for key, value in record.doc_labels.items():
-                    docs.append((aid, annotator_id, key, value))
+                    problem(record.article.origin, reason)
+                    reasons.append(reason)
+                report.spans += len(done.added)
+                report.doc_labels += len(done.doc_before)
                 status = "flagged" if reasons else (record.status or "done")
                 note = ("labelled import: " + "; ".join(reasons))[:2000] if reasons else ""
-                progress.append((aid, annotator_id, status, note))
+                statuses.append(EditSet(aid, annotator, status=StatusEdit(status, note)))
                 report.flagged += bool(reasons)
-            cursor = self.db.cursor()
-            cursor.executemany(
-                'INSERT INTO span (article_id, annotator_id, layer, label, start, "end", origin,'
-                f" created, updated) VALUES ({', '.join([p] * 7)}, CURRENT_TIMESTAMP,"
-                " CURRENT_TIMESTAMP)",
-                spans,
-            )
-            cursor.executemany(
-                "INSERT INTO doc_label (article_id, annotator_id, key, value, created, updated)"
-                f" VALUES ({p}, {p}, {p}, {p}, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                " ON CONFLICT (article_id, annotator_id, key) DO UPDATE SET value ="
-                " excluded.value, updated = excluded.updated",
-                docs,
-            )
-            cursor.executemany(
-                "INSERT INTO progress (article_id, annotator_id, status, note, seconds, updated)"
-                f" VALUES ({p}, {p}, {p}, {p}, 0, CURRENT_TIMESTAMP)"
-                " ON CONFLICT (article_id, annotator_id) DO UPDATE SET status = excluded.status,"
-                " note = excluded.note, updated = excluded.updated",
-                progress,
-            )
-        report.spans += len(spans)
-        report.doc_labels += len(docs)
+            self.apply_edit_sets(statuses)

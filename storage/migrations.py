@@ -21,7 +21,12 @@ import peewee as pw
 
 from storage.database import backup_sqlite, is_sqlite, write_transaction
 from storage.errors import ProjectError
-from storage.models import make_assignment_model, make_models, make_repeated_line_model
+from storage.models import (
+    make_assignment_model,
+    make_models,
+    make_repeated_line_model,
+    make_role_model,
+)
 
 SCHEMA_VERSION_KEY = "schema_version"
 PROJECT_ID_KEY = "project_id"
@@ -68,7 +73,12 @@ def _v4_repeated_lines(db: pw.Database) -> None:
     db.create_tables([make_repeated_line_model(db)])
 
 
-def _v5_team(db: pw.Database) -> None:
+def _v5_roles(db: pw.Database) -> None:
+    """Annotator roles (annotator, lead): who may change whose labels (storage.edits)."""
+    db.create_tables([make_role_model(db, make_models(db).Annotator)])
+
+
+def _v6_team(db: pw.Database) -> None:
     """Assignments of articles to annotators, and a project id that work packages carry so
     that a package is merged back only into the project it came from."""
     db.create_tables([make_assignment_model(db)])
@@ -82,7 +92,8 @@ STEPS: list[tuple[int, Callable[[pw.Database], None]]] = [
     (2, _v2_full_text),
     (3, _v3_list_sort),
     (4, _v4_repeated_lines),
-    (5, _v5_team),
+    (5, _v5_roles),
+    (6, _v6_team),
 ]
 CURRENT_VERSION = STEPS[-1][0]
 

@@ -9,8 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import peewee as pw
+
+#: A model class of :func:`make_models`. Peewee declares its fields at run time and ships
+#: no type stubs, so to mypy a model's columns (``Span.start``) are ``Any``: typed as
+#: ``type[pw.Model]`` every column access would be an error.
+ModelClass = Any
 
 
 def _now() -> dt.datetime:
@@ -21,16 +27,16 @@ def _now() -> dt.datetime:
 class Models:
     """The model classes of one open project, bound to its database."""
 
-    Meta: type[pw.Model]
-    ImportBatch: type[pw.Model]
-    Article: type[pw.Model]
-    ArticleText: type[pw.Model]
-    Annotator: type[pw.Model]
-    Span: type[pw.Model]
-    DocLabel: type[pw.Model]
-    Progress: type[pw.Model]
-    Suggestion: type[pw.Model]
-    Rejection: type[pw.Model]
+    Meta: ModelClass
+    ImportBatch: ModelClass
+    Article: ModelClass
+    ArticleText: ModelClass
+    Annotator: ModelClass
+    Span: ModelClass
+    DocLabel: ModelClass
+    Progress: ModelClass
+    Suggestion: ModelClass
+    Rejection: ModelClass
 
     def all(self) -> list[type[pw.Model]]:
         return [getattr(self, name) for name in self.__dataclass_fields__]
@@ -154,7 +160,7 @@ def make_models(db: pw.Database) -> Models:
     )
 
 
-def make_repeated_line_model(db: pw.Database) -> type[pw.Model]:
+def make_repeated_line_model(db: pw.Database) -> ModelClass:
     """The repeated-line index (schema version 4): per source, in how many articles each
     line occurs, keyed by a hash of the line. Kept out of :class:`Models` so that the
     version-1 step, which creates ``Models.all()``, keeps creating the version-1 shape."""
@@ -177,8 +183,25 @@ def make_repeated_line_model(db: pw.Database) -> type[pw.Model]:
     return RepeatedLine
 
 
-def make_assignment_model(db: pw.Database, models: Models | None = None) -> type[pw.Model]:
-    """Who is to label which article (schema version 5): one row per article and annotator,
+def make_role_model(db: pw.Database, annotator_model: ModelClass) -> ModelClass:
+    """Roles of a project's annotators (schema version 5): ``annotator`` or ``lead``
+    (``core.edits.ROLES``). An annotator without a row has no role; a project with no lead
+    is open to every edit. Kept out of :class:`Models` for the reason given above."""
+
+    class AnnotatorRole(pw.Model):
+        annotator = pw.ForeignKeyField(annotator_model, primary_key=True, on_delete="CASCADE")
+        role = pw.CharField(max_length=20)
+
+        class Meta:
+            database = db
+            legacy_table_names = False
+            table_name = "annotator_role"
+
+    return AnnotatorRole
+
+
+def make_assignment_model(db: pw.Database, models: Models | None = None) -> ModelClass:
+    """Who is to label which article (schema version 6): one row per article and annotator,
     several for an article shared for agreement. Apart from :class:`Models` for the same
     reason as the repeated-line index."""
 
