@@ -55,8 +55,18 @@ def add_team_parsers(sub: argparse._SubParsersAction) -> None:
     assign.add_argument(
         "--dry-run", action="store_true", help="print the counts it would add; change nothing"
     )
+    _user_option(assign)
     assign.set_defaults(handler=cmd_assign)
     add_package_parsers(sub)
+
+
+def _user_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        help="who runs this: once the project has a lead, only a lead may assign and merge "
+        "(in a file this is a claim; on a server you are the user you log in as)",
+    )
 
 
 def cmd_assign(args: argparse.Namespace) -> int:
@@ -66,7 +76,7 @@ def cmd_assign(args: argparse.Namespace) -> int:
                 "tandai assign: use --reassign FROM --to TO (without --annotators)", file=sys.stderr
             )
             return 2
-        with Project.open(args.project) as project:
+        with Project.open(args.project, user=args.user) as project:
             moved = project.reassign(args.reassign, args.to)
             counts = project.assignment_counts()
         print(f"moved {moved:,} unfinished articles from {args.reassign} to {args.to}")
@@ -83,7 +93,7 @@ def cmd_assign(args: argparse.Namespace) -> int:
     flt = ArticleFilter(
         langs=tuple(args.lang), sources=tuple(args.source), statuses=tuple(args.status)
     )
-    with Project.open(args.project) as project:
+    with Project.open(args.project, user=args.user) as project:
         run = project.plan_assignment if args.dry_run else project.assign
         plan = run(
             names, overlap=args.overlap, per_overlap=args.per_overlap, seed=args.seed, flt=flt
@@ -134,6 +144,7 @@ def add_package_parsers(sub: argparse._SubParsersAction) -> None:
         help="only this annotator's package (repeatable; default everyone holding articles)",
     )
     package.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    _user_option(package)
     package.set_defaults(handler=cmd_package)
 
     merge = sub.add_parser(
@@ -150,6 +161,7 @@ def add_package_parsers(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="add labels a package's schema has and the project lacks (else it is refused)",
     )
+    _user_option(merge)
     merge.set_defaults(handler=cmd_merge)
 
 
@@ -159,7 +171,7 @@ def cmd_package(args: argparse.Namespace) -> int:
     def on_progress(name: str, done: int, total: int) -> None:
         bar.update(name, done, total)
 
-    with Project.open(args.project) as project:
+    with Project.open(args.project, user=args.user) as project:
         written = project.write_packages(
             args.outdir, annotators=args.annotator or None, on_progress=on_progress
         )
@@ -171,7 +183,7 @@ def cmd_package(args: argparse.Namespace) -> int:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     failed = 0
-    with Project.open(args.project) as project:
+    with Project.open(args.project, user=args.user) as project:
         for path in args.packages:
             try:
                 report = project.merge_package(path, add_labels=args.add_labels)

@@ -18,7 +18,7 @@ import peewee as pw
 from core.assign import AssignError, AssignPlan, plan_assignment
 from core.query import ArticleFilter
 from core.team import TeamRow, TeamStats, team_stats
-from storage.errors import ProjectError
+from storage.errors import AccessDenied, ProjectError
 from storage.migrations import PROJECT_ID_KEY
 from storage.models import make_assignment_model
 
@@ -38,6 +38,7 @@ class AssignmentMixin:
 
     db: pw.Database
     m: Models
+    name: str
 
     @property
     def _assignment(self) -> type[pw.Model]:
@@ -54,6 +55,14 @@ class AssignmentMixin:
         if row is None:  # pragma: no cover - every migrated project has one
             raise ProjectError(f"{self.name}: the project has no id")
         return row.value
+
+    def require_lead(self, what: str) -> None:
+        """Refuse ``what`` unless the caller is a lead, once the project has one (roles
+        and who is editing come from the edit path: ``Project.access``)."""
+        access = self.access()  # type: ignore[attr-defined]
+        if access.guarded and not access.is_lead():
+            who = access.actor or "an unnamed user"
+            raise AccessDenied(f"{self.name}: only a lead may {what}; {who} is not one")
 
     # ---- giving out work -----------------------------------------------------------------
 
@@ -90,6 +99,7 @@ class AssignmentMixin:
     ) -> AssignPlan:
         """Give every article matching ``flt`` that nobody holds yet to the annotators; a
         re-run therefore only shares out what was imported since. One transaction."""
+        self.require_lead("assign articles")
         with self._write():
             plan = self.plan_assignment(
                 annotators, overlap=overlap, per_overlap=per_overlap, seed=seed, flt=flt
@@ -114,6 +124,7 @@ class AssignmentMixin:
         articles ``source`` gave up."""
         if source.strip() == target.strip():
             raise ProjectError("--reassign and --to name the same annotator")
+        self.require_lead("reassign articles")
         x = self._assignment
         with self._write():
             src, dst = self.annotator_id(source), self.annotator_id(target)
@@ -133,6 +144,7 @@ class AssignmentMixin:
 
     def unassign(self, annotator: str) -> int:
         """Take every article from ``annotator`` (finished or not); returns how many."""
+        self.require_lead("take articles from an annotator")
         x = self._assignment
         with self._write():
             return x.delete().where(x.annotator == self.annotator_id(annotator)).execute()

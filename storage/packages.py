@@ -7,7 +7,8 @@ settings (schema, guidelines, suggestion rules and lexicon), the suggestions of 
 articles, and the annotator's labels, progress and rejections so far.
 
 Rows that are not labels are copied with batched ``executemany``; labels go through the
-project's label path, like every other label change.
+one edit path (``core.edits`` decides, ``Project.apply_edit_sets`` writes), like every
+other label change.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ import json
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import peewee as pw
 
+from core.edits import EditSet, NewSpan, StatusEdit
 from core.package import (
     PACKAGE_KEY,
     ArticleWork,
@@ -164,7 +166,10 @@ class PackageMixin:
         return PackageWritten(annotator=annotator, path=final, articles=len(ids), labels=labels)
 
     def _copy_settings(self: Project, package: Project, info: PackageInfo) -> None:
-        rows = _rows(self.db, "SELECT key, value FROM meta WHERE key LIKE 'setting:%'", ())
+        meta = self.m.Meta
+        rows = list(
+            meta.select(meta.key, meta.value).where(meta.key.startswith("setting:")).tuples()
+        )
         rows.append((PACKAGE_KEY, json.dumps(info.to_dict(), ensure_ascii=False)))
         cursor = package.db.cursor()
         cursor.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", rows)
@@ -231,14 +236,13 @@ class PackageMixin:
         )
 
     def _copy_labels(self: Project, package: Project, ids: list[int], ann: int, name: str) -> int:
-        """The annotator's spans and document labels so far, through the package's label
-        path. Returns how many."""
-        work = self._work(ids, ann)
-        count = 0
-        for aid, item in work.items():
-            _store_work(package, aid, name, item, replacing=(), doc_before={})
-            count += len(item.spans) + len(item.doc)
-        return count
+        """The annotator's spans and document labels so far, written into the package
+        through its edit path. Returns how many."""
+        work = {aid: w for aid, w in self._work(ids, ann).items() if w.spans or w.doc}
+        package.apply_edit_sets(
+            [work_edit(aid, name, item) for aid, item in work.items()], strict=True
+        )
+        return sum(len(w.spans) + len(w.doc) for w in work.values())
 
     # ---- reading one annotator's work ----------------------------------------------------
 
@@ -296,6 +300,7 @@ class PackageMixin:
         """Bring back the package owner's labels, statuses, notes and time spent, in one
         transaction. On each article the package holds, the owner's labels become the
         package's (only where they differ, so a second merge changes nothing)."""
+        self.require_lead("merge work packages")
         path = Path(path)
         if not path.exists():
             raise ProjectError(f"{path}: no such file")
@@ -351,6 +356,7 @@ class PackageMixin:
             theirs = package._work(list(mapping), pkg_ann)
             ours = self._work(list(mapping.values()), ann)
             span_ids = self._span_ids(list(mapping.values()), ann)
+            edits: list[EditSet] = []
             for pid, aid in mapping.items():
                 new = theirs.get(pid, ArticleWork())
                 old = ours.get(aid, ArticleWork())
@@ -366,62 +372,58 @@ class PackageMixin:
                     report.doc_changed += sum(new.doc.get(k) != old.doc.get(k) for k in keys)
                 if progress_differs:
                     report.statuses += 1
-                _store_work(
-                    self,
-                    aid,
-                    annotator,
-                    new,
-                    replacing=span_ids.get(aid, ()) if labels_differ else (),
-                    doc_before=old.doc if labels_differ else None,
-                    progress_before=old,
-                    labels=labels_differ,
-                    progress=progress_differs,
+                edits.append(
+                    work_edit(
+                        aid,
+                        annotator,
+                        new,
+                        replacing=span_ids.get(aid, ()),
+                        doc_before=old.doc,
+                        seconds_before=old.seconds,
+                        labels=labels_differ,
+                        progress=progress_differs,
+                    )
                 )
+            # One set-based write per chunk, inside the package's transaction; the rule
+            # refuses nothing silently: strict, so any refusal stops the whole package.
+            self.apply_edit_sets(edits, strict=True)
 
 
-def _store_work(
-    project: Project,
+def work_edit(
     article_id: int,
     annotator: str,
     work: ArticleWork,
     *,
-    replacing: Iterable[int],
-    doc_before: dict[str, str] | None,
-    progress_before: ArticleWork | None = None,
+    replacing: Iterable[int] = (),
+    doc_before: Mapping[str, str] | None = None,
+    seconds_before: float = 0.0,
     labels: bool = True,
     progress: bool = False,
-) -> None:
-    """Make ``annotator``'s labels (and with ``progress`` their status, note and time) on
-    one article those of ``work``: the one place a package's labels are written.
-
-    Written through the project's public label methods (the label path every caller uses),
-    inside the caller's transaction.
-    """
+) -> EditSet:
+    """The edit set that makes ``annotator``'s labels on one article those of ``work`` (its
+    spans replace the ``replacing`` ones, its document labels the ``doc_before`` ones) and,
+    with ``progress``, their status, note and time spent too."""
+    add: tuple[NewSpan, ...] = ()
+    doc: tuple[tuple[str, str | None], ...] = ()
     if labels:
-        for span_id in replacing:
-            project.delete_span(span_id)
-        for layer, label, start, end, origin in sorted(work.spans, key=lambda s: (s[2], s[3])):
-            project.add_span(
-                article_id,
-                annotator=annotator,
-                layer=layer,
-                label=label,
-                start=start,
-                end=end,
-                origin=origin,
-            )
-        before = doc_before or {}
-        for key in set(before) | set(work.doc):
-            if before.get(key) != work.doc.get(key):
-                project.set_doc_label(
-                    article_id, annotator=annotator, key=key, value=work.doc.get(key)
-                )
-    if progress and work.status is not None:
-        old_seconds = progress_before.seconds if progress_before else 0.0
-        project.set_status(
-            article_id,
-            annotator=annotator,
-            status=work.status,
-            note=work.note,
-            add_seconds=work.seconds - old_seconds,
+        add = tuple(
+            NewSpan(layer, label, start, end, origin)
+            for layer, label, start, end, origin in sorted(work.spans, key=lambda s: (s[2], s[3]))
         )
+        before = doc_before or {}
+        doc = tuple(
+            (key, work.doc.get(key))
+            for key in sorted(set(before) | set(work.doc))
+            if before.get(key) != work.doc.get(key)
+        )
+    status = None
+    if progress and work.status is not None:
+        status = StatusEdit(work.status, work.note, add_seconds=work.seconds - seconds_before)
+    return EditSet(
+        article_id,
+        annotator,
+        add=add,
+        delete=tuple(replacing) if labels else (),
+        doc=doc,
+        status=status,
+    )
