@@ -38,7 +38,7 @@ class Models:
     Suggestion: ModelClass
     Rejection: ModelClass
 
-    def all(self) -> list[type[pw.Model]]:
+    def all(self) -> list[ModelClass]:
         return [getattr(self, name) for name in self.__dataclass_fields__]
 
 

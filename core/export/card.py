@@ -1,9 +1,18 @@
-"""The dataset card (``README.md``) written beside the exported files."""
+"""The dataset card (``README.md``) written beside the exported files.
+
+It opens with the YAML block the Hugging Face Hub and ``datasets`` read: ``configs`` names
+the data files of each split (so ``load_dataset(folder)`` reads those and nothing else, not
+``labels.json``), ``dataset_info.features`` gives ``ner_tags`` their ClassLabel names, and
+``language``, ``license``, ``task_categories`` and ``size_categories`` describe the set.
+The YAML is written by hand (JSON strings are valid YAML scalars), so the app needs no YAML
+library.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 
 from core.export.formats import SCHEMAS, Tally
 from core.export.neardup import BANDS, BINS, SHINGLE, THRESHOLD
@@ -24,6 +33,67 @@ def _table(title: str, rows: Mapping[str, Mapping[str, int]], splits: list[str])
     return [*lines, ""]
 
 
+_TASKS = {
+    "spans": "token-classification",
+    "ner-bio": "token-classification",
+    "stance": "text-classification",
+    "clean": "text-generation",
+    "boilerplate-lines": "text-classification",
+}
+_SIZES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"))
+
+
+def _q(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _size_category(records: int) -> str:
+    return next((name for limit, name in _SIZES if records < limit), "1M<n<10M")
+
+
+def _ner_bio_features(tag_names: Sequence[str]) -> list[str]:
+    lines = [
+        "dataset_info:",
+        "  features:",
+        "  - name: id",
+        "    dtype: string",
+        "  - name: text",
+        "    dtype: string",
+        "  - name: tokens",
+        "    sequence: string",
+        "  - name: ner_tags",
+        "    sequence:",
+        "      class_label:",
+        "        names:",
+    ]
+    lines += [f"          '{n}': {_q(name)}" for n, name in enumerate(tag_names)]
+    for name in ("lang", "url", "source", "annotator", "split"):
+        lines += [f"  - name: {name}", "    dtype: string"]
+    return lines
+
+
+def front_matter(
+    *, options: ExportOptions, files: Mapping[str, str], tallies: Mapping[str, Tally], license: str
+) -> list[str]:
+    """The YAML block: what the Hub shows and what ``load_dataset`` reads."""
+    langs = sorted({lang for t in tallies.values() for lang in t.langs if lang != "unknown"})
+    records = sum(t.records for t in tallies.values())
+    lines = ["---"]
+    lines += ["language:", *(f"- {_q(lang)}" for lang in langs)] if langs else []
+    lines += [f"license: {_q(license or 'unknown')}"]
+    lines += ["task_categories:", f"- {_TASKS[options.format]}"]
+    lines += ["size_categories:", f"- {_q(_size_category(records))}"]
+    lines += ["configs:", "- config_name: default", "  data_files:"]
+    for split, name in files.items():
+        lines += [
+            f"  - split: {_q('train' if split == 'data' else split)}",
+            f"    path: {_q(name)}",
+        ]
+    if options.format == "ner-bio" and not options.tag_strings:
+        lines += _ner_bio_features(options.tag_names)
+    return [*lines, "---"]
+
+
 def render(
     *,
     project: str,
@@ -33,12 +103,15 @@ def render(
     articles: int,
     groups: tuple[int, int] | None,
     when: dt.datetime,
+    license: str = "",
+    left_out: Mapping[str, tuple[int, int]] | None = None,
 ) -> str:
     """Markdown card. ``files``: split -> file name; ``groups``: (near-duplicate groups of
     two or more articles, articles in them), or None without a split."""
     splits = list(files)
     sel = options.selection
     lines = [
+        *front_matter(options=options, files=files, tallies=tallies, license=license),
         MARKER,
         f"# {project}: `{options.format}` export",
         "",
@@ -52,6 +125,17 @@ def render(
         "- Offsets are Unicode code points of `text` (Python `str` indices); "
         "every span's `text` equals `text[start:end]`.",
     ]
+    for status, (count, spans) in (left_out or {}).items():
+        lines.append(
+            f"- Not exported (status {status}): {count} articles with {spans} spans; "
+            "export with `--status all` to include them"
+        )
+    unlabelled = sum(t.unlabelled for t in tallies.values())
+    if unlabelled:
+        lines.append(
+            f"- Left out: {unlabelled} records that are not done and hold no entity "
+            "(`--keep-unlabelled` keeps them)"
+        )
     if options.clean or options.format == "clean":
         lines.append("- Boilerplate removed; entity spans remapped.")
     dropped = sum(t.dropped for t in tallies.values())
@@ -82,7 +166,10 @@ def render(
     lines += ["## Schema", ""]
     lines += [f"- `{name}`: {text}" for name, text in SCHEMAS[options.format]]
     if options.format == "ner-bio":
-        lines.append("- `labels.json`: the tag names; a tag's position is its integer id")
+        lines.append(
+            "- `labels.json`: the tag names; a tag's position is its integer id (the same "
+            "names as the ClassLabel above)"
+        )
     return "\n".join(lines) + "\n"
 
 

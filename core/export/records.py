@@ -74,6 +74,13 @@ class ExportOptions:
     seed: int = 0
     group_near_duplicates: bool = True
     command: str = ""
+    #: ner-bio: the tag names in id order (``O``, ``B-PER``, ``I-PER``, ...), from the schema
+    #: (set by the export itself); ``tag_strings`` writes the names instead of the ids.
+    tag_names: tuple[str, ...] = ()
+    tag_strings: bool = False
+    #: ner-bio: also records that are not done and hold no entity (all ``O``: nobody may
+    #: have labelled their entities yet, so they would teach a model that nothing is one).
+    keep_unlabelled: bool = False
 
     def validate(self) -> None:
         if self.format not in FORMATS:

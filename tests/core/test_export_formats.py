@@ -122,9 +122,11 @@ def test_spans_from_tags_reads_bioes_and_a_stray_inside_tag() -> None:
 
 
 def test_boilerplate_lines_are_labelled_by_what_covers_most_of_them() -> None:
-    lines, labels = line_labels(TEXT, record().spans)
+    found = line_labels(TEXT, record().spans)
+    lines, labels = found.lines, found.labels
     assert lines[1] == "Saksikan video di bawah ini:" and labels[1] == 1
     assert labels == [0, 1, 0, 0, 1]
+    assert [TEXT[a:b] for a, b in zip(found.starts, found.ends, strict=True)] == lines
 
 
 def test_stance_format_writes_one_line_per_target_with_clean_text_on_request() -> None:
