@@ -16,8 +16,7 @@ from cli.team_command import add_team_parsers, print_team
 from core.fields import parse_field_options
 from core.label_formats import parse_label_map
 from core.progress import ProgressBar
-from storage import ImportProgress, Project, ProjectError
-from storage.importing import MAX_CHARS
+from storage import MAX_CHARS, ImportProgress, Project, ProjectError
 
 
 def build_parser() -> argparse.ArgumentParser:

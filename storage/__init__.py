@@ -1,17 +1,32 @@
-"""Storage layer: peewee models, migrations and the ``Project`` API (the only DB access)."""
+"""Storage layer: peewee models, migrations and the ``Project`` API (the only DB access).
+
+gui/ and cli/ import only the names listed here (``from storage import X``), never a
+submodule: what they need from storage is part of this list on purpose.
+"""
 
 from storage.errors import LabelError, ProjectError, ProjectLocked
-from storage.importing import ImportProgress
+from storage.importing import MAX_CHARS, ImportProgress
+from storage.listing import ListCursor
 from storage.packages import PackageWritten, package_file_name
 from storage.project import PROJECT_SUFFIX, Project
+from storage.repeated_lines import SuggestProgress
+from storage.search import search_terms
+from storage.suggestion_decisions import BulkResult
+from storage.suggestion_runs import ALL_SOURCES
 
 __all__ = [
+    "ALL_SOURCES",
+    "MAX_CHARS",
     "PROJECT_SUFFIX",
+    "BulkResult",
     "ImportProgress",
     "LabelError",
+    "ListCursor",
     "PackageWritten",
     "Project",
     "ProjectError",
     "ProjectLocked",
+    "SuggestProgress",
     "package_file_name",
+    "search_terms",
 ]

@@ -40,6 +40,8 @@ class BulkResult:
     skipped: int = 0
     span_ids: list[int] = field(default_factory=list)
     rejection_ids: list[int] = field(default_factory=list)
+    #: Articles whose spans or pending suggestions changed (the GUI refreshes their rows).
+    article_ids: set[int] = field(default_factory=set)
 
 
 class SuggestionDecisionMixin:
@@ -193,6 +195,8 @@ class SuggestionDecisionMixin:
                 result.span_ids.extend(s.id for s in done.added)
                 result.done += len(done.added)
                 result.skipped += len(done.refused)
+                if done.added:
+                    result.article_ids.add(done.article_id)
             if on_progress:
                 on_progress(result.done + result.skipped)
         return result
@@ -227,5 +231,6 @@ class SuggestionDecisionMixin:
                     )
                     if new_id:
                         result.rejection_ids.append(new_id)
+                        result.article_ids.add(aid)
             result.done += len(batch)
         return result
