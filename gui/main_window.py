@@ -30,6 +30,7 @@ from gui.project_actions import RecentProjects, new_project_dialog, open_project
 from gui.schema_editor import SchemaEditorDialog
 from gui.session import Change, Session
 from gui.status_bar import WorkspaceStatus
+from gui.team_dialogs import AssignDialog, MergeDialog, TeamDialog, choose_packages
 from gui.welcome import WelcomeDialog
 from gui.window_state import restore_window, save_window
 from gui.workspace import Workspace
@@ -108,7 +109,10 @@ class MainWindow(QMainWindow):
         self.catch_up.progressed.connect(lambda text: self.status.showMessage(text, 4000))
         self.catch_up.done.connect(self._caught_up)
         QTimer.singleShot(0, self.catch_up.start)  # after the first paint
-        first = self._last_article() or project.next_todo_id(self.annotator)
+        QTimer.singleShot(0, self._offer_package_owner)
+        articles = self.docks.articles
+        queue = articles is not None and articles.queue_only()
+        first = self._last_article() or project.next_todo_id(self.annotator, queue=queue)
         first = first or project.first_article_id()
         if first is not None:
             ws.show_article(first)
@@ -211,6 +215,39 @@ class MainWindow(QMainWindow):
         if self.workspace.article_id is None:
             self.workspace.open_next_todo()
 
+    def assign(self) -> None:
+        AssignDialog(self.project, self).exec()
+        self._team_changed()
+
+    def merge_packages(self, paths: list[Path] | None = None) -> None:
+        paths = paths or choose_packages(self)
+        if paths:
+            MergeDialog(self.project, paths, self).exec()
+            self._team_changed()
+            if self.workspace.article_id is not None:  # merged labels may be on it
+                self.workspace.show_article(self.workspace.article_id)
+
+    def _team_changed(self) -> None:
+        """Assignments or merged labels changed: the list's scope, rows and the counts."""
+        self._show_progress()
+        if self.docks.articles is not None:
+            self.docks.articles.reload()
+
+    def _offer_package_owner(self) -> None:
+        """A work package is labelled by the annotator it was made for: offer to switch."""
+        info = self.project.package_info()
+        if info is None or info.annotator == self.annotator:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Tandai",
+            f"This is {info.annotator}'s work package (from {info.project_name}). Its labels "
+            f"go back into that project as {info.annotator}'s.\n\nLabel as {info.annotator}? "
+            f"(You are {self.annotator} now.)",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.session.set_annotator(info.annotator)
+
     def edit_schema(self) -> None:
         if SchemaEditorDialog(self.project, self).exec() == QDialog.DialogCode.Accepted:
             self.workspace.apply_schema(self.project.schema())
@@ -271,6 +308,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._add(file_menu, "&Import files…", lambda: self.import_files(), "Ctrl+I")
         self._add(file_menu, "&Export…", lambda: ExportDialog(self.project, self).exec(), "Ctrl+E")
+        self._add(file_menu, "&Merge work packages…", lambda: self.merge_packages())
         file_menu.addSeparator()
         self._add(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
@@ -303,6 +341,9 @@ class MainWindow(QMainWindow):
         )
         view.addSeparator()
         self._dock_toggles = view
+        team = bar.addMenu("&Project")
+        self._add(team, "&Assign…", self.assign)
+        self._add(team, "&Team progress", lambda: TeamDialog(self.project, self).exec())
         people = bar.addMenu("A&nnotator")
         self._add(people, "&Switch annotator…", self.switch_annotator)
         help_menu = bar.addMenu("&Help")
@@ -354,7 +395,11 @@ class MainWindow(QMainWindow):
             self.docks.articles.refresh_articles(change.article_ids)
 
     def _show_progress(self) -> None:
-        self.status.show_progress(self.project.done_count(self.annotator), self._total)
+        total = self._total
+        articles = self.docks.articles
+        if articles is not None and articles.queue_only():  # "n of N" of their own queue
+            total = self.project.assignment_counts().get(self.annotator, total)
+        self.status.show_progress(self.project.done_count(self.annotator), total)
 
     def _annotator_changed(self, name: str) -> None:
         self.annotator = name
