@@ -218,3 +218,23 @@ def test_package_file_names_are_safe() -> None:
     assert package_file_name("ana") == "ana.tandai"
     assert package_file_name("../ana b/c") == "ana_b_c.tandai"
     assert package_file_name("...") == "annotator.tandai"
+
+
+@pytest.mark.postgres
+def test_a_package_of_a_server_project_carries_no_password(tmp_path: Path) -> None:
+    from tests.conftest import postgres_url_or_skip
+
+    url = postgres_url_or_skip()
+    with_password = url.replace("://postgres@", "://postgres:s3cr3t-pw@", 1)
+    if with_password == url:
+        pytest.skip("the test URL names no user to add a password to")
+    with Project.create(with_password) as project:
+        project.store_articles([NewArticle(text=TEXTS[0])])
+        project.assign(["ana"])
+        written = project.write_packages(tmp_path)
+        report_text = written[0].summary()
+    with Project.open(tmp_path / "ana.tandai") as pkg:
+        info = pkg.package_info()
+        assert info is not None and info.project_name.startswith("postgresql://")
+    assert "s3cr3t-pw" not in info.project_name + report_text
+    assert b"s3cr3t-pw" not in (tmp_path / "ana.tandai").read_bytes()
