@@ -66,6 +66,31 @@ def timed(label: str, goal: float, fn):  # type: ignore[no-untyped-def]
     return result
 
 
+def list_speed(project: Project) -> None:
+    """The article list's first page and a deep page, and its count, with and without the
+    queue filter (median of 9 runs each): the queue must keep the list at its speed."""
+    import statistics
+
+    from core.query import ArticleFilter
+
+    for label, flt in (
+        ("all articles", ArticleFilter(annotator="ana")),
+        ("assigned to ana", ArticleFilter(annotator="ana", assigned_to="ana")),
+    ):
+        for sort in ("id", "title"):
+            runs = []
+            for _ in range(9):
+                start = time.perf_counter()
+                _, cursor = project.list_sorted(flt, sort=sort)
+                for _ in range(50):  # 50 pages down
+                    _, cursor = project.list_sorted(flt, sort=sort, after=cursor)
+                runs.append((time.perf_counter() - start) / 51 * 1000)
+            print(f"  list page, {label}, by {sort}: {statistics.median(runs):.1f} ms")
+        start = time.perf_counter()
+        total = project.count_articles(flt)
+        print(f"  count, {label}: {(time.perf_counter() - start) * 1000:.0f} ms ({total:,})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=100_000)
@@ -90,6 +115,7 @@ def main() -> None:
         )
         print(f"  {len(plan.pairs):,} assignments: {project.assignment_counts()}")
         timed("stats --team", 5, project.team_stats)
+        list_speed(project)
         if args.skip_packages:
             return
         packages = OUT / "packages"
