@@ -30,7 +30,13 @@ from gui.project_actions import RecentProjects, new_project_dialog, open_project
 from gui.schema_editor import SchemaEditorDialog
 from gui.session import Change, Session
 from gui.status_bar import WorkspaceStatus
-from gui.team_dialogs import AssignDialog, MergeDialog, TeamDialog, choose_packages
+from gui.team_dialogs import (
+    AssignDialog,
+    MergeDialog,
+    PackageDialog,
+    TeamDialog,
+    choose_packages,
+)
 from gui.welcome import WelcomeDialog
 from gui.window_state import restore_window, save_window
 from gui.workspace import Workspace
@@ -343,6 +349,7 @@ class MainWindow(QMainWindow):
         self._dock_toggles = view
         team = bar.addMenu("&Project")
         self._add(team, "&Assign…", self.assign)
+        self._add(team, "&Write work packages…", lambda: PackageDialog(self.project, self).exec())
         self._add(team, "&Team progress", lambda: TeamDialog(self.project, self).exec())
         people = bar.addMenu("A&nnotator")
         self._add(people, "&Switch annotator…", self.switch_annotator)

@@ -453,3 +453,122 @@ class MergeDialog(JobDialog):
     def _on_finished(self) -> None:
         self.cancel_button.setText("Close")
         self.cancel_button.setEnabled(True)
+
+
+class PackageDialog(JobDialog):
+    """Project ▸ Write work packages…: one ``NAME.tandai`` per annotator into a folder,
+    written in the background (each file appears whole or not at all)."""
+
+    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Write work packages")
+        self.resize(620, 380)
+        self.project = project
+        self.written: list[Path] = []
+        held = project.assignment_counts()
+        self.people = QTableWidget(len(held), 2)
+        self.people.setHorizontalHeaderLabels(["Annotator", "Articles"])
+        self.people.verticalHeader().hide()
+        self.people.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for row, (name, count) in enumerate(held.items()):
+            item = _cell(name, right=False)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.people.setItem(row, 0, item)
+            self.people.setItem(row, 1, _cell(f"{count:,}"))
+        self.folder = QLineEdit()
+        self.folder.setPlaceholderText("Folder to write the packages into")
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(browse)
+        self.phase_label = QLabel(
+            "Each package holds the annotator's articles, the schema, the guidelines, the "
+            "suggestion rules and pending suggestions, and this project's id."
+            if held
+            else "Nobody holds articles yet: assign them first (Project ▸ Assign…)."
+        )
+        self.phase_label.setWordWrap(True)
+        self.bar = QProgressBar()
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.write_button = QPushButton("Write")
+        self.write_button.setDefault(True)
+        self.write_button.setEnabled(bool(held))
+        self.cancel_button = QPushButton("Close")
+        self.write_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.write_button)
+        buttons.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.people, 1)
+        layout.addLayout(folder_row)
+        layout.addWidget(self.phase_label)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.log, 1)
+        layout.addLayout(buttons)
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Write work packages into")
+        if folder:
+            self.folder.setText(folder)
+
+    def chosen(self) -> list[str]:
+        return [
+            self.people.item(row, 0).text()
+            for row in range(self.people.rowCount())
+            if self.people.item(row, 0).checkState() == Qt.CheckState.Checked
+        ]
+
+    def start(self) -> None:
+        names, folder = self.chosen(), self.folder.text().strip()
+        if not names or not folder:
+            self.phase_label.setText("Choose a folder and at least one annotator.")
+            return
+        self.write_button.setEnabled(False)
+        self.cancel_button.setText("Cancel")
+        project = self.project
+
+        def work(control: JobControl) -> list[Path]:
+            written: list[Path] = []
+            for name in names:
+                if control.cancelled:
+                    break
+
+                def on_progress(who: str, done: int, total: int) -> None:
+                    control.progress(done, total, f"Writing {who}'s package…")
+
+                for item in project.write_packages(
+                    folder, annotators=[name], on_progress=on_progress
+                ):
+                    written.append(item.path)
+                    control.progress(item.articles, item.articles, item.summary())
+            return written
+
+        self.run_job(work, cleanup=project.end_thread)
+
+    def _on_progress(self, done: int, total: int, text: str) -> None:
+        self.bar.setRange(0, max(total, 1))
+        self.bar.setValue(done)
+        if text.startswith("Writing "):
+            self.phase_label.setText(text)
+        else:
+            self.log.appendPlainText(text)
+
+    def _on_done(self, result: object) -> None:
+        self.written = list(result)  # type: ignore[call-overload]
+        self.phase_label.setText(
+            f"Wrote {len(self.written)} package{'s' if len(self.written) != 1 else ''}: give "
+            "each annotator theirs, then File ▸ Merge work packages… brings them back."
+        )
+
+    def _on_failed(self, message: str) -> None:
+        self.phase_label.setText(_message(message))
+
+    def _on_finished(self) -> None:
+        self.cancel_button.setText("Close")
+        self.cancel_button.setEnabled(True)
+        self.write_button.setEnabled(True)
