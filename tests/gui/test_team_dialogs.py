@@ -126,3 +126,23 @@ def test_opening_a_package_offers_its_owner_as_annotator(
     if expected == "budi":
         assert win.docks.articles.queue_only() and win.docks.articles.model.rowCount() == 4
     win.close()
+
+
+@pytest.mark.postgres
+def test_on_a_server_project_each_annotator_sees_their_queue(qtbot, settings: QSettings) -> None:
+    from tests.conftest import postgres_url_or_skip
+
+    url = postgres_url_or_skip()
+    with Project.create(url) as project:
+        from core.models import NewArticle
+
+        project.store_articles(NewArticle(text=f"Berita nomor {i} hari ini.") for i in range(9))
+        project.assign(["ana", "budi", "citra"], seed=4)
+        queue = [a.id for a in project.list_articles(ArticleFilter(assigned_to="budi"))]
+    win = open_window(qtbot, url, settings, annotator="budi")
+    dock = win.docks.articles
+    assert dock.queue_only() and [dock.model.article_id(r) for r in range(3)] == queue
+    assert win.workspace.article_id == queue[0]
+    assert url not in str(settings.allKeys()) + str([settings.value(k) for k in settings.allKeys()])
+    win.close()
+    win.project.close()
