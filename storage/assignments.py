@@ -18,6 +18,7 @@ import peewee as pw
 from core.assign import AssignError, AssignPlan, plan_assignment
 from core.query import ArticleFilter
 from core.team import TeamRow, TeamStats, team_stats
+from storage.database import is_sqlite
 from storage.errors import AccessDenied, ProjectError
 from storage.migrations import PROJECT_ID_KEY
 from storage.models import make_assignment_model
@@ -79,7 +80,9 @@ class AssignmentMixin:
         x, a = self._assignment, self.m.Article
         unassigned = ~pw.fn.EXISTS(x.select(x.id).where(x.article == a.id))
         query = self._filtered(flt or ArticleFilter()).select(a.id).where(unassigned)
-        ids = [r[0] for r in query.tuples()]
+        sql, params = query.sql()
+        # Plain rows: peewee's row wrapper costs ~10 µs an id, a second per 100,000.
+        ids = [r[0] for r in self.db.execute_sql(sql, params).fetchall()]
         loads = self.assignment_counts()
         try:
             return plan_assignment(
@@ -106,15 +109,20 @@ class AssignmentMixin:
             )
             ids = {name: self.annotator_id(name) for name in annotators}
             p = self.db.param
-            created = _now()
+            # One timestamp for the run, as text on SQLite (as peewee stores it), instead of
+            # the driver formatting the same datetime 120,000 times.
+            created: object = _now()
+            if is_sqlite(self.db):
+                created = created.isoformat(" ")  # type: ignore[attr-defined]
+            # In the unique index's order, so that its pages fill at the end, not all over.
+            rows = sorted((ids[name], aid) for aid, name in plan.pairs)
             cursor = self.db.cursor()
             sql = (
                 f"INSERT INTO assignment (article_id, annotator_id, created) VALUES ({p}, {p}, {p})"
             )
-            for i in range(0, len(plan.pairs), _INSERT_BATCH):
+            for i in range(0, len(rows), _INSERT_BATCH):
                 cursor.executemany(
-                    sql,
-                    [(aid, ids[name], created) for aid, name in plan.pairs[i : i + _INSERT_BATCH]],
+                    sql, [(aid, ann, created) for ann, aid in rows[i : i + _INSERT_BATCH]]
                 )
         return plan
 
