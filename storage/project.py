@@ -212,7 +212,9 @@ class Project(
         return default_schema() if data is None else Schema.from_dict(data)
 
     def set_schema(self, schema: Schema) -> None:
+        """Store the label schema; once the project has a lead, only a lead may."""
         schema.validate()
+        self.require_lead("edit the schema")
         self.set_setting("schema", schema.to_dict())
 
     def guidelines(self) -> str:

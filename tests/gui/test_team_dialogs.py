@@ -146,3 +146,16 @@ def test_on_a_server_project_each_annotator_sees_their_queue(qtbot, settings: QS
     assert url not in str(settings.allKeys()) + str([settings.value(k) for k in settings.allKeys()])
     win.close()
     win.project.close()
+
+
+def test_the_schema_editor_says_when_only_a_lead_may_save(qtbot, project_path: Path) -> None:
+    from gui.schema_editor import SchemaEditorDialog
+
+    with Project.open(project_path, user="boss") as project:
+        project.set_role("boss", "lead")
+    with Project.open(project_path, user="ani") as project:
+        dialog = SchemaEditorDialog(project)
+        qtbot.addWidget(dialog)
+        dialog.accept()
+        assert "only a lead may edit the schema" in dialog.error_label.text()
+        assert dialog.result() != dialog.DialogCode.Accepted

@@ -210,6 +210,8 @@ def test_only_a_lead_assigns_and_merges_once_the_project_has_one(
                 project.assign(["ana", "budi"])
             with pytest.raises(ProjectError, match="only a lead may merge"):
                 project.merge_package(tmp_path / "ana.tandai")
+            with pytest.raises(ProjectError, match="only a lead may edit the schema"):
+                project.set_schema(project.schema())
     with Project.open(project_target, user=lead) as project:
         assert project.merge_package(tmp_path / "ana.tandai").articles > 0
 
