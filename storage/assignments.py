@@ -21,9 +21,12 @@ from core.team import TeamRow, TeamStats, team_stats
 from storage.database import is_sqlite
 from storage.errors import AccessDenied, ProjectError
 from storage.migrations import PROJECT_ID_KEY
-from storage.models import make_assignment_model
+from storage.models import ModelClass, make_assignment_model
 
 if TYPE_CHECKING:
+    import contextlib
+
+    from core.edits import Access
     from storage.models import Models
 
 _INSERT_BATCH = 5000
@@ -41,8 +44,15 @@ class AssignmentMixin:
     m: Models
     name: str
 
+    if TYPE_CHECKING:  # provided by Project and its other parts
+
+        def _write(self) -> contextlib.AbstractContextManager[None]: ...
+        def annotator_id(self, name: str) -> int: ...
+        def access(self) -> Access: ...
+        def _filtered(self, flt: ArticleFilter) -> pw.ModelSelect: ...
+
     @property
-    def _assignment(self) -> type[pw.Model]:
+    def _assignment(self) -> ModelClass:
         model = self.__dict__.get("_assignment_model")
         if model is None:
             model = make_assignment_model(self.db, self.m)
@@ -60,7 +70,7 @@ class AssignmentMixin:
     def require_lead(self, what: str) -> None:
         """Refuse ``what`` unless the caller is a lead, once the project has one (roles
         and who is editing come from the edit path: ``Project.access``)."""
-        access = self.access()  # type: ignore[attr-defined]
+        access = self.access()
         if access.guarded and not access.is_lead():
             who = access.actor or "an unnamed user"
             raise AccessDenied(f"{self.name}: only a lead may {what}; {who} is not one")
@@ -143,7 +153,7 @@ class AssignmentMixin:
             ).on_conflict_ignore().execute()
             return x.delete().where(x.annotator == src, self._unfinished(x, src)).execute()
 
-    def _unfinished(self, x: type[pw.Model], annotator_id: int) -> pw.Expression:
+    def _unfinished(self, x: ModelClass, annotator_id: int) -> pw.Expression:
         p = self.m.Progress
         finished = p.select(p.id).where(
             p.article == x.article, p.annotator == annotator_id, p.status != "todo"
@@ -185,7 +195,7 @@ class AssignmentMixin:
         )
         return [r[0] for r in query.tuples()]
 
-    def _assigned_condition(self, annotator: str) -> pw.Expression:
+    def _assigned_condition(self, annotator: str) -> pw.Function:
         """For ``Project._filtered``: the article is in ``annotator``'s queue."""
         x, a = self._assignment, self.m.Article
         held = x.select(x.id).where(x.article == a.id, x.annotator == self.annotator_id(annotator))
@@ -202,8 +212,10 @@ class AssignmentMixin:
             self.m.Annotator,
         )
         names = dict(n.select(n.id, n.name).tuples())
-        assigned = dict(x.select(x.annotator, pw.fn.COUNT(x.id)).group_by(x.annotator).tuples())
-        remaining = dict(
+        assigned: dict[int, int] = dict(
+            x.select(x.annotator, pw.fn.COUNT(x.id)).group_by(x.annotator).tuples()
+        )
+        remaining: dict[int, int] = dict(
             x.select(x.annotator, pw.fn.COUNT(x.id))
             .where(self._unfinished_any(x))
             .group_by(x.annotator)
@@ -257,7 +269,7 @@ class AssignmentMixin:
         ]
         return team_stats(rows, {names[k]: v for k, v in done_seconds.items()})
 
-    def _unfinished_any(self, x: type[pw.Model]) -> pw.Expression:
+    def _unfinished_any(self, x: ModelClass) -> pw.Expression:
         p = self.m.Progress
         finished = p.select(p.id).where(
             p.article == x.article, p.annotator == x.annotator, p.status != "todo"

@@ -38,6 +38,11 @@ from core.package import (
 from storage.errors import LabelError, ProjectError
 
 if TYPE_CHECKING:
+    import contextlib
+
+    from core.edits import EditResult
+    from core.schema import Schema
+    from storage.models import ModelClass, Models
     from storage.project import Project
 
 _CHUNK = 500
@@ -84,11 +89,35 @@ class PackageMixin:
     """Mixed into ``Project``; relies on its label, assignment and settings methods."""
 
     db: pw.Database
+    m: Models
     name: str
+
+    if TYPE_CHECKING:  # provided by Project and its other parts
+
+        @classmethod
+        def create(
+            cls, target: str | Path, *, schema: Schema | None = None, user: str | None = None
+        ) -> Project: ...
+        @classmethod
+        def open(
+            cls, target: str | Path, *, exclusive: bool = False, user: str | None = None
+        ) -> Project: ...
+        @property
+        def _assignment(self) -> ModelClass: ...
+        def transaction(self) -> contextlib.AbstractContextManager[None]: ...
+        def annotator_id(self, name: str) -> int: ...
+        def assignment_counts(self) -> dict[str, int]: ...
+        def project_id(self) -> str: ...
+        def schema(self) -> Schema: ...
+        def set_schema(self, schema: Schema) -> None: ...
+        def require_lead(self, what: str) -> None: ...
+        def apply_edit_sets(
+            self, sets: Iterable[EditSet], *, strict: bool = False
+        ) -> list[EditResult]: ...
 
     # ---- identity ------------------------------------------------------------------------
 
-    def package_info(self: Project) -> PackageInfo | None:
+    def package_info(self) -> PackageInfo | None:
         """What this file is a package of, or ``None`` for a project that is no package."""
         meta = self.m.Meta
         row = meta.get_or_none(meta.key == PACKAGE_KEY)
@@ -102,7 +131,7 @@ class PackageMixin:
     # ---- writing -------------------------------------------------------------------------
 
     def write_packages(
-        self: Project,
+        self,
         outdir: Path | str,
         *,
         annotators: Sequence[str] | None = None,
@@ -125,7 +154,7 @@ class PackageMixin:
         return [self._write_package(outdir, name, on_progress) for name in names]
 
     def _write_package(
-        self: Project, outdir: Path, annotator: str, on_progress: ProgressFn | None
+        self, outdir: Path, annotator: str, on_progress: ProgressFn | None
     ) -> PackageWritten:
         final = outdir / package_file_name(annotator)
         partial = final.with_name(final.name + ".partial")
@@ -165,7 +194,7 @@ class PackageMixin:
             _remove_sqlite_files(partial)
         return PackageWritten(annotator=annotator, path=final, articles=len(ids), labels=labels)
 
-    def _copy_settings(self: Project, package: Project, info: PackageInfo) -> None:
+    def _copy_settings(self, package: Project, info: PackageInfo) -> None:
         meta = self.m.Meta
         rows = list(
             meta.select(meta.key, meta.value).where(meta.key.startswith("setting:")).tuples()
@@ -174,9 +203,7 @@ class PackageMixin:
         cursor = package.db.cursor()
         cursor.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", rows)
 
-    def _copy_articles(
-        self: Project, package: Project, ids: list[int], ann: int, pkg_ann: int
-    ) -> None:
+    def _copy_articles(self, package: Project, ids: list[int], ann: int, pkg_ann: int) -> None:
         """Articles, texts, suggestions, and the annotator's progress, rejections and
         assignment: rows that are not labels, copied as they are."""
         db, marks = self.db, _marks(self.db, len(ids))
@@ -235,7 +262,7 @@ class PackageMixin:
             [(aid, pkg_ann, dt.datetime.now(dt.UTC).replace(tzinfo=None)) for aid in ids],
         )
 
-    def _copy_labels(self: Project, package: Project, ids: list[int], ann: int, name: str) -> int:
+    def _copy_labels(self, package: Project, ids: list[int], ann: int, name: str) -> int:
         """The annotator's spans and document labels so far, written into the package
         through its edit path. Returns how many."""
         work = {aid: w for aid, w in self._work(ids, ann).items() if w.spans or w.doc}
@@ -246,7 +273,7 @@ class PackageMixin:
 
     # ---- reading one annotator's work ----------------------------------------------------
 
-    def _work(self: Project, ids: list[int], ann: int) -> dict[int, ArticleWork]:
+    def _work(self, ids: list[int], ann: int) -> dict[int, ArticleWork]:
         """The annotator's spans, document labels and progress on ``ids`` (articles with none
         of them are left out)."""
         db, marks = self.db, _marks(self.db, len(ids))
@@ -257,7 +284,7 @@ class PackageMixin:
             f'SELECT article_id, layer, label, start, "end", origin FROM span WHERE {mine}',
             [*ids, ann],
         ):
-            spans[aid].append(tuple(rest))  # type: ignore[arg-type]
+            spans[aid].append((rest[0], rest[1], rest[2], rest[3], rest[4]))
         docs: dict[int, dict[str, str]] = defaultdict(dict)
         for aid, key, value in _rows(
             db, f"SELECT article_id, key, value FROM doc_label WHERE {mine}", [*ids, ann]
@@ -283,7 +310,7 @@ class PackageMixin:
             )
         return out
 
-    def _span_ids(self: Project, ids: list[int], ann: int) -> dict[int, list[int]]:
+    def _span_ids(self, ids: list[int], ann: int) -> dict[int, list[int]]:
         found: dict[int, list[int]] = defaultdict(list)
         marks = _marks(self.db, len(ids))
         for aid, sid in _rows(
@@ -296,7 +323,7 @@ class PackageMixin:
 
     # ---- merging -------------------------------------------------------------------------
 
-    def merge_package(self: Project, path: Path | str, *, add_labels: bool = False) -> MergeReport:
+    def merge_package(self, path: Path | str, *, add_labels: bool = False) -> MergeReport:
         """Bring back the package owner's labels, statuses, notes and time spent, in one
         transaction. On each article the package holds, the owner's labels become the
         package's (only where they differ, so a second merge changes nothing)."""
@@ -330,7 +357,7 @@ class PackageMixin:
                 raise ProjectError(f"{path}: {exc}. Nothing was merged.") from exc
         return report
 
-    def _merge_from(self: Project, package: Project, annotator: str, report: MergeReport) -> None:
+    def _merge_from(self, package: Project, annotator: str, report: MergeReport) -> None:
         pkg_ann = package.annotator_id(annotator)
         ann = self.annotator_id(annotator)
         pdb = package.db
