@@ -58,6 +58,17 @@ def add_team_parsers(sub: argparse._SubParsersAction) -> None:
     _user_option(assign)
     assign.set_defaults(handler=cmd_assign)
     add_package_parsers(sub)
+    role = sub.add_parser(
+        "role",
+        help="list roles, or give an annotator a role (lead or annotator)",
+        description="Once a project has a lead, only a lead may assign, merge, edit the "
+        "schema or change another annotator's labels. Anyone may name the first lead.",
+    )
+    role.add_argument("project", help="project file (*.tandai) or postgresql:// URL")
+    role.add_argument("name", nargs="?", help="annotator (on a server: their login)")
+    role.add_argument("role", nargs="?", choices=["lead", "annotator", "none"])
+    _user_option(role)
+    role.set_defaults(handler=cmd_role)
 
 
 def _user_option(parser: argparse.ArgumentParser) -> None:
@@ -109,6 +120,21 @@ def cmd_assign(args: argparse.Namespace) -> int:
         print(f"  {name:<{width}}  +{plan.new_counts.get(name, 0):,}")
     if not args.dry_run:
         _print_counts(counts)
+    return 0
+
+
+def cmd_role(args: argparse.Namespace) -> int:
+    if (args.name is None) != (args.role is None):
+        print("tandai role: give a name and a role (lead, annotator or none)", file=sys.stderr)
+        return 2
+    with Project.open(args.project, user=args.user) as project:
+        if args.name:
+            project.set_role(args.name, None if args.role == "none" else args.role)
+        roles = project.roles()
+    if not roles:
+        print("no roles: anyone may change anything (name a lead to guard the project)")
+    for name, role in roles.items():
+        print(f"{name}: {role}")
     return 0
 
 

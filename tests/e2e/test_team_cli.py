@@ -80,3 +80,18 @@ def test_refusals_are_one_line_messages_without_a_traceback(tmp_path: Path) -> N
     assert "Traceback" not in run.stderr and run.stderr.count("\n") == 1
     run = tandai("package", project, tmp_path / "p")
     assert run.returncode == 1 and "nobody holds articles yet" in run.stderr
+
+
+def test_a_lead_named_on_the_command_line_guards_assign_and_merge(tmp_path: Path) -> None:
+    project = tmp_path / "a.tandai"
+    with Project.create(project) as p:
+        p.store_articles([NewArticle(text="Satu dua."), NewArticle(text="Tiga empat.")])
+    assert "no roles" in tandai("role", project).stdout
+    run = tandai("role", project, "lia", "lead", "--user", "lia")
+    assert run.returncode == 0 and "lia: lead" in run.stdout
+    run = tandai("assign", project, "--annotators", "ana", "--user", "ana")
+    assert run.returncode == 1 and "only a lead may assign articles; ana is not one" in run.stderr
+    run = tandai("role", project, "ana", "lead", "--user", "ana")
+    assert run.returncode == 1 and "only a lead may" in run.stderr
+    run = tandai("assign", project, "--annotators", "ana", "--user", "lia")
+    assert run.returncode == 0, run.stderr
