@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         if Path(project.target).is_file():
             self.settings.setValue("project/last", project.target)
             RecentProjects(self.settings).add(project.target)
+        self._act_as(self.annotator)
         self.session = Session(project, self.annotator, self)
         self.workspace = Workspace(self.session)
         self.undo_group.addStack(self.workspace.undo_stack)
@@ -408,7 +409,14 @@ class MainWindow(QMainWindow):
             total = self.project.assignment_counts().get(self.annotator, total)
         self.status.show_progress(self.project.done_count(self.annotator), total)
 
+    def _act_as(self, name: str) -> None:
+        """In a project file the annotator is who edits (a claim the file cannot check;
+        roles then decide what they may change). On a server it is the login."""
+        if self.project.is_sqlite:
+            self.project.act_as(name)
+
     def _annotator_changed(self, name: str) -> None:
+        self._act_as(name)
         self.annotator = name
         save_annotator(self.settings, name)
         self.status.show_annotator(name)

@@ -159,3 +159,23 @@ def test_the_schema_editor_says_when_only_a_lead_may_save(qtbot, project_path: P
         dialog.accept()
         assert "only a lead may edit the schema" in dialog.error_label.text()
         assert dialog.result() != dialog.DialogCode.Accepted
+
+
+def test_in_a_project_with_a_lead_the_app_edits_as_its_annotator(
+    qtbot, project_path: Path, settings: QSettings
+) -> None:
+    with Project.open(project_path, user="boss") as project:
+        project.set_role("boss", "lead")
+        first = next(iter(project.article_ids()))
+        project.add_span(first, annotator="boss", layer="entity", label="PER", start=0, end=4)
+    win = open_window(qtbot, project_path, settings, annotator="ani")
+    assert win.project.acting_as == "ani"
+    win.workspace.actions()["done_and_next"]()  # ani's own status: allowed
+    assert win.project.progress(first, annotator="ani").status == "done"
+    from storage import LabelError
+
+    with pytest.raises(LabelError, match="ani may not change boss's labels"):
+        win.project.delete_span(win.project.spans(first, annotator="boss")[0].id)
+    win.session.set_annotator("boss")
+    assert win.project.acting_as == "boss"
+    win.close()
