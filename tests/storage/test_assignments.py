@@ -104,3 +104,23 @@ def test_projects_have_an_id_that_survives_reopening(project_target: str) -> Non
         first = project.project_id()
     with Project.open(project_target) as project:
         assert project.project_id() == first and len(first) == 32
+
+
+def test_a_project_from_before_assignments_gains_an_id_and_can_be_assigned(tmp_path) -> None:
+    from storage.database import open_database
+    from storage.migrations import migrate
+
+    path = tmp_path / "old.tandai"
+    db = open_database(str(path), must_exist=False)
+    migrate(db, name="old", upto=5)  # the version before assignments
+    db.execute_sql(
+        "INSERT INTO article (external_id, content_hash, title, url, source, published,"
+        " meta, created) VALUES ('a1', 'h1', 'Lama', '', 'x', '', '{}', '2024-01-01')"
+    )
+    db.execute_sql("INSERT INTO article_text (article_id, text) VALUES (1, 'Kabar lama')")
+    db.close()
+    with Project.open(path) as project:
+        assert len(project.project_id()) == 32
+        assert project.assign(["ana"]).articles == 1
+    with Project.open(path) as project:
+        assert project.assignment_counts() == {"ana": 1}
