@@ -143,6 +143,10 @@ class PackageMixin:
         names = list(annotators) if annotators else sorted(held)
         if not names:
             raise ProjectError(f"{self.name}: nobody holds articles yet; run assign first")
+        files = [package_file_name(n) for n in names]
+        clash = sorted({f for f in files if files.count(f) > 1})
+        if clash:
+            raise ProjectError(f"two annotators' packages would both be named {clash[0]}")
         empty = [n for n in names if not held.get(n)]
         if empty:
             raise ProjectError(f"{', '.join(empty)}: no articles assigned; run assign first")
@@ -184,6 +188,8 @@ class PackageMixin:
                     done += len(chunk)
                     if on_progress:
                         on_progress(annotator, done, len(ids))
+            # One self-contained file to hand over: no -wal beside it to forget.
+            package.db.execute_sql("PRAGMA journal_mode=DELETE")
             package.close()
             os.replace(partial, final)
         except BaseException:

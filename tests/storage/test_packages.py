@@ -74,7 +74,7 @@ def test_a_package_holds_the_annotators_articles_schema_guidelines_rules_and_ide
         assert pkg.assignment_counts() == {"ana": len(queues["ana"])}
         assert [s.source for s in pkg.suggestions(first, annotator="ana")] == ["gazetteer"]
     assert project.package_info() is None
-    assert not list((tmp_path / "out").glob("*.partial*"))
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["ana.tandai", "budi.tandai"]
 
 
 def test_merge_brings_back_the_owners_labels_status_note_and_time_once(
