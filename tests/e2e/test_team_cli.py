@@ -8,8 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from core.models import NewArticle
 from storage import Project
+from tests.conftest import postgres_url_or_skip
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,14 +27,20 @@ def tandai(*args: object) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_import_assign_package_label_merge_and_progress(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_import_assign_package_label_merge_and_progress(tmp_path: Path, backend: str) -> None:
     source = tmp_path / "news.jsonl"
     with source.open("w", encoding="utf-8") as fh:
         for i in range(50):
             text = f"Berita {i}: Joko Widodo 👨🏻‍🚒 berkunjung ke 𠮷野.\r\nBaca juga: harga {i}"
             fh.write(json.dumps({"text": text, "title": f"Berita {i}"}) + "\n")
-    project = tmp_path / "team.tandai"
-    assert tandai("import", project, source, "--no-detect", "-q").returncode == 0
+    project = str(tmp_path / "team.tandai") if backend == "sqlite" else postgres_url_or_skip()
+    if backend == "postgres":
+        Project.create(project).close()  # a server database is made by its admin, then used
+    run = tandai("import", project, source, "--no-detect", "-q")
+    assert run.returncode == 0, run.stderr
     names = ["ana", "budi", "citra", "dewi", "eko"]
     run = tandai(
         "assign", project, "--annotators", ",".join(names), "--overlap", "0.2", "--seed", "3"
