@@ -184,6 +184,11 @@ class AssignmentMixin:
         )
         return dict(query.tuples())
 
+    def queue_length(self, annotator: str) -> int:
+        """How many articles ``annotator`` holds."""
+        x = self._assignment
+        return x.select().where(x.annotator == self.annotator_id(annotator)).count()
+
     def assignees(self, article_id: int) -> list[str]:
         """Who holds ``article_id``, by name."""
         x, n = self._assignment, self.m.Annotator

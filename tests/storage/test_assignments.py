@@ -40,6 +40,9 @@ def test_assign_takes_only_the_filtered_articles(project: Project) -> None:
     assert plan.articles == 3
     queue = project.list_articles(ArticleFilter(assigned_to="ana"))
     assert {a.source for a in queue} == {"b.example"} and len(queue) == 3
+    assert project.count_articles(ArticleFilter(assigned_to="ana", annotator="ana")) == 3
+    flt = ArticleFilter(assigned_to="ana", sources=("a.example",))
+    assert project.count_articles(flt) == 0
 
 
 def test_the_preview_writes_nothing_and_matches_what_assign_writes(project: Project) -> None:
