@@ -71,6 +71,13 @@ def add_export_parser(sub: argparse._SubParsersAction) -> None:
         help="ner-bio: write tag names (B-PER) instead of ClassLabel ids",
     )
     exp.add_argument(
+        "--chunk",
+        metavar="MODE",
+        help="cut long articles: sentences, or tokens:N (whole sentences up to N words a "
+        "chunk); each chunk is a line with its article id and offset (spans, ner-bio, clean, "
+        "conll)",
+    )
+    exp.add_argument(
         "--keep-unlabelled",
         action="store_true",
         help="ner-bio: also records that are not done and hold no entity (all O)",
@@ -105,6 +112,7 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
         command=command_line(args),
         tag_strings=args.tag_strings,
         keep_unlabelled=args.keep_unlabelled,
+        chunk=args.chunk or "",
     )
 
 
@@ -113,6 +121,7 @@ def command_line(args: argparse.Namespace) -> str:
     words = ["tandai", "export", args.project, args.out, "--format", args.format]
     words += ["--tokens"] * args.tokens + ["--clean"] * args.clean
     words += ["--tag-strings"] * args.tag_strings + ["--keep-unlabelled"] * args.keep_unlabelled
+    words += ["--chunk", args.chunk] if args.chunk else []
     words += ["--status", args.status]
     for flag, values in (("--annotator", args.annotator), ("--lang", args.lang)):
         words += [w for value in values for w in (flag, value)]

@@ -253,6 +253,7 @@ class ExportMixin:
             entity_labels=[e.name for e in self.schema().entity_labels],
             license=self.get_setting("license", "unknown"),
             left_out=self.export_left_out(selection),
+            label_definitions={e.name: e.description for e in self.schema().entity_labels},
             total=total,
             on_progress=on_progress,
             should_stop=should_stop,

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 
 from core.export.formats import SCHEMAS, Tally
 from core.export.neardup import BANDS, BINS, SHINGLE, THRESHOLD
-from core.export.records import ExportOptions
+from core.export.records import JSONL_FORMATS, ExportOptions
 
 #: First line of every card: marks a folder as a Tandai export that a new export may replace.
 MARKER = "<!-- Tandai dataset card: the next export into this folder replaces its files -->"
@@ -39,6 +39,8 @@ _TASKS = {
     "stance": "text-classification",
     "clean": "text-generation",
     "boilerplate-lines": "text-classification",
+    "conll": "token-classification",
+    "spacy": "token-classification",
 }
 _SIZES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"))
 
@@ -51,7 +53,7 @@ def _size_category(records: int) -> str:
     return next((name for limit, name in _SIZES if records < limit), "1M<n<10M")
 
 
-def _ner_bio_features(tag_names: Sequence[str]) -> list[str]:
+def _ner_bio_features(tag_names: Sequence[str], *, chunked: bool) -> list[str]:
     lines = [
         "dataset_info:",
         "  features:",
@@ -69,6 +71,8 @@ def _ner_bio_features(tag_names: Sequence[str]) -> list[str]:
     lines += [f"          '{n}': {_q(name)}" for n, name in enumerate(tag_names)]
     for name in ("lang", "url", "source", "annotator", "split"):
         lines += [f"  - name: {name}", "    dtype: string"]
+    if chunked:
+        lines += ["  - name: article", "    dtype: string", "  - name: offset", "    dtype: int64"]
     return lines
 
 
@@ -83,15 +87,48 @@ def front_matter(
     lines += [f"license: {_q(license or 'unknown')}"]
     lines += ["task_categories:", f"- {_TASKS[options.format]}"]
     lines += ["size_categories:", f"- {_q(_size_category(records))}"]
-    lines += ["configs:", "- config_name: default", "  data_files:"]
-    for split, name in files.items():
-        lines += [
-            f"  - split: {_q('train' if split == 'data' else split)}",
-            f"    path: {_q(name)}",
-        ]
+    if options.format in JSONL_FORMATS:  # datasets has no CoNLL reader to point at
+        lines += ["configs:", "- config_name: default", "  data_files:"]
+        for split, name in files.items():
+            lines += [
+                f"  - split: {_q('train' if split == 'data' else split)}",
+                f"    path: {_q(name)}",
+            ]
     if options.format == "ner-bio" and not options.tag_strings:
-        lines += _ner_bio_features(options.tag_names)
+        lines += _ner_bio_features(options.tag_names, chunked=bool(options.chunk))
     return [*lines, "---"]
+
+
+#: A label is "skewed" when its share of a split's labels is this many times above or
+#: below its share of the whole export (and it is common enough for that to mean anything).
+SKEW = 2.0
+_SKEW_MIN = 10
+
+
+def _label_warnings(counts: Mapping[str, Mapping[str, int]], splits: list[str]) -> list[str]:
+    """A warning for each label missing from a split, or much rarer or commoner there."""
+    if len(splits) < 2:
+        return []
+    totals = {s: sum(counts[s].values()) for s in splits}
+    grand = sum(totals.values())
+    labels = sorted({k for c in counts.values() for k in c})
+    out: list[str] = []
+    for label in labels:
+        overall = sum(counts[s].get(label, 0) for s in splits)
+        for s in splits:
+            n = counts[s].get(label, 0)
+            if n == 0 and totals[s]:
+                out.append(f"- Warning: `{label}` does not occur in `{s}` ({overall} in all)")
+                continue
+            if overall < _SKEW_MIN or not totals[s]:
+                continue
+            share, expected = n / totals[s], overall / grand
+            if share > expected * SKEW or share * SKEW < expected:
+                out.append(
+                    f"- Warning: `{label}` is skewed in `{s}`: {share:.1%} of its labels, "
+                    f"{expected:.1%} of all"
+                )
+    return ["## Label warnings", "", *out, ""] if out else []
 
 
 def render(
@@ -105,6 +142,7 @@ def render(
     when: dt.datetime,
     license: str = "",
     left_out: Mapping[str, tuple[int, int]] | None = None,
+    label_definitions: Mapping[str, str] | None = None,
 ) -> str:
     """Markdown card. ``files``: split -> file name; ``groups``: (near-duplicate groups of
     two or more articles, articles in them), or None without a split."""
@@ -160,9 +198,17 @@ def render(
         t = tallies[split]
         lines.append(f"| {split} | {files[split]} | {t.records} | {t.lines} |")
     lines.append("")
-    lines += _table("Labels", {s: tallies[s].label_counts() for s in splits}, splits)
+    label_counts = {s: tallies[s].label_counts() for s in splits}
+    lines += _table("Labels", label_counts, splits)
+    lines += _label_warnings(label_counts, splits)
     lines += _table("Languages", {s: tallies[s].langs for s in splits}, splits)
+    lines += _table("Sources", {s: tallies[s].sources for s in splits}, splits)
+    lines += _table("Statuses", {s: tallies[s].statuses for s in splits}, splits)
     lines += _table("Annotators", {s: tallies[s].annotators for s in splits}, splits)
+    if label_definitions:
+        lines += ["## Label definitions", ""]
+        lines += [f"- `{name}`: {text}" for name, text in label_definitions.items() if text]
+        lines.append("")
     lines += ["## Schema", ""]
     lines += [f"- `{name}`: {text}" for name, text in SCHEMAS[options.format]]
     if options.format == "ner-bio":

@@ -6,6 +6,7 @@ span carries ``text`` = ``text[start:end]`` so a reader can check it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import operator
 import re
@@ -16,8 +17,10 @@ from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from core.export.bio import bio_tags, entity_cuts
+from core.export.chunks import chunks_of
 from core.export.clean import clean_text
-from core.export.records import ExportOptions, ExportRecord, ExportSpan
+from core.export.docbin import DocLine
+from core.export.records import ChunkMode, ExportOptions, ExportRecord, ExportSpan
 from core.export.tokenize import spacy_tokens, token_range
 from core.text import line_ranges
 
@@ -89,6 +92,21 @@ SCHEMAS: dict[str, list[tuple[str, str]]] = {
         ("lang, url, source", "where the article comes from (null where unknown)"),
         ("annotator, split", "whose labels these are; the split the record is in"),
     ],
+    "spacy": [
+        (
+            "DocBin",
+            "one spaCy `.spacy` file per split (`spacy train` reads it): a Doc per record whose "
+            "text is the article text exactly, with `ORTH`, `ENT_IOB` and `ENT_TYPE` per token",
+        ),
+    ],
+    "conll": [
+        (
+            "-DOCSTART- -X- O O",
+            "starts each record (one article and annotator), as spacy convert expects",
+        ),
+        ("TOKEN -X- _ TAG", "one token a line: the token, two empty columns, its IOB2 tag"),
+        ("blank line", "ends a sentence (a line of the article text)"),
+    ],
 }
 
 
@@ -105,6 +123,8 @@ class Tally:
     spans: Counter[tuple[str, str]] = field(default_factory=Counter)
     #: ner-bio records left out: not done and without any entity.
     unlabelled: int = 0
+    sources: Counter[str] = field(default_factory=Counter)
+    statuses: Counter[str] = field(default_factory=Counter)
 
     def label_counts(self) -> Counter[str]:
         """Labels by name: entity labels bare, other layers as ``layer:label``."""
@@ -127,9 +147,10 @@ _dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 def lines_of(
     record: ExportRecord, options: ExportOptions, tally: Tally, split: str | None = None
-) -> Iterator[dict | str]:
+) -> Iterator[dict | str | DocLine]:
     """The JSON objects ``record`` becomes in ``options.format`` (counted into ``tally``):
-    dicts, or for ``spans`` the line already encoded. ``split`` is written in every line."""
+    dicts, or for ``spans`` the line already encoded (a CoNLL block, a DocLine for the
+    ``spacy`` format). ``split`` is written in every line."""
     if (
         options.format == "ner-bio"
         and not options.keep_unlabelled
@@ -141,15 +162,32 @@ def lines_of(
     tally.records += 1
     tally.langs[iso_language(record.lang) or "unknown"] += 1
     tally.annotators[record.annotator or "(none)"] += 1
+    tally.sources[record.source or "(none)"] += 1
+    tally.statuses[record.status] += 1
     text, spans = record.text, record.spans
     if options.clean or options.format == "clean":
         cleaned = clean_text(text, spans)
         text, spans = cleaned.text, cleaned.spans
         tally.dropped += cleaned.dropped
-    out = _FORMATTERS[options.format](record, text, spans, options, tally, split)
-    for line in out:
-        tally.lines += 1
-        yield line
+    formatter = _FORMATTERS[options.format]
+    if not options.chunk:
+        for line in formatter(record, text, spans, options, tally, split):
+            tally.lines += 1
+            yield line
+        return
+    for n, (start, end, inside) in enumerate(
+        chunks_of(text, spans, ChunkMode.parse(options.chunk))
+    ):
+        chunk = dataclasses.replace(record, uid=f"{record.uid}#{n}")
+        where = {"article": record.uid, "offset": start}
+        for line in formatter(chunk, text[start:end], inside, options, tally, split):
+            tally.lines += 1
+            if isinstance(line, dict):
+                yield {**line, **where}
+            elif options.format == "spans":  # an encoded object: the fields go before "}"
+                yield f'{line[:-1]}, "article": {_encode(record.uid)}, "offset": {start}}}'
+            else:
+                yield line
 
 
 #: What JSON escapes (ensure_ascii off) apart from the newline.
@@ -355,10 +393,37 @@ def _boilerplate_lines(record, text, spans, options, tally, split) -> list[dict]
     ]
 
 
+def _conll(record, text, spans, options, tally, split) -> list[str]:
+    """One CoNLL-2003 block: ``-DOCSTART-``, then the article's lines as sentences, one
+    token a line with its IOB2 tag in the last column (tokens never hold whitespace)."""
+    tagged = bio_tags(text, spans)
+    tally.dropped += tagged.dropped
+    sentences: list[list[str]] = []
+    line_end = -1
+    for token, tag in zip(tagged.tokens, tagged.tags, strict=True):
+        if tag.startswith("B-"):
+            tally.spans[("entity", tag[2:])] += 1
+        if token.start > line_end:
+            sentences.append([])
+            newline = text.find("\n", token.start)
+            line_end = len(text) if newline < 0 else newline
+        sentences[-1].append(f"{token.text} -X- _ {tag}")
+    block = "\n\n".join("\n".join(s) for s in sentences)
+    return ["-DOCSTART- -X- O O\n\n" + block + "\n"]
+
+
+def _spacy(record, text, spans, options, tally, split) -> list[DocLine]:
+    """A document for the split's DocBin (written by :class:`core.export.docbin.DocBinFile`)."""
+    tally.spans.update(map(_LAYER_LABEL, (s for s in spans if s[2] == "entity")))
+    return [DocLine(text, tuple(spans))]
+
+
 _FORMATTERS = {
     "spans": _spans,
     "ner-bio": _ner_bio,
     "stance": _stance,
     "clean": _clean,
     "boilerplate-lines": _boilerplate_lines,
+    "conll": _conll,
+    "spacy": _spacy,
 }

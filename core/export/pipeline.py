@@ -18,16 +18,18 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import IO
 
 from core.export import card, splits
 from core.export.bio import tag_names
 from core.export.clean import clean_text
+from core.export.docbin import DocBinFile, DocLine
 from core.export.formats import Tally, lines_of
 from core.export.neardup import NearDuplicates
-from core.export.records import ExportOptions, ExportRecord
+from core.export.records import SUFFIXES, ExportOptions, ExportRecord
 
-DATA_FILE = "data.jsonl"
 _OWN_FILES = ("README.md", "labels.json")
+_DATA_SUFFIXES = set(SUFFIXES.values())
 
 
 class ExportError(Exception):
@@ -183,6 +185,7 @@ def run_export(
     entity_labels: Sequence[str] = (),
     license: str = "",
     left_out: dict[str, tuple[int, int]] | None = None,
+    label_definitions: dict[str, str] | None = None,
     total: int = 0,
     on_progress: ProgressFn | None = None,
     should_stop: StopFn | None = None,
@@ -213,12 +216,17 @@ def run_export(
             return summary
         plan, summary.groups = planned
     out.mkdir(parents=True, exist_ok=True)
-    files = {name: (DATA_FILE if not options.split else f"{name}.jsonl") for name in names}
+    suffix = SUFFIXES[options.format]
+    files = {name: f"{'data' if not options.split else name}{suffix}" for name in names}
     summary.files = files
     summary.tallies = {name: Tally() for name in names}
-    handles = {
-        name: (out / f"{files[name]}.partial").open(
-            "w", encoding="utf-8", newline="\n", buffering=1 << 20
+    handles: dict[str, IO[str] | DocBinFile] = {
+        name: (
+            DocBinFile(out / f"{files[name]}.partial")
+            if options.format == "spacy"
+            else (out / f"{files[name]}.partial").open(
+                "w", encoding="utf-8", newline="\n", buffering=1 << 20
+            )
         )
         for name in names
     }
@@ -242,7 +250,7 @@ def run_export(
                 for line in lines_of(record, options, tally, split):
                     # Two writes, not ``line + "\n"``: a spans line is a whole article
                     # (tens of kB); gluing the newline on would copy it once more.
-                    write(line if isinstance(line, str) else dumps(line))
+                    write(line if isinstance(line, str | DocLine) else dumps(line))
                     write("\n")
             summary.articles = n
             if on_progress and n % 200 == 0:
@@ -277,6 +285,7 @@ def run_export(
             when=dt.datetime.now(dt.UTC),
             license=license,
             left_out=summary.left_out,
+            label_definitions=label_definitions,
         ),
         encoding="utf-8",
     )
@@ -286,5 +295,5 @@ def run_export(
 def _replace_previous(out: Path) -> None:
     """Remove the files of an earlier export into ``out`` (checked by :func:`prepare_folder`)."""
     for path in out.iterdir():
-        if path.is_file() and (path.suffix == ".jsonl" or path.name in _OWN_FILES):
+        if path.is_file() and (path.suffix in _DATA_SUFFIXES or path.name in _OWN_FILES):
             path.unlink()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from core.export.records import FORMATS, ExportOptions, ExportSelection
+from core.export.records import JSONL_FORMATS, ExportOptions, ExportSelection
 from storage import Project
 from tests.storage.export_helpers import labelled_project
 
@@ -65,7 +65,7 @@ def _load(folder: Path):  # -> datasets.DatasetDict
         os.chdir(cwd)
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", JSONL_FORMATS)
 @pytest.mark.parametrize("split", [(), (("train", 0.5), ("test", 0.5))])
 def test_every_format_loads_with_load_dataset_on_the_folder(
     tmp_path: Path, fmt: str, split: tuple
@@ -124,3 +124,80 @@ def test_spacy_docs_from_tokens_give_back_every_text_and_align_every_span(tmp_pa
         if row["lang"] is not None:
             # an ISO 639-1 code spaCy knows, never "und" or "no" (blank("ja") would need Sudachi)
             spacy.util.get_lang_class(row["lang"])
+
+
+def test_conll_export_is_read_by_spacy_convert_and_by_our_import(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    with _project(tmp_path) as project:
+        summary = project.export_dataset(tmp_path / "out", ExportOptions(format="conll"))
+        texts = {a.external_id: project.article(a.id).text for a in project.list_articles()}
+        expected = {
+            (label, texts_of)
+            for a in project.list_articles()
+            for s in project.spans(a.id, layer="entity")
+            for label, texts_of in [(s.label, project.article(a.id).text[s.start : s.end])]
+        }
+    data = tmp_path / "out" / "data.conll"
+    assert summary.files == {"data": "data.conll"}
+    assert data.read_text("utf-8").count("-DOCSTART-") == len(texts)
+    converted = tmp_path / "converted"
+    converted.mkdir()
+    run = subprocess.run(
+        [sys.executable, "-m", "spacy", "convert", str(data), str(converted), "-c", "ner"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    nlp = spacy.blank("xx")
+    docs = list(spacy.tokens.DocBin().from_disk(converted / "data.spacy").get_docs(nlp.vocab))
+    assert len(docs) == len(texts)
+    # spaCy joins tokens with spaces (CoNLL has no whitespace), so texts compare without it.
+    found = {(e.label_, "".join(e.text.split())) for doc in docs for e in doc.ents}
+    assert found == {(label, "".join(text.split())) for label, text in expected}
+    with Project.create(tmp_path / "back.tandai") as back:
+        report = back.import_labelled([data], annotator="ana", detect=False)
+        assert report.spans == len(expected)
+
+
+@pytest.mark.parametrize("fmt", ["spans", "ner-bio"])
+def test_chunked_exports_load_and_point_back_into_their_articles(tmp_path: Path, fmt: str) -> None:
+    with _project(tmp_path) as project:
+        texts = {}
+        for a in project.list_articles():
+            article = project.article(a.id)
+            texts[article.external_id or a.id] = article.text
+        project.export_dataset(tmp_path / "out", ExportOptions(format=fmt, chunk="tokens:6"))
+    (dataset,) = _load(tmp_path / "out").values()
+    by_text = {text: text for text in texts.values()}
+    assert len(dataset) > len(texts)  # long articles were cut
+    for row in dataset:
+        article = next(t for t in by_text if t[row["offset"] :].startswith(row["text"]))
+        assert article[row["offset"] : row["offset"] + len(row["text"])] == row["text"]
+        assert row["id"].startswith(row["article"] + "#")
+
+
+def test_spacy_format_is_a_docbin_per_split_that_spacy_s_corpus_reads(tmp_path: Path) -> None:
+    from spacy.training import Corpus
+
+    with _project(tmp_path) as project:
+        expected = {}
+        for a in project.list_articles():
+            text = project.article(a.id).text
+            expected[text] = {
+                (text[s.start : s.end], s.label) for s in project.spans(a.id, layer="entity")
+            }
+        summary = project.export_dataset(
+            tmp_path / "out",
+            ExportOptions(format="spacy", split=(("train", 0.5), ("dev", 0.5)), seed=1),
+        )
+    assert sorted(summary.files.values()) == ["dev.spacy", "train.spacy"]
+    nlp = spacy.blank("xx")
+    seen = {}
+    for name in summary.files.values():
+        for example in Corpus(tmp_path / "out" / name)(nlp):
+            doc = example.reference
+            seen[doc.text] = {(e.text, e.label_) for e in doc.ents}
+    assert seen == expected  # every text exactly, every entity on its tokens

@@ -8,7 +8,7 @@ import pytest
 
 from core.export.card import parse_counts
 from core.export.pipeline import ExportError
-from core.export.records import FORMATS, ExportOptions, ExportSelection, parse_split
+from core.export.records import JSONL_FORMATS, ExportOptions, ExportSelection, parse_split
 from core.models import STATUSES
 from storage import Project
 from tests.storage.export_helpers import LABELS, labelled_project, read_jsonl, write_jsonl
@@ -75,7 +75,7 @@ def test_every_format_writes_offsets_that_match_and_a_card_whose_counts_match(
     project: Project, tmp_path: Path
 ) -> None:
     labelled_project(project, tmp_path)
-    for fmt in FORMATS:
+    for fmt in JSONL_FORMATS:
         out = tmp_path / fmt
         summary = project.export_dataset(out, ExportOptions(format=fmt, tokens=True))
         lines = read_jsonl(out / "data.jsonl")
