@@ -21,11 +21,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from core.edits import EditSet, NewSpan, StatusEdit  # noqa: E402
 from core.models import NewArticle  # noqa: E402
 from storage import Project  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "team"
 NAMES = ["ana", "budi", "citra", "dewi", "eko"]
+SPANS = ((0, 3), (4, 8), (10, 14))
 WORDS = [
     "yang",
     "dan",
@@ -130,15 +132,22 @@ def main() -> None:
     package = packages / "ana.tandai"
     with Project.open(package) as mine:
         ids = list(mine.article_ids())
-        with mine.transaction():
-            for aid in ids:
-                # Three entity spans an article (on the article number and two words after
-                # it) and a status with its time: what an annotator's day leaves behind.
-                for start, end in ((0, 3), (4, 8), (10, 14)):
-                    mine.add_span(
-                        aid, annotator="ana", layer="entity", label="PER", start=start, end=end
+        # Three entity spans an article (on the article number and two words after it) and
+        # a status with its time: what an annotator's day leaves behind. Written through
+        # the edit path a thousand articles a call, so that setting up takes seconds.
+        for i in range(0, len(ids), 1000):
+            mine.apply_edit_sets(
+                [
+                    EditSet(
+                        aid,
+                        "ana",
+                        add=tuple(NewSpan("entity", "PER", a, b) for a, b in SPANS),
+                        status=StatusEdit("done", add_seconds=20),
                     )
-                mine.set_status(aid, annotator="ana", status="done", add_seconds=20)
+                    for aid in ids[i : i + 1000]
+                ],
+                strict=True,
+            )
         print(f"  labelled {len(ids):,} articles in the package (3 spans and a status each)")
     with Project.open(work) as project:
         report = timed("merge ana", 20, lambda: project.merge_package(package))
