@@ -152,6 +152,20 @@ def main() -> None:
     with Project.open(work) as project:
         report = timed("merge ana", 20, lambda: project.merge_package(package))
         print(f"  {report.summary()}")
+        # The second round: a package that carries her labels so far, and merging it back
+        # unchanged (every article compared, nothing rewritten).
+        again = OUT / "packages2"
+        shutil.rmtree(again, ignore_errors=True)
+        written = timed(
+            "package ana again, with her 72,000 labels",
+            20,
+            lambda: project.write_packages(again, annotators=["ana"]),
+        )
+        print(f"  {written[0].summary()}")
+        report = timed(
+            "merge it back unchanged", 20, lambda: project.merge_package(again / "ana.tandai")
+        )
+        print(f"  {report.summary()}")
 
 
 if __name__ == "__main__":
