@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, TextIO
 
+from core.edits import stance_key
 from core.models import Article
 from core.query import ArticleFilter
 from core.version import __version__
@@ -140,7 +141,7 @@ def add_labels(ctx: Context) -> str:
         article.id, annotator=ANNOTATOR, layer="boilerplate", label=kind, start=b_start, end=b_end
     )
     target = schema.stance_targets[0]
-    key, value = f"stance:{target.name}", target.options[0].value
+    key, value = stance_key(target.name), target.options[0].value
     project.set_doc_label(article.id, annotator=ANNOTATOR, key=key, value=value)
     project.set_status(article.id, annotator=ANNOTATOR, status="done")
     ctx.expected_spans = {("entity", entity, start, end), ("boilerplate", kind, b_start, b_end)}
@@ -162,7 +163,7 @@ def _check_export_content(fmt: str, lines: list[dict], ctx: Context) -> None:
         got = {(s["layer"], s["label"], s["start"], s["end"]) for s in lines[0].get("spans", [])}
         check(got == ctx.expected_spans, f"spans export has {got}, expected {ctx.expected_spans}")
     elif fmt == "stance":
-        got = {(f"stance:{line['target']}", line["label"]) for line in lines}
+        got = {(stance_key(line["target"]), line["label"]) for line in lines}
         check(got == set(ctx.expected_doc.items()), f"stance export has {got}")
 
 

@@ -322,14 +322,14 @@ def decide(
         items.append(edits.status)
     owner = access.refusal(edits.annotator)
     if owner is not None or length is None:
-        code, reason = (
+        code, why = (
             (OWNER, owner) if owner is not None else (MISSING, _no_article(edits.article_id))
         )
-        out.refused = [Refusal(item, code, reason) for item in items]
+        out.refused = [Refusal(item, code, why) for item in items]
         return out
 
     by_id = {s.id: s for s in stored}
-    held: list[SpanLike] = list(stored)
+    held = _Held(stored)
     for span_id in edits.delete:
         gone = by_id.pop(span_id, None)
         if gone is None:
@@ -347,17 +347,18 @@ def decide(
             out.refused.append(Refusal((span_id, label), *bad))
             continue
         out.relabel.append((was, label))
-        held[held.index(was)] = NewSpan(was.layer, label, was.start, was.end, was.origin, was.id)
+        held.remove(was)
+        held.add(NewSpan(was.layer, label, was.start, was.end, was.origin, was.id))
     for new in edits.add:
         refusal = _span_refusal(new, schema, length, held, edits)
         if refusal is not None:
             out.refused.append(refusal)
             continue
         out.add.append(new)
-        held.append(new)
+        held.add(new)
     seen_keys: set[str] = set()
     for key, value in edits.doc:
-        reason = doc_refusal(schema, key, value)
+        reason: str | None = doc_refusal(schema, key, value)
         if reason is None and key in seen_keys:
             reason = f"{key!r} is set twice in one edit"
         if reason is not None:
@@ -378,8 +379,37 @@ def _no_article(article_id: int) -> str:
     return f"no article with id {article_id}"
 
 
+class _Held:
+    """The annotator's spans while a set is decided, indexed for the checks: exact copies by
+    key, entities and boilerplate apart (a bulk accept adds thousands to one article)."""
+
+    def __init__(self, spans: Iterable[SpanLike]) -> None:
+        self.by_key: dict[tuple[str, str, int, int], SpanLike] = {}
+        self.entities: list[SpanLike] = []
+        self.boilerplate: list[SpanLike] = []
+        for span in spans:
+            self.add(span)
+
+    def add(self, span: SpanLike) -> None:
+        self.by_key.setdefault((span.layer, span.label, span.start, span.end), span)
+        if span.layer == "entity":
+            self.entities.append(span)
+        elif span.layer == "boilerplate":
+            self.boilerplate.append(span)
+
+    def remove(self, span: SpanLike) -> None:
+        key = (span.layer, span.label, span.start, span.end)
+        if self.by_key.get(key) is span:
+            del self.by_key[key]
+        for group in (self.entities, self.boilerplate):
+            for i, h in enumerate(group):
+                if h is span:
+                    del group[i]
+                    return
+
+
 def _span_refusal(
-    new: NewSpan, schema: Schema, length: int, held: list[SpanLike], edits: EditSet
+    new: NewSpan, schema: Schema, length: int, held: _Held, edits: EditSet
 ) -> Refusal | None:
     bad = label_refusal(schema, new.layer, new.label)
     if bad is not None:
@@ -391,21 +421,14 @@ def _span_refusal(
             f"article {edits.article_id}: span {new.start}–{new.end} is outside its text "
             f"(0–{length})",
         )
-    same = next(
-        (
-            h
-            for h in held
-            if (h.layer, h.label, h.start, h.end) == (new.layer, new.label, new.start, new.end)
-        ),
-        None,
-    )
+    same = held.by_key.get((new.layer, new.label, new.start, new.end))
     if same is not None:
         return Refusal(new, DUPLICATE, f"already labelled: {new.label} {new.start}–{new.end}", same)
     if new.layer == "entity":
-        clash = entity_clash(held, new.start, new.end)
+        clash = entity_clash(held.entities, new.start, new.end)
         if clash is not None:
             return Refusal(new, OVERLAP, overlap_reason(clash), clash)
-    elif edits.skip_covered and covered(new, held):
+    elif edits.skip_covered and covered(new, held.boilerplate):
         return Refusal(new, COVERED, f"already covered: {new.label} {new.start}–{new.end}")
     return None
 

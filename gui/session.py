@@ -132,32 +132,18 @@ class Session(QObject):
     # ---- writes, for commands only (each one committed transaction, no broadcast) --------
 
     def add_span(
-        self,
-        article_id: int,
-        *,
-        annotator: str,
-        layer: str,
-        label: str,
-        start: int,
-        end: int,
-        origin: str = "manual",
-        span_id: int | None = None,
+        self, article_id: int, *, annotator: str, layer: str, label: str, start: int, end: int
     ) -> Span:
+        """A new span the annotator made; storage gives it its origin (``manual``)."""
         return self.project.add_span(
-            article_id,
-            annotator=annotator,
-            layer=layer,
-            label=label,
-            start=start,
-            end=end,
-            origin=origin,
-            span_id=span_id,
+            article_id, annotator=annotator, layer=layer, label=label, start=start, end=end
         )
 
     def restore_span(self, span: Span) -> Span:
-        """Store ``span`` again exactly as it was: same id, label, offsets and origin (undo of
-        a delete, redo of an add)."""
-        return self.add_span(
+        """Store ``span`` again exactly as it was: label, offsets, origin and, unless another
+        writer took it meanwhile, its id (undo of a delete, redo of an add or an accept).
+        Returns the span as stored: keep it, its id is the one to delete on the next undo."""
+        return self.project.add_span(
             span.article_id,
             annotator=span.annotator,
             layer=span.layer,

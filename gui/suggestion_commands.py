@@ -32,8 +32,8 @@ class AcceptSuggestion(EditCommand):
         session = self.ctx.session
         if self.span is None:
             self.span = session.accept_suggestion(self.sg.id, annotator=self.annotator)
-        else:  # redo: the very span undo removed, same id and origin
-            session.restore_span(self.span)
+        else:  # redo: the span undo removed, same origin (and id, unless it was taken)
+            self.span = session.restore_span(self.span)
 
     def revert(self) -> None:
         assert self.span is not None

@@ -77,6 +77,9 @@ class EditCommand(QUndoCommand):
 
 
 class AddSpan(EditCommand):
+    """A span the annotator made (origin ``manual``, given by storage); redo restores the very
+    span undo removed, same id."""
+
     def __init__(
         self,
         ctx: CommandContext,
@@ -86,30 +89,29 @@ class AddSpan(EditCommand):
         label: str,
         start: int,
         end: int,
-        origin: str = "manual",
         text: str | None = None,
     ) -> None:
         super().__init__(ctx, article_id, text or f"Label {label}")
         self.layer, self.label, self.start, self.end = layer, label, start, end
-        self.origin = origin
-        self.span_id: int | None = None
+        self.span: Span | None = None
 
     def apply(self) -> None:
-        span = self.ctx.session.add_span(
-            self.article_id,
-            annotator=self.annotator,
-            layer=self.layer,
-            label=self.label,
-            start=self.start,
-            end=self.end,
-            origin=self.origin,
-            span_id=self.span_id,  # redo re-creates the span under the same id
-        )
-        self.span_id = span.id
+        session = self.ctx.session
+        if self.span is None:
+            self.span = session.add_span(
+                self.article_id,
+                annotator=self.annotator,
+                layer=self.layer,
+                label=self.label,
+                start=self.start,
+                end=self.end,
+            )
+        else:  # redo: the span undo removed, as it was (its id may be new, see restore_span)
+            self.span = session.restore_span(self.span)
 
     def revert(self) -> None:
-        assert self.span_id is not None
-        self.ctx.session.delete_span(self.span_id)
+        assert self.span is not None
+        self.ctx.session.delete_span(self.span.id)
 
 
 class DeleteSpan(EditCommand):
@@ -121,7 +123,9 @@ class DeleteSpan(EditCommand):
         self.ctx.session.delete_span(self.span.id)
 
     def revert(self) -> None:
-        self.ctx.session.restore_span(self.span)
+        # Exactly as it was, origin included; under a new id if another writer took the old
+        # one (storage says which), so that redo deletes the right span.
+        self.span = self.ctx.session.restore_span(self.span)
 
 
 class RelabelSpan(EditCommand):

@@ -4,7 +4,7 @@ gui/ and cli/ import only the names listed here (``from storage import X``), nev
 submodule: what they need from storage is part of this list on purpose.
 """
 
-from storage.errors import LabelError, ProjectError, ProjectLocked
+from storage.errors import AccessDenied, LabelError, ProjectError, ProjectLocked
 from storage.importing import MAX_CHARS, ImportProgress
 from storage.listing import ListCursor
 from storage.packages import PackageWritten, package_file_name
@@ -18,6 +18,7 @@ __all__ = [
     "ALL_SOURCES",
     "MAX_CHARS",
     "PROJECT_SUFFIX",
+    "AccessDenied",
     "BulkResult",
     "ImportProgress",
     "LabelError",

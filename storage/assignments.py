@@ -22,12 +22,10 @@ from storage.database import is_sqlite
 from storage.errors import AccessDenied, ProjectError
 from storage.migrations import PROJECT_ID_KEY
 from storage.models import ModelClass, make_assignment_model
+from storage.part import ProjectPart
 
 if TYPE_CHECKING:
-    import contextlib
-
     from core.edits import Access
-    from storage.models import Models
 
 _INSERT_BATCH = 5000
 
@@ -36,18 +34,11 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-class AssignmentMixin:
-    """Mixed into ``Project``; relies on its ``db``, ``m``, ``_filtered``, ``_write`` and
-    ``annotator_id``."""
-
-    db: pw.Database
-    m: Models
-    name: str
+class AssignmentMixin(ProjectPart):
+    """Mixed into ``Project``; relies on its ``_filtered`` and the edit path's ``access``."""
 
     if TYPE_CHECKING:  # provided by Project and its other parts
 
-        def _write(self) -> contextlib.AbstractContextManager[None]: ...
-        def annotator_id(self, name: str) -> int: ...
         def access(self) -> Access: ...
         def _filtered(self, flt: ArticleFilter) -> pw.ModelSelect: ...
 

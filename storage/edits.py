@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import peewee as pw
 
 from core.edits import (
+    OWNER,
     ROLES,
     Access,
     Decision,
@@ -34,6 +35,7 @@ from core.models import Progress, Span
 from storage.database import is_sqlite
 from storage.errors import AccessDenied, LabelError, ProjectError
 from storage.models import ModelClass, make_role_model
+from storage.part import ProjectPart
 
 if TYPE_CHECKING:
     import contextlib
@@ -49,7 +51,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-class EditMixin:
+class EditMixin(ProjectPart):
     """Mixed into ``Project``: identity, roles and the set-based label write."""
 
     db: pw.Database
@@ -144,7 +146,9 @@ class EditMixin:
     def apply_edit_sets(self, sets: Iterable[EditSet], *, strict: bool = False) -> list[EditResult]:
         """Decide and store many edit sets (any articles and annotators) in one transaction,
         each seeing the ones before it. Without ``strict``, refused items are reported in
-        each result's ``refused`` and the accepted ones are stored."""
+        each result's ``refused`` and the accepted ones are stored. An edit of someone
+        else's labels by a caller who may not make it always raises :class:`AccessDenied`:
+        it is a question of who calls, not of one item."""
         todo = list(sets)
         if not todo:
             return []
@@ -157,6 +161,8 @@ class EditMixin:
             access = self._access()
             lengths = self._lengths(sorted({a for a, _ in pairs}))
             stored = self._stored(pairs)
+            decisions: list[tuple[Decision, int]] = []
+            pending = 0  # placeholder ids (negative) of spans decided but not yet inserted
             for edits in todo:
                 key = (edits.article_id, ids[edits.annotator])
                 decision = decide(
@@ -166,14 +172,47 @@ class EditMixin:
                     stored=stored.get(key, []),
                     access=access,
                 )
-                if strict and decision.refused:
-                    first = decision.refused[0]
-                    error = AccessDenied if first.code == "owner" else LabelError
+                first = decision.refused[0] if decision.refused else None
+                if first is not None and (strict or first.code == OWNER):
+                    error = AccessDenied if first.code == OWNER else LabelError
                     raise error(first.reason)  # rolls back every set of this call
-                result = self._store(decision, key[1])
-                stored[key] = _after(stored.get(key, []), decision, result)
+                result = EditResult(edits.article_id, edits.annotator, refused=decision.refused)
+                # Document labels and status now, in order, so each sees the set before it;
+                # spans are written together below, the rule having seen each set in turn.
+                now = _now()
+                if decision.doc:
+                    result.doc_before = self._store_doc(decision, key[1], now)
+                if decision.status is not None:
+                    result.status_before = self._store_status(decision, key[1], now)
+                result.deleted = list(decision.delete)
+                result.relabelled = [span for span, _ in decision.relabel]
+                stored[key], pending = _after(stored.get(key, []), decision, pending)
+                decisions.append((decision, key[1]))
                 results.append(result)
+            self._store_spans(decisions, results)
         return results
+
+    def _store_spans(
+        self, decisions: list[tuple[Decision, int]], results: list[EditResult]
+    ) -> None:
+        """The span writes of a whole call: one DELETE, one UPDATE batch, multi-row INSERTs."""
+        cursor = self.db.cursor()
+        p = self.db.param
+        now = _now()
+        gone = [s.id for d, _ in decisions for s in d.delete]
+        for i in range(0, len(gone), _CHUNK):
+            part = gone[i : i + _CHUNK]
+            cursor.execute(f"DELETE FROM span WHERE id IN ({', '.join([p] * len(part))})", part)
+        relabels = [(label, now, span.id) for d, _ in decisions for span, label in d.relabel]
+        if relabels:
+            cursor.executemany(
+                f"UPDATE span SET label = {p}, updated = {p} WHERE id = {p}", relabels
+            )
+        added = self._insert([(d, ann) for d, ann in decisions if d.add], now)
+        for (d, ann), result in zip(decisions, results, strict=True):
+            result.added = [
+                added[(d.article_id, ann, n.layer, n.label, n.start, n.end)] for n in d.add
+            ]
 
     def _lock_pairs(self, pairs: Sequence[tuple[int, int]]) -> None:
         """PostgreSQL: hold (article, annotator) until the commit, in sorted order."""
@@ -214,68 +253,46 @@ class EditMixin:
                     )
         return out
 
-    def _store(self, d: Decision, annotator_id: int) -> EditResult:
-        result = EditResult(d.article_id, d.annotator, refused=list(d.refused))
-        now = _now()
-        cursor = self.db.cursor()
-        p = self.db.param
-        if d.delete:
-            ids = [s.id for s in d.delete]
-            for i in range(0, len(ids), _CHUNK):
-                part = ids[i : i + _CHUNK]
-                cursor.execute(f"DELETE FROM span WHERE id IN ({', '.join([p] * len(part))})", part)
-            result.deleted = list(d.delete)
-        if d.relabel:
-            cursor.executemany(
-                f"UPDATE span SET label = {p}, updated = {p} WHERE id = {p}",
-                [(label, now, span.id) for span, label in d.relabel],
-            )
-            result.relabelled = [span for span, _ in d.relabel]
-        if d.add:
-            result.added = self._insert(d, annotator_id, now)
-        if d.doc:
-            result.doc_before = self._store_doc(d, annotator_id, now)
-        if d.status is not None:
-            result.status_before = self._store_status(d, annotator_id, now)
-        return result
-
-    def _insert(self, d: Decision, annotator_id: int, now: dt.datetime) -> list[Span]:
-        """Multi-row INSERT ... RETURNING (an ORM insert per row took 16 s for 100k);
-        the rule refuses duplicates, so (layer, label, start, end) names each new row."""
+    def _insert(
+        self, decisions: list[tuple[Decision, int]], now: dt.datetime
+    ) -> dict[tuple[int, int, str, str, int, int], Span]:
+        """Multi-row INSERT ... RETURNING (an ORM insert per row took 16 s for 100k). The rule
+        refuses copies, so (article, annotator, layer, label, start, end) names each new row."""
         p = self.db.param
         cursor = self.db.cursor()
+        names = {ann: d.annotator for d, ann in decisions}
+        wanted = [n.id for d, _ in decisions for n in d.add if n.id is not None]
+        taken: set[int] = set()
+        for i in range(0, len(wanted), _CHUNK):
+            # SQLite hands out the highest deleted id again, so another writer may hold the
+            # id of a span being restored: it then comes back under a new id.
+            some = wanted[i : i + _CHUNK]
+            cursor.execute(f"SELECT id FROM span WHERE id IN ({', '.join([p] * len(some))})", some)
+            taken.update(int(r[0]) for r in cursor.fetchall())
         columns = 'article_id, annotator_id, layer, label, start, "end", origin, created, updated'
-        added: list[Span] = []
+        out: dict[tuple[int, int, str, str, int, int], Span] = {}
         for with_id in (False, True):
             rows: list[tuple[Any, ...]] = [
                 ((n.id,) if with_id else ())
-                + (d.article_id, annotator_id, n.layer, n.label, n.start, n.end, n.origin, now, now)
+                + (d.article_id, ann, n.layer, n.label, n.start, n.end, n.origin, now, now)
+                for d, ann in decisions
                 for n in d.add
-                if (n.id is not None) == with_id
+                if (n.id is not None and n.id not in taken) == with_id
             ]
-            width = 10 if with_id else 9
+            one = "(" + ", ".join([p] * (10 if with_id else 9)) + ")"
             for i in range(0, len(rows), _CHUNK):
                 part = rows[i : i + _CHUNK]
-                one = "(" + ", ".join([p] * width) + ")"
                 cursor.execute(
                     f"INSERT INTO span ({'id, ' if with_id else ''}{columns}) VALUES "
                     + ", ".join([one] * len(part))
-                    + ' RETURNING id, layer, label, start, "end", origin',
+                    + ' RETURNING id, article_id, annotator_id, layer, label, start, "end", origin',
                     [v for row in part for v in row],
                 )
-                for sid, layer, label, start, end, origin in cursor.fetchall():
-                    added.append(
-                        Span(sid, d.article_id, d.annotator, layer, label, start, end, origin)
+                for sid, aid, ann, layer, label, start, end, origin in cursor.fetchall():
+                    out[(aid, ann, layer, label, start, end)] = Span(
+                        sid, aid, names[ann], layer, label, start, end, origin
                     )
-        order = {(n.layer, n.label, n.start, n.end): k for k, n in enumerate(d.add)}
-        added.sort(key=lambda s: order[(s.layer, s.label, s.start, s.end)])
-        if not is_sqlite(self.db) and any(n.id is not None for n in d.add):
-            # A span restored under its old id: keep the sequence ahead of it.
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence('span', 'id'),"
-                " GREATEST((SELECT MAX(id) FROM span), 1))"
-            )
-        return added
+        return out
 
     def _store_doc(self, d: Decision, annotator_id: int, now: dt.datetime) -> dict[str, str | None]:
         p = self.db.param
@@ -338,13 +355,28 @@ class EditMixin:
         return before
 
 
-def _after(stored: list[Span], decision: Decision, result: EditResult) -> list[Span]:
-    """The pair's spans after ``result``, for the next edit set of the same call."""
-    gone = {s.id for s in result.deleted}
+def _after(stored: list[Span], decision: Decision, pending: int) -> tuple[list[Span], int]:
+    """The pair's spans after ``decision``, for the next edit set of the same call; spans not
+    yet inserted carry negative placeholder ids (a caller never names them)."""
+    gone = {s.id for s in decision.delete}
     labels = {span.id: label for span, label in decision.relabel}
     out = [
         dataclasses.replace(s, label=labels[s.id]) if s.id in labels else s
         for s in stored
         if s.id not in gone
     ]
-    return out + result.added
+    for n in decision.add:
+        pending -= 1
+        out.append(
+            Span(
+                pending,
+                decision.article_id,
+                decision.annotator,
+                n.layer,
+                n.label,
+                n.start,
+                n.end,
+                n.origin,
+            )
+        )
+    return out, pending

@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import peewee as pw
 
@@ -20,6 +21,7 @@ from core.export.pipeline import ExportProgress, ExportSummary, run_export
 from core.export.records import ExportOptions, ExportRecord, ExportSelection
 from core.models import STATUSES
 from storage.errors import ProjectError
+from storage.part import ProjectPart
 
 PAGE = 500
 #: A record's spans as one JSON array of ``[start, end, layer, label]`` (the field order of
@@ -28,7 +30,7 @@ PAGE = 500
 _PACKED_SPANS_SQLITE = 'json_group_array(json_array(start, "end", layer, label))'
 _PACKED_SPANS_PG = 'CAST(json_agg(json_build_array(start, "end", layer, label)) AS TEXT)'
 _NOTHING: dict[int, list] = {}
-_UNTOUCHED = (None, (), {})
+_UNTOUCHED: tuple[Any, Any, Any] = (None, (), {})
 
 
 def stable_id(external_id: str, content_hash: str) -> str:
@@ -37,7 +39,7 @@ def stable_id(external_id: str, content_hash: str) -> str:
     return external_id or f"tandai-{content_hash[:16]}"
 
 
-class ExportMixin:
+class ExportMixin(ProjectPart):
     """Mixed into ``Project``; relies on its ``db``, ``name`` and ``schema``."""
 
     db: pw.Database

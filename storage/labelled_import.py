@@ -15,18 +15,32 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.edits import DUPLICATE, IMPORTED, OVERLAP, EditResult, EditSet, NewSpan, StatusEdit
+from core.edits import (
+    DUPLICATE,
+    IMPORTED,
+    OVERLAP,
+    Access,
+    EditResult,
+    EditSet,
+    NewSpan,
+    StatusEdit,
+)
 from core.labelled import LabelledRecord, LabelledReport, parse_labelled
 from core.readers import Problem, RawRecord
 from core.text import content_hash
-from storage.errors import LabelError, ProjectError
+from storage.errors import AccessDenied, LabelError, ProjectError
 from storage.importing import BATCH, MAX_CHARS, ImportProgress
+from storage.part import ProjectPart
 
 if TYPE_CHECKING:
     import contextlib
+    from collections.abc import Iterator
+    from typing import Any
 
     import peewee as pw
 
+    from core.models import NewArticle
+    from core.report import ImportReport
     from storage.models import Models
 
 
@@ -40,19 +54,43 @@ def _tag_names(folder: Path) -> list[str] | None:
     return names if isinstance(names, list) and all(isinstance(n, str) for n in names) else None
 
 
-class LabelledImportMixin:
+class LabelledImportMixin(ProjectPart):
     """Mixed into ``Project``; relies on its import, label and suggestion methods."""
 
     db: pw.Database
     m: Models
 
-    if TYPE_CHECKING:  # provided by Project and EditMixin
+    if TYPE_CHECKING:  # provided by ImportMixin, SuggestionMixin and EditMixin
 
-        def _write(self) -> contextlib.AbstractContextManager[None]: ...
-        def annotator_id(self, name: str) -> int: ...
+        def _import_run(
+            self,
+            paths: Iterable[Path | str],
+            report: ImportReport,
+            *,
+            detect: bool,
+            on_progress: Callable[[ImportProgress], None] | None,
+            should_stop: Callable[[], bool] | None,
+        ) -> contextlib.AbstractContextManager[None]: ...
+        def _read_records(
+            self,
+            paths: Iterable[Path | str],
+            report: ImportReport,
+            convert: Callable[[RawRecord, Path], Any],
+            *,
+            encoding: str,
+            on_progress: Callable[[ImportProgress], None] | None,
+            on_problem: Callable[[str], None] | None,
+        ) -> Iterator[Any]: ...
+        def store_articles(
+            self, articles: Iterable[NewArticle], *, report: ImportReport | None = None
+        ) -> ImportReport: ...
+        def add_suggestions(
+            self, article_id: int, rows: Iterable[tuple[str, str, int, int, float]], *, source: str
+        ) -> int: ...
         def apply_edit_sets(
             self, sets: Iterable[EditSet], *, strict: bool = False
         ) -> list[EditResult]: ...
+        def access(self) -> Access: ...
 
     def import_labelled(
         self,
@@ -78,6 +116,9 @@ class LabelledImportMixin:
             raise ProjectError("labels go in as an annotator's or as suggestions: name one")
         if annotator is not None:
             self.annotator_id(annotator)  # an empty name is refused before anything is read
+            refusal = self.access().refusal(annotator)
+            if refusal is not None:  # refused before any article is stored
+                raise AccessDenied(refusal)
         report = LabelledReport()
         schema = self.schema()
         tags: dict[Path, list[str] | None] = {}
@@ -125,10 +166,14 @@ class LabelledImportMixin:
                     if should_stop and should_stop():
                         report.cancelled = True
                         break
-                    self._labelled_batch(pending, report, annotator, suggestions, label_problem)
+                    self._labelled_batch(
+                        pending, report, annotator, suggestions, problem, label_problem
+                    )
                     pending = []
             if pending and not report.cancelled:
-                self._labelled_batch(pending, report, annotator, suggestions, label_problem)
+                self._labelled_batch(
+                    pending, report, annotator, suggestions, problem, label_problem
+                )
         return report
 
     def _labelled_batch(
@@ -138,6 +183,7 @@ class LabelledImportMixin:
         annotator: str | None,
         source: str | None,
         problem: Callable[[str, str], None],
+        label_problem: Callable[[str, str], None],
     ) -> None:
         self.store_articles([r.article for r in batch], report=report)
         hashes = [content_hash(r.article.text) for r in batch]
@@ -151,7 +197,7 @@ class LabelledImportMixin:
                     problem(record.article.origin, str(exc))
             return
         assert annotator is not None
-        self._store_labels(batch, [ids[h] for h in hashes], annotator, report, problem)
+        self._store_labels(batch, [ids[h] for h in hashes], annotator, report, label_problem)
 
     def _ids_of(self, hashes: list[str]) -> dict[str, int]:
         p = self.db.param

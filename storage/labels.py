@@ -7,19 +7,18 @@ whatever the caller (GUI, CLI, labelled import).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-import peewee as pw
+from typing import TYPE_CHECKING, Any
 
 from core.edits import MANUAL, EditResult, EditSet, NewSpan, StatusEdit
 from core.models import DocLabel, Progress, Span
 from storage.errors import LabelError
+from storage.part import ProjectPart
 
 if TYPE_CHECKING:
     from storage.models import Models
 
 
-class LabelMixin:
+class LabelMixin(ProjectPart):
     """Mixed into ``Project``: reads of labels, and the one-item edits, each a thin caller of
     ``apply_edits`` (storage.edits), the one write path."""
 
@@ -30,7 +29,7 @@ class LabelMixin:
         def annotator_id(self, name: str) -> int: ...
         def apply_edits(self, edits: EditSet, *, strict: bool = True) -> EditResult: ...
 
-    def _span(self, row: pw.Model, annotator: str) -> Span:
+    def _span(self, row: Any, annotator: str) -> Span:
         return Span(
             id=row.id,
             article_id=row.article_id,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from storage.errors import ProjectLocked
 
@@ -17,7 +18,7 @@ from storage.errors import ProjectLocked
 class ProjectLock:
     def __init__(self, project_path: Path) -> None:
         self.path = project_path.with_name(project_path.name + ".lock")
-        self._fh = None
+        self._fh: TextIO | None = None
 
     def acquire(self) -> None:
         fh = open(self.path, "a+")  # noqa: SIM115 - held for the life of the lock

@@ -13,9 +13,9 @@ from typing import Any
 
 import peewee as pw
 
-#: A model class of :func:`make_models`. Peewee declares its fields at run time and ships
-#: no type stubs, so to mypy a model's columns (``Span.start``) are ``Any``: typed as
-#: ``type[pw.Model]`` every column access would be an error.
+# A model class made at run time by make_models. Its fields exist only on the class built for
+# one database, so no static type can name them; the type checker reads such classes as Any
+# and checks the code around them.
 ModelClass = Any
 
 

@@ -13,16 +13,22 @@ import peewee as pw
 
 from core.models import Span
 from core.query import ArticleFilter
+from storage.part import ProjectPart
 
 if TYPE_CHECKING:
     from storage.models import Models
 
 
-class NavigationMixin:
+class NavigationMixin(ProjectPart):
     """Mixed into ``Project``; relies on its ``m``, ``_filtered``, ``annotator_id`` and
     ``_assigned_condition``."""
 
     m: Models
+
+    if TYPE_CHECKING:  # provided by Project
+
+        def _filtered(self, flt: ArticleFilter) -> pw.ModelSelect: ...
+        def _assigned_condition(self, annotator: str) -> pw.Function: ...
 
     def first_article_id(self, flt: ArticleFilter | None = None) -> int | None:
         return self.next_article_id(0, flt)

@@ -36,13 +36,12 @@ from core.package import (
     with_labels_of,
 )
 from storage.errors import LabelError, ProjectError
+from storage.part import ProjectPart
 
 if TYPE_CHECKING:
-    import contextlib
-
     from core.edits import EditResult
     from core.schema import Schema
-    from storage.models import ModelClass, Models
+    from storage.models import ModelClass
     from storage.project import Project
 
 _CHUNK = 500
@@ -85,12 +84,8 @@ def _remove_sqlite_files(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-class PackageMixin:
+class PackageMixin(ProjectPart):
     """Mixed into ``Project``; relies on its label, assignment and settings methods."""
-
-    db: pw.Database
-    m: Models
-    name: str
 
     if TYPE_CHECKING:  # provided by Project and its other parts
 
@@ -104,11 +99,8 @@ class PackageMixin:
         ) -> Project: ...
         @property
         def _assignment(self) -> ModelClass: ...
-        def transaction(self) -> contextlib.AbstractContextManager[None]: ...
-        def annotator_id(self, name: str) -> int: ...
         def assignment_counts(self) -> dict[str, int]: ...
         def project_id(self) -> str: ...
-        def schema(self) -> Schema: ...
         def set_schema(self, schema: Schema) -> None: ...
         def require_lead(self, what: str) -> None: ...
         def apply_edit_sets(

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import peewee as pw
 
 from core.edits import SUGGESTION, EditResult, EditSet, NewSpan, make_origin
 from core.models import Span, Suggestion
+from storage.part import ProjectPart
 
 if TYPE_CHECKING:
     import contextlib
@@ -44,7 +45,7 @@ class BulkResult:
     article_ids: set[int] = field(default_factory=set)
 
 
-class SuggestionDecisionMixin:
+class SuggestionDecisionMixin(ProjectPart):
     """Mixed into ``Project`` through ``SuggestionMixin``; relies on its suggestion reads
     (``suggestion``, ``_suggestion``, ``_pending``), ``annotator_id`` and ``_write``."""
 
@@ -62,7 +63,7 @@ class SuggestionDecisionMixin:
         ) -> list[EditResult]: ...
         def suggestion(self, suggestion_id: int) -> Suggestion: ...
         @staticmethod
-        def _suggestion(row: pw.Model) -> Suggestion: ...
+        def _suggestion(row: Any) -> Suggestion: ...
         def _pending(self, found: list[Suggestion], annotator_id: int) -> list[Suggestion]: ...
 
     def _pending_batches(

@@ -14,7 +14,7 @@ in :mod:`storage.suggestion_decisions`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import peewee as pw
 
@@ -117,7 +117,7 @@ class SuggestionMixin(SuggestionDecisionMixin, SuggestionRunMixin):
     # ---- reading -------------------------------------------------------------------------
 
     @staticmethod
-    def _suggestion(row: pw.Model) -> Suggestion:
+    def _suggestion(row: Any) -> Suggestion:
         return Suggestion(
             id=row.id,
             article_id=row.article_id,

@@ -106,3 +106,14 @@ def test_no_import_circle_inside_gui() -> None:
 def test_the_circle_finder_finds_a_circle_of_three_and_a_self_import() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"d"}, "e": {"a"}}
     assert sorted(import_cycles(graph)) == [["a", "b", "c"], ["d"]]
+
+
+def test_gui_never_reaches_into_the_projects_database() -> None:
+    """A background job ends with ``project.end_thread()``; gui/ never touches ``project.db``
+    (peewee's connection), which is storage's business."""
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in sources("gui")
+        if ".db.close" in p.read_text("utf-8") or "project.db" in p.read_text("utf-8")
+    ]
+    assert offenders == []

@@ -63,3 +63,32 @@ def test_offsets_are_converted_only_in_text_geometry() -> None:
         if path.name != "text_geometry.py" and any(n in path.read_text("utf-8") for n in names)
     ]
     assert offenders == []
+
+
+def test_a_refused_edit_is_neither_stacked_nor_broadcast_and_undo_redo_broadcast_again(
+    qapp, project_path: Path
+) -> None:
+    import pytest
+
+    from gui.session import Session
+    from gui.undo_commands import AddSpan, CommandContext
+    from storage import LabelError
+
+    with Project.open(project_path) as project:
+        aid = project.first_article_id()
+        session = Session(project, "ani")
+        ctx = CommandContext(session, show_article=lambda _aid: None, report=lambda _text: None)
+        seen: list[Change] = []
+        session.changed.connect(seen.append)
+        session.push(AddSpan(ctx, aid, layer="entity", label="PER", start=0, end=7))
+        with pytest.raises(LabelError):  # overlaps the PER span just stored
+            session.push(AddSpan(ctx, aid, layer="entity", label="ORG", start=3, end=12))
+        assert session.undo_stack.count() == 1
+        assert seen == [Change.of(aid, What.SPANS)]
+        session.undo_stack.undo()
+        assert project.spans(aid, annotator="ani") == []
+        session.undo_stack.redo()
+        [span] = project.spans(aid, annotator="ani")
+        assert (span.label, span.start, span.end, span.origin) == ("PER", 0, 7, "manual")
+        assert seen == [Change.of(aid, What.SPANS)] * 3
+        session.deleteLater()

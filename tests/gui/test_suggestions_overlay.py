@@ -301,3 +301,19 @@ def test_accepting_a_source_across_the_project_refreshes_every_list_row_it_touch
     ws.undo_stack.undo()
     assert labels_shown() == before
     dialog.close()
+
+
+def test_an_accepted_suggestion_deleted_and_brought_back_by_undo_keeps_its_origin(
+    qtbot, window: MainWindow
+) -> None:
+    window.workspace.show_article(first_with(window, TRICKY))
+    click_at(qtbot, window, utf16(TRICKY, TRICKY.index("Jakarta") + 3))
+    key(qtbot, window, "a")
+    aid = window.workspace.article_id
+    [accepted] = window.project.spans(aid, annotator="ani", layer="entity")
+    click_at(qtbot, window, utf16(TRICKY, TRICKY.index("Jakarta") + 3))
+    key(qtbot, window, Qt.Key.Key_Delete)
+    assert window.project.spans(aid, annotator="ani", layer="entity") == []
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.project.spans(aid, annotator="ani", layer="entity") == [accepted]
+    assert accepted.origin == "suggestion:model"
