@@ -104,3 +104,27 @@ def test_a_lead_named_on_the_command_line_guards_assign_and_merge(tmp_path: Path
     assert run.returncode == 1 and "only a lead may" in run.stderr
     run = tandai("assign", project, "--annotators", "ana", "--user", "lia")
     assert run.returncode == 0, run.stderr
+
+
+def test_merge_lists_labels_the_project_lacks_and_adds_them_when_asked(tmp_path: Path) -> None:
+    from core.schema import Schema
+
+    project = tmp_path / "a.tandai"
+    with Project.create(project) as p:
+        p.store_articles([NewArticle(text="Senjata baru diuji di Kursk.")])
+        p.assign(["ana"])
+        p.write_packages(tmp_path / "out")
+    package = tmp_path / "out" / "ana.tandai"
+    with Project.open(package) as mine:
+        data = mine.schema().to_dict()
+        data["entity_labels"].append({"name": "WEAPON", "colour": "#aa3300"})
+        mine.set_schema(Schema.from_dict(data))
+        aid = next(iter(mine.article_ids()))
+        mine.add_span(aid, annotator="ana", layer="entity", label="WEAPON", start=0, end=7)
+    run = tandai("merge", project, package)
+    assert run.returncode == 1 and "lacks: WEAPON" in run.stderr and "--add-labels" in run.stderr
+    run = tandai("merge", project, package, "--add-labels")
+    assert run.returncode == 0, run.stderr
+    assert "labels added to the schema: WEAPON" in run.stdout
+    with Project.open(project) as p:
+        assert [s.label for s in p.spans(aid)] == ["WEAPON"]
