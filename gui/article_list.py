@@ -246,7 +246,7 @@ class ArticleListDock(QDockWidget):
     def _default_scope(self, annotator: str) -> None:
         """Their own queue for an annotator who holds articles; all articles for anyone
         else (a lead, a newcomer), who would otherwise see an empty list."""
-        holds = bool(self.project.assignment_counts().get(annotator))
+        holds = self.project.has_assignments() and self.project.queue_length(annotator) > 0
         self.scope_box.blockSignals(True)
         self.scope_box.setCurrentIndex(self.scope_box.findData(MINE if holds else ALL))
         self.scope_box.blockSignals(False)

@@ -406,7 +406,7 @@ class MainWindow(QMainWindow):
         total = self._total
         articles = self.docks.articles
         if articles is not None and articles.queue_only():  # "n of N" of their own queue
-            total = self.project.assignment_counts().get(self.annotator, total)
+            total = self.project.queue_length(self.annotator)
         self.status.show_progress(self.project.done_count(self.annotator), total)
 
     def _act_as(self, name: str) -> None:
