@@ -22,6 +22,7 @@ import peewee as pw
 from storage.database import backup_sqlite, is_sqlite, write_transaction
 from storage.errors import ProjectError
 from storage.models import (
+    make_adjudication_model,
     make_assignment_model,
     make_models,
     make_repeated_line_model,
@@ -78,7 +79,12 @@ def _v5_roles(db: pw.Database) -> None:
     db.create_tables([make_role_model(db, make_models(db).Annotator)])
 
 
-def _v6_team(db: pw.Database) -> None:
+def _v6_adjudication(db: pw.Database) -> None:
+    """Adjudication state and the review queue (storage.adjudication)."""
+    db.create_tables([make_adjudication_model(db, make_models(db).Article)])
+
+
+def _v7_team(db: pw.Database) -> None:
     """Assignments of articles to annotators, and a project id that work packages carry so
     that a package is merged back only into the project it came from."""
     db.create_tables([make_assignment_model(db)])
@@ -93,7 +99,8 @@ STEPS: list[tuple[int, Callable[[pw.Database], None]]] = [
     (3, _v3_list_sort),
     (4, _v4_repeated_lines),
     (5, _v5_roles),
-    (6, _v6_team),
+    (6, _v6_adjudication),
+    (7, _v7_team),
 ]
 CURRENT_VERSION = STEPS[-1][0]
 

@@ -19,6 +19,8 @@ from core.query import ArticleFilter, ProjectStats
 from core.schema import Schema
 from core.text import has_unspaced_script
 from resources import resource_path
+from storage.adjudication import AdjudicationMixin
+from storage.agreement import AgreementMixin
 from storage.assignments import AssignmentMixin
 from storage.database import (
     describe,
@@ -60,6 +62,8 @@ class Project(
     PackageMixin,
     ExportMixin,
     LabelledImportMixin,
+    AgreementMixin,
+    AdjudicationMixin,
 ):
     """An open project. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
 
