@@ -115,7 +115,7 @@ def test_a_project_from_before_assignments_gains_an_id_and_can_be_assigned(tmp_p
 
     path = tmp_path / "old.tandai"
     db = open_database(str(path), must_exist=False)
-    migrate(db, name="old", upto=5)  # the version before assignments
+    migrate(db, name="old", upto=6)  # the version before assignments
     db.execute_sql(
         "INSERT INTO article (external_id, content_hash, title, url, source, published,"
         " meta, created) VALUES ('a1', 'h1', 'Lama', '', 'x', '', '{}', '2024-01-01')"
