@@ -10,16 +10,26 @@ nor a label key waits on them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from core.learn.record import LearnOutcome
-from gui.session import Change, What
+from gui.session import Change, Session, What
 from gui.workers import Job, JobControl
 
-if TYPE_CHECKING:
-    from gui.workspace import Workspace
+
+class _Reloads(Protocol):
+    def reload(self) -> None: ...
+
+
+class TrainerHost(Protocol):
+    """What the trainer needs from the workspace (named here, not imported: no cycle)."""
+
+    session: Session
+    suggestions: _Reloads
+
+    def show_stance_proposals(self) -> None: ...
 
 
 class ModelTrainer(QObject):
@@ -32,8 +42,8 @@ class ModelTrainer(QObject):
     #: True when a training starts, False when its thread has ended.
     busyChanged = Signal(bool)
 
-    def __init__(self, workspace: Workspace) -> None:
-        super().__init__(workspace)
+    def __init__(self, workspace: TrainerHost, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.ws = workspace
         self.project = workspace.session.project
         self.job: Job | None = None

@@ -36,7 +36,7 @@ from core.learn.scores import MIN_ARTICLES, Evaluation
 from core.learn.stance import StanceClassifier, StanceExample, StanceGuess
 from core.suggest.base import Proposal
 from storage.errors import ProjectError
-from storage.models import make_learning_models
+from storage.models import ModelClass, make_learning_models
 
 if TYPE_CHECKING:
     from storage.models import Models
@@ -59,7 +59,7 @@ class LearningMixin:
 
     db: pw.Database
     m: Models
-    _learning_tables: tuple[type[pw.Model], type[pw.Model]] | None = None
+    _learning_tables: tuple[ModelClass, ModelClass] | None = None
     _stance_cache: dict[str, tuple[dt.datetime, StanceClassifier]] | None = None
 
     get_setting: Callable[..., Any]
@@ -68,7 +68,7 @@ class LearningMixin:
     _write: Callable[[], Any]
     _replace_suggestions: Callable[..., None]
 
-    def _learning(self) -> tuple[type[pw.Model], type[pw.Model]]:
+    def _learning(self) -> tuple[ModelClass, ModelClass]:
         if self._learning_tables is None:
             self._learning_tables = make_learning_models(self.db)
         return self._learning_tables
@@ -430,7 +430,9 @@ class LearningMixin:
             .tuples()
         )
 
-    def most_uncertain_todo(self, annotator: str, *, exclude: int = 0) -> int | None:
+    def most_uncertain_todo(
+        self, annotator: str, *, exclude: int = 0, queue: bool = False
+    ) -> int | None:
         """The article ``annotator`` has still to do that the model is least sure about, or,
         for a seeded share of the picks (``RANDOM_SHARE``), one at random, so that the model
         keeps seeing the whole corpus. None when no article to do has an uncertainty."""
@@ -446,6 +448,9 @@ class LearningMixin:
         todo = unc.select(unc.article).where(
             unc.model == model, unc.article != exclude, ~pw.fn.EXISTS(finished)
         )
+        if queue:  # only among the articles assigned to the annotator
+            assigned = a.select(a.id).where(self._assigned_condition(annotator))  # type: ignore[attr-defined]
+            todo = todo.where(unc.article.in_(assigned))
         done = self.done_count(annotator)  # type: ignore[attr-defined]
         rnd = random.Random(f"{annotator}:{done}:{exclude}")
         if rnd.random() < RANDOM_SHARE:
