@@ -11,6 +11,7 @@ import pytest
 
 from core.learn.record import MODEL_SOURCE
 from core.models import NewArticle
+from core.query import ArticleFilter
 from storage import Project, ProjectError
 from tests.core.test_learn import stance_examples
 from tests.learn_fixtures import made_up_article
@@ -239,3 +240,18 @@ def test_next_to_do_can_follow_the_model_s_uncertainty_with_some_random_picks(
     assert rows[12].uncertainty == pytest.approx(unsure[ids[12]])
     with pytest.raises(ProjectError, match="unknown order"):
         project.set_next_todo_order("random")
+
+
+def test_most_uncertain_first_stays_inside_the_assigned_queue(project: Project) -> None:
+    articles = fill(project, done=12, total=40)
+    project.learn(in_process=True)
+    project.set_next_todo_order("uncertain")
+    project.assign(["ani", "budi"])
+    mine = set(project.article_ids(ArticleFilter(assigned_to="ani")))
+    assert mine and len(mine) < 40
+    current = articles[12][0]
+    for _ in range(8):
+        pick = project.next_todo_id("ani", after_id=current, queue=True)
+        assert pick in mine
+        project.set_status(pick, annotator="ani", status="done")
+        current = pick
