@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from core.models import NewArticle
 from core.query import ArticleFilter
 from storage import Project
 
@@ -117,22 +118,23 @@ def test_bad_records_are_reported_with_file_and_line_and_the_rest_imported(
     assert "skipped by reason" in report.summary()
 
 
-def test_stop_request_keeps_whole_batches_and_a_rerun_completes(
+def test_stop_request_keeps_whole_commits_and_a_rerun_completes(
     project: Project, tmp_path: Path
 ) -> None:
     records = [{"text": f"Berita ke-{i} tentang harga beras di pasar."} for i in range(2500)]
     path = write_jsonl(tmp_path / "many.jsonl", records)
+    project.commit_bytes = 20_000  # a commit every ~450 records instead of every 16 MB
     calls = {"n": 0}
 
-    def stop_after_first_batch() -> bool:
+    def stop_after_first_commit() -> bool:
         calls["n"] += 1
         return calls["n"] > 1
 
-    report = project.import_files([path], should_stop=stop_after_first_batch, detect=False)
-    assert report.cancelled and report.imported == 1000
-    assert project.count_articles() == 1000
+    report = project.import_files([path], should_stop=stop_after_first_commit, detect=False)
+    assert report.cancelled and 0 < report.imported < 2500
+    assert project.count_articles() == report.imported
     rerun = project.import_files([path], detect=False)
-    assert (rerun.imported, rerun.duplicates) == (1500, 1000)
+    assert (rerun.imported, rerun.duplicates) == (2500 - report.imported, report.imported)
     assert project.count_articles() == 2500
 
 
@@ -182,3 +184,61 @@ def test_ctrl_c_during_a_cli_import_leaves_a_valid_project_and_a_rerun_completes
     subprocess.run(cmd, env=env, check=True, capture_output=True)
     with Project.open(target) as project:
         assert project.count_articles() == total
+
+
+def test_a_lone_surrogate_in_one_line_is_reported_and_every_other_line_is_stored(
+    project: Project, tmp_path: Path
+) -> None:
+    lines = [json.dumps({"text": f"Berita ke-{i} tentang harga beras."}) for i in range(2499)]
+    lines.insert(1200, '{"text": "rusak \\ud800 di sini"}')
+    path = tmp_path / "surrogate.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    report = project.import_files([path], detect=False)
+
+    assert (report.imported, report.skipped_total) == (2499, 1)
+    assert report.problems == [
+        f"{path}:1201: holds a lone surrogate escape (\\ud800), which is not text;"
+        " fix the record or remove it"
+    ]
+    assert project.count_articles() == 2499
+
+
+def test_a_record_the_database_refuses_is_retried_alone_and_the_good_ones_are_stored(
+    project: Project,
+) -> None:
+    articles = [
+        NewArticle(text=f"Berita ke-{i} tentang banjir.", origin=f"x:{i}") for i in range(50)
+    ]
+    # Not reachable through the readers (they report it first), but any other caller may
+    # hand over a string no UTF-8 database can hold: the database refuses it.
+    articles[17] = NewArticle(text="rusak \ud800 di sini", origin="x:17")
+    problems: list[str] = []
+
+    report = project.store_articles(articles, on_problem=problems.append)
+
+    assert report.imported == 49 and project.count_articles() == 49
+    assert len(problems) == 1 and problems[0].startswith("x:17: cannot be stored: ")
+    assert report.skipped_total == 1
+
+
+def test_an_id_or_source_longer_than_its_column_is_reported_per_record(
+    project: Project, tmp_path: Path
+) -> None:
+    path = write_jsonl(
+        tmp_path / "long.jsonl",
+        [
+            {"id": "a", "text": "Satu berita biasa."},
+            {"id": "x" * 501, "text": "Berita dengan id yang terlalu panjang."},
+            {"source": "s" * 600, "text": "Berita dengan sumber yang terlalu panjang."},
+            {"id": "b", "text": "Berita lain yang biasa."},
+        ],
+    )
+
+    report = project.import_files([path], detect=False)
+
+    assert report.imported == 2 and project.count_articles() == 2
+    assert report.problems == [
+        f"{path}:2: id has 501 characters, more than the limit of 500",
+        f"{path}:3: source has 600 characters, more than the limit of 500",
+    ]
