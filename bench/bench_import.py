@@ -155,7 +155,10 @@ def language_accuracy() -> None:
     """Sampled detection against the datasets' own labels and against the whole text."""
     from core.langid import detect_language
 
-    shared = ROOT.parent / "shared" / "data"
+    shared = next(
+        (p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()),
+        ROOT.parent / "shared" / "data",
+    )
     files = sorted(shared.glob("*/articles.jsonl")) + sorted(shared.glob("newspaper*/*.jsonl"))
     if not files:
         print("language accuracy: ../shared/data not found; skipped")
