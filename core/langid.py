@@ -69,12 +69,11 @@ def _early_stopping_detector(factory):  # type: ignore[no-untyped-def]
                 i = 0
                 while True:
                     self._update_lang_prob(prob, self.random.choice(ngrams), alpha)
-                    if i % 5 == 0:
-                        if (
-                            self._normalize_prob(prob) > self.CONV_THRESHOLD
-                            or i >= self.ITERATION_LIMIT
-                        ):
-                            break
+                    if i % 5 == 0 and (
+                        self._normalize_prob(prob) > self.CONV_THRESHOLD
+                        or i >= self.ITERATION_LIMIT
+                    ):
+                        break
                     i += 1
                 trials += 1
                 for j, p in enumerate(prob):
