@@ -41,7 +41,11 @@ def read_jsonl(
                 yield _jsonl_record(f"{origin}:{number}", line.rstrip("\r\n"))
         return
     fast = codec.name in {"utf-8", "utf-8-sig"}
+    empty = True
     for number, raw in bounded_lines(stream):
+        if empty and raw is not None and not raw.strip():
+            continue
+        empty = False
         where = f"{origin}:{number}"
         if raw is None:
             yield Problem(where, too_long())
@@ -59,6 +63,8 @@ def read_jsonl(
             # Without its line ending, an error at the end of the line is reported on this
             # line rather than at column 1 of the next.
             yield _jsonl_record(where, line.rstrip("\r\n"))
+    if empty:
+        yield Problem(origin, "empty file: no records")
 
 
 def bounded_lines(

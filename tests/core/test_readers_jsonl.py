@@ -183,3 +183,11 @@ def test_lines_orjson_refuses_are_read_as_json_reads_them(tmp_path: Path) -> Non
 
     assert [r.fields["text"] for r in records] == ["a", "b", "c 😀"]  # type: ignore[union-attr]
     assert records[1].fields["big"] == 123456789012345678901234567890  # type: ignore[union-attr]
+
+
+def test_an_empty_jsonl_file_says_it_holds_no_records(tmp_path: Path) -> None:
+    empty = write(tmp_path / "empty.jsonl", "")
+    blank = write(tmp_path / "blank.jsonl", "\n  \n")
+
+    assert read(empty) == [Problem(str(empty), "empty file: no records")]
+    assert read(blank) == [Problem(str(blank), "empty file: no records")]
