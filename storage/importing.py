@@ -46,7 +46,8 @@ _INPROCESS_LIMIT = 1500
 
 @dataclass(frozen=True, slots=True)
 class ImportProgress:
-    """``phase`` is "store" (done/total in bytes), "languages" or "index" (in articles)."""
+    """``phase`` is "store" (done/total in bytes of the files, ``articles`` = records read so
+    far), "languages" or "index" (done/total in articles)."""
 
     phase: str
     done: int
@@ -165,8 +166,12 @@ class ImportMixin:
         files, path_problems = expand_paths([Path(p) for p in paths])
         report.files = len(files)
 
-        def problem(item: Problem) -> None:
-            report.add_problem(str(item), item.reason)
+        def problem(item: Problem, path: Path | None = None) -> None:
+            # A problem without a line (its origin is the file itself) is the file's.
+            if path is None or item.origin == str(path):
+                report.add_file_problem(str(item), item.reason)
+            else:
+                report.add_problem(str(item), item.reason)
             if on_problem:
                 on_problem(str(item))
 
@@ -175,16 +180,18 @@ class ImportMixin:
         sizes = [_size(f) for f in files]
         total = sum(sizes)
         done_before = 0
+        read = [0]  # records read so far, for the progress bar
         for path, size in zip(files, sizes, strict=True):
 
             def on_bytes(n: int, base: int = done_before) -> None:
                 if on_progress:
-                    on_progress(ImportProgress("store", base + n, total, report.imported))
+                    on_progress(ImportProgress("store", base + n, total, read[0]))
 
             for item in read_file(path, encoding=encoding, on_bytes=on_bytes):
+                read[0] += item.origin != str(path) or isinstance(item, RawRecord)
                 converted = item if isinstance(item, Problem) else convert(item, path)
                 if isinstance(converted, Problem):
-                    problem(converted)
+                    problem(converted, path)
                 else:
                     yield converted
             done_before += size
@@ -232,6 +239,7 @@ class ImportMixin:
         """One transaction for the batch; if the database refuses it, each article is tried
         alone (in a savepoint), so one bad record is reported and the others are stored."""
         unique: dict[str, NewArticle] = {}
+        report.records += len(batch)
         for article in batch:
             reason = self._column_problem(article)
             if reason is not None:
@@ -438,6 +446,8 @@ class ImportMixin:
 def _refuse(
     report: ImportReport, on_problem: Callable[[str], None] | None, origin: str, reason: str
 ) -> None:
+    """A record counted in ``records`` already (it reached storing) that is skipped."""
+    report.records -= 1
     report.add_problem(f"{origin}: {reason}", reason)
     if on_problem:
         on_problem(f"{origin}: {reason}")

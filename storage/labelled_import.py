@@ -77,8 +77,8 @@ class LabelledImportMixin:
             if on_problem:
                 on_problem(f"{origin}: {reason}")
 
-        def label_problem(origin: str, reason: str) -> None:
-            report.add_label_problem(f"{origin}: {reason}", reason)
+        def label_problem(origin: str, reason: str, labels: int = 1) -> None:
+            report.add_label_problem(f"{origin}: {reason}", reason, labels=labels)
             if on_problem:
                 on_problem(f"{origin}: {reason}")
 
@@ -95,6 +95,10 @@ class LabelledImportMixin:
             )
             pending: list[LabelledRecord] = []
             for record in records:
+                # Counted and reported as read, so problems come in file order.
+                report.labels_read += (
+                    len(record.spans) + len(record.doc_labels) + len(record.problems)
+                )
                 for reason in record.problems:
                     label_problem(record.article.origin, reason)
                 pending.append(record)
@@ -102,10 +106,10 @@ class LabelledImportMixin:
                     if should_stop and should_stop():
                         report.cancelled = True
                         break
-                    self._labelled_batch(pending, report, ann_id, suggestions, problem)
+                    self._labelled_batch(pending, report, ann_id, suggestions, label_problem)
                     pending = []
             if pending and not report.cancelled:
-                self._labelled_batch(pending, report, ann_id, suggestions, problem)
+                self._labelled_batch(pending, report, ann_id, suggestions, label_problem)
         return report
 
     def _labelled_batch(
@@ -114,21 +118,49 @@ class LabelledImportMixin:
         report: LabelledReport,
         annotator_id: int | None,
         source: str | None,
-        problem: Callable[[str, str], None],
+        label_problem: Callable[..., None],
     ) -> None:
+        """Store the batch's articles, then their labels; a label dropped is reported as
+        one (the record is counted as stored or duplicate like any other)."""
         self.store_articles([r.article for r in batch], report=report)
         hashes = [content_hash(r.article.text) for r in batch]
         ids = self._ids_of(sorted(set(hashes)))
+        kept: list[tuple[LabelledRecord, int]] = []
+        for record, key in zip(batch, hashes, strict=True):
+            if key not in ids:  # the record itself was skipped, and reported as a record
+                lost = len(record.spans) + len(record.doc_labels)
+                report.labels_skipped += lost
+                report.label_reasons["its record was skipped"] += lost
+                continue
+            kept.append((record, ids[key]))
+        stored_ids = self._external_ids([aid for _, aid in kept])
         if source is not None:
-            for record, key in zip(batch, hashes, strict=True):
+            for record, aid in kept:
                 rows = [(s.layer, s.label, s.start, s.end, 1.0) for s in record.spans]
+                report.matched += stored_ids[aid] != record.article.external_id
                 try:
-                    report.suggestions += self.add_suggestions(ids[key], rows, source=source)
+                    added = self.add_suggestions(aid, rows, source=source)
                 except LabelError as exc:
-                    problem(record.article.origin, str(exc))
+                    label_problem(record.article.origin, str(exc), len(rows))
+                    continue
+                report.suggestions += added
+                report.labels_present += len(rows) - added
             return
         assert annotator_id is not None
-        self._store_labels(batch, [ids[h] for h in hashes], annotator_id, report, problem)
+        self._store_labels(kept, stored_ids, annotator_id, report, label_problem)
+
+    def _external_ids(self, article_ids: list[int]) -> dict[int, str]:
+        p = self.db.param
+        found: dict[int, str] = {}
+        unique = sorted(set(article_ids))
+        for i in range(0, len(unique), 500):
+            part = unique[i : i + 500]
+            rows = self.db.execute_sql(
+                f"SELECT id, external_id FROM article WHERE id IN ({', '.join([p] * len(part))})",
+                part,
+            ).fetchall()
+            found.update((int(a), e) for a, e in rows)
+        return found
 
     def _ids_of(self, hashes: list[str]) -> dict[str, int]:
         p = self.db.param
@@ -144,34 +176,64 @@ class LabelledImportMixin:
 
     def _store_labels(
         self,
-        batch: list[LabelledRecord],
-        article_ids: list[int],
+        batch: list[tuple[LabelledRecord, int]],
+        external_ids: dict[int, str],
         annotator_id: int,
         report: LabelledReport,
-        problem: Callable[[str, str], None],
+        label_problem: Callable[..., None],
     ) -> None:
-        """One transaction: spans (skipping what is there), stance, status per record."""
+        """One transaction: spans (skipping what is there), stance, status per record.
+
+        A record whose text is already an article under another id adds its labels to that
+        article, unless the annotator already has labels there from another record: then
+        two records' work would be mixed into one set of labels, and they are refused.
+        """
         p = self.db.param
-        unique_ids = sorted(set(article_ids))
+        unique_ids = sorted({aid for _, aid in batch})
         with self._write():
             existing: dict[int, set[tuple[str, str, int, int]]] = {a: set() for a in unique_ids}
+            labelled: set[int] = set()
             for i in range(0, len(unique_ids), 500):
                 part = unique_ids[i : i + 500]
+                marks = ", ".join([p] * len(part))
                 for aid, layer, label, start, end in self.db.execute_sql(
                     f'SELECT article_id, layer, label, start, "end" FROM span WHERE annotator_id = {p}'
-                    f" AND article_id IN ({', '.join([p] * len(part))})",
+                    f" AND article_id IN ({marks})",
                     [annotator_id, *part],
                 ).fetchall():
                     existing[aid].add((layer, label, start, end))
+                    labelled.add(aid)
+                labelled.update(
+                    int(row[0])
+                    for row in self.db.execute_sql(
+                        f"SELECT article_id FROM doc_label WHERE annotator_id = {p}"
+                        f" AND article_id IN ({marks})",
+                        [annotator_id, *part],
+                    ).fetchall()
+                )
             spans: list[tuple] = []
             docs: list[tuple] = []
             progress: list[tuple] = []
-            for record, aid in zip(batch, article_ids, strict=True):
+            for record, aid in batch:
+                origin = record.article.origin
+                count = len(record.spans) + len(record.doc_labels)
+                if external_ids.get(aid, "") != record.article.external_id:
+                    if aid in labelled:
+                        label_problem(
+                            origin,
+                            f"same text as article {external_ids.get(aid) or aid!r}, which"
+                            " already has this annotator's labels from another record; not"
+                            " mixed in (import this record as another annotator)",
+                            count,
+                        )
+                        continue
+                    report.matched += 1
                 have = existing[aid]
                 reasons = list(record.problems)
                 for s in record.spans:
                     key = (s.layer, s.label, s.start, s.end)
                     if key in have:
+                        report.labels_present += 1
                         continue
                     clash = next(
                         (
@@ -186,13 +248,15 @@ class LabelledImportMixin:
                             f"overlaps a stored entity: {s.label} {s.start}–{s.end} overlaps "
                             f"{clash[1]} {clash[2]}–{clash[3]}"
                         )
-                        problem(record.article.origin, reason)
+                        label_problem(origin, reason)
                         reasons.append(reason)
                         continue
                     have.add(key)
                     spans.append((aid, annotator_id, *key, "imported"))
                 for key, value in record.doc_labels.items():
                     docs.append((aid, annotator_id, key, value))
+                if record.spans or record.doc_labels:
+                    labelled.add(aid)
                 status = "flagged" if reasons else (record.status or "done")
                 note = ("labelled import: " + "; ".join(reasons))[:2000] if reasons else ""
                 progress.append((aid, annotator_id, status, note))

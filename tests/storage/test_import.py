@@ -111,7 +111,9 @@ def test_bad_records_are_reported_with_file_and_line_and_the_rest_imported(
     seen: list[str] = []
     report = project.import_files([path, tmp_path / "missing.jsonl"], on_problem=seen.append)
     assert report.imported == 2
-    assert report.skipped_total == 4
+    assert report.skipped_total == 3  # the records; the missing file is not a record
+    assert report.file_problems == {"no such file or folder": 1}
+    assert report.records == report.imported + report.duplicates + report.skipped_total == 5
     assert seen[0].startswith(f"{tmp_path / 'missing.jsonl'}: ")
     assert [p.split(": ")[0] for p in seen[1:]] == [f"{path}:2", f"{path}:3", f"{path}:5"]
     assert "invalid JSON" in seen[1] and "no text" in seen[2]
