@@ -244,3 +244,60 @@ def test_an_id_or_source_longer_than_its_column_is_reported_per_record(
         f"{path}:2: id has 501 characters, more than the limit of 500",
         f"{path}:3: source has 600 characters, more than the limit of 500",
     ]
+
+
+@pytest.mark.slow
+def test_sigkill_at_any_point_of_an_import_leaves_a_valid_project_and_a_rerun_completes(
+    tmp_path: Path,
+) -> None:
+    """Killed repeatedly at different moments (while reading, inside commits, during the
+    checkpoint): every time the file is intact, articles and texts match, and the final run
+    stores exactly the records of the file, once each."""
+    total = 40_000
+    path = tmp_path / "big.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(total):
+            fh.write(json.dumps({"id": f"k{i}", "text": f"Artikel {i}: " + "kata lain " * 60}))
+            fh.write("\n")
+    target = tmp_path / "big.tandai"
+    cmd = [sys.executable, str(ROOT / "main.py"), "import", str(target), str(path), "-q"]
+    cmd.append("--no-detect")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    stored_before = 0
+    for delay in (0.4, 0.9, 1.3, 1.8, 2.4):
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(delay)
+        proc.kill()
+        proc.wait(timeout=30)
+        if not target.exists():
+            continue
+        conn = sqlite3.connect(target)
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        if "article_text" not in tables:  # killed while the project was being created
+            conn.close()
+            continue
+        stored = conn.execute("SELECT count(*) FROM article").fetchone()[0]
+        texts = conn.execute("SELECT count(*) FROM article_text").fetchone()[0]
+        conn.close()
+        assert stored == texts and stored >= stored_before
+        stored_before = stored
+    final = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert final.returncode == 0, final.stderr
+    assert f"{total:,} records read" in final.stdout
+    conn = sqlite3.connect(target)
+    ids = [r[0] for r in conn.execute("SELECT external_id FROM article")]
+    conn.close()
+    assert sorted(ids) == sorted(f"k{i}" for i in range(total))
+
+
+def test_a_project_file_left_empty_by_a_creation_killed_at_once_opens_and_imports(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "killed.tandai"
+    target.write_bytes(b"")  # what SQLite leaves before its first write
+    path = write_jsonl(tmp_path / "a.jsonl", ARTICLES)
+
+    with Project.open(target) as project:
+        report = project.import_files([path], detect=False)
+        assert report.imported == len(ARTICLES) == project.count_articles()
