@@ -83,11 +83,6 @@ class LabelledImportMixin:
                 predictions=suggestions is not None,
             )
 
-        def problem(origin: str, reason: str) -> None:
-            report.add_problem(f"{origin}: {reason}", reason)
-            if on_problem:
-                on_problem(f"{origin}: {reason}")
-
         def label_problem(origin: str, reason: str, labels: int = 1) -> None:
             report.add_label_problem(f"{origin}: {reason}", reason, labels=labels)
             if on_problem:
