@@ -65,6 +65,12 @@ class LabelledImportMixin:
         annotations as an annotator's labels."""
         if (annotator is None) == (suggestions is None):
             raise ProjectError("labels go in as an annotator's or as suggestions: name one")
+        name = (annotator if annotator is not None else suggestions) or ""
+        limit = self.m.Annotator.name.max_length
+        if len(name.strip()) > limit:
+            # PostgreSQL would refuse it at the first label, after the articles were stored.
+            what = "an annotator's name" if annotator is not None else "a suggestion source"
+            raise ProjectError(f"{what} may have at most {limit} characters; got {len(name):,}")
         ann_id = self.annotator_id(annotator) if annotator is not None else None
         report = LabelledReport()
         schema = self.schema()

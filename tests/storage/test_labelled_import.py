@@ -233,3 +233,19 @@ def test_labels_of_a_record_that_would_mix_into_another_records_labels_are_refus
     assert len(problems) == 1 and problems[0].startswith(f"{path}:2: same text as article 'x1'")
     (article,) = project.list_articles()
     assert [(s.start, s.end) for s in project.spans(article.id)] == [(a, b)]
+
+
+def test_an_annotator_name_longer_than_its_column_is_refused_before_anything_is_read(
+    project: Project, tmp_path: Path
+) -> None:
+    import pytest
+
+    from storage import ProjectError
+
+    path = write_jsonl(tmp_path / "l.jsonl", [{"text": TEXT, "spans": []}])
+
+    with pytest.raises(ProjectError, match="at most 200 characters"):
+        project.import_labelled([path], annotator="a" * 201)
+    with pytest.raises(ProjectError, match="at most 200 characters"):
+        project.import_labelled([path], suggestions="s" * 201)
+    assert project.count_articles() == 0
