@@ -121,7 +121,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     bar = ProgressBar(quiet=args.quiet)
     # Each bar counts what its label names: bytes of the files read, then articles.
-    labels = {"store": ("reading", "B"), "languages": ("languages", ""), "index": ("indexing", "")}
+    labels = {
+        "store": ("reading", "B"),
+        "languages": ("languages", "articles"),
+        "index": ("indexing", "articles"),
+    }
 
     def on_progress(p: ImportProgress) -> None:
         label, unit = labels[p.phase]

@@ -127,8 +127,10 @@ def test_the_progress_bar_counts_records_read_not_zero(tmp_path: Path) -> None:
     data = tmp_path / "a.jsonl"
     data.write_text(lines(*({"text": f"Berita ke-{i}."} for i in range(30))), encoding="utf-8")
 
-    run = tandai("import", tmp_path / "p.tandai", data, "--no-detect")
+    run = tandai("import", tmp_path / "p.tandai", data)
 
     bars = [line for line in run.stderr.splitlines() if line.startswith("reading")]
     assert bars and bars[-1].rstrip().endswith("30 records read"), run.stderr
+    languages = [line for line in run.stderr.splitlines() if line.startswith("languages")]
+    assert languages and "30 articles/30 articles" in languages[-1], run.stderr
     assert "30 records read: 30 imported" in run.stdout
