@@ -9,6 +9,7 @@ first use in a process.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from core.models import UNDETERMINED
 
@@ -40,7 +41,7 @@ AGREEING_TRIALS = 3
 AGREEING_PROBABILITY = 0.99
 
 
-def _early_stopping_detector(factory):  # type: ignore[no-untyped-def]
+def _early_stopping_detector(factory: Any) -> Any:
     """langdetect's detector that stops its random trials once the first ones agree.
 
     langdetect averages 7 trials, each a random walk over the text's n-grams. On a text in
@@ -53,7 +54,7 @@ def _early_stopping_detector(factory):  # type: ignore[no-untyped-def]
     from langdetect.detector import Detector
     from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 
-    class EarlyStoppingDetector(Detector):  # type: ignore[misc]
+    class EarlyStoppingDetector(Detector):
         def _detect_block(self) -> None:
             self.cleaning_text()
             ngrams = self._extract_ngrams()

@@ -187,9 +187,9 @@ class ImportMixin:
                 if on_progress:
                     on_progress(ImportProgress("store", base + n, total, read[0]))
 
-            for item in read_file(path, encoding=encoding, on_bytes=on_bytes):
-                read[0] += item.origin != str(path) or isinstance(item, RawRecord)
-                converted = item if isinstance(item, Problem) else convert(item, path)
+            for found in read_file(path, encoding=encoding, on_bytes=on_bytes):
+                read[0] += found.origin != str(path) or isinstance(found, RawRecord)
+                converted = found if isinstance(found, Problem) else convert(found, path)
                 if isinstance(converted, Problem):
                     problem(converted, path)
                 else:

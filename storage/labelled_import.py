@@ -265,8 +265,8 @@ class LabelledImportMixin:
                         continue
                     have.add(key)
                     spans.append((aid, annotator_id, *key, "imported"))
-                for key, value in record.doc_labels.items():
-                    docs.append((aid, annotator_id, key, value))
+                for doc_key, value in record.doc_labels.items():
+                    docs.append((aid, annotator_id, doc_key, value))
                 if record.spans or record.doc_labels:
                     labelled.add(aid)
                 status = "flagged" if reasons else (record.status or "done")

@@ -14,7 +14,7 @@ import sys
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from core.readers.conll import read_conll
 from core.readers.delimited import read_csv, read_tsv
@@ -174,7 +174,8 @@ class _StdinReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer: WriteableBuffer) -> int:
-        return sys.stdin.buffer.readinto(buffer) or 0  # type: ignore[attr-defined]
+        stdin: Any = sys.stdin.buffer  # a BufferedReader; typed as BinaryIO
+        return stdin.readinto(buffer) or 0
 
 
 _Reader = Callable[[IO[bytes], str, codecs.CodecInfo], Iterator[RawRecord | Problem]]
