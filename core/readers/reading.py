@@ -33,7 +33,7 @@ PROGRESS_STEP = 1 << 20
 #: A gzip file may expand this many times its compressed size ...
 MAX_RATIO = 100
 #: ... once this much has come out of it.
-RATIO_FLOOR = 64 << 20
+RATIO_FLOOR = 16 << 20
 _LINE_BUFFER = 1 << 16
 
 ProgressCallback = Callable[[int], None]
