@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
+from cli.agreement_command import add_adjudicate_parser, add_agreement_parser
 from cli.export_command import add_export_parser
 from cli.schema_command import add_schema_parser
 from cli.suggest_command import add_suggest_parser
@@ -17,8 +18,7 @@ from core.fields import parse_field_options
 from core.label_formats import parse_label_map
 from core.progress import ProgressBar
 from core.report import ImportReport
-from storage import ImportProgress, Project, ProjectError
-from storage.importing import MAX_CHARS
+from storage import MAX_CHARS, ImportProgress, Project, ProjectError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_export_parser(sub)
     add_suggest_parser(sub)
     add_schema_parser(sub)
+    add_agreement_parser(sub)
+    add_adjudicate_parser(sub)
     return parser
 
 

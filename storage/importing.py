@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import peewee as pw
 
@@ -29,6 +29,7 @@ from core.readers import Problem, RawRecord, expand_paths, read_file
 from core.report import ImportReport
 from core.text import content_hash
 from storage.database import is_sqlite
+from storage.part import ProjectPart
 
 if TYPE_CHECKING:
     from storage.models import Models
@@ -62,7 +63,7 @@ T = TypeVar("T")
 StopFn = Callable[[], bool]
 
 
-class ImportMixin:
+class ImportMixin(ProjectPart):
     """Mixed into ``Project``; relies on its ``db``, ``m`` and ``_write``."""
 
     db: pw.Database
@@ -468,7 +469,7 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _ids_by_hash(cursor: object, p: str, hashes: list[str]) -> dict[str, int]:
+def _ids_by_hash(cursor: Any, p: str, hashes: list[str]) -> dict[str, int]:
     """Ids of the articles that have these content hashes (absent ones are left out)."""
     ids: dict[str, int] = {}
     for i in range(0, len(hashes), 500):

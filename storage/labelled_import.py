@@ -15,15 +15,32 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.edits import (
+    DUPLICATE,
+    IMPORTED,
+    OVERLAP,
+    Access,
+    EditResult,
+    EditSet,
+    NewSpan,
+    StatusEdit,
+)
 from core.labelled import LabelledRecord, LabelledReport, parse_labelled
 from core.readers import Problem, RawRecord
 from core.text import content_hash
-from storage.errors import LabelError, ProjectError
+from storage.errors import AccessDenied, LabelError, ProjectError
 from storage.importing import BATCH, MAX_CHARS, ImportProgress
+from storage.part import ProjectPart
 
 if TYPE_CHECKING:
+    import contextlib
+    from collections.abc import Iterator
+    from typing import Any
+
     import peewee as pw
 
+    from core.models import NewArticle
+    from core.report import ImportReport
     from storage.models import Models
 
 
@@ -37,11 +54,43 @@ def _tag_names(folder: Path) -> list[str] | None:
     return names if isinstance(names, list) and all(isinstance(n, str) for n in names) else None
 
 
-class LabelledImportMixin:
+class LabelledImportMixin(ProjectPart):
     """Mixed into ``Project``; relies on its import, label and suggestion methods."""
 
     db: pw.Database
     m: Models
+
+    if TYPE_CHECKING:  # provided by ImportMixin, SuggestionMixin and EditMixin
+
+        def _import_run(
+            self,
+            paths: Iterable[Path | str],
+            report: ImportReport,
+            *,
+            detect: bool,
+            on_progress: Callable[[ImportProgress], None] | None,
+            should_stop: Callable[[], bool] | None,
+        ) -> contextlib.AbstractContextManager[None]: ...
+        def _read_records(
+            self,
+            paths: Iterable[Path | str],
+            report: ImportReport,
+            convert: Callable[[RawRecord, Path], Any],
+            *,
+            encoding: str,
+            on_progress: Callable[[ImportProgress], None] | None,
+            on_problem: Callable[[str], None] | None,
+        ) -> Iterator[Any]: ...
+        def store_articles(
+            self, articles: Iterable[NewArticle], *, report: ImportReport | None = None
+        ) -> ImportReport: ...
+        def add_suggestions(
+            self, article_id: int, rows: Iterable[tuple[str, str, int, int, float]], *, source: str
+        ) -> int: ...
+        def apply_edit_sets(
+            self, sets: Iterable[EditSet], *, strict: bool = False
+        ) -> list[EditResult]: ...
+        def access(self) -> Access: ...
 
     def import_labelled(
         self,
@@ -71,7 +120,11 @@ class LabelledImportMixin:
             # PostgreSQL would refuse it at the first label, after the articles were stored.
             what = "an annotator's name" if annotator is not None else "a suggestion source"
             raise ProjectError(f"{what} may have at most {limit} characters; got {len(name):,}")
-        ann_id = self.annotator_id(annotator) if annotator is not None else None
+        if annotator is not None:
+            self.annotator_id(annotator)  # an empty name is refused before anything is read
+            refusal = self.access().refusal(annotator)
+            if refusal is not None:  # refused before any article is stored
+                raise AccessDenied(refusal)
         report = LabelledReport()
         schema = self.schema()
         tags: dict[Path, list[str] | None] = {}
@@ -118,17 +171,17 @@ class LabelledImportMixin:
                     if should_stop and should_stop():
                         report.cancelled = True
                         break
-                    self._labelled_batch(pending, report, ann_id, suggestions, label_problem)
+                    self._labelled_batch(pending, report, annotator, suggestions, label_problem)
                     pending = []
             if pending and not report.cancelled:
-                self._labelled_batch(pending, report, ann_id, suggestions, label_problem)
+                self._labelled_batch(pending, report, annotator, suggestions, label_problem)
         return report
 
     def _labelled_batch(
         self,
         batch: list[LabelledRecord],
         report: LabelledReport,
-        annotator_id: int | None,
+        annotator: str | None,
         source: str | None,
         label_problem: Callable[..., None],
     ) -> None:
@@ -149,7 +202,7 @@ class LabelledImportMixin:
         if source is not None:
             for record, aid in kept:
                 rows = [(s.layer, s.label, s.start, s.end, 1.0) for s in record.spans]
-                report.matched += stored_ids[aid] != record.article.external_id
+                report.matched += stored_ids.get(aid, "") != record.article.external_id
                 try:
                     added = self.add_suggestions(aid, rows, source=source)
                 except LabelError as exc:
@@ -158,8 +211,68 @@ class LabelledImportMixin:
                 report.suggestions += added
                 report.labels_present += len(rows) - added
             return
-        assert annotator_id is not None
-        self._store_labels(kept, stored_ids, annotator_id, report, label_problem)
+        assert annotator is not None
+        kept = self._unmixed(kept, stored_ids, annotator, report, label_problem)
+        self._store_labels(
+            [r for r, _ in kept], [aid for _, aid in kept], annotator, report, label_problem
+        )
+
+    def _unmixed(
+        self,
+        batch: list[tuple[LabelledRecord, int]],
+        external_ids: dict[int, str],
+        annotator: str,
+        report: LabelledReport,
+        label_problem: Callable[..., None],
+    ) -> list[tuple[LabelledRecord, int]]:
+        """The records whose labels may go to their article.
+
+        A record whose text is already an article under another id adds its labels to that
+        article (counted in ``matched``), unless the annotator already has labels there from
+        another record: two records' work would then be mixed into one set of labels, and
+        the record's labels are refused with a reason.
+        """
+        other = {
+            aid for record, aid in batch if external_ids.get(aid, "") != record.article.external_id
+        }
+        labelled = self._labelled_by(annotator, sorted(other)) if other else set()
+        kept: list[tuple[LabelledRecord, int]] = []
+        for record, aid in batch:
+            count = len(record.spans) + len(record.doc_labels)
+            if aid in other and external_ids.get(aid, "") != record.article.external_id:
+                if aid in labelled:
+                    label_problem(
+                        record.article.origin,
+                        f"same text as article {external_ids.get(aid) or aid!r}, which already"
+                        " has this annotator's labels from another record; not mixed in"
+                        " (import this record as another annotator)",
+                        count,
+                    )
+                    continue
+                report.matched += 1
+            if count:
+                labelled.add(aid)
+            kept.append((record, aid))
+        return kept
+
+    def _labelled_by(self, annotator: str, article_ids: list[int]) -> set[int]:
+        """Which of these articles hold spans or document labels of ``annotator``."""
+        p = self.db.param
+        annotator_id = self.annotator_id(annotator)
+        found: set[int] = set()
+        for i in range(0, len(article_ids), 500):
+            part = article_ids[i : i + 500]
+            marks = ", ".join([p] * len(part))
+            for table in ("span", "doc_label"):
+                found.update(
+                    int(row[0])
+                    for row in self.db.execute_sql(
+                        f"SELECT DISTINCT article_id FROM {table} WHERE annotator_id = {p}"
+                        f" AND article_id IN ({marks})",
+                        [annotator_id, *part],
+                    ).fetchall()
+                )
+        return found
 
     def _external_ids(self, article_ids: list[int]) -> dict[int, str]:
         p = self.db.param
@@ -188,111 +301,48 @@ class LabelledImportMixin:
 
     def _store_labels(
         self,
-        batch: list[tuple[LabelledRecord, int]],
-        external_ids: dict[int, str],
-        annotator_id: int,
+        batch: list[LabelledRecord],
+        article_ids: list[int],
+        annotator: str,
         report: LabelledReport,
-        label_problem: Callable[..., None],
+        problem: Callable[..., None],
     ) -> None:
-        """One transaction: spans (skipping what is there), stance, status per record.
-
-        A record whose text is already an article under another id adds its labels to that
-        article, unless the annotator already has labels there from another record: then
-        two records' work would be mixed into one set of labels, and they are refused.
-        """
-        p = self.db.param
-        unique_ids = sorted({aid for _, aid in batch})
+        """One transaction through the edit path: spans (what is there already is counted as
+        already stored), stance, then each record's status (``flagged`` if a label was left
+        out)."""
+        sets = [
+            EditSet(
+                aid,
+                annotator,
+                add=tuple(NewSpan(s.layer, s.label, s.start, s.end, IMPORTED) for s in r.spans),
+                doc=tuple(r.doc_labels.items()),
+            )
+            for r, aid in zip(batch, article_ids, strict=True)
+        ]
         with self._write():
-            existing: dict[int, set[tuple[str, str, int, int]]] = {a: set() for a in unique_ids}
-            labelled: set[int] = set()
-            for i in range(0, len(unique_ids), 500):
-                part = unique_ids[i : i + 500]
-                marks = ", ".join([p] * len(part))
-                for aid, layer, label, start, end in self.db.execute_sql(
-                    f'SELECT article_id, layer, label, start, "end" FROM span WHERE annotator_id = {p}'
-                    f" AND article_id IN ({marks})",
-                    [annotator_id, *part],
-                ).fetchall():
-                    existing[aid].add((layer, label, start, end))
-                    labelled.add(aid)
-                labelled.update(
-                    int(row[0])
-                    for row in self.db.execute_sql(
-                        f"SELECT article_id FROM doc_label WHERE annotator_id = {p}"
-                        f" AND article_id IN ({marks})",
-                        [annotator_id, *part],
-                    ).fetchall()
-                )
-            spans: list[tuple] = []
-            docs: list[tuple] = []
-            progress: list[tuple] = []
-            for record, aid in batch:
-                origin = record.article.origin
-                count = len(record.spans) + len(record.doc_labels)
-                if external_ids.get(aid, "") != record.article.external_id:
-                    if aid in labelled:
-                        label_problem(
-                            origin,
-                            f"same text as article {external_ids.get(aid) or aid!r}, which"
-                            " already has this annotator's labels from another record; not"
-                            " mixed in (import this record as another annotator)",
-                            count,
-                        )
-                        continue
-                    report.matched += 1
-                have = existing[aid]
+            statuses = []
+            for record, aid, done in zip(
+                batch, article_ids, self.apply_edit_sets(sets), strict=True
+            ):
                 reasons = list(record.problems)
-                for s in record.spans:
-                    key = (s.layer, s.label, s.start, s.end)
-                    if key in have:
-                        report.labels_present += 1
+                for refusal in done.refused:
+                    if refusal.code == DUPLICATE:
+                        report.labels_present += 1  # the same labels imported twice
                         continue
-                    clash = next(
-                        (
-                            h
-                            for h in have
-                            if s.layer == "entity" == h[0] and h[2] < s.end and h[3] > s.start
-                        ),
-                        None,
-                    )
-                    if clash is not None:
+                    reason = refusal.reason
+                    if refusal.code == OVERLAP and isinstance(refusal.item, NewSpan):
+                        new, other = refusal.item, refusal.other
+                        assert other is not None
                         reason = (
-                            f"overlaps a stored entity: {s.label} {s.start}–{s.end} overlaps "
-                            f"{clash[1]} {clash[2]}–{clash[3]}"
+                            f"overlaps a stored entity: {new.label} {new.start}–{new.end} "
+                            f"overlaps {other.label} {other.start}–{other.end}"
                         )
-                        label_problem(origin, reason)
-                        reasons.append(reason)
-                        continue
-                    have.add(key)
-                    spans.append((aid, annotator_id, *key, "imported"))
-                for doc_key, value in record.doc_labels.items():
-                    docs.append((aid, annotator_id, doc_key, value))
-                if record.spans or record.doc_labels:
-                    labelled.add(aid)
+                    problem(record.article.origin, reason)
+                    reasons.append(reason)
+                report.spans += len(done.added)
+                report.doc_labels += len(done.doc_before)
                 status = "flagged" if reasons else (record.status or "done")
                 note = ("labelled import: " + "; ".join(reasons))[:2000] if reasons else ""
-                progress.append((aid, annotator_id, status, note))
+                statuses.append(EditSet(aid, annotator, status=StatusEdit(status, note)))
                 report.flagged += bool(reasons)
-            cursor = self.db.cursor()
-            cursor.executemany(
-                'INSERT INTO span (article_id, annotator_id, layer, label, start, "end", origin,'
-                f" created, updated) VALUES ({', '.join([p] * 7)}, CURRENT_TIMESTAMP,"
-                " CURRENT_TIMESTAMP)",
-                spans,
-            )
-            cursor.executemany(
-                "INSERT INTO doc_label (article_id, annotator_id, key, value, created, updated)"
-                f" VALUES ({p}, {p}, {p}, {p}, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                " ON CONFLICT (article_id, annotator_id, key) DO UPDATE SET value ="
-                " excluded.value, updated = excluded.updated",
-                docs,
-            )
-            cursor.executemany(
-                "INSERT INTO progress (article_id, annotator_id, status, note, seconds, updated)"
-                f" VALUES ({p}, {p}, {p}, {p}, 0, CURRENT_TIMESTAMP)"
-                " ON CONFLICT (article_id, annotator_id) DO UPDATE SET status = excluded.status,"
-                " note = excluded.note, updated = excluded.updated",
-                progress,
-            )
-        report.spans += len(spans)
-        report.doc_labels += len(docs)
+            self.apply_edit_sets(statuses)
