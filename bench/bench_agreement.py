@@ -92,7 +92,7 @@ def build_project(articles: int, chars: int, fresh: bool) -> Path:
     with Project.create(project_path) as project:
         for name, path in zip(ANNOTATORS, paths, strict=True):
             started = time.perf_counter()
-            report = project.import_labelled([path], annotator=name, detect=False)
+            report = project.imports.import_labelled([path], annotator=name, detect=False)
             print(f"{name}: {report.summary()} in {time.perf_counter() - started:.1f} s")
     return project_path
 

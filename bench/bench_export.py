@@ -141,7 +141,7 @@ def build_project(articles: int, chars: int, fresh: bool) -> Path:
     )
     started = time.perf_counter()
     with Project.create(project_path) as project:
-        report = project.import_labelled([source], annotator="bench", detect=False)
+        report = project.imports.import_labelled([source], annotator="bench", detect=False)
     print(f"labelled import: {report.summary()} in {time.perf_counter() - started:.1f} s")
     return project_path
 

@@ -175,7 +175,7 @@ def listable_run(data: Path) -> tuple[float, float, object]:
         leftover.unlink()
     start, cpu = time.perf_counter(), time.process_time()
     with Project.create(target) as project:
-        report = project.import_files([data], detect=False)
+        report = project.imports.import_files([data], detect=False)
         project.list_articles(limit=50)
         project.count_articles(ArticleFilter(statuses=("todo",)))
         listable = time.perf_counter() - start
@@ -212,13 +212,13 @@ def run(count: int, chars: int, keep: bool, runs: int, listable_only: bool) -> N
 
     with Project.open(target) as project:
         c = cpu_now()
-        project.detect_languages()
+        project.imports.detect_languages()
         phases["languages"] = time.perf_counter() - start
         cpu["languages"], c = cpu_now() - c, cpu_now()
-        project.index_pending()
+        project.imports.index_pending()
         phases["index"] = time.perf_counter() - start - phases["languages"]
         cpu["index"], c = cpu_now() - c, cpu_now()
-        project.run_suggesters(only_new=True)
+        project.suggestions.run_suggesters(only_new=True)
         phases["suggest"] = time.perf_counter() - start - phases["languages"] - phases["index"]
         cpu["suggest"] = cpu_now() - c
         t = time.perf_counter()

@@ -8,7 +8,7 @@ Data (evaluation only, never shipped): NER-Prosa (all 840 sentences of the origi
 file, each as an article), GUM Wikinews (its 416 sentences, each as an article, nested spans
 flattened longest-first), the three stance sets. ``own-labels`` is the exact-match suggester
 of the project (the gazetteer of every labelled string with its most frequent label, as
-``Project.own_label_gazetteer`` builds it). Speed runs through the product path: a project
+``Project.suggestions.own_label_gazetteer`` builds it). Speed runs through the product path: a project
 of N generated articles (default 100,000), ``learn`` and ``suggest_with_model`` in the
 spawned worker process, as the app does.
 """
@@ -223,7 +223,7 @@ def speed(shared: Path, articles: int) -> None:
     with Project.create(path, schema=schema) as project:
         corpus = _articles(shared, articles, 5, seed=2)
         t = time.perf_counter()
-        project.store_articles(
+        project.imports.store_articles(
             [NewArticle(text=e.text, external_id=str(i)) for i, e in enumerate(corpus)]
         )
         print(
@@ -233,12 +233,12 @@ def speed(shared: Path, articles: int) -> None:
         for aid, ex in zip(ids[:1000], corpus[:1000], strict=True):
             with project.transaction():
                 for label, start, end in ex.spans:
-                    project.add_span(
+                    project.labels.add_span(
                         aid, annotator="bench", layer="entity", label=label, start=start, end=end
                     )
-                project.set_status(aid, annotator="bench", status="done")
+                project.labels.set_status(aid, annotator="bench", status="done")
         t, child = time.perf_counter(), _child_cpu()
-        outcome = project.learn(in_process=False)
+        outcome = project.learning.learn(in_process=False)
         total, total_cpu = time.perf_counter() - t, _child_cpu() - child
         tokens = sum(len(e.text.split()) for e in corpus[1000:])
         print(
@@ -247,7 +247,7 @@ def speed(shared: Path, articles: int) -> None:
             f"{outcome.stored:,} suggestions stored"
         )
         t, child = time.perf_counter(), _child_cpu()
-        stored = project.suggest_with_model(in_process=False)
+        stored = project.learning.suggest_with_model(in_process=False)
         print(
             f"- `suggest_with_model` again (nothing new to store: {stored}) over "
             f"{outcome.articles:,} articles: {time.perf_counter() - t:.1f} s wall, worker "
@@ -277,33 +277,33 @@ def keys(shared: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     with Project.create(path, schema=schema) as project:
-        project.store_articles(
+        project.imports.store_articles(
             [NewArticle(text=e.text, external_id=str(i)) for i, e in enumerate(corpus)]
         )
         ids = list(project.article_ids())
         for aid, ex in zip(ids[:300], corpus[:300], strict=True):
             with project.transaction():
                 for label, start, end in ex.spans:
-                    project.add_span(
+                    project.labels.add_span(
                         aid, annotator="bench", layer="entity", label=label, start=start, end=end
                     )
-                project.set_status(aid, annotator="bench", status="done")
+                project.labels.set_status(aid, annotator="bench", status="done")
         targets = ids[2000:]
 
         def timed(n: int) -> list[float]:
             out = []
             for aid in targets[:n]:
                 t = time.perf_counter()
-                span = project.add_span(
+                span = project.labels.add_span(
                     aid, annotator="keys", layer="entity", label=labels[0], start=0, end=1
                 )
                 out.append((time.perf_counter() - t) * 1000)
-                project.delete_span(span.id)
+                project.labels.delete_span(span.id)
                 time.sleep(0.05)
             return out
 
         quiet = timed(100)
-        worker = threading.Thread(target=lambda: project.learn(in_process=False))
+        worker = threading.Thread(target=lambda: project.learning.learn(in_process=False))
         worker.start()
         busy = []
         while worker.is_alive() and len(busy) < 900:

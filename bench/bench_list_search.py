@@ -66,8 +66,8 @@ def search_project(count: int) -> Path:
         leftover.unlink()
     t = time.perf_counter()
     with Project.create(partial) as project:
-        project.import_files([data], detect=False)
-        project.index_pending()
+        project.imports.import_files([data], detect=False)
+        project.imports.index_pending()
     partial.replace(target)
     print(f"built {target.name} in {time.perf_counter() - t:.0f} s")
     return target
@@ -83,8 +83,10 @@ def bench_search(count: int) -> None:
         for text in queries:
             flt = ArticleFilter(text=text, annotator=ANN)
             count_s, hits = timed(lambda flt=flt: project.count_articles(flt))
-            page_s, _ = timed(lambda flt=flt: project.list_sorted(flt, limit=200))
-            title_s, _ = timed(lambda flt=flt: project.list_sorted(flt, sort="title", limit=200))
+            page_s, _ = timed(lambda flt=flt: project.listing.list_sorted(flt, limit=200))
+            title_s, _ = timed(
+                lambda flt=flt: project.listing.list_sorted(flt, sort="title", limit=200)
+            )
             print(
                 f"  {text!r:34} {hits:>7,} hits  count {ms(count_s)}  first page {ms(page_s)}"
                 f"  first page by title {ms(title_s)}"
@@ -115,7 +117,7 @@ def list_project(count: int) -> Path:
             )
 
     with Project.create(partial) as project:
-        project.store_articles(articles())
+        project.imports.store_articles(articles())
         stored = time.perf_counter() - t
         # languages as detection would leave them, without the minutes it takes
         project.db.execute_sql(
@@ -126,10 +128,10 @@ def list_project(count: int) -> Path:
         ids = rng.sample(range(1, count + 1), 3000)
         for n, aid in enumerate(ids[:2000]):
             status = ("done", "done", "skipped", "flagged")[n % 4]
-            project.set_status(aid, annotator=ANN, status=status)
+            project.labels.set_status(aid, annotator=ANN, status=status)
         for aid in ids[2000:]:
             for k in range(rng.randint(1, 5)):
-                project.add_span(
+                project.labels.add_span(
                     aid, annotator=ANN, layer="entity", label="PER", start=k * 3, end=k * 3 + 2
                 )
     partial.replace(target)
@@ -151,7 +153,7 @@ def bench_list(count: int) -> None:
         for sort in SORT_KEYS:
             for descending in (False, True):
                 first, (_, cursor) = timed(
-                    lambda s=sort, d=descending: project.list_sorted(
+                    lambda s=sort, d=descending: project.listing.list_sorted(
                         flt, sort=s, descending=d, limit=200
                     )
                 )
@@ -160,7 +162,7 @@ def bench_list(count: int) -> None:
                 if sort in ("id", "source", "title"):
                     deep_cursor = _cursor_near_middle(project, sort, descending, count)
                 deep, _ = timed(
-                    lambda s=sort, d=descending, c=deep_cursor: project.list_sorted(
+                    lambda s=sort, d=descending, c=deep_cursor: project.listing.list_sorted(
                         flt, sort=s, descending=d, after=c, limit=200
                     )
                 )
@@ -175,12 +177,12 @@ def bench_list(count: int) -> None:
             ("source site7", ArticleFilter(annotator=ANN, sources=("site7.example",))),
         ]:
             count_s, n = timed(lambda f=f: project.count_articles(f), repeat=3)
-            page_s, _ = timed(lambda f=f: project.list_sorted(f, limit=200), repeat=3)
+            page_s, _ = timed(lambda f=f: project.listing.list_sorted(f, limit=200), repeat=3)
             print(f"  filter {name:13} {n:>9,} rows  count {ms(count_s)}  first page {ms(page_s)}")
         langs_s, _ = timed(project.languages, repeat=3)
         sources_s, _ = timed(project.sources, repeat=3)
-        skip_langs_s, _ = timed(lambda: project.distinct_values("lang"), repeat=3)
-        skip_sources_s, _ = timed(lambda: project.distinct_values("source"), repeat=3)
+        skip_langs_s, _ = timed(lambda: project.listing.distinct_values("lang"), repeat=3)
+        skip_sources_s, _ = timed(lambda: project.listing.distinct_values("source"), repeat=3)
         print(
             f"  filter menus: SELECT DISTINCT languages {ms(langs_s)}, sources {ms(sources_s)};"
             f" skip-scan (what the dock uses) {ms(skip_langs_s)}, {ms(skip_sources_s)}"

@@ -128,32 +128,32 @@ def project_run(articles: int, rng: random.Random, keep: bool) -> None:
         p.unlink()
     with Project.create(path) as project:
         first = articles - articles // 10
-        project.store_articles(
+        project.imports.store_articles(
             NewArticle(text=article(rng, n % 20, n), source=f"situs{n % 20}.example")
             for n in range(first)
         )
         t0 = time.perf_counter()
-        report = project.run_suggesters()
+        report = project.suggestions.run_suggesters()
         full = time.perf_counter() - t0
         print(
             f"\nrun_suggesters over {first:,} articles: {full:.1f} s "
             f"({first / full:,.0f} articles/s); {report.summary()}"
         )
-        project.store_articles(
+        project.imports.store_articles(
             NewArticle(text=article(rng, n % 20, n), source=f"situs{n % 20}.example")
             for n in range(first, articles)
         )
         t0 = time.perf_counter()
-        report = project.run_suggesters(only_new=True)
+        report = project.suggestions.run_suggesters(only_new=True)
         print(
             f"only_new after {articles - first:,} more: {time.perf_counter() - t0:.2f} s; "
             f"{report.articles:,} articles looked at"
         )
         t0 = time.perf_counter()
-        pending = project.count_pending(annotator="bench", layer="boilerplate")
+        pending = project.suggestions.count_pending(annotator="bench", layer="boilerplate")
         counted = time.perf_counter() - t0
         t0 = time.perf_counter()
-        result = project.accept_all(annotator="bench", layer="boilerplate")
+        result = project.suggestions.accept_all(annotator="bench", layer="boilerplate")
         print(
             f"count_pending {pending:,} in {counted:.2f} s; accept_all: {result.done:,} spans "
             f"({result.skipped:,} duplicates skipped) in {time.perf_counter() - t0:.1f} s"

@@ -50,7 +50,7 @@ WORDS = [
 def make_base(path: Path, articles: int) -> None:
     rng = random.Random(1)
     with Project.create(path) as project:
-        project.store_articles(
+        project.imports.store_articles(
             NewArticle(
                 text=f"{i} " + " ".join(rng.choice(WORDS) for _ in range(300)),
                 title=f"Artikel {i}",
@@ -83,9 +83,9 @@ def list_speed(project: Project) -> None:
             runs = []
             for _ in range(9):
                 start = time.perf_counter()
-                _, cursor = project.list_sorted(flt, sort=sort)
+                _, cursor = project.listing.list_sorted(flt, sort=sort)
                 for _ in range(50):  # 50 pages down
-                    _, cursor = project.list_sorted(flt, sort=sort, after=cursor)
+                    _, cursor = project.listing.list_sorted(flt, sort=sort, after=cursor)
                 runs.append((time.perf_counter() - start) / 51 * 1000)
             print(f"  list page, {label}, by {sort}: {statistics.median(runs):.1f} ms")
         start = time.perf_counter()
@@ -113,10 +113,10 @@ def main() -> None:
         plan = timed(
             f"assign {args.articles:,} to 5, 20 % overlap",
             5,
-            lambda: project.assign(NAMES, overlap=0.2, per_overlap=2, seed=1),
+            lambda: project.team.assign(NAMES, overlap=0.2, per_overlap=2, seed=1),
         )
-        print(f"  {len(plan.pairs):,} assignments: {project.assignment_counts()}")
-        timed("stats --team", 5, project.team_stats)
+        print(f"  {len(plan.pairs):,} assignments: {project.team.assignment_counts()}")
+        timed("stats --team", 5, project.team.team_stats)
         list_speed(project)
         if args.skip_packages:
             return
@@ -125,7 +125,7 @@ def main() -> None:
         written = timed(
             "package ana",
             20,
-            lambda: project.write_packages(packages, annotators=["ana"]),
+            lambda: project.team.write_packages(packages, annotators=["ana"]),
         )
         print(f"  {written}")
     # An annotator labels their package: statuses and spans through the public API.
@@ -136,7 +136,7 @@ def main() -> None:
         # a status with its time: what an annotator's day leaves behind. Written through
         # the edit path a thousand articles a call, so that setting up takes seconds.
         for i in range(0, len(ids), 1000):
-            mine.apply_edit_sets(
+            mine.edits.apply_edit_sets(
                 [
                     EditSet(
                         aid,
@@ -150,7 +150,7 @@ def main() -> None:
             )
         print(f"  labelled {len(ids):,} articles in the package (3 spans and a status each)")
     with Project.open(work) as project:
-        report = timed("merge ana", 20, lambda: project.merge_package(package))
+        report = timed("merge ana", 20, lambda: project.team.merge_package(package))
         print(f"  {report.summary()}")
         # The second round: a package that carries her labels so far, and merging it back
         # unchanged (every article compared, nothing rewritten).
@@ -159,11 +159,11 @@ def main() -> None:
         written = timed(
             "package ana again, with her 72,000 labels",
             20,
-            lambda: project.write_packages(again, annotators=["ana"]),
+            lambda: project.team.write_packages(again, annotators=["ana"]),
         )
         print(f"  {written[0].summary()}")
         report = timed(
-            "merge it back unchanged", 20, lambda: project.merge_package(again / "ana.tandai")
+            "merge it back unchanged", 20, lambda: project.team.merge_package(again / "ana.tandai")
         )
         print(f"  {report.summary()}")
 

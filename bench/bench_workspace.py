@@ -87,7 +87,7 @@ def make_text(rng: random.Random, words: int) -> str:
 def build(path: Path, *, kind_words: int, spans: int, count: int, rng: random.Random) -> None:
     with Project.open_or_create(path) as project:
         first = project.count_articles()
-        project.store_articles(
+        project.imports.store_articles(
             [
                 NewArticle(text=make_text(rng, kind_words), title=f"{kind_words} words #{i}")
                 for i in range(count)
@@ -102,7 +102,7 @@ def build(path: Path, *, kind_words: int, spans: int, count: int, rng: random.Ra
                 e = len(text) if e == -1 else e
                 layer = "boilerplate" if n % 25 == 0 else "entity"
                 label = "boilerplate" if layer == "boilerplate" else LABELS[n % len(LABELS)]
-                project.add_span(
+                project.labels.add_span(
                     aid, annotator="bench", layer=layer, label=label, start=s, end=max(e, s + 1)
                 )
 
@@ -194,14 +194,14 @@ def main() -> int:
     # First without the "own-labels" suggester: it searches every text for a string
     # labelled for the first time, in a background job that competes for the write lock, and
     # the bench's small vocabulary makes every labelled word occur in every article.
-    project.set_source_enabled("own-labels", False)
+    project.suggestions.set_source_enabled("own-labels", False)
     window.workspace.show_article(short_ids[0])
     keys = time_label_keys(window, path, args.rounds)
     print(f"label key -> committed (fsync) and repainted:          {figures(keys)}  (target 20)")
     window.workspace.show_article(long_ids[-1])
     keys = time_label_keys(window, path, args.rounds)
     print(f"  same, on the 20,000-word article with 1,000 spans:   {figures(keys)}  (target 20)")
-    project.set_source_enabled("own-labels", True)
+    project.suggestions.set_source_enabled("own-labels", True)
     window.workspace.show_article(short_ids[1])
     keys = time_label_keys(window, path, args.rounds)
     print(f"  same, own-labels suggestions on (the default):       {figures(keys)}  (target 20)")

@@ -48,7 +48,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         bar.update("reading", p.done, p.total, extra="articles")
 
     with Project.open(args.project) as project:
-        report = project.agreement(
+        report = project.agreement.agreement(
             csv_names(args.annotator) or None,
             layers=(args.layer,) if args.layer else LAYER_NAMES,
             token_alpha=args.token_alpha,
@@ -102,7 +102,7 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
         bar.update("adjudicating", p.done, p.total, extra="articles")
 
     with Project.open(args.project, user=args.user) as project:
-        report = project.adjudicate(
+        report = project.agreement.adjudicate(
             into=args.into.strip(),
             annotators=csv_names(args.annotator) or None,
             min_agree=args.min_agree,

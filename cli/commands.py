@@ -155,10 +155,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(text, file=sys.stderr)
 
     with _open_for_import(args.project) as project:
-        run_import = project.import_files
+        run_import = project.imports.import_files
         if args.as_annotator or args.as_suggestions:
             run_import = functools.partial(
-                project.import_labelled,
+                project.imports.import_labelled,
                 annotator=args.as_annotator,
                 suggestions=args.as_suggestions,
                 label_map=label_map,
@@ -210,7 +210,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
             print_team(project)
             return 0
         stats = project.stats(annotator=args.annotator)
-        assigned = project.assignment_counts()
+        assigned = project.team.assignment_counts()
     print(f"{stats.articles:,} articles")
     for title, counts in (
         ("language", stats.by_lang),

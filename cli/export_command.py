@@ -149,7 +149,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if args.license:
             project.set_setting("license", args.license.strip())
         try:
-            summary = project.export_dataset(args.out, options, on_progress=on_progress)
+            summary = project.exports.export_dataset(args.out, options, on_progress=on_progress)
         except ExportError as exc:
             bar.finish()
             print(f"tandai export: {exc}", file=sys.stderr)

@@ -74,12 +74,12 @@ def _print_outcome(outcome: LearnOutcome, gate: float) -> None:
 def cmd_learn(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
         if args.min_f1 is not None:
-            project.set_learn_min_score(args.min_f1)
-        gate = project.learn_min_score()
+            project.learning.set_learn_min_score(args.min_f1)
+        gate = project.learning.learn_min_score()
         if args.report:
-            models = project.learned_models()
+            models = project.learning.learned_models()
             if not models:
-                print(f"no models stored; {project.model_status(ENTITY)}")
+                print(f"no models stored; {project.learning.model_status(ENTITY)}")
             for model in models:
                 _print_model(model, gate)
             return 0
@@ -94,7 +94,7 @@ def cmd_learn(args: argparse.Namespace) -> int:
             jobs.extend((STANCE, t) for t in targets)
         bar = ProgressBar(quiet=args.quiet)
         for layer, target in jobs:
-            outcome = project.learn(
+            outcome = project.learning.learn(
                 layer=layer,
                 target=target,
                 annotator=args.annotator,

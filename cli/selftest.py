@@ -132,18 +132,18 @@ def add_labels(ctx: Context) -> str:
     check(schema.stance_targets, "the default schema has no stance target")
     entity = schema.entity_labels[0].name
     start, end = _first_word(article.text)
-    project.add_span(
+    project.labels.add_span(
         article.id, annotator=ANNOTATOR, layer="entity", label=entity, start=start, end=end
     )
     kind = schema.default_boilerplate_kind
     b_start, b_end = _last_line(article.text)
-    project.add_span(
+    project.labels.add_span(
         article.id, annotator=ANNOTATOR, layer="boilerplate", label=kind, start=b_start, end=b_end
     )
     target = schema.stance_targets[0]
     key, value = stance_key(target.name), target.options[0].value
-    project.set_doc_label(article.id, annotator=ANNOTATOR, key=key, value=value)
-    project.set_status(article.id, annotator=ANNOTATOR, status="done")
+    project.labels.set_doc_label(article.id, annotator=ANNOTATOR, key=key, value=value)
+    project.labels.set_status(article.id, annotator=ANNOTATOR, status="done")
     ctx.expected_spans = {("entity", entity, start, end), ("boilerplate", kind, b_start, b_end)}
     ctx.expected_doc = {key: value}
     return (
@@ -190,14 +190,14 @@ def reopen_project(ctx: Context) -> str:
     check(project.count_articles() == ctx.articles, "article count changed after re-opening")
     check(project.stats().by_lang == ctx.langs, "languages changed after re-opening")
     assert ctx.article is not None
-    spans = {(s.layer, s.label, s.start, s.end) for s in project.spans(ctx.article.id)}
+    spans = {(s.layer, s.label, s.start, s.end) for s in project.labels.spans(ctx.article.id)}
     check(
         spans == ctx.expected_spans,
         f"spans after re-opening: {spans}, expected {ctx.expected_spans}",
     )
-    doc = project.doc_labels(ctx.article.id, annotator=ANNOTATOR)
+    doc = project.labels.doc_labels(ctx.article.id, annotator=ANNOTATOR)
     check(doc == ctx.expected_doc, f"stance after re-opening: {doc}, expected {ctx.expected_doc}")
-    status = project.progress(ctx.article.id, annotator=ANNOTATOR).status
+    status = project.labels.progress(ctx.article.id, annotator=ANNOTATOR).status
     check(status == "done", f"status after re-opening: {status}")
     return "articles, languages, 2 spans, stance and status all there"
 

@@ -18,7 +18,7 @@ GROUPS = {"boilerplate": {"layer": "boilerplate"}, "entity": {"layer": "entity"}
 def _say_statuses_unchanged(project: Project, annotator: str) -> None:
     """Accepting in bulk is not reviewing: statuses stay as they were, and the default
     export (done articles only) would leave these labels out without this word."""
-    waiting = project.export_left_out(ExportSelection(annotators=(annotator,)))
+    waiting = project.exports.export_left_out(ExportSelection(annotators=(annotator,)))
     if waiting:
         parts = ", ".join(f"{a:,} {status}" for status, (a, _) in waiting.items())
         print(
@@ -86,24 +86,26 @@ def _scope(what: str) -> dict[str, str]:
 def _configure(project: Project, args: argparse.Namespace) -> int:
     if args.min_repeat is not None:
         try:
-            project.set_repeated_min_articles(args.min_repeat)
+            project.suggestions.set_repeated_min_articles(args.min_repeat)
         except ValueError as exc:
             print(f"tandai suggest: {exc}", file=sys.stderr)
             return 2
     for source in args.disable:
-        project.set_source_enabled(source, False)
+        project.suggestions.set_source_enabled(source, False)
     for source in args.enable:
-        project.set_source_enabled(source, True)
+        project.suggestions.set_source_enabled(source, True)
     if args.patterns:
         try:
             lines = args.patterns.read_text("utf-8").splitlines()
         except OSError as exc:
             print(f"tandai suggest: {args.patterns}: {exc.strerror}", file=sys.stderr)
             return 1
-        added, problems = project.load_patterns(lines)
+        added, problems = project.suggestions.load_patterns(lines)
         for problem in problems:
             print(f"{args.patterns}: {problem} (skipped)", file=sys.stderr)
-        print(f"{added:,} patterns added ({len(project.entity_patterns()):,} in the project)")
+        print(
+            f"{added:,} patterns added ({len(project.suggestions.entity_patterns()):,} in the project)"
+        )
     for kind, text in (("prefix", args.rule_prefix), ("exact", args.rule_exact)):
         if text is None:
             continue
@@ -112,8 +114,8 @@ def _configure(project: Project, args: argparse.Namespace) -> int:
         except RuleError as exc:
             print(f"tandai suggest: {exc}", file=sys.stderr)
             return 2
-        lines, articles = project.count_rule_matches(rule)
-        stored = project.apply_rule(rule)
+        lines, articles = project.suggestions.count_rule_matches(rule)
+        stored = project.suggestions.apply_rule(rule)
         print(
             f"rule {rule.source.removeprefix('rule:')} matches {lines:,} lines in "
             f"{articles:,} articles; {stored:,} new suggestions from {rule.source}"
@@ -137,7 +139,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
                 label, unit = names[p.phase]
                 bar.update(label, p.done, p.total, unit=unit)
 
-            report = project.run_suggesters(
+            report = project.suggestions.run_suggesters(
                 sources=args.source or None, only_new=args.new, on_progress=on_progress
             )
             bar.finish()
@@ -146,22 +148,22 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             if not what:
                 continue
             scope = _scope(what)
-            pending = project.count_pending(annotator=args.annotator, **scope)
+            pending = project.suggestions.count_pending(annotator=args.annotator, **scope)
             if verb == "accepted":
-                result = project.accept_all(annotator=args.annotator, **scope)
+                result = project.suggestions.accept_all(annotator=args.annotator, **scope)
                 extra = (
                     f", {result.skipped:,} skipped (proposed by several sources, overlapping, "
                     "or an unknown label)"
                 )
             else:
-                result = project.reject_all(annotator=args.annotator, **scope)
+                result = project.suggestions.reject_all(annotator=args.annotator, **scope)
                 extra = ""
             print(
                 f"{what}: {pending:,} pending, {result.done:,} {verb} for {args.annotator}{extra}"
             )
             if verb == "accepted" and result.done:
                 _say_statuses_unchanged(project, args.annotator)
-        counts = project.suggestion_counts(annotator=args.annotator)
+        counts = project.suggestions.suggestion_counts(annotator=args.annotator)
         if counts:
             label = f"pending for {args.annotator}" if args.annotator else "stored"
             print(f"suggestions {label}: " + ", ".join(f"{s} {n:,}" for s, n in counts.items()))

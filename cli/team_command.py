@@ -88,8 +88,8 @@ def cmd_assign(args: argparse.Namespace) -> int:
             )
             return 2
         with Project.open(args.project, user=args.user) as project:
-            moved = project.reassign(args.reassign, args.to)
-            counts = project.assignment_counts()
+            moved = project.team.reassign(args.reassign, args.to)
+            counts = project.team.assignment_counts()
         print(f"moved {moved:,} unfinished articles from {args.reassign} to {args.to}")
         _print_counts(counts)
         return 0
@@ -105,11 +105,11 @@ def cmd_assign(args: argparse.Namespace) -> int:
         langs=tuple(args.lang), sources=tuple(args.source), statuses=tuple(args.status)
     )
     with Project.open(args.project, user=args.user) as project:
-        run = project.plan_assignment if args.dry_run else project.assign
+        run = project.team.plan_assignment if args.dry_run else project.team.assign
         plan = run(
             names, overlap=args.overlap, per_overlap=args.per_overlap, seed=args.seed, flt=flt
         )
-        counts = project.assignment_counts()
+        counts = project.team.assignment_counts()
     verb = "would assign" if args.dry_run else "assigned"
     print(
         f"{verb} {plan.articles:,} articles ({plan.overlapping:,} to {args.per_overlap} "
@@ -129,8 +129,8 @@ def cmd_role(args: argparse.Namespace) -> int:
         return 2
     with Project.open(args.project, user=args.user) as project:
         if args.name:
-            project.set_role(args.name, None if args.role == "none" else args.role)
-        roles = project.roles()
+            project.edits.set_role(args.name, None if args.role == "none" else args.role)
+        roles = project.edits.roles()
     if not roles:
         print("no roles: anyone may change anything (name a lead to guard the project)")
     for name, role in roles.items():
@@ -148,7 +148,7 @@ def _print_counts(counts: dict[str, int]) -> None:
 
 
 def print_team(project: Project) -> None:
-    for line in format_team_table(project.team_stats()):
+    for line in format_team_table(project.team.team_stats()):
         print(line)
 
 
@@ -198,7 +198,7 @@ def cmd_package(args: argparse.Namespace) -> int:
         bar.update(name, done, total)
 
     with Project.open(args.project, user=args.user) as project:
-        written = project.write_packages(
+        written = project.team.write_packages(
             args.outdir, annotators=args.annotator or None, on_progress=on_progress
         )
     bar.finish()
@@ -212,7 +212,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     with Project.open(args.project, user=args.user) as project:
         for path in args.packages:
             try:
-                report = project.merge_package(path, add_labels=args.add_labels)
+                report = project.team.merge_package(path, add_labels=args.add_labels)
             except ProjectError as exc:
                 failed += 1
                 print(f"tandai merge: {exc}", file=sys.stderr)

@@ -1,10 +1,10 @@
 """Project ▸ Agreement: how far the annotators agree, and adjudication into gold.
 
-The figures are computed in the background (the same ``Project.agreement`` as
+The figures are computed in the background (the same ``Project.agreement.agreement`` as
 ``tandai agreement``) with progress and Cancel; the dialog only draws them: a table per layer,
 label and pair, a heat map of pairwise kappa (stance, boilerplate) or F1 (entity), the stance
 confusion of a pair, and the most disputed articles (activating one asks the main window to
-open it). "Adjudicate into gold" runs ``Project.adjudicate`` the same way.
+open it). "Adjudicate into gold" runs ``Project.agreement.adjudicate`` the same way.
 """
 
 from __future__ import annotations
@@ -149,7 +149,7 @@ class AgreementDialog(JobDialog):
         project = self.project
 
         def work(control: JobControl) -> AgreementReport:
-            return project.agreement(
+            return project.agreement.agreement(
                 on_progress=self._progress(control), should_stop=lambda: control.cancelled
             )
 
@@ -162,7 +162,7 @@ class AgreementDialog(JobDialog):
         project = self.project
 
         def work(control: JobControl) -> AdjudicationReport:
-            return project.adjudicate(
+            return project.agreement.adjudicate(
                 into=GOLD,
                 on_progress=self._progress(control),
                 should_stop=lambda: control.cancelled,

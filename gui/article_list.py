@@ -87,9 +87,11 @@ class ArticleListDock(QDockWidget):
             "Next to do: in import order, or the article the model trained on your labels is "
             "least sure about (a fifth of the picks at random)"
         )
-        self.order_box.setCurrentIndex(max(0, self.order_box.findData(project.next_todo_order())))
+        self.order_box.setCurrentIndex(
+            max(0, self.order_box.findData(project.learning.next_todo_order()))
+        )
         self.order_box.currentIndexChanged.connect(
-            lambda _i: project.set_next_todo_order(self.order_box.currentData())
+            lambda _i: project.learning.set_next_todo_order(self.order_box.currentData())
         )
         # Shown once the project has assignments: an annotator sees their own queue first,
         # everything else one click away.
@@ -235,7 +237,7 @@ class ArticleListDock(QDockWidget):
         """Languages and sources as they are now; keeps the chosen ones if they still exist."""
         for box, label, values in (
             (self.lang_box, "Any language", self._languages()),
-            (self.source_box, "Any source", self.project.distinct_values("source")),
+            (self.source_box, "Any source", self.project.listing.distinct_values("source")),
         ):
             chosen = box.currentData()
             box.blockSignals(True)
@@ -248,18 +250,20 @@ class ArticleListDock(QDockWidget):
             box.blockSignals(False)
 
     def _languages(self) -> list[str]:
-        langs = self.project.distinct_values("lang")
-        if self.project.pending_languages():
+        langs = self.project.listing.distinct_values("lang")
+        if self.project.imports.pending_languages():
             langs.append(PENDING)
         return langs
 
     def _show_scope(self) -> None:
-        self.scope_box.setVisible(self.project.has_assignments())
+        self.scope_box.setVisible(self.project.team.has_assignments())
 
     def _default_scope(self, annotator: str) -> None:
         """Their own queue for an annotator who holds articles; all articles for anyone
         else (a lead, a newcomer), who would otherwise see an empty list."""
-        holds = self.project.has_assignments() and self.project.queue_length(annotator) > 0
+        holds = (
+            self.project.team.has_assignments() and self.project.team.queue_length(annotator) > 0
+        )
         self.scope_box.blockSignals(True)
         self.scope_box.setCurrentIndex(self.scope_box.findData(MINE if holds else ALL))
         self.scope_box.blockSignals(False)

@@ -146,7 +146,7 @@ class ArticleListModel(QAbstractTableModel):
         """
         self._fetching = True
         try:
-            rows, cursor = self.project.list_sorted(
+            rows, cursor = self.project.listing.list_sorted(
                 self._filter,
                 sort=self._sort,
                 descending=self._descending,
@@ -198,7 +198,9 @@ class ArticleListModel(QAbstractTableModel):
         eyes while they work are worse than a slightly stale list; :meth:`restart` re-sorts."""
         loaded = sorted(aid for aid in set(article_ids) if aid in self._row_of)
         for i in range(0, len(loaded), 1000):
-            fresh = self.project.summaries(loaded[i : i + 1000], annotator=self._filter.annotator)
+            fresh = self.project.listing.summaries(
+                loaded[i : i + 1000], annotator=self._filter.annotator
+            )
             rows = []
             for summary in fresh:
                 row = self._row_of.get(summary.id)

@@ -36,7 +36,9 @@ class CatchUp(QObject):
     def needed(self) -> bool:
         project = self.project
         return bool(
-            project.pending_languages() or project.pending_index() or project.pending_suggestions()
+            project.imports.pending_languages()
+            or project.imports.pending_index()
+            or project.suggestions.pending_suggestions()
         )
 
     def start(self) -> bool:
@@ -52,10 +54,10 @@ class CatchUp(QObject):
                 control.progress(p.done, p.total, _PHASES.get(p.phase, p.phase))
 
             stop = lambda: control.cancelled  # noqa: E731
-            done = project.detect_languages(on_progress=on_progress, should_stop=stop)
-            done += project.index_pending(on_progress=on_progress, should_stop=stop)
+            done = project.imports.detect_languages(on_progress=on_progress, should_stop=stop)
+            done += project.imports.index_pending(on_progress=on_progress, should_stop=stop)
             if not control.cancelled:
-                report = project.run_suggesters(
+                report = project.suggestions.run_suggesters(
                     only_new=True, on_progress=on_progress, should_stop=stop
                 )
                 done += report.articles

@@ -1,6 +1,6 @@
 """Exporting training data from the GUI: the options of ``tandai export``, progress, Cancel.
 
-The export itself is ``Project.export_dataset``, the code the CLI runs, in a
+The export itself is ``Project.exports.export_dataset``, the code the CLI runs, in a
 :class:`gui.workers.Job`. Cancel stops at the next article; nothing is written to the
 output folder until every file is complete, so a cancelled export leaves it as it was.
 """
@@ -252,7 +252,7 @@ class ExportDialog(JobDialog):
                 last = now
                 control.progress(p.done, max(p.total, p.done, 1), p.phase)
 
-            return project.export_dataset(
+            return project.exports.export_dataset(
                 Path(out), options, on_progress=on_progress, should_stop=lambda: control.cancelled
             )
 

@@ -24,6 +24,6 @@ def ensure_default_project(path: Path) -> Path:
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
     with Project.create(partial) as project:
-        project.import_files([sample_articles_path()])
+        project.imports.import_files([sample_articles_path()])
     partial.replace(path)
     return path

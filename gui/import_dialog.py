@@ -1,6 +1,6 @@
 """Importing files from the GUI: a dialog with phase, progress, Cancel and the summary.
 
-The import itself is ``Project.import_files``, the very code the CLI runs; here it runs in a
+The import itself is ``Project.imports.import_files``, the very code the CLI runs; here it runs in a
 :class:`gui.workers.Job` so the window keeps painting. Cancel asks the job to stop at the next
 batch boundary: every article stored so far is whole, and running the same import again
 completes it (duplicates are skipped).
@@ -142,7 +142,7 @@ class ImportDialog(JobDialog):
                     text += f" · {problems:,} problem{'s' if problems != 1 else ''} so far"
                 control.progress(part, _SCALE, f"{p.phase}\t{text}")
 
-            return project.import_files(
+            return project.imports.import_files(
                 paths,
                 field_map=field_map,
                 on_progress=on_progress,

@@ -1,10 +1,10 @@
 """Training the project's models in the background while the annotator works.
 
 One :class:`ModelTrainer` per workspace: after an article is marked done it checks whether
-N new articles were done since the last training (``Project.needs_retraining``) and, if so,
+N new articles were done since the last training (``Project.learning.needs_retraining``) and, if so,
 trains again; "Train now" in the Suggestions dialog asks the same. One training at a time.
 The job's thread only reads labels and writes results in short transactions; the training
-and predicting run in a spawned worker process (``Project.learn``), so neither the UI thread
+and predicting run in a spawned worker process (``Project.learning.learn``), so neither the UI thread
 nor a label key waits on them.
 """
 
@@ -66,7 +66,11 @@ class ModelTrainer(QObject):
         """Train the models that N newly labelled articles made due; True if it started."""
         if self.running:
             return False
-        due = [name for name in self.project.model_names() if self.project.needs_retraining(name)]
+        due = [
+            name
+            for name in self.project.learning.model_names()
+            if self.project.learning.needs_retraining(name)
+        ]
         return self.train(due) if due else False
 
     def train(self, names: list[str] | None = None) -> bool:
@@ -76,13 +80,13 @@ class ModelTrainer(QObject):
         if self.running:
             return False
         project = self.project
-        names = names or project.model_names()
+        names = names or project.learning.model_names()
 
         def work(control: JobControl) -> LearnOutcome | None:
             outcome = None
             for name in names:
                 layer, _, target = name.partition(":")
-                result = project.learn(
+                result = project.learning.learn(
                     layer=layer,
                     target=target,
                     in_process=False,
@@ -109,7 +113,7 @@ class ModelTrainer(QObject):
         return True
 
     def _succeeded(self, outcome: LearnOutcome | None) -> None:
-        self.statusChanged.emit(self.project.model_status())
+        self.statusChanged.emit(self.project.learning.model_status())
         self.trained.emit(outcome)
 
     def _failed(self, text: str) -> None:
@@ -119,7 +123,7 @@ class ModelTrainer(QObject):
     def status(self) -> str:
         if self.running:
             return "training…"
-        return self.project.model_status()
+        return self.project.learning.model_status()
 
     def stop(self) -> None:
         """Cancel a running training and wait for it (closing the window)."""

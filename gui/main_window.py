@@ -120,8 +120,8 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self._offer_package_owner)
         articles = self.docks.articles
         queue = articles is not None and articles.queue_only()
-        first = self._last_article() or project.next_todo_id(self.annotator, queue=queue)
-        first = first or project.first_article_id()
+        first = self._last_article() or project.navigation.next_todo_id(self.annotator, queue=queue)
+        first = first or project.navigation.first_article_id()
         if first is not None:
             ws.show_article(first)
         else:
@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
             return None
         if article_id <= 0:
             return None
-        found = self.project.next_article_id(article_id - 1)
+        found = self.project.navigation.next_article_id(article_id - 1)
         return article_id if found == article_id else None
 
     def _caught_up(self) -> None:
@@ -243,7 +243,7 @@ class MainWindow(QMainWindow):
 
     def _offer_package_owner(self) -> None:
         """A work package is labelled by the annotator it was made for: offer to switch."""
-        info = self.project.package_info()
+        info = self.project.team.package_info()
         if info is None or info.annotator == self.annotator:
             return
         answer = QMessageBox.question(
@@ -428,14 +428,14 @@ class MainWindow(QMainWindow):
         total = self._total
         articles = self.docks.articles
         if articles is not None and articles.queue_only():  # "n of N" of their own queue
-            total = self.project.queue_length(self.annotator)
-        self.status.show_progress(self.project.done_count(self.annotator), total)
+            total = self.project.team.queue_length(self.annotator)
+        self.status.show_progress(self.project.navigation.done_count(self.annotator), total)
 
     def _act_as(self, name: str) -> None:
         """In a project file the annotator is who edits (a claim the file cannot check;
         roles then decide what they may change). On a server it is the login."""
         if self.project.is_sqlite:
-            self.project.act_as(name)
+            self.project.edits.act_as(name)
 
     def _annotator_changed(self, name: str) -> None:
         self._act_as(name)

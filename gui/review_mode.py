@@ -185,7 +185,7 @@ class ReviewMode:
     def load(self, article_id: int) -> None:
         """Read the article's judgements and gold, draw the lanes (one short read each)."""
         project = self.session.project
-        self.review = review_article(project.article_judgements(article_id))
+        self.review = review_article(project.agreement.article_judgements(article_id))
         self.current = 0
         self.refresh_gold()
         first = self._next_open(-1)
@@ -195,7 +195,7 @@ class ReviewMode:
     def refresh_gold(self) -> None:
         if self.review is None:
             return
-        self.gold_spans, self.gold_doc = self.session.project.open_state(
+        self.gold_spans, self.gold_doc = self.session.project.navigation.open_state(
             self.review.article_id, annotator=GOLD
         )
 
@@ -432,9 +432,9 @@ class ReviewMode:
         ]
         if not self._push("Settle the article", parts):
             return
-        queue = self.session.project.review_queue(after_id=aid, limit=1)
+        queue = self.session.project.agreement.review_queue(after_id=aid, limit=1)
         if not queue:
-            queue = self.session.project.review_queue(limit=1)
+            queue = self.session.project.agreement.review_queue(limit=1)
         if queue:
             self.ws.show_article(queue[0])
         else:

@@ -350,7 +350,7 @@ class SchemaEditorDialog(QDialog):
         """Refuse to rename or remove what annotations use (see the module docstring)."""
         names = {e.name for e in schema.entity_labels}
         kinds = set(schema.boilerplate_kinds)
-        for (layer, label), count in sorted(self.project.label_usage().items()):
+        for (layer, label), count in sorted(self.project.listing.label_usage().items()):
             kept = names if layer == "entity" else kinds if layer == "boilerplate" else None
             if kept is not None and label not in kept and self._known(layer, label):
                 what = "entity label" if layer == "entity" else "boilerplate kind"
@@ -360,7 +360,7 @@ class SchemaEditorDialog(QDialog):
                     "Add a new label instead, or keep this one."
                 )
         options = {(stance_key(t.name), o.value) for t in schema.stance_targets for o in t.options}
-        for (key, value), count in sorted(self.project.doc_label_usage().items()):
+        for (key, value), count in sorted(self.project.listing.doc_label_usage().items()):
             target = stance_target(key)
             if target is not None and (key, value) not in options:
                 before = self.original.stance_target(target)

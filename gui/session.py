@@ -117,17 +117,19 @@ class Session(QObject):
     # ---- reads ---------------------------------------------------------------------------
 
     def spans(self, article_id: int, *, annotator: str | None = None) -> list[Span]:
-        return self.project.open_state(article_id, annotator=annotator or self.annotator)[0]
+        return self.project.navigation.open_state(
+            article_id, annotator=annotator or self.annotator
+        )[0]
 
     def open_state(self, article_id: int) -> tuple[list[Span], dict[str, str]]:
         """The annotator's spans and document labels of an article, in one short read."""
-        return self.project.open_state(article_id, annotator=self.annotator)
+        return self.project.navigation.open_state(article_id, annotator=self.annotator)
 
     def stance(self, article_id: int, *, annotator: str | None = None) -> dict[str, str]:
-        return self.project.doc_labels(article_id, annotator=annotator or self.annotator)
+        return self.project.labels.doc_labels(article_id, annotator=annotator or self.annotator)
 
     def progress(self, article_id: int, *, annotator: str | None = None) -> Progress:
-        return self.project.progress(article_id, annotator=annotator or self.annotator)
+        return self.project.labels.progress(article_id, annotator=annotator or self.annotator)
 
     # ---- writes, for commands only (each one committed transaction, no broadcast) --------
 
@@ -135,7 +137,7 @@ class Session(QObject):
         self, article_id: int, *, annotator: str, layer: str, label: str, start: int, end: int
     ) -> Span:
         """A new span the annotator made; storage gives it its origin (``manual``)."""
-        return self.project.add_span(
+        return self.project.labels.add_span(
             article_id, annotator=annotator, layer=layer, label=label, start=start, end=end
         )
 
@@ -152,7 +154,7 @@ class Session(QObject):
     ) -> Span:
         """A gold span a reviewer chose (review mode); its origin (``review:<reviewer>``)
         says so, where a span made by hand gets ``manual`` from storage."""
-        return self.project.add_span(
+        return self.project.labels.add_span(
             article_id,
             annotator=annotator,
             layer=layer,
@@ -166,7 +168,7 @@ class Session(QObject):
         """Store ``span`` again exactly as it was: label, offsets, origin and, unless another
         writer took it meanwhile, its id (undo of a delete, redo of an add or an accept).
         Returns the span as stored: keep it, its id is the one to delete on the next undo."""
-        return self.project.add_span(
+        return self.project.labels.add_span(
             span.article_id,
             annotator=span.annotator,
             layer=span.layer,
@@ -178,15 +180,17 @@ class Session(QObject):
         )
 
     def delete_span(self, span_id: int) -> Span:
-        return self.project.delete_span(span_id)
+        return self.project.labels.delete_span(span_id)
 
     def relabel_span(self, span_id: int, label: str) -> Span:
-        return self.project.relabel_span(span_id, label)
+        return self.project.labels.relabel_span(span_id, label)
 
     def set_doc_label(
         self, article_id: int, *, annotator: str, key: str, value: str | None
     ) -> str | None:
-        return self.project.set_doc_label(article_id, annotator=annotator, key=key, value=value)
+        return self.project.labels.set_doc_label(
+            article_id, annotator=annotator, key=key, value=value
+        )
 
     def set_status(
         self,
@@ -197,32 +201,32 @@ class Session(QObject):
         note: str = "",
         add_seconds: float = 0.0,
     ) -> Progress:
-        return self.project.set_status(
+        return self.project.labels.set_status(
             article_id, annotator=annotator, status=status, note=note, add_seconds=add_seconds
         )
 
     def set_review_state(self, article_id: int, state: str | None) -> str | None:
         """An article's place in the review queue (``settled``: a reviewer settled it)."""
-        return self.project.set_review_state(article_id, state)
+        return self.project.agreement.set_review_state(article_id, state)
 
     def accept_suggestion(self, suggestion_id: int, *, annotator: str) -> Span:
         """The suggestion as the annotator's span; storage gives it its origin."""
-        return self.project.accept_suggestion(suggestion_id, annotator=annotator)
+        return self.project.suggestions.accept_suggestion(suggestion_id, annotator=annotator)
 
     def reject_suggestion(self, suggestion_id: int, *, annotator: str) -> int:
-        return self.project.reject_suggestion(suggestion_id, annotator=annotator)
+        return self.project.suggestions.reject_suggestion(suggestion_id, annotator=annotator)
 
     def remove_rejections(self, rejection_ids: Iterable[int]) -> int:
-        return self.project.remove_rejections(rejection_ids)
+        return self.project.suggestions.remove_rejections(rejection_ids)
 
     def decide_all(self, *, accept: bool, annotator: str, scope: dict[str, object]) -> BulkResult:
         """Accept or reject every pending suggestion of ``scope`` (article_id, layer, source);
         safe to call from a background job (it touches no Qt object)."""
-        run = self.project.accept_all if accept else self.project.reject_all
+        run = self.project.suggestions.accept_all if accept else self.project.suggestions.reject_all
         return run(annotator=annotator, **scope)  # type: ignore[arg-type]
 
     def undo_decide_all(self, result: BulkResult, *, accept: bool) -> None:
         if accept:
-            self.project.remove_spans(result.span_ids)
+            self.project.suggestions.remove_spans(result.span_ids)
         else:
-            self.project.remove_rejections(result.rejection_ids)
+            self.project.suggestions.remove_rejections(result.rejection_ids)

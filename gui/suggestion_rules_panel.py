@@ -173,7 +173,7 @@ class SuggestionRulesPanel(QWidget):
         """Refill both lists from the project (two settings rows: quick on the UI thread);
         ``pending`` is the dialog's count per source, shown next to each rule."""
         pending = pending or {}
-        self.rules = self.project.rules()
+        self.rules = self.project.suggestions.rules()
         self.rule_table.setRowCount(len(self.rules))
         for row, rule in enumerate(self.rules):
             shown = f"Line {RULE_KINDS.get(rule.kind, rule.kind)} “{rule.text}”"
@@ -181,7 +181,9 @@ class SuggestionRulesPanel(QWidget):
             for col, text in enumerate((shown, rule.source, count)):
                 self.rule_table.setItem(row, col, _cell(text))
         self.entries = [
-            (kind, text) for kind in KINDS for text in self.project.user_lexicon().get(kind, [])
+            (kind, text)
+            for kind in KINDS
+            for text in self.project.suggestions.user_lexicon().get(kind, [])
         ]
         self.phrase_table.setRowCount(len(self.entries))
         for row, (kind, text) in enumerate(self.entries):
@@ -210,7 +212,7 @@ class SuggestionRulesPanel(QWidget):
             self.reload()
             self.changed.emit()
 
-        self._start(lambda _c: self.project.remove_rule(rule), finished)
+        self._start(lambda _c: self.project.suggestions.remove_rule(rule), finished)
 
     # ---- lexicon -------------------------------------------------------------------------
 
@@ -220,7 +222,7 @@ class SuggestionRulesPanel(QWidget):
         if not text or not self.add_phrase.isEnabled():
             return
         try:
-            added = self.project.add_lexicon_entry(kind, text)
+            added = self.project.suggestions.add_lexicon_entry(kind, text)
         except LexiconError as exc:
             self._report(str(exc))
             return
@@ -237,7 +239,7 @@ class SuggestionRulesPanel(QWidget):
             self._report("Select a phrase to remove")
             return
         kind, text = self.entries[row]
-        self.project.remove_lexicon_entry(kind, text)
+        self.project.suggestions.remove_lexicon_entry(kind, text)
         self.reload()
         self._rerun(f"Removed “{text}”")
 
@@ -245,7 +247,7 @@ class SuggestionRulesPanel(QWidget):
         """Run the lexicon suggester over the project: new matches stored, ones no longer
         proposed removed."""
         self.set_busy(True)
-        if "lexicon" in self.project.disabled_sources():
+        if "lexicon" in self.project.suggestions.disabled_sources():
             self._report(f"{what}; the lexicon source is switched off, so nothing was run")
             self.set_busy(False)
             return
@@ -255,7 +257,7 @@ class SuggestionRulesPanel(QWidget):
                 label = "counting lines" if p.phase == "index" else "lexicon"
                 control.progress(p.done, p.total, f"{label}: {p.done:,} of {p.total:,} articles")
 
-            report = self.project.run_suggesters(
+            report = self.project.suggestions.run_suggesters(
                 sources=["lexicon"],
                 on_progress=on_progress,
                 should_stop=lambda: control.cancelled,

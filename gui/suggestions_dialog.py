@@ -85,7 +85,7 @@ class SuggestionsDialog(QDialog):
         self.new_only = QPushButton("Only new articles")
         self.k = QSpinBox()
         self.k.setRange(2, 1000)
-        self.k.setValue(self.project.repeated_min_articles())
+        self.k.setValue(self.project.suggestions.repeated_min_articles())
         self.k.setToolTip("A line in at least this many articles of one source is boilerplate")
         run_row = QHBoxLayout()
         for w in (self.run_button, self.new_only, QLabel("Repeated line in ≥"), self.k):
@@ -162,7 +162,7 @@ class SuggestionsDialog(QDialog):
 
         self.run_button.clicked.connect(lambda: self.run(only_new=False))
         self.new_only.clicked.connect(lambda: self.run(only_new=True))
-        self.k.valueChanged.connect(self.project.set_repeated_min_articles)
+        self.k.valueChanged.connect(self.project.suggestions.set_repeated_min_articles)
         self.accept_source.clicked.connect(lambda: self.decide_source(accept=True))
         self.reject_source.clicked.connect(lambda: self.decide_source(accept=False))
         self.load_patterns.clicked.connect(self.choose_patterns)
@@ -187,11 +187,11 @@ class SuggestionsDialog(QDialog):
         self.min_f1.setRange(0.0, 1.0)
         self.min_f1.setSingleStep(0.05)
         self.min_f1.setDecimals(2)
-        self.min_f1.setValue(self.project.learn_min_score())
+        self.min_f1.setValue(self.project.learning.learn_min_score())
         self.min_f1.setToolTip("Below this held-out F1 the model stays silent")
         self.every = QSpinBox()
         self.every.setRange(1, 10_000)
-        self.every.setValue(self.project.learn_retrain_every())
+        self.every.setValue(self.project.learning.learn_retrain_every())
         self.every.setToolTip("Train again in the background after this many newly done articles")
         row = QHBoxLayout()
         for w in (self.train_now, QLabel("Suggest from F1 ≥"), self.min_f1):
@@ -203,8 +203,8 @@ class SuggestionsDialog(QDialog):
         layout.addWidget(self.model_status)
         layout.addLayout(row)
         self.train_now.clicked.connect(self._train_now)
-        self.min_f1.valueChanged.connect(self.project.set_learn_min_score)
-        self.every.valueChanged.connect(self.project.set_learn_retrain_every)
+        self.min_f1.valueChanged.connect(self.project.learning.set_learn_min_score)
+        self.every.valueChanged.connect(self.project.learning.set_learn_retrain_every)
         trainer.statusChanged.connect(self.model_status.setText)
         trainer.busyChanged.connect(self._model_busy)
         return box
@@ -294,8 +294,8 @@ class SuggestionsDialog(QDialog):
 
         def work(_control: JobControl) -> tuple[dict[str, int], dict[str, int]]:
             return (
-                self.project.suggestion_counts(annotator=annotator),
-                self.project.suggestion_counts(),
+                self.project.suggestions.suggestion_counts(annotator=annotator),
+                self.project.suggestions.suggestion_counts(),
             )
 
         self._start(work, self._fill_table)
@@ -303,8 +303,8 @@ class SuggestionsDialog(QDialog):
     def _fill_table(self, counts: tuple[dict[str, int], dict[str, int]]) -> None:
         pending, stored = counts
         self.rules_panel.reload(pending)
-        disabled = set(self.project.disabled_sources())
-        rules = [r.source for r in self.project.rules()]
+        disabled = set(self.project.suggestions.disabled_sources())
+        rules = [r.source for r in self.project.suggestions.rules()]
         names = list(dict.fromkeys([*ALL_SOURCES, *rules, *stored, *disabled]))
         self.table.blockSignals(True)
         self.table.setRowCount(len(names))
@@ -326,7 +326,9 @@ class SuggestionsDialog(QDialog):
         if item.column() != ON:
             return
         name = self.table.item(item.row(), SOURCE).text()
-        self.project.set_source_enabled(name, item.checkState() == Qt.CheckState.Checked)
+        self.project.suggestions.set_source_enabled(
+            name, item.checkState() == Qt.CheckState.Checked
+        )
         self.overlay.reload()
 
     def selected_source(self) -> str | None:
@@ -339,7 +341,7 @@ class SuggestionsDialog(QDialog):
                 label = "counting lines" if p.phase == "index" else "suggesting"
                 control.progress(p.done, p.total, f"{label}: {p.done:,} of {p.total:,} articles")
 
-            report = self.project.run_suggesters(
+            report = self.project.suggestions.run_suggesters(
                 only_new=only_new, on_progress=on_progress, should_stop=lambda: control.cancelled
             )
             return report.summary()
@@ -410,7 +412,7 @@ class SuggestionsDialog(QDialog):
         except (OSError, UnicodeDecodeError) as exc:
             self.status.setText(f"{path.name}: cannot read: {exc}")
             return
-        added, problems = self.project.load_patterns(lines)
+        added, problems = self.project.suggestions.load_patterns(lines)
         note = f"; {len(problems)} lines skipped ({problems[0]})" if problems else ""
         self.status.setText(f"{added:,} patterns added from {path.name}{note}")
         if added:
@@ -422,7 +424,9 @@ class SuggestionsDialog(QDialog):
             self.overlay.reload()
             self.refresh()
 
-        self._start(lambda _c: self.project.run_suggesters(sources=sources).summary(), finished)
+        self._start(
+            lambda _c: self.project.suggestions.run_suggesters(sources=sources).summary(), finished
+        )
 
     # ---- rules ---------------------------------------------------------------------------
 
@@ -452,7 +456,7 @@ class SuggestionsDialog(QDialog):
             lines, articles = counts
             self.rule_count.setText(f"Matches {lines:,} lines in {articles:,} articles")
 
-        self._start(lambda _c: self.project.count_rule_matches(rule), finished)
+        self._start(lambda _c: self.project.suggestions.count_rule_matches(rule), finished)
 
     def apply_selected_rule(self) -> None:
         rule = self._rule()
@@ -466,4 +470,4 @@ class SuggestionsDialog(QDialog):
             self.overlay.reload()
             self.refresh()
 
-        self._start(lambda _c: self.project.apply_rule(rule), finished)
+        self._start(lambda _c: self.project.suggestions.apply_rule(rule), finished)

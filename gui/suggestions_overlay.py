@@ -115,7 +115,7 @@ class SuggestionOverlay(QObject):
         """Read the pending suggestions of the open article again and redraw them."""
         model = self.host.open
         if model is not None:
-            model.suggestions = self.session.project.suggestions(
+            model.suggestions = self.session.project.suggestions.suggestions(
                 model.id, annotator=self.session.annotator
             )
             self.view.draw_suggestions()
@@ -231,7 +231,10 @@ class SuggestionOverlay(QObject):
             return
         phrase, label = self._queued.pop(0)
         project = self.session.project
-        job = Job(lambda _c: project.suggest_from_label(phrase, label), cleanup=project.end_thread)
+        job = Job(
+            lambda _c: project.suggestions.suggest_from_label(phrase, label),
+            cleanup=project.end_thread,
+        )
         job.succeeded.connect(lambda stored: stored and self.reload())
         job.finished.connect(lambda: (self.jobs.remove(job), self._next_label_job()))
         self.jobs.append(job)

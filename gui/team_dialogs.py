@@ -103,7 +103,7 @@ class AssignDialog(QDialog):
         self.project = project
         self.background = _Background(self, project)
         self.plan: AssignPlan | None = None
-        held = project.assignment_counts()
+        held = project.team.assignment_counts()
 
         self.annotators = QLineEdit(", ".join(held or project.annotators()))
         self.annotators.setPlaceholderText("ana, budi, citra")
@@ -188,7 +188,7 @@ class AssignDialog(QDialog):
         self.preview()
 
     def _fill_people(self) -> None:
-        held = self.project.assignment_counts()
+        held = self.project.team.assignment_counts()
         names = sorted(set(held) | set(self.project.annotators()))
         for box, choices in ((self.move_from, sorted(held)), (self.move_to, names)):
             box.clear()
@@ -224,7 +224,7 @@ class AssignDialog(QDialog):
         self.summary.setText("Computing…")
         project = self.project
         self.background.run(
-            lambda _c: (project.plan_assignment(**args), project.assignment_counts()),
+            lambda _c: (project.team.plan_assignment(**args), project.team.assignment_counts()),
             self._show_plan,
             lambda message: self.summary.setText(_message(message)),
         )
@@ -259,7 +259,7 @@ class AssignDialog(QDialog):
         self.assign_button.setEnabled(False)
         self.outcome.setText("Assigning…")
         project = self.project
-        self.background.run(lambda _c: project.assign(**args), self._assigned, self._failed)
+        self.background.run(lambda _c: project.team.assign(**args), self._assigned, self._failed)
 
     def _assigned(self, plan: AssignPlan) -> None:
         self.outcome.setText(
@@ -273,7 +273,7 @@ class AssignDialog(QDialog):
         project = self.project
         self.outcome.setText(f"Moving {source}'s unfinished articles to {target}…")
         self.background.run(
-            lambda _c: project.reassign(source, target),
+            lambda _c: project.team.reassign(source, target),
             lambda moved: self._moved(moved, source, target),
             self._failed,
         )
@@ -334,7 +334,7 @@ class TeamDialog(QDialog):
         self.note.setText("Counting…")
         project = self.project
         self.background.run(
-            lambda _c: project.team_stats(),
+            lambda _c: project.team.team_stats(),
             self._show,
             lambda message: self.note.setText(_message(message)),
         )
@@ -426,7 +426,7 @@ class MergeDialog(JobDialog):
                     break
                 control.progress(i, len(paths), f"Merging {path.name}…")
                 try:
-                    report = project.merge_package(path, add_labels=add)
+                    report = project.team.merge_package(path, add_labels=add)
                 except ProjectError as exc:
                     control.progress(i + 1, len(paths), f"! {exc}")
                     continue
@@ -465,7 +465,7 @@ class PackageDialog(JobDialog):
         self.resize(620, 380)
         self.project = project
         self.written: list[Path] = []
-        held = project.assignment_counts()
+        held = project.team.assignment_counts()
         self.people = QTableWidget(len(held), 2)
         self.people.setHorizontalHeaderLabels(["Annotator", "Articles"])
         self.people.verticalHeader().hide()
@@ -541,7 +541,7 @@ class PackageDialog(JobDialog):
                 def on_progress(who: str, done: int, total: int) -> None:
                     control.progress(done, total, f"Writing {who}'s package…")
 
-                for item in project.write_packages(
+                for item in project.team.write_packages(
                     folder, annotators=[name], on_progress=on_progress
                 ):
                     written.append(item.path)

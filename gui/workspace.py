@@ -136,7 +136,7 @@ class Workspace(QWidget):
         """Work as gold on the review queue (or on ``article_id``), with the review panel."""
         project = self.session.project
         if article_id is None:
-            queue = project.review_queue(limit=1)
+            queue = project.agreement.review_queue(limit=1)
             if not queue:
                 self.say("The review queue is empty: run Adjudicate (Project ▸ Agreement) first")
                 return False
@@ -221,18 +221,22 @@ class Workspace(QWidget):
 
     def next_article(self) -> None:
         if self.article_id is not None:
-            found = self.session.project.next_article_id(self.article_id, self.list_filter())
+            found = self.session.project.navigation.next_article_id(
+                self.article_id, self.list_filter()
+            )
             self._go(found, "the last article in the list")
 
     def previous_article(self) -> None:
         if self.article_id is not None:
-            found = self.session.project.previous_article_id(self.article_id, self.list_filter())
+            found = self.session.project.navigation.previous_article_id(
+                self.article_id, self.list_filter()
+            )
             self._go(found, "the first article in the list")
 
     def open_next_todo(self) -> None:
         # While the list shows "Assigned to me", next to do walks the annotator's queue.
         flt = self.list_filter()
-        found = self.session.project.next_todo_id(
+        found = self.session.project.navigation.next_todo_id(
             self.session.annotator,
             after_id=self.article_id or 0,
             queue=flt is not None and flt.assigned_to is not None,
@@ -400,7 +404,7 @@ class Workspace(QWidget):
         for target in self.schema.stance_targets:
             if target.name in self.stance_values:
                 continue
-            guess = self.session.project.stance_proposal(self.article_id, target.name)
+            guess = self.session.project.learning.stance_proposal(self.article_id, target.name)
             if guess is not None:
                 out[target.name] = (guess.label, guess.confidence)
         return out

@@ -1,6 +1,6 @@
 """Adjudication into a gold annotator and the review queue it leaves.
 
-``Project.adjudicate`` runs :func:`core.adjudication.adjudicate` over every article finished
+``Project.agreement.adjudicate`` runs :func:`core.adjudication.adjudicate` over every article finished
 by at least one annotator and stores the decided labels under ``gold`` with the origin
 ``adjudicated:ana+budi``, a page of articles per transaction. Articles with something
 undecided go to the review queue (state ``review``); the others are ``done`` for gold.
@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 
 from core.adjudication import GoldArticle, adjudicate, is_adjudicated
 from core.agreement import STANCE_PREFIX, ArticleJudgements
-from core.edits import DUPLICATE, OVERLAP, OWNER, EditResult, EditSet, NewSpan, StatusEdit
-from storage.agreement import GOLD, JudgementProgress
+from core.edits import DUPLICATE, OVERLAP, OWNER, EditSet, NewSpan, StatusEdit
+from storage.agreement import GOLD, AgreementFigures, JudgementProgress
 from storage.errors import AccessDenied, ProjectError
 from storage.models import ModelClass, make_adjudication_model
 from storage.part import ProjectPart
@@ -73,7 +73,7 @@ class ReviewItem:
     undecided: tuple[str, ...]
 
 
-class AdjudicationMixin(ProjectPart):
+class Adjudication(ProjectPart):
     """Mixed into ``Project``; writes labels only through the one edit path
     (``apply_edit_sets``), one page of articles per transaction."""
 
@@ -91,9 +91,6 @@ class AdjudicationMixin(ProjectPart):
             should_stop: Callable[[], bool] | None = None,
             page: int = 1000,
         ) -> Iterator[ArticleJudgements]: ...
-        def apply_edit_sets(
-            self, sets: Iterable[EditSet], *, strict: bool = False
-        ) -> list[EditResult]: ...
 
     def _adjudication_model(self) -> ModelClass:
         model = self.__dict__.get("_adjudication")
@@ -137,7 +134,7 @@ class AdjudicationMixin(ProjectPart):
         if state not in (None, DONE, REVIEW, SETTLED):
             raise ProjectError(f"unknown review state {state!r}")
         adj = self._adjudication_model()
-        with self.transaction():
+        with self.project.transaction():
             row = adj.get_or_none(adj.article == article_id)
             previous = row.state if row else None
             if state is None:
@@ -165,7 +162,7 @@ class AdjudicationMixin(ProjectPart):
         names = [n for n in self.agreement_annotators(annotators) if n != into]
         if not names:
             raise ProjectError(f"{self.name}: no annotators to adjudicate from")
-        self.annotator_id(into)
+        self.project.annotator_id(into)
         report = AdjudicationReport(annotators=names, into=into)
         batch: list[GoldArticle] = []
         for article in self.judgements(
@@ -186,7 +183,7 @@ class AdjudicationMixin(ProjectPart):
 
     def _store_gold(self, batch: list[GoldArticle], into: str, report: AdjudicationReport) -> None:
         self._adjudication_model()
-        into_id = self.annotator_id(into)
+        into_id = self.project.annotator_id(into)
         p = self.db.param
         now = _now()
         # The gold side of the page by id range, as plain tuples (peewee rows cost 20 µs
@@ -251,8 +248,8 @@ class AdjudicationMixin(ProjectPart):
             )
             if row != before:
                 rows.append((gold.article_id, *row, now))
-        with self.transaction():
-            for result in self.apply_edit_sets(sets, strict=False):
+        with self.project.transaction():
+            for result in self.project.edits.apply_edit_sets(sets, strict=False):
                 report.spans_added += len(result.added)
                 report.spans_removed += len(result.deleted)
                 for refusal in result.refused:
@@ -328,3 +325,7 @@ def _gold_edits(
         status=StatusEdit(status) if status != status_before else None,
     )
     return edits, auto_doc
+
+
+class Agreement(AgreementFigures, Adjudication):
+    """``project.agreement``: agreement between annotators and adjudication into gold."""

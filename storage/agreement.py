@@ -43,13 +43,13 @@ class JudgementProgress:
     total: int
 
 
-class AgreementMixin(ProjectPart):
+class AgreementFigures(ProjectPart):
     """Mixed into ``Project``: reads only."""
 
     def agreement_annotators(self, names: Sequence[str] | None = None) -> list[str]:
         """The named annotators (each must exist), or every annotator but ``gold`` who has
         finished at least one article."""
-        known = self.annotators()
+        known = self.project.annotators()
         if not names:
             finished = {
                 row[0]

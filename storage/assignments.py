@@ -25,7 +25,7 @@ from storage.models import ModelClass, make_assignment_model
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:
-    from core.edits import Access
+    pass
 
 _INSERT_BATCH = 5000
 
@@ -34,13 +34,8 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-class AssignmentMixin(ProjectPart):
+class Assignments(ProjectPart):
     """Mixed into ``Project``; relies on its ``_filtered`` and the edit path's ``access``."""
-
-    if TYPE_CHECKING:  # provided by Project and its other parts
-
-        def access(self) -> Access: ...
-        def _filtered(self, flt: ArticleFilter) -> pw.ModelSelect: ...
 
     @property
     def _assignment(self) -> ModelClass:
@@ -60,8 +55,8 @@ class AssignmentMixin(ProjectPart):
 
     def require_lead(self, what: str) -> None:
         """Refuse ``what`` unless the caller is a lead, once the project has one (roles
-        and who is editing come from the edit path: ``Project.access``)."""
-        access = self.access()
+        and who is editing come from the edit path: ``Project.edits.access``)."""
+        access = self.project.edits.access()
         if access.guarded and not access.is_lead():
             who = access.actor or "an unnamed user"
             raise AccessDenied(f"{self.name}: only a lead may {what}; {who} is not one")
@@ -80,7 +75,7 @@ class AssignmentMixin(ProjectPart):
         """What :meth:`assign` would add, without writing anything (the GUI's preview)."""
         x, a = self._assignment, self.m.Article
         unassigned = ~pw.fn.EXISTS(x.select(x.id).where(x.article == a.id))
-        query = self._filtered(flt or ArticleFilter()).select(a.id).where(unassigned)
+        query = self.project.filtered(flt or ArticleFilter()).select(a.id).where(unassigned)
         sql, params = query.sql()
         # Plain rows: peewee's row wrapper costs ~10 µs an id, a second per 100,000.
         ids = [r[0] for r in self.db.execute_sql(sql, params).fetchall()]
@@ -108,7 +103,7 @@ class AssignmentMixin(ProjectPart):
             plan = self.plan_assignment(
                 annotators, overlap=overlap, per_overlap=per_overlap, seed=seed, flt=flt
             )
-            ids = {name: self.annotator_id(name) for name in annotators}
+            ids = {name: self.project.annotator_id(name) for name in annotators}
             p = self.db.param
             # One timestamp for the run, as text on SQLite (as peewee stores it), instead of
             # the driver formatting the same datetime 120,000 times.
@@ -136,7 +131,7 @@ class AssignmentMixin(ProjectPart):
         self.require_lead("reassign articles")
         x = self._assignment
         with self._write():
-            src, dst = self.annotator_id(source), self.annotator_id(target)
+            src, dst = self.project.annotator_id(source), self.project.annotator_id(target)
             moving = x.select(x.article).where(x.annotator == src, self._unfinished(x, src))
             x.insert_from(
                 moving.select(x.article, pw.Value(dst), pw.Value(_now())),
@@ -156,7 +151,7 @@ class AssignmentMixin(ProjectPart):
         self.require_lead("take articles from an annotator")
         x = self._assignment
         with self._write():
-            return x.delete().where(x.annotator == self.annotator_id(annotator)).execute()
+            return x.delete().where(x.annotator == self.project.annotator_id(annotator)).execute()
 
     # ---- reading -------------------------------------------------------------------------
 
@@ -178,7 +173,7 @@ class AssignmentMixin(ProjectPart):
     def queue_length(self, annotator: str) -> int:
         """How many articles ``annotator`` holds."""
         x = self._assignment
-        return x.select().where(x.annotator == self.annotator_id(annotator)).count()
+        return x.select().where(x.annotator == self.project.annotator_id(annotator)).count()
 
     def assignees(self, article_id: int) -> list[str]:
         """Who holds ``article_id``, by name."""
@@ -191,10 +186,12 @@ class AssignmentMixin(ProjectPart):
         )
         return [r[0] for r in query.tuples()]
 
-    def _assigned_condition(self, annotator: str) -> pw.Function:
-        """For ``Project._filtered``: the article is in ``annotator``'s queue."""
+    def assigned_condition(self, annotator: str) -> pw.Function:
+        """For ``Project.filtered``: the article is in ``annotator``'s queue."""
         x, a = self._assignment, self.m.Article
-        held = x.select(x.id).where(x.article == a.id, x.annotator == self.annotator_id(annotator))
+        held = x.select(x.id).where(
+            x.article == a.id, x.annotator == self.project.annotator_id(annotator)
+        )
         return pw.fn.EXISTS(held)
 
     def team_stats(self) -> TeamStats:

@@ -1,7 +1,7 @@
 """The one write for labels: edit sets decided by ``core.edits.decide``, stored in one
 transaction; and who is editing (identity and roles), which that rule checks.
 
-Every label change of the project ends here (``Project.add_span``, ``delete_span``,
+Every label change of the project ends here (``Project.labels.add_span``, ``delete_span``,
 ``relabel_span``, ``set_doc_label``, ``set_status``, the suggestion accepts, the labelled
 import, bulk undo), so the rule is applied the same way for all of them.
 
@@ -38,10 +38,7 @@ from storage.models import ModelClass, make_role_model
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:
-    import contextlib
-
-    from core.schema import Schema
-    from storage.models import Models
+    from storage.project import Project
 
 #: Rows per statement: well under SQLite's bound-parameter limit (9 per span row).
 _CHUNK = 500
@@ -51,21 +48,14 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-class EditMixin(ProjectPart):
+class Edits(ProjectPart):
     """Mixed into ``Project``: identity, roles and the set-based label write."""
 
-    db: pw.Database
-    m: Models
-    name: str
-    _user: str | None
-    _login: str | None
-
-    if TYPE_CHECKING:  # provided by Project and LabelMixin
-
-        def _write(self) -> contextlib.AbstractContextManager[None]: ...
-        def annotator_id(self, name: str) -> int: ...
-        def schema(self) -> Schema: ...
-        def _annotator_names(self) -> dict[int, str]: ...
+    def __init__(self, project: Project, *, user: str | None = None) -> None:
+        super().__init__(project)
+        self._user: str | None = None
+        self._login: str | None = None
+        self.act_as(user)
 
     # ---- who is editing ------------------------------------------------------------------
 
@@ -110,7 +100,7 @@ class EditMixin(ProjectPart):
         lead (so the first lead can be named); after that only a lead may."""
         if role is not None and role not in ROLES:
             raise ProjectError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
-        ann = self.annotator_id(name)
+        ann = self.project.annotator_id(name)
         r = self._role_model()
         with self._write():
             self._lock_roles()
@@ -152,8 +142,10 @@ class EditMixin(ProjectPart):
         todo = list(sets)
         if not todo:
             return []
-        schema = self.schema()
-        ids = {name: self.annotator_id(name) for name in sorted({e.annotator for e in todo})}
+        schema = self.project.schema()
+        ids = {
+            name: self.project.annotator_id(name) for name in sorted({e.annotator for e in todo})
+        }
         pairs = sorted({(e.article_id, ids[e.annotator]) for e in todo})
         results: list[EditResult] = []
         with self._write():
@@ -234,7 +226,7 @@ class EditMixin(ProjectPart):
     def _stored(self, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], list[Span]]:
         """The spans of each (article, annotator) pair, read inside the write transaction."""
         s = self.m.Span
-        names = self._annotator_names()
+        names = self.project.labels.annotator_names()
         wanted = set(pairs)
         annotators = sorted({b for _, b in pairs})
         articles = sorted({a for a, _ in pairs})

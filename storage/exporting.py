@@ -40,11 +40,8 @@ def stable_id(external_id: str, content_hash: str) -> str:
     return external_id or f"tandai-{content_hash[:16]}"
 
 
-class ExportMixin(ProjectPart):
+class Exports(ProjectPart):
     """Mixed into ``Project``; relies on its ``db``, ``name`` and ``schema``."""
-
-    db: pw.Database
-    name: str
 
     def _export_filter(self, selection: ExportSelection) -> tuple[str, list[object], list[int]]:
         """SQL condition on ``a`` (article) for the selection, its parameters, annotator ids."""
@@ -265,10 +262,10 @@ class ExportMixin(ProjectPart):
             options,
             scan=lambda: self.export_records(selection, layers=("boilerplate",)),
             project=Path(self.name).stem if "://" not in self.name else self.name,
-            entity_labels=[e.name for e in self.schema().entity_labels],
-            license=self.get_setting("license", "unknown"),
+            entity_labels=[e.name for e in self.project.schema().entity_labels],
+            license=self.project.get_setting("license", "unknown"),
             left_out=self.export_left_out(selection),
-            label_definitions={e.name: e.description for e in self.schema().entity_labels},
+            label_definitions={e.name: e.description for e in self.project.schema().entity_labels},
             total=total,
             on_progress=on_progress,
             should_stop=should_stop,

@@ -32,7 +32,7 @@ from storage.database import is_sqlite
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:
-    from storage.models import Models
+    pass
 
 MAX_CHARS = 1_000_000
 #: Rows per executemany (and per labelled-import step).
@@ -63,11 +63,10 @@ T = TypeVar("T")
 StopFn = Callable[[], bool]
 
 
-class ImportMixin(ProjectPart):
-    """Mixed into ``Project``; relies on its ``db``, ``m`` and ``_write``."""
+class ArticleImports(ProjectPart):
+    """Articles into the project (part of ``project.imports``): reading, storing, language
+    detection and the search index."""
 
-    db: pw.Database
-    m: Models
     #: Text per commit of a bulk import; tests lower it to stop between commits.
     commit_bytes: int = COMMIT_BYTES
 
@@ -399,7 +398,7 @@ class ImportMixin(ProjectPart):
             yield [(int(r[0]), r[1]) for r in rows]
             after = rows[-1][0]
 
-    def _fts_mark(self) -> int:
+    def fts_mark(self) -> int:
         """Every article up to this id is in the SQLite full-text index."""
         row = self.m.Meta.get_or_none(self.m.Meta.key == "fts_indexed_upto")
         return int(row.value) if row else 0
@@ -408,7 +407,7 @@ class ImportMixin(ProjectPart):
         """Articles not yet in the full-text index (PostgreSQL indexes as it stores: 0)."""
         if not is_sqlite(self.db):
             return 0
-        return self.m.Article.select().where(self.m.Article.id > self._fts_mark()).count()
+        return self.m.Article.select().where(self.m.Article.id > self.fts_mark()).count()
 
     def index_pending(
         self, *, on_progress: ProgressFn | None = None, should_stop: StopFn | None = None
@@ -417,7 +416,7 @@ class ImportMixin(ProjectPart):
         if not is_sqlite(self.db):
             return 0
         mark = self.m.Meta
-        upto = self._fts_mark()
+        upto = self.fts_mark()
         total = self.pending_index()
         done = 0
         while done < total:

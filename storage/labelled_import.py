@@ -19,8 +19,6 @@ from core.edits import (
     DUPLICATE,
     IMPORTED,
     OVERLAP,
-    Access,
-    EditResult,
     EditSet,
     NewSpan,
     StatusEdit,
@@ -29,7 +27,7 @@ from core.labelled import LabelledRecord, LabelledReport, parse_labelled
 from core.readers import Problem, RawRecord
 from core.text import content_hash
 from storage.errors import AccessDenied, LabelError, ProjectError
-from storage.importing import BATCH, MAX_CHARS, ImportProgress
+from storage.importing import BATCH, MAX_CHARS, ArticleImports, ImportProgress
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:
@@ -37,11 +35,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from typing import Any
 
-    import peewee as pw
-
     from core.models import NewArticle
     from core.report import ImportReport
-    from storage.models import Models
 
 
 def _tag_names(folder: Path) -> list[str] | None:
@@ -54,13 +49,10 @@ def _tag_names(folder: Path) -> list[str] | None:
     return names if isinstance(names, list) and all(isinstance(n, str) for n in names) else None
 
 
-class LabelledImportMixin(ProjectPart):
+class LabelledImports(ProjectPart):
     """Mixed into ``Project``; relies on its import, label and suggestion methods."""
 
-    db: pw.Database
-    m: Models
-
-    if TYPE_CHECKING:  # provided by ImportMixin, SuggestionMixin and EditMixin
+    if TYPE_CHECKING:  # provided by ArticleImports, Suggestions and Edits
 
         def _import_run(
             self,
@@ -84,13 +76,6 @@ class LabelledImportMixin(ProjectPart):
         def store_articles(
             self, articles: Iterable[NewArticle], *, report: ImportReport | None = None
         ) -> ImportReport: ...
-        def add_suggestions(
-            self, article_id: int, rows: Iterable[tuple[str, str, int, int, float]], *, source: str
-        ) -> int: ...
-        def apply_edit_sets(
-            self, sets: Iterable[EditSet], *, strict: bool = False
-        ) -> list[EditResult]: ...
-        def access(self) -> Access: ...
 
     def import_labelled(
         self,
@@ -121,12 +106,12 @@ class LabelledImportMixin(ProjectPart):
             what = "an annotator's name" if annotator is not None else "a suggestion source"
             raise ProjectError(f"{what} may have at most {limit} characters; got {len(name):,}")
         if annotator is not None:
-            self.annotator_id(annotator)  # an empty name is refused before anything is read
-            refusal = self.access().refusal(annotator)
+            self.project.annotator_id(annotator)  # an empty name is refused before anything is read
+            refusal = self.project.edits.access().refusal(annotator)
             if refusal is not None:  # refused before any article is stored
                 raise AccessDenied(refusal)
         report = LabelledReport()
-        schema = self.schema()
+        schema = self.project.schema()
         tags: dict[Path, list[str] | None] = {}
 
         def convert(raw: RawRecord, path: Path) -> LabelledRecord | Problem:
@@ -204,7 +189,7 @@ class LabelledImportMixin(ProjectPart):
                 rows = [(s.layer, s.label, s.start, s.end, 1.0) for s in record.spans]
                 report.matched += stored_ids.get(aid, "") != record.article.external_id
                 try:
-                    added = self.add_suggestions(aid, rows, source=source)
+                    added = self.project.suggestions.add_suggestions(aid, rows, source=source)
                 except LabelError as exc:
                     label_problem(record.article.origin, str(exc), len(rows))
                     continue
@@ -258,7 +243,7 @@ class LabelledImportMixin(ProjectPart):
     def _labelled_by(self, annotator: str, article_ids: list[int]) -> set[int]:
         """Which of these articles hold spans or document labels of ``annotator``."""
         p = self.db.param
-        annotator_id = self.annotator_id(annotator)
+        annotator_id = self.project.annotator_id(annotator)
         found: set[int] = set()
         for i in range(0, len(article_ids), 500):
             part = article_ids[i : i + 500]
@@ -322,7 +307,7 @@ class LabelledImportMixin(ProjectPart):
         with self._write():
             statuses = []
             for record, aid, done in zip(
-                batch, article_ids, self.apply_edit_sets(sets), strict=True
+                batch, article_ids, self.project.edits.apply_edit_sets(sets), strict=True
             ):
                 reasons = list(record.problems)
                 for refusal in done.refused:
@@ -345,4 +330,8 @@ class LabelledImportMixin(ProjectPart):
                 note = ("labelled import: " + "; ".join(reasons))[:2000] if reasons else ""
                 statuses.append(EditSet(aid, annotator, status=StatusEdit(status, note)))
                 report.flagged += bool(reasons)
-            self.apply_edit_sets(statuses)
+            self.project.edits.apply_edit_sets(statuses)
+
+
+class Imports(ArticleImports, LabelledImports):
+    """``project.imports``: articles (plain) and articles with their labels."""

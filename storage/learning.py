@@ -37,9 +37,10 @@ from core.learn.stance import StanceClassifier, StanceExample, StanceGuess
 from core.suggest.base import Proposal
 from storage.errors import ProjectError
 from storage.models import ModelClass, make_learning_models
+from storage.part import ProjectPart
 
 if TYPE_CHECKING:
-    from storage.models import Models
+    pass
 
 #: Articles per prediction chunk (one worker call, one write transaction).
 _CHUNK = 500
@@ -53,20 +54,12 @@ StopFn = Callable[[], bool]
 ProgressFn = Callable[[str, int, int], None]
 
 
-class LearningMixin:
-    """Mixed into ``Project``; relies on its ``m``, ``db``, ``_write``, settings, schema,
-    ``annotator_id`` and the suggestion writer ``_replace_suggestions``."""
+class Learning(ProjectPart):
+    """``project.learning``: uses the project's settings, schema and annotator ids and the
+    suggestion writer ``project.suggestions.replace_suggestions``."""
 
-    db: pw.Database
-    m: Models
     _learning_tables: tuple[ModelClass, ModelClass] | None = None
     _stance_cache: dict[str, tuple[dt.datetime, StanceClassifier]] | None = None
-
-    get_setting: Callable[..., Any]
-    set_setting: Callable[..., None]
-    annotator_id: Callable[[str], int]
-    _write: Callable[[], Any]
-    _replace_suggestions: Callable[..., None]
 
     def _learning(self) -> tuple[ModelClass, ModelClass]:
         if self._learning_tables is None:
@@ -77,20 +70,20 @@ class LearningMixin:
 
     def learn_min_score(self) -> float:
         """The quality gate: held-out F1 (entities) or macro-F1 (stance) a model needs."""
-        return float(self.get_setting("learn.min_f1", DEFAULT_MIN_F1))
+        return float(self.project.get_setting("learn.min_f1", DEFAULT_MIN_F1))
 
     def set_learn_min_score(self, value: float) -> None:
         if not 0.0 <= value <= 1.0:
             raise ProjectError(f"the quality gate must be between 0 and 1, not {value}")
-        self.set_setting("learn.min_f1", float(value))
+        self.project.set_setting("learn.min_f1", float(value))
 
     def learn_retrain_every(self) -> int:
-        return int(self.get_setting("learn.every", DEFAULT_RETRAIN_EVERY))
+        return int(self.project.get_setting("learn.every", DEFAULT_RETRAIN_EVERY))
 
     def set_learn_retrain_every(self, n: int) -> None:
         if n < 1:
             raise ProjectError(f"retraining needs at least 1 newly done article, not {n}")
-        self.set_setting("learn.every", int(n))
+        self.project.set_setting("learn.every", int(n))
 
     # ---- training sets ---------------------------------------------------------------------
 
@@ -100,7 +93,7 @@ class LearningMixin:
         p = self.m.Progress
         query = p.select(p.article, p.annotator).where(p.status == "done")
         if annotator:
-            query = query.where(p.annotator == self.annotator_id(annotator))
+            query = query.where(p.annotator == self.project.annotator_id(annotator))
         out: dict[int, int] = {}
         for aid, ann in query.order_by(p.article, p.annotator).tuples():
             out.setdefault(aid, ann)
@@ -147,7 +140,7 @@ class LearningMixin:
         r, sp = self.m.Rejection, self.m.Span
         query = r.select(r.article, r.annotator, r.start, r.end).where(r.layer == ENTITY)
         if annotator:
-            query = query.where(r.annotator == self.annotator_id(annotator))
+            query = query.where(r.annotator == self.project.annotator_id(annotator))
         rejected: dict[int, list[tuple[int, int, int]]] = {}
         for aid, ann, start, end in query.tuples():
             if aid not in done:
@@ -177,7 +170,7 @@ class LearningMixin:
         d = self.m.DocLabel
         query = d.select(d.article, d.value).where(d.key == f"stance:{target}")
         if annotator:
-            query = query.where(d.annotator == self.annotator_id(annotator))
+            query = query.where(d.annotator == self.project.annotator_id(annotator))
         values: dict[int, str] = {}
         for aid, value in query.order_by(d.article, d.annotator).tuples():
             values.setdefault(aid, value)
@@ -251,7 +244,7 @@ class LearningMixin:
 
     def model_names(self) -> list[str]:
         """``entity`` and ``stance:<target>`` for every stance target of the schema."""
-        schema = self.schema()  # type: ignore[attr-defined]
+        schema = self.project.schema()
         return [ENTITY, *(f"stance:{t.name}" for t in schema.stance_targets)]
 
     # ---- training --------------------------------------------------------------------------
@@ -370,7 +363,7 @@ class LearningMixin:
                     else []
                     for aid, g in guesses
                 }
-                self._replace_suggestions(proposals, {MODEL_SOURCE}, report)
+                self.project.suggestions.replace_suggestions(proposals, {MODEL_SOURCE}, report)
             outcome.articles += len(items)
             if on_progress:
                 on_progress("suggesting", outcome.articles, total)
@@ -396,12 +389,12 @@ class LearningMixin:
 
     def next_todo_order(self) -> str:
         """``imported`` (id order) or ``uncertain`` (most uncertain first, some random)."""
-        return str(self.get_setting("learn.order", ORDER_IMPORTED))
+        return str(self.project.get_setting("learn.order", ORDER_IMPORTED))
 
     def set_next_todo_order(self, order: str) -> None:
         if order not in ORDERS:
             raise ProjectError(f"unknown order {order!r}; use {' or '.join(ORDERS)}")
-        self.set_setting("learn.order", order)
+        self.project.set_setting("learn.order", order)
 
     def ordering_model(self) -> str | None:
         """The model whose uncertainty orders the queue: the entity model, else the first
@@ -441,7 +434,7 @@ class LearningMixin:
             return None
         _, unc = self._learning()
         a, p = self.m.Article, self.m.Progress
-        ann = self.annotator_id(annotator)
+        ann = self.project.annotator_id(annotator)
         finished = p.select(p.id).where(
             p.article == unc.article, p.annotator == ann, p.status != "todo"
         )
@@ -449,9 +442,9 @@ class LearningMixin:
             unc.model == model, unc.article != exclude, ~pw.fn.EXISTS(finished)
         )
         if queue:  # only among the articles assigned to the annotator
-            assigned = a.select(a.id).where(self._assigned_condition(annotator))  # type: ignore[attr-defined]
+            assigned = a.select(a.id).where(self.project.team.assigned_condition(annotator))
             todo = todo.where(unc.article.in_(assigned))
-        done = self.done_count(annotator)  # type: ignore[attr-defined]
+        done = self.project.navigation.done_count(annotator)
         rnd = random.Random(f"{annotator}:{done}:{exclude}")
         if rnd.random() < RANDOM_SHARE:
             top = a.select(pw.fn.MAX(a.id)).scalar() or 0

@@ -30,7 +30,7 @@ from core.query import ArticleFilter
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:
-    from storage.models import Models
+    pass
 
 SORT_KEYS = ("id", "title", "source", "lang", "status", "labels")
 #: Titles are sorted by their first characters: the same expression is indexed (migration 3),
@@ -54,16 +54,8 @@ class _Segment:
     labelled: bool = False  # the label-count segment (key comes from the span aggregate)
 
 
-class ListingMixin(ProjectPart):
+class Listing(ProjectPart):
     """Mixed into ``Project``; relies on its ``m``, ``_filtered``, ``annotator_id``."""
-
-    m: Models
-    db: pw.Database
-
-    if TYPE_CHECKING:  # provided by Project
-
-        def _filtered(self, flt: ArticleFilter) -> pw.ModelSelect: ...
-        def _status_condition(self, flt: ArticleFilter) -> pw.Expression: ...
 
     # ---- public API ----------------------------------------------------------------------
 
@@ -118,13 +110,13 @@ class ListingMixin(ProjectPart):
         pq = p.select(p.article, p.status).where(p.article.in_(ids))
         sq = s.select(s.article, pw.fn.COUNT(s.id)).where(s.article.in_(ids))
         if annotator:
-            ann = self.annotator_id(annotator)
+            ann = self.project.annotator_id(annotator)
             pq, sq = pq.where(p.annotator == ann), sq.where(s.annotator == ann)
         else:  # anyone's: the furthest status wins, as in the status filter
             pq = pq.where(p.status != "todo")
         statuses = {aid: st for aid, st in pq.tuples()}
         counts = dict(sq.group_by(s.article).tuples())
-        unsure = self.ordering_uncertainties(ids)  # type: ignore[attr-defined]
+        unsure = self.project.learning.ordering_uncertainties(ids)
         return [
             ArticleSummary(
                 id=r[0],
@@ -181,7 +173,10 @@ class ListingMixin(ProjectPart):
             return [_Segment(a.lang.is_null(), None), _Segment(a.lang.is_null(False), a.lang)]
         if sort == "status":
             return [
-                _Segment(self._status_condition(ArticleFilter(statuses=(st,), annotator=ann)), None)
+                _Segment(
+                    self.project.status_condition(ArticleFilter(statuses=(st,), annotator=ann)),
+                    None,
+                )
                 for st in STATUSES
                 for ann in [flt.annotator]
             ]
@@ -196,7 +191,7 @@ class ListingMixin(ProjectPart):
         s = self.m.Span
         query = s.select(s.article)
         if annotator:
-            query = query.where(s.annotator == self.annotator_id(annotator))
+            query = query.where(s.annotator == self.project.annotator_id(annotator))
         return query
 
     def _segment_page(
@@ -209,7 +204,7 @@ class ListingMixin(ProjectPart):
     ) -> list[tuple[int, Any]]:
         """``(id, key)`` rows of one segment after ``resume``, in order."""
         a = self.m.Article
-        query = self._filtered(flt)
+        query = self.project.filtered(flt)
         if seg.condition is not None:
             query = query.where(seg.condition)
         key: Any = seg.key
@@ -217,7 +212,7 @@ class ListingMixin(ProjectPart):
             s = self.m.Span
             counts = s.select(s.article.alias("aid"), pw.fn.COUNT(s.id).alias("n"))
             if flt.annotator:
-                counts = counts.where(s.annotator == self.annotator_id(flt.annotator))
+                counts = counts.where(s.annotator == self.project.annotator_id(flt.annotator))
             counts = counts.group_by(s.article).alias("lc")
             query = query.join(counts, on=(counts.c.aid == a.id))
             key = counts.c.n

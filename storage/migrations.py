@@ -40,7 +40,7 @@ def _v1_tables(db: pw.Database) -> None:
 
 
 def _v2_full_text(db: pw.Database) -> None:
-    """Full-text search: FTS5 on SQLite (filled by ``Project.index_pending``), GIN on PostgreSQL."""
+    """Full-text search: FTS5 on SQLite (filled by ``Project.imports.index_pending``), GIN on PostgreSQL."""
     if is_sqlite(db):
         # Contentless: the index alone, the texts stay in article_text. unicode61 splits on
         # Unicode word boundaries and folds diacritics, so "Kyiv" also finds "Kyïv".

@@ -16,19 +16,12 @@ from core.query import ArticleFilter
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:
-    from storage.models import Models
+    pass
 
 
-class NavigationMixin(ProjectPart):
+class Navigation(ProjectPart):
     """Mixed into ``Project``; relies on its ``m``, ``_filtered``, ``annotator_id`` and
     ``_assigned_condition``."""
-
-    m: Models
-
-    if TYPE_CHECKING:  # provided by Project
-
-        def _filtered(self, flt: ArticleFilter) -> pw.ModelSelect: ...
-        def _assigned_condition(self, annotator: str) -> pw.Function: ...
 
     def first_article_id(self, flt: ArticleFilter | None = None) -> int | None:
         return self.next_article_id(0, flt)
@@ -36,13 +29,13 @@ class NavigationMixin(ProjectPart):
     def next_article_id(self, after_id: int, flt: ArticleFilter | None = None) -> int | None:
         """The id following ``after_id`` in list order, or ``None`` at the end."""
         a = self.m.Article
-        query = self._filtered(flt or ArticleFilter()).select(a.id).where(a.id > after_id)
+        query = self.project.filtered(flt or ArticleFilter()).select(a.id).where(a.id > after_id)
         return query.order_by(a.id).limit(1).scalar()
 
     def previous_article_id(self, before_id: int, flt: ArticleFilter | None = None) -> int | None:
         """The id preceding ``before_id`` in list order, or ``None`` at the start."""
         a = self.m.Article
-        query = self._filtered(flt or ArticleFilter()).select(a.id).where(a.id < before_id)
+        query = self.project.filtered(flt or ArticleFilter()).select(a.id).where(a.id < before_id)
         return query.order_by(a.id.desc()).limit(1).scalar()
 
     def next_todo_id(self, annotator: str, *, after_id: int = 0, queue: bool = False) -> int | None:
@@ -50,8 +43,8 @@ class NavigationMixin(ProjectPart):
         to the start; ``None`` when nothing is left to do. With ``queue``, only among the
         articles assigned to them. With the project's order set to most uncertain first
         (``storage.learning``), the model's pick comes first."""
-        if self.next_todo_order() == "uncertain":  # type: ignore[attr-defined]
-            picked = self.most_uncertain_todo(  # type: ignore[attr-defined]
+        if self.project.learning.next_todo_order() == "uncertain":
+            picked = self.project.learning.most_uncertain_todo(
                 annotator, exclude=after_id, queue=queue
             )
             if picked is not None:
@@ -69,11 +62,13 @@ class NavigationMixin(ProjectPart):
         # after the current one, not with how many the annotator has finished in all.
         a, p = self.m.Article, self.m.Progress
         finished = p.select(p.id).where(
-            p.article == a.id, p.annotator == self.annotator_id(annotator), p.status != "todo"
+            p.article == a.id,
+            p.annotator == self.project.annotator_id(annotator),
+            p.status != "todo",
         )
         query = a.select(a.id).where(a.id > after_id, ~pw.fn.EXISTS(finished))
         if queue:
-            query = query.where(self._assigned_condition(annotator))
+            query = query.where(self.project.team.assigned_condition(annotator))
         return query.order_by(a.id).limit(1).scalar()
 
     def done_count(self, annotator: str) -> int:
@@ -81,7 +76,7 @@ class NavigationMixin(ProjectPart):
         p = self.m.Progress
         return (
             p.select(pw.fn.COUNT(p.id))
-            .where(p.annotator == self.annotator_id(annotator), p.status == "done")
+            .where(p.annotator == self.project.annotator_id(annotator), p.status == "done")
             .scalar()
         )
 
@@ -89,7 +84,7 @@ class NavigationMixin(ProjectPart):
         """What the workspace shows on opening an article for ``annotator``: their spans in
         text order and their document labels, read as plain tuples (the view opens an
         article on every J/K press, so it skips building model instances)."""
-        ann = self.annotator_id(annotator)
+        ann = self.project.annotator_id(annotator)
         s, d = self.m.Span, self.m.DocLabel
         rows = (
             s.select(s.id, s.layer, s.label, s.start, s.end, s.origin)

@@ -7,7 +7,7 @@ settings (schema, guidelines, suggestion rules and lexicon), the suggestions of 
 articles, and the annotator's labels, progress and rejections so far.
 
 Rows that are not labels are copied with batched ``executemany``; labels go through the
-one edit path (``core.edits`` decides, ``Project.apply_edit_sets`` writes), like every
+one edit path (``core.edits`` decides, ``Project.edits.apply_edit_sets`` writes), like every
 other label change.
 """
 
@@ -35,12 +35,11 @@ from core.package import (
     span_keys,
     with_labels_of,
 )
+from storage.assignments import Assignments
 from storage.errors import LabelError, ProjectError
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:
-    from core.edits import EditResult
-    from core.schema import Schema
     from storage.models import ModelClass
     from storage.project import Project
 
@@ -84,28 +83,16 @@ def _remove_sqlite_files(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-class PackageMixin(ProjectPart):
+class Packages(ProjectPart):
     """Mixed into ``Project``; relies on its label, assignment and settings methods."""
 
     if TYPE_CHECKING:  # provided by Project and its other parts
 
-        @classmethod
-        def create(
-            cls, target: str | Path, *, schema: Schema | None = None, user: str | None = None
-        ) -> Project: ...
-        @classmethod
-        def open(
-            cls, target: str | Path, *, exclusive: bool = False, user: str | None = None
-        ) -> Project: ...
         @property
         def _assignment(self) -> ModelClass: ...
         def assignment_counts(self) -> dict[str, int]: ...
         def project_id(self) -> str: ...
-        def set_schema(self, schema: Schema) -> None: ...
         def require_lead(self, what: str) -> None: ...
-        def apply_edit_sets(
-            self, sets: Iterable[EditSet], *, strict: bool = False
-        ) -> list[EditResult]: ...
 
     # ---- identity ------------------------------------------------------------------------
 
@@ -156,7 +143,7 @@ class PackageMixin(ProjectPart):
         partial = final.with_name(final.name + ".partial")
         _remove_sqlite_files(partial)
         x = self._assignment
-        ann = self.annotator_id(annotator)
+        ann = self.project.annotator_id(annotator)
         ids = [
             r[0] for r in x.select(x.article).where(x.annotator == ann).order_by(x.article).tuples()
         ]
@@ -167,7 +154,7 @@ class PackageMixin(ProjectPart):
             created=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             articles=len(ids),
         )
-        package = type(self).create(partial, schema=self.schema())
+        package = type(self.project).create(partial, schema=self.project.schema())
         labels = 0
         try:
             with package.transaction():
@@ -264,7 +251,7 @@ class PackageMixin(ProjectPart):
         """The annotator's spans and document labels so far, written into the package
         through its edit path. Returns how many."""
         work = {aid: w for aid, w in self._work(ids, ann).items() if w.spans or w.doc}
-        package.apply_edit_sets(
+        package.edits.apply_edit_sets(
             [work_edit(aid, name, item) for aid, item in work.items()], strict=True
         )
         return sum(len(w.spans) + len(w.doc) for w in work.values())
@@ -329,8 +316,8 @@ class PackageMixin(ProjectPart):
         path = Path(path)
         if not path.exists():
             raise ProjectError(f"{path}: no such file")
-        with type(self).open(path) as package:
-            info = package.package_info()
+        with type(self.project).open(path) as package:
+            info = package.team.package_info()
             if info is None:
                 raise ProjectError(f"{path}: not a work package (make one with `tandai package`)")
             if info.project_id != self.project_id():
@@ -338,7 +325,7 @@ class PackageMixin(ProjectPart):
                     f"{path}: a package of another project ({info.project_name}); "
                     f"this is {self.name}. Nothing was merged."
                 )
-            missing = missing_labels(self.schema(), package.schema())
+            missing = missing_labels(self.project.schema(), package.schema())
             if missing and not add_labels:
                 raise ProjectError(
                     f"{path}: its schema has labels this project lacks: {', '.join(missing)}. "
@@ -346,9 +333,11 @@ class PackageMixin(ProjectPart):
                 )
             report = MergeReport(package=str(path), annotator=info.annotator)
             try:
-                with self.transaction():
+                with self.project.transaction():
                     if missing:
-                        self.set_schema(with_labels_of(self.schema(), package.schema()))
+                        self.project.set_schema(
+                            with_labels_of(self.project.schema(), package.schema())
+                        )
                         report.labels_added = missing
                     self._merge_from(package, info.annotator, report)
             except LabelError as exc:
@@ -357,7 +346,7 @@ class PackageMixin(ProjectPart):
 
     def _merge_from(self, package: Project, annotator: str, report: MergeReport) -> None:
         pkg_ann = package.annotator_id(annotator)
-        ann = self.annotator_id(annotator)
+        ann = self.project.annotator_id(annotator)
         pdb = package.db
         report.others_ignored = sum(
             _rows(pdb, f"SELECT COUNT(*) FROM {table} WHERE annotator_id != ?", (pkg_ann,))[0][0]
@@ -378,7 +367,7 @@ class PackageMixin(ProjectPart):
             report.missing += len(part) - len(mapping)
             if not mapping:
                 continue
-            theirs = package._work(list(mapping), pkg_ann)
+            theirs = package.team._work(list(mapping), pkg_ann)
             ours = self._work(list(mapping.values()), ann)
             span_ids = self._span_ids(list(mapping.values()), ann)
             edits: list[EditSet] = []
@@ -411,7 +400,7 @@ class PackageMixin(ProjectPart):
                 )
             # One set-based write per chunk, inside the package's transaction; the rule
             # refuses nothing silently: strict, so any refusal stops the whole package.
-            self.apply_edit_sets(edits, strict=True)
+            self.project.edits.apply_edit_sets(edits, strict=True)
 
 
 def work_edit(
@@ -452,3 +441,7 @@ def work_edit(
         doc=doc,
         status=status,
     )
+
+
+class Team(Assignments, Packages):
+    """``project.team``: who holds which articles, and the packages that carry them."""

@@ -1,38 +1,35 @@
-"""What ``Project`` gives each of its parts (the mixins in storage/), declared for mypy.
+"""What ``Project`` gives each of its parts (``project.labels``, ``project.edits``, ...).
 
-``Project`` is assembled from mixins that call each other and ``Project``'s own methods.
-Each mixin derives from :class:`ProjectPart`, which declares the members every part may use;
-a mixin that uses a member of another part declares that one itself, in a
-``TYPE_CHECKING`` block at the top of its class. Nothing here exists at run time beyond the
-empty base class.
+A part is an object made by ``Project`` with the project itself as its one constructor
+argument: from it the part takes the database, the models and the project's name, and it
+reaches the project's own members (settings, schema, annotator ids, article filter) and
+the other parts by their public names (``self.project.edits.apply_edit_sets``), never by
+their private ones.
 """
 
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from storage.database import write_transaction
 
 if TYPE_CHECKING:
     import peewee as pw
 
-    from core.schema import Schema
     from storage.models import Models
+    from storage.project import Project
 
 
 class ProjectPart:
-    """Base of the mixins of ``Project``."""
+    """Base of the parts of ``Project``."""
 
-    db: pw.Database
-    m: Models
-    name: str
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.db: pw.Database = project.db
+        self.m: Models = project.m
+        self.name: str = project.name
 
-    if TYPE_CHECKING:  # defined by Project (storage/project.py)
-
-        def _write(self) -> contextlib.AbstractContextManager[None]: ...
-        def transaction(self) -> contextlib.AbstractContextManager[None]: ...
-        def annotator_id(self, name: str) -> int: ...
-        def annotators(self) -> list[str]: ...
-        def schema(self) -> Schema: ...
-        def get_setting(self, key: str, default: Any = None) -> Any: ...
-        def set_setting(self, key: str, value: Any) -> None: ...
-        def text_length(self, article_id: int) -> int: ...
+    def _write(self) -> contextlib.AbstractContextManager[None]:
+        """One write transaction (nested ones become savepoints), as ``Project.transaction``."""
+        return write_transaction(self.db)

@@ -19,9 +19,7 @@ from core.query import ArticleFilter, ProjectStats
 from core.schema import Schema
 from core.text import has_unspaced_script
 from resources import resource_path
-from storage.adjudication import AdjudicationMixin
-from storage.agreement import AgreementMixin
-from storage.assignments import AssignmentMixin
+from storage.adjudication import Agreement
 from storage.database import (
     describe,
     is_postgres_url,
@@ -29,21 +27,20 @@ from storage.database import (
     open_database,
     write_transaction,
 )
-from storage.edits import EditMixin
+from storage.edits import Edits
 from storage.errors import ProjectError
-from storage.exporting import ExportMixin
-from storage.importing import ImportMixin
-from storage.labelled_import import LabelledImportMixin
-from storage.labels import LabelMixin
-from storage.learning import LearningMixin
-from storage.listing import ListingMixin
+from storage.exporting import Exports
+from storage.labelled_import import Imports
+from storage.labels import Labels
+from storage.learning import Learning
+from storage.listing import Listing
 from storage.lock import ProjectLock
 from storage.migrations import CURRENT_VERSION, migrate, read_version
 from storage.models import Models, make_models
-from storage.navigation import NavigationMixin
-from storage.packages import PackageMixin
+from storage.navigation import Navigation
+from storage.packages import Team
 from storage.search import fts_match_expression, search_terms, tsquery_expression
-from storage.suggestions import SuggestionMixin
+from storage.suggestions import Suggestions
 
 PROJECT_SUFFIX = ".tandai"
 
@@ -52,21 +49,7 @@ def default_schema() -> Schema:
     return Schema.from_dict(json.loads(resource_path("schema", "default.json").read_text("utf-8")))
 
 
-class Project(
-    AssignmentMixin,
-    ImportMixin,
-    EditMixin,
-    LabelMixin,
-    SuggestionMixin,
-    NavigationMixin,
-    ListingMixin,
-    PackageMixin,
-    ExportMixin,
-    LabelledImportMixin,
-    AgreementMixin,
-    AdjudicationMixin,
-    LearningMixin,
-):
+class Project:
     """An open project. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
 
     def __init__(
@@ -84,9 +67,17 @@ class Project(
         self.backup_path: Path | None = None
         self._lock = lock
         self._annotator_ids: dict[str, int] = {}
-        self._user: str | None = None
-        self._login: str | None = None
-        self.act_as(user)
+        # The parts, each given this project (see storage/part.py).
+        self.edits = Edits(self, user=user)
+        self.labels = Labels(self)
+        self.imports = Imports(self)
+        self.suggestions = Suggestions(self)
+        self.navigation = Navigation(self)
+        self.listing = Listing(self)
+        self.exports = Exports(self)
+        self.team = Team(self)
+        self.agreement = Agreement(self)
+        self.learning = Learning(self)
 
     # ---- opening and closing -------------------------------------------------------------
 
@@ -221,7 +212,7 @@ class Project(
     def set_schema(self, schema: Schema) -> None:
         """Store the label schema; once the project has a lead, only a lead may."""
         schema.validate()
-        self.require_lead("edit the schema")
+        self.team.require_lead("edit the schema")
         self.set_setting("schema", schema.to_dict())
 
     def guidelines(self) -> str:
@@ -285,7 +276,7 @@ class Project(
             raise ProjectError(f"{self.name}: no article with id {article_id}")
         return int(length)
 
-    def _filtered(self, flt: ArticleFilter) -> pw.ModelSelect:
+    def filtered(self, flt: ArticleFilter) -> pw.ModelSelect:
         a = self.m.Article
         query = a.select()
         if flt.ids:
@@ -297,14 +288,14 @@ class Project(
         if flt.sources:
             query = query.where(a.source.in_(list(flt.sources)))
         if flt.statuses:
-            query = query.where(self._status_condition(flt))
+            query = query.where(self.status_condition(flt))
         if flt.text.strip():
             query = query.where(self._text_condition(flt.text))
         if flt.assigned_to:
-            query = query.where(self._assigned_condition(flt.assigned_to))
+            query = query.where(self.team.assigned_condition(flt.assigned_to))
         return query
 
-    def _status_condition(self, flt: ArticleFilter) -> pw.Expression:
+    def status_condition(self, flt: ArticleFilter) -> pw.Expression:
         a, p = self.m.Article, self.m.Progress
         unknown = set(flt.statuses) - set(STATUSES)
         if unknown:
@@ -352,8 +343,8 @@ class Project(
         flt = flt or ArticleFilter()
         if flt.assigned_to and replace(flt, assigned_to=None, annotator=None) == ArticleFilter():
             # Only "assigned to me": the queue's own index counts it (~1 ms, not a scan).
-            return self.queue_length(flt.assigned_to)
-        return self._filtered(flt).count()
+            return self.team.queue_length(flt.assigned_to)
+        return self.filtered(flt).count()
 
     def list_articles(
         self, flt: ArticleFilter | None = None, *, after_id: int = 0, limit: int = 200
@@ -361,16 +352,16 @@ class Project(
         """One page of the list in id order, by keyset (``id > after_id``): fast at any depth."""
         flt = flt or ArticleFilter()
         a = self.m.Article
-        rows: Any = self._filtered(flt).select(a.id).where(a.id > after_id).order_by(a.id)
+        rows: Any = self.filtered(flt).select(a.id).where(a.id > after_id).order_by(a.id)
         ids = [r[0] for r in rows.limit(limit).tuples()]
-        return self.summaries(ids, annotator=flt.annotator)
+        return self.listing.summaries(ids, annotator=flt.annotator)
 
     def article_ids(self, flt: ArticleFilter | None = None, *, batch: int = 5000):
         """Every matching id in order, fetched in keyset pages (never all at once)."""
         a = self.m.Article
         after = 0
         while True:
-            rows: Any = self._filtered(flt or ArticleFilter()).select(a.id)
+            rows: Any = self.filtered(flt or ArticleFilter()).select(a.id)
             page = [r[0] for r in rows.where(a.id > after).order_by(a.id).limit(batch).tuples()]
             yield from page
             if len(page) < batch:

@@ -13,14 +13,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import peewee as pw
-
 from core.suggest import repeated
 from storage.models import ModelClass, make_repeated_line_model
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:
-    from storage.models import Models
+    pass
 
 #: Article ids remembered per line until it becomes frequent (see ``first_ids``).
 FIRST_IDS_CAP = 50
@@ -36,14 +34,11 @@ class SuggestProgress:
     total: int
 
 
-class RepeatedLineMixin(ProjectPart):
-    """Mixed into ``Project`` (through ``SuggestionMixin``); relies on ``m``, ``db``,
+class RepeatedLines(ProjectPart):
+    """Mixed into ``Project`` (through ``Suggestions``); relies on ``m``, ``db``,
     ``_write`` and the settings."""
 
-    db: pw.Database
-    m: Models
-
-    if TYPE_CHECKING:  # provided by SuggestionSettingsMixin
+    if TYPE_CHECKING:  # provided by SuggestionSettings
 
         def repeated_min_articles(self) -> int: ...
 
@@ -84,7 +79,7 @@ class RepeatedLineMixin(ProjectPart):
         that hold a line which has just become frequent (they need suggesting again)."""
         model = self._repeated_model()
         k = self.repeated_min_articles()
-        upto = int(self.get_setting("suggest.repeated_upto", 0))
+        upto = int(self.project.get_setting("suggest.repeated_upto", 0))
         a = self.m.Article
         total = a.select().where(a.id > upto).count()
         done = 0
@@ -98,7 +93,7 @@ class RepeatedLineMixin(ProjectPart):
                     samples.setdefault((source, key), lines[0].text[:200])
             with self._write():
                 self._merge_counts(model, counts, samples, k, affected)
-                self.set_setting("suggest.repeated_upto", ids[-1])
+                self.project.set_setting("suggest.repeated_upto", ids[-1])
             done += len(ids)
             if on_progress:
                 on_progress(SuggestProgress("index", done, total))

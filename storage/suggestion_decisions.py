@@ -11,16 +11,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import peewee as pw
-
-from core.edits import SUGGESTION, EditResult, EditSet, NewSpan, make_origin
+from core.edits import SUGGESTION, EditSet, NewSpan, make_origin
 from core.models import Span, Suggestion
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:
-    import contextlib
-
-    from storage.models import Models
+    pass
 
 #: Articles per transaction when accepting or rejecting across the project.
 _BULK_ARTICLES = 200
@@ -45,22 +41,12 @@ class BulkResult:
     article_ids: set[int] = field(default_factory=set)
 
 
-class SuggestionDecisionMixin(ProjectPart):
-    """Mixed into ``Project`` through ``SuggestionMixin``; relies on its suggestion reads
+class SuggestionDecisions(ProjectPart):
+    """Mixed into ``Project`` through ``Suggestions``; relies on its suggestion reads
     (``suggestion``, ``_suggestion``, ``_pending``), ``annotator_id`` and ``_write``."""
 
-    db: pw.Database
-    m: Models
+    if TYPE_CHECKING:  # provided by Project, Labels, Edits and Suggestions
 
-    if TYPE_CHECKING:  # provided by Project, LabelMixin, EditMixin and SuggestionMixin
-
-        def _write(self) -> contextlib.AbstractContextManager[None]: ...
-        def annotator_id(self, name: str) -> int: ...
-        def _annotator_names(self) -> dict[int, str]: ...
-        def apply_edits(self, edits: EditSet, *, strict: bool = True) -> EditResult: ...
-        def apply_edit_sets(
-            self, sets: Iterable[EditSet], *, strict: bool = False
-        ) -> list[EditResult]: ...
         def suggestion(self, suggestion_id: int) -> Suggestion: ...
         @staticmethod
         def _suggestion(row: Any) -> Suggestion: ...
@@ -70,7 +56,7 @@ class SuggestionDecisionMixin(ProjectPart):
         self, annotator: str, article_id: int | None, layer: str | None, source: str | None
     ) -> Iterable[list[Suggestion]]:
         """Pending suggestions, a few hundred articles at a time, in article order."""
-        ann = self.annotator_id(annotator)
+        ann = self.project.annotator_id(annotator)
         s = self.m.Suggestion
         base = s.select(s.article).distinct()
         if article_id is not None:
@@ -109,13 +95,15 @@ class SuggestionDecisionMixin(ProjectPart):
         """
         sg = self.suggestion(suggestion_id)
         new = NewSpan(sg.layer, sg.label, sg.start, sg.end, suggestion_origin(sg))
-        return self.apply_edits(EditSet(sg.article_id, annotator, add=(new,))).added[0]
+        return self.project.edits.apply_edits(EditSet(sg.article_id, annotator, add=(new,))).added[
+            0
+        ]
 
     def reject_suggestion(self, suggestion_id: int, *, annotator: str) -> int:
         """Remember that the annotator turned this suggestion down; returns the rejection id
         (for undo with :meth:`remove_rejections`)."""
         sg = self.suggestion(suggestion_id)
-        ann = self.annotator_id(annotator)
+        ann = self.project.annotator_id(annotator)
         r = self.m.Rejection
         with self._write():
             r.insert(
@@ -159,12 +147,12 @@ class SuggestionDecisionMixin(ProjectPart):
                 )
                 for sid, aid, ann in query.tuples():
                     owners.setdefault((aid, ann), []).append(sid)
-            names = self._annotator_names()
+            names = self.project.labels.annotator_names()
             sets = [
                 EditSet(aid, names[ann], delete=tuple(sids))
                 for (aid, ann), sids in sorted(owners.items())
             ]
-            return sum(len(r.deleted) for r in self.apply_edit_sets(sets))
+            return sum(len(r.deleted) for r in self.project.edits.apply_edit_sets(sets))
 
     def accept_all(
         self,
@@ -192,7 +180,7 @@ class SuggestionDecisionMixin(ProjectPart):
                 EditSet(aid, annotator, add=tuple(news), skip_covered=True)
                 for aid, news in by_article.items()
             ]
-            for done in self.apply_edit_sets(sets):
+            for done in self.project.edits.apply_edit_sets(sets):
                 result.span_ids.extend(s.id for s in done.added)
                 result.done += len(done.added)
                 result.skipped += len(done.refused)
@@ -212,7 +200,7 @@ class SuggestionDecisionMixin(ProjectPart):
     ) -> BulkResult:
         """Reject every pending suggestion of an article, a layer or a source."""
         result = BulkResult()
-        ann = self.annotator_id(annotator)
+        ann = self.project.annotator_id(annotator)
         r = self.m.Rejection
         for batch in self._pending_batches(annotator, article_id, layer, source):
             keys = {(sg.article_id, sg.layer, sg.label, sg.start, sg.end) for sg in batch}

@@ -12,8 +12,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import peewee as pw
-
 from core.suggest import repeated
 from core.suggest.base import BOILERPLATE_SOURCES, Proposal, split_lines
 from core.suggest.boilerplate import BoilerplateSuggesters
@@ -21,12 +19,12 @@ from core.suggest.gazetteer import Gazetteer, gazetteer_from_patterns
 from core.suggest.rules import Rule, RuleMatcher
 from core.text import has_unspaced_script
 from storage.database import is_sqlite
-from storage.repeated_lines import BATCH, RepeatedLineMixin, SuggestProgress
+from storage.repeated_lines import BATCH, RepeatedLines, SuggestProgress
 from storage.search import search_terms
-from storage.suggestion_settings import SuggestionSettingsMixin, bundled_lexicon_data
+from storage.suggestion_settings import SuggestionSettings, bundled_lexicon_data
 
 if TYPE_CHECKING:
-    from storage.models import Models
+    pass
 
 ENTITY_SOURCES = ("own-labels", "patterns")
 
@@ -50,18 +48,14 @@ class SuggestReport:
         return text + (" (stopped early)" if self.stopped else "")
 
 
-class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin):
-    """Running the suggesters; mixed into ``Project`` through ``SuggestionMixin``."""
+class SuggestionRuns(RepeatedLines, SuggestionSettings):
+    """Running the suggesters; mixed into ``Project`` through ``Suggestions``."""
 
-    db: pw.Database
-    m: Models
-
-    if TYPE_CHECKING:  # provided by SuggestionMixin and ImportMixin
+    if TYPE_CHECKING:  # provided by Suggestions and ArticleImports
 
         def _insert_suggestions(
             self, rows: dict[int, dict[tuple[str, str, int, int], float]], source: str
         ) -> int: ...
-        def _fts_mark(self) -> int: ...
 
     # ---- rules from an example -----------------------------------------------------------
 
@@ -154,7 +148,7 @@ class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin):
         covered = 0
         words = search_terms(phrase)
         if is_sqlite(self.db) and words and not has_unspaced_script(phrase):
-            covered = self._fts_mark()
+            covered = self.project.imports.fts_mark()
             if covered:
                 hits = [
                     r[0]
@@ -184,7 +178,9 @@ class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin):
     def pending_suggestions(self) -> int:
         """Articles the suggesters have not looked at yet (``run_suggesters(only_new=True)``)."""
         a = self.m.Article
-        return a.select().where(a.id > int(self.get_setting("suggest.done_upto", 0))).count()
+        return (
+            a.select().where(a.id > int(self.project.get_setting("suggest.done_upto", 0))).count()
+        )
 
     def run_suggesters(
         self,
@@ -216,9 +212,9 @@ class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin):
         )
         gazetteers = self._entity_gazetteers(wanted)
         ran = (wanted & set(ALL_SOURCES)) | {r.source for r in rules}
-        label = self.schema().default_boilerplate_kind
+        label = self.project.schema().default_boilerplate_kind
 
-        done_upto = int(self.get_setting("suggest.done_upto", 0))
+        done_upto = int(self.project.get_setting("suggest.done_upto", 0))
         pages = self._target_pages(article_ids, only_new, done_upto, affected)
         total = self._target_total(article_ids, only_new, done_upto, affected)
         report = SuggestReport()
@@ -245,11 +241,11 @@ class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin):
                 for name, gazetteer in gazetteers:
                     found.extend(gazetteer.match(text, source=name))
                 proposals[aid] = found
-            self._replace_suggestions(proposals, ran, report)
+            self.replace_suggestions(proposals, ran, report)
             report.articles += len(rows)
             if article_ids is None:
                 done_upto = max(done_upto, ids[-1])
-                self.set_setting("suggest.done_upto", done_upto)
+                self.project.set_setting("suggest.done_upto", done_upto)
             if on_progress:
                 on_progress(SuggestProgress("suggest", report.articles, total))
         return report
@@ -291,7 +287,7 @@ class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin):
             )
         return a.select().count()
 
-    def _replace_suggestions(
+    def replace_suggestions(
         self, proposals: dict[int, list[Proposal]], ran: set[str], report: SuggestReport
     ) -> None:
         s = self.m.Suggestion

@@ -21,11 +21,11 @@ import peewee as pw
 from core.edits import covered
 from core.models import LAYERS, Suggestion
 from storage.errors import LabelError
-from storage.suggestion_decisions import BulkResult, SuggestionDecisionMixin
-from storage.suggestion_runs import SuggestionRunMixin
+from storage.suggestion_decisions import BulkResult, SuggestionDecisions
+from storage.suggestion_runs import SuggestionRuns
 
 if TYPE_CHECKING:
-    from storage.models import Models
+    pass
 
 #: Rows per INSERT statement: well under SQLite's bound-parameter limit (7 columns each).
 _INSERT_CHUNK = 500
@@ -34,15 +34,12 @@ SuggestionRow = tuple[str, str, int, int, float]
 
 
 Key = tuple[str, str, int, int]
-__all__ = ["BulkResult", "SuggestionMixin", "SuggestionRow"]
+__all__ = ["BulkResult", "SuggestionRow", "Suggestions"]
 
 
-class SuggestionMixin(SuggestionDecisionMixin, SuggestionRunMixin):
+class Suggestions(SuggestionDecisions, SuggestionRuns):
     """Mixed into ``Project``; relies on its ``m``, ``db``, ``_write``, ``text_length``,
     ``annotator_id``, ``add_span`` and settings."""
-
-    db: pw.Database
-    m: Models
 
     # ---- storing -------------------------------------------------------------------------
 
@@ -67,7 +64,7 @@ class SuggestionMixin(SuggestionDecisionMixin, SuggestionRunMixin):
         """
         if not source:
             raise LabelError("a suggestion needs a source")
-        length = self.text_length(article_id)
+        length = self.project.text_length(article_id)
         checked: dict[Key, float] = {}
         for layer, label, start, end, score in rows:
             if layer not in LAYERS:
@@ -158,7 +155,7 @@ class SuggestionMixin(SuggestionDecisionMixin, SuggestionRunMixin):
         found = [self._suggestion(row) for row in query.order_by(s.start, s.end, s.id)]
         if annotator is None:
             return found
-        return self._pending(found, self.annotator_id(annotator))
+        return self._pending(found, self.project.annotator_id(annotator))
 
     def _pending(self, found: list[Suggestion], annotator_id: int) -> list[Suggestion]:
         if not found:

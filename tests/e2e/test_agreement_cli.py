@@ -24,7 +24,7 @@ def test_agreement_json_has_the_issue_shape_and_the_projects_figures(tmp_path: P
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
     with Project.open(path) as project:
-        assert data == json.loads(json.dumps(project.agreement().to_json()))
+        assert data == json.loads(json.dumps(project.agreement.agreement().to_json()))
     assert set(data["stance"]["main"]) >= {"units", "alpha", "pairs"}
     assert {"a", "b", "units", "agreement", "kappa"} <= set(data["boilerplate"]["pairs"][0])
     assert {"a", "b", "articles", "f1", "per_label"} <= set(data["entity"]["pairs"][0])
@@ -85,7 +85,7 @@ def test_the_card_of_an_export_gives_the_agreement_of_the_annotators_it_holds(
     assert run.returncode == 0, run.stderr
     card = (tmp_path / "out" / "README.md").read_text("utf-8")
     with Project.open(path) as project:
-        expected = describe_report(project.agreement(["ana", "budi"]))
+        expected = describe_report(project.agreement.agreement(["ana", "budi"]))
     assert "## Agreement" in card
     assert expected in card
     assert "ana / budi: 2 units, agreement 50.0%" in card

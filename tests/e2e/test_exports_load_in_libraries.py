@@ -38,12 +38,12 @@ def _project(tmp_path: Path) -> Project:
     project = Project.create(tmp_path / "p.tandai")
     labelled_project(project, tmp_path)
     (tmp_path / "more.jsonl").write_text(json.dumps(SPACEY, ensure_ascii=False) + "\n", "utf-8")
-    project.import_files([tmp_path / "more.jsonl"])
+    project.imports.import_files([tmp_path / "more.jsonl"])
     (aid,) = [a.id for a in project.list_articles() if a.external_id == "ws-1"]
     text = project.article(aid).text
     for needle, label in (("Retno Marsudi", "PER"), ("Kyiv", "GPE"), ("Ukraina", "GPE")):
         start = text.index(needle)
-        project.add_span(
+        project.labels.add_span(
             aid,
             annotator="alice",
             layer="entity",
@@ -51,8 +51,8 @@ def _project(tmp_path: Path) -> Project:
             start=start,
             end=start + len(needle),
         )
-    project.set_doc_label(aid, annotator="alice", key="stance:main", value="against")
-    project.set_status(aid, annotator="alice", status="done")
+    project.labels.set_doc_label(aid, annotator="alice", key="stance:main", value="against")
+    project.labels.set_status(aid, annotator="alice", status="done")
     return project
 
 
@@ -72,7 +72,7 @@ def test_every_format_loads_with_load_dataset_on_the_folder(
 ) -> None:
     with _project(tmp_path) as project:
         out = tmp_path / f"out-{fmt}"
-        summary = project.export_dataset(
+        summary = project.exports.export_dataset(
             out,
             ExportOptions(format=fmt, split=split, seed=3, selection=ExportSelection()),
         )
@@ -104,7 +104,7 @@ def test_every_format_loads_with_load_dataset_on_the_folder(
 def test_spacy_docs_from_tokens_give_back_every_text_and_align_every_span(tmp_path: Path) -> None:
     with _project(tmp_path) as project:
         texts = {a.id: project.article(a.id).text for a in project.list_articles()}
-        project.export_dataset(tmp_path / "out", ExportOptions(format="spans", tokens=True))
+        project.exports.export_dataset(tmp_path / "out", ExportOptions(format="spans", tokens=True))
     nlp = spacy.blank("xx")
     rows = [json.loads(line) for line in (tmp_path / "out" / "data.jsonl").open(encoding="utf-8")]
     assert len(rows) == len(texts)
@@ -131,12 +131,12 @@ def test_conll_export_is_read_by_spacy_convert_and_by_our_import(tmp_path: Path)
     import sys
 
     with _project(tmp_path) as project:
-        summary = project.export_dataset(tmp_path / "out", ExportOptions(format="conll"))
+        summary = project.exports.export_dataset(tmp_path / "out", ExportOptions(format="conll"))
         texts = {a.external_id: project.article(a.id).text for a in project.list_articles()}
         expected = {
             (label, texts_of)
             for a in project.list_articles()
-            for s in project.spans(a.id, layer="entity")
+            for s in project.labels.spans(a.id, layer="entity")
             for label, texts_of in [(s.label, project.article(a.id).text[s.start : s.end])]
         }
     data = tmp_path / "out" / "data.conll"
@@ -158,7 +158,7 @@ def test_conll_export_is_read_by_spacy_convert_and_by_our_import(tmp_path: Path)
     found = {(e.label_, "".join(e.text.split())) for doc in docs for e in doc.ents}
     assert found == {(label, "".join(text.split())) for label, text in expected}
     with Project.create(tmp_path / "back.tandai") as back:
-        report = back.import_labelled([data], annotator="ana", detect=False)
+        report = back.imports.import_labelled([data], annotator="ana", detect=False)
         assert report.spans == len(expected)
 
 
@@ -169,7 +169,9 @@ def test_chunked_exports_load_and_point_back_into_their_articles(tmp_path: Path,
         for a in project.list_articles():
             article = project.article(a.id)
             texts[article.external_id or a.id] = article.text
-        project.export_dataset(tmp_path / "out", ExportOptions(format=fmt, chunk="tokens:6"))
+        project.exports.export_dataset(
+            tmp_path / "out", ExportOptions(format=fmt, chunk="tokens:6")
+        )
     (dataset,) = _load(tmp_path / "out").values()
     by_text = {text: text for text in texts.values()}
     assert len(dataset) > len(texts)  # long articles were cut
@@ -187,9 +189,9 @@ def test_spacy_format_is_a_docbin_per_split_that_spacy_s_corpus_reads(tmp_path: 
         for a in project.list_articles():
             text = project.article(a.id).text
             expected[text] = {
-                (text[s.start : s.end], s.label) for s in project.spans(a.id, layer="entity")
+                (text[s.start : s.end], s.label) for s in project.labels.spans(a.id, layer="entity")
             }
-        summary = project.export_dataset(
+        summary = project.exports.export_dataset(
             tmp_path / "out",
             ExportOptions(format="spacy", split=(("train", 0.5), ("dev", 0.5)), seed=1),
         )

@@ -79,7 +79,7 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_label(tmp_path: Path) -
     rng = random.Random(20241218)
     path = tmp_path / "crash.tandai"
     with Project.create(path) as project:
-        project.store_articles(
+        project.imports.store_articles(
             [NewArticle(text=_words(rng, 360), title=f"Artikel {i}") for i in range(12)]
         )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
@@ -118,12 +118,12 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_label(tmp_path: Path) -
         stored = {
             (s.article_id, s.start, s.end, s.label)
             for aid in project.article_ids()
-            for s in project.spans(aid, annotator="crash")
+            for s in project.labels.spans(aid, annotator="crash")
         }
         missing = acked - stored
         assert not missing, f"{len(missing)} acknowledged labels lost, e.g. {sorted(missing)[:3]}"
         for aid in project.article_ids():  # and whatever is stored is well-formed
             text = project.article(aid).text
-            spans = project.spans(aid, annotator="crash", layer="entity")
+            spans = project.labels.spans(aid, annotator="crash", layer="entity")
             assert all(0 <= s.start < s.end <= len(text) for s in spans)
             assert all(a.end <= b.start for a, b in itertools.pairwise(spans))

@@ -22,7 +22,10 @@ def _entities(project: Path, annotator: str) -> set[tuple[str, str]]:
         out = set()
         for aid in proj.article_ids():
             text = proj.article(aid).text
-            out |= {(s.label, text[s.start : s.end]) for s in proj.spans(aid, annotator=annotator)}
+            out |= {
+                (s.label, text[s.start : s.end])
+                for s in proj.labels.spans(aid, annotator=annotator)
+            }
         return out
 
 
@@ -50,7 +53,7 @@ def test_label_studio_tasks_import_with_annotations_and_predictions(tmp_path: Pa
     with Project.open(project) as proj:
         (aid,) = list(proj.article_ids())
         text = proj.article(aid).text
-        assert [text[s.start : s.end] for s in proj.suggestions(aid)] == ["𠮷野"]
+        assert [text[s.start : s.end] for s in proj.suggestions.suggestions(aid)] == ["𠮷野"]
 
 
 def test_conll_with_mapped_labels_and_a_label_added_by_schema(tmp_path: Path) -> None:
@@ -83,8 +86,8 @@ def test_a_stance_export_imported_back_gives_the_stance_labels(tmp_path: Path) -
     assert tandai("import", project, source, "--no-detect", "-q").returncode == 0
     with Project.open(project) as proj:
         (aid,) = list(proj.article_ids())
-        proj.set_doc_label(aid, annotator="ana", key="stance:main", value="against")
-        proj.set_status(aid, annotator="ana", status="done")
+        proj.labels.set_doc_label(aid, annotator="ana", key="stance:main", value="against")
+        proj.labels.set_status(aid, annotator="ana", status="done")
     out = tmp_path / "out"
     run = tandai("export", project, out, "--format", "stance")
     assert run.returncode == 0, run.stderr
@@ -95,4 +98,4 @@ def test_a_stance_export_imported_back_gives_the_stance_labels(tmp_path: Path) -
     assert "1 document labels" in run.stdout
     with Project.open(back) as proj:
         (aid,) = list(proj.article_ids())
-        assert proj.doc_labels(aid, annotator="budi") == {"stance:main": "against"}
+        assert proj.labels.doc_labels(aid, annotator="budi") == {"stance:main": "against"}

@@ -37,7 +37,10 @@ def test_learn_trains_stores_suggests_and_reports(tmp_path: Path) -> None:
     assert "looked at 10 articles not done; suggestions stored: 60" in run.stdout
     with Project.open(path) as project:
         aid, gold = articles[20]
-        got = {(s.label, s.start, s.end) for s in project.suggestions(aid, sources=["model"])}
+        got = {
+            (s.label, s.start, s.end)
+            for s in project.suggestions.suggestions(aid, sources=["model"])
+        }
         assert got == set(gold)
 
     report = tandai("learn", path, "--report")

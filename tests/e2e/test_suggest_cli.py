@@ -44,7 +44,7 @@ def test_suggest_then_accept_boilerplate_labels_every_gold_boilerplate_line(
         for aid in proj.article_ids():
             article = proj.article(aid)
             labels = gold[article.external_id]["labels"]
-            spans = proj.spans(aid, annotator="ani", layer="boilerplate")
+            spans = proj.labels.spans(aid, annotator="ani", layer="boilerplate")
             assert all(s.origin.startswith("suggestion:") for s in spans)
             pos = 0
             for line, label in zip(article.text.split("\n"), labels, strict=True):
@@ -78,7 +78,9 @@ def test_patterns_rules_and_bad_arguments_from_the_command_line(tmp_path: Path) 
     assert "line 2" in run.stderr
     assert "^Baca juga: matches 3 lines in 3 articles" in run.stdout
     with Project.open(project) as proj:
-        sources = {s.source for aid in proj.article_ids() for s in proj.suggestions(aid)}
+        sources = {
+            s.source for aid in proj.article_ids() for s in proj.suggestions.suggestions(aid)
+        }
     assert {"patterns", "rule:^Baca juga:", "lexicon"} <= sources
     refused = tandai("suggest", project, "--accept", "entity")
     assert refused.returncode == 2 and "--annotator" in refused.stderr

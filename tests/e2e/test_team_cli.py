@@ -56,10 +56,10 @@ def test_import_assign_package_label_merge_and_progress(tmp_path: Path, backend:
     for path in packages:  # each annotator labels their first two articles, offline
         with Project.open(path) as mine:
             for aid in list(mine.article_ids())[:2]:
-                mine.add_span(
+                mine.labels.add_span(
                     aid, annotator=path.stem, layer="entity", label="PER", start=10, end=22
                 )
-                mine.set_status(aid, annotator=path.stem, status="done", add_seconds=30)
+                mine.labels.set_status(aid, annotator=path.stem, status="done", add_seconds=30)
     run = tandai("merge", project, *packages)
     assert run.returncode == 0, run.stderr
     assert run.stdout.count("2 with changed labels (+2 / -0 spans") == 5
@@ -77,7 +77,7 @@ def test_refusals_are_one_line_messages_without_a_traceback(tmp_path: Path) -> N
     project, other = tmp_path / "a.tandai", tmp_path / "b.tandai"
     for path, text in ((project, "Satu."), (other, "Dua.")):
         with Project.create(path) as p:
-            p.store_articles([NewArticle(text=text)])
+            p.imports.store_articles([NewArticle(text=text)])
     assert tandai("assign", project, "--annotators", "ana,,budi").stderr.count("\n") == 1
     run = tandai("assign", project, "--annotators", "ana", "--overlap", "0.5")
     assert run.returncode == 1 and "--per-overlap 2" in run.stderr
@@ -94,7 +94,7 @@ def test_refusals_are_one_line_messages_without_a_traceback(tmp_path: Path) -> N
 def test_a_lead_named_on_the_command_line_guards_assign_and_merge(tmp_path: Path) -> None:
     project = tmp_path / "a.tandai"
     with Project.create(project) as p:
-        p.store_articles([NewArticle(text="Satu dua."), NewArticle(text="Tiga empat.")])
+        p.imports.store_articles([NewArticle(text="Satu dua."), NewArticle(text="Tiga empat.")])
     assert "no roles" in tandai("role", project).stdout
     run = tandai("role", project, "lia", "lead", "--user", "lia")
     assert run.returncode == 0 and "lia: lead" in run.stdout
@@ -111,20 +111,20 @@ def test_merge_lists_labels_the_project_lacks_and_adds_them_when_asked(tmp_path:
 
     project = tmp_path / "a.tandai"
     with Project.create(project) as p:
-        p.store_articles([NewArticle(text="Senjata baru diuji di Kursk.")])
-        p.assign(["ana"])
-        p.write_packages(tmp_path / "out")
+        p.imports.store_articles([NewArticle(text="Senjata baru diuji di Kursk.")])
+        p.team.assign(["ana"])
+        p.team.write_packages(tmp_path / "out")
     package = tmp_path / "out" / "ana.tandai"
     with Project.open(package) as mine:
         data = mine.schema().to_dict()
         data["entity_labels"].append({"name": "WEAPON", "colour": "#aa3300"})
         mine.set_schema(Schema.from_dict(data))
         aid = next(iter(mine.article_ids()))
-        mine.add_span(aid, annotator="ana", layer="entity", label="WEAPON", start=0, end=7)
+        mine.labels.add_span(aid, annotator="ana", layer="entity", label="WEAPON", start=0, end=7)
     run = tandai("merge", project, package)
     assert run.returncode == 1 and "lacks: WEAPON" in run.stderr and "--add-labels" in run.stderr
     run = tandai("merge", project, package, "--add-labels")
     assert run.returncode == 0, run.stderr
     assert "labels added to the schema: WEAPON" in run.stdout
     with Project.open(project) as p:
-        assert [s.label for s in p.spans(aid)] == ["WEAPON"]
+        assert [s.label for s in p.labels.spans(aid)] == ["WEAPON"]

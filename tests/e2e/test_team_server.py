@@ -35,18 +35,18 @@ WORKER = textwrap.dedent(
     with Project.open(url) as project:
         for _ in range(rounds):
             # Next to do in their own queue; every article gets two spans, a stance, done.
-            aid = project.next_todo_id(name, queue=True)
+            aid = project.navigation.next_todo_id(name, queue=True)
             if aid is None:
                 break
             for start, end in ((0, 6), (8, 14)):
                 try:
-                    project.add_span(aid, annotator=name, layer="entity", label="PER",
+                    project.labels.add_span(aid, annotator=name, layer="entity", label="PER",
                                      start=start, end=end)
                     stored += 1
                 except LabelError:
                     refused += 1  # the same person in another process was first
-            project.set_doc_label(aid, annotator=name, key="stance:main", value="neutral")
-            project.set_status(aid, annotator=name, status="done", add_seconds=1.0)
+            project.labels.set_doc_label(aid, annotator=name, key="stance:main", value="neutral")
+            project.labels.set_status(aid, annotator=name, status="done", add_seconds=1.0)
     print(stored, refused)
     """
 )
@@ -55,11 +55,11 @@ WORKER = textwrap.dedent(
 def test_three_annotators_label_one_server_project_at_once(tmp_path: Path) -> None:
     url = postgres_url_or_skip()
     with Project.create(url) as project:
-        project.store_articles(
+        project.imports.store_articles(
             NewArticle(text=f"Artikel {i:03d} tentang banjir di kota.", title=f"A{i}")
             for i in range(60)
         )
-        project.assign(["ana", "budi", "citra"], overlap=0.5, per_overlap=2, seed=11)
+        project.team.assign(["ana", "budi", "citra"], overlap=0.5, per_overlap=2, seed=11)
         queues = {
             n: {a.id for a in project.list_articles(ArticleFilter(assigned_to=n), limit=1000)}
             for n in ("ana", "budi", "citra")
@@ -86,19 +86,19 @@ def test_three_annotators_label_one_server_project_at_once(tmp_path: Path) -> No
         stored[name] = stored.get(name, 0) + s
     with Project.open(url) as project:
         for name, queue in queues.items():
-            spans = [s for aid in queue for s in project.spans(aid, annotator=name)]
+            spans = [s for aid in queue for s in project.labels.spans(aid, annotator=name)]
             keys = [(s.article_id, s.start, s.end) for s in spans]
             assert len(keys) == len(set(keys)) == 2 * len(queue), name  # none lost, none twice
             assert stored[name] == len(spans)  # every span a process was told was stored
-            assert all(project.progress(a, annotator=name).status == "done" for a in queue)
-            assert project.team_stats().rows[0].remaining == 0
+            assert all(project.labels.progress(a, annotator=name).status == "done" for a in queue)
+            assert project.team.team_stats().rows[0].remaining == 0
             outside = set(project.article_ids()) - queue
-            assert not any(project.spans(a, annotator=name) for a in outside)
+            assert not any(project.labels.spans(a, annotator=name) for a in outside)
         shared = queues["ana"] & queues["budi"] | queues["ana"] & queues["citra"]
         shared |= queues["budi"] & queues["citra"]
         assert len(shared) == 30
         for aid in shared:  # two holders: both sets kept, each under its own name
-            assert len({s.annotator for s in project.spans(aid)}) == 2
-            assert len(project.spans(aid)) == 4
-        rows = {r.annotator: r for r in project.team_stats().rows}
+            assert len({s.annotator for s in project.labels.spans(aid)}) == 2
+            assert len(project.labels.spans(aid)) == 4
+        rows = {r.annotator: r for r in project.team.team_stats().rows}
         assert all(rows[n].done == len(queues[n]) for n in queues)

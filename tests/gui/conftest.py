@@ -29,7 +29,7 @@ def qt_test_paths() -> None:
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "work.tandai"
     with Project.create(path) as project:
-        project.store_articles(
+        project.imports.store_articles(
             [
                 NewArticle(text=INDONESIAN, title="Tarif Parkir Naik", source="kabar.example"),
                 NewArticle(text=TRICKY, title="Uji offset 👨🏻‍🚒"),

@@ -30,7 +30,7 @@ def _finished(qtbot, dialog: AgreementDialog) -> None:
 def test_the_dialog_shows_the_figures_of_project_agreement(qtbot, window) -> None:
     dialog = window.show_agreement()
     _finished(qtbot, dialog)
-    expected = window.project.agreement()
+    expected = window.project.agreement.agreement()
     assert dialog.report is not None and dialog.report.to_json() == expected.to_json()
     tops = [
         dialog.figures.topLevelItem(i).text(0) for i in range(dialog.figures.topLevelItemCount())
@@ -98,7 +98,7 @@ def test_adjudicate_from_the_dialog_fills_gold_and_the_review_queue(qtbot, windo
     assert dialog.adjudication is not None
     assert (dialog.adjudication.decided, dialog.adjudication.review) == (2, 1)
     assert "2 decided (done for gold), 1 to review" in dialog.phase_label.text()
-    assert len(window.project.review_queue()) == 1
+    assert len(window.project.agreement.review_queue()) == 1
 
 
 def test_the_menu_entry_opens_the_dialog(qtbot, window, settings: QSettings) -> None:

@@ -30,7 +30,7 @@ def test_first_start_seeds_the_default_project_with_the_bundled_sample(tmp_path:
 def test_second_start_reopens_the_project_without_seeding_again(tmp_path: Path) -> None:
     path = ensure_default_project(tmp_path / "sample.tandai")
     with Project.open(path) as project:
-        project.set_status(next(project.article_ids()), annotator="ani", status="done")
+        project.labels.set_status(next(project.article_ids()), annotator="ani", status="done")
     ensure_default_project(path)
     with Project.open(path) as project:
         assert project.stats().by_status["done"] == 1

@@ -46,7 +46,7 @@ def project(tmp_path: Path) -> Iterator[Project]:
     data = tmp_path / "articles.jsonl"
     write_articles(data, 30)
     with Project.create(tmp_path / "list.tandai") as proj:
-        report = proj.import_files([data])
+        report = proj.imports.import_files([data])
         assert report.imported == 30
         yield proj
 
@@ -105,9 +105,9 @@ def test_status_filter_is_judged_for_the_current_annotator(
     qtbot, dock: ArticleListDock, project: Project
 ) -> None:
     ids = list(project.article_ids())
-    project.set_status(ids[0], annotator=ANN, status="done")
-    project.set_status(ids[1], annotator=ANN, status="flagged")
-    project.set_status(ids[2], annotator="budi", status="done")
+    project.labels.set_status(ids[0], annotator=ANN, status="done")
+    project.labels.set_status(ids[1], annotator=ANN, status="flagged")
+    project.labels.set_status(ids[2], annotator="budi", status="done")
     dock.status_box.setCurrentIndex(dock.status_box.findData("done"))
     assert ids_in(dock.model) == [ids[0]]
     qtbot.waitUntil(lambda: dock.count_label.text() == "1 article")
@@ -147,8 +147,10 @@ def test_typing_a_search_filters_through_the_index_after_a_pause(
 def test_clicking_a_column_header_sorts_by_it(qtbot, dock: ArticleListDock, project) -> None:
     ids = list(project.article_ids())
     for k in range(3):
-        project.add_span(ids[5], annotator=ANN, layer="entity", label="PER", start=k, end=k + 1)
-    project.add_span(ids[9], annotator=ANN, layer="entity", label="ORG", start=0, end=3)
+        project.labels.add_span(
+            ids[5], annotator=ANN, layer="entity", label="PER", start=k, end=k + 1
+        )
+    project.labels.add_span(ids[9], annotator=ANN, layer="entity", label="ORG", start=0, end=3)
     dock.view.sortByColumn(LABELS, Qt.SortOrder.DescendingOrder)
     assert [dock.model.article_id(r) for r in range(2)] == [ids[5], ids[9]]
     assert dock.model.data(dock.model.index(0, LABELS)) == 3
@@ -180,8 +182,8 @@ def test_refresh_article_shows_a_new_status_and_label_count(
     dock: ArticleListDock, project: Project
 ) -> None:
     aid = list(project.article_ids())[3]
-    project.set_status(aid, annotator=ANN, status="skipped")
-    project.add_span(aid, annotator=ANN, layer="entity", label="PER", start=0, end=3)
+    project.labels.set_status(aid, annotator=ANN, status="skipped")
+    project.labels.add_span(aid, annotator=ANN, layer="entity", label="PER", start=0, end=3)
     row = dock.model.row_of(aid)
     assert dock.model.data(dock.model.index(row, STATUS)) == "todo"
     dock.refresh_article(aid)
@@ -198,7 +200,7 @@ def test_reload_picks_up_new_sources_and_keeps_the_current_article(
     more.write_text(
         json.dumps({"text": TEXTS["en"] + " Extra.", "source": "new.example"}) + "\n", "utf-8"
     )
-    project.import_files([more])
+    project.imports.import_files([more])
     dock.reload()
     assert dock.source_box.findData("new.example") > 0
     assert dock.current_article_id() == ids[1]

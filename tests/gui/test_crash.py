@@ -100,15 +100,15 @@ def test_the_project_keeps_every_committed_label_after_an_error(
 ) -> None:
     path = tmp_path / "work.tandai"
     project = Project.create(path)
-    project.import_files([resource_path("sample", "articles.jsonl")], detect=False)
+    project.imports.import_files([resource_path("sample", "articles.jsonl")], detect=False)
     article = next(project.article_ids())
-    project.add_span(article, annotator="ani", layer="entity", label="PER", start=0, end=5)
+    project.labels.add_span(article, annotator="ani", layer="entity", label="PER", start=0, end=5)
 
     QTimer.singleShot(0, break_the_parser)
     qtbot.waitUntil(lambda: crash_dialog() is not None, timeout=3000)
 
     with Project.open(path) as second:  # another connection, as after a restart
-        assert [(s.start, s.end) for s in second.spans(article)] == [(0, 5)]
+        assert [(s.start, s.end) for s in second.labels.spans(article)] == [(0, 5)]
     project.close()
 
 

@@ -30,7 +30,7 @@ def test_the_dialog_exports_the_chosen_format_and_filters_into_the_folder(
     qtbot, project: Project, tmp_path: Path
 ) -> None:
     labelled_project(project, tmp_path)
-    project.set_status(project.list_articles()[0].id, annotator="bob", status="done")
+    project.labels.set_status(project.list_articles()[0].id, annotator="bob", status="done")
     dialog = ExportDialog(project)
     qtbot.addWidget(dialog)
     dialog.out_edit.setText(str(tmp_path / "out"))
@@ -63,7 +63,7 @@ def test_cancel_stops_the_export_and_leaves_no_files(
             fh.write(
                 json.dumps({"text": f"Artikel nomor {i} tentang banjir di kota 👨🏻‍🚒."}) + "\n"
             )
-    project.import_files([source], detect=False)
+    project.imports.import_files([source], detect=False)
     dialog = ExportDialog(project)
     qtbot.addWidget(dialog)
     dialog.out_edit.setText(str(tmp_path / "out"))

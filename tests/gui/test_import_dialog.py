@@ -64,7 +64,7 @@ def test_import_of_real_files_shows_progress_summary_and_problems(
     assert report is not None and not report.cancelled
     assert report.imported == 3 and report.skipped_total == 3
     assert project.count_articles() == 3
-    assert project.pending_languages() == 0  # languages detected in the same job
+    assert project.imports.pending_languages() == 0  # languages detected in the same job
     assert {"languages", "index"} <= set(phases)
     assert messages[-1].startswith("Indexing for search: 3 of 3")
     assert messages[-1].endswith("· 3 problems so far")

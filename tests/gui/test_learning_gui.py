@@ -22,7 +22,7 @@ def learned(tmp_path: Path) -> tuple[Path, list]:
     path = tmp_path / "learned.tandai"
     with Project.create(path) as project:
         articles = fill(project, done=20, total=30)
-        outcome = project.learn(in_process=True)
+        outcome = project.learning.learn(in_process=True)
         assert outcome.reason is None and outcome.stored == 60
     return path, articles
 
@@ -46,16 +46,16 @@ def test_a_model_suggestion_accepted_with_a_is_stored_with_its_origin_and_undone
     key(qtbot, window, "n")
     assert selected_text(window) == text[start:end]
     key(qtbot, window, "a")
-    spans = window.project.spans(aid, annotator="ani", layer="entity")
+    spans = window.project.labels.spans(aid, annotator="ani", layer="entity")
     assert [(s.label, s.start, s.end, s.origin) for s in spans] == [
         (label, start, end, "suggestion:model")
     ]
     with Project.open(window.project.target) as other:  # a second connection: it is stored
-        stored = other.spans(aid, annotator="ani", layer="entity")
+        stored = other.labels.spans(aid, annotator="ani", layer="entity")
         assert [s.origin for s in stored] == ["suggestion:model"]
     key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert window.project.spans(aid, annotator="ani", layer="entity") == []
-    pending = window.project.suggestions(aid, annotator="ani", sources=["model"])
+    assert window.project.labels.spans(aid, annotator="ani", layer="entity") == []
+    pending = window.project.suggestions.suggestions(aid, annotator="ani", sources=["model"])
     assert (label, start, end) in {(s.label, s.start, s.end) for s in pending}
 
 
@@ -81,12 +81,12 @@ def test_the_dialog_says_why_the_model_is_silent_and_trains_on_demand(
             for aid, gold in articles[4:10]:
                 ws.show_article(aid)
                 for label, start, end in gold:
-                    win.project.add_span(
+                    win.project.labels.add_span(
                         aid, annotator="ani", layer="entity", label=label, start=start, end=end
                     )
                 key(qtbot, win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-                assert win.project.progress(aid, annotator="ani").status == "done"
-        model = win.project.learned_model("entity")
+                assert win.project.labels.progress(aid, annotator="ani").status == "done"
+        model = win.project.learning.learned_model("entity")
         assert model is not None and model.trained_on == 10
         assert dialog.model_status.text() == model.describe(0.3)
         assert dialog.model_status.text().endswith(": suggesting")
@@ -94,7 +94,7 @@ def test_the_dialog_says_why_the_model_is_silent_and_trains_on_demand(
         qtbot.waitUntil(dialog.train_now.isEnabled)
         # Too strict a gate: the next training on demand stays silent and says why.
         dialog.min_f1.setValue(1.0)
-        assert win.project.learn_min_score() == 1.0
+        assert win.project.learning.learn_min_score() == 1.0
         with qtbot.waitSignal(ws.trainer.trained, timeout=120_000) as blocker:
             dialog.train_now.click()
         outcome = blocker.args[0]
@@ -116,11 +116,13 @@ def test_the_stance_proposal_shows_beside_the_keys_and_g_accepts_it_undoably(
     path = tmp_path / "stance.tandai"
     made = stance_examples(40, seed=1)
     with Project.create(path) as project:
-        project.store_articles([NewArticle(text=ex.text) for ex in made])
+        project.imports.store_articles([NewArticle(text=ex.text) for ex in made])
         ids = list(project.article_ids())
         for aid, ex in list(zip(ids, made, strict=True))[:30]:
-            project.set_doc_label(aid, annotator="ann", key="stance:main", value=values[ex.label])
-        assert project.learn(layer="stance", target="main", in_process=True).reason is None
+            project.labels.set_doc_label(
+                aid, annotator="ann", key="stance:main", value=values[ex.label]
+            )
+        assert project.learning.learn(layer="stance", target="main", in_process=True).reason is None
     win = wh.open_window(qtbot, path, settings)
     try:
         ws = win.workspace
@@ -128,13 +130,13 @@ def test_the_stance_proposal_shows_beside_the_keys_and_g_accepts_it_undoably(
         ws.show_article(aid)
         shown = ws.label_bar.stance.proposals["main"].text()
         assert shown.startswith(f"model: {expected} ") and shown.endswith("· G accepts")
-        assert win.project.doc_labels(aid, annotator="ani") == {}  # only shown, not stored
+        assert win.project.labels.doc_labels(aid, annotator="ani") == {}  # only shown, not stored
         key(qtbot, win, "g")
-        assert win.project.doc_labels(aid, annotator="ani") == {"stance:main": expected}
+        assert win.project.labels.doc_labels(aid, annotator="ani") == {"stance:main": expected}
         assert ws.label_bar.stance.buttons[("main", expected)].isChecked()
         assert ws.label_bar.stance.proposals["main"].text() == ""  # decided: no proposal
         key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-        assert win.project.doc_labels(aid, annotator="ani") == {}
+        assert win.project.labels.doc_labels(aid, annotator="ani") == {}
         assert ws.label_bar.stance.proposals["main"].text() == shown
     finally:
         win.close()
@@ -152,19 +154,21 @@ def test_the_list_orders_next_to_do_by_uncertainty_remembers_it_and_shows_a_colu
         dock = win.docks.articles
         assert dock.order_box.currentData() == "imported"
         dock.order_box.setCurrentIndex(dock.order_box.findData("uncertain"))
-        assert win.project.next_todo_order() == "uncertain"
+        assert win.project.learning.next_todo_order() == "uncertain"
         model = dock.model
         row = model.row_of(articles[25][0])
         assert row is not None
-        unsure = win.project.uncertainties([articles[25][0]])[articles[25][0]]
+        unsure = win.project.learning.uncertainties([articles[25][0]])[articles[25][0]]
         assert model.index(row, UNSURE).data() == f"{unsure:.2f}"
         assert model.index(model.row_of(articles[0][0]), UNSURE).data() == ""  # done
         ws = win.workspace
         ws.show_article(articles[20][0])
         key(qtbot, win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-        assert win.project.progress(articles[20][0], annotator="ani").status == "done"
+        assert win.project.labels.progress(articles[20][0], annotator="ani").status == "done"
         # "Done, next" opened the model's pick (asked again now, with the same progress).
-        assert ws.article_id == win.project.most_uncertain_todo("ani", exclude=articles[20][0])
+        assert ws.article_id == win.project.learning.most_uncertain_todo(
+            "ani", exclude=articles[20][0]
+        )
     finally:
         win.close()
         win.project.close()

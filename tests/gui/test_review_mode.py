@@ -32,7 +32,7 @@ def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "review.tandai"
     spans = _spans()
     with Project.create(path) as project:
-        project.store_articles(
+        project.imports.store_articles(
             [NewArticle(text=TEXT, title="Dua puluh nama"), NewArticle(text="Kedua. Jakarta")]
         )
         first, second = list(project.article_ids())
@@ -40,17 +40,17 @@ def project_path(tmp_path: Path) -> Path:
         for name in ("ana", "budi", "citra"):
             for n, (start, end, label) in enumerate(spans):
                 if name in holders.get(n, {name}):
-                    project.add_span(
+                    project.labels.add_span(
                         first, annotator=name, layer="entity", label=label, start=start, end=end
                     )
-            project.set_doc_label(first, annotator=name, key="stance:main", value="neutral")
-            project.set_status(first, annotator=name, status="done")
-        project.set_status(second, annotator="ana", status="done")
-        project.set_status(second, annotator="budi", status="done")
-        project.set_doc_label(second, annotator="ana", key="stance:main", value="favour")
-        project.set_doc_label(second, annotator="budi", key="stance:main", value="against")
-        project.set_review_state(first, "review")
-        project.set_review_state(second, "review")
+            project.labels.set_doc_label(first, annotator=name, key="stance:main", value="neutral")
+            project.labels.set_status(first, annotator=name, status="done")
+        project.labels.set_status(second, annotator="ana", status="done")
+        project.labels.set_status(second, annotator="budi", status="done")
+        project.labels.set_doc_label(second, annotator="ana", key="stance:main", value="favour")
+        project.labels.set_doc_label(second, annotator="budi", key="stance:main", value="against")
+        project.agreement.set_review_state(first, "review")
+        project.agreement.set_review_state(second, "review")
     return path
 
 
@@ -64,7 +64,7 @@ def _gold(window) -> list[tuple[int, int, str, str]]:
     aid = 1
     return [
         (s.start, s.end, s.label, s.origin)
-        for s in window.project.spans(aid, annotator=GOLD)
+        for s in window.project.labels.spans(aid, annotator=GOLD)
         if s.layer == "entity"
     ]
 
@@ -91,7 +91,7 @@ def test_an_article_with_three_disputes_is_settled_in_under_ten_keystrokes(qtbot
     # Gold's new names start no "label it everywhere" scans (they would suggest review
     # decisions back to the annotators).
     assert not ws.suggestions.jobs and not ws.suggestions._queued
-    assert window.project.doc_labels(1, annotator=GOLD) == {"stance:main": "neutral"}
+    assert window.project.labels.doc_labels(1, annotator=GOLD) == {"stance:main": "neutral"}
     press(Qt.Key.Key_Return)  # accept span 17 (ana and budi); on to the next dispute
     assert review.review.items[review.current].start == spans[18][0]
     press(Qt.Key.Key_X)  # reject citra's lone span 18
@@ -102,12 +102,12 @@ def test_an_article_with_three_disputes_is_settled_in_under_ten_keystrokes(qtbot
     gold = _gold(window)
     assert {(s, e, label) for s, e, label, _ in gold} == set(spans[:18]) | {spans[19]}
     assert {origin for *_, origin in gold} == {"review:ani"}
-    assert window.project.review_item(1).state == "settled"
-    assert window.project.progress(1, annotator=GOLD).status == "done"
+    assert window.project.agreement.review_item(1).state == "settled"
+    assert window.project.labels.progress(1, annotator=GOLD).status == "done"
     assert ws.article_id == 2  # the next article in the review queue
     # Every decision is undoable: the settling first, then the accepted span.
     press(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert window.project.review_item(1).state != "settled"
+    assert window.project.agreement.review_item(1).state != "settled"
     press(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert (spans[19][0], spans[19][1], spans[19][2]) not in {
         (s, e, label) for s, e, label, _ in _gold(window)
@@ -127,12 +127,12 @@ def test_alt_n_makes_gold_annotator_ns_version_and_the_stance_tie_is_settled(qtb
         ("favour", ["ana"]),
     ]
     qtbot.keyClick(ws.view.text, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)  # budi
-    assert window.project.doc_labels(2, annotator=GOLD) == {"stance:main": "against"}
+    assert window.project.labels.doc_labels(2, annotator=GOLD) == {"stance:main": "against"}
     _quiet(qtbot, ws)
     qtbot.keyClick(ws.view.text, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)  # ana
-    assert window.project.doc_labels(2, annotator=GOLD) == {"stance:main": "favour"}
+    assert window.project.labels.doc_labels(2, annotator=GOLD) == {"stance:main": "favour"}
     qtbot.keyClick(ws.view.text, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert window.project.doc_labels(2, annotator=GOLD) == {"stance:main": "against"}
+    assert window.project.labels.doc_labels(2, annotator=GOLD) == {"stance:main": "against"}
     _quiet(qtbot, ws)
 
 

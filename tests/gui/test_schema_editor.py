@@ -15,7 +15,9 @@ from storage import Project
 @pytest.fixture
 def project(tmp_path: Path) -> Iterator[Project]:
     with Project.create(tmp_path / "schema.tandai") as proj:
-        proj.store_articles([NewArticle(text="Joe Biden bertemu 👨🏻‍🚒 di Kyiv.", title="t")])
+        proj.imports.store_articles(
+            [NewArticle(text="Joe Biden bertemu 👨🏻‍🚒 di Kyiv.", title="t")]
+        )
         yield proj
 
 
@@ -117,7 +119,7 @@ def test_a_label_with_spans_cannot_be_renamed_or_removed_but_an_unused_one_can(
     qtbot, project: Project
 ) -> None:
     aid = next(project.article_ids())
-    project.add_span(aid, annotator="ani", layer="entity", label="PER", start=0, end=9)
+    project.labels.add_span(aid, annotator="ani", layer="entity", label="PER", start=0, end=9)
     editor = SchemaEditorDialog(project)
     qtbot.addWidget(editor)
     editor.labels.item(row_of(editor, "PER"), NAME).setText("PERSON")
@@ -133,12 +135,12 @@ def test_a_label_with_spans_cannot_be_renamed_or_removed_but_an_unused_one_can(
     assert editor.validate()
     editor.ok_button.click()
     assert project.schema().entity("PER") is not None and project.schema().entity("X")
-    assert project.spans(aid)[0].label == "PER"
+    assert project.labels.spans(aid)[0].label == "PER"
 
 
 def test_a_stance_option_in_use_cannot_be_removed(qtbot, project: Project) -> None:
     aid = next(project.article_ids())
-    project.set_doc_label(aid, annotator="ani", key="stance:main", value="against")
+    project.labels.set_doc_label(aid, annotator="ani", key="stance:main", value="against")
     editor = SchemaEditorDialog(project)
     qtbot.addWidget(editor)
     target = editor.stance.topLevelItem(0)

@@ -25,7 +25,9 @@ def test_a_grouped_edit_is_broadcast_once_and_only_after_its_commit(
     with Project.open(window.project.target) as other:
 
         def on_change(change: Change) -> None:
-            seen.append((change, len(other.spans(aid, annotator="ani", layer="boilerplate"))))
+            seen.append(
+                (change, len(other.labels.spans(aid, annotator="ani", layer="boilerplate")))
+            )
 
         window.session.changed.connect(on_change)
         drag_select(qtbot, window, INDONESIAN.index("video di bawah"), INDONESIAN.index("Liar"))
@@ -75,7 +77,7 @@ def test_a_refused_edit_is_neither_stacked_nor_broadcast_and_undo_redo_broadcast
     from storage import LabelError
 
     with Project.open(project_path) as project:
-        aid = project.first_article_id()
+        aid = project.navigation.first_article_id()
         session = Session(project, "ani")
         ctx = CommandContext(session, show_article=lambda _aid: None, report=lambda _text: None)
         seen: list[Change] = []
@@ -86,9 +88,9 @@ def test_a_refused_edit_is_neither_stacked_nor_broadcast_and_undo_redo_broadcast
         assert session.undo_stack.count() == 1
         assert seen == [Change.of(aid, What.SPANS)]
         session.undo_stack.undo()
-        assert project.spans(aid, annotator="ani") == []
+        assert project.labels.spans(aid, annotator="ani") == []
         session.undo_stack.redo()
-        [span] = project.spans(aid, annotator="ani")
+        [span] = project.labels.spans(aid, annotator="ani")
         assert (span.label, span.start, span.end, span.origin) == ("PER", 0, 7, "manual")
         assert seen == [Change.of(aid, What.SPANS)] * 3
         session.deleteLater()

@@ -35,14 +35,14 @@ RULE = Rule("exact", "مرحبا بالعالم cafe\u0301")
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "rules.tandai"
     with Project.create(path) as project:
-        project.store_articles(
+        project.imports.store_articles(
             [
                 NewArticle(text=TEXT, title="Banjir", source="kabar.example"),
                 NewArticle(text=OTHER, title="Cabai", source="kabar.example"),
             ]
         )
-        project.run_suggesters()
-        project.apply_rule(RULE)
+        project.suggestions.run_suggesters()
+        project.suggestions.apply_rule(RULE)
     return path
 
 
@@ -84,7 +84,7 @@ def lexicon_lines(project: Project) -> list[str]:
     return [
         project.article(aid).text[s.start : s.end]
         for aid in project.article_ids()
-        for s in project.suggestions(aid, sources=["lexicon"])
+        for s in project.suggestions.suggestions(aid, sources=["lexicon"])
     ]
 
 
@@ -105,7 +105,7 @@ def test_a_phrase_added_in_the_panel_is_suggested_and_gone_once_removed(
     qtbot.mouseClick(panel.add_phrase, Qt.MouseButton.LeftButton)
     settle(qtbot, dialog)
     assert rows(panel.phrase_table) == [["Line starts with", "Dukung Kabar Nusa"]]
-    assert window.project.user_lexicon() == {"prefixes": ["Dukung Kabar Nusa"]}
+    assert window.project.suggestions.user_lexicon() == {"prefixes": ["Dukung Kabar Nusa"]}
     assert "2 new, 0 removed" in dialog.status.text()
     # Both articles, at code-point offsets (emoji before, inside and after the words).
     assert {PROMO, "Dukung Kabar Nusa lewat Trakteer"} <= set(lexicon_lines(window.project))
@@ -115,7 +115,7 @@ def test_a_phrase_added_in_the_panel_is_suggested_and_gone_once_removed(
     qtbot.mouseClick(panel.remove_phrase, Qt.MouseButton.LeftButton)
     settle(qtbot, dialog)
     assert rows(panel.phrase_table) == []
-    assert window.project.user_lexicon() == {}
+    assert window.project.suggestions.user_lexicon() == {}
     assert "0 new, 2 removed" in dialog.status.text()
     assert PROMO not in lexicon_lines(window.project)
     assert PROMO not in underlined(window)
@@ -132,7 +132,7 @@ def test_a_bad_pattern_is_refused_with_the_reason_and_nothing_is_kept(
     settle(qtbot, dialog)
     assert "bad pattern" in dialog.status.text()
     assert panel.phrase.text() == "^(Dukung"  # kept for correcting
-    assert rows(panel.phrase_table) == [] and window.project.user_lexicon() == {}
+    assert rows(panel.phrase_table) == [] and window.project.suggestions.user_lexicon() == {}
 
 
 def test_the_projects_rules_are_listed_and_one_removed_takes_its_suggestions(
@@ -151,9 +151,9 @@ def test_the_projects_rules_are_listed_and_one_removed_takes_its_suggestions(
     settle(qtbot, dialog)
     assert dialog.status.text() == f"Removed {RULE.source}; 1 of its suggestions dropped"
     assert rows(panel.rule_table) == [] and not panel.remove_rule.isEnabled()
-    assert window.project.rules() == []
+    assert window.project.suggestions.rules() == []
     aid = window.workspace.article_id
-    assert window.project.suggestions(aid, sources=[RULE.source]) == []
+    assert window.project.suggestions.suggestions(aid, sources=[RULE.source]) == []
     assert RULE.text not in underlined(window)
     sources = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
     assert RULE.source not in sources  # the sources table was refreshed

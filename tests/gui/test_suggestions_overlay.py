@@ -20,10 +20,12 @@ from tests.gui.workspace_helpers import INDONESIAN, TRICKY, click_at, key, selec
 @pytest.fixture
 def suggested(project_path: Path) -> Path:
     with Project.open(project_path) as project:
-        project.run_suggesters()
+        project.suggestions.run_suggesters()
         tricky = next(a for a in project.article_ids() if project.article(a).text == TRICKY)
         start = TRICKY.index("Jakarta")
-        project.add_suggestions(tricky, [("entity", "GPE", start, start + 7, 0.8)], source="model")
+        project.suggestions.add_suggestions(
+            tricky, [("entity", "GPE", start, start + 7, 0.8)], source="model"
+        )
     return project_path
 
 
@@ -59,7 +61,7 @@ def boilerplate_spans(win: MainWindow) -> list[tuple[str, str]]:
     text = win.project.article(aid).text
     return [
         (text[s.start : s.end], s.origin)
-        for s in win.project.spans(aid, annotator="ani", layer="boilerplate")
+        for s in win.project.labels.spans(aid, annotator="ani", layer="boilerplate")
     ]
 
 
@@ -94,10 +96,10 @@ def test_x_rejects_for_good_and_undo_forgets_the_rejection(qtbot, window: MainWi
     assert "Next Article" not in underlined(window)
     with Project.open(window.project.target) as other:  # a second connection: it is stored
         aid = window.workspace.article_id
-        pending = other.suggestions(aid, annotator="ani")
+        pending = other.suggestions.suggestions(aid, annotator="ani")
         assert "Next Article" not in [INDONESIAN[s.start : s.end] for s in pending]
-        other.run_suggesters()
-        again = other.suggestions(aid, annotator="ani")
+        other.suggestions.run_suggesters()
+        again = other.suggestions.suggestions(aid, annotator="ani")
         assert "Next Article" not in [INDONESIAN[s.start : s.end] for s in again]
     key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert "Next Article" in underlined(window)
@@ -123,7 +125,7 @@ def test_an_entity_suggestion_after_emoji_is_drawn_and_accepted_at_code_point_of
     click_at(qtbot, window, utf16(TRICKY, TRICKY.index("Jakarta") + 3))
     key(qtbot, window, "a")
     aid = window.workspace.article_id
-    [span] = window.project.spans(aid, annotator="ani", layer="entity")
+    [span] = window.project.labels.spans(aid, annotator="ani", layer="entity")
     assert (TRICKY[span.start : span.end], span.label, span.origin) == (
         "Jakarta",
         "GPE",
@@ -146,9 +148,11 @@ def test_a_source_is_accepted_across_the_project_from_the_dialog_and_undone_at_o
     assert ws.undo_stack.count() == 1
     assert int(dialog.table.item(rows["model"], 1).text()) == 0  # the table was refreshed
     tricky = first_with(window, TRICKY)
-    assert [s.origin for s in window.project.spans(tricky, annotator="ani")] == ["suggestion:model"]
+    assert [s.origin for s in window.project.labels.spans(tricky, annotator="ani")] == [
+        "suggestion:model"
+    ]
     ws.undo_stack.undo()
-    assert window.project.spans(tricky, annotator="ani") == []
+    assert window.project.labels.spans(tricky, annotator="ani") == []
     dialog.close()
 
 
@@ -161,7 +165,7 @@ def test_switching_a_source_off_in_the_dialog_hides_its_marks(qtbot, window: Mai
         if dialog.table.item(row, 0).text() in ("lexicon", "shape", "repeated"):
             dialog.table.item(row, 2).setCheckState(Qt.CheckState.Unchecked)
     assert underlined(window) == []
-    assert window.project.disabled_sources() == ["lexicon", "repeated", "shape"]
+    assert window.project.suggestions.disabled_sources() == ["lexicon", "repeated", "shape"]
     dialog.close()
 
 
@@ -184,10 +188,10 @@ def test_a_rule_from_the_line_at_the_cursor_is_counted_then_applied(
     dialog.apply_selected_rule()
     settle(qtbot, dialog)
     aid = ws.article_id
-    assert [s.source for s in window.project.suggestions(aid, sources=["rule:^Video:"])] == [
-        "rule:^Video:"
-    ]
-    assert window.project.rules()[0].source == "rule:^Video:"
+    assert [
+        s.source for s in window.project.suggestions.suggestions(aid, sources=["rule:^Video:"])
+    ] == ["rule:^Video:"]
+    assert window.project.suggestions.rules()[0].source == "rule:^Video:"
     dialog.close()
 
 
@@ -218,9 +222,9 @@ def test_labelling_a_name_suggests_its_other_occurrences_in_the_background(
     qtbot.waitUntil(lambda: "Tanjung Sekar" in underlined(window))
     aid = ws.article_id
     second = INDONESIAN.index("Tanjung Sekar", start + 1)
-    own = [s for s in window.project.suggestions(aid) if s.source == "own-labels"]
+    own = [s for s in window.project.suggestions.suggestions(aid) if s.source == "own-labels"]
     assert [(s.start, s.label) for s in own] == [(start, "GPE"), (second, "GPE")]
-    pending = window.project.suggestions(aid, annotator="ani", sources=["own-labels"])
+    pending = window.project.suggestions.suggestions(aid, annotator="ani", sources=["own-labels"])
     assert [s.start for s in pending] == [second]  # the labelled one is hers already
 
 
@@ -255,7 +259,7 @@ def test_an_accepted_suggestion_deleted_and_undone_comes_back_with_its_origin(
     aid = window.workspace.article_id
 
     def entities() -> list[tuple[str, str, str]]:
-        spans = window.project.spans(aid, annotator="ani", layer="entity")
+        spans = window.project.labels.spans(aid, annotator="ani", layer="entity")
         return [(TRICKY[s.start : s.end], s.label, s.origin) for s in spans]
 
     assert entities() == [("Jakarta", "GPE", "suggestion:model")]
@@ -296,7 +300,7 @@ def test_accepting_a_source_across_the_project_refreshes_every_list_row_it_touch
     dialog.table.selectRow(rows["model"])
     dialog.decide_source(accept=True, confirm=False)
     settle(qtbot, dialog)
-    assert len(window.project.spans(tricky, annotator="ani")) == 1
+    assert len(window.project.labels.spans(tricky, annotator="ani")) == 1
     assert labels_shown() == "1" != before
     ws.undo_stack.undo()
     assert labels_shown() == before
@@ -310,10 +314,10 @@ def test_an_accepted_suggestion_deleted_and_brought_back_by_undo_keeps_its_origi
     click_at(qtbot, window, utf16(TRICKY, TRICKY.index("Jakarta") + 3))
     key(qtbot, window, "a")
     aid = window.workspace.article_id
-    [accepted] = window.project.spans(aid, annotator="ani", layer="entity")
+    [accepted] = window.project.labels.spans(aid, annotator="ani", layer="entity")
     click_at(qtbot, window, utf16(TRICKY, TRICKY.index("Jakarta") + 3))
     key(qtbot, window, Qt.Key.Key_Delete)
-    assert window.project.spans(aid, annotator="ani", layer="entity") == []
+    assert window.project.labels.spans(aid, annotator="ani", layer="entity") == []
     key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert window.project.spans(aid, annotator="ani", layer="entity") == [accepted]
+    assert window.project.labels.spans(aid, annotator="ani", layer="entity") == [accepted]
     assert accepted.origin == "suggestion:model"

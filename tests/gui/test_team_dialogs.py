@@ -32,16 +32,16 @@ def test_assign_previews_the_counts_then_applies_them(qtbot, project_path: Path)
         assert cells(dialog.table, 0) == ["ana", "budi"]
         assert cells(dialog.table, 2) == ["+3", "+3"]
         assert "4 unassigned articles match; 2 of them go to 2" in dialog.summary.text()
-        assert not project.has_assignments()  # a preview writes nothing
+        assert not project.team.has_assignments()  # a preview writes nothing
         dialog.apply()
         qtbot.waitUntil(lambda: "Assigned 4 articles" in dialog.outcome.text(), timeout=10_000)
-        assert project.assignment_counts() == {"ana": 3, "budi": 3}
+        assert project.team.assignment_counts() == {"ana": 3, "budi": 3}
         qtbot.waitUntil(lambda: "nothing to add" in dialog.summary.text(), timeout=10_000)
         dialog.move_from.setCurrentText("ana")
         dialog.move_to.setCurrentText("budi")
         dialog.move()
         qtbot.waitUntil(lambda: "Moved" in dialog.outcome.text(), timeout=10_000)
-        assert project.assignment_counts() == {"budi": 4}
+        assert project.team.assignment_counts() == {"budi": 4}
         dialog.annotators.setText("ana,,budi")
         dialog.preview()
         assert "empty name" in dialog.summary.text() and not dialog.assign_button.isEnabled()
@@ -52,7 +52,7 @@ def test_the_list_shows_my_queue_first_and_all_articles_one_click_away(
     qtbot, project_path: Path, settings: QSettings
 ) -> None:
     with Project.open(project_path) as project:
-        project.assign(["ani", "budi"], seed=2)
+        project.team.assign(["ani", "budi"], seed=2)
         mine = [a.id for a in project.list_articles(ArticleFilter(assigned_to="ani"))]
     win = open_window(qtbot, project_path, settings)
     dock = win.docks.articles
@@ -80,13 +80,13 @@ def test_merge_dialog_merges_packages_in_the_background_and_reports(
     qtbot, project_path: Path, tmp_path: Path
 ) -> None:
     with Project.open(project_path) as project:
-        project.assign(["ana", "budi"])
-        project.write_packages(tmp_path / "out")
+        project.team.assign(["ana", "budi"])
+        project.team.write_packages(tmp_path / "out")
     first = None
     with Project.open(tmp_path / "out" / "ana.tandai") as pkg:
         first = next(iter(pkg.article_ids()))
-        pkg.add_span(first, annotator="ana", layer="entity", label="PER", start=0, end=4)
-        pkg.set_status(first, annotator="ana", status="done", add_seconds=8)
+        pkg.labels.add_span(first, annotator="ana", layer="entity", label="PER", start=0, end=4)
+        pkg.labels.set_status(first, annotator="ana", status="done", add_seconds=8)
     with Project.open(project_path) as project:
         dialog = MergeDialog(
             project, [tmp_path / "out" / "ana.tandai", tmp_path / "out" / "budi.tandai"]
@@ -96,7 +96,7 @@ def test_merge_dialog_merges_packages_in_the_background_and_reports(
         qtbot.waitUntil(lambda: "Merged 2 of 2" in dialog.phase_label.text(), timeout=20_000)
         log = dialog.log.toPlainText()
         assert "ana, 2 articles: 1 with changed labels" in log and "budi" in log
-        assert [s.label for s in project.spans(first, annotator="ana")] == ["PER"]
+        assert [s.label for s in project.labels.spans(first, annotator="ana")] == ["PER"]
         team = TeamDialog(project)
         qtbot.addWidget(team)
         qtbot.waitUntil(lambda: team.table.rowCount() == 3, timeout=10_000)
@@ -109,8 +109,8 @@ def test_opening_a_package_offers_its_owner_as_annotator(
     qtbot, monkeypatch, project_path: Path, tmp_path: Path, settings: QSettings, answer
 ) -> None:
     with Project.open(project_path) as project:
-        project.assign(["budi"])
-        project.write_packages(tmp_path / "out")
+        project.team.assign(["budi"])
+        project.team.write_packages(tmp_path / "out")
     asked: list[str] = []
 
     def question(_parent, _title, text, *args):
@@ -136,8 +136,10 @@ def test_on_a_server_project_each_annotator_sees_their_queue(qtbot, settings: QS
     with Project.create(url) as project:
         from core.models import NewArticle
 
-        project.store_articles(NewArticle(text=f"Berita nomor {i} hari ini.") for i in range(9))
-        project.assign(["ana", "budi", "citra"], seed=4)
+        project.imports.store_articles(
+            NewArticle(text=f"Berita nomor {i} hari ini.") for i in range(9)
+        )
+        project.team.assign(["ana", "budi", "citra"], seed=4)
         queue = [a.id for a in project.list_articles(ArticleFilter(assigned_to="budi"))]
     win = open_window(qtbot, url, settings, annotator="budi")
     dock = win.docks.articles
@@ -152,7 +154,7 @@ def test_the_schema_editor_says_when_only_a_lead_may_save(qtbot, project_path: P
     from gui.schema_editor import SchemaEditorDialog
 
     with Project.open(project_path, user="boss") as project:
-        project.set_role("boss", "lead")
+        project.edits.set_role("boss", "lead")
     with Project.open(project_path, user="ani") as project:
         dialog = SchemaEditorDialog(project)
         qtbot.addWidget(dialog)
@@ -165,17 +167,19 @@ def test_in_a_project_with_a_lead_the_app_edits_as_its_annotator(
     qtbot, project_path: Path, settings: QSettings
 ) -> None:
     with Project.open(project_path, user="boss") as project:
-        project.set_role("boss", "lead")
+        project.edits.set_role("boss", "lead")
         first = next(iter(project.article_ids()))
-        project.add_span(first, annotator="boss", layer="entity", label="PER", start=0, end=4)
+        project.labels.add_span(
+            first, annotator="boss", layer="entity", label="PER", start=0, end=4
+        )
     win = open_window(qtbot, project_path, settings, annotator="ani")
-    assert win.project.acting_as == "ani"
+    assert win.project.edits.acting_as == "ani"
     win.workspace.actions()["done_and_next"]()  # ani's own status: allowed
-    assert win.project.progress(first, annotator="ani").status == "done"
+    assert win.project.labels.progress(first, annotator="ani").status == "done"
     from storage import LabelError
 
     with pytest.raises(LabelError, match="ani may not change boss's labels"):
-        win.project.delete_span(win.project.spans(first, annotator="boss")[0].id)
+        win.project.labels.delete_span(win.project.labels.spans(first, annotator="boss")[0].id)
     win.session.set_annotator("boss")
-    assert win.project.acting_as == "boss"
+    assert win.project.edits.acting_as == "boss"
     win.close()

@@ -23,7 +23,7 @@ def test_assign_package_label_merge_and_progress_in_the_app(
 ) -> None:
     path = tmp_path / "team.tandai"
     with Project.create(path) as project:
-        project.store_articles(
+        project.imports.store_articles(
             NewArticle(
                 text=f"Joko Widodo 👨🏻‍🚒 meresmikan jembatan nomor {i} di 𠮷野.", title=f"J{i}"
             )
@@ -60,7 +60,7 @@ def test_assign_package_label_merge_and_progress_in_the_app(
         key(qtbot, win, "1")
         labelled = win.workspace.article_id
         win.workspace.actions()["done_and_next"]()
-        assert win.project.progress(labelled, annotator=name).status == "done"
+        assert win.project.labels.progress(labelled, annotator=name).status == "done"
         win.close()
         win.project.close()
 
@@ -76,7 +76,9 @@ def test_assign_package_label_merge_and_progress_in_the_app(
     assert done == {**dict.fromkeys(NAMES, "1"), "Whole project": "5"}
     for name in NAMES:
         spans = [
-            s for aid in lead.project.article_ids() for s in lead.project.spans(aid, annotator=name)
+            s
+            for aid in lead.project.article_ids()
+            for s in lead.project.labels.spans(aid, annotator=name)
         ]
         text = lead.project.article(spans[0].article_id).text
         assert [(s.label, text[s.start : s.end]) for s in spans] == [("PER", "Joko Widodo")]

@@ -34,13 +34,13 @@ def test_languages_search_index_and_suggestions_fill_in_after_the_window_opens(
 ) -> None:
     project = window.project
     assert window.catch_up is not None
-    qtbot.waitUntil(lambda: project.pending_languages() == 0, timeout=15_000)
+    qtbot.waitUntil(lambda: project.imports.pending_languages() == 0, timeout=15_000)
     qtbot.waitUntil(lambda: not window.catch_up.job.is_running(), timeout=15_000)
-    assert project.pending_index() == 0
-    assert project.pending_suggestions() == 0
+    assert project.imports.pending_index() == 0
+    assert project.suggestions.pending_suggestions() == 0
     arabic = next(a.id for a in project.list_articles() if a.lang == "ar")
     text = project.article(arabic).text
-    suggested = {text[s.start : s.end] for s in project.suggestions(arabic)}
+    suggested = {text[s.start : s.end] for s in project.suggestions.suggestions(arabic)}
     assert "شارك هذا الخبر" in suggested  # a share prompt, from the Arabic lexicon
     assert "id" in project.languages() and "ar" in project.languages()
     assert project.count_articles(ArticleFilter(text="merendam")) == 1
@@ -69,7 +69,7 @@ def test_a_project_file_dropped_on_the_window_replaces_the_open_project(
     with Project.create(other) as project:
         source = tmp_path / "one.jsonl"
         source.write_text(json.dumps({"title": "Lain", "text": "Berita lain sama sekali."}))
-        project.import_files([source], detect=False)
+        project.imports.import_files([source], detect=False)
     win = open_window(qtbot, project_path, settings)
     try:
         drop(win, [other])

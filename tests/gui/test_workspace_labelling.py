@@ -25,7 +25,7 @@ def entity_texts(win: MainWindow) -> list[tuple[str, str]]:
     text = win.project.article(aid).text
     return [
         (s.label, text[s.start : s.end])
-        for s in win.project.spans(aid, annotator="ani", layer="entity")
+        for s in win.project.labels.spans(aid, annotator="ani", layer="entity")
     ]
 
 
@@ -114,13 +114,17 @@ def test_b_marks_each_trailing_boilerplate_line_with_one_key_and_unmarks_it_agai
     for line in lines:
         click_at(qtbot, window, utf16(INDONESIAN, INDONESIAN.index(line) + 3))
         key(qtbot, window, "b")
-    marked = [INDONESIAN[s.start : s.end] for s in window.project.spans(aid, layer="boilerplate")]
+    marked = [
+        INDONESIAN[s.start : s.end] for s in window.project.labels.spans(aid, layer="boilerplate")
+    ]
     assert marked == lines
     start = INDONESIAN.index("Next Article")
     assert (start, start + len("Next Article"), "#eeeeee") in painted_ranges(window)
     click_at(qtbot, window, start + 1)
     key(qtbot, window, "b")
-    marked = [INDONESIAN[s.start : s.end] for s in window.project.spans(aid, layer="boilerplate")]
+    marked = [
+        INDONESIAN[s.start : s.end] for s in window.project.labels.spans(aid, layer="boilerplate")
+    ]
     assert "Next Article" not in marked and len(marked) == 3
 
 
@@ -132,10 +136,12 @@ def test_b_on_a_selection_marks_every_line_it_touches_as_one_undo_step(
     end = INDONESIAN.index("Liar di Pasar")
     drag_select(qtbot, window, start, end)
     key(qtbot, window, "b")
-    marked = [INDONESIAN[s.start : s.end] for s in window.project.spans(aid, layer="boilerplate")]
+    marked = [
+        INDONESIAN[s.start : s.end] for s in window.project.labels.spans(aid, layer="boilerplate")
+    ]
     assert marked == ["Saksikan video di bawah ini:", "Video: Antrean Parkir Liar di Pasar Besar"]
     key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert window.project.spans(aid, layer="boilerplate") == []
+    assert window.project.labels.spans(aid, layer="boilerplate") == []
 
 
 def test_boilerplate_may_cover_an_entity(qtbot, window: MainWindow) -> None:
@@ -144,7 +150,7 @@ def test_boilerplate_may_cover_an_entity(qtbot, window: MainWindow) -> None:
     drag_select(qtbot, window, start, start + len("Pasar Besar"))
     key(qtbot, window, "4")
     key(qtbot, window, "b")
-    layers = sorted(s.layer for s in window.project.spans(aid))
+    layers = sorted(s.layer for s in window.project.labels.spans(aid))
     assert layers == ["boilerplate", "entity"]
 
 
@@ -154,15 +160,15 @@ def test_stance_keys_choose_an_option_show_it_at_once_and_clear_it_again(
     aid = window.workspace.article_id
     buttons = window.workspace.label_bar.stance.buttons
     key(qtbot, window, "w")
-    assert window.project.doc_labels(aid, annotator="ani") == {"stance:main": "against"}
+    assert window.project.labels.doc_labels(aid, annotator="ani") == {"stance:main": "against"}
     assert buttons[("main", "against")].isChecked()
     key(qtbot, window, "e")
-    assert window.project.doc_labels(aid, annotator="ani") == {"stance:main": "neutral"}
+    assert window.project.labels.doc_labels(aid, annotator="ani") == {"stance:main": "neutral"}
     assert not buttons[("main", "against")].isChecked()
     key(qtbot, window, "e")
-    assert window.project.doc_labels(aid, annotator="ani") == {}
+    assert window.project.labels.doc_labels(aid, annotator="ani") == {}
     buttons[("main", "favour")].click()
-    assert window.project.doc_labels(aid, annotator="ani") == {"stance:main": "favour"}
+    assert window.project.labels.doc_labels(aid, annotator="ani") == {"stance:main": "favour"}
 
 
 def test_hovering_a_span_shows_its_label(qtbot, window: MainWindow) -> None:
@@ -181,7 +187,7 @@ def test_shift_b_marks_just_the_selected_words_as_boilerplate(qtbot, window: Mai
     start = INDONESIAN.index("Antrean Parkir")
     drag_select(qtbot, window, start + 2, start + 10)
     key(qtbot, window, "B", Qt.KeyboardModifier.ShiftModifier)
-    [span] = window.project.spans(aid, layer="boilerplate")
+    [span] = window.project.labels.spans(aid, layer="boilerplate")
     assert INDONESIAN[span.start : span.end] == "Antrean Parkir"
 
 
@@ -202,4 +208,4 @@ def test_a_stance_button_shows_the_stored_value_only(qtbot, window: MainWindow) 
     assert buttons[("main", "neutral")].isChecked()
     qtbot.mouseClick(buttons[("main", "neutral")], Qt.MouseButton.LeftButton)  # clears it
     assert not any(b.isChecked() for b in buttons.values())
-    assert window.project.doc_labels(window.workspace.article_id, annotator="ani") == {}
+    assert window.project.labels.doc_labels(window.workspace.article_id, annotator="ani") == {}

@@ -21,14 +21,14 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def status(win: MainWindow, article_id: int) -> str:
-    return win.project.progress(article_id, annotator="ani").status
+    return win.project.labels.progress(article_id, annotator="ani").status
 
 
 def test_ctrl_enter_marks_the_article_done_and_opens_the_next_to_do(
     qtbot, window: MainWindow
 ) -> None:
     ids = list(window.project.article_ids())
-    window.project.set_status(ids[1], annotator="ani", status="done")
+    window.project.labels.set_status(ids[1], annotator="ani", status="done")
     assert window.workspace.article_id == ids[0]
     assert window.statusBar().findChildren(type(window.status.progress))
     key(qtbot, window, Qt.Key.Key_Return, CTRL)
@@ -52,7 +52,7 @@ def test_skip_and_flag_with_a_note_move_on_to_the_next_to_do(qtbot, window: Main
 
     QTimer.singleShot(0, answer)
     key(qtbot, window, "f")
-    progress = window.project.progress(ids[1], annotator="ani")
+    progress = window.project.labels.progress(ids[1], annotator="ani")
     assert (progress.status, progress.note) == ("flagged", "title and text do not match")
     assert window.workspace.article_id == ids[2]
 
@@ -85,19 +85,19 @@ def test_undo_and_redo_work_after_moving_to_another_article(qtbot, window: MainW
     assert window.workspace.article_id == ids[0]
     assert status(window, ids[0]) == "todo"
     key(qtbot, window, Qt.Key.Key_Z, CTRL)
-    assert window.project.doc_labels(ids[0], annotator="ani") == {}
+    assert window.project.labels.doc_labels(ids[0], annotator="ani") == {}
     key(qtbot, window, "j")
     key(qtbot, window, Qt.Key.Key_Z, CTRL)  # from another article again
     assert window.workspace.article_id == ids[0]
-    assert window.project.spans(ids[0]) == []
+    assert window.project.labels.spans(ids[0]) == []
     assert window.workspace.view.spans == []
 
     key(qtbot, window, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
-    spans = window.project.spans(ids[0])
+    spans = window.project.labels.spans(ids[0])
     assert [(s.label, INDONESIAN[s.start : s.end]) for s in spans] == [("PER", "Suryani Halim")]
     window.undo_group.redo()
     window.actions_.redo.trigger()
-    assert window.project.doc_labels(ids[0], annotator="ani") == {"stance:main": "against"}
+    assert window.project.labels.doc_labels(ids[0], annotator="ani") == {"stance:main": "against"}
     assert status(window, ids[0]) == "done"
     assert window.undo_group.activeStack().count() == 3
 
@@ -116,11 +116,11 @@ def test_labels_are_still_there_after_the_project_is_closed_and_opened_again(
     again = open_window(qtbot, project_path, settings)
     try:
         first = next(again.project.article_ids())
-        spans = again.project.spans(first, annotator="ani")
+        spans = again.project.labels.spans(first, annotator="ani")
         assert [(s.label, INDONESIAN[s.start : s.end]) for s in spans] == [
             ("PER", "Hendra Wiratama")
         ]
-        assert again.project.doc_labels(first, annotator="ani") == {"stance:main": "favour"}
+        assert again.project.labels.doc_labels(first, annotator="ani") == {"stance:main": "favour"}
         assert again.status.progress.text() == "1 of 4 done"
         again.workspace.show_article(first)
         assert [s.label for s in again.workspace.view.spans] == ["PER"]
@@ -135,7 +135,7 @@ def test_open_project_switches_to_another_file_and_releases_the_old_one(
 
     other = tmp_path / "other.tandai"
     with Project.create(other) as project:
-        project.store_articles([NewArticle(text=PLAIN, title="Banjir")])
+        project.imports.store_articles([NewArticle(text=PLAIN, title="Banjir")])
     old = window.project
     assert window.open_project(other)
     assert old.db.is_closed()
@@ -152,8 +152,8 @@ def test_the_annotator_can_switch_and_labels_are_stored_under_each_name(
     key(qtbot, window, "q")
     window.session.set_annotator("budi")
     key(qtbot, window, "w")
-    assert window.project.doc_labels(aid, annotator="ani") == {"stance:main": "favour"}
-    assert window.project.doc_labels(aid, annotator="budi") == {"stance:main": "against"}
+    assert window.project.labels.doc_labels(aid, annotator="ani") == {"stance:main": "favour"}
+    assert window.project.labels.doc_labels(aid, annotator="budi") == {"stance:main": "against"}
     assert window.status.annotator.text() == "Annotator: budi"
     assert window.settings.value("annotator/name") == "budi"
 
@@ -186,7 +186,7 @@ def test_ctrl_plus_and_minus_zoom_the_text(qtbot, window: MainWindow) -> None:
 
 def test_j_and_k_walk_only_the_articles_the_list_filter_shows(qtbot, window: MainWindow) -> None:
     ids = list(window.project.article_ids())
-    window.project.set_status(ids[2], annotator="ani", status="skipped")
+    window.project.labels.set_status(ids[2], annotator="ani", status="skipped")
     dock = window.docks.articles
     assert dock is not None
     dock.status_box.setCurrentIndex(dock.status_box.findData("skipped"))

@@ -46,7 +46,7 @@ def test_a_widget_selection_is_stored_as_exactly_the_selected_string_and_drawn_i
     drag_select(qtbot, window, s16, e16)
     assert selected_text(window) == needle
     key(qtbot, window, key_text)
-    [span] = window.project.spans(aid, annotator="ani")
+    [span] = window.project.labels.spans(aid, annotator="ani")
     assert TRICKY[span.start : span.end] == needle
     assert (span.start, span.end) == (start, start + len(needle))
     assert (s16, e16, colour) in painted_ranges(window)
@@ -60,7 +60,7 @@ def test_every_tricky_span_together_is_painted_at_its_own_utf16_place(
         start = TRICKY.index(needle)
         drag_select(qtbot, window, utf16(TRICKY, start), utf16(TRICKY, start + len(needle)))
         key(qtbot, window, key_text)
-    stored = [TRICKY[s.start : s.end] for s in window.project.spans(aid)]
+    stored = [TRICKY[s.start : s.end] for s in window.project.labels.spans(aid)]
     assert stored == [n for n, _, _ in NEEDLES]
     painted = {(a, b) for a, b, _ in painted_ranges(window)}
     for needle, _, _ in NEEDLES:
@@ -91,7 +91,7 @@ def test_an_arabic_article_is_laid_out_right_to_left_and_labels_by_code_point(
     start = ARABIC.index("خالد العمري")
     drag_select(qtbot, window, start + 1, start + 8)  # from inside one word to inside the next
     key(qtbot, window, "1")
-    [span] = window.project.spans(aid)
+    [span] = window.project.labels.spans(aid)
     assert ARABIC[span.start : span.end] == "خالد العمري"
     window.workspace.show_article(next(window.project.article_ids()))
     assert text.layoutDirection() == Qt.LayoutDirection.LeftToRight

@@ -95,7 +95,7 @@ def test_new_labels_in_the_schema_appear_in_the_label_bar_with_their_keys(
     start = INDONESIAN.index("Kabarberita")
     wh.drag_select(qtbot, window, start, start + len("Kabarberita"))
     wh.key(qtbot, window, "8")
-    [span] = window.project.spans(window.workspace.article_id)
+    [span] = window.project.labels.spans(window.workspace.article_id)
     assert (span.label, INDONESIAN[span.start : span.end]) == ("PRODUCT", "Kabarberita")
 
 

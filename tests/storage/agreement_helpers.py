@@ -24,18 +24,20 @@ def _label(
     status: str = "done",
 ) -> None:
     for start, end, label in entities:
-        project.add_span(aid, annotator=who, layer="entity", label=label, start=start, end=end)
+        project.labels.add_span(
+            aid, annotator=who, layer="entity", label=label, start=start, end=end
+        )
     for start, end in boiler:
-        project.add_span(
+        project.labels.add_span(
             aid, annotator=who, layer="boilerplate", label="boilerplate", start=start, end=end
         )
     if stance:
-        project.set_doc_label(aid, annotator=who, key="stance:main", value=stance)
-    project.set_status(aid, annotator=who, status=status)
+        project.labels.set_doc_label(aid, annotator=who, key="stance:main", value=stance)
+    project.labels.set_status(aid, annotator=who, status=status)
 
 
 def team_project(project: Project) -> list[int]:
-    project.store_articles([NewArticle(text=t, title=f"t{i}") for i, t in enumerate(TEXTS)])
+    project.imports.store_articles([NewArticle(text=t, title=f"t{i}") for i, t in enumerate(TEXTS)])
     ids = list(project.article_ids())
     a, b, c = ids
     _label(

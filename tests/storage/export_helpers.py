@@ -56,18 +56,20 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
 
 def labelled_project(project: Project, tmp_path: Path, *, annotator: str = "alice") -> list[int]:
     """Import ARTICLES, label them as ``annotator`` and mark them done; returns their ids."""
-    project.import_files([write_jsonl(tmp_path / "articles.jsonl", ARTICLES)])
+    project.imports.import_files([write_jsonl(tmp_path / "articles.jsonl", ARTICLES)])
     ids = [s.id for s in project.list_articles()]
     texts = [project.article(i).text for i in ids]
     for n, layer, label, covered in LABELS:
         start = texts[n].index(covered)
-        project.add_span(
+        project.labels.add_span(
             ids[n], annotator=annotator, layer=layer, label=label, start=start,
             end=start + len(covered),
         )  # fmt: skip
     for n, article_id in enumerate(ids):
-        project.set_doc_label(article_id, annotator=annotator, key="stance:main", value=STANCE[n])
-        project.set_status(article_id, annotator=annotator, status="done")
+        project.labels.set_doc_label(
+            article_id, annotator=annotator, key="stance:main", value=STANCE[n]
+        )
+        project.labels.set_status(article_id, annotator=annotator, status="done")
     return ids
 
 

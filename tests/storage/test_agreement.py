@@ -18,7 +18,7 @@ def test_agreement_counts_only_judgements_of_articles_done_for_each_annotator(
     labelled: tuple[Project, list[int]],
 ) -> None:
     project, (a, b, _c) = labelled
-    report = project.agreement()
+    report = project.agreement.agreement()
     assert report.annotators == ["ana", "budi", "citra"]  # gold is left out unless named
     # a: ana, budi (citra skipped); b: all three; c: budi only (ana todo) -> no unit.
     assert report.articles == 2
@@ -78,7 +78,7 @@ def test_agreement_of_named_annotators_may_include_gold(
     labelled: tuple[Project, list[int]],
 ) -> None:
     project, (_, _, _c) = labelled
-    report = project.agreement(["budi", "gold"], layers=["stance"])
+    report = project.agreement.agreement(["budi", "gold"], layers=["stance"])
     assert report.articles == 1
     assert report.stance["main"].pairs[0].agreement == 1.0
     assert report.entity is None and report.boilerplate is None
@@ -87,14 +87,14 @@ def test_agreement_of_named_annotators_may_include_gold(
 def test_an_unknown_annotator_is_named_in_the_message(labelled: tuple[Project, list[int]]) -> None:
     project, _ = labelled
     with pytest.raises(ProjectError, match="no annotator called 'dewi'"):
-        project.agreement(["ana", "dewi"])
+        project.agreement.agreement(["ana", "dewi"])
 
 
 def test_judgements_stream_in_pages_with_progress(labelled: tuple[Project, list[int]]) -> None:
     project, ids = labelled
     seen = []
     got = list(
-        project.judgements(
+        project.agreement.judgements(
             ["ana", "budi", "citra"], min_finishers=1, page=1, on_progress=seen.append
         )
     )

@@ -30,14 +30,18 @@ def _worker(target: str, kind: str, me: int, ids: list[int], barrier: Any, out: 
                 try:
                     if kind == "overlap":
                         start, end = (0, 11) if me == 0 else (5, 19)
-                        project.add_span(
+                        project.labels.add_span(
                             aid, annotator="ani", layer="entity", label="PER", start=start, end=end
                         )
                     elif kind == "stance":
                         value = "favour" if me == 0 else "against"
-                        project.set_doc_label(aid, annotator="ani", key="stance:main", value=value)
+                        project.labels.set_doc_label(
+                            aid, annotator="ani", key="stance:main", value=value
+                        )
                     else:
-                        project.set_status(aid, annotator="ani", status="done", add_seconds=1.5)
+                        project.labels.set_status(
+                            aid, annotator="ani", status="done", add_seconds=1.5
+                        )
                     outcomes.append("stored")
                 except LabelError as exc:
                     outcomes.append(f"refused: {exc}")
@@ -64,7 +68,7 @@ def _race(target: str, kind: str, ids: list[int]) -> list[list[str]]:
 @pytest.fixture
 def target_with_articles(project_target: str) -> tuple[str, list[int]]:
     with Project.create(project_target) as project:
-        project.store_articles(NewArticle(text=f"{TEXT} ({n})") for n in range(TRIES))
+        project.imports.store_articles(NewArticle(text=f"{TEXT} ({n})") for n in range(TRIES))
         ids = list(project.article_ids())
         project.annotator_id("ani")
     return project_target, ids
@@ -78,7 +82,7 @@ def test_one_annotator_from_two_connections_never_stores_overlapping_entities(
     assert not [o for o in outcomes[0] + outcomes[1] if o.startswith("crashed")], outcomes
     with Project.open(target) as project:
         for aid in ids:
-            spans = project.spans(aid, annotator="ani", layer="entity")
+            spans = project.labels.spans(aid, annotator="ani", layer="entity")
             assert len(spans) == 1, (aid, spans)
     stored = sum(o == "stored" for o in outcomes[0] + outcomes[1])
     refused = [o for o in outcomes[0] + outcomes[1] if o.startswith("refused")]
@@ -94,11 +98,11 @@ def test_a_simultaneous_first_stance_is_stored_once_without_a_database_error(
     assert outcomes == [["stored"] * TRIES, ["stored"] * TRIES]
     with Project.open(target) as project:
         for aid in ids:
-            assert project.doc_labels(aid, annotator="ani")["stance:main"] in {
+            assert project.labels.doc_labels(aid, annotator="ani")["stance:main"] in {
                 "favour",
                 "against",
             }
-            assert len(project.all_doc_labels(aid)) == 1
+            assert len(project.labels.all_doc_labels(aid)) == 1
 
 
 def test_seconds_added_at_the_same_moment_are_all_counted(
@@ -108,4 +112,6 @@ def test_seconds_added_at_the_same_moment_are_all_counted(
     outcomes = _race(target, "status", ids)
     assert outcomes == [["stored"] * TRIES, ["stored"] * TRIES]
     with Project.open(target) as project:
-        assert [project.progress(aid, annotator="ani").seconds for aid in ids] == [3.0] * TRIES
+        assert [project.labels.progress(aid, annotator="ani").seconds for aid in ids] == [
+            3.0
+        ] * TRIES

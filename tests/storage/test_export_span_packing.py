@@ -25,12 +25,12 @@ def test_span_labels_that_json_escapes_come_back_exactly_and_sorted(
     added = []
     for n, label in enumerate(ODD_LABELS):
         start, end = 3 * n, 3 * n + 2  # "evidence": a layer whose labels are free text
-        project.add_span(
+        project.labels.add_span(
             ids[0], annotator="bob", layer="evidence", label=label, start=start, end=end
         )
         added.append((start, end, "evidence", label))
-    project.set_status(ids[0], annotator="bob", status="done")
-    records = list(project.export_records(ExportSelection(), page=1))
+    project.labels.set_status(ids[0], annotator="bob", status="done")
+    records = list(project.exports.export_records(ExportSelection(), page=1))
     bob = next(r for r in records if r.annotator == "bob")
     assert bob.spans == tuple(sorted(added))
     assert all(type(s) is tuple and type(s[0]) is int for s in bob.spans)
@@ -45,12 +45,12 @@ def test_the_first_pass_reads_only_the_layers_it_asks_for_and_records_without_sp
     project: Project, tmp_path: Path
 ) -> None:
     labelled_project(project, tmp_path)
-    records = list(project.export_records(ExportSelection(), layers=("boilerplate",)))
+    records = list(project.exports.export_records(ExportSelection(), layers=("boilerplate",)))
     assert [[s[2:] for s in r.spans] for r in records] == [
         [("boilerplate", "boilerplate")] * 2,
         [],
         [("boilerplate", "boilerplate")],
         [],
     ]
-    none = list(project.export_records(ExportSelection(), layers=()))
+    none = list(project.exports.export_records(ExportSelection(), layers=()))
     assert [r.spans for r in none] == [()] * 4

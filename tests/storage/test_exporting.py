@@ -18,8 +18,8 @@ def test_records_carry_each_annotators_labels_and_status_in_article_order(
     project: Project, tmp_path: Path
 ) -> None:
     ids = labelled_project(project, tmp_path)
-    project.set_status(ids[0], annotator="bob", status="flagged")
-    records = list(project.export_records(ExportSelection(statuses=("done", "flagged"))))
+    project.labels.set_status(ids[0], annotator="bob", status="flagged")
+    records = list(project.exports.export_records(ExportSelection(statuses=("done", "flagged"))))
     assert [(r.article_id, r.annotator, r.status) for r in records] == [
         (ids[0], "alice", "done"),
         (ids[0], "bob", "flagged"),
@@ -38,25 +38,27 @@ def test_records_carry_each_annotators_labels_and_status_in_article_order(
 
 def test_filters_by_status_annotator_language_and_source(project: Project, tmp_path: Path) -> None:
     ids = labelled_project(project, tmp_path)
-    project.set_status(ids[1], annotator="alice", status="skipped")
-    project.set_status(ids[2], annotator="bob", status="done")
+    project.labels.set_status(ids[1], annotator="alice", status="skipped")
+    project.labels.set_status(ids[2], annotator="bob", status="done")
 
     def uids(**kw: object) -> list[tuple[str, str | None]]:
-        return [(r.uid[:6], r.annotator) for r in project.export_records(ExportSelection(**kw))]
+        return [
+            (r.uid[:6], r.annotator) for r in project.exports.export_records(ExportSelection(**kw))
+        ]
 
     assert uids() == [("id-1", "alice"), ("ar-1", "alice"), ("ar-1", "bob"), ("fr-1", "alice")]
     assert uids(annotators=("bob",)) == [("ar-1", "bob")]
-    assert [r.title for r in project.export_records(ExportSelection(statuses=("skipped",)))] == [
-        "国境で戦闘"
-    ]
+    assert [
+        r.title for r in project.exports.export_records(ExportSelection(statuses=("skipped",)))
+    ] == ["国境で戦闘"]
     assert uids(langs=("ar",)) == [("ar-1", "alice"), ("ar-1", "bob")]
     assert uids(sources=("kabar.example",), annotators=("alice",)) == [
         ("id-1", "alice"),
         ("fr-1", "alice"),
     ]
-    assert project.count_export_articles(ExportSelection(langs=("ar",))) == 1
+    assert project.exports.count_export_articles(ExportSelection(langs=("ar",))) == 1
     with pytest.raises(Exception, match="no annotator called"):
-        list(project.export_records(ExportSelection(annotators=("nobody",))))
+        list(project.exports.export_records(ExportSelection(annotators=("nobody",))))
 
 
 def test_status_all_includes_untouched_articles_once_without_an_annotator(
@@ -65,8 +67,8 @@ def test_status_all_includes_untouched_articles_once_without_an_annotator(
     labelled_project(project, tmp_path)
     extra = tmp_path / "more.jsonl"
     extra.write_text('{"text": "Artikel baru tanpa label sama sekali di sini."}\n', "utf-8")
-    project.import_files([extra])
-    records = list(project.export_records(ExportSelection(statuses=("todo", "done"))))
+    project.imports.import_files([extra])
+    records = list(project.exports.export_records(ExportSelection(statuses=("todo", "done"))))
     assert [(r.annotator, r.status) for r in records][-1] == (None, "todo")
     assert len(records) == 5
 
@@ -77,7 +79,7 @@ def test_every_format_writes_offsets_that_match_and_a_card_whose_counts_match(
     labelled_project(project, tmp_path)
     for fmt in JSONL_FORMATS:
         out = tmp_path / fmt
-        summary = project.export_dataset(out, ExportOptions(format=fmt, tokens=True))
+        summary = project.exports.export_dataset(out, ExportOptions(format=fmt, tokens=True))
         lines = read_jsonl(out / "data.jsonl")
         assert len(lines) == summary.lines == 4
         for line in lines:
@@ -96,10 +98,10 @@ def test_a_split_export_is_deterministic_and_keeps_each_article_in_one_split(
     project: Project, tmp_path: Path
 ) -> None:
     labelled_project(project, tmp_path)
-    project.set_status(project.list_articles()[0].id, annotator="bob", status="done")
+    project.labels.set_status(project.list_articles()[0].id, annotator="bob", status="done")
     options = ExportOptions(split=parse_split("train=0.5,dev=0.25,test=0.25"), seed=3)
-    project.export_dataset(tmp_path / "a", options)
-    project.export_dataset(tmp_path / "b", options)
+    project.exports.export_dataset(tmp_path / "a", options)
+    project.exports.export_dataset(tmp_path / "b", options)
     where: dict[str, set[str]] = {}
     for name in ("train", "dev", "test"):
         first = (tmp_path / "a" / f"{name}.jsonl").read_bytes()
@@ -118,10 +120,10 @@ def test_a_non_empty_foreign_folder_is_refused_and_an_earlier_export_is_replaced
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("keep me", "utf-8")
     with pytest.raises(ExportError, match="not empty"):
-        project.export_dataset(tmp_path / "mine", ExportOptions())
+        project.exports.export_dataset(tmp_path / "mine", ExportOptions())
     out = tmp_path / "out"
-    project.export_dataset(out, ExportOptions(split=parse_split("train=0.5,test=0.5")))
-    project.export_dataset(out, ExportOptions())
+    project.exports.export_dataset(out, ExportOptions(split=parse_split("train=0.5,test=0.5")))
+    project.exports.export_dataset(out, ExportOptions())
     assert sorted(p.name for p in out.iterdir()) == ["README.md", "data.jsonl"]
 
 
@@ -129,7 +131,9 @@ def test_cancelling_leaves_the_folder_without_partial_files(
     project: Project, tmp_path: Path
 ) -> None:
     labelled_project(project, tmp_path)
-    summary = project.export_dataset(tmp_path / "out", ExportOptions(), should_stop=lambda: True)
+    summary = project.exports.export_dataset(
+        tmp_path / "out", ExportOptions(), should_stop=lambda: True
+    )
     assert summary.cancelled
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
@@ -145,13 +149,13 @@ def test_rewrites_of_one_report_land_in_one_split_and_the_card_counts_the_group(
     texts = [REPORT] + [rewrite(REPORT, rng) for _ in range(6)]
     texts += [unrelated(rng) for _ in range(30)]
     records = [{"id": f"r{i:02d}", "text": t} for i, t in enumerate(texts)]
-    project.import_files([write_jsonl(tmp_path / "r.jsonl", records)], detect=False)
+    project.imports.import_files([write_jsonl(tmp_path / "r.jsonl", records)], detect=False)
     for summary in project.list_articles(limit=100):
-        project.set_status(summary.id, annotator="alice", status="done")
+        project.labels.set_status(summary.id, annotator="alice", status="done")
     split = parse_split("train=0.6,dev=0.2,test=0.2")
     for seed in range(4):
         out = tmp_path / f"s{seed}"
-        project.export_dataset(out, ExportOptions(split=split, seed=seed))
+        project.exports.export_dataset(out, ExportOptions(split=split, seed=seed))
         where = {
             line["id"]: name for name, _ in split for line in read_jsonl(out / f"{name}.jsonl")
         }
@@ -166,16 +170,16 @@ def test_the_summary_and_card_say_what_the_status_filter_left_out(
     project: Project, tmp_path: Path
 ) -> None:
     ids = labelled_project(project, tmp_path)
-    project.set_status(ids[0], annotator="alice", status="todo")
-    project.set_status(ids[2], annotator="alice", status="flagged")
-    summary = project.export_dataset(tmp_path / "out", ExportOptions())
+    project.labels.set_status(ids[0], annotator="alice", status="todo")
+    project.labels.set_status(ids[2], annotator="alice", status="flagged")
+    summary = project.exports.export_dataset(tmp_path / "out", ExportOptions())
     assert summary.left_out == {"todo": (1, 4), "flagged": (1, 2)}
     assert "1 todo articles with 4 spans; 1 flagged articles with 2 spans not exported" in (
         summary.text()
     )
     card = (tmp_path / "out" / "README.md").read_text("utf-8")
     assert "Not exported (status todo): 1 articles with 4 spans" in card
-    everything = project.export_dataset(
+    everything = project.exports.export_dataset(
         tmp_path / "all", ExportOptions(selection=ExportSelection(statuses=STATUSES))
     )
     assert everything.left_out == {}
@@ -185,18 +189,18 @@ def test_ner_bio_leaves_out_unfinished_records_without_entities_unless_asked(
     project: Project, tmp_path: Path
 ) -> None:
     ids = labelled_project(project, tmp_path)
-    for span in project.spans(ids[3], annotator="alice", layer="entity"):
-        project.delete_span(span.id)
-    project.set_status(ids[3], annotator="alice", status="todo")
+    for span in project.labels.spans(ids[3], annotator="alice", layer="entity"):
+        project.labels.delete_span(span.id)
+    project.labels.set_status(ids[3], annotator="alice", status="todo")
     every = ExportSelection(statuses=STATUSES)
-    summary = project.export_dataset(
+    summary = project.exports.export_dataset(
         tmp_path / "a", ExportOptions(format="ner-bio", selection=every)
     )
     assert summary.records == 3
     assert "Left out: 1 records that are not done" in (tmp_path / "a" / "README.md").read_text(
         "utf-8"
     )
-    kept = project.export_dataset(
+    kept = project.exports.export_dataset(
         tmp_path / "b", ExportOptions(format="ner-bio", selection=every, keep_unlabelled=True)
     )
     assert kept.records == 4

@@ -62,7 +62,7 @@ def write_jsonl(path: Path, records: list[dict], *, newline: str = "\n") -> Path
 def test_jsonl_import_maps_fields_keeps_meta_and_detects_languages(
     project: Project, tmp_path: Path
 ) -> None:
-    report = project.import_files([write_jsonl(tmp_path / "a.jsonl", ARTICLES)])
+    report = project.imports.import_files([write_jsonl(tmp_path / "a.jsonl", ARTICLES)])
     assert (report.imported, report.duplicates, report.skipped_total) == (4, 0, 0)
     by_title = {a.title: project.article(a.id) for a in project.list_articles()}
     first = by_title["Tentara Korut di Kursk"]
@@ -81,7 +81,7 @@ def test_crlf_bom_and_astral_characters_are_stored_as_normalised(
 ) -> None:
     path = tmp_path / "crlf.txt"
     path.write_bytes("\ufeffJudul 👨🏻‍🚒\r\n\r\nBaris satu 𠮷\r\nمرحبا\r\n".encode())
-    project.import_files([path])
+    project.imports.import_files([path])
     (summary,) = project.list_articles()
     article = project.article(summary.id)
     assert (article.title, article.text) == ("Judul 👨🏻‍🚒", "Baris satu 𠮷\nمرحبا")
@@ -89,9 +89,9 @@ def test_crlf_bom_and_astral_characters_are_stored_as_normalised(
 
 def test_importing_the_same_file_twice_adds_nothing(project: Project, tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "a.jsonl", [*ARTICLES, ARTICLES[0] | {"id": "copy"}])
-    first = project.import_files([path])
+    first = project.imports.import_files([path])
     assert (first.imported, first.duplicates) == (4, 1)
-    again = project.import_files([path])
+    again = project.imports.import_files([path])
     assert (again.imported, again.duplicates) == (0, 5)
     assert project.count_articles() == 4
 
@@ -109,7 +109,9 @@ def test_bad_records_are_reported_with_file_and_line_and_the_rest_imported(
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     seen: list[str] = []
-    report = project.import_files([path, tmp_path / "missing.jsonl"], on_problem=seen.append)
+    report = project.imports.import_files(
+        [path, tmp_path / "missing.jsonl"], on_problem=seen.append
+    )
     assert report.imported == 2
     assert report.skipped_total == 3  # the records; the missing file is not a record
     assert report.file_problems == {"no such file or folder": 1}
@@ -125,17 +127,17 @@ def test_stop_request_keeps_whole_commits_and_a_rerun_completes(
 ) -> None:
     records = [{"text": f"Berita ke-{i} tentang harga beras di pasar."} for i in range(2500)]
     path = write_jsonl(tmp_path / "many.jsonl", records)
-    project.commit_bytes = 20_000  # a commit every ~450 records instead of every 16 MB
+    project.imports.commit_bytes = 20_000  # a commit every ~450 records instead of every 16 MB
     calls = {"n": 0}
 
     def stop_after_first_commit() -> bool:
         calls["n"] += 1
         return calls["n"] > 1
 
-    report = project.import_files([path], should_stop=stop_after_first_commit, detect=False)
+    report = project.imports.import_files([path], should_stop=stop_after_first_commit, detect=False)
     assert report.cancelled and 0 < report.imported < 2500
     assert project.count_articles() == report.imported
-    rerun = project.import_files([path], detect=False)
+    rerun = project.imports.import_files([path], detect=False)
     assert (rerun.imported, rerun.duplicates) == (2500 - report.imported, report.imported)
     assert project.count_articles() == 2500
 
@@ -196,7 +198,7 @@ def test_a_lone_surrogate_in_one_line_is_reported_and_every_other_line_is_stored
     path = tmp_path / "surrogate.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    report = project.import_files([path], detect=False)
+    report = project.imports.import_files([path], detect=False)
 
     assert (report.imported, report.skipped_total) == (2499, 1)
     assert report.problems == [
@@ -217,7 +219,7 @@ def test_a_record_the_database_refuses_is_retried_alone_and_the_good_ones_are_st
     articles[17] = NewArticle(text="rusak \ud800 di sini", origin="x:17")
     problems: list[str] = []
 
-    report = project.store_articles(articles, on_problem=problems.append)
+    report = project.imports.store_articles(articles, on_problem=problems.append)
 
     assert report.imported == 49 and project.count_articles() == 49
     assert len(problems) == 1 and problems[0].startswith("x:17: cannot be stored: ")
@@ -237,7 +239,7 @@ def test_an_id_or_source_longer_than_its_column_is_reported_per_record(
         ],
     )
 
-    report = project.import_files([path], detect=False)
+    report = project.imports.import_files([path], detect=False)
 
     assert report.imported == 2 and project.count_articles() == 2
     assert report.problems == [
@@ -299,5 +301,5 @@ def test_a_project_file_left_empty_by_a_creation_killed_at_once_opens_and_import
     path = write_jsonl(tmp_path / "a.jsonl", ARTICLES)
 
     with Project.open(target) as project:
-        report = project.import_files([path], detect=False)
+        report = project.imports.import_files([path], detect=False)
         assert report.imported == len(ARTICLES) == project.count_articles()

@@ -22,7 +22,9 @@ def test_export_import_export_gives_identical_files(
 ) -> None:
     labelled_project(project, tmp_path)
     for fmt, tokens in (("spans", True), ("ner-bio", False)):
-        project.export_dataset(tmp_path / f"first-{fmt}", ExportOptions(format=fmt, tokens=tokens))
+        project.exports.export_dataset(
+            tmp_path / f"first-{fmt}", ExportOptions(format=fmt, tokens=tokens)
+        )
     second_target = (
         str(tmp_path / "second.tandai") if not project_target.startswith("postgres") else None
     )
@@ -34,12 +36,14 @@ def test_export_import_export_gives_identical_files(
     else:
         second = Project.create(second_target)
     with second:
-        report = second.import_labelled(
+        report = second.imports.import_labelled(
             [tmp_path / "first-spans" / "data.jsonl"], annotator="alice"
         )
         assert (report.imported, report.spans, report.labels_skipped) == (4, 9, 0)
-        second.export_dataset(tmp_path / "second", ExportOptions(format="spans", tokens=True))
-        second.export_dataset(tmp_path / "second-bio", ExportOptions(format="ner-bio"))
+        second.exports.export_dataset(
+            tmp_path / "second", ExportOptions(format="spans", tokens=True)
+        )
+        second.exports.export_dataset(tmp_path / "second-bio", ExportOptions(format="ner-bio"))
     assert (tmp_path / "second" / "data.jsonl").read_bytes() == (
         tmp_path / "first-spans" / "data.jsonl"
     ).read_bytes()
@@ -55,29 +59,29 @@ def test_importing_the_same_labelled_file_twice_adds_nothing(
     path = write_jsonl(
         tmp_path / "l.jsonl", [{"text": TEXT, "spans": [{"start": a, "end": b, "label": "PER"}]}]
     )
-    project.import_labelled([path], annotator="ann")
-    again = project.import_labelled([path], annotator="ann")
+    project.imports.import_labelled([path], annotator="ann")
+    again = project.imports.import_labelled([path], annotator="ann")
     assert (again.imported, again.duplicates, again.spans) == (0, 1, 0)
     (article,) = project.list_articles()
-    assert [(s.label, s.start, s.end, s.origin) for s in project.spans(article.id)] == [
+    assert [(s.label, s.start, s.end, s.origin) for s in project.labels.spans(article.id)] == [
         ("PER", a, b, "imported")
     ]
-    assert project.progress(article.id, annotator="ann").status == "done"
+    assert project.labels.progress(article.id, annotator="ann").status == "done"
 
 
 def test_labels_attach_to_an_article_that_is_already_in_the_project(
     project: Project, tmp_path: Path
 ) -> None:
-    project.import_files([write_jsonl(tmp_path / "plain.jsonl", [{"text": TEXT}])])
+    project.imports.import_files([write_jsonl(tmp_path / "plain.jsonl", [{"text": TEXT}])])
     a, b = at("القاهرة")
-    report = project.import_labelled(
+    report = project.imports.import_labelled(
         [write_jsonl(tmp_path / "l.jsonl", [{"text": TEXT + "\n", "label": [[a, b, "GPE"]]}])],
         annotator="ann",
     )
     assert (report.imported, report.duplicates, report.spans) == (0, 1, 1)
     (article,) = project.list_articles()
     assert [
-        project.article(article.id).text[s.start : s.end] for s in project.spans(article.id)
+        project.article(article.id).text[s.start : s.end] for s in project.labels.spans(article.id)
     ] == ["القاهرة"]
 
 
@@ -101,7 +105,7 @@ def test_bad_labels_are_reported_per_line_skipped_and_the_article_flagged(
     path = tmp_path / "bad.jsonl"
     path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), "utf-8")
     seen: list[str] = []
-    report = project.import_labelled([path], annotator="ann", on_problem=seen.append)
+    report = project.imports.import_labelled([path], annotator="ann", on_problem=seen.append)
     assert report.imported == 2 and report.spans == 1 and report.labels_skipped == 3
     assert [s.split(": ")[0:2] for s in seen[:3]] == [
         [f"{path}:2", "span text differs from the text at its offsets"],
@@ -110,11 +114,11 @@ def test_bad_labels_are_reported_per_line_skipped_and_the_article_flagged(
     ]
     assert seen[3].startswith(f"{path}:3: ")
     flagged = [s for s in project.list_articles() if s.title == ""]
-    statuses = {project.progress(s.id, annotator="ann").status for s in flagged}
+    statuses = {project.labels.progress(s.id, annotator="ann").status for s in flagged}
     assert statuses == {"done", "flagged"}
-    assert all(s.start < s.end for x in flagged for s in project.spans(x.id))
-    assert sum(len(project.spans(x.id)) for x in flagged) == 1
-    done = list(project.export_records(ExportSelection(statuses=("done",))))
+    assert all(s.start < s.end for x in flagged for s in project.labels.spans(x.id))
+    assert sum(len(project.labels.spans(x.id)) for x in flagged) == 1
+    done = list(project.exports.export_records(ExportSelection(statuses=("done",))))
     assert len(done) == 1
 
 
@@ -123,11 +127,11 @@ def test_labels_can_go_in_as_suggestions(project: Project, tmp_path: Path) -> No
         tmp_path / "s.jsonl",
         [{"tokens": ["Joko", "Widodo", "datang"], "ner_tags": ["B-PER", "I-PER", "O"]}],
     )
-    report = project.import_labelled([path], suggestions="model-x")
+    report = project.imports.import_labelled([path], suggestions="model-x")
     assert report.suggestions == 1 and report.spans == 0
     (article,) = project.list_articles()
-    assert project.spans(article.id) == []
-    (suggestion,) = project.suggestions(article.id)
+    assert project.labels.spans(article.id) == []
+    (suggestion,) = project.suggestions.suggestions(article.id)
     assert (suggestion.label, suggestion.start, suggestion.end, suggestion.source) == (
         "PER",
         0,
@@ -141,27 +145,29 @@ def test_integer_tags_are_named_by_the_labels_json_beside_the_file(
 ) -> None:
     (tmp_path / "labels.json").write_text('["O", "B-PER", "I-PER"]', "utf-8")
     path = write_jsonl(tmp_path / "bio.jsonl", [{"tokens": ["Joko", "datang"], "ner_tags": [1, 0]}])
-    report = project.import_labelled([path], annotator="ann")
+    report = project.imports.import_labelled([path], annotator="ann")
     assert report.spans == 1
     (article,) = project.list_articles()
-    assert [(s.label, s.start, s.end) for s in project.spans(article.id)] == [("PER", 0, 4)]
+    assert [(s.label, s.start, s.end) for s in project.labels.spans(article.id)] == [("PER", 0, 4)]
 
 
 def test_a_label_overlapping_a_stored_entity_is_a_skipped_label_not_a_skipped_record(
     project: Project, tmp_path: Path
 ) -> None:
-    project.import_files([write_jsonl(tmp_path / "plain.jsonl", [{"text": TEXT}])])
+    project.imports.import_files([write_jsonl(tmp_path / "plain.jsonl", [{"text": TEXT}])])
     (article,) = project.list_articles()
     a, b = at("Joko Widodo")
-    project.add_span(article.id, annotator="ann", layer="entity", label="PER", start=a, end=b)
+    project.labels.add_span(
+        article.id, annotator="ann", layer="entity", label="PER", start=a, end=b
+    )
     c, d = at("Widodo")
     path = write_jsonl(tmp_path / "l.jsonl", [{"text": TEXT, "label": [[c, d, "ORG"]]}])
     seen: list[str] = []
-    report = project.import_labelled([path], annotator="ann", on_problem=seen.append)
+    report = project.imports.import_labelled([path], annotator="ann", on_problem=seen.append)
     assert (report.duplicates, report.spans, report.labels_skipped) == (1, 0, 1)
     assert report.skipped_total == 0
     assert seen == [f"{path}:1: overlaps a stored entity: ORG {c}–{d} overlaps PER {a}–{b}"]
-    progress = project.progress(article.id, annotator="ann")
+    progress = project.labels.progress(article.id, annotator="ann")
     assert progress.status == "flagged" and "overlaps a stored entity" in progress.note
 
 
@@ -189,7 +195,7 @@ def test_two_records_with_one_text_and_overlapping_entities_count_a_label_not_a_
         ],
     )
 
-    report = project.import_labelled([path], annotator="ana")
+    report = project.imports.import_labelled([path], annotator="ana")
 
     assert (report.records, report.imported, report.duplicates, report.skipped_total) == (
         2,
@@ -208,14 +214,16 @@ def test_two_records_with_one_text_and_overlapping_entities_count_a_label_not_a_
 def test_a_labelled_record_matching_an_unlabelled_article_by_text_adds_its_labels_and_says_so(
     project: Project, tmp_path: Path
 ) -> None:
-    project.import_files([write_jsonl(tmp_path / "plain.jsonl", [{"id": "a1", "text": TEXT}])])
+    project.imports.import_files(
+        [write_jsonl(tmp_path / "plain.jsonl", [{"id": "a1", "text": TEXT}])]
+    )
     a, b = at("Joko Widodo")
     path = write_jsonl(
         tmp_path / "l.jsonl",
         [{"id": "b7", "text": TEXT, "spans": [{"start": a, "end": b, "label": "PER"}]}],
     )
 
-    report = project.import_labelled([path], annotator="ana")
+    report = project.imports.import_labelled([path], annotator="ana")
 
     assert (report.duplicates, report.matched, report.spans) == (1, 1, 1)
     _adds_up(report)
@@ -223,7 +231,7 @@ def test_a_labelled_record_matching_an_unlabelled_article_by_text_adds_its_label
         report.summary()
     )
     (article,) = project.list_articles()
-    assert [(s.start, s.end) for s in project.spans(article.id)] == [(a, b)]
+    assert [(s.start, s.end) for s in project.labels.spans(article.id)] == [(a, b)]
 
 
 def test_labels_of_a_record_that_would_mix_into_another_records_labels_are_refused(
@@ -245,14 +253,14 @@ def test_labels_of_a_record_that_would_mix_into_another_records_labels_are_refus
     )
     problems: list[str] = []
 
-    report = project.import_labelled([path], annotator="ana", on_problem=problems.append)
+    report = project.imports.import_labelled([path], annotator="ana", on_problem=problems.append)
 
     assert (report.imported, report.duplicates, report.spans, report.matched) == (1, 1, 1, 0)
     assert report.labels_skipped == report.labels_read - 1
     _adds_up(report)
     assert len(problems) == 1 and problems[0].startswith(f"{path}:2: same text as article 'x1'")
     (article,) = project.list_articles()
-    assert [(s.start, s.end) for s in project.spans(article.id)] == [(a, b)]
+    assert [(s.start, s.end) for s in project.labels.spans(article.id)] == [(a, b)]
 
 
 def test_an_annotator_name_longer_than_its_column_is_refused_before_anything_is_read(
@@ -265,7 +273,7 @@ def test_an_annotator_name_longer_than_its_column_is_refused_before_anything_is_
     path = write_jsonl(tmp_path / "l.jsonl", [{"text": TEXT, "spans": []}])
 
     with pytest.raises(ProjectError, match="at most 200 characters"):
-        project.import_labelled([path], annotator="a" * 201)
+        project.imports.import_labelled([path], annotator="a" * 201)
     with pytest.raises(ProjectError, match="at most 200 characters"):
-        project.import_labelled([path], suggestions="s" * 201)
+        project.imports.import_labelled([path], suggestions="s" * 201)
     assert project.count_articles() == 0

@@ -15,7 +15,7 @@ ANN = "ani"
 
 def seed(project: Project) -> list[int]:
     """Eleven articles with repeating titles, sources and languages, some labelled."""
-    project.store_articles(
+    project.imports.store_articles(
         NewArticle(
             text=f"Teks berita nomor {i} tentang banjir di kota {'abc'[i % 3]}.",
             title=f"Judul {'cab'[i % 3]}",
@@ -29,22 +29,22 @@ def seed(project: Project) -> list[int]:
         if n % 3 != 2:  # the others stay pending (NULL language), as during detection
             lang = "id" if n % 2 else "en"
             project.db.execute_sql(f"UPDATE article SET lang = {p} WHERE id = {p}", (lang, aid))
-    project.set_status(ids[1], annotator=ANN, status="done")
-    project.set_status(ids[4], annotator=ANN, status="flagged")
-    project.set_status(ids[6], annotator=ANN, status="skipped")
-    project.set_status(ids[7], annotator="budi", status="done")
+    project.labels.set_status(ids[1], annotator=ANN, status="done")
+    project.labels.set_status(ids[4], annotator=ANN, status="flagged")
+    project.labels.set_status(ids[6], annotator=ANN, status="skipped")
+    project.labels.set_status(ids[7], annotator="budi", status="done")
     for aid, count in [(ids[2], 3), (ids[5], 1), (ids[8], 3)]:
         for k in range(count):
-            project.add_span(
+            project.labels.add_span(
                 aid, annotator=ANN, layer="entity", label="PER", start=k * 2, end=k * 2 + 1
             )
-    project.add_span(ids[9], annotator="budi", layer="entity", label="ORG", start=0, end=4)
+    project.labels.add_span(ids[9], annotator="budi", layer="entity", label="ORG", start=0, end=4)
     return ids
 
 
 def expected_order(project: Project, sort: str, descending: bool) -> list[int]:
     """The same order computed naively in Python from every row."""
-    rows = project.summaries(list(project.article_ids()), annotator=ANN)
+    rows = project.listing.summaries(list(project.article_ids()), annotator=ANN)
     status_rank = {"todo": 0, "done": 1, "skipped": 2, "flagged": 3}
 
     def key(r):
@@ -63,7 +63,7 @@ def expected_order(project: Project, sort: str, descending: bool) -> list[int]:
 def read_all(project: Project, sort: str, descending: bool, limit: int) -> list[int]:
     seen, cursor = [], None
     while True:
-        page, cursor = project.list_sorted(
+        page, cursor = project.listing.list_sorted(
             ArticleFilter(annotator=ANN),
             sort=sort,
             descending=descending,
@@ -89,17 +89,17 @@ def test_every_sort_order_pages_through_all_articles_exactly_once_in_order(
 
 def test_status_and_label_count_in_rows_are_those_of_the_annotator(project: Project) -> None:
     ids = seed(project)
-    rows = {r.id: r for r in project.list_sorted(ArticleFilter(annotator=ANN))[0]}
+    rows = {r.id: r for r in project.listing.list_sorted(ArticleFilter(annotator=ANN))[0]}
     assert rows[ids[1]].status == "done" and rows[ids[7]].status == "todo"
     assert rows[ids[2]].label_count == 3 and rows[ids[9]].label_count == 0
-    budi = {r.id: r for r in project.list_sorted(ArticleFilter(annotator="budi"))[0]}
+    budi = {r.id: r for r in project.listing.list_sorted(ArticleFilter(annotator="budi"))[0]}
     assert budi[ids[7]].status == "done" and budi[ids[9]].label_count == 1
 
 
 def test_sorting_respects_the_filter(project: Project) -> None:
     ids = seed(project)
     flt = ArticleFilter(annotator=ANN, statuses=("todo",), sources=("site0.example",))
-    page, cursor = project.list_sorted(flt, sort="labels", descending=True)
+    page, cursor = project.listing.list_sorted(flt, sort="labels", descending=True)
     assert cursor is None
     # site0: ids 0, 4, 8; 4 is flagged; 8 has three labels and comes first descending
     assert [r.id for r in page] == [ids[8], ids[0]]
@@ -108,8 +108,8 @@ def test_sorting_respects_the_filter(project: Project) -> None:
 def test_text_search_with_a_sort_finds_only_matching_articles(tmp_path) -> None:
     with Project.create(tmp_path / "s.tandai") as project:
         seed(project)
-        project.index_pending()
-        page, _ = project.list_sorted(
+        project.imports.index_pending()
+        page, _ = project.listing.list_sorted(
             ArticleFilter(annotator=ANN, text="nomor 1"), sort="title", limit=50
         )
         # "1" is a prefix: nomor 1 and nomor 10
@@ -125,9 +125,9 @@ def test_a_page_costs_a_fixed_number_of_queries_whatever_its_size(tmp_path) -> N
         project.annotator_id(ANN)
         for sort in SORT_KEYS:
             with count_queries() as small:
-                project.list_sorted(ArticleFilter(annotator=ANN), sort=sort, limit=2)
+                project.listing.list_sorted(ArticleFilter(annotator=ANN), sort=sort, limit=2)
             with count_queries() as large:
-                project.list_sorted(ArticleFilter(annotator=ANN), sort=sort, limit=100)
+                project.listing.list_sorted(ArticleFilter(annotator=ANN), sort=sort, limit=100)
             # one query per segment visited, plus four to decorate the page's rows (status,
             # label counts, titles, the model's uncertainty)
             assert large.count <= 4 + 4, sort
@@ -136,25 +136,25 @@ def test_a_page_costs_a_fixed_number_of_queries_whatever_its_size(tmp_path) -> N
 
 def test_unknown_sort_key_is_refused(project: Project) -> None:
     with pytest.raises(ValueError, match="unknown sort key"):
-        project.list_sorted(sort="colour")
+        project.listing.list_sorted(sort="colour")
 
 
 def test_label_usage_counts_spans_and_doc_labels_by_name(project: Project) -> None:
     ids = seed(project)
-    project.set_doc_label(ids[0], annotator=ANN, key="stance:main", value="favour")
-    assert project.label_usage()[("entity", "PER")] == 7
-    assert project.label_usage()[("entity", "ORG")] == 1
-    assert project.doc_label_usage() == {("stance:main", "favour"): 1}
+    project.labels.set_doc_label(ids[0], annotator=ANN, key="stance:main", value="favour")
+    assert project.listing.label_usage()[("entity", "PER")] == 7
+    assert project.listing.label_usage()[("entity", "ORG")] == 1
+    assert project.listing.doc_label_usage() == {("stance:main", "favour"): 1}
 
 
 def test_sorting_by_title_reads_the_title_index_not_every_row(tmp_path) -> None:
     with Project.create(tmp_path / "i.tandai") as project:
         seed(project)
         project.db.execute_sql("ANALYZE")
-        seg = project._segments(ArticleFilter(), "title")[0]
+        seg = project.listing._segments(ArticleFilter(), "title")[0]
         a = project.m.Article
         sql, params = (
-            project._filtered(ArticleFilter()).select(a.id, seg.key).order_by(seg.key, a.id).sql()
+            project.filtered(ArticleFilter()).select(a.id, seg.key).order_by(seg.key, a.id).sql()
         )
         plan = " ".join(r[3] for r in project.db.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
         assert "USING INDEX article_title_sort" in plan
@@ -163,11 +163,11 @@ def test_sorting_by_title_reads_the_title_index_not_every_row(tmp_path) -> None:
 
 def test_distinct_values_for_the_filter_menus_match_a_plain_distinct(project: Project) -> None:
     seed(project)
-    assert project.distinct_values("source") == project.sources()
-    assert project.distinct_values("lang") == project.languages() == ["en", "id"]
+    assert project.listing.distinct_values("source") == project.sources()
+    assert project.listing.distinct_values("lang") == project.languages() == ["en", "id"]
     with pytest.raises(ValueError):
-        project.distinct_values("title; DROP TABLE article")
+        project.listing.distinct_values("title; DROP TABLE article")
 
 
 def test_distinct_values_of_an_empty_project_are_empty(project: Project) -> None:
-    assert project.distinct_values("source") == []
+    assert project.listing.distinct_values("source") == []

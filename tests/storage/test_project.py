@@ -16,7 +16,7 @@ from storage.migrations import CURRENT_VERSION, migrate
 
 
 def add(project: Project, *texts: str, source: str = "site.example") -> list[int]:
-    report = project.store_articles(
+    report = project.imports.store_articles(
         NewArticle(text=t, title=f"Title {i}", source=source) for i, t in enumerate(texts)
     )
     assert report.imported == len(texts)
@@ -92,7 +92,7 @@ def test_version_1_file_is_migrated_after_a_copy_is_set_aside(tmp_path: Path) ->
     db.close()
     with Project.open(path) as project:
         assert project.backup_path is not None and project.backup_path.exists()
-        project.index_pending()
+        project.imports.index_pending()
         assert [a.title for a in project.list_articles(ArticleFilter(text="kursk"))] == ["Lama"]
     backup = sqlite3.connect(project.backup_path)
     assert backup.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("1",)
@@ -144,8 +144,8 @@ def test_list_pages_by_keyset_and_filters_by_source(project: Project) -> None:
 
 def test_status_filter_is_per_annotator(project: Project) -> None:
     a, b, c = add(project, "Satu.", "Dua.", "Tiga.")
-    project.set_status(a, annotator="ani", status="done")
-    project.set_status(b, annotator="budi", status="flagged", note="cek")
+    project.labels.set_status(a, annotator="ani", status="done")
+    project.labels.set_status(b, annotator="budi", status="flagged", note="cek")
     ani_todo = ArticleFilter(statuses=("todo",), annotator="ani")
     assert [s.id for s in project.list_articles(ani_todo)] == [b, c]
     assert project.count_articles(ArticleFilter(statuses=("done", "flagged"))) == 2
@@ -155,7 +155,7 @@ def test_status_filter_is_per_annotator(project: Project) -> None:
 
 def test_full_text_search_finds_words_and_prefixes(project: Project) -> None:
     add(project, "Pasukan Korea Utara di Kursk.", "Harga beras naik di Jakarta.")
-    project.index_pending()
+    project.imports.index_pending()
     assert project.count_articles(ArticleFilter(text="kursk")) == 1
     assert project.count_articles(ArticleFilter(text="jakar")) == 1
     assert project.count_articles(ArticleFilter(text='(beras" naik*')) == 1
@@ -164,7 +164,7 @@ def test_full_text_search_finds_words_and_prefixes(project: Project) -> None:
 
 def test_search_finds_a_word_inside_text_written_without_spaces(project: Project) -> None:
     add(project, "国境地帯での戦闘で数百人の兵士が死亡した。", "Harga beras naik.")
-    project.index_pending()
+    project.imports.index_pending()
     assert project.count_articles(ArticleFilter(text="戦闘")) == 1
     assert project.count_articles(ArticleFilter(text="𠮷野")) == 0
 

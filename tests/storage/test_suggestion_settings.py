@@ -20,27 +20,29 @@ TEXT = f"{BODY}\n\nمرحبا بالعالم cafe\u0301\n\n{PROMO}\n\nBaca juga:
 
 @pytest.fixture
 def article_id(project: Project) -> int:
-    project.store_articles([NewArticle(text=TEXT, title="Banjir", source="kabar.example")])
+    project.imports.store_articles([NewArticle(text=TEXT, title="Banjir", source="kabar.example")])
     return next(project.article_ids())
 
 
 def lexicon_lines(project: Project, aid: int) -> list[str]:
-    return [TEXT[s.start : s.end] for s in project.suggestions(aid, sources=["lexicon"])]
+    return [
+        TEXT[s.start : s.end] for s in project.suggestions.suggestions(aid, sources=["lexicon"])
+    ]
 
 
 def test_an_added_prefix_is_suggested_on_its_line_and_gone_after_removal_and_a_rerun(
     project: Project, article_id: int
 ) -> None:
-    project.run_suggesters(sources=["lexicon"])
+    project.suggestions.run_suggesters(sources=["lexicon"])
     assert PROMO not in lexicon_lines(project, article_id)
-    assert project.add_lexicon_entry("prefixes", "  Dukung Kabar Nusa  ")
-    assert project.user_lexicon() == {"prefixes": ["Dukung Kabar Nusa"]}
-    project.run_suggesters(sources=["lexicon"])
+    assert project.suggestions.add_lexicon_entry("prefixes", "  Dukung Kabar Nusa  ")
+    assert project.suggestions.user_lexicon() == {"prefixes": ["Dukung Kabar Nusa"]}
+    project.suggestions.run_suggesters(sources=["lexicon"])
     assert PROMO in lexicon_lines(project, article_id)  # emoji before and inside the line
     assert BODY not in lexicon_lines(project, article_id)  # a body line does not start so
-    assert project.remove_lexicon_entry("prefixes", "Dukung Kabar Nusa")
-    assert project.user_lexicon() == {}
-    report = project.run_suggesters(sources=["lexicon"])
+    assert project.suggestions.remove_lexicon_entry("prefixes", "Dukung Kabar Nusa")
+    assert project.suggestions.user_lexicon() == {}
+    report = project.suggestions.run_suggesters(sources=["lexicon"])
     assert report.removed == 1
     assert PROMO not in lexicon_lines(project, article_id)
     assert "Baca juga: Banjir di Hilir" in lexicon_lines(project, article_id)  # bundled stays
@@ -49,30 +51,30 @@ def test_an_added_prefix_is_suggested_on_its_line_and_gone_after_removal_and_a_r
 def test_an_entry_added_twice_is_kept_once_and_removing_a_missing_one_says_so(
     project: Project,
 ) -> None:
-    assert project.add_lexicon_entry("lines", "Dukung kami")
-    assert not project.add_lexicon_entry("lines", "Dukung kami")
-    assert project.user_lexicon() == {"lines": ["Dukung kami"]}
-    assert not project.remove_lexicon_entry("lines", "Tidak ada")
-    assert not project.remove_lexicon_entry("prefixes", "Dukung kami")
+    assert project.suggestions.add_lexicon_entry("lines", "Dukung kami")
+    assert not project.suggestions.add_lexicon_entry("lines", "Dukung kami")
+    assert project.suggestions.user_lexicon() == {"lines": ["Dukung kami"]}
+    assert not project.suggestions.remove_lexicon_entry("lines", "Tidak ada")
+    assert not project.suggestions.remove_lexicon_entry("prefixes", "Dukung kami")
 
 
 def test_a_bad_pattern_an_unknown_list_or_empty_text_is_refused_and_nothing_is_kept(
     project: Project,
 ) -> None:
     with pytest.raises(LexiconError, match="bad pattern"):
-        project.add_lexicon_entry("patterns", "^(Dukung")
+        project.suggestions.add_lexicon_entry("patterns", "^(Dukung")
     with pytest.raises(LexiconError, match="unknown lexicon list"):
-        project.add_lexicon_entry("phrases", "Dukung")
+        project.suggestions.add_lexicon_entry("phrases", "Dukung")
     with pytest.raises(LexiconError, match="needs text"):
-        project.add_lexicon_entry("lines", "   ")
-    assert project.user_lexicon() == {}
+        project.suggestions.add_lexicon_entry("lines", "   ")
+    assert project.suggestions.user_lexicon() == {}
 
 
 def test_a_pattern_entry_is_searched_in_each_line_case_insensitively(
     project: Project, article_id: int
 ) -> None:
-    project.add_lexicon_entry("patterns", r"lewat\s+TRAKTEER\W*$")
-    project.run_suggesters(sources=["lexicon"])
+    project.suggestions.add_lexicon_entry("patterns", r"lewat\s+TRAKTEER\W*$")
+    project.suggestions.run_suggesters(sources=["lexicon"])
     assert PROMO in lexicon_lines(project, article_id)
     assert BODY not in lexicon_lines(project, article_id)  # the phrase is not at its end
 
@@ -82,21 +84,21 @@ def test_removing_a_rule_drops_its_suggestions_but_keeps_accepted_spans(
 ) -> None:
     rule = Rule("prefix", "Baca juga:")
     other = Rule("exact", "مرحبا بالعالم cafe\u0301")
-    assert project.apply_rule(rule) == 1
-    assert project.apply_rule(other) == 1
-    project.set_source_enabled(rule.source, False)
-    accepted = project.accept_all(annotator="ani", source=other.source)
+    assert project.suggestions.apply_rule(rule) == 1
+    assert project.suggestions.apply_rule(other) == 1
+    project.suggestions.set_source_enabled(rule.source, False)
+    accepted = project.suggestions.accept_all(annotator="ani", source=other.source)
     assert accepted.done == 1
 
-    assert project.remove_rule(rule) == 1
-    assert project.rules() == [other]
-    assert project.suggestions(article_id, sources=[rule.source]) == []
-    assert rule.source not in project.disabled_sources()
-    project.run_suggesters()  # it does not come back
-    assert project.suggestions(article_id, sources=[rule.source]) == []
+    assert project.suggestions.remove_rule(rule) == 1
+    assert project.suggestions.rules() == [other]
+    assert project.suggestions.suggestions(article_id, sources=[rule.source]) == []
+    assert rule.source not in project.suggestions.disabled_sources()
+    project.suggestions.run_suggesters()  # it does not come back
+    assert project.suggestions.suggestions(article_id, sources=[rule.source]) == []
 
-    assert project.remove_rule(other) == 1
-    spans = project.spans(article_id, annotator="ani")
+    assert project.suggestions.remove_rule(other) == 1
+    spans = project.labels.spans(article_id, annotator="ani")
     assert [(TEXT[s.start : s.end], s.origin) for s in spans] == [
         ("مرحبا بالعالم cafe\u0301", f"suggestion:{other.source}")
     ]
