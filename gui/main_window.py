@@ -429,7 +429,7 @@ class MainWindow(QMainWindow):
         articles = self.docks.articles
         if articles is not None and articles.queue_only():  # "n of N" of their own queue
             total = self.project.team.queue_length(self.annotator)
-        self.status.show_progress(self.project.navigation.done_count(self.annotator), total)
+        self.status.show_progress(self.project.labels.done_count(self.annotator), total)
 
     def _act_as(self, name: str) -> None:
         """In a project file the annotator is who edits (a claim the file cannot check;

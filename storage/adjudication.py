@@ -28,6 +28,9 @@ from storage.models import ModelClass, make_adjudication_model
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:
+    from storage.edits import Edits
+    from storage.part import ProjectCore
+
     pass
 
 DONE, REVIEW, SETTLED = "done", "review", "settled"
@@ -74,10 +77,12 @@ class ReviewItem:
 
 
 class Adjudication(ProjectPart):
-    """Mixed into ``Project``; writes labels only through the one edit path
-    (``apply_edit_sets``), one page of articles per transaction."""
+    """Adjudication, a piece of ``project.agreement``; writes labels only through the one
+    edit path (``project.edits.apply_edit_sets``), one page of articles per transaction."""
 
-    if TYPE_CHECKING:  # of the agreement and edit parts
+    edits: Edits
+
+    if TYPE_CHECKING:  # of AgreementFigures
 
         def agreement_annotators(self, names: Sequence[str] | None = None) -> list[str]: ...
         def judgements(
@@ -249,7 +254,7 @@ class Adjudication(ProjectPart):
             if row != before:
                 rows.append((gold.article_id, *row, now))
         with self.project.transaction():
-            for result in self.project.edits.apply_edit_sets(sets, strict=False):
+            for result in self.edits.apply_edit_sets(sets, strict=False):
                 report.spans_added += len(result.added)
                 report.spans_removed += len(result.deleted)
                 for refusal in result.refused:
@@ -329,3 +334,7 @@ def _gold_edits(
 
 class Agreement(AgreementFigures, Adjudication):
     """``project.agreement``: agreement between annotators and adjudication into gold."""
+
+    def __init__(self, project: ProjectCore, *, edits: Edits) -> None:
+        super().__init__(project)
+        self.edits = edits

@@ -44,7 +44,7 @@ class JudgementProgress:
 
 
 class AgreementFigures(ProjectPart):
-    """Mixed into ``Project``: reads only."""
+    """Agreement figures, a piece of ``project.agreement``: reads only."""
 
     def agreement_annotators(self, names: Sequence[str] | None = None) -> list[str]:
         """The named annotators (each must exist), or every annotator but ``gold`` who has

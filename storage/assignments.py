@@ -25,6 +25,8 @@ from storage.models import ModelClass, make_assignment_model
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:
+    from storage.edits import Edits
+
     pass
 
 _INSERT_BATCH = 5000
@@ -35,7 +37,10 @@ def _now() -> dt.datetime:
 
 
 class Assignments(ProjectPart):
-    """Mixed into ``Project``; relies on its ``_filtered`` and the edit path's ``access``."""
+    """Assignments, a piece of ``project.team``; uses the project's article filter and
+    ``project.edits.access``."""
+
+    edits: Edits
 
     @property
     def _assignment(self) -> ModelClass:
@@ -56,7 +61,7 @@ class Assignments(ProjectPart):
     def require_lead(self, what: str) -> None:
         """Refuse ``what`` unless the caller is a lead, once the project has one (roles
         and who is editing come from the edit path: ``Project.edits.access``)."""
-        access = self.project.edits.access()
+        access = self.edits.access()
         if access.guarded and not access.is_lead():
             who = access.actor or "an unnamed user"
             raise AccessDenied(f"{self.name}: only a lead may {what}; {who} is not one")

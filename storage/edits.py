@@ -38,7 +38,7 @@ from storage.models import ModelClass, make_role_model
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:
-    from storage.project import Project
+    from storage.part import ProjectCore
 
 #: Rows per statement: well under SQLite's bound-parameter limit (9 per span row).
 _CHUNK = 500
@@ -49,9 +49,9 @@ def _now() -> dt.datetime:
 
 
 class Edits(ProjectPart):
-    """Mixed into ``Project``: identity, roles and the set-based label write."""
+    """``project.edits``: identity, roles and the set-based label write."""
 
-    def __init__(self, project: Project, *, user: str | None = None) -> None:
+    def __init__(self, project: ProjectCore, *, user: str | None = None) -> None:
         super().__init__(project)
         self._user: str | None = None
         self._login: str | None = None
@@ -226,7 +226,7 @@ class Edits(ProjectPart):
     def _stored(self, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], list[Span]]:
         """The spans of each (article, annotator) pair, read inside the write transaction."""
         s = self.m.Span
-        names = self.project.labels.annotator_names()
+        names = self.project.annotator_names()
         wanted = set(pairs)
         annotators = sorted({b for _, b in pairs})
         articles = sorted({a for a, _ in pairs})

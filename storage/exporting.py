@@ -41,7 +41,7 @@ def stable_id(external_id: str, content_hash: str) -> str:
 
 
 class Exports(ProjectPart):
-    """Mixed into ``Project``; relies on its ``db``, ``name`` and ``schema``."""
+    """``project.exports``; uses the project's ``db``, ``name`` and ``schema``."""
 
     def _export_filter(self, selection: ExportSelection) -> tuple[str, list[object], list[int]]:
         """SQL condition on ``a`` (article) for the selection, its parameters, annotator ids."""

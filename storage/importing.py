@@ -398,16 +398,11 @@ class ArticleImports(ProjectPart):
             yield [(int(r[0]), r[1]) for r in rows]
             after = rows[-1][0]
 
-    def fts_mark(self) -> int:
-        """Every article up to this id is in the SQLite full-text index."""
-        row = self.m.Meta.get_or_none(self.m.Meta.key == "fts_indexed_upto")
-        return int(row.value) if row else 0
-
     def pending_index(self) -> int:
         """Articles not yet in the full-text index (PostgreSQL indexes as it stores: 0)."""
         if not is_sqlite(self.db):
             return 0
-        return self.m.Article.select().where(self.m.Article.id > self.fts_mark()).count()
+        return self.m.Article.select().where(self.m.Article.id > self.project.fts_mark()).count()
 
     def index_pending(
         self, *, on_progress: ProgressFn | None = None, should_stop: StopFn | None = None
@@ -416,7 +411,7 @@ class ArticleImports(ProjectPart):
         if not is_sqlite(self.db):
             return 0
         mark = self.m.Meta
-        upto = self.fts_mark()
+        upto = self.project.fts_mark()
         total = self.pending_index()
         done = 0
         while done < total:

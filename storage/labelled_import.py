@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 
     from core.models import NewArticle
     from core.report import ImportReport
+    from storage.edits import Edits
+    from storage.part import ProjectCore
+    from storage.suggestions import Suggestions
 
 
 def _tag_names(folder: Path) -> list[str] | None:
@@ -50,9 +53,13 @@ def _tag_names(folder: Path) -> list[str] | None:
 
 
 class LabelledImports(ProjectPart):
-    """Mixed into ``Project``; relies on its import, label and suggestion methods."""
+    """Import of labelled records, a piece of ``project.imports``; writes through
+    ``project.edits`` and ``project.suggestions``."""
 
-    if TYPE_CHECKING:  # provided by ArticleImports, Suggestions and Edits
+    edits: Edits
+    suggestions: Suggestions
+
+    if TYPE_CHECKING:  # provided by ArticleImports
 
         def _import_run(
             self,
@@ -107,7 +114,7 @@ class LabelledImports(ProjectPart):
             raise ProjectError(f"{what} may have at most {limit} characters; got {len(name):,}")
         if annotator is not None:
             self.project.annotator_id(annotator)  # an empty name is refused before anything is read
-            refusal = self.project.edits.access().refusal(annotator)
+            refusal = self.edits.access().refusal(annotator)
             if refusal is not None:  # refused before any article is stored
                 raise AccessDenied(refusal)
         report = LabelledReport()
@@ -189,7 +196,7 @@ class LabelledImports(ProjectPart):
                 rows = [(s.layer, s.label, s.start, s.end, 1.0) for s in record.spans]
                 report.matched += stored_ids.get(aid, "") != record.article.external_id
                 try:
-                    added = self.project.suggestions.add_suggestions(aid, rows, source=source)
+                    added = self.suggestions.add_suggestions(aid, rows, source=source)
                 except LabelError as exc:
                     label_problem(record.article.origin, str(exc), len(rows))
                     continue
@@ -307,7 +314,7 @@ class LabelledImports(ProjectPart):
         with self._write():
             statuses = []
             for record, aid, done in zip(
-                batch, article_ids, self.project.edits.apply_edit_sets(sets), strict=True
+                batch, article_ids, self.edits.apply_edit_sets(sets), strict=True
             ):
                 reasons = list(record.problems)
                 for refusal in done.refused:
@@ -330,8 +337,13 @@ class LabelledImports(ProjectPart):
                 note = ("labelled import: " + "; ".join(reasons))[:2000] if reasons else ""
                 statuses.append(EditSet(aid, annotator, status=StatusEdit(status, note)))
                 report.flagged += bool(reasons)
-            self.project.edits.apply_edit_sets(statuses)
+            self.edits.apply_edit_sets(statuses)
 
 
 class Imports(ArticleImports, LabelledImports):
     """``project.imports``: articles (plain) and articles with their labels."""
+
+    def __init__(self, project: ProjectCore, *, edits: Edits, suggestions: Suggestions) -> None:
+        super().__init__(project)
+        self.edits = edits
+        self.suggestions = suggestions

@@ -9,18 +9,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import peewee as pw
+
 from core.edits import MANUAL, EditSet, NewSpan, StatusEdit
 from core.models import DocLabel, Progress, Span
 from storage.errors import LabelError
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:
+    from storage.edits import Edits
+    from storage.part import ProjectCore
+
     pass
 
 
 class Labels(ProjectPart):
-    """Mixed into ``Project``: reads of labels, and the one-item edits, each a thin caller of
+    """``project.labels``: reads of labels, and the one-item edits, each a thin caller of
     ``apply_edits`` (storage.edits), the one write path."""
+
+    def __init__(self, project: ProjectCore, *, edits: Edits) -> None:
+        super().__init__(project)
+        self.edits = edits
 
     def _span(self, row: Any, annotator: str) -> Span:
         return Span(
@@ -34,10 +43,6 @@ class Labels(ProjectPart):
             origin=row.origin,
         )
 
-    def annotator_names(self) -> dict[int, str]:
-        a = self.m.Annotator
-        return dict(a.select(a.id, a.name).tuples())
-
     def spans(
         self, article_id: int, *, annotator: str | None = None, layer: str | None = None
     ) -> list[Span]:
@@ -48,7 +53,7 @@ class Labels(ProjectPart):
             query = query.where(s.annotator == self.project.annotator_id(annotator))
         if layer is not None:
             query = query.where(s.layer == layer)
-        names = self.annotator_names()
+        names = self.project.annotator_names()
         return [
             self._span(row, names[row.annotator_id]) for row in query.order_by(s.start, s.end, s.id)
         ]
@@ -68,7 +73,7 @@ class Labels(ProjectPart):
         """Store a span. Entity spans of one annotator may not overlap; boilerplate may cover
         entities. ``span_id`` re-creates a deleted span under its old id (undo)."""
         new = NewSpan(layer, label, start, end, origin, span_id)
-        result = self.project.edits.apply_edits(EditSet(article_id, annotator, add=(new,)))
+        result = self.edits.apply_edits(EditSet(article_id, annotator, add=(new,)))
         return result.added[0]
 
     def _span_owner(self, span_id: int) -> tuple[int, str]:
@@ -76,21 +81,19 @@ class Labels(ProjectPart):
         row = s.select(s.article, s.annotator).where(s.id == span_id).tuples().first()
         if row is None:
             raise LabelError(f"no span with id {span_id}")
-        return row[0], self.annotator_names()[row[1]]
+        return row[0], self.project.annotator_names()[row[1]]
 
     def delete_span(self, span_id: int) -> Span:
         """Remove a span; returns it exactly as it was (origin included), so that undo can put
         it back with ``apply_edits(core.edits.restore(span))`` or ``add_span``."""
         article_id, annotator = self._span_owner(span_id)
-        result = self.project.edits.apply_edits(EditSet(article_id, annotator, delete=(span_id,)))
+        result = self.edits.apply_edits(EditSet(article_id, annotator, delete=(span_id,)))
         return result.deleted[0]
 
     def relabel_span(self, span_id: int, label: str) -> Span:
         """Give a span another label; returns the span as it was before."""
         article_id, annotator = self._span_owner(span_id)
-        result = self.project.edits.apply_edits(
-            EditSet(article_id, annotator, relabel=((span_id, label),))
-        )
+        result = self.edits.apply_edits(EditSet(article_id, annotator, relabel=((span_id, label),)))
         return result.relabelled[0]
 
     # ---- document labels (stance) --------------------------------------------------------
@@ -106,12 +109,12 @@ class Labels(ProjectPart):
         self, article_id: int, *, annotator: str, key: str, value: str | None
     ) -> str | None:
         """Set (or with ``None`` clear) one document label; returns the previous value."""
-        result = self.project.edits.apply_edits(EditSet(article_id, annotator, doc=((key, value),)))
+        result = self.edits.apply_edits(EditSet(article_id, annotator, doc=((key, value),)))
         return result.doc_before[key]
 
     def all_doc_labels(self, article_id: int) -> list[DocLabel]:
         d = self.m.DocLabel
-        names = self.annotator_names()
+        names = self.project.annotator_names()
         return [
             DocLabel(
                 article_id=article_id, annotator=names[r.annotator_id], key=r.key, value=r.value
@@ -120,6 +123,15 @@ class Labels(ProjectPart):
         ]
 
     # ---- progress ------------------------------------------------------------------------
+
+    def done_count(self, annotator: str) -> int:
+        """Articles ``annotator`` has marked done (what the status bar's "n of N" counts)."""
+        p = self.m.Progress
+        return (
+            p.select(pw.fn.COUNT(p.id))
+            .where(p.annotator == self.project.annotator_id(annotator), p.status == "done")
+            .scalar()
+        )
 
     def progress(self, article_id: int, *, annotator: str) -> Progress:
         p = self.m.Progress
@@ -147,6 +159,6 @@ class Labels(ProjectPart):
     ) -> Progress:
         """Set an annotator's status of an article; returns the previous progress (for undo)."""
         edit = StatusEdit(status, note, add_seconds)
-        result = self.project.edits.apply_edits(EditSet(article_id, annotator, status=edit))
+        result = self.edits.apply_edits(EditSet(article_id, annotator, status=edit))
         assert result.status_before is not None
         return result.status_before

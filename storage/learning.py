@@ -40,6 +40,11 @@ from storage.models import ModelClass, make_learning_models
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:
+    from storage.assignments import Assignments
+    from storage.labels import Labels
+    from storage.part import ProjectCore
+    from storage.suggestions import Suggestions
+
     pass
 
 #: Articles per prediction chunk (one worker call, one write transaction).
@@ -57,6 +62,14 @@ ProgressFn = Callable[[str, int, int], None]
 class Learning(ProjectPart):
     """``project.learning``: uses the project's settings, schema and annotator ids and the
     suggestion writer ``project.suggestions.replace_suggestions``."""
+
+    def __init__(
+        self, project: ProjectCore, *, labels: Labels, suggestions: Suggestions, team: Assignments
+    ) -> None:
+        super().__init__(project)
+        self.labels = labels
+        self.suggestions = suggestions
+        self.team = team
 
     _learning_tables: tuple[ModelClass, ModelClass] | None = None
     _stance_cache: dict[str, tuple[dt.datetime, StanceClassifier]] | None = None
@@ -363,7 +376,7 @@ class Learning(ProjectPart):
                     else []
                     for aid, g in guesses
                 }
-                self.project.suggestions.replace_suggestions(proposals, {MODEL_SOURCE}, report)
+                self.suggestions.replace_suggestions(proposals, {MODEL_SOURCE}, report)
             outcome.articles += len(items)
             if on_progress:
                 on_progress("suggesting", outcome.articles, total)
@@ -442,9 +455,9 @@ class Learning(ProjectPart):
             unc.model == model, unc.article != exclude, ~pw.fn.EXISTS(finished)
         )
         if queue:  # only among the articles assigned to the annotator
-            assigned = a.select(a.id).where(self.project.team.assigned_condition(annotator))
+            assigned = a.select(a.id).where(self.team.assigned_condition(annotator))
             todo = todo.where(unc.article.in_(assigned))
-        done = self.project.navigation.done_count(annotator)
+        done = self.labels.done_count(annotator)
         rnd = random.Random(f"{annotator}:{done}:{exclude}")
         if rnd.random() < RANDOM_SHARE:
             top = a.select(pw.fn.MAX(a.id)).scalar() or 0

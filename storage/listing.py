@@ -30,6 +30,9 @@ from core.query import ArticleFilter
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:
+    from storage.learning import Learning
+    from storage.part import ProjectCore
+
     pass
 
 SORT_KEYS = ("id", "title", "source", "lang", "status", "labels")
@@ -55,7 +58,11 @@ class _Segment:
 
 
 class Listing(ProjectPart):
-    """Mixed into ``Project``; relies on its ``m``, ``_filtered``, ``annotator_id``."""
+    """``project.listing``: the sorted article list; uses the project's article filter."""
+
+    def __init__(self, project: ProjectCore, *, learning: Learning) -> None:
+        super().__init__(project)
+        self.learning = learning
 
     # ---- public API ----------------------------------------------------------------------
 
@@ -116,7 +123,7 @@ class Listing(ProjectPart):
             pq = pq.where(p.status != "todo")
         statuses = {aid: st for aid, st in pq.tuples()}
         counts = dict(sq.group_by(s.article).tuples())
-        unsure = self.project.learning.ordering_uncertainties(ids)
+        unsure = self.learning.ordering_uncertainties(ids)
         return [
             ArticleSummary(
                 id=r[0],

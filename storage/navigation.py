@@ -16,12 +16,21 @@ from core.query import ArticleFilter
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:
+    from storage.assignments import Assignments
+    from storage.learning import Learning
+    from storage.part import ProjectCore
+
     pass
 
 
 class Navigation(ProjectPart):
-    """Mixed into ``Project``; relies on its ``m``, ``_filtered``, ``annotator_id`` and
-    ``_assigned_condition``."""
+    """``project.navigation``: next/previous article and the next to do; uses the project's
+    article filter, ``project.team.assigned_condition`` and ``project.learning``'s order."""
+
+    def __init__(self, project: ProjectCore, *, team: Assignments, learning: Learning) -> None:
+        super().__init__(project)
+        self.team = team
+        self.learning = learning
 
     def first_article_id(self, flt: ArticleFilter | None = None) -> int | None:
         return self.next_article_id(0, flt)
@@ -43,10 +52,8 @@ class Navigation(ProjectPart):
         to the start; ``None`` when nothing is left to do. With ``queue``, only among the
         articles assigned to them. With the project's order set to most uncertain first
         (``storage.learning``), the model's pick comes first."""
-        if self.project.learning.next_todo_order() == "uncertain":
-            picked = self.project.learning.most_uncertain_todo(
-                annotator, exclude=after_id, queue=queue
-            )
+        if self.learning.next_todo_order() == "uncertain":
+            picked = self.learning.most_uncertain_todo(annotator, exclude=after_id, queue=queue)
             if picked is not None:
                 return picked
         found = self._first_todo(annotator, after_id, queue)
@@ -68,17 +75,8 @@ class Navigation(ProjectPart):
         )
         query = a.select(a.id).where(a.id > after_id, ~pw.fn.EXISTS(finished))
         if queue:
-            query = query.where(self.project.team.assigned_condition(annotator))
+            query = query.where(self.team.assigned_condition(annotator))
         return query.order_by(a.id).limit(1).scalar()
-
-    def done_count(self, annotator: str) -> int:
-        """Articles ``annotator`` has marked done (what the status bar's "n of N" counts)."""
-        p = self.m.Progress
-        return (
-            p.select(pw.fn.COUNT(p.id))
-            .where(p.annotator == self.project.annotator_id(annotator), p.status == "done")
-            .scalar()
-        )
 
     def open_state(self, article_id: int, *, annotator: str) -> tuple[list[Span], dict[str, str]]:
         """What the workspace shows on opening an article for ``annotator``: their spans in

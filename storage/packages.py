@@ -40,6 +40,7 @@ from storage.errors import LabelError, ProjectError
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:
+    from storage.edits import Edits
     from storage.models import ModelClass
     from storage.project import Project
 
@@ -84,9 +85,12 @@ def _remove_sqlite_files(path: Path) -> None:
 
 
 class Packages(ProjectPart):
-    """Mixed into ``Project``; relies on its label, assignment and settings methods."""
+    """Work packages, a piece of ``project.team``; writes through ``project.edits``."""
 
-    if TYPE_CHECKING:  # provided by Project and its other parts
+    edits: Edits
+    project: Project
+
+    if TYPE_CHECKING:  # provided by Assignments
 
         @property
         def _assignment(self) -> ModelClass: ...
@@ -400,7 +404,7 @@ class Packages(ProjectPart):
                 )
             # One set-based write per chunk, inside the package's transaction; the rule
             # refuses nothing silently: strict, so any refusal stops the whole package.
-            self.project.edits.apply_edit_sets(edits, strict=True)
+            self.edits.apply_edit_sets(edits, strict=True)
 
 
 def work_edit(
@@ -445,3 +449,7 @@ def work_edit(
 
 class Team(Assignments, Packages):
     """``project.team``: who holds which articles, and the packages that carry them."""
+
+    def __init__(self, project: Project, *, edits: Edits) -> None:
+        super().__init__(project)
+        self.edits = edits

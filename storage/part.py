@@ -1,30 +1,53 @@
 """What ``Project`` gives each of its parts (``project.labels``, ``project.edits``, ...).
 
-A part is an object made by ``Project`` with the project itself as its one constructor
-argument: from it the part takes the database, the models and the project's name, and it
-reaches the project's own members (settings, schema, annotator ids, article filter) and
-the other parts by their public names (``self.project.edits.apply_edit_sets``), never by
-their private ones.
+A part is an object that ``Project`` makes with itself as the first constructor argument,
+seen here as :class:`ProjectCore`: the database, the models, the project's name and the
+members of the project as a whole (settings, schema, annotator ids, the article filter).
+The other parts a part uses are further constructor arguments, named and typed
+(``Labels(project, edits=...)``), so what depends on what is written down, and this module
+imports no part: nothing here makes an import circle.
 """
 
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from storage.database import write_transaction
 
 if TYPE_CHECKING:
     import peewee as pw
 
+    from core.query import ArticleFilter
+    from core.schema import Schema
     from storage.models import Models
-    from storage.project import Project
+
+
+class ProjectCore(Protocol):
+    """The project as a whole, as its parts see it (``storage.project.Project``)."""
+
+    db: pw.Database
+    m: Models
+    name: str
+
+    def transaction(self) -> contextlib.AbstractContextManager[None]: ...
+    def get_setting(self, key: str, default: Any = None) -> Any: ...
+    def set_setting(self, key: str, value: Any) -> None: ...
+    def schema(self) -> Schema: ...
+    def set_schema(self, schema: Schema) -> None: ...
+    def annotator_id(self, name: str) -> int: ...
+    def annotators(self) -> list[str]: ...
+    def annotator_names(self) -> dict[int, str]: ...
+    def fts_mark(self) -> int: ...
+    def text_length(self, article_id: int) -> int: ...
+    def filtered(self, flt: ArticleFilter) -> pw.ModelSelect: ...
+    def status_condition(self, flt: ArticleFilter) -> pw.Expression: ...
 
 
 class ProjectPart:
     """Base of the parts of ``Project``."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: ProjectCore) -> None:
         self.project = project
         self.db: pw.Database = project.db
         self.m: Models = project.m

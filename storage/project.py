@@ -69,15 +69,17 @@ class Project:
         self._annotator_ids: dict[str, int] = {}
         # The parts, each given this project (see storage/part.py).
         self.edits = Edits(self, user=user)
-        self.labels = Labels(self)
-        self.imports = Imports(self)
-        self.suggestions = Suggestions(self)
-        self.navigation = Navigation(self)
-        self.listing = Listing(self)
+        self.labels = Labels(self, edits=self.edits)
+        self.suggestions = Suggestions(self, edits=self.edits)
+        self.imports = Imports(self, edits=self.edits, suggestions=self.suggestions)
+        self.team = Team(self, edits=self.edits)
+        self.agreement = Agreement(self, edits=self.edits)
         self.exports = Exports(self)
-        self.team = Team(self)
-        self.agreement = Agreement(self)
-        self.learning = Learning(self)
+        self.learning = Learning(
+            self, labels=self.labels, suggestions=self.suggestions, team=self.team
+        )
+        self.navigation = Navigation(self, team=self.team, learning=self.learning)
+        self.listing = Listing(self, learning=self.learning)
 
     # ---- opening and closing -------------------------------------------------------------
 
@@ -241,6 +243,15 @@ class Project:
     def annotators(self) -> list[str]:
         model = self.m.Annotator
         return [row.name for row in model.select(model.name).order_by(model.name)]
+
+    def annotator_names(self) -> dict[int, str]:
+        a = self.m.Annotator
+        return dict(a.select(a.id, a.name).tuples())
+
+    def fts_mark(self) -> int:
+        """Every article up to this id is in the SQLite full-text index."""
+        row = self.m.Meta.get_or_none(self.m.Meta.key == "fts_indexed_upto")
+        return int(row.value) if row else 0
 
     # ---- articles ------------------------------------------------------------------------
 

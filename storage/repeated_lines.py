@@ -35,8 +35,7 @@ class SuggestProgress:
 
 
 class RepeatedLines(ProjectPart):
-    """Mixed into ``Project`` (through ``Suggestions``); relies on ``m``, ``db``,
-    ``_write`` and the settings."""
+    """Repeated lines, a piece of ``project.suggestions``; uses the project's settings."""
 
     if TYPE_CHECKING:  # provided by SuggestionSettings
 

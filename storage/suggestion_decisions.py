@@ -16,6 +16,8 @@ from core.models import Span, Suggestion
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:
+    from storage.edits import Edits
+
     pass
 
 #: Articles per transaction when accepting or rejecting across the project.
@@ -42,10 +44,12 @@ class BulkResult:
 
 
 class SuggestionDecisions(ProjectPart):
-    """Mixed into ``Project`` through ``Suggestions``; relies on its suggestion reads
+    """Accept/reject, a piece of ``project.suggestions``; relies on its suggestion reads
     (``suggestion``, ``_suggestion``, ``_pending``), ``annotator_id`` and ``_write``."""
 
-    if TYPE_CHECKING:  # provided by Project, Labels, Edits and Suggestions
+    edits: Edits
+
+    if TYPE_CHECKING:  # provided by Suggestions
 
         def suggestion(self, suggestion_id: int) -> Suggestion: ...
         @staticmethod
@@ -95,9 +99,7 @@ class SuggestionDecisions(ProjectPart):
         """
         sg = self.suggestion(suggestion_id)
         new = NewSpan(sg.layer, sg.label, sg.start, sg.end, suggestion_origin(sg))
-        return self.project.edits.apply_edits(EditSet(sg.article_id, annotator, add=(new,))).added[
-            0
-        ]
+        return self.edits.apply_edits(EditSet(sg.article_id, annotator, add=(new,))).added[0]
 
     def reject_suggestion(self, suggestion_id: int, *, annotator: str) -> int:
         """Remember that the annotator turned this suggestion down; returns the rejection id
@@ -147,12 +149,12 @@ class SuggestionDecisions(ProjectPart):
                 )
                 for sid, aid, ann in query.tuples():
                     owners.setdefault((aid, ann), []).append(sid)
-            names = self.project.labels.annotator_names()
+            names = self.project.annotator_names()
             sets = [
                 EditSet(aid, names[ann], delete=tuple(sids))
                 for (aid, ann), sids in sorted(owners.items())
             ]
-            return sum(len(r.deleted) for r in self.project.edits.apply_edit_sets(sets))
+            return sum(len(r.deleted) for r in self.edits.apply_edit_sets(sets))
 
     def accept_all(
         self,
@@ -180,7 +182,7 @@ class SuggestionDecisions(ProjectPart):
                 EditSet(aid, annotator, add=tuple(news), skip_covered=True)
                 for aid, news in by_article.items()
             ]
-            for done in self.project.edits.apply_edit_sets(sets):
+            for done in self.edits.apply_edit_sets(sets):
                 result.span_ids.extend(s.id for s in done.added)
                 result.done += len(done.added)
                 result.skipped += len(done.refused)

@@ -49,9 +49,9 @@ class SuggestReport:
 
 
 class SuggestionRuns(RepeatedLines, SuggestionSettings):
-    """Running the suggesters; mixed into ``Project`` through ``Suggestions``."""
+    """Running the suggesters; a piece of ``project.suggestions``."""
 
-    if TYPE_CHECKING:  # provided by Suggestions and ArticleImports
+    if TYPE_CHECKING:  # provided by Suggestions
 
         def _insert_suggestions(
             self, rows: dict[int, dict[tuple[str, str, int, int], float]], source: str
@@ -148,7 +148,7 @@ class SuggestionRuns(RepeatedLines, SuggestionSettings):
         covered = 0
         words = search_terms(phrase)
         if is_sqlite(self.db) and words and not has_unspaced_script(phrase):
-            covered = self.project.imports.fts_mark()
+            covered = self.project.fts_mark()
             if covered:
                 hits = [
                     r[0]

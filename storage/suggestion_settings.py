@@ -35,8 +35,8 @@ def bundled_lexicon_data() -> list[dict[str, Any]]:
 
 
 class SuggestionSettings(ProjectPart):
-    """Mixed into ``Project`` (through ``Suggestions``); relies on its settings, ``m``
-    and ``_write``."""
+    """Suggester settings, a piece of ``project.suggestions``; kept in the project's
+    settings."""
 
     def disabled_sources(self) -> list[str]:
         return list(self.project.get_setting("suggest.disabled", []))

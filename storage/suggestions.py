@@ -25,6 +25,9 @@ from storage.suggestion_decisions import BulkResult, SuggestionDecisions
 from storage.suggestion_runs import SuggestionRuns
 
 if TYPE_CHECKING:
+    from storage.edits import Edits
+    from storage.part import ProjectCore
+
     pass
 
 #: Rows per INSERT statement: well under SQLite's bound-parameter limit (7 columns each).
@@ -38,8 +41,12 @@ __all__ = ["BulkResult", "SuggestionRow", "Suggestions"]
 
 
 class Suggestions(SuggestionDecisions, SuggestionRuns):
-    """Mixed into ``Project``; relies on its ``m``, ``db``, ``_write``, ``text_length``,
-    ``annotator_id``, ``add_span`` and settings."""
+    """``project.suggestions``: stored suggestions, running the suggesters, accepting and
+    rejecting (through ``project.edits``), and their settings."""
+
+    def __init__(self, project: ProjectCore, *, edits: Edits) -> None:
+        super().__init__(project)
+        self.edits = edits
 
     # ---- storing -------------------------------------------------------------------------
 

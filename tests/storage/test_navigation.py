@@ -49,9 +49,9 @@ def test_done_count_counts_only_this_annotators_done_articles(project: Project) 
     project.labels.set_status(ids[0], annotator="ani", status="done")
     project.labels.set_status(ids[1], annotator="ani", status="flagged")
     project.labels.set_status(ids[2], annotator="budi", status="done")
-    assert project.navigation.done_count("ani") == 1
-    assert project.navigation.done_count("budi") == 1
-    assert project.navigation.done_count("citra") == 0
+    assert project.labels.done_count("ani") == 1
+    assert project.labels.done_count("budi") == 1
+    assert project.labels.done_count("citra") == 0
 
 
 def test_open_state_reads_the_annotators_spans_in_order_and_their_stance(
