@@ -86,7 +86,7 @@ def create_project(ctx: Context) -> str:
 
 def import_sample(ctx: Context) -> str:
     sample = resource_path("sample", "articles.jsonl")
-    report = ctx.open_project.import_files([sample])
+    report = ctx.open_project.imports.import_files([sample])
     problems = getattr(report, "problems", None)
     check(report.imported > 0, f"nothing imported from {sample}")
     check(not problems, f"import reported problems: {problems}")
@@ -174,7 +174,7 @@ def export_formats(ctx: Context) -> str:
     counts = []
     for fmt in JSONL_FORMATS:
         out = ctx.folder / "export" / fmt
-        summary = ctx.open_project.export_dataset(out, ExportOptions(format=fmt))
+        summary = ctx.open_project.exports.export_dataset(out, ExportOptions(format=fmt))
         lines = _json_lines(out / "data.jsonl")
         check(lines, f"{fmt}: data.jsonl is empty (the labelled article is done, so it belongs)")
         check(summary.articles >= 1, f"{fmt}: the summary counts {summary.articles} articles")

@@ -70,7 +70,7 @@ def test_import_assign_package_label_merge_and_progress(tmp_path: Path, backend:
     assert lines["ana"][1:7] == ["12", "2", "0", "0", "10", "30"]
     assert lines["(project)"][1:7] == ["60", "10", "0", "0", "50", "30"]
     with Project.open(project) as done:
-        assert sum(len(done.spans(a)) for a in done.article_ids()) == 10
+        assert sum(len(done.labels.spans(a)) for a in done.article_ids()) == 10
 
 
 def test_refusals_are_one_line_messages_without_a_traceback(tmp_path: Path) -> None:
