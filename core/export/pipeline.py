@@ -23,8 +23,8 @@ from core.export import card, splits
 from core.export.bio import tag_names
 from core.export.clean import clean_text
 from core.export.formats import Tally, lines_of
-from core.export.neardup import NearDuplicates
 from core.export.records import ExportOptions, ExportRecord
+from core.neardup import NearDuplicates
 
 DATA_FILE = "data.jsonl"
 _OWN_FILES = ("README.md", "labels.json")
@@ -49,7 +49,7 @@ class ExportSummary:
     files: dict[str, str] = field(default_factory=dict)
     tallies: dict[str, Tally] = field(default_factory=dict)
     articles: int = 0
-    groups: tuple[int, int] | None = None
+    groups: card.GroupFigures | None = None
     cancelled: bool = False
 
     @property
@@ -124,8 +124,8 @@ def _plan(
     total: int,
     on_progress: ProgressFn | None,
     should_stop: StopFn | None,
-) -> tuple[dict[int, str], tuple[int, int]] | None:
-    """First pass: article id -> split name, and (groups of 2+, articles in them)."""
+) -> tuple[dict[int, str], card.GroupFigures] | None:
+    """First pass: article id -> split name, and what the near-duplicate grouping did."""
     ids = array("q")
     uids: list[str] = []
     sizes = array("l")
@@ -158,7 +158,17 @@ def _plan(
     by_root = {root: chosen[g.key] for root, g in groups}
     plan = {ids[i]: by_root[root] for i, root in enumerate(roots)}
     big = [idx for idx in members.values() if len(idx) > 1]
-    return plan, (len(big), sum(len(idx) for idx in big))
+    held: Counter[str] = Counter()
+    for idx in big:
+        held[plan[ids[idx[0]]]] += len(idx)
+    figures = card.GroupFigures(
+        groups=len(big),
+        articles=sum(len(idx) for idx in big),
+        largest=max((len(idx) for idx in big), default=0),
+        held_together={name: held[name] for name, _ in options.split},
+        grouped=options.group_near_duplicates,
+    )
+    return plan, figures
 
 
 def run_export(
