@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.neardup import NearDuplicates, jaccard, shingles  # noqa: E402
+from core.neardup import NearDuplicates, jaccard, shingles, skeleton_shingles  # noqa: E402
 from tests.fixtures.rewrites import corpus  # noqa: E402
 
 
@@ -58,6 +58,9 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--stories", type=int, default=40)
     parser.add_argument("--background", type=int, default=200)
+    parser.add_argument(
+        "--no-skeletons", action="store_true", help="word 3-shingles alone, no second signal"
+    )
     args = parser.parse_args()
     tally = {k: 0 for k in ("tp", "fp", "fn", "hi", "hi_grouped", "cross", "low_same")}
     kinds: dict[str, list[int]] = {"light": [0, 0], "spinner": [0, 0]}
@@ -70,9 +73,9 @@ def main() -> None:
         texts = [a.text for a in articles]
         started = time.perf_counter()
         sets = [shingles(t) for t in texts]
-        finder = NearDuplicates()
-        for s in sets:
-            finder.add_shingles(s)
+        finder = NearDuplicates(skeletons=not args.no_skeletons)
+        for s, t in zip(sets, texts, strict=True):
+            finder.add_shingles(s, None if args.no_skeletons else skeleton_shingles(t))
         roots = finder.groups()
         ours_s += time.perf_counter() - started
         for i, j in itertools.combinations(range(len(articles)), 2):
@@ -99,7 +102,8 @@ def main() -> None:
             theirs_agree += theirs[0] == roots
             theirs_s += theirs[1]
     tp, fp, fn = tally["tp"], tally["fp"], tally["fn"]
-    print(f"{args.seeds} corpora, {n_articles} articles")
+    signals = "word 3-shingles" + ("" if args.no_skeletons else " + skeletons")
+    print(f"{args.seeds} corpora, {n_articles} articles; {signals}")
     print(f"pair precision {tp / max(tp + fp, 1):.3f}  recall {tp / max(tp + fn, 1):.3f}")
     print(
         f"pairs with Jaccard >= 0.3 grouped: {tally['hi_grouped']} of {tally['hi']}; "

@@ -30,6 +30,7 @@ A shingle set is kept as a 32-bit array (~1.8 kB for a 3,000-character article).
 
 from __future__ import annotations
 
+import operator
 import re
 import zlib
 from array import array
@@ -44,12 +45,33 @@ BINS = 96
 ROWS = 2
 BANDS = BINS // ROWS
 BUCKET_PEERS = 32
+#: The second signal: skeleton shingles of this many tokens, grouped at this similarity
+#: when the word 3-shingles also agree at least :data:`SKELETON_WORD_FLOOR`.
+SKELETON = 8
+SKELETON_THRESHOLD = 0.2
+SKELETON_WORD_FLOOR = 0.08
 
 _MASK = 0xFFFFFFFF
 _WORDS = re.compile(
     r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]|[^\W_]+"
 )
+_UTF8, _SURROGATES, _THREE = repeat("utf-8"), repeat("surrogatepass"), repeat(3)
 _MIX = 0x9E3779B9  # golden-ratio step: a borrowed bin differs from its donor's value
+
+
+def _word_hashes(text: str) -> tuple[list[str], list[int]]:
+    words = _WORDS.findall(text)
+    lowered = map(str.lower, words)
+    return words, list(map(zlib.crc32, map(str.encode, lowered, _UTF8, _SURROGATES)))
+
+
+def _shingle_set(hashes: list[int], size: int) -> array:
+    if not hashes:
+        return array("I")
+    if len(hashes) < size:
+        return array("I", [hash(tuple(hashes)) & _MASK])
+    tuples = zip(*(hashes[k:] for k in range(size)), strict=False)
+    return array("I", set(map(_MASK.__and__, map(hash, tuples))))
 
 
 def shingles(text: str) -> array:
@@ -57,14 +79,36 @@ def shingles(text: str) -> array:
 
     A text of one or two words is one shingle of its words.
     """
-    words = _WORDS.findall(text.lower())
-    if not words:
-        return array("I")
-    hashes = list(map(zlib.crc32, map(str.encode, words, repeat("utf-8"), repeat("surrogatepass"))))
-    if len(hashes) < SHINGLE:
-        return array("I", [hash(tuple(hashes)) & _MASK])
-    tuples = zip(hashes, hashes[1:], hashes[2:], strict=False)
-    return array("I", set(map(_MASK.__and__, map(hash, tuples))))
+    return _shingle_set(_word_hashes(text)[1], SHINGLE)
+
+
+def fingerprint(text: str) -> tuple[array, array]:
+    """Word 3-shingles and skeleton shingles of ``text``, reading its words once.
+
+    The second signal: a spinner swaps content words for synonyms but keeps the short
+    function words, the names, the numbers and the order of it all. The skeleton keeps
+    those (words of up to three letters, words with a capital or a digit, words in
+    scripts without case such as Han, Thai or Arabic) and writes every other word as one
+    placeholder; its shingles are :data:`SKELETON` tokens long. Two outlets' own reports
+    of one event share names, but not sentence skeletons.
+    """
+    words, hashes = _word_hashes(text)
+    # Per word, in C-level maps (a Python loop here would double an export's scan):
+    # a content word is longer than three letters, all letters, all lower case.
+    content = map(
+        operator.and_,
+        map(operator.gt, map(len, words), _THREE),
+        map(operator.and_, map(str.isalpha, words), map(str.islower, words)),
+    )
+    skeleton = list(map(operator.mul, hashes, map(operator.not_, content)))
+    if len(skeleton) < SKELETON:
+        return _shingle_set(hashes, SHINGLE), array("I")
+    return _shingle_set(hashes, SHINGLE), _shingle_set(skeleton, SKELETON)
+
+
+def skeleton_shingles(text: str) -> array:
+    """The skeleton shingles of ``text`` (see :func:`fingerprint`)."""
+    return fingerprint(text)[1]
 
 
 def jaccard(a: Sequence[int], b: Sequence[int], a_set: set[int] | None = None) -> float:
@@ -124,35 +168,60 @@ class UnionFind:
 
 
 class NearDuplicates:
-    """Add texts one by one (index = order of adding); then ask for their groups."""
+    """Add texts one by one (index = order of adding); then ask for their groups.
 
-    def __init__(self, threshold: float = THRESHOLD) -> None:
-        self.threshold = threshold
+    ``skeletons``: also join pairs on the second signal (see :func:`skeleton_shingles`).
+    """
+
+    def __init__(self, *, skeletons: bool = True) -> None:
+        self.skeletons = skeletons
         self._sets: list[array] = []
         self._keys = array("q")
+        self._skeletons: list[array] = []
+        self._skeleton_keys = array("q")
         self.stats = GroupingStats()
 
     def __len__(self) -> int:
         return len(self._sets)
 
     def add(self, text: str) -> int:
+        if self.skeletons:
+            return self.add_shingles(*fingerprint(text))
         return self.add_shingles(shingles(text))
 
-    def add_shingles(self, shingle_set: array) -> int:
+    def add_shingles(self, shingle_set: array, skeleton: array | None = None) -> int:
         self._sets.append(shingle_set)
         # An article without words gets keys no other article has: it stays alone.
-        keys = band_keys(shingle_set) if shingle_set else [0] * BANDS
-        self._keys.extend(keys)
+        self._keys.extend(band_keys(shingle_set) if shingle_set else [0] * BANDS)
+        if self.skeletons:
+            skeleton = skeleton if skeleton is not None else array("I")
+            self._skeletons.append(skeleton)
+            self._skeleton_keys.extend(band_keys(skeleton) if skeleton else [0] * BANDS)
         return len(self._sets) - 1
+
+    def similar(self, i: int, j: int, mine: set[int]) -> bool:
+        """The decision on a candidate pair, from exact similarities only."""
+        word = jaccard(self._sets[i], self._sets[j], mine)
+        if word >= THRESHOLD:
+            return True
+        if not self.skeletons or word < SKELETON_WORD_FLOOR:
+            return False
+        return jaccard(self._skeletons[i], self._skeletons[j]) >= SKELETON_THRESHOLD
 
     def groups(self) -> list[int]:
         """For every text, the index of the first text of its group (itself if alone)."""
-        n = len(self._sets)
-        groups = UnionFind(n)
-        sets = self._sets
+        groups = UnionFind(len(self._sets))
         rejected: set[int] = set()
+        self._join(self._keys, groups, rejected)
+        if self.skeletons:
+            self._join(self._skeleton_keys, groups, rejected)
+        return groups.roots()
+
+    def _join(self, keys: array, groups: UnionFind, rejected: set[int]) -> None:
+        n = len(self._sets)
+        sets = self._sets
         for band in range(BANDS):
-            column = self._keys[band::BANDS]
+            column = keys[band::BANDS]
             shared = {key for key, count in Counter(column).items() if count > 1}
             buckets: dict[int, list[int]] = {}
             for i, key in enumerate(column):
@@ -165,14 +234,13 @@ class NearDuplicates:
                         continue
                     mine = mine if mine is not None else set(sets[i])
                     self.stats.checked += 1
-                    if jaccard(sets[i], sets[j], mine) >= self.threshold:
+                    if self.similar(i, j, mine):
                         groups.union(i, j)
                         self.stats.joined += 1
                     else:
                         rejected.add(j * n + i)
                 if len(peers) < BUCKET_PEERS:
                     peers.append(i)
-        return groups.roots()
 
 
 def group_members(roots: Iterable[int]) -> dict[int, list[int]]:

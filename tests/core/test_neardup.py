@@ -12,32 +12,55 @@ import pytest
 
 from core.export.pipeline import run_export
 from core.export.records import ExportOptions, ExportRecord, ExportSelection, parse_split
-from core.neardup import THRESHOLD, NearDuplicates, UnionFind, jaccard, shingles
+from core.neardup import (
+    SKELETON_THRESHOLD,
+    SKELETON_WORD_FLOOR,
+    THRESHOLD,
+    NearDuplicates,
+    UnionFind,
+    fingerprint,
+    jaccard,
+)
 from tests.fixtures.rewrites import Article, corpus
 
 
-def _grouping(articles: list[Article]) -> tuple[list[int], list]:
-    finder = NearDuplicates()
-    sets = [shingles(a.text) for a in articles]
-    for s in sets:
-        finder.add_shingles(s)
-    return finder.groups(), sets
+def _grouping(articles: list[Article], *, skeletons: bool = True) -> tuple[list[int], list]:
+    finder = NearDuplicates(skeletons=skeletons)
+    prints = [fingerprint(a.text) for a in articles]
+    for words, skeleton in prints:
+        finder.add_shingles(words, skeleton if skeletons else None)
+    return finder.groups(), prints
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
 def test_every_pair_at_or_above_the_threshold_ends_in_one_group(seed: int) -> None:
     articles = corpus(seed, stories=16, background=40)
-    roots, sets = _grouping(articles)
-    # The closure of the exact relation, computed the slow way over every pair.
+    roots, prints = _grouping(articles)
+    # The closure of the exact decisions, computed the slow way over every pair.
     truth = UnionFind(len(articles))
     high = 0
     for i, j in itertools.combinations(range(len(articles)), 2):
-        if jaccard(sets[i], sets[j]) >= THRESHOLD:
-            truth.union(i, j)
+        word = jaccard(prints[i][0], prints[j][0])
+        skeleton = jaccard(prints[i][1], prints[j][1])
+        if word >= THRESHOLD:
             high += 1
             assert roots[i] == roots[j], (articles[i].kind, articles[j].kind)
+        if word >= THRESHOLD or (word >= SKELETON_WORD_FLOOR and skeleton >= SKELETON_THRESHOLD):
+            truth.union(i, j)
     assert high > 20  # the set has rewrites above the threshold to find
-    assert roots == truth.roots()  # and groups nothing the exact relation does not join
+    assert roots == truth.roots()  # and groups nothing the exact decisions do not join
+
+
+def test_spinner_rewrites_are_grouped_by_the_skeleton_signal_and_not_without_it() -> None:
+    articles = corpus(4, stories=12, background=20, spinner_share=1.0)
+    spinners = [a for a in articles if a.kind == "spinner"]
+    assert len(spinners) > 20
+    with_skeletons, prints = _grouping(articles)
+    words_only, _ = _grouping(articles, skeletons=False)
+    below = [a for a in spinners if jaccard(prints[a.index][0], prints[a.parent][0]) < THRESHOLD]
+    assert len(below) > len(spinners) * 0.9  # 30-40 % synonyms: word shingles fall below 0.3
+    assert all(with_skeletons[a.index] == with_skeletons[a.parent] for a in spinners)
+    assert not any(words_only[a.index] == words_only[a.parent] for a in below)
 
 
 @pytest.mark.parametrize("seed", [0, 5])
