@@ -56,7 +56,8 @@ _WORDS = re.compile(
     r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]|[^\W_]+"
 )
 _UTF8, _SURROGATES, _THREE = repeat("utf-8"), repeat("surrogatepass"), repeat(3)
-_MIX = 0x9E3779B9  # golden-ratio step: a borrowed bin differs from its donor's value
+_MIX = 0x9E3779B9
+_SKELETON_SALT = 0x5BD1E995  # golden-ratio step: a borrowed bin differs from its donor's value
 
 
 def _word_hashes(text: str) -> tuple[list[str], list[int]]:
@@ -117,6 +118,32 @@ def jaccard(a: Sequence[int], b: Sequence[int], a_set: set[int] | None = None) -
         return 0.0
     common = len((a_set if a_set is not None else set(a)).intersection(b))
     return common / (len(a) + len(b) - common)
+
+
+def near_duplicates(
+    words_a: Sequence[int],
+    words_b: Sequence[int],
+    skeletons: tuple[Sequence[int], Sequence[int]] | None,
+    *,
+    words_a_set: set[int] | None = None,
+) -> bool:
+    """The one rule that joins two articles, on exact similarities only: word 3-shingles
+    at :data:`THRESHOLD`, or skeletons at :data:`SKELETON_THRESHOLD` with word 3-shingles
+    at :data:`SKELETON_WORD_FLOOR` (``skeletons`` None: the first signal alone)."""
+    word = jaccard(words_a, words_b, words_a_set)
+    if word >= THRESHOLD:
+        return True
+    if skeletons is None or word < SKELETON_WORD_FLOOR:
+        return False
+    return jaccard(*skeletons) >= SKELETON_THRESHOLD
+
+
+def all_band_keys(words: Sequence[int], skeleton: Sequence[int]) -> list[int]:
+    """Both signals' LSH keys (2 x :data:`BANDS`) cut to 32 bits, for storing: a stored
+    key that collides only makes one more candidate, and every candidate is checked."""
+    keys = band_keys(words) if words else []
+    keys += [k ^ _SKELETON_SALT for k in band_keys(skeleton)] if skeleton else []
+    return [k & _MASK for k in keys]
 
 
 def band_keys(shingle_set: Sequence[int]) -> list[int]:
@@ -200,13 +227,8 @@ class NearDuplicates:
         return len(self._sets) - 1
 
     def similar(self, i: int, j: int, mine: set[int]) -> bool:
-        """The decision on a candidate pair, from exact similarities only."""
-        word = jaccard(self._sets[i], self._sets[j], mine)
-        if word >= THRESHOLD:
-            return True
-        if not self.skeletons or word < SKELETON_WORD_FLOOR:
-            return False
-        return jaccard(self._skeletons[i], self._skeletons[j]) >= SKELETON_THRESHOLD
+        skeletons = (self._skeletons[i], self._skeletons[j]) if self.skeletons else None
+        return near_duplicates(self._sets[i], self._sets[j], skeletons, words_a_set=mine)
 
     def groups(self) -> list[int]:
         """For every text, the index of the first text of its group (itself if alone)."""

@@ -2,12 +2,15 @@
 
 from storage.errors import LabelError, ProjectError, ProjectLocked
 from storage.importing import ImportProgress
+from storage.near_duplicates import NearDuplicateProgress, NearDuplicateReport
 from storage.project import PROJECT_SUFFIX, Project
 
 __all__ = [
     "PROJECT_SUFFIX",
     "ImportProgress",
     "LabelError",
+    "NearDuplicateProgress",
+    "NearDuplicateReport",
     "Project",
     "ProjectError",
     "ProjectLocked",

@@ -20,7 +20,7 @@ import peewee as pw
 
 from storage.database import backup_sqlite, is_sqlite, write_transaction
 from storage.errors import ProjectError
-from storage.models import make_models, make_repeated_line_model
+from storage.models import make_models, make_near_duplicate_models, make_repeated_line_model
 
 SCHEMA_VERSION_KEY = "schema_version"
 
@@ -66,12 +66,19 @@ def _v4_repeated_lines(db: pw.Database) -> None:
     db.create_tables([make_repeated_line_model(db)])
 
 
+def _v5_near_duplicates(db: pw.Database) -> None:
+    """Near-duplicate groups and their LSH keys (storage.near_duplicates); existing
+    articles are grouped by the background catch-up, like languages."""
+    db.create_tables(list(make_near_duplicate_models(db)))
+
+
 #: (version reached, step). Append only.
 STEPS: list[tuple[int, Callable[[pw.Database], None]]] = [
     (1, _v1_tables),
     (2, _v2_full_text),
     (3, _v3_list_sort),
     (4, _v4_repeated_lines),
+    (5, _v5_near_duplicates),
 ]
 CURRENT_VERSION = STEPS[-1][0]
 

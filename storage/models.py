@@ -175,3 +175,37 @@ def make_repeated_line_model(db: pw.Database) -> type[pw.Model]:
             indexes = ((("source", "key"), True),)
 
     return RepeatedLine
+
+
+def make_near_duplicate_models(db: pw.Database) -> tuple[type[pw.Model], type[pw.Model]]:
+    """The near-duplicate tables (schema version 5, storage.near_duplicates): each grouped
+    article's group, and the LSH keys by which new articles find their candidates."""
+
+    class NearDuplicate(pw.Model):
+        article = pw.IntegerField(
+            primary_key=True,
+            column_name="article_id",
+            constraints=[pw.SQL("REFERENCES article (id) ON DELETE CASCADE")],
+        )
+        group_id = pw.IntegerField(index=True)
+
+        class Meta:
+            database = db
+            legacy_table_names = False
+            table_name = "near_duplicate"
+
+    class NearDuplicateKey(pw.Model):
+        key = pw.BigIntegerField()
+        article = pw.IntegerField(
+            column_name="article_id",
+            index=True,
+            constraints=[pw.SQL("REFERENCES article (id) ON DELETE CASCADE")],
+        )
+
+        class Meta:
+            database = db
+            legacy_table_names = False
+            table_name = "near_duplicate_key"
+            primary_key = pw.CompositeKey("key", "article")
+
+    return NearDuplicate, NearDuplicateKey

@@ -35,6 +35,7 @@ from storage.lock import ProjectLock
 from storage.migrations import CURRENT_VERSION, migrate, read_version
 from storage.models import Models, make_models
 from storage.navigation import NavigationMixin
+from storage.near_duplicates import NearDuplicateMixin
 from storage.search import fts_match_expression, search_terms, tsquery_expression
 from storage.suggestions import SuggestionMixin
 
@@ -53,6 +54,7 @@ class Project(
     ListingMixin,
     ExportMixin,
     LabelledImportMixin,
+    NearDuplicateMixin,
 ):
     """An open project. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
 

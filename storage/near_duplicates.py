@@ -1,0 +1,242 @@
+"""Near-duplicate groups kept in the project, updated as articles arrive.
+
+Two tables (schema step ``_v5_near_duplicates``):
+
+- ``near_duplicate``: one row per grouped article, its ``group_id`` (the smallest article
+  id of its group; an article alone has ``group_id`` = its own id);
+- ``near_duplicate_key``: the LSH keys of every grouped article (both signals, 32 bits),
+  so that a new article finds its candidates with an index look-up instead of a pass over
+  the project.
+
+Articles without a ``near_duplicate`` row are grouped in batches, in id order: each one's
+candidates are the stored articles (and batch mates) sharing a key; each candidate pair is
+decided by :func:`core.neardup.near_duplicates` on the exact similarities of the two texts
+(the candidates' texts are read again; nothing estimated is stored as a decision); joined
+groups take the smaller ``group_id``. One batch is one transaction, so a stop part-way
+leaves a consistent project and the next run goes on from there.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import peewee as pw
+
+from core.neardup import BUCKET_PEERS, all_band_keys, fingerprint, near_duplicates
+from storage.models import make_near_duplicate_models
+
+if TYPE_CHECKING:
+    from storage.models import Models
+
+BATCH = 200
+_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class NearDuplicateProgress:
+    phase: str  # "near-duplicates"
+    done: int
+    total: int
+
+
+@dataclass(slots=True)
+class NearDuplicateReport:
+    """``found``: articles of this run that joined a group holding an earlier article;
+    ``found_ids`` lists them (capped by nothing: an import's own articles)."""
+
+    articles: int = 0
+    found: int = 0
+    found_ids: list[int] = field(default_factory=list)
+    cancelled: bool = False
+
+
+class NearDuplicateMixin:
+    """Mixed into ``Project``; relies on ``db``, ``m``, ``_write`` and the settings."""
+
+    db: pw.Database
+    m: Models
+
+    def _nd_models(self) -> tuple[type[pw.Model], type[pw.Model]]:
+        models = getattr(self, "_near_duplicate_models", None)
+        if models is None:
+            models = make_near_duplicate_models(self.db)
+            self._near_duplicate_models = models
+        return models
+
+    def _ungrouped(self) -> pw.ModelSelect:
+        a = self.m.Article
+        group_model, _ = self._nd_models()
+        grouped = group_model.select(group_model.article).where(group_model.article == a.id)
+        return a.select(a.id).where(~pw.fn.EXISTS(grouped))
+
+    def pending_near_duplicates(self) -> int:
+        """Articles not grouped yet."""
+        return self._ungrouped().count()
+
+    def update_near_duplicates(
+        self,
+        *,
+        on_progress: Callable[[NearDuplicateProgress], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> NearDuplicateReport:
+        """Group the articles not grouped yet with everything grouped before them."""
+        report = NearDuplicateReport()
+        total = self.pending_near_duplicates()
+        t = self.m.ArticleText
+        while True:
+            if should_stop and should_stop():
+                report.cancelled = True
+                break
+            with self._write():  # type: ignore[attr-defined]
+                ids = [
+                    r[0]
+                    for r in self._ungrouped().order_by(self.m.Article.id).limit(BATCH).tuples()
+                ]
+                if not ids:
+                    break
+                rows = list(
+                    t.select(t.article, t.text)
+                    .where(t.article.in_(ids))
+                    .order_by(t.article)
+                    .tuples()
+                )
+                self._group_batch(rows, report)
+            report.articles += len(rows)
+            if on_progress:
+                on_progress(NearDuplicateProgress("near-duplicates", report.articles, total))
+        return report
+
+    def _group_batch(self, rows: list[tuple[int, str]], report: NearDuplicateReport) -> None:
+        _, key_model = self._nd_models()
+        prints: dict[int, tuple[array, array]] = {}
+        keys: dict[int, list[int]] = {}
+        for aid, text in rows:
+            prints[aid] = fingerprint(text)
+            keys[aid] = all_band_keys(*prints[aid])
+        # Candidates: stored articles sharing a key (at most BUCKET_PEERS per key), then
+        # earlier articles of this batch.
+        wanted = sorted({k for ks in keys.values() for k in ks})
+        holders: dict[int, list[int]] = {}
+        for i in range(0, len(wanted), _CHUNK):
+            query = (
+                key_model.select(key_model.key, key_model.article)
+                .where(key_model.key.in_(wanted[i : i + _CHUNK]))
+                .order_by(key_model.key, key_model.article)
+                .tuples()
+            )
+            for key, other in query:
+                peers = holders.setdefault(key, [])
+                if len(peers) < BUCKET_PEERS:
+                    peers.append(other)
+        group_of: dict[int, int] = {}
+        candidates: dict[int, set[int]] = {}
+        for aid, _ in rows:
+            mine = candidates.setdefault(aid, set())
+            for key in keys[aid]:
+                peers = holders.setdefault(key, [])
+                mine.update(peers)
+                if len(peers) < BUCKET_PEERS:
+                    peers.append(aid)
+            mine.discard(aid)
+        others = sorted({o for c in candidates.values() for o in c} - prints.keys())
+        for i in range(0, len(others), _CHUNK):
+            t = self.m.ArticleText
+            for other, text in (
+                t.select(t.article, t.text).where(t.article.in_(others[i : i + _CHUNK])).tuples()
+            ):
+                prints[other] = fingerprint(text)
+        for other, gid in self._stored_groups(others):
+            group_of[other] = gid
+        for aid, _ in rows:
+            group_of[aid] = aid
+
+        def find(x: int) -> int:
+            while group_of.get(x, x) != x:
+                x = group_of[x]
+            return x
+
+        batch = {aid for aid, _ in rows}
+        merged: dict[int, int] = {}  # stored group id -> the group it joins
+        for aid, _ in rows:
+            words = prints[aid][0]
+            words_set = set(words)
+            joined_earlier = False
+            for other in sorted(candidates[aid]):
+                if other not in prints:
+                    continue
+                if find(other) == find(aid):
+                    joined_earlier = joined_earlier or other < aid
+                    continue
+                skeletons = (prints[aid][1], prints[other][1])
+                if near_duplicates(words, prints[other][0], skeletons, words_a_set=words_set):
+                    ra, rb = find(aid), find(other)
+                    low, high = min(ra, rb), max(ra, rb)
+                    group_of[high] = low
+                    if high not in batch:  # a stored group: its rows move too
+                        merged[high] = low
+                    joined_earlier = joined_earlier or other < aid
+            if joined_earlier:
+                report.found += 1
+                report.found_ids.append(aid)
+        p = self.db.param
+        cursor = self.db.cursor()
+        cursor.executemany(
+            f'INSERT INTO "near_duplicate" ("article_id", "group_id") VALUES ({p}, {p})',
+            [(aid, find(aid)) for aid, _ in rows],
+        )
+        cursor.executemany(
+            f'INSERT INTO "near_duplicate_key" ("key", "article_id") VALUES ({p}, {p})',
+            [(k, aid) for aid, _ in rows for k in sorted(set(keys[aid]))],
+        )
+        if merged:
+            cursor.executemany(
+                f'UPDATE "near_duplicate" SET "group_id" = {p} WHERE "group_id" = {p}',
+                [(find(gid), gid) for gid in sorted(merged)],
+            )
+
+    def _stored_groups(self, ids: list[int]) -> list[tuple[int, int]]:
+        group_model, _ = self._nd_models()
+        out: list[tuple[int, int]] = []
+        for i in range(0, len(ids), _CHUNK):
+            out += list(
+                group_model.select(group_model.article, group_model.group_id)
+                .where(group_model.article.in_(ids[i : i + _CHUNK]))
+                .tuples()
+            )
+        return out
+
+    def near_duplicates_of(self, article_id: int) -> list[int]:
+        """The other articles of ``article_id``'s group, by id (empty: none, or not grouped
+        yet)."""
+        group_model, _ = self._nd_models()
+        gid = (
+            group_model.select(group_model.group_id)
+            .where(group_model.article == article_id)
+            .scalar()
+        )
+        if gid is None:
+            return []
+        return [
+            aid
+            for (aid,) in group_model.select(group_model.article)
+            .where(group_model.group_id == gid, group_model.article != article_id)
+            .order_by(group_model.article)
+            .tuples()
+        ]
+
+    def near_duplicate_groups(self) -> list[list[int]]:
+        """Every group of two or more articles (ids ascending), largest first."""
+        group_model, _ = self._nd_models()
+        members: dict[int, list[int]] = {}
+        query = (
+            group_model.select(group_model.group_id, group_model.article)
+            .order_by(group_model.article)
+            .tuples()
+        )
+        for gid, aid in query:
+            members.setdefault(gid, []).append(aid)
+        groups = [m for m in members.values() if len(m) > 1]
+        return sorted(groups, key=lambda m: (-len(m), m[0]))

@@ -1,0 +1,79 @@
+"""Near-duplicate groups kept in the project: incremental, equal to grouping all at once."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+from core.neardup import NearDuplicates
+from storage import Project
+from tests.fixtures.rewrites import corpus
+
+
+def _write(path: Path, texts: list[str], prefix: str) -> Path:
+    with path.open("w", encoding="utf-8") as fh:
+        for i, text in enumerate(texts):
+            fh.write(json.dumps({"id": f"{prefix}{i}", "text": text}, ensure_ascii=False) + "\n")
+    return path
+
+
+def _by_external_id(project: Project) -> dict[str, int]:
+    return {s.external_id: s.id for s in project.list_articles(limit=10_000)}
+
+
+def test_groups_built_import_by_import_equal_the_grouping_of_all_at_once(
+    project: Project, tmp_path: Path
+) -> None:
+    articles = corpus(11, stories=8, background=20)
+    texts = [a.text for a in articles]
+    # Three imports, each grouped before the next arrives (batches smaller than imports).
+    cuts = [0, len(texts) // 3, 2 * len(texts) // 3, len(texts)]
+    for n, (lo, hi) in enumerate(itertools.pairwise(cuts)):
+        path = _write(tmp_path / f"part{n}.jsonl", texts[lo:hi], f"p{n}-")
+        project.import_files([path], detect=False)
+        assert project.pending_near_duplicates() == hi - lo
+        report = project.update_near_duplicates()
+        assert report.articles == hi - lo
+        assert project.pending_near_duplicates() == 0
+    ids = _by_external_id(project)
+    order = [ids[f"p{n}-{i}"] for n in range(3) for i in range(cuts[n + 1] - cuts[n])]
+    finder = NearDuplicates()
+    for text in texts:
+        finder.add(text)
+    roots = finder.groups()
+    expected = {}
+    for i, root in enumerate(roots):
+        expected.setdefault(root, []).append(order[i])
+    want = sorted(
+        (sorted(m) for m in expected.values() if len(m) > 1), key=lambda m: (-len(m), m[0])
+    )
+    assert project.near_duplicate_groups() == want
+    assert len(want) >= 8
+    first = want[0]
+    assert project.near_duplicates_of(first[1]) == [first[0], *first[2:]]
+    loner = next(i for i in order if not any(i in m for m in want))
+    assert project.near_duplicates_of(loner) == []
+
+
+def test_an_import_reports_its_near_duplicates_and_skip_leaves_them_out(
+    project: Project, tmp_path: Path
+) -> None:
+    articles = corpus(3, stories=4, rewrites=(2, 2), reports=(0, 0), background=4)
+    originals = [a for a in articles if a.kind == "original"]
+    rewrites = [a for a in articles if a.kind in ("light", "spinner")]
+    others = [a for a in articles if a.kind == "background"]
+    first = _write(tmp_path / "first.jsonl", [a.text for a in originals + others], "o")
+    report = project.import_files([first], detect=False, near_duplicates="keep")
+    assert report.near_duplicates == 0
+    second = _write(tmp_path / "second.jsonl", [a.text for a in rewrites], "r")
+    report = project.import_files([second], detect=False, near_duplicates="skip")
+    assert report.near_duplicates == len(rewrites) == 8
+    assert report.imported == 0
+    assert "8 near-duplicates found and skipped" in report.summary()
+    assert project.count_articles() == len(originals) + len(others)
+    assert project.near_duplicate_groups() == []
+    report = project.import_files([second], detect=False, near_duplicates="keep")
+    assert (report.imported, report.near_duplicates) == (8, 8)
+    assert "8 near-duplicates found (kept)" in report.summary()
+    assert len(project.near_duplicate_groups()) == 4
