@@ -37,7 +37,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import accumulate, compress, repeat
 
 SHINGLE = 3
 THRESHOLD = 0.3
@@ -48,14 +48,16 @@ BUCKET_PEERS = 32
 #: The second signal: skeleton shingles of this many tokens, grouped at this similarity
 #: when the word 3-shingles also agree at least :data:`SKELETON_WORD_FLOOR`.
 SKELETON = 8
-SKELETON_THRESHOLD = 0.2
-SKELETON_WORD_FLOOR = 0.08
+SKELETON_THRESHOLD = 0.12
+SKELETON_WORD_FLOOR = 0.06
 
 _MASK = 0xFFFFFFFF
 _WORDS = re.compile(
     r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]|[^\W_]+"
 )
+SKELETON_KEPT = 3
 _UTF8, _SURROGATES, _THREE = repeat("utf-8"), repeat("surrogatepass"), repeat(3)
+_KEPT = repeat(SKELETON_KEPT)
 _MIX = 0x9E3779B9
 _SKELETON_SALT = 0x5BD1E995  # golden-ratio step: a borrowed bin differs from its donor's value
 
@@ -101,10 +103,19 @@ def fingerprint(text: str) -> tuple[array, array]:
         map(operator.gt, map(len, words), _THREE),
         map(operator.and_, map(str.isalpha, words), map(str.islower, words)),
     )
-    skeleton = list(map(operator.mul, hashes, map(operator.not_, content)))
+    kept = list(map(operator.not_, content))
+    skeleton = list(map(operator.mul, hashes, kept))
     if len(skeleton) < SKELETON:
         return _shingle_set(hashes, SHINGLE), array("I")
-    return _shingle_set(hashes, SHINGLE), _shingle_set(skeleton, SKELETON)
+    # Only shingles with SKELETON_KEPT kept words or more: "· · · di · · · ·" occurs in
+    # every Indonesian text and would make every pair a candidate.
+    counts = list(accumulate(kept, initial=0))
+    informative = map(operator.ge, map(operator.sub, counts[SKELETON:], counts), _KEPT)
+    tuples = compress(zip(*(skeleton[k:] for k in range(SKELETON)), strict=False), informative)
+    return (
+        _shingle_set(hashes, SHINGLE),
+        array("I", set(map(_MASK.__and__, map(hash, tuples)))),
+    )
 
 
 def skeleton_shingles(text: str) -> array:

@@ -36,7 +36,11 @@ from gui.workers import JobControl
 from storage import Project
 
 _PROGRESS_INTERVAL = 0.05
-_PHASES = {"scan": "Reading articles for the split", "write": "Writing"}
+_PHASES = {
+    "group": "Grouping near-duplicates",
+    "scan": "Reading articles for the split",
+    "write": "Writing",
+}
 _HELP = {
     "spans": "text + spans (Prodigy / spaCy style), stance, status, meta",
     "ner-bio": "tokens + IOB2 ner_tags (Hugging Face), labels.json beside it",

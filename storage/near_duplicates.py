@@ -227,6 +227,20 @@ class NearDuplicateMixin:
             .tuples()
         ]
 
+    def near_duplicate_group_ids(self) -> dict[int, int]:
+        """Article id -> group id, for the articles in groups of two or more."""
+        group_model, _ = self._nd_models()
+        counted = (
+            group_model.select(group_model.group_id)
+            .group_by(group_model.group_id)
+            .having(pw.fn.COUNT(group_model.article) > 1)
+        )
+        return dict(
+            group_model.select(group_model.article, group_model.group_id)
+            .where(group_model.group_id.in_(counted))
+            .tuples()
+        )
+
     def near_duplicate_groups(self) -> list[list[int]]:
         """Every group of two or more articles (ids ascending), largest first."""
         group_model, _ = self._nd_models()

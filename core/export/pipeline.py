@@ -15,7 +15,7 @@ import hashlib
 import json
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,6 +75,8 @@ class ExportSummary:
 
 
 RecordSource = Callable[[], Iterable[ExportRecord]]
+#: Article id -> near-duplicate group id, for every article the export may hold.
+GroupSource = Callable[[], Mapping[int, int]]
 ProgressFn = Callable[[ExportProgress], None]
 StopFn = Callable[[], bool]
 
@@ -124,8 +126,11 @@ def _plan(
     total: int,
     on_progress: ProgressFn | None,
     should_stop: StopFn | None,
+    groups: GroupSource | None = None,
 ) -> tuple[dict[int, str], card.GroupFigures] | None:
-    """First pass: article id -> split name, and what the near-duplicate grouping did."""
+    """First pass: article id -> split name, and what the near-duplicate grouping did.
+    ``groups``: the groups kept in the project; None: group the texts read here."""
+    group_of = groups() if groups is not None and options.group_near_duplicates else None
     ids = array("q")
     uids: list[str] = []
     sizes = array("l")
@@ -139,11 +144,17 @@ def _plan(
         uids.append(first.uid)
         sizes.append(len(records))
         strata.append(splits.stratum_of([r.stance for r in records]))
-        if options.group_near_duplicates:
+        if options.group_near_duplicates and group_of is None:
             finder.add(clean_text(first.text, first.spans).text)
         if on_progress and n % 200 == 0:
             on_progress(ExportProgress("scan", n, total))
-    roots = finder.groups() if options.group_near_duplicates else list(range(len(ids)))
+    if group_of is not None:
+        first_of: dict[int, int] = {}
+        roots = [first_of.setdefault(group_of.get(aid, -1 - i), i) for i, aid in enumerate(ids)]
+    elif options.group_near_duplicates:
+        roots = finder.groups()
+    else:
+        roots = list(range(len(ids)))
     members: dict[int, list[int]] = {}
     for i, root in enumerate(roots):
         members.setdefault(root, []).append(i)
@@ -177,6 +188,7 @@ def run_export(
     options: ExportOptions,
     *,
     scan: RecordSource | None = None,
+    groups: GroupSource | None = None,
     project: str,
     entity_labels: Sequence[str] = (),
     total: int = 0,
@@ -184,7 +196,8 @@ def run_export(
     should_stop: StopFn | None = None,
 ) -> ExportSummary:
     """Write the export of ``source()`` records into folder ``out``. ``scan`` gives the
-    records for a split's first pass (boilerplate spans and stance suffice); default source."""
+    records for a split's first pass (boilerplate spans and stance suffice); default source.
+    ``groups``: near-duplicate groups kept by the project (else computed from the texts)."""
     try:
         options.validate()
     except ValueError as exc:
@@ -198,7 +211,7 @@ def run_export(
         collecting = gc.isenabled()
         gc.disable()
         try:
-            planned = _plan(scan or source, options, total, on_progress, should_stop)
+            planned = _plan(scan or source, options, total, on_progress, should_stop, groups)
         finally:
             if collecting:
                 gc.enable()

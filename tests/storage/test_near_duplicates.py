@@ -77,3 +77,35 @@ def test_an_import_reports_its_near_duplicates_and_skip_leaves_them_out(
     assert (report.imported, report.near_duplicates) == (8, 8)
     assert "8 near-duplicates found (kept)" in report.summary()
     assert len(project.near_duplicate_groups()) == 4
+
+
+def test_a_split_export_keeps_every_stored_group_in_one_split(
+    project: Project, tmp_path: Path
+) -> None:
+    from core.export.records import ExportOptions, ExportSelection, parse_split
+
+    articles = corpus(21, stories=8, background=24)
+    path = _write(tmp_path / "c.jsonl", [a.text for a in articles], "c")
+    project.import_files([path], detect=False)  # left for the export to group
+    assert project.pending_near_duplicates() == len(articles)
+    split = parse_split("train=0.5,dev=0.25,test=0.25")
+    everything = ExportSelection(statuses=())
+    for seed in range(3):
+        out = tmp_path / f"out{seed}"
+        summary = project.export_dataset(
+            out, ExportOptions(split=split, seed=seed, selection=everything)
+        )
+        where = {}
+        for name, _ in split:
+            for line in (out / f"{name}.jsonl").read_text("utf-8").splitlines():
+                where[json.loads(line)["id"]] = name
+        assert len(where) == len(articles)
+        ids = {v: k for k, v in _by_external_id(project).items()}
+        groups = project.near_duplicate_groups()
+        assert len(groups) >= 8
+        for members in groups:
+            assert len({where[ids[m]] for m in members}) == 1
+        assert summary.groups is not None
+        assert summary.groups.groups == len(groups)
+        assert summary.groups.largest == len(groups[0])
+    assert project.pending_near_duplicates() == 0
