@@ -118,6 +118,7 @@ class ListingMixin:
             pq = pq.where(p.status != "todo")
         statuses = {aid: st for aid, st in pq.tuples()}
         counts = dict(sq.group_by(s.article).tuples())
+        near = self.near_duplicate_counts(ids)  # type: ignore[attr-defined]
         return [
             ArticleSummary(
                 id=r[0],
@@ -127,6 +128,7 @@ class ListingMixin:
                 lang=r[4],
                 status=statuses.get(r[0], "todo"),
                 label_count=counts.get(r[0], 0),
+                near_duplicates=near.get(r[0], 0),
             )
             for r in (rows.get(i) for i in ids)
             if r is not None

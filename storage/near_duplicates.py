@@ -208,6 +208,29 @@ class NearDuplicateMixin:
             )
         return out
 
+    def _first_of_group_condition(self) -> pw.Expression:
+        """An article that no group lists under a smaller id (a group's id is its first)."""
+        a = self.m.Article
+        group_model, _ = self._nd_models()
+        later = group_model.select(group_model.article).where(
+            group_model.article == a.id, group_model.group_id != a.id
+        )
+        return ~pw.fn.EXISTS(later)
+
+    def near_duplicate_counts(self, ids: list[int]) -> dict[int, int]:
+        """For these articles, how many other articles their group holds (absent: none).
+        One query, so that decorating a page of the list stays a fixed number of them."""
+        group_model, _ = self._nd_models()
+        mate = group_model.alias("mate")
+        query = (
+            group_model.select(group_model.article, pw.fn.COUNT(mate.article))
+            .join(mate, on=(mate.group_id == group_model.group_id))
+            .where(group_model.article.in_(ids))
+            .group_by(group_model.article)
+            .tuples()
+        )
+        return {aid: n - 1 for aid, n in query if n > 1}
+
     def near_duplicates_of(self, article_id: int) -> list[int]:
         """The other articles of ``article_id``'s group, by id (empty: none, or not grouped
         yet)."""

@@ -250,6 +250,8 @@ class Project(
             query = query.where(self._status_condition(flt))
         if flt.text.strip():
             query = query.where(self._text_condition(flt.text))
+        if flt.one_per_group:
+            query = query.where(self._first_of_group_condition())
         return query
 
     def _status_condition(self, flt: ArticleFilter) -> pw.Expression:

@@ -109,3 +109,28 @@ def test_a_split_export_keeps_every_stored_group_in_one_split(
         assert summary.groups.groups == len(groups)
         assert summary.groups.largest == len(groups[0])
     assert project.pending_near_duplicates() == 0
+
+
+def test_the_list_counts_near_duplicates_and_one_per_group_shows_each_group_once(
+    project: Project, tmp_path: Path
+) -> None:
+    from core.query import ArticleFilter
+
+    articles = corpus(5, stories=5, background=6)
+    path = _write(tmp_path / "c.jsonl", [a.text for a in articles], "c")
+    project.import_files([path], detect=False, near_duplicates="keep")
+    groups = project.near_duplicate_groups()
+    rows = project.list_articles(limit=1000)
+    counts = {r.id: r.near_duplicates for r in rows}
+    for members in groups:
+        assert all(counts[m] == len(members) - 1 for m in members)
+    grouped = {m for members in groups for m in members}
+    assert all(counts[r.id] == 0 for r in rows if r.id not in grouped)
+    one = ArticleFilter(one_per_group=True)
+    shown = [r.id for r in project.list_articles(one, limit=1000)]
+    assert sorted(shown) == sorted(
+        [r.id for r in rows if r.id not in grouped] + [members[0] for members in groups]
+    )
+    assert project.count_articles(one) == len(rows) - len(grouped) + len(groups)
+    page, _ = project.list_sorted(one, sort="title", limit=1000)
+    assert sorted(r.id for r in page) == sorted(shown)
