@@ -16,18 +16,18 @@ import json
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from core.export import card, splits
 from core.export.bio import tag_names
 from core.export.clean import clean_text
 from core.export.formats import Tally, lines_of
-from core.export.records import ExportOptions, ExportRecord
+from core.export.records import SUFFIXES, ExportOptions, ExportRecord
 from core.neardup import NearDuplicates
 
-DATA_FILE = "data.jsonl"
 _OWN_FILES = ("README.md", "labels.json")
+_DATA_SUFFIXES = set(SUFFIXES.values())
 
 
 class ExportError(Exception):
@@ -51,6 +51,8 @@ class ExportSummary:
     articles: int = 0
     groups: card.GroupFigures | None = None
     cancelled: bool = False
+    #: ``{status: (articles, spans)}`` of labelled records the chosen statuses left out.
+    left_out: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def records(self) -> int:
@@ -68,10 +70,19 @@ class ExportSummary:
         ]
         dropped = sum(t.dropped for t in self.tallies.values())
         more = f"; {dropped:,} entity spans dropped" if dropped else ""
-        return (
+        text = (
             f"{self.records:,} records of {self.articles:,} articles -> {self.out} "
             f"({', '.join(parts)}{more})"
         )
+        if self.left_out:
+            text += "\n" + left_out_text(self.left_out)
+        return text
+
+
+def left_out_text(left_out: dict[str, tuple[int, int]]) -> str:
+    """ "78 todo articles with 848 spans not exported: export with --status all ..."."""
+    parts = [f"{a:,} {status} articles with {n:,} spans" for status, (a, n) in left_out.items()]
+    return f"{'; '.join(parts)} not exported: export with --status all to include them"
 
 
 RecordSource = Callable[[], Iterable[ExportRecord]]
@@ -87,11 +98,12 @@ def prepare_folder(out: Path) -> None:
         raise ExportError(f"{out}: exists and is not a folder (OUT is a folder)")
     if out.is_dir() and any(out.iterdir()):
         readme = out / "README.md"
-        first = ""
+        head: list[str] = []
         if readme.is_file():
             with readme.open(encoding="utf-8", errors="replace") as fh:
-                first = fh.readline().strip()
-        if first != card.MARKER:
+                # The marker follows the card's YAML block (a few dozen lines at most).
+                head = [line.strip() for _, line in zip(range(400), fh, strict=False)]
+        if card.MARKER not in head:
             raise ExportError(
                 f"{out}: folder is not empty and holds no earlier Tandai export; "
                 "choose a new or empty folder"
@@ -158,15 +170,15 @@ def _plan(
     members: dict[int, list[int]] = {}
     for i, root in enumerate(roots):
         members.setdefault(root, []).append(i)
-    groups = []
+    units = []
     for root, idx in members.items():
         tally = Counter(strata[i] for i in idx)
         stratum = min(tally, key=lambda k: (-tally[k], k))
-        groups.append(
+        units.append(
             (root, splits.Group(min(uids[i] for i in idx), sum(sizes[i] for i in idx), stratum))
         )
-    chosen = splits.assign([g for _, g in groups], options.split, options.seed)
-    by_root = {root: chosen[g.key] for root, g in groups}
+    chosen = splits.assign([g for _, g in units], options.split, options.seed)
+    by_root = {root: chosen[g.key] for root, g in units}
     plan = {ids[i]: by_root[root] for i, root in enumerate(roots)}
     big = [idx for idx in members.values() if len(idx) > 1]
     held: Counter[str] = Counter()
@@ -191,6 +203,9 @@ def run_export(
     groups: GroupSource | None = None,
     project: str,
     entity_labels: Sequence[str] = (),
+    license: str = "",
+    left_out: dict[str, tuple[int, int]] | None = None,
+    label_definitions: dict[str, str] | None = None,
     total: int = 0,
     on_progress: ProgressFn | None = None,
     should_stop: StopFn | None = None,
@@ -204,7 +219,9 @@ def run_export(
         raise ExportError(str(exc)) from None
     out = Path(out)
     prepare_folder(out)
-    summary = ExportSummary(out=out)
+    if options.format == "ner-bio":
+        options = replace(options, tag_names=tuple(tag_names(entity_labels)))
+    summary = ExportSummary(out=out, left_out=dict(left_out or {}))
     plan: dict[int, str] | None = None
     names = [name for name, _ in options.split] or ["data"]
     if options.split:
@@ -220,7 +237,8 @@ def run_export(
             return summary
         plan, summary.groups = planned
     out.mkdir(parents=True, exist_ok=True)
-    files = {name: (DATA_FILE if not options.split else f"{name}.jsonl") for name in names}
+    suffix = SUFFIXES[options.format]
+    files = {name: f"{'data' if not options.split else name}{suffix}" for name in names}
     summary.files = files
     summary.tallies = {name: Tally() for name in names}
     handles = {
@@ -244,8 +262,9 @@ def run_export(
             if plan is not None:
                 name = plan.get(records[0].article_id) or _fallback_split(uid, options.split)
             write, tally = handles[name].write, summary.tallies[name]
+            split = name if plan is not None else None
             for record in records:
-                for line in lines_of(record, options, tally):
+                for line in lines_of(record, options, tally, split):
                     # Two writes, not ``line + "\n"``: a spans line is a whole article
                     # (tens of kB); gluing the newline on would copy it once more.
                     write(line if isinstance(line, str) else dumps(line))
@@ -269,13 +288,8 @@ def run_export(
     for name in names:
         (out / f"{files[name]}.partial").replace(out / files[name])
     if options.format == "ner-bio":
-        seen = {
-            label for t in summary.tallies.values() for layer, label in t.spans if layer == "entity"
-        }
-        extra = [label for label in seen if label not in entity_labels]
         (out / "labels.json").write_text(
-            json.dumps(tag_names([*entity_labels, *sorted(extra)]), ensure_ascii=False) + "\n",
-            encoding="utf-8",
+            json.dumps(list(options.tag_names), ensure_ascii=False) + "\n", encoding="utf-8"
         )
     (out / "README.md").write_text(
         card.render(
@@ -286,6 +300,9 @@ def run_export(
             articles=summary.articles,
             groups=summary.groups,
             when=dt.datetime.now(dt.UTC),
+            license=license,
+            left_out=summary.left_out,
+            label_definitions=label_definitions,
         ),
         encoding="utf-8",
     )
@@ -295,5 +312,5 @@ def run_export(
 def _replace_previous(out: Path) -> None:
     """Remove the files of an earlier export into ``out`` (checked by :func:`prepare_folder`)."""
     for path in out.iterdir():
-        if path.is_file() and (path.suffix == ".jsonl" or path.name in _OWN_FILES):
+        if path.is_file() and (path.suffix in _DATA_SUFFIXES or path.name in _OWN_FILES):
             path.unlink()
