@@ -13,6 +13,7 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDockWidget,
     QHBoxLayout,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from core.models import STATUSES
 from core.query import ArticleFilter
-from gui.article_list_model import LABELS, LANG, SOURCE, STATUS, TITLE, ArticleListModel
+from gui.article_list_model import DUPS, LABELS, LANG, SOURCE, STATUS, TITLE, ArticleListModel
 from gui.workers import Job
 from storage import Project
 from storage.search import search_terms
@@ -76,6 +77,10 @@ class ArticleListDock(QDockWidget):
         self.source_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
+        self.one_per_group = QCheckBox("One per group")
+        self.one_per_group.setToolTip(
+            "Show one article of each group of near-duplicates (rewrites of one report)"
+        )
         self.count_label = QLabel()
 
         self.view = QTableView()
@@ -93,7 +98,7 @@ class ArticleListDock(QDockWidget):
         # Fixed widths: ResizeToContents would measure rows, which a lazy model must avoid.
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         # The title is what identifies an article: the other columns stay narrow.
-        for col, chars in ((SOURCE, 11), (LANG, 4), (STATUS, 6), (LABELS, 5)):
+        for col, chars in ((SOURCE, 11), (LANG, 4), (STATUS, 6), (LABELS, 5), (DUPS, 4)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, self.view.fontMetrics().averageCharWidth() * chars + 16)
         # No indicator: import order until the user clicks a column header.
@@ -110,7 +115,10 @@ class ArticleListDock(QDockWidget):
         layout.addWidget(self.search)
         layout.addLayout(filters)
         layout.addWidget(self.view, 1)
-        layout.addWidget(self.count_label)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.one_per_group)
+        layout.addLayout(bottom)
         self.setWidget(body)
 
         self._debounce = QTimer(self)
@@ -120,6 +128,7 @@ class ArticleListDock(QDockWidget):
         self.search.textChanged.connect(self._debounce.start)
         for box in (self.status_box, self.lang_box, self.source_box):
             box.currentIndexChanged.connect(self._apply_filter)
+        self.one_per_group.toggled.connect(self._apply_filter)
         self.view.clicked.connect(self._activate)
         self.view.activated.connect(self._activate)
         self.model.modelReset.connect(self._update_count)
@@ -217,6 +226,7 @@ class ArticleListDock(QDockWidget):
             langs=(lang,) if lang else (),
             sources=(source,) if source is not None else (),
             text=self.search.text().strip(),
+            one_per_group=self.one_per_group.isChecked(),
         )
 
     def _apply_filter(self) -> None:

@@ -27,8 +27,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("Lang", "lang"),
     ("Status", "status"),
     ("Labels", "labels"),
+    ("Dups", ""),  # near-duplicates: not a sort order ("" leaves the order as it is)
 )
-TITLE, SOURCE, LANG, STATUS, LABELS = range(len(COLUMNS))
+TITLE, SOURCE, LANG, STATUS, LABELS, DUPS = range(len(COLUMNS))
 PAGE = 200
 ArticleIdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -38,8 +39,8 @@ _STATUS_COLOURS = {
     "flagged": QColor("#e65100"),
 }
 _Index = QModelIndex | QPersistentModelIndex
-_Row = tuple  # (id, external_id, title, source, lang, status, label_count)
-_ID, _EXTERNAL, _TITLE, _SOURCE, _LANG, _STATUS, _COUNT = range(7)
+_Row = tuple  # (id, external_id, title, source, lang, status, label_count, near_duplicates)
+_ID, _EXTERNAL, _TITLE, _SOURCE, _LANG, _STATUS, _COUNT, _DUPS = range(8)
 
 
 def _as_row(s: ArticleSummary) -> _Row:
@@ -52,6 +53,7 @@ def _as_row(s: ArticleSummary) -> _Row:
         sys.intern(s.lang) if s.lang is not None else None,
         sys.intern(s.status),
         s.label_count,
+        s.near_duplicates,
     )
 
 
@@ -101,6 +103,8 @@ class ArticleListModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Qt's sort request; column -1 (no sort indicator) means import order."""
         key = COLUMNS[column][1] if 0 <= column < len(COLUMNS) else "id"
+        if not key:
+            return
         descending = order == Qt.SortOrder.DescendingOrder
         if (key, descending) == (self._sort, self._descending):
             return
@@ -179,6 +183,7 @@ class ArticleListModel(QAbstractTableModel):
             lang=r[_LANG],
             status=r[_STATUS],
             label_count=r[_COUNT],
+            near_duplicates=r[_DUPS],
         )
 
     def row_of(self, article_id: int) -> int | None:
@@ -234,11 +239,14 @@ class ArticleListModel(QAbstractTableModel):
             return self._display(row, col)
         if role == Qt.ItemDataRole.ToolTipRole and col == TITLE:
             return row[_TITLE] or None
+        if role == Qt.ItemDataRole.ToolTipRole and col == DUPS and row[_DUPS]:
+            n = row[_DUPS]
+            return f"{n} near-duplicate{'s' if n != 1 else ''} (rewrites of one report)"
         if role == ArticleIdRole:
             return row[_ID]
         if role == Qt.ItemDataRole.ForegroundRole and col == STATUS:
             return _STATUS_COLOURS.get(row[_STATUS])
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == LABELS:
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (LABELS, DUPS):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -252,4 +260,6 @@ class ArticleListModel(QAbstractTableModel):
             return row[_LANG] if row[_LANG] is not None else "…"
         if col == STATUS:
             return row[_STATUS]
+        if col == DUPS:
+            return row[_DUPS] or ""
         return row[_COUNT]

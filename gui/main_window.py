@@ -132,8 +132,12 @@ class MainWindow(QMainWindow):
         return article_id if found == article_id else None
 
     def _caught_up(self) -> None:
-        self.status.showMessage("Languages, search index and suggestions are up to date", 4000)
+        self.status.showMessage(
+            "Languages, search index, suggestions and near-duplicates are up to date", 4000
+        )
         self.workspace.suggestions.reload()
+        if self.workspace.article_id is not None:
+            self.workspace.near_duplicates.show_for(self.workspace.article_id)
         if self.docks.articles is not None:
             self.docks.articles.reload()
         if self.workspace.article_id is not None:

@@ -18,6 +18,7 @@ from core.query import ArticleFilter
 from core.schema import Schema
 from gui.article_view import ArticleView
 from gui.label_bar import LabelBar
+from gui.near_duplicate_bar import NearDuplicateBar
 from gui.selection import clusters_intact, covering, snap_to_words
 from gui.session import Change, Session
 from gui.suggestions_overlay import SuggestionOverlay
@@ -68,6 +69,9 @@ class Workspace(QWidget):
         layout.setContentsMargins(8, 6, 8, 4)
         layout.addWidget(self.label_bar)
         layout.addWidget(self.notice)
+        self.near_duplicates = NearDuplicateBar(session.project)
+        self.near_duplicates.openRequested.connect(self.show_article)
+        layout.addWidget(self.near_duplicates)
         layout.addWidget(self.view, 1)
         self.article_id: int | None = None
         self.armed: str | None = None
@@ -120,6 +124,7 @@ class Workspace(QWidget):
         self.view.show_article(article, spans, status=s.progress(article_id).status)
         self.stance_values = _stance(docs)
         self.label_bar.stance.set_values(self.stance_values)
+        self.near_duplicates.show_for(article_id)
         self.view.text.setFocus()
         self.articleOpened.emit(article_id)
 
@@ -135,6 +140,10 @@ class Workspace(QWidget):
         if self.article_id is not None:
             found = self.session.project.previous_article_id(self.article_id, self.list_filter())
             self._go(found, "the first article in the list")
+
+    def next_near_duplicate(self) -> None:
+        """Open the next article of the open one's near-duplicate group."""
+        self._go(self.near_duplicates.next_id(), "an article without near-duplicates")
 
     def open_next_todo(self) -> None:
         found = self.session.project.next_todo_id(

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from gui.workspace import Workspace
 
 NAV_NEXT, NAV_PREVIOUS, SKIP, FLAG, KEYMAP = "j", "k", "s", "f", "?"
+NEAR_DUPLICATE = "d"
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ def build_bindings(ws: Workspace, schema: Schema) -> dict[str, KeyBinding]:
             )
     bind(NAV_NEXT, "next article", ws.next_article)
     bind(NAV_PREVIOUS, "previous article", ws.previous_article)
+    bind(NEAR_DUPLICATE, "next near-duplicate of this article", ws.next_near_duplicate)
     bind(SKIP, "skip, open next to do", ws.skip)
     bind(FLAG, "flag with a note, open next to do", ws.flag)
     bind(KEYMAP, "show the keyboard map", ws.keymapRequested.emit)
