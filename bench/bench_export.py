@@ -160,9 +160,14 @@ print(f"RESULT {{code}} {{elapsed:.2f}} {{peak:.0f}} {{usage.ru_utime + usage.ru
 
 
 GROUP_CHILD = """
-import resource, sys, time
+import resource, sqlite3, sys, time
 sys.path.insert(0, {root!r})
 from storage import Project
+with Project.open({project!r}) as project:  # migrates the project on its first run
+    pass
+with sqlite3.connect({project!r}) as db:  # group every article again, as after an import
+    db.execute("DELETE FROM near_duplicate_key")
+    db.execute("DELETE FROM near_duplicate")
 with Project.open({project!r}) as project:
     started = time.perf_counter()
     report = project.update_near_duplicates()

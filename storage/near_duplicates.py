@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 BATCH = 200
 _CHUNK = 500
+#: Fingerprints kept between batches (~2 kB each for a 3,000-character article).
+_CACHE = 8000
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,21 +135,38 @@ class NearDuplicateMixin:
                     peers.append(other)
         group_of: dict[int, int] = {}
         candidates: dict[int, set[int]] = {}
+        # A key is stored for its first BUCKET_PEERS articles only: later ones compare with
+        # those (as the in-memory grouping does), and a key every article of a site shares
+        # costs 32 rows, not one per article.
+        new_keys: list[tuple[int, int]] = []
         for aid, _ in rows:
             mine = candidates.setdefault(aid, set())
-            for key in keys[aid]:
+            for key in sorted(set(keys[aid])):
                 peers = holders.setdefault(key, [])
                 mine.update(peers)
                 if len(peers) < BUCKET_PEERS:
                     peers.append(aid)
+                    new_keys.append((key, aid))
             mine.discard(aid)
+        cache = self._nd_fingerprints()
         others = sorted({o for c in candidates.values() for o in c} - prints.keys())
-        for i in range(0, len(others), _CHUNK):
+        missing = []
+        for other in others:
+            cached = cache.pop(other, None)
+            if cached is None:
+                missing.append(other)
+            else:
+                prints[other] = cache[other] = cached  # most recently used last
+        for i in range(0, len(missing), _CHUNK):
             t = self.m.ArticleText
             for other, text in (
-                t.select(t.article, t.text).where(t.article.in_(others[i : i + _CHUNK])).tuples()
+                t.select(t.article, t.text).where(t.article.in_(missing[i : i + _CHUNK])).tuples()
             ):
-                prints[other] = fingerprint(text)
+                prints[other] = cache[other] = fingerprint(text)
+        for aid, _ in rows:
+            cache[aid] = prints[aid]
+        while len(cache) > _CACHE:
+            del cache[next(iter(cache))]
         for other, gid in self._stored_groups(others):
             group_of[other] = gid
         for aid, _ in rows:
@@ -189,13 +208,22 @@ class NearDuplicateMixin:
         )
         cursor.executemany(
             f'INSERT INTO "near_duplicate_key" ("key", "article_id") VALUES ({p}, {p})',
-            [(k, aid) for aid, _ in rows for k in sorted(set(keys[aid]))],
+            new_keys,
         )
         if merged:
             cursor.executemany(
                 f'UPDATE "near_duplicate" SET "group_id" = {p} WHERE "group_id" = {p}',
                 [(find(gid), gid) for gid in sorted(merged)],
             )
+
+    def _nd_fingerprints(self) -> dict[int, tuple[array, array]]:
+        """Recently read candidates' fingerprints: the first articles of busy keys are
+        everyone's candidates, and hashing their texts again each batch would dominate."""
+        cache = getattr(self, "_near_duplicate_cache", None)
+        if cache is None:
+            cache = {}
+            self._near_duplicate_cache = cache
+        return cache
 
     def _stored_groups(self, ids: list[int]) -> list[tuple[int, int]]:
         group_model, _ = self._nd_models()
