@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from cli.export_command import add_export_parser
+from cli.propagate_command import add_propagate_parser
 from cli.schema_command import add_schema_parser
 from cli.suggest_command import add_suggest_parser
 from core.fields import parse_field_options
@@ -96,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_export_parser(sub)
     add_suggest_parser(sub)
     add_schema_parser(sub)
+    add_propagate_parser(sub)
     return parser
 
 

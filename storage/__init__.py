@@ -4,6 +4,7 @@ from storage.errors import LabelError, ProjectError, ProjectLocked
 from storage.importing import ImportProgress
 from storage.near_duplicates import NearDuplicateProgress, NearDuplicateReport
 from storage.project import PROJECT_SUFFIX, Project
+from storage.propagation import PropagationReport
 
 __all__ = [
     "PROJECT_SUFFIX",
@@ -14,4 +15,5 @@ __all__ = [
     "Project",
     "ProjectError",
     "ProjectLocked",
+    "PropagationReport",
 ]

@@ -36,6 +36,7 @@ from storage.migrations import CURRENT_VERSION, migrate, read_version
 from storage.models import Models, make_models
 from storage.navigation import NavigationMixin
 from storage.near_duplicates import NearDuplicateMixin
+from storage.propagation import PropagationMixin
 from storage.search import fts_match_expression, search_terms, tsquery_expression
 from storage.suggestions import SuggestionMixin
 
@@ -55,6 +56,7 @@ class Project(
     ExportMixin,
     LabelledImportMixin,
     NearDuplicateMixin,
+    PropagationMixin,
 ):
     """An open project. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
 

@@ -134,3 +134,40 @@ def test_the_list_counts_near_duplicates_and_one_per_group_shows_each_group_once
     assert project.count_articles(one) == len(rows) - len(grouped) + len(groups)
     page, _ = project.list_sorted(one, sort="title", limit=1000)
     assert sorted(r.id for r in page) == sorted(shown)
+
+
+def test_labels_carry_to_near_duplicates_as_suggestions_accepted_or_rejected_like_any(
+    project: Project, tmp_path: Path
+) -> None:
+    articles = corpus(6, stories=1, rewrites=(4, 4), reports=(1, 1), background=3)
+    path = _write(tmp_path / "c.jsonl", [a.text for a in articles], "c")
+    project.import_files([path], detect=False)
+    ids = _by_external_id(project)
+    original = next(a for a in articles if a.kind == "original")
+    source_id = ids[f"c{original.index}"]
+    for start, end, label in original.spans:
+        project.add_span(
+            source_id, annotator="ani", layer="entity", label=label, start=start, end=end
+        )
+    report = project.propagate_labels(annotator="ani")
+    assert report.sources == 1 and report.targets == 4
+    assert report.placed > 0 and report.stored == report.placed
+    # a span is placed, or not; two placed on one spot count once
+    assert report.placed + report.unplaced <= 4 * len(original.spans)
+    assert report.placed + report.unplaced >= 4 * len(original.spans) - 5
+    assert "could not be placed" in report.summary()
+    report_row = next(a for a in articles if a.kind == "report")
+    assert project.suggestions(ids[f"c{report_row.index}"]) == []  # same event, not a rewrite
+    rewrite = next(a for a in articles if a.kind in ("light", "spinner"))
+    target = ids[f"c{rewrite.index}"]
+    carried = project.suggestions(target, annotator="ani")
+    assert carried and {s.source for s in carried} == {"near-duplicate"}
+    gold = {(s, e, label) for s, e, label in rewrite.spans}
+    assert all((s.start, s.end, s.label) in gold for s in carried)
+    span = project.accept_suggestion(carried[0].id, annotator="ani")
+    assert span.origin == "suggestion:near-duplicate"
+    project.reject_suggestion(carried[1].id, annotator="ani")
+    again = project.propagate_labels(annotator="ani", article_ids=[source_id])
+    assert again.stored == 0  # stored ones are not stored twice, the rejected one stays out
+    pending = project.suggestions(target, annotator="ani")
+    assert len(pending) == len(carried) - 2
