@@ -69,7 +69,21 @@ def _v4_repeated_lines(db: pw.Database) -> None:
 def _v5_near_duplicates(db: pw.Database) -> None:
     """Near-duplicate groups and their LSH keys (storage.near_duplicates); existing
     articles are grouped by the background catch-up, like languages."""
-    db.create_tables(list(make_near_duplicate_models(db)))
+    group_model, key_model = make_near_duplicate_models(db)
+    db.create_tables([group_model])
+    if is_sqlite(db):
+        # WITHOUT ROWID: the (key, article) primary key is the table, not a second b-tree.
+        db.execute_sql(
+            'CREATE TABLE IF NOT EXISTS "near_duplicate_key" ("key" INTEGER NOT NULL, '
+            '"article_id" INTEGER NOT NULL REFERENCES "article" ("id") ON DELETE CASCADE, '
+            'PRIMARY KEY ("key", "article_id")) WITHOUT ROWID'
+        )
+        db.execute_sql(
+            'CREATE INDEX IF NOT EXISTS "near_duplicate_key_article_id" '
+            'ON "near_duplicate_key" ("article_id")'
+        )
+    else:
+        db.create_tables([key_model])
 
 
 #: (version reached, step). Append only.

@@ -112,7 +112,6 @@ class NearDuplicateMixin:
         return report
 
     def _group_batch(self, rows: list[tuple[int, str]], report: NearDuplicateReport) -> None:
-        _, key_model = self._nd_models()
         prints: dict[int, tuple[array, array]] = {}
         keys: dict[int, list[int]] = {}
         for aid, text in rows:
@@ -122,17 +121,19 @@ class NearDuplicateMixin:
         # earlier articles of this batch.
         wanted = sorted({k for ks in keys.values() for k in ks})
         holders: dict[int, list[int]] = {}
+        p = self.db.param
         for i in range(0, len(wanted), _CHUNK):
-            query = (
-                key_model.select(key_model.key, key_model.article)
-                .where(key_model.key.in_(wanted[i : i + _CHUNK]))
-                .order_by(key_model.key, key_model.article)
-                .tuples()
+            chunk = wanted[i : i + _CHUNK]
+            # Raw SQL: peewee builds a 500-value IN list ~40x slower than SQLite runs it.
+            cursor = self.db.execute_sql(
+                'SELECT "key", "article_id" FROM "near_duplicate_key" WHERE "key" IN '
+                f"({', '.join([p] * len(chunk))})",
+                chunk,
             )
-            for key, other in query:
-                peers = holders.setdefault(key, [])
-                if len(peers) < BUCKET_PEERS:
-                    peers.append(other)
+            for key, other in cursor.fetchall():
+                holders.setdefault(key, []).append(other)
+        for peers in holders.values():
+            peers.sort()
         group_of: dict[int, int] = {}
         candidates: dict[int, set[int]] = {}
         # A key is stored for its first BUCKET_PEERS articles only: later ones compare with
@@ -200,7 +201,6 @@ class NearDuplicateMixin:
             if joined_earlier:
                 report.found += 1
                 report.found_ids.append(aid)
-        p = self.db.param
         cursor = self.db.cursor()
         cursor.executemany(
             f'INSERT INTO "near_duplicate" ("article_id", "group_id") VALUES ({p}, {p})',
