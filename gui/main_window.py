@@ -294,6 +294,13 @@ class MainWindow(QMainWindow):
         article.addSeparator()
         self._add(article, "&Next article\tJ, Alt+→", lambda: self.workspace.next_article())
         self._add(article, "&Previous article\tK, Alt+←", lambda: self.workspace.previous_article())
+        article.addSeparator()
+        self._add(article, "Next near-&duplicate\tD", lambda: self.workspace.next_near_duplicate())
+        self._add(
+            article,
+            "&Apply my labels to its near-duplicates",
+            lambda: self.workspace.apply_labels_to_near_duplicates(),
+        )
         view = bar.addMenu("&View")
         zoom_in = self._add(view, "Zoom &in", lambda: self.workspace.view.zoom(1))
         zoom_in.setShortcuts([QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")])

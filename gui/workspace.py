@@ -145,6 +145,20 @@ class Workspace(QWidget):
         """Open the next article of the open one's near-duplicate group."""
         self._go(self.near_duplicates.next_id(), "an article without near-duplicates")
 
+    def apply_labels_to_near_duplicates(self) -> None:
+        """Carry my spans in this article to its near-duplicates, as suggestions there."""
+        if self.article_id is None:
+            return
+        if not self.near_duplicates.others:
+            self.message.emit("This article has no near-duplicates")
+            return
+        # Groups as they are (the background keeps them up to date): a group of ten takes
+        # milliseconds, where grouping a fresh import first could block the window.
+        report = self.session.project.propagate_labels(
+            annotator=self.session.annotator, article_ids=[self.article_id], group_first=False
+        )
+        self.message.emit(report.summary())
+
     def open_next_todo(self) -> None:
         found = self.session.project.next_todo_id(
             self.session.annotator, after_id=self.article_id or 0

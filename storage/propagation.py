@@ -57,10 +57,13 @@ class PropagationMixin:
         annotator: str,
         article_ids: Iterable[int] | None = None,
         should_stop: Callable[[], bool] | None = None,
+        group_first: bool = True,
     ) -> PropagationReport:
         """Carry ``annotator``'s spans from ``article_ids`` (default: every article they
-        labelled) to the other articles of each one's near-duplicate group."""
-        self.update_near_duplicates(should_stop=should_stop)  # type: ignore[attr-defined]
+        labelled) to the other articles of each one's near-duplicate group
+        (``group_first``: group the articles not grouped yet before)."""
+        if group_first:
+            self.update_near_duplicates(should_stop=should_stop)  # type: ignore[attr-defined]
         report = PropagationReport()
         if article_ids is None:
             s = self.m.Span

@@ -75,3 +75,34 @@ def test_the_list_shows_the_count_and_one_per_group_hides_the_rewrites(
     qtbot.waitUntil(lambda: model.rowCount() == len(articles) - 3)
     remaining = {model.article_id(r) for r in range(model.rowCount())}
     assert group[0] in remaining and not remaining & set(group[1:])
+
+
+def test_apply_my_labels_puts_them_in_the_near_duplicates_as_suggestions(
+    qtbot, grouped_window: tuple[MainWindow, list]
+) -> None:
+    win, articles = grouped_window
+    group = win.project.near_duplicate_groups()[0]
+    original = next(a for a in articles if a.kind == "original")
+    labelled = next(i for i in group if win.project.article(i).text == original.text)
+    for start, end, label in original.spans:
+        win.project.add_span(
+            labelled, annotator="ani", layer="entity", label=label, start=start, end=end
+        )
+    win.workspace.show_article(labelled)
+    messages: list[str] = []
+    win.workspace.message.connect(messages.append)
+    action = next(
+        a
+        for menu in win.menuBar().actions()
+        for a in menu.menu().actions()
+        if a.text().startswith("&Apply my labels")
+    )
+    action.trigger()
+    assert messages and "carried to 3 near-duplicates" in messages[-1]
+    key(qtbot, win, "d")
+    following = win.workspace.article_id
+    assert following in group and following != labelled
+    pending = win.project.suggestions(following, annotator="ani")
+    carried = {s.id for s in pending if s.source == "near-duplicate"}
+    assert carried
+    assert carried <= {s.id for s in win.workspace.suggestions.items}  # shown on opening
