@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import peewee as pw
 
 from core.neardup import BUCKET_PEERS, all_band_keys, fingerprint, near_duplicates
+from storage.database import is_sqlite
 from storage.models import make_near_duplicate_models
 
 if TYPE_CHECKING:
@@ -93,6 +94,11 @@ class NearDuplicateMixin:
                 report.cancelled = True
                 break
             with self._write():  # type: ignore[attr-defined]
+                if not is_sqlite(self.db):
+                    # Two processes grouping at once (the app's catch-up and an export)
+                    # would both pick the same ungrouped articles; SQLite's IMMEDIATE write
+                    # transaction already serialises them, PostgreSQL needs a lock.
+                    self.db.execute_sql("SELECT pg_advisory_xact_lock(72530015)")
                 ids = [
                     r[0]
                     for r in self._ungrouped().order_by(self.m.Article.id).limit(BATCH).tuples()

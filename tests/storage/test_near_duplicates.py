@@ -6,7 +6,7 @@ import itertools
 import json
 from pathlib import Path
 
-from core.neardup import NearDuplicates
+from core.neardup import NearDuplicates, group_members
 from storage import Project
 from tests.fixtures.rewrites import corpus
 
@@ -171,3 +171,36 @@ def test_labels_carry_to_near_duplicates_as_suggestions_accepted_or_rejected_lik
     assert again.stored == 0  # stored ones are not stored twice, the rejected one stays out
     pending = project.suggestions(target, annotator="ani")
     assert len(pending) == len(carried) - 2
+
+
+def test_two_processes_grouping_at_once_make_the_groups_of_one(
+    project: Project, project_target: str, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    articles = corpus(13, stories=6, background=30)
+    path = _write(tmp_path / "c.jsonl", [a.text for a in articles], "c")
+    project.import_files([path], detect=False)
+    root = Path(__file__).resolve().parents[2]
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); from storage import Project\n"
+        "with Project.open(sys.argv[2]) as p: print(p.update_near_duplicates().articles)"
+    )
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(root), project_target],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert sum(int(out) for out, _ in outputs) == len(articles)  # each article grouped once
+    finder = NearDuplicates()
+    for a in articles:
+        finder.add(a.text)
+    expected = sorted(len(m) for m in group_members(finder.groups()).values())
+    assert expected and sorted(len(g) for g in project.near_duplicate_groups()) == expected
