@@ -61,6 +61,7 @@ _HELP = {
     "clean": "text with boilerplate removed, entity spans remapped",
     "boilerplate-lines": "lines with 1 = boilerplate, 0 = body",
     "conll": "CoNLL-2003 text: a token and its IOB2 tag a line (spacy convert)",
+    "spacy": "spaCy DocBin (.spacy) per split, for spacy train",
 }
 
 

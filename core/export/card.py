@@ -53,6 +53,7 @@ _TASKS = {
     "clean": "text-generation",
     "boilerplate-lines": "text-classification",
     "conll": "token-classification",
+    "spacy": "token-classification",
 }
 _SIZES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"))
 

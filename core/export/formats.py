@@ -19,6 +19,7 @@ from typing import Any
 from core.export.bio import bio_tags, entity_cuts
 from core.export.chunks import chunks_of
 from core.export.clean import clean_text
+from core.export.docbin import DocLine
 from core.export.records import ChunkMode, ExportOptions, ExportRecord, ExportSpan
 from core.export.tokenize import spacy_tokens, token_range
 from core.text import line_ranges
@@ -91,6 +92,13 @@ SCHEMAS: dict[str, list[tuple[str, str]]] = {
         ("lang, url, source", "where the article comes from (null where unknown)"),
         ("annotator, split", "whose labels these are; the split the record is in"),
     ],
+    "spacy": [
+        (
+            "DocBin",
+            "one spaCy `.spacy` file per split (`spacy train` reads it): a Doc per record whose "
+            "text is the article text exactly, with `ORTH`, `ENT_IOB` and `ENT_TYPE` per token",
+        ),
+    ],
     "conll": [
         (
             "-DOCSTART- -X- O O",
@@ -139,9 +147,10 @@ _dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 def lines_of(
     record: ExportRecord, options: ExportOptions, tally: Tally, split: str | None = None
-) -> Iterator[dict | str]:
+) -> Iterator[dict | str | DocLine]:
     """The JSON objects ``record`` becomes in ``options.format`` (counted into ``tally``):
-    dicts, or for ``spans`` the line already encoded. ``split`` is written in every line."""
+    dicts, or for ``spans`` the line already encoded (a CoNLL block, a DocLine for the
+    ``spacy`` format). ``split`` is written in every line."""
     if (
         options.format == "ner-bio"
         and not options.keep_unlabelled
@@ -403,6 +412,12 @@ def _conll(record, text, spans, options, tally, split) -> list[str]:
     return ["-DOCSTART- -X- O O\n\n" + block + "\n"]
 
 
+def _spacy(record, text, spans, options, tally, split) -> list[DocLine]:
+    """A document for the split's DocBin (written by :class:`core.export.docbin.DocBinFile`)."""
+    tally.spans.update(map(_LAYER_LABEL, (s for s in spans if s[2] == "entity")))
+    return [DocLine(text, tuple(spans))]
+
+
 _FORMATTERS = {
     "spans": _spans,
     "ner-bio": _ner_bio,
@@ -410,4 +425,5 @@ _FORMATTERS = {
     "clean": _clean,
     "boilerplate-lines": _boilerplate_lines,
     "conll": _conll,
+    "spacy": _spacy,
 }

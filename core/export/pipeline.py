@@ -18,10 +18,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import IO
 
 from core.export import card, splits
 from core.export.bio import tag_names
 from core.export.clean import clean_text
+from core.export.docbin import DocBinFile, DocLine
 from core.export.formats import Tally, lines_of
 from core.export.records import SUFFIXES, ExportOptions, ExportRecord
 from core.neardup import NearDuplicates
@@ -241,9 +243,13 @@ def run_export(
     files = {name: f"{'data' if not options.split else name}{suffix}" for name in names}
     summary.files = files
     summary.tallies = {name: Tally() for name in names}
-    handles = {
-        name: (out / f"{files[name]}.partial").open(
-            "w", encoding="utf-8", newline="\n", buffering=1 << 20
+    handles: dict[str, IO[str] | DocBinFile] = {
+        name: (
+            DocBinFile(out / f"{files[name]}.partial")
+            if options.format == "spacy"
+            else (out / f"{files[name]}.partial").open(
+                "w", encoding="utf-8", newline="\n", buffering=1 << 20
+            )
         )
         for name in names
     }
@@ -267,7 +273,7 @@ def run_export(
                 for line in lines_of(record, options, tally, split):
                     # Two writes, not ``line + "\n"``: a spans line is a whole article
                     # (tens of kB); gluing the newline on would copy it once more.
-                    write(line if isinstance(line, str) else dumps(line))
+                    write(line if isinstance(line, str | DocLine) else dumps(line))
                     write("\n")
             summary.articles = n
             if on_progress and n % 200 == 0:

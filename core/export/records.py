@@ -7,12 +7,13 @@ from typing import Any, NamedTuple
 
 #: Formats written as JSON Lines (one object per line), for datasets and most loaders.
 JSONL_FORMATS = ("spans", "ner-bio", "stance", "clean", "boilerplate-lines")
-#: Every format: the JSONL ones and CoNLL-2003 text (``spacy convert``, NER toolkits).
-FORMATS = (*JSONL_FORMATS, "conll")
+#: Every format: the JSONL ones, CoNLL-2003 text (NER toolkits, ``spacy convert``) and
+#: spaCy's binary DocBin (``spacy train``).
+FORMATS = (*JSONL_FORMATS, "conll", "spacy")
 #: Formats whose lines can be chunks of an article (``--chunk``).
-CHUNKED_FORMATS = ("spans", "ner-bio", "clean", "conll")
+CHUNKED_FORMATS = ("spans", "ner-bio", "clean", "conll", "spacy")
 #: The suffix of a format's data files.
-SUFFIXES = {**dict.fromkeys(JSONL_FORMATS, ".jsonl"), "conll": ".conll"}
+SUFFIXES = {**dict.fromkeys(JSONL_FORMATS, ".jsonl"), "conll": ".conll", "spacy": ".spacy"}
 #: Statuses exported when none are named: finished work only.
 DEFAULT_STATUSES = ("done",)
 

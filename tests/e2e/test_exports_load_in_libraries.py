@@ -177,3 +177,27 @@ def test_chunked_exports_load_and_point_back_into_their_articles(tmp_path: Path,
         article = next(t for t in by_text if t[row["offset"] :].startswith(row["text"]))
         assert article[row["offset"] : row["offset"] + len(row["text"])] == row["text"]
         assert row["id"].startswith(row["article"] + "#")
+
+
+def test_spacy_format_is_a_docbin_per_split_that_spacy_s_corpus_reads(tmp_path: Path) -> None:
+    from spacy.training import Corpus
+
+    with _project(tmp_path) as project:
+        expected = {}
+        for a in project.list_articles():
+            text = project.article(a.id).text
+            expected[text] = {
+                (text[s.start : s.end], s.label) for s in project.spans(a.id, layer="entity")
+            }
+        summary = project.export_dataset(
+            tmp_path / "out",
+            ExportOptions(format="spacy", split=(("train", 0.5), ("dev", 0.5)), seed=1),
+        )
+    assert sorted(summary.files.values()) == ["dev.spacy", "train.spacy"]
+    nlp = spacy.blank("xx")
+    seen = {}
+    for name in summary.files.values():
+        for example in Corpus(tmp_path / "out" / name)(nlp):
+            doc = example.reference
+            seen[doc.text] = {(e.text, e.label_) for e in doc.ents}
+    assert seen == expected  # every text exactly, every entity on its tokens
