@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from cli.agreement_command import add_adjudicate_parser, add_agreement_parser
 from cli.export_command import add_export_parser
 from cli.propagate_command import add_propagate_parser
 from cli.schema_command import add_schema_parser
@@ -16,8 +17,7 @@ from cli.suggest_command import add_suggest_parser
 from core.fields import parse_field_options
 from core.label_formats import parse_label_map
 from core.progress import ProgressBar
-from storage import ImportProgress, Project, ProjectError
-from storage.importing import MAX_CHARS
+from storage import MAX_CHARS, ImportProgress, Project, ProjectError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_suggest_parser(sub)
     add_schema_parser(sub)
     add_propagate_parser(sub)
+    add_agreement_parser(sub)
+    add_adjudicate_parser(sub)
     return parser
 
 

@@ -1,19 +1,41 @@
-"""Storage layer: peewee models, migrations and the ``Project`` API (the only DB access)."""
+"""Storage layer: peewee models, migrations and the ``Project`` API (the only DB access).
 
-from storage.errors import LabelError, ProjectError, ProjectLocked
-from storage.importing import ImportProgress
+gui/ and cli/ import only the names listed here (``from storage import X``), never a
+submodule: what they need from storage is part of this list on purpose.
+"""
+
+from storage.adjudication import AdjudicationReport, ReviewItem
+from storage.agreement import GOLD, JudgementProgress
+from storage.errors import AccessDenied, LabelError, ProjectError, ProjectLocked
+from storage.importing import MAX_CHARS, ImportProgress
+from storage.listing import ListCursor
 from storage.near_duplicates import NearDuplicateProgress, NearDuplicateReport
 from storage.project import PROJECT_SUFFIX, Project
 from storage.propagation import PropagationReport
+from storage.repeated_lines import SuggestProgress
+from storage.search import search_terms
+from storage.suggestion_decisions import BulkResult
+from storage.suggestion_runs import ALL_SOURCES
 
 __all__ = [
+    "ALL_SOURCES",
+    "GOLD",
+    "MAX_CHARS",
     "PROJECT_SUFFIX",
+    "AccessDenied",
+    "AdjudicationReport",
+    "BulkResult",
     "ImportProgress",
+    "JudgementProgress",
     "LabelError",
+    "ListCursor",
     "NearDuplicateProgress",
     "NearDuplicateReport",
     "Project",
     "ProjectError",
     "ProjectLocked",
     "PropagationReport",
+    "ReviewItem",
+    "SuggestProgress",
+    "search_terms",
 ]

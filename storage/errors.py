@@ -13,3 +13,7 @@ class ProjectLocked(ProjectError):
 
 class LabelError(ProjectError):
     """A label that cannot be stored as asked (offsets out of range, overlap, unknown label)."""
+
+
+class AccessDenied(LabelError):
+    """An edit of another annotator's labels by a caller who is not a lead."""

@@ -156,6 +156,7 @@ def render(
     license: str = "",
     left_out: Mapping[str, tuple[int, int]] | None = None,
     label_definitions: Mapping[str, str] | None = None,
+    agreement: str = "",
 ) -> str:
     """Markdown card. ``files``: split -> file name; ``groups``: what near-duplicate
     grouping did, or None without a split."""
@@ -227,6 +228,18 @@ def render(
         lines += ["## Label definitions", ""]
         lines += [f"- `{name}`: {text}" for name, text in label_definitions.items() if text]
         lines.append("")
+    if agreement:
+        lines += [
+            "## Agreement",
+            "",
+            "Between the annotators this export holds, over the articles two or more of them "
+            "finished (status done); definitions in Tandai's README (`tandai agreement`).",
+            "",
+            "```",
+            agreement,
+            "```",
+            "",
+        ]
     lines += ["## Schema", ""]
     lines += [f"- `{name}`: {text}" for name, text in SCHEMAS[options.format]]
     if options.format == "ner-bio":

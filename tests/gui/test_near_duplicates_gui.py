@@ -13,11 +13,7 @@ from gui.article_list_model import DUPS
 from gui.main_window import MainWindow
 from storage import Project
 from tests.fixtures.rewrites import corpus
-from tests.gui import workspace_helpers as wh
 from tests.gui.workspace_helpers import key, open_window
-
-# The workspace fixtures; pytest finds them by name in this module.
-settings, qt_test_paths = wh.settings, wh.qt_test_paths
 
 
 @pytest.fixture
