@@ -22,6 +22,8 @@ class ArticleFilter:
     #: Only the first article (smallest id) of each near-duplicate group, and every article
     #: in none.
     one_per_group: bool = False
+    #: Only the articles in this annotator's queue (see ``Project.assign``).
+    assigned_to: str | None = None
 
 
 @dataclass(slots=True)

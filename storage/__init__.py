@@ -10,6 +10,7 @@ from storage.errors import AccessDenied, LabelError, ProjectError, ProjectLocked
 from storage.importing import MAX_CHARS, ImportProgress
 from storage.listing import ListCursor
 from storage.near_duplicates import NearDuplicateProgress, NearDuplicateReport
+from storage.packages import PackageWritten, package_file_name
 from storage.project import PROJECT_SUFFIX, Project
 from storage.propagation import PropagationReport
 from storage.repeated_lines import SuggestProgress
@@ -31,11 +32,13 @@ __all__ = [
     "ListCursor",
     "NearDuplicateProgress",
     "NearDuplicateReport",
+    "PackageWritten",
     "Project",
     "ProjectError",
     "ProjectLocked",
     "PropagationReport",
     "ReviewItem",
     "SuggestProgress",
+    "package_file_name",
     "search_terms",
 ]
