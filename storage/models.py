@@ -245,7 +245,7 @@ def make_assignment_model(db: pw.Database, models: Models | None = None) -> Mode
     return Assignment
 
 
-def make_near_duplicate_models(db: pw.Database) -> tuple[type[pw.Model], type[pw.Model]]:
+def make_near_duplicate_models(db: pw.Database) -> tuple[ModelClass, ModelClass]:
     """The near-duplicate tables (schema version 8, storage.near_duplicates): each grouped
     article's group, and the LSH keys by which new articles find their candidates."""
 

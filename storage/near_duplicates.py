@@ -21,7 +21,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import peewee as pw
 
@@ -62,7 +62,7 @@ class NearDuplicateMixin:
     db: pw.Database
     m: Models
 
-    def _nd_models(self) -> tuple[type[pw.Model], type[pw.Model]]:
+    def _nd_models(self) -> tuple[Any, Any]:
         models = getattr(self, "_near_duplicate_models", None)
         if models is None:
             models = make_near_duplicate_models(self.db)
@@ -99,10 +99,8 @@ class NearDuplicateMixin:
                     # would both pick the same ungrouped articles; SQLite's IMMEDIATE write
                     # transaction already serialises them, PostgreSQL needs a lock.
                     self.db.execute_sql("SELECT pg_advisory_xact_lock(72530015)")
-                ids = [
-                    r[0]
-                    for r in self._ungrouped().order_by(self.m.Article.id).limit(BATCH).tuples()
-                ]
+                query: Any = self._ungrouped().order_by(self.m.Article.id).limit(BATCH)
+                ids = [int(row[0]) for row in query.tuples()]
                 if not ids:
                     break
                 rows = list(
