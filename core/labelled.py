@@ -231,8 +231,9 @@ def _from_tokens(
     tokens, tags = fields.get("tokens"), fields.get("ner_tags")
     if not isinstance(tokens, list) or not isinstance(tags, list) or len(tokens) != len(tags):
         raise _Refused("tokens and ner_tags must be lists of the same length")
-    words = [t.get("text") if isinstance(t, dict) else t for t in tokens]
-    if not all(isinstance(w, str) and w for w in words):
+    found = [t.get("text") if isinstance(t, dict) else t for t in tokens]
+    words = [w for w in found if isinstance(w, str) and w]
+    if len(words) != len(found):
         raise _Refused("every token must be a non-empty string")
     names: list[str] = []
     for tag in tags:

@@ -43,7 +43,7 @@ def json_kind(value: object) -> str:
         return "a boolean"
     if isinstance(value, int | float):
         return "a number"
-    names = {str: "a string", list: "a list", dict: "an object"}
+    names: dict[type, str] = {str: "a string", list: "a list", dict: "an object"}
     return names.get(type(value), f"a {type(value).__name__}")
 
 
