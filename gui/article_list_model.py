@@ -27,9 +27,10 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("Lang", "lang"),
     ("Status", "status"),
     ("Labels", "labels"),
-    ("Dups", ""),  # near-duplicates: not a sort order ("" leaves the order as it is)
+    ("Unsure", ""),  # the model's uncertainty; "" = not a sort order of storage
+    ("Dups", ""),  # near-duplicates: not a sort order of storage either
 )
-TITLE, SOURCE, LANG, STATUS, LABELS, DUPS = range(len(COLUMNS))
+TITLE, SOURCE, LANG, STATUS, LABELS, UNSURE, DUPS = range(len(COLUMNS))
 PAGE = 200
 ArticleIdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -39,8 +40,9 @@ _STATUS_COLOURS = {
     "flagged": QColor("#e65100"),
 }
 _Index = QModelIndex | QPersistentModelIndex
-_Row = tuple  # (id, external_id, title, source, lang, status, label_count, near_duplicates)
-_ID, _EXTERNAL, _TITLE, _SOURCE, _LANG, _STATUS, _COUNT, _DUPS = range(8)
+_Row = tuple  # (id, external_id, title, source, lang, status, label_count, uncertainty,
+#               near_duplicates)
+_ID, _EXTERNAL, _TITLE, _SOURCE, _LANG, _STATUS, _COUNT, _UNSURE, _DUPS = range(9)
 
 
 def _as_row(s: ArticleSummary) -> _Row:
@@ -53,6 +55,7 @@ def _as_row(s: ArticleSummary) -> _Row:
         sys.intern(s.lang) if s.lang is not None else None,
         sys.intern(s.status),
         s.label_count,
+        s.uncertainty,
         s.near_duplicates,
     )
 
@@ -103,8 +106,7 @@ class ArticleListModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Qt's sort request; column -1 (no sort indicator) means import order."""
         key = COLUMNS[column][1] if 0 <= column < len(COLUMNS) else "id"
-        if not key:
-            return
+        key = key or "id"  # a column storage cannot sort by shows import order
         descending = order == Qt.SortOrder.DescendingOrder
         if (key, descending) == (self._sort, self._descending):
             return
@@ -183,6 +185,7 @@ class ArticleListModel(QAbstractTableModel):
             lang=r[_LANG],
             status=r[_STATUS],
             label_count=r[_COUNT],
+            uncertainty=r[_UNSURE],
             near_duplicates=r[_DUPS],
         )
 
@@ -254,7 +257,9 @@ class ArticleListModel(QAbstractTableModel):
             return row[_ID]
         if role == Qt.ItemDataRole.ForegroundRole and col == STATUS:
             return _STATUS_COLOURS.get(row[_STATUS])
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (LABELS, DUPS):
+        if role == Qt.ItemDataRole.ToolTipRole and col == UNSURE:
+            return "How unsure the model trained on your labels is (0 sure, 1 lost)"
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (LABELS, UNSURE, DUPS):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -268,6 +273,8 @@ class ArticleListModel(QAbstractTableModel):
             return row[_LANG] if row[_LANG] is not None else "…"
         if col == STATUS:
             return row[_STATUS]
+        if col == UNSURE:
+            return "" if row[_UNSURE] is None else f"{row[_UNSURE]:.2f}"
         if col == DUPS:
             return row[_DUPS] or ""
         return row[_COUNT]

@@ -24,6 +24,7 @@ from storage.errors import ProjectError
 from storage.models import (
     make_adjudication_model,
     make_assignment_model,
+    make_learning_models,
     make_models,
     make_near_duplicate_models,
     make_repeated_line_model,
@@ -93,7 +94,13 @@ def _v7_team(db: pw.Database) -> None:
     meta.insert(key=PROJECT_ID_KEY, value=uuid.uuid4().hex).on_conflict_ignore().execute()
 
 
-def _v8_near_duplicates(db: pw.Database) -> None:
+def _v8_learning(db: pw.Database) -> None:
+    """Models trained on the project's labels and their per-article uncertainty
+    (storage.learning)."""
+    db.create_tables(list(make_learning_models(db)))
+
+
+def _v9_near_duplicates(db: pw.Database) -> None:
     """Near-duplicate groups and their LSH keys (storage.near_duplicates); existing
     articles are grouped by the background catch-up, like languages."""
     group_model, key_model = make_near_duplicate_models(db)
@@ -122,7 +129,8 @@ STEPS: list[tuple[int, Callable[[pw.Database], None]]] = [
     (5, _v5_roles),
     (6, _v6_adjudication),
     (7, _v7_team),
-    (8, _v8_near_duplicates),
+    (8, _v8_learning),
+    (9, _v9_near_duplicates),
 ]
 CURRENT_VERSION = STEPS[-1][0]
 

@@ -1,6 +1,6 @@
 """Near-duplicate groups kept in the project, updated as articles arrive.
 
-Two tables (schema step ``_v8_near_duplicates``):
+Two tables (schema step ``_v9_near_duplicates``):
 
 - ``near_duplicate``: one row per grouped article, its ``group_id`` (the smallest article
   id of its group; an article alone has ``group_id`` = its own id);
