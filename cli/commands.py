@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from cli.agreement_command import add_adjudicate_parser, add_agreement_parser
 from cli.export_command import add_export_parser
 from cli.schema_command import add_schema_parser
 from cli.suggest_command import add_suggest_parser
@@ -88,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_export_parser(sub)
     add_suggest_parser(sub)
     add_schema_parser(sub)
+    add_agreement_parser(sub)
+    add_adjudicate_parser(sub)
     return parser
 
 

@@ -346,6 +346,11 @@ def decide(
         if bad is not None:
             out.refused.append(Refusal((span_id, label), *bad))
             continue
+        same = held.by_key.get((was.layer, label, was.start, was.end))
+        if same is not None and same is not was:
+            reason = f"already labelled: {label} {was.start}–{was.end}"
+            out.refused.append(Refusal((span_id, label), DUPLICATE, reason, same))
+            continue
         out.relabel.append((was, label))
         held.remove(was)
         held.add(NewSpan(was.layer, label, was.start, was.end, was.origin, was.id))

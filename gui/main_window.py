@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoG
 from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow, QMenu, QMessageBox
 
 from gui.about import show_about
+from gui.agreement_dialog import AgreementDialog
 from gui.annotator_dialog import ask_annotator, save_annotator, saved_annotator
 from gui.article_list import ArticleListDock
 from gui.catch_up import CatchUp
@@ -303,12 +304,26 @@ class MainWindow(QMainWindow):
         )
         view.addSeparator()
         self._dock_toggles = view
+        project_menu = bar.addMenu("&Project")
+        self._add(project_menu, "&Agreement…", self.show_agreement)
+        self._add(project_menu, "&Review queue", lambda: self.workspace.enter_review())
+        self._add(project_menu, "&Leave review mode", lambda: self.workspace.leave_review())
         people = bar.addMenu("A&nnotator")
         self._add(people, "&Switch annotator…", self.switch_annotator)
         help_menu = bar.addMenu("&Help")
         keymap = self._add_keyed(help_menu, "&Keyboard map", "keymap")
         self._add(help_menu, "&About Tandai", lambda: show_about(self))
         return Actions(undo, redo, done_next, zoom_in, zoom_out, keymap)
+
+    def show_agreement(self) -> AgreementDialog:
+        """Project ▸ Agreement: figures computed in the background; a disputed article
+        opens in review mode."""
+        dialog = AgreementDialog(self.project, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open_article.connect(lambda aid: self.workspace.enter_review(aid))
+        dialog.show()
+        dialog.start()
+        return dialog
 
     def _add_keyed(self, menu: QMenu, text: str, action: str) -> QAction:
         """A menu entry that runs a key-table action of the workspace (no shortcut of its
@@ -358,7 +373,8 @@ class MainWindow(QMainWindow):
 
     def _annotator_changed(self, name: str) -> None:
         self.annotator = name
-        save_annotator(self.settings, name)
+        if not self.workspace.in_review:  # reviewing works as gold for a while only
+            save_annotator(self.settings, name)
         self.status.show_annotator(name)
         if self.docks.articles is not None:
             self.docks.articles.set_annotator(name)

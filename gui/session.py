@@ -139,6 +139,29 @@ class Session(QObject):
             article_id, annotator=annotator, layer=layer, label=label, start=start, end=end
         )
 
+    def add_reviewed_span(
+        self,
+        article_id: int,
+        *,
+        annotator: str,
+        layer: str,
+        label: str,
+        start: int,
+        end: int,
+        origin: str,
+    ) -> Span:
+        """A gold span a reviewer chose (review mode); its origin (``review:<reviewer>``)
+        says so, where a span made by hand gets ``manual`` from storage."""
+        return self.project.add_span(
+            article_id,
+            annotator=annotator,
+            layer=layer,
+            label=label,
+            start=start,
+            end=end,
+            origin=origin,
+        )
+
     def restore_span(self, span: Span) -> Span:
         """Store ``span`` again exactly as it was: label, offsets, origin and, unless another
         writer took it meanwhile, its id (undo of a delete, redo of an add or an accept).
@@ -177,6 +200,10 @@ class Session(QObject):
         return self.project.set_status(
             article_id, annotator=annotator, status=status, note=note, add_seconds=add_seconds
         )
+
+    def set_review_state(self, article_id: int, state: str | None) -> str | None:
+        """An article's place in the review queue (``settled``: a reviewer settled it)."""
+        return self.project.set_review_state(article_id, state)
 
     def accept_suggestion(self, suggestion_id: int, *, annotator: str) -> Span:
         """The suggestion as the annotator's span; storage gives it its origin."""

@@ -30,6 +30,7 @@ from gui.suggestion_commands import AcceptSuggestion, BulkSuggestions, RejectSug
 from gui.suggestions_dialog import SuggestionsDialog
 from gui.undo_commands import CommandContext, EditCommand
 from gui.workers import Job
+from storage import GOLD
 
 
 class SuggestionHost(Protocol):
@@ -130,10 +131,13 @@ class SuggestionOverlay(QObject):
             return
         if What.SPANS in change.what:
             # A string labelled for the first time here: suggest it wherever else it occurs,
-            # in the background (it reads every text that contains it).
+            # in the background (it reads every text that contains it). Not for gold: a
+            # review decision is taken from the annotators' labels and must not come back to
+            # them as a suggestion (and accepting 17 agreed spans would start 17 scans).
             now = model.entity_strings()
-            for phrase, label in now - self._entities:
-                self.suggest_label(phrase, label)
+            if self.session.annotator != GOLD:
+                for phrase, label in now - self._entities:
+                    self.suggest_label(phrase, label)
             self._entities = now
         self.reload()
 

@@ -26,6 +26,7 @@ from core.selection import clusters_intact, covering, snap_to_words
 from gui.article_view import ArticleView
 from gui.key_table import KeyMap, key_table
 from gui.label_bar import LabelBar
+from gui.review_mode import REVIEW_KEYS, ReviewMode
 from gui.session import Change, Session, What
 from gui.suggestions_overlay import SuggestionOverlay
 from gui.undo_commands import (
@@ -38,7 +39,7 @@ from gui.undo_commands import (
     SetDocLabel,
     SetStatus,
 )
-from storage import LabelError
+from storage import GOLD, LabelError
 
 
 class Workspace(QWidget):
@@ -78,6 +79,8 @@ class Workspace(QWidget):
         self.suggestions = SuggestionOverlay(self, self)
         layout.insertWidget(1, self.suggestions.bar)  # under the label bar
         self.keys = KeyMap((), {}, has_selection=self._has_selection)
+        # Review mode (gui/review_mode.py): None while annotating as usual.
+        self.review: ReviewMode | None = None
         self.apply_schema(self.schema)
         self.view.text.key_handler = self.handle_key
         self.view.text.mouseReleased.connect(self._mouse_released)
@@ -105,9 +108,54 @@ class Workspace(QWidget):
         self.schema = schema
         self.label_bar.set_schema(schema)
         self.view.set_schema(schema)
-        self.keys = KeyMap(key_table(schema), self.actions(), has_selection=self._has_selection)
+        self._build_keys()
         if self.article_id is not None:
             self.show_article(self.article_id, force=True)
+
+    def _build_keys(self) -> None:
+        rows, actions = key_table(self.schema), self.actions()
+        if self.review is not None:
+            # The review keys come first while reviewing; the others still work (edit as
+            # usual), except where a review key took theirs.
+            taken = {key for row in REVIEW_KEYS for key in row.keys}
+            rows = [*REVIEW_KEYS, *(row for row in rows if not taken & set(row.keys))]
+            actions = {**actions, **self.review.actions()}
+        self.keys = KeyMap(rows, actions, has_selection=self._has_selection)
+
+    # ---- review mode ---------------------------------------------------------------------
+
+    @property
+    def in_review(self) -> bool:
+        return self.review is not None
+
+    def enter_review(self, article_id: int | None = None) -> bool:
+        """Work as gold on the review queue (or on ``article_id``), with the review panel."""
+        project = self.session.project
+        if article_id is None:
+            queue = project.review_queue(limit=1)
+            if not queue:
+                self.say("The review queue is empty: run Adjudicate (Project ▸ Agreement) first")
+                return False
+            article_id = queue[0]
+        if self.review is None:
+            self.review = ReviewMode(self, reviewer=self.session.annotator)
+            layout = self.layout()
+            assert isinstance(layout, QVBoxLayout)
+            layout.insertWidget(layout.indexOf(self.view), self.review.panel)
+            self.session.set_annotator(GOLD)
+            self._build_keys()
+        self.show_article(article_id, force=True)
+        return True
+
+    def leave_review(self) -> None:
+        review = self.review
+        if review is None:
+            return
+        self.review = None
+        review.panel.hide()
+        review.panel.deleteLater()
+        self._build_keys()
+        self.session.set_annotator(review.reviewer)
 
     def actions(self) -> dict[str, Callable[..., None]]:
         """What the key table's action names run here (the overlay adds its own)."""
@@ -160,6 +208,8 @@ class Workspace(QWidget):
         self.view.draw(self.open)
         self.label_bar.stance.set_values(self.open.stance)
         self.suggestions.opened()
+        if self.review is not None:
+            self.review.load(article_id)
         self.view.text.setFocus()
         self.articleOpened.emit(article_id)
 
@@ -402,6 +452,8 @@ class Workspace(QWidget):
             if What.STATUS in change.what:
                 self.view.set_status(self.session.progress(model.id).status)
             self.suggestions.on_changed(change)
+            if self.review is not None:
+                self.review.on_changed(change)
         if What.STATUS in change.what:
             self.progressChanged.emit()
 

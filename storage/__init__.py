@@ -4,6 +4,8 @@ gui/ and cli/ import only the names listed here (``from storage import X``), nev
 submodule: what they need from storage is part of this list on purpose.
 """
 
+from storage.adjudication import AdjudicationReport, ReviewItem
+from storage.agreement import GOLD, JudgementProgress
 from storage.errors import AccessDenied, LabelError, ProjectError, ProjectLocked
 from storage.importing import MAX_CHARS, ImportProgress
 from storage.listing import ListCursor
@@ -15,16 +17,20 @@ from storage.suggestion_runs import ALL_SOURCES
 
 __all__ = [
     "ALL_SOURCES",
+    "GOLD",
     "MAX_CHARS",
     "PROJECT_SUFFIX",
     "AccessDenied",
+    "AdjudicationReport",
     "BulkResult",
     "ImportProgress",
+    "JudgementProgress",
     "LabelError",
     "ListCursor",
     "Project",
     "ProjectError",
     "ProjectLocked",
+    "ReviewItem",
     "SuggestProgress",
     "search_terms",
 ]

@@ -10,13 +10,14 @@ article export; it runs unchanged on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import peewee as pw
 
+from core.agreement import AgreementCounter, describe_report, judgements_of
 from core.export.pipeline import ExportProgress, ExportSummary, run_export
 from core.export.records import ExportOptions, ExportRecord, ExportSelection
 from core.models import STATUSES
@@ -246,6 +247,18 @@ class ExportMixin(ProjectPart):
         """Write an export into folder ``out`` (see :mod:`core.export.pipeline`)."""
         selection = options.selection
         total = self.count_export_articles(selection)
+        # The card gives the agreement of the annotators the export holds, counted as the
+        # records go by (their done records only, as `tandai agreement` counts).
+        agreement = AgreementCounter(None)
+
+        def on_article(records: Sequence[ExportRecord]) -> None:
+            if len(records) > 1:
+                agreement.add(judgements_of(records))
+
+        def agreement_text() -> str:
+            report = agreement.report()
+            return describe_report(report) if report.articles else ""
+
         return run_export(
             lambda: self.export_records(selection),
             Path(out),
@@ -259,4 +272,6 @@ class ExportMixin(ProjectPart):
             total=total,
             on_progress=on_progress,
             should_stop=should_stop,
+            on_article=on_article,
+            agreement_text=agreement_text,
         )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
 
 from storage.errors import ProjectLocked
 
@@ -18,7 +17,7 @@ from storage.errors import ProjectLocked
 class ProjectLock:
     def __init__(self, project_path: Path) -> None:
         self.path = project_path.with_name(project_path.name + ".lock")
-        self._fh: TextIO | None = None
+        self._fh = None
 
     def acquire(self) -> None:
         fh = open(self.path, "a+")  # noqa: SIM115 - held for the life of the lock

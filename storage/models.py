@@ -198,3 +198,25 @@ def make_role_model(db: pw.Database, annotator_model: ModelClass) -> ModelClass:
             table_name = "annotator_role"
 
     return AnnotatorRole
+
+
+def make_adjudication_model(db: pw.Database, article_model: ModelClass) -> ModelClass:
+    """Adjudication state per article (schema version 6): ``done`` (the rule decided
+    everything), ``review`` (in the review queue: something undecided) or ``settled`` (a
+    reviewer settled it by hand: a re-run leaves it alone). ``auto_doc`` holds the document
+    labels the rule stored, so that a re-run tells them from ones a reviewer changed."""
+
+    class Adjudication(pw.Model):
+        article = pw.ForeignKeyField(article_model, primary_key=True, on_delete="CASCADE")
+        state = pw.CharField(max_length=20, index=True)
+        origin = pw.CharField(max_length=200, default="")
+        undecided = pw.TextField(default="")
+        auto_doc = pw.TextField(default="{}")
+        updated = pw.DateTimeField(default=_now)
+
+        class Meta:
+            database = db
+            legacy_table_names = False
+            table_name = "adjudication"
+
+    return Adjudication

@@ -18,6 +18,8 @@ from core.query import ArticleFilter, ProjectStats
 from core.schema import Schema
 from core.text import has_unspaced_script
 from resources import resource_path
+from storage.adjudication import AdjudicationMixin
+from storage.agreement import AgreementMixin
 from storage.database import (
     describe,
     is_postgres_url,
@@ -55,6 +57,8 @@ class Project(
     ListingMixin,
     ExportMixin,
     LabelledImportMixin,
+    AgreementMixin,
+    AdjudicationMixin,
 ):
     """An open project. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
 

@@ -143,6 +143,7 @@ def render(
     license: str = "",
     left_out: Mapping[str, tuple[int, int]] | None = None,
     label_definitions: Mapping[str, str] | None = None,
+    agreement: str = "",
 ) -> str:
     """Markdown card. ``files``: split -> file name; ``groups``: (near-duplicate groups of
     two or more articles, articles in them), or None without a split."""
@@ -209,6 +210,18 @@ def render(
         lines += ["## Label definitions", ""]
         lines += [f"- `{name}`: {text}" for name, text in label_definitions.items() if text]
         lines.append("")
+    if agreement:
+        lines += [
+            "## Agreement",
+            "",
+            "Between the annotators this export holds, over the articles two or more of them "
+            "finished (status done); definitions in Tandai's README (`tandai agreement`).",
+            "",
+            "```",
+            agreement,
+            "```",
+            "",
+        ]
     lines += ["## Schema", ""]
     lines += [f"- `{name}`: {text}" for name, text in SCHEMAS[options.format]]
     if options.format == "ner-bio":

@@ -189,9 +189,14 @@ def run_export(
     total: int = 0,
     on_progress: ProgressFn | None = None,
     should_stop: StopFn | None = None,
+    on_article: Callable[[Sequence[ExportRecord]], None] | None = None,
+    agreement_text: Callable[[], str] | None = None,
 ) -> ExportSummary:
     """Write the export of ``source()`` records into folder ``out``. ``scan`` gives the
-    records for a split's first pass (boilerplate spans and stance suffice); default source."""
+    records for a split's first pass (boilerplate spans and stance suffice); default source.
+    ``on_article`` sees each article's records as they are written (the agreement of the
+    annotators the export holds is counted so); ``agreement_text`` gives the card's
+    agreement section."""
     try:
         options.validate()
     except ValueError as exc:
@@ -240,6 +245,8 @@ def run_export(
             if should_stop and should_stop():
                 summary.cancelled = True
                 break
+            if on_article is not None:
+                on_article(records)
             uid = records[0].uid
             name = "data"
             if plan is not None:
@@ -286,6 +293,7 @@ def run_export(
             license=license,
             left_out=summary.left_out,
             label_definitions=label_definitions,
+            agreement=agreement_text() if agreement_text is not None else "",
         ),
         encoding="utf-8",
     )

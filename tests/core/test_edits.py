@@ -212,3 +212,10 @@ def test_entity_clash_ignores_boilerplate_and_touching_spans() -> None:
     held = stored((1, "boilerplate", "ad", 0, 40), (2, "entity", "PER", 10, 20))
     assert entity_clash(held, 0, 10) is None and entity_clash(held, 20, 30) is None
     assert entity_clash(held, 19, 21) == held[1]
+
+
+def test_a_relabel_that_would_make_a_copy_of_another_span_is_refused() -> None:
+    held = stored((1, "boilerplate", "boilerplate", 0, 9), (2, "boilerplate", "ad", 0, 9))
+    d = run(EditSet(1, "ani", relabel=((2, "boilerplate"),)), held=held)
+    assert d.relabel == [] and codes(d) == ["duplicate"]
+    assert run(EditSet(1, "ani", relabel=((1, "boilerplate"),)), held=held).refused == []
