@@ -8,10 +8,20 @@ these words), and tells it which article is current and which one changed.
 from __future__ import annotations
 
 import atexit
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -39,6 +49,19 @@ SEEK_PAGES = 5
 _running_jobs: set[Job] = set()
 
 
+_MOVES = (
+    Qt.Key.Key_Up,
+    Qt.Key.Key_Down,
+    Qt.Key.Key_PageUp,
+    Qt.Key.Key_PageDown,
+    Qt.Key.Key_Home,
+    Qt.Key.Key_End,
+    Qt.Key.Key_Return,
+    Qt.Key.Key_Enter,
+)
+_CHORD = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+
+
 def _wait_for_jobs() -> None:
     """At exit: a QThread destroyed while it runs aborts the process, so let counts end."""
     for job in list(_running_jobs):
@@ -52,6 +75,8 @@ class ArticleListDock(QDockWidget):
     """Left-hand list of the project's articles."""
 
     articleActivated = Signal(int)
+    #: Esc in the search box: back to the article text.
+    searchLeft = Signal()
     searchChanged = Signal(list)
     countChanged = Signal(int)  # matching articles, once counted (-1 if counting failed)
 
@@ -122,6 +147,10 @@ class ArticleListDock(QDockWidget):
             box.currentIndexChanged.connect(self._apply_filter)
         self.view.clicked.connect(self._activate)
         self.view.activated.connect(self._activate)
+        #: The main window hands in the key table's list keys (J/K, Ctrl+F, /, ?).
+        self.key_handler: Callable[[QKeyEvent], bool] | None = None
+        self.search.installEventFilter(self)
+        self.view.installEventFilter(self)
         self.model.modelReset.connect(self._update_count)
 
         self._fill_choices()
@@ -264,6 +293,29 @@ class ArticleListDock(QDockWidget):
         for job in list(_running_jobs):
             job.wait(msecs)
         QCoreApplication.sendPostedEvents()
+
+    def focus_search(self) -> None:
+        """Ctrl+F or /: the search box, its text selected to be typed over."""
+        self.show()
+        self.raise_()
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress:
+            return super().eventFilter(watched, event)
+        assert isinstance(event, QKeyEvent)
+        if watched is self.search and event.key() == Qt.Key.Key_Escape:
+            self.searchLeft.emit()
+            return True
+        if watched is self.view:
+            if event.key() in _MOVES and not event.modifiers() & _CHORD:
+                # The row moved to is opened, as a click would (after the view moved).
+                QTimer.singleShot(0, lambda: self._activate(self.view.currentIndex()))
+                return False
+            if self.key_handler is not None and self.key_handler(event):
+                return True
+        return super().eventFilter(watched, event)
 
     def _activate(self, index: QModelIndex) -> None:
         if index.isValid():

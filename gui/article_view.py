@@ -254,10 +254,17 @@ class ArticleView(QWidget):
         """Select ``[start, end)`` (code points) in the widget."""
         self.text.setTextCursor(self._cursor(start, end))
 
-    def place_cursor(self, offset: int) -> None:
+    def place_cursor(self, offset: int, *, keep_scroll: bool = False) -> None:
+        """Move the caret; ``keep_scroll`` leaves the text where the annotator scrolled it
+        (Qt would bring the caret into view)."""
+        bars = (self.text.verticalScrollBar(), self.text.horizontalScrollBar())
+        where = [bar.value() for bar in bars]
         cursor = self.text.textCursor()
         cursor.setPosition(self.geometry_.to_qt(offset))
         self.text.setTextCursor(cursor)
+        if keep_scroll:
+            for bar, value in zip(bars, where, strict=True):
+                bar.setValue(value)
 
     def spans_at(self, offset: int) -> list[Span]:
         return self.model.spans_at(offset) if self.model is not None else []

@@ -253,6 +253,9 @@ class MainWindow(QMainWindow):
         articles = ArticleListDock(self.project, self.annotator, self)
         articles.articleActivated.connect(self.workspace.show_article)
         articles.searchChanged.connect(self.workspace.view.set_search_words)
+        articles.key_handler = self.workspace.handle_list_key
+        articles.searchLeft.connect(self.workspace.view.text.setFocus)
+        self.workspace.searchRequested.connect(articles.focus_search)
         self.workspace.list_filter = articles.current_filter
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, articles)
         guidelines = GuidelinesDock(self.project, self)
@@ -302,6 +305,8 @@ class MainWindow(QMainWindow):
             lambda: self.workspace.view.zoom(-1),
             QKeySequence.StandardKey.ZoomOut,
         )
+        # Ctrl+F from anywhere (the guidelines, the filters); / only where typing is not text.
+        self._add_keyed(view, "&Find articles", "focus_search")
         view.addSeparator()
         self._dock_toggles = view
         project_menu = bar.addMenu("&Project")
@@ -338,6 +343,9 @@ class MainWindow(QMainWindow):
         for entry, text, action in self._keyed:
             keys = self.workspace.keys.shown_keys(action)
             entry.setText(f"{text}\t{keys}" if keys else text)
+            if action == "focus_search":  # the one keyed entry that works from anywhere
+                chords = self.workspace.keys.chords(action)
+                entry.setShortcuts([QKeySequence(k) for k in chords])
 
     def _add(
         self,

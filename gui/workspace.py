@@ -24,7 +24,7 @@ from core.query import ArticleFilter
 from core.schema import Schema
 from core.selection import clusters_intact, covering, snap_to_words
 from gui.article_view import ArticleView
-from gui.key_table import KeyMap, key_table
+from gui.key_table import LIST_ACTIONS, KeyMap, key_table
 from gui.label_bar import LabelBar
 from gui.review_mode import REVIEW_KEYS, ReviewMode
 from gui.session import Change, Session, What
@@ -48,6 +48,8 @@ class Workspace(QWidget):
     articleOpened = Signal(int)
     progressChanged = Signal()
     keymapRequested = Signal()
+    #: Ctrl+F or / (gui.key_table): the main window focuses the article search.
+    searchRequested = Signal()
     message = Signal(str)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -175,6 +177,7 @@ class Workspace(QWidget):
             "undo": stack.undo,
             "redo": stack.redo,
             "keymap": self.keymapRequested.emit,
+            "focus_search": self.searchRequested.emit,
             **self.suggestions.actions(),
         }
 
@@ -192,7 +195,11 @@ class Workspace(QWidget):
 
     def escape(self) -> None:
         self.arm(None)
-        self.view.place_cursor(self.view.selection()[1])
+        self.view.place_cursor(self.view.selection()[1], keep_scroll=True)
+
+    def handle_list_key(self, event: QKeyEvent) -> bool:
+        """The article list asks here: the key table's list actions (J/K, Ctrl+F, /, ?)."""
+        return self.keys.handle(event, only=LIST_ACTIONS)
 
     # ---- articles ------------------------------------------------------------------------
 
@@ -375,11 +382,15 @@ class Workspace(QWidget):
             return
         previous = self.stance_values.get(target)
         new = None if previous == value else value
-        self.push(
+        done = self.push(
             SetDocLabel(
                 self.ctx, self.article_id, key=stance_key(target), value=new, previous=previous
             )
         )
+        if done:
+            # A stance key pressed by mistake (typing in the text) must never pass unseen.
+            now = f"set to {new}" if new is not None else "cleared"
+            self.say(f"Stance {target} {now} · Ctrl+Z undoes it")
 
     def _set_status(self, status: str, note: str = "") -> bool:
         if self.article_id is None:

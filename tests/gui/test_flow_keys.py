@@ -1,0 +1,111 @@
+"""Keys that never surprise, pressed as an annotator would: Ctrl+F and / reach the search and
+Esc comes back to the text where it was; Esc in the text keeps the scroll position; a stance
+key says what it did in the status bar; from the article list, arrows and Enter open the
+row, J/K and Alt+arrows move, and typing in the search box never labels anything."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+
+from core.models import NewArticle
+from gui.main_window import MainWindow
+from storage import Project
+from tests.gui import workspace_helpers as wh
+from tests.gui.workspace_helpers import key
+
+LONG = "\n\n".join(
+    f"Paragraf {i}: Pemerintah Kota Tanjung Sekar menaikkan tarif." for i in range(200)
+)
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
+    path = tmp_path / "keys.tandai"
+    with Project.create(path) as project:
+        project.store_articles(
+            [NewArticle(text=LONG, title="Panjang")]
+            + [NewArticle(text=f"Berita pendek nomor {i}.", title=f"Pendek {i}") for i in range(3)]
+        )
+    return path
+
+
+@pytest.fixture
+def window(qtbot, project_path: Path, settings: QSettings) -> Iterator[MainWindow]:
+    win = wh.open_window(qtbot, project_path, settings)
+    win.resize(1200, 700)
+    ids = list(win.project.article_ids())
+    win.workspace.show_article(ids[0])
+    win.workspace.view.text.setFocus()
+    yield win
+    win.close()
+    win.project.close()
+
+
+def focused() -> object:
+    return QApplication.focusWidget()
+
+
+def scrolled_down(qtbot, win: MainWindow) -> int:
+    """Put the caret at the top, then scroll away from it with the scroll bar."""
+    wh.click_at(qtbot, win, 3)
+    bar = win.workspace.view.text.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    return bar.value()
+
+
+@pytest.mark.parametrize("keys", [("f", CTRL), ("/", Qt.KeyboardModifier.NoModifier)])
+def test_ctrl_f_and_slash_reach_the_search_and_typing_there_sets_no_stance(
+    qtbot, window: MainWindow, keys
+) -> None:
+    search = window.docks.articles.search
+    key(qtbot, window, *keys)
+    assert focused() is search
+    qtbot.keyClicks(search, "tarif wer")  # q/w/e/r are stance keys in the text
+    aid = window.workspace.article_id
+    assert window.project.doc_labels(aid, annotator="ani") == {}
+    assert search.text() == "tarif wer"
+
+
+def test_esc_in_the_search_returns_to_the_text_where_it_was(qtbot, window: MainWindow) -> None:
+    where = scrolled_down(qtbot, window)
+    key(qtbot, window, "f", CTRL)
+    assert focused() is window.docks.articles.search
+    qtbot.keyClick(window.docks.articles.search, Qt.Key.Key_Escape)
+    assert focused() is window.workspace.view.text
+    assert window.workspace.view.text.verticalScrollBar().value() == where
+
+
+def test_esc_in_the_text_keeps_the_scroll_position(qtbot, window: MainWindow) -> None:
+    where = scrolled_down(qtbot, window)
+    assert where > 0
+    key(qtbot, window, Qt.Key.Key_Escape)
+    assert window.workspace.view.text.verticalScrollBar().value() == where
+
+
+def test_a_stance_key_says_what_it_did_and_how_to_undo_it(qtbot, window: MainWindow) -> None:
+    key(qtbot, window, "r")
+    assert window.status.currentMessage() == "Stance main set to unrelated · Ctrl+Z undoes it"
+    key(qtbot, window, "z", CTRL)
+    assert window.project.doc_labels(window.workspace.article_id, annotator="ani") == {}
+
+
+def test_from_the_list_arrows_enter_j_and_k_open_articles(qtbot, window: MainWindow) -> None:
+    dock = window.docks.articles
+    ids = list(window.project.article_ids())
+    dock.view.setFocus()
+    dock.set_current(ids[0])
+    qtbot.keyClick(dock.view, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: window.workspace.article_id == ids[1])
+    qtbot.keyClick(dock.view, "j")
+    assert window.workspace.article_id == ids[2]
+    qtbot.keyClick(dock.view, "k")
+    assert window.workspace.article_id == ids[1]
+    qtbot.keyClick(dock.view, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert window.workspace.article_id == ids[2]
+    assert dock.current_article_id() == ids[2]  # the highlight follows the open article
