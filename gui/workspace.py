@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QUndoStack
 from PySide6.QtWidgets import QInputDialog, QLabel, QVBoxLayout, QWidget
 
@@ -58,7 +58,10 @@ class Workspace(QWidget):
         self.ctx = CommandContext(session, self.show_article, self.notify)
         self.label_bar = LabelBar()
         self.view = ArticleView()
-        self.notice = QLabel()
+        # The notice floats over the bottom of the text (it never moves the text: a click
+        # aimed before it appeared still lands where aimed) and lets the mouse through.
+        self.notice = QLabel(self.view)
+        self.notice.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.notice.setStyleSheet(
             "background: #fdecea; color: #b71c1c; border: 1px solid #e57373; padding: 4px;"
         )
@@ -69,8 +72,8 @@ class Workspace(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 4)
         layout.addWidget(self.label_bar)
-        layout.addWidget(self.notice)
         layout.addWidget(self.view, 1)
+        self.view.installEventFilter(self)
         self.open: OpenArticle | None = None
         self.armed: str | None = None
         self._opened_at = time.monotonic()
@@ -250,9 +253,28 @@ class Workspace(QWidget):
     def notify(self, text: str) -> None:
         """A visible message in the workspace (and the status bar) for a refused edit."""
         self.notice.setText(text)
+        self._place_notice()
         self.notice.show()
+        self.notice.raise_()
         self._notice_timer.start()
         self.message.emit(text)
+
+    def _place_notice(self) -> None:
+        """Along the bottom of the text, inside it, above the scroll bar."""
+        margin = 8
+        text = self.view.text
+        area = QRect(text.mapTo(self.view, QPoint(0, 0)), text.size())  # inside the view
+        width = max(100, area.width() - 2 * margin - 16)
+        height = self.notice.heightForWidth(width)
+        height = height if height > 0 else self.notice.sizeHint().height()
+        self.notice.setGeometry(
+            area.left() + margin, area.bottom() - height - margin, width, height
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view and event.type() == QEvent.Type.Resize:
+            self._place_notice()
+        return super().eventFilter(watched, event)
 
     def say(self, text: str) -> None:
         """A passing message in the status bar."""

@@ -109,3 +109,23 @@ def test_from_the_list_arrows_enter_j_and_k_open_articles(qtbot, window: MainWin
     qtbot.keyClick(dock.view, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     assert window.workspace.article_id == ids[2]
     assert dock.current_article_id() == ids[2]  # the highlight follows the open article
+
+
+def test_a_refused_edit_shows_its_notice_over_the_text_without_moving_it(
+    qtbot, window: MainWindow
+) -> None:
+    text = window.workspace.view.text
+    start = LONG.index("Tanjung Sekar")
+    window.workspace.view.select(start, start + len("Tanjung Sekar"))
+    key(qtbot, window, "1")
+    QApplication.processEvents()
+    before = text.mapTo(window, text.rect().topLeft())
+    window.workspace.view.select(start + 8, start + len("Tanjung Sekar") + 12)
+    key(qtbot, window, "2")  # overlaps the PER span: refused
+    QApplication.processEvents()
+    notice = window.workspace.notice
+    assert notice.isVisible() and notice.text().startswith("Not labelled")
+    assert text.mapTo(window, text.rect().topLeft()) == before
+    centre = text.mapFromGlobal(notice.mapToGlobal(notice.rect().center()))
+    inside = text.rect().contains(centre)
+    assert inside  # drawn over the bottom of the text, not above it
