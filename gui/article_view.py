@@ -74,6 +74,15 @@ class AnnotText(QPlainTextEdit):
         super().keyPressEvent(event)
 
     def event(self, event: QEvent) -> bool:
+        # Tab would move the focus by Qt's own chain; the key table says where it goes.
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Tab
+            and self.key_handler is not None
+            and self.key_handler(event)
+        ):
+            return True
         # Keys such as Ctrl+Z or Delete would otherwise be claimed by the text control's
         # shortcut override; the workspace decides what they do.
         if event.type() == QEvent.Type.ShortcutOverride and self.key_handler is not None:

@@ -73,10 +73,11 @@ CHORDS = (
         "Ctrl+F, /",
         "search the articles (Esc returns to the text where it was)",
     ),
+    KeyRow("next_pane", ("Tab",), "Tab", "next pane: article list → text → guidelines"),
 )
 #: Actions the article list runs from the same table (it has no text to type into); the
 #: search box and the guidelines take every key as typing.
-LIST_ACTIONS = ("next_article", "previous_article", "focus_search", "keymap")
+LIST_ACTIONS = ("next_article", "previous_article", "focus_search", "keymap", "next_pane")
 WORKSPACE_KEYS = (
     KeyRow("next_article", ("j",), "J", "next article"),
     KeyRow("previous_article", ("k",), "K", "previous article"),

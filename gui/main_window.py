@@ -13,7 +13,14 @@ from typing import NamedTuple
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoGroup
-from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDockWidget,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+)
 
 from gui.about import show_about
 from gui.agreement_dialog import AgreementDialog
@@ -256,6 +263,7 @@ class MainWindow(QMainWindow):
         articles.key_handler = self.workspace.handle_list_key
         articles.searchLeft.connect(self.workspace.view.text.setFocus)
         self.workspace.searchRequested.connect(articles.focus_search)
+        self.workspace.paneRequested.connect(self.focus_next_pane)
         self.workspace.list_filter = articles.current_filter
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, articles)
         guidelines = GuidelinesDock(self.project, self)
@@ -319,6 +327,18 @@ class MainWindow(QMainWindow):
         keymap = self._add_keyed(help_menu, "&Keyboard map", "keymap")
         self._add(help_menu, "&About Tandai", lambda: show_about(self))
         return Actions(undo, redo, done_next, zoom_in, zoom_out, keymap)
+
+    def focus_next_pane(self) -> None:
+        """Tab: article list → article text → guidelines (when shown) → article list."""
+        docks = self.docks
+        text = self.workspace.view.text
+        panes = [docks.articles.view, text]
+        if docks.guidelines.isVisible():
+            panes.append(docks.guidelines.stack.currentWidget())
+        here = QApplication.focusWidget()
+        at = next((i for i, w in enumerate(panes) if w is here or w.isAncestorOf(here)), -1)
+        # Focus alone never scrolls the text: it is where the annotator left it.
+        panes[(at + 1) % len(panes)].setFocus(Qt.FocusReason.TabFocusReason)
 
     def show_agreement(self) -> AgreementDialog:
         """Project ▸ Agreement: figures computed in the background; a disputed article

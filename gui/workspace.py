@@ -50,6 +50,8 @@ class Workspace(QWidget):
     keymapRequested = Signal()
     #: Ctrl+F or / (gui.key_table): the main window focuses the article search.
     searchRequested = Signal()
+    #: Tab (gui.key_table): the main window moves the focus to the next pane.
+    paneRequested = Signal()
     message = Signal(str)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -181,6 +183,7 @@ class Workspace(QWidget):
             "redo": stack.redo,
             "keymap": self.keymapRequested.emit,
             "focus_search": self.searchRequested.emit,
+            "next_pane": self.paneRequested.emit,
             **self.suggestions.actions(),
         }
 

@@ -129,3 +129,13 @@ def test_a_refused_edit_shows_its_notice_over_the_text_without_moving_it(
     centre = text.mapFromGlobal(notice.mapToGlobal(notice.rect().center()))
     inside = text.rect().contains(centre)
     assert inside  # drawn over the bottom of the text, not above it
+
+
+def test_tab_cycles_list_text_guidelines(qtbot, window: MainWindow) -> None:
+    window.docks.guidelines.show()
+    dock = window.docks.articles
+    dock.view.setFocus()
+    qtbot.keyClick(dock.view, Qt.Key.Key_Tab)
+    assert focused() is window.workspace.view.text
+    key(qtbot, window, Qt.Key.Key_Tab)
+    assert window.docks.guidelines.isAncestorOf(focused())
