@@ -75,7 +75,7 @@ def test_relabelling_takes_back_the_old_label_only(project: Project) -> None:
 def test_one_bulk_undo_takes_back_every_string_in_one_write(project: Project) -> None:
     ids = setup(project)
     a = label(project, ids[0], "Trump", "PER")
-    b = label(project, ids[0], ", Rabu (18/", "ORG")
+    b = label(project, ids[0], "Rabu", "ORG")
     assert own(project, "ORG") != []
     project.apply_edit_sets([EditSet(ids[0], "ani", delete=(a.id, b.id))])
     assert own(project) == []
@@ -83,21 +83,21 @@ def test_one_bulk_undo_takes_back_every_string_in_one_write(project: Project) ->
 
 def test_a_rejected_string_is_never_suggested_again_for_that_label(project: Project) -> None:
     ids = setup(project)
-    label(project, ids[0], ", Rabu (18/", "ORG")
+    label(project, ids[0], "Rabu", "ORG")
     before = own(project)
-    assert [(a, s) for a, s, _l in before] == [(ids[0], ", Rabu (18/"), (ids[1], ", Rabu (18/")]
+    assert [(a, s) for a, s, _l in before] == [(ids[0], "Rabu"), (ids[1], "Rabu")]
     other = next(s for s in project.suggestions(ids[1], sources=["own-labels"]))
     rejection = project.reject_suggestion(other.id, annotator="ani")
     assert own(project) == []  # in every article, at once
-    assert project.suggest_from_label(", Rabu (18/", "ORG") == 0
+    assert project.suggest_from_label("Rabu", "ORG") == 0
     project.run_suggesters(sources=["own-labels"])
     assert own(project) == []
     with Project.open(project.target) as again:  # kept in the project
-        assert ("ORG", ", Rabu ( 18 /") in again.rejected_phrases()
+        assert ("ORG", "Rabu") in again.rejected_phrases()
     project.remove_rejections([rejection])  # undo of the reject
     assert [(a, s) for a, s, _l in own(project)] == [
-        (ids[0], ", Rabu (18/"),
-        (ids[1], ", Rabu (18/"),
+        (ids[0], "Rabu"),
+        (ids[1], "Rabu"),
     ]
 
 
