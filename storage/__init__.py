@@ -11,7 +11,7 @@ from storage.importing import MAX_CHARS, ImportProgress
 from storage.listing import ListCursor
 from storage.project import PROJECT_SUFFIX, Project
 from storage.repeated_lines import SuggestProgress
-from storage.search import search_terms
+from storage.search import highlight_pattern, search_terms
 from storage.suggestion_decisions import BulkResult
 from storage.suggestion_runs import ALL_SOURCES
 
@@ -32,5 +32,6 @@ __all__ = [
     "ProjectLocked",
     "ReviewItem",
     "SuggestProgress",
+    "highlight_pattern",
     "search_terms",
 ]

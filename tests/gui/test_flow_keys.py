@@ -22,6 +22,7 @@ LONG = "\n\n".join(
     f"Paragraf {i}: Pemerintah Kota Tanjung Sekar menaikkan tarif." for i in range(200)
 )
 CTRL = Qt.KeyboardModifier.ControlModifier
+SEARCHED = "Daftar warga Jakarta Utara: tarif parkir naik, kata Tarigan."
 
 
 @pytest.fixture
@@ -31,6 +32,7 @@ def project_path(tmp_path: Path) -> Path:
         project.store_articles(
             [NewArticle(text=LONG, title="Panjang")]
             + [NewArticle(text=f"Berita pendek nomor {i}.", title=f"Pendek {i}") for i in range(3)]
+            + [NewArticle(text=SEARCHED, title="Daftar")]
         )
     return path
 
@@ -139,3 +141,27 @@ def test_tab_cycles_list_text_guidelines(qtbot, window: MainWindow) -> None:
     assert focused() is window.workspace.view.text
     key(qtbot, window, Qt.Key.Key_Tab)
     assert window.docks.guidelines.isAncestorOf(focused())
+
+
+def searched_words(win: MainWindow) -> list[str]:
+    """The text under every piece the highlighter painted bold (search matches)."""
+    doc = win.workspace.view.text.document()
+    out = []
+    block = doc.begin()
+    while block.isValid():
+        for r in block.layout().formats():
+            if r.format.fontWeight() == 700:
+                out.append(block.text()[r.start : r.start + r.length])
+        block = block.next()
+    return out
+
+
+def test_search_highlights_only_word_starts_as_the_list_counts_them(
+    qtbot, window: MainWindow
+) -> None:
+    dock = window.docks.articles
+    window.workspace.show_article(list(window.project.article_ids())[-1])
+    key(qtbot, window, "f", CTRL)
+    qtbot.keyClicks(dock.search, "tar")
+    qtbot.waitUntil(lambda: searched_words(window) != [])
+    assert searched_words(window) == ["tar", "Tar"]  # tarif, Tarigan: not Daftar, Utara
