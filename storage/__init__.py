@@ -9,6 +9,7 @@ from storage.agreement import GOLD, JudgementProgress
 from storage.errors import AccessDenied, LabelError, ProjectError, ProjectLocked
 from storage.importing import MAX_CHARS, ImportProgress
 from storage.listing import ListCursor
+from storage.packages import PackageWritten, package_file_name
 from storage.project import PROJECT_SUFFIX, Project
 from storage.repeated_lines import SuggestProgress
 from storage.search import highlight_pattern, search_terms
@@ -27,11 +28,13 @@ __all__ = [
     "JudgementProgress",
     "LabelError",
     "ListCursor",
+    "PackageWritten",
     "Project",
     "ProjectError",
     "ProjectLocked",
     "ReviewItem",
     "SuggestProgress",
     "highlight_pattern",
+    "package_file_name",
     "search_terms",
 ]
