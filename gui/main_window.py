@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         ws.keymapRequested.connect(self.show_keymap)
         self._label_menus()
         ws.message.connect(lambda text: self.status.showMessage(text, 6000))
+        ws.doneCounted.connect(self.status.count_done)
         self.session.annotatorChanged.connect(self._annotator_changed)
         self._total = project.count_articles()
         self.status.show_annotator(self.annotator)
@@ -446,6 +447,9 @@ class MainWindow(QMainWindow):
     def _changed(self, change: Change) -> None:
         """Every row the change names shows its new status and label count (a project-wide
         accept names every article it touched)."""
+        # Session.changed comes after the commit: "Saved" is never shown for an edit
+        # that did not reach the project.
+        self.status.show_saved()
         if self.docks.articles is not None:
             self.docks.articles.refresh_articles(change.article_ids)
 

@@ -50,6 +50,8 @@ class Workspace(QWidget):
     keymapRequested = Signal()
     #: Ctrl+F or / (gui.key_table): the main window focuses the article search.
     searchRequested = Signal()
+    #: An article marked done (Ctrl+Enter), with the seconds spent on it: the session count.
+    doneCounted = Signal(float)
     #: Tab (gui.key_table): the main window moves the focus to the next pane.
     paneRequested = Signal()
     message = Signal(str)
@@ -438,7 +440,9 @@ class Workspace(QWidget):
         )
 
     def done_and_next(self) -> None:
+        seconds = time.monotonic() - self._opened_at
         if self._set_status("done"):
+            self.doneCounted.emit(seconds)
             self.open_next_todo()
 
     def skip(self) -> None:

@@ -165,3 +165,18 @@ def test_search_highlights_only_word_starts_as_the_list_counts_them(
     qtbot.keyClicks(dock.search, "tar")
     qtbot.waitUntil(lambda: searched_words(window) != [])
     assert searched_words(window) == ["tar", "Tar"]  # tarif, Tarigan: not Daftar, Utara
+
+
+def test_the_status_bar_counts_the_session_and_says_saved_after_the_commit(
+    qtbot, window: MainWindow
+) -> None:
+    status = window.status
+    assert status.saved.text() == "Nothing to save yet"
+    key(qtbot, window, Qt.Key.Key_Return, CTRL)
+    with Project.open(window.project.target) as other:  # committed when it says so
+        first = next(iter(other.article_ids()))
+        assert other.progress(first, annotator="ani").status == "done"
+    assert status.saved.text().startswith("Saved ")
+    key(qtbot, window, Qt.Key.Key_Return, CTRL)
+    assert status.session.text().startswith("2 done this session, ")
+    assert status.session.text().endswith(" s/article")
