@@ -285,10 +285,8 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._size_docks)
 
     def _size_docks(self) -> None:
-        guidelines = self.docks.guidelines
-        if guidelines is not None and not self.project.guidelines().strip():
-            # Nothing to read yet: the article gets the room (View ▸ Guidelines brings it back).
-            guidelines.hide()
+        # The guidelines stay in view on first start (without project guidelines they list
+        # the labels and keys); View ▸ Guidelines hides them and the window remembers.
         docks = [d for d in self.docks if d is not None and d.isVisible()]
         self.resizeDocks(docks, [470, 240][: len(docks)], Qt.Orientation.Horizontal)
 

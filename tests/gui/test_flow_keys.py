@@ -180,3 +180,22 @@ def test_the_status_bar_counts_the_session_and_says_saved_after_the_commit(
     key(qtbot, window, Qt.Key.Key_Return, CTRL)
     assert status.session.text().startswith("2 done this session, ")
     assert status.session.text().endswith(" s/article")
+
+
+def test_first_start_shows_the_guidelines_with_the_labels_to_read(qtbot, tmp_path: Path) -> None:
+    path = tmp_path / "fresh.tandai"
+    with Project.create(path) as project:  # no guidelines written yet
+        project.store_articles([NewArticle(text="Satu berita.", title="Satu")])
+    fresh = QSettings(str(tmp_path / "fresh.ini"), QSettings.Format.IniFormat)
+    win = wh.open_window(qtbot, path, fresh)
+    try:
+        dock = win.docks.guidelines
+        qtbot.waitUntil(lambda: win._sized)
+        QApplication.processEvents()
+        assert dock.isVisible()
+        shown = dock.browser.toPlainText()
+        assert "PER: Person: a named individual" in shown
+        assert "Stance toward “main”" in shown
+    finally:
+        win.close()
+        win.project.close()
