@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QFont,
     QKeyEvent,
     QMouseEvent,
+    QPalette,
     QTextCharFormat,
     QTextCursor,
     QTextOption,
@@ -33,6 +34,8 @@ from gui.highlighter import Formats, SpanHighlighter, build_index
 from gui.text_geometry import TextGeometry
 
 BOILERPLATE_UNDERLINE = "#757575"
+#: Selection colour of the article text: dark, far from every light label colour.
+SELECTION = "#263238"
 RTL_LANGS = {"ar", "he", "fa", "ur", "ps", "yi", "dv", "ug", "ckb", "sd", "syr"}
 
 
@@ -64,6 +67,13 @@ class AnnotText(QPlainTextEdit):
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.setUndoRedoEnabled(False)
+        # The selection is dark ink, not the platform's blue: no label colour (ORG's light
+        # blue was one) may be mistaken for "selected".
+        palette = self.palette()
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            palette.setColor(group, QPalette.ColorRole.Highlight, QColor(SELECTION))
+            palette.setColor(group, QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+        self.setPalette(palette)
         self.key_handler: Callable[[QKeyEvent], bool] | None = None
         self.tooltip_for: Callable[[int], str] | None = None  # Qt position -> text
 

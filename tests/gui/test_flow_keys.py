@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from core.models import NewArticle
@@ -199,3 +200,11 @@ def test_first_start_shows_the_guidelines_with_the_labels_to_read(qtbot, tmp_pat
     finally:
         win.close()
         win.project.close()
+
+
+def test_no_label_colour_looks_like_the_selection(qtbot, window: MainWindow) -> None:
+    text = window.workspace.view.text
+    selection = text.palette().color(QPalette.ColorRole.Highlight)
+    for label in window.project.schema().entity_labels:
+        colour = QColor(label.colour)
+        assert abs(colour.lightness() - selection.lightness()) > 100, label.name
