@@ -124,7 +124,8 @@ class GuidelinesDock(QDockWidget):
             lines.append(f"- {key}**{e.name}**" + (f": {e.description}" if e.description else ""))
         for target in schema.stance_targets:
             keys = ", ".join(f"`{o.key.upper()}` {o.value}" for o in target.options if o.key)
-            lines += ["", f"**Stance toward “{target.name}”**: {keys}"]
+            about = f" ({target.description})" if target.description else ""
+            lines += ["", f"**Stance toward “{target.name}”**{about}: {keys}"]
         return "\n".join(lines)
 
     def _update_state(self) -> None:

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from core.models import NewArticle
 from gui.main_window import MainWindow
+from gui.schema_editor import SchemaEditorDialog
 from storage import Project
 from tests.gui import workspace_helpers as wh
 from tests.gui.workspace_helpers import key
@@ -208,3 +209,17 @@ def test_no_label_colour_looks_like_the_selection(qtbot, window: MainWindow) -> 
     for label in window.project.schema().entity_labels:
         colour = QColor(label.colour)
         assert abs(colour.lightness() - selection.lightness()) > 100, label.name
+
+
+def test_a_stance_target_description_is_edited_in_the_schema_and_shown_beside_the_keys(
+    qtbot, window: MainWindow
+) -> None:
+    editor = SchemaEditorDialog(window.project, window)
+    qtbot.addWidget(editor)
+    target = editor.stance.topLevelItem(0)
+    assert target.text(2) == "the article's main subject"  # the default schema explains it
+    target.setText(2, "the policy the article is about")
+    editor.accept()  # what the OK button runs: checked and stored
+    window.workspace.apply_schema(window.project.schema())
+    labels = [w.text() for w in window.workspace.label_bar.stance.findChildren(QLabel)]
+    assert "Stance · main (the policy the article is about):" in labels
