@@ -160,6 +160,10 @@ class ArticleListDock(QDockWidget):
         self.search.installEventFilter(self)
         self.view.installEventFilter(self)
         self.model.modelReset.connect(self._update_count)
+        self._open_id: int | None = None
+        self.model.modelReset.connect(self._follow_open)
+        self.model.layoutChanged.connect(self._follow_open)
+        self.model.rowsInserted.connect(lambda *_: self._follow_open())
 
         self._fill_choices()
         self._show_scope()
@@ -188,6 +192,7 @@ class ArticleListDock(QDockWidget):
     def set_current(self, article_id: int) -> None:
         """Select the article's row if it is loaded (or on the next few pages, as after
         "done, next" at the end of what is loaded); emits nothing (the caller knows)."""
+        self._open_id = article_id
         row = self.model.row_of(article_id)
         for _ in range(SEEK_PAGES):
             if row is not None or not self.model.canFetchMore():
@@ -205,6 +210,21 @@ class ArticleListDock(QDockWidget):
             | QItemSelectionModel.SelectionFlag.Rows,
         )
         self.view.scrollTo(index)
+
+    def _follow_open(self) -> None:
+        """The highlight is the open article's row whenever the list holds it (after a
+        filter, a sort or rows read later), and no row when it does not."""
+        if self._open_id is None or self.current_article_id() == self._open_id:
+            return
+        row = self.model.row_of(self._open_id)  # rows read already: no fetching from here
+        if row is None:
+            self.view.selectionModel().clear()
+            return
+        self.view.selectionModel().setCurrentIndex(
+            self.model.index(row, TITLE),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
 
     def current_article_id(self) -> int | None:
         index = self.view.currentIndex()
@@ -300,10 +320,9 @@ class ArticleListDock(QDockWidget):
         self._debounce.stop()
         flt = self._filter_from_widgets()
         if flt != self.model.filter:
-            current = self.current_article_id()
             self.model.set_filter(flt)
-            if current is not None:
-                self.set_current(current)
+            if self._open_id is not None:
+                self.set_current(self._open_id)
         terms = search_terms(flt.text)
         if terms != self._terms:
             self._terms = terms

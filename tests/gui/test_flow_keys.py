@@ -223,3 +223,20 @@ def test_a_stance_target_description_is_edited_in_the_schema_and_shown_beside_th
     window.workspace.apply_schema(window.project.schema())
     labels = [w.text() for w in window.workspace.label_bar.stance.findChildren(QLabel)]
     assert "Stance · main (the policy the article is about):" in labels
+
+
+def test_the_list_highlight_stays_on_the_open_article_when_the_search_changes(
+    qtbot, window: MainWindow
+) -> None:
+    dock = window.docks.articles
+    ids = list(window.project.article_ids())
+    window.workspace.show_article(ids[2])
+    key(qtbot, window, "f", CTRL)
+    qtbot.keyClicks(dock.search, "berita")
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 3)
+    dock.wait_for_count()
+    assert dock.current_article_id() == ids[2]
+    qtbot.keyClick(dock.search, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(dock.search, "x")  # nothing matches: no row may look open
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 0)
+    assert dock.current_article_id() is None
