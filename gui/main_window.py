@@ -11,8 +11,15 @@ import hashlib
 from pathlib import Path
 from typing import NamedTuple
 
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoGroup
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QKeyEvent,
+    QKeySequence,
+    QShowEvent,
+    QUndoGroup,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -311,6 +318,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, articles)
         guidelines = GuidelinesDock(self.project, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, guidelines)
+        # Reading the guidelines is not typing: J/K, Ctrl+F, / and ? work there too (the
+        # Markdown editor, a text field, keeps every key).
+        guidelines.browser.installEventFilter(self)
         for dock in (articles, guidelines):
             self._dock_toggles.addAction(dock.toggleViewAction())
         return Docks(articles=articles, guidelines=guidelines)
@@ -379,6 +389,18 @@ class MainWindow(QMainWindow):
         keymap = self._add_keyed(help_menu, "&Keyboard map", "keymap")
         self._add(help_menu, "&About Tandai", lambda: show_about(self))
         return Actions(undo, redo, done_next, zoom_in, zoom_out, keymap)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        docks = self.__dict__.get("docks")
+        if (
+            docks is not None
+            and watched is docks.guidelines.browser
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and self.workspace.handle_list_key(event)
+        ):
+            return True
+        return super().eventFilter(watched, event)
 
     def focus_next_pane(self) -> None:
         """Tab: article list → article text → guidelines (when shown) → article list."""

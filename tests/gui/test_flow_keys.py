@@ -240,3 +240,12 @@ def test_the_list_highlight_stays_on_the_open_article_when_the_search_changes(
     qtbot.keyClicks(dock.search, "x")  # nothing matches: no row may look open
     qtbot.waitUntil(lambda: dock.model.rowCount() == 0)
     assert dock.current_article_id() is None
+
+
+def test_reading_the_guidelines_j_moves_on(qtbot, window: MainWindow) -> None:
+    ids = list(window.project.article_ids())
+    guidelines = window.docks.guidelines
+    guidelines.show()
+    guidelines.browser.setFocus()
+    qtbot.keyClick(guidelines.browser, "j")
+    assert window.workspace.article_id == ids[1]
