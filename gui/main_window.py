@@ -301,6 +301,7 @@ class MainWindow(QMainWindow):
         save_window(self, self.settings)
         if self.catch_up is not None:
             self.catch_up.stop()
+        self.workspace.trainer.stop()
         self.project.close()
         super().closeEvent(event)
 
@@ -309,6 +310,8 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> Docks:
         articles = ArticleListDock(self.project, self.annotator, self)
         articles.articleActivated.connect(self.workspace.show_article)
+        # A new model: new uncertainties in the list's column.
+        self.workspace.trainer.trained.connect(lambda _outcome: articles.reload())
         articles.searchChanged.connect(self.workspace.view.set_search_words)
         articles.key_handler = self.workspace.handle_list_key
         articles.searchLeft.connect(self.workspace.view.text.setFocus)
