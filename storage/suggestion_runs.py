@@ -326,20 +326,23 @@ class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin, OwnLabelMix
         proposals: dict[int, list[Proposal]],
         ran: set[str],
         report: SuggestReport,
-        own: _OwnLabelRun,
-        texts: dict[int, str],
+        own: _OwnLabelRun | None = None,
+        texts: dict[int, str] | None = None,
     ) -> None:
+        """Bring the suggestions of the sources in ``ran`` up to date for these articles.
+        ``own`` and ``texts``: a run of the own-labels suggester (see :class:`_OwnLabelRun`);
+        other writers (the trained model) pass neither."""
         s = self.m.Suggestion
         ids = list(proposals)
         if not ids:
             return
         with self._write():
-            if self._teaching_generation() != own.generation:
+            if own is not None and self._teaching_generation() != own.generation:
                 # A label was undone, deleted, relabelled or rejected since the run began:
                 # what it taught is not stored again from the run's older list.
                 own.generation = self._teaching_generation()
                 own.taught = self._own_label_taught()
-            if own.taught is not None:
+            if own is not None and own.taught is not None and texts is not None:
                 taught = own.taught
                 proposals = {
                     aid: [
@@ -370,7 +373,7 @@ class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin, OwnLabelMix
                 for (aid, src), keys in existing.items()
                 for key, row_id in keys.items()
                 if key not in new.get(src, {}).get(aid, {})
-                and (src != "own-labels" or row_id <= own.started_after)
+                and (src != "own-labels" or own is None or row_id <= own.started_after)
             ]
             for i in range(0, len(stale), 500):
                 report.removed += s.delete().where(s.id.in_(stale[i : i + 500])).execute()
