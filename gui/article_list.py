@@ -8,11 +8,21 @@ these words), and tells it which article is current and which one changed.
 from __future__ import annotations
 
 import atexit
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -51,6 +61,19 @@ SEEK_PAGES = 5
 _running_jobs: set[Job] = set()
 
 
+_MOVES = (
+    Qt.Key.Key_Up,
+    Qt.Key.Key_Down,
+    Qt.Key.Key_PageUp,
+    Qt.Key.Key_PageDown,
+    Qt.Key.Key_Home,
+    Qt.Key.Key_End,
+    Qt.Key.Key_Return,
+    Qt.Key.Key_Enter,
+)
+_CHORD = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+
+
 def _wait_for_jobs() -> None:
     """At exit: a QThread destroyed while it runs aborts the process, so let counts end."""
     for job in list(_running_jobs):
@@ -64,6 +87,8 @@ class ArticleListDock(QDockWidget):
     """Left-hand list of the project's articles."""
 
     articleActivated = Signal(int)
+    #: Esc in the search box: back to the article text.
+    searchLeft = Signal()
     searchChanged = Signal(list)
     countChanged = Signal(int)  # matching articles, once counted (-1 if counting failed)
 
@@ -168,7 +193,15 @@ class ArticleListDock(QDockWidget):
         self.one_per_group.toggled.connect(self._apply_filter)
         self.view.clicked.connect(self._activate)
         self.view.activated.connect(self._activate)
+        #: The main window hands in the key table's list keys (J/K, Ctrl+F, /, ?).
+        self.key_handler: Callable[[QKeyEvent], bool] | None = None
+        self.search.installEventFilter(self)
+        self.view.installEventFilter(self)
         self.model.modelReset.connect(self._update_count)
+        self._open_id: int | None = None
+        self.model.modelReset.connect(self._follow_open)
+        self.model.layoutChanged.connect(self._follow_open)
+        self.model.rowsInserted.connect(lambda *_: self._follow_open())
 
         self._fill_choices()
         self._show_scope()
@@ -197,6 +230,7 @@ class ArticleListDock(QDockWidget):
     def set_current(self, article_id: int) -> None:
         """Select the article's row if it is loaded (or on the next few pages, as after
         "done, next" at the end of what is loaded); emits nothing (the caller knows)."""
+        self._open_id = article_id
         row = self.model.row_of(article_id)
         for _ in range(SEEK_PAGES):
             if row is not None or not self.model.canFetchMore():
@@ -214,6 +248,21 @@ class ArticleListDock(QDockWidget):
             | QItemSelectionModel.SelectionFlag.Rows,
         )
         self.view.scrollTo(index)
+
+    def _follow_open(self) -> None:
+        """The highlight is the open article's row whenever the list holds it (after a
+        filter, a sort or rows read later), and no row when it does not."""
+        if self._open_id is None or self.current_article_id() == self._open_id:
+            return
+        row = self.model.row_of(self._open_id)  # rows read already: no fetching from here
+        if row is None:
+            self.view.selectionModel().clear()
+            return
+        self.view.selectionModel().setCurrentIndex(
+            self.model.index(row, TITLE),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
 
     def current_article_id(self) -> int | None:
         index = self.view.currentIndex()
@@ -310,10 +359,9 @@ class ArticleListDock(QDockWidget):
         self._debounce.stop()
         flt = self._filter_from_widgets()
         if flt != self.model.filter:
-            current = self.current_article_id()
             self.model.set_filter(flt)
-            if current is not None:
-                self.set_current(current)
+            if self._open_id is not None:
+                self.set_current(self._open_id)
         terms = search_terms(flt.text)
         if terms != self._terms:
             self._terms = terms
@@ -347,6 +395,29 @@ class ArticleListDock(QDockWidget):
         for job in list(_running_jobs):
             job.wait(msecs)
         QCoreApplication.sendPostedEvents()
+
+    def focus_search(self) -> None:
+        """Ctrl+F or /: the search box, its text selected to be typed over."""
+        self.show()
+        self.raise_()
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress:
+            return super().eventFilter(watched, event)
+        assert isinstance(event, QKeyEvent)
+        if watched is self.search and event.key() == Qt.Key.Key_Escape:
+            self.searchLeft.emit()
+            return True
+        if watched is self.view:
+            if event.key() in _MOVES and not event.modifiers() & _CHORD:
+                # The row moved to is opened, as a click would (after the view moved).
+                QTimer.singleShot(0, lambda: self._activate(self.view.currentIndex()))
+                return False
+            if self.key_handler is not None and self.key_handler(event):
+                return True
+        return super().eventFilter(watched, event)
 
     def _activate(self, index: QModelIndex) -> None:
         if index.isValid():

@@ -14,7 +14,7 @@ from storage.packages import PackageWritten, package_file_name
 from storage.project import PROJECT_SUFFIX, Project
 from storage.propagation import PropagationReport
 from storage.repeated_lines import SuggestProgress
-from storage.search import search_terms
+from storage.search import highlight_pattern, search_terms
 from storage.suggestion_decisions import BulkResult
 from storage.suggestion_runs import ALL_SOURCES
 
@@ -39,6 +39,7 @@ __all__ = [
     "PropagationReport",
     "ReviewItem",
     "SuggestProgress",
+    "highlight_pattern",
     "package_file_name",
     "search_terms",
 ]
