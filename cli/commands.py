@@ -90,6 +90,24 @@ def build_parser() -> argparse.ArgumentParser:
         "e.g. --map-label PERSON=PER (repeatable)",
     )
     imp.add_argument(
+        "--add-labels",
+        action="store_true",
+        help="with --as-annotator/--as-suggestions: add entity labels the schema lacks to it "
+        "instead of skipping their spans",
+    )
+    imp.add_argument(
+        "--annotator-field",
+        metavar="FIELD",
+        help="file each record's labels under the annotator its FIELD names (--as-annotator "
+        "NAME is then the default for records without one)",
+    )
+    imp.add_argument(
+        "--flag-problems",
+        action="store_true",
+        help="set an article to flagged when one of its labels was left out (default: keep "
+        "its status and note the reasons)",
+    )
+    imp.add_argument(
         "--quiet", "-q", action="store_true", help="no progress bar and no per-record problems"
     )
     imp.set_defaults(handler=cmd_import)
@@ -134,12 +152,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"tandai import: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    if label_map and not (args.as_annotator or args.as_suggestions):
-        print(
-            "tandai import: --map-label goes with --as-annotator or --as-suggestions",
-            file=sys.stderr,
-        )
-        return EXIT_FAILED
+    labelled = bool(args.as_annotator or args.as_suggestions or args.annotator_field)
+    labelled_only = {
+        "--map-label": bool(label_map),
+        "--add-labels": args.add_labels,
+        "--flag-problems": args.flag_problems,
+    }
+    for flag, used in labelled_only.items():
+        if used and not labelled:
+            print(
+                f"tandai import: {flag} goes with --as-annotator or --as-suggestions",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
     bar = ProgressBar(quiet=args.quiet)
     # Each bar counts what its label names: bytes of the files read, then articles.
     labels = {
@@ -163,7 +188,6 @@ def cmd_import(args: argparse.Namespace) -> int:
             bar.finish()
             print(text, file=sys.stderr)
 
-    labelled = bool(args.as_annotator or args.as_suggestions)
     if labelled and args.near_duplicates == "skip":
         print(
             "tandai import: --near-duplicates skip applies to unlabelled articles only",
@@ -179,6 +203,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                 annotator=args.as_annotator,
                 suggestions=args.as_suggestions,
                 label_map=label_map,
+                annotator_field=args.annotator_field,
+                flag_problems=args.flag_problems,
+                add_labels=args.add_labels,
             )
 
         report = run_import(

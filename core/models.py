@@ -22,6 +22,8 @@ class NewArticle:
     external_id: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
     origin: str = ""  # "file:line" it came from, for messages
+    #: The language the source gives (a labelled file's ``lang``); None: detect it.
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

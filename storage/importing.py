@@ -315,7 +315,9 @@ class ImportMixin(ProjectPart):
             part = fresh[i : i + BATCH]
             cursor.executemany(
                 "INSERT INTO article (external_id, content_hash, title, url, source, published,"
-                " meta, batch_id, created) VALUES (" + ", ".join([p] * 8) + ", CURRENT_TIMESTAMP)",
+                " meta, batch_id, lang, lang_confidence, created) VALUES ("
+                + ", ".join([p] * 10)
+                + ", CURRENT_TIMESTAMP)",
                 [
                     (
                         a.external_id,
@@ -326,6 +328,8 @@ class ImportMixin(ProjectPart):
                         a.published,
                         json.dumps(a.meta, ensure_ascii=False) if a.meta else "{}",
                         batch_id,
+                        a.lang,
+                        None if a.lang is None else 1.0,  # given by the source, not guessed
                     )
                     for k, a in part
                 ],

@@ -100,6 +100,9 @@ class LabelledImportMixin(ProjectPart):
         suggestions: str | None = None,
         field_map: dict[str, str] | None = None,
         label_map: dict[str, str] | None = None,
+        annotator_field: str | None = None,
+        flag_problems: bool = False,
+        add_labels: bool = False,
         encoding: str = "utf-8",
         max_chars: int = MAX_CHARS,
         on_progress: Callable[[ImportProgress], None] | None = None,
@@ -111,7 +114,16 @@ class LabelledImportMixin(ProjectPart):
 
         ``label_map`` renames the file's labels (``{"PERSON": "PER"}``) before they are checked
         against the schema. Label Studio tasks give their predictions as suggestions and their
-        annotations as an annotator's labels."""
+        annotations as an annotator's labels. ``annotator_field`` files each record's labels
+        under the annotator its own field names (``annotator`` the default for records
+        without one), so a file of several annotators' work is not merged into one name.
+        A record with a label left out keeps its status (the label is reported) unless
+        ``flag_problems`` sets it to ``flagged`` for review. ``add_labels`` adds entity labels
+        the schema lacks to it (``report.labels_added``) instead of leaving them out."""
+        if annotator_field and suggestions is not None:
+            raise ProjectError("--annotator-field files labels under annotators, not suggestions")
+        if annotator_field and annotator is None:
+            annotator = ""  # every record must name its annotator
         if (annotator is None) == (suggestions is None):
             raise ProjectError("labels go in as an annotator's or as suggestions: name one")
         name = (annotator if annotator is not None else suggestions) or ""
@@ -120,7 +132,7 @@ class LabelledImportMixin(ProjectPart):
             # PostgreSQL would refuse it at the first label, after the articles were stored.
             what = "an annotator's name" if annotator is not None else "a suggestion source"
             raise ProjectError(f"{what} may have at most {limit} characters; got {len(name):,}")
-        if annotator is not None:
+        if annotator:
             self.annotator_id(annotator)  # an empty name is refused before anything is read
             refusal = self.access().refusal(annotator)
             if refusal is not None:  # refused before any article is stored
@@ -128,6 +140,18 @@ class LabelledImportMixin(ProjectPart):
         report = LabelledReport()
         schema = self.schema()
         tags: dict[Path, list[str] | None] = {}
+        found_labels: set[str] = set()
+
+        def grow_schema() -> None:
+            """Entity labels found in the records read so far join the schema before their
+            batch is stored (the edit rule checks against the schema)."""
+            nonlocal schema
+            fresh = sorted(found_labels - {e.name for e in schema.entity_labels})
+            for name in fresh:
+                schema = schema.with_entity_label(name)
+            if fresh:
+                self.set_schema(schema)
+                report.labels_added += fresh
 
         def convert(raw: RawRecord, path: Path) -> LabelledRecord | Problem:
             if path.parent not in tags:
@@ -140,6 +164,8 @@ class LabelledImportMixin(ProjectPart):
                 tag_names=tags[path.parent],
                 label_map=label_map,
                 predictions=suggestions is not None,
+                annotator_field=annotator_field,
+                new_labels=found_labels if add_labels else None,
             )
 
         def label_problem(origin: str, reason: str, labels: int = 1) -> None:
@@ -171,10 +197,16 @@ class LabelledImportMixin(ProjectPart):
                     if should_stop and should_stop():
                         report.cancelled = True
                         break
-                    self._labelled_batch(pending, report, annotator, suggestions, label_problem)
+                    grow_schema()
+                    self._labelled_batch(
+                        pending, report, annotator, suggestions, label_problem, flag_problems
+                    )
                     pending = []
             if pending and not report.cancelled:
-                self._labelled_batch(pending, report, annotator, suggestions, label_problem)
+                grow_schema()
+                self._labelled_batch(
+                    pending, report, annotator, suggestions, label_problem, flag_problems
+                )
         return report
 
     def _labelled_batch(
@@ -184,6 +216,7 @@ class LabelledImportMixin(ProjectPart):
         annotator: str | None,
         source: str | None,
         label_problem: Callable[..., None],
+        flag_problems: bool = False,
     ) -> None:
         """Store the batch's articles, then their labels; a label dropped is reported as
         one (the record is counted as stored or duplicate like any other)."""
@@ -212,10 +245,26 @@ class LabelledImportMixin(ProjectPart):
                 report.labels_present += len(rows) - added
             return
         assert annotator is not None
-        kept = self._unmixed(kept, stored_ids, annotator, report, label_problem)
-        self._store_labels(
-            [r for r, _ in kept], [aid for _, aid in kept], annotator, report, label_problem
-        )
+        by_annotator: dict[str, list[tuple[LabelledRecord, int]]] = {}
+        for record, aid in kept:
+            owner = record.annotator or annotator
+            if not owner:
+                lost = len(record.spans) + len(record.doc_labels)
+                label_problem(
+                    record.article.origin, "no annotator: the record's field is empty", lost
+                )
+                continue
+            by_annotator.setdefault(owner, []).append((record, aid))
+        for owner, records in by_annotator.items():
+            mine = self._unmixed(records, stored_ids, owner, report, label_problem)
+            self._store_labels(
+                [r for r, _ in mine],
+                [aid for _, aid in mine],
+                owner,
+                report,
+                label_problem,
+                flag_problems,
+            )
 
     def _unmixed(
         self,
@@ -306,10 +355,11 @@ class LabelledImportMixin(ProjectPart):
         annotator: str,
         report: LabelledReport,
         problem: Callable[..., None],
+        flag_problems: bool = False,
     ) -> None:
         """One transaction through the edit path: spans (what is there already is counted as
         already stored), stance, then each record's status (``flagged`` if a label was left
-        out)."""
+        out and ``flag_problems``; else the record's own, reasons kept in the note)."""
         sets = [
             EditSet(
                 aid,
@@ -341,8 +391,9 @@ class LabelledImportMixin(ProjectPart):
                     reasons.append(reason)
                 report.spans += len(done.added)
                 report.doc_labels += len(done.doc_before)
-                status = "flagged" if reasons else (record.status or "done")
+                flag = bool(reasons) and flag_problems
+                status = "flagged" if flag else (record.status or "done")
                 note = ("labelled import: " + "; ".join(reasons))[:2000] if reasons else ""
                 statuses.append(EditSet(aid, annotator, status=StatusEdit(status, note)))
-                report.flagged += bool(reasons)
+                report.flagged += flag
             self.apply_edit_sets(statuses)
