@@ -13,6 +13,7 @@ from typing import NoReturn
 from cli.agreement_command import add_adjudicate_parser, add_agreement_parser
 from cli.export_command import add_export_parser
 from cli.learn_command import add_learn_parser
+from cli.propagate_command import add_propagate_parser
 from cli.schema_command import add_schema_parser
 from cli.suggest_command import add_suggest_parser
 from cli.team_command import add_team_parsers, print_team
@@ -61,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="store only; detect languages and index later (the next import or the app does it)",
     )
+    imp.add_argument(
+        "--near-duplicates",
+        choices=["keep", "skip"],
+        help="group the new articles with their near-duplicates at once and report how many "
+        "were found; skip leaves out those that rewrite an article already stored (default "
+        "keep; with --no-detect the app groups them later)",
+    )
     labelled = imp.add_mutually_exclusive_group()
     labelled.add_argument(
         "--as-annotator",
@@ -82,6 +90,24 @@ def build_parser() -> argparse.ArgumentParser:
         "e.g. --map-label PERSON=PER (repeatable)",
     )
     imp.add_argument(
+        "--add-labels",
+        action="store_true",
+        help="with --as-annotator/--as-suggestions: add entity labels the schema lacks to it "
+        "instead of skipping their spans",
+    )
+    imp.add_argument(
+        "--annotator-field",
+        metavar="FIELD",
+        help="file each record's labels under the annotator its FIELD names (--as-annotator "
+        "NAME is then the default for records without one)",
+    )
+    imp.add_argument(
+        "--flag-problems",
+        action="store_true",
+        help="set an article to flagged when one of its labels was left out (default: keep "
+        "its status and note the reasons)",
+    )
+    imp.add_argument(
         "--quiet", "-q", action="store_true", help="no progress bar and no per-record problems"
     )
     imp.set_defaults(handler=cmd_import)
@@ -101,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_suggest_parser(sub)
     add_team_parsers(sub)
     add_schema_parser(sub)
+    add_propagate_parser(sub)
     add_agreement_parser(sub)
     add_adjudicate_parser(sub)
     add_learn_parser(sub)
@@ -125,12 +152,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"tandai import: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    if label_map and not (args.as_annotator or args.as_suggestions):
-        print(
-            "tandai import: --map-label goes with --as-annotator or --as-suggestions",
-            file=sys.stderr,
-        )
-        return EXIT_FAILED
+    labelled = bool(args.as_annotator or args.as_suggestions or args.annotator_field)
+    labelled_only = {
+        "--map-label": bool(label_map),
+        "--add-labels": args.add_labels,
+        "--flag-problems": args.flag_problems,
+    }
+    for flag, used in labelled_only.items():
+        if used and not labelled:
+            print(
+                f"tandai import: {flag} goes with --as-annotator or --as-suggestions",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
     bar = ProgressBar(quiet=args.quiet)
     # Each bar counts what its label names: bytes of the files read, then articles.
     labels = {
@@ -154,14 +188,24 @@ def cmd_import(args: argparse.Namespace) -> int:
             bar.finish()
             print(text, file=sys.stderr)
 
+    if labelled and args.near_duplicates == "skip":
+        print(
+            "tandai import: --near-duplicates skip applies to unlabelled articles only",
+            file=sys.stderr,
+        )
+        return 2
+    near = args.near_duplicates or (None if args.no_detect else "keep")
     with _open_for_import(args.project) as project:
-        run_import = project.imports.import_files
-        if args.as_annotator or args.as_suggestions:
+        run_import = functools.partial(project.imports.import_files, near_duplicates=near)
+        if labelled:
             run_import = functools.partial(
                 project.imports.import_labelled,
                 annotator=args.as_annotator,
                 suggestions=args.as_suggestions,
                 label_map=label_map,
+                annotator_field=args.annotator_field,
+                flag_problems=args.flag_problems,
+                add_labels=args.add_labels,
             )
 
         report = run_import(

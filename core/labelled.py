@@ -50,6 +50,8 @@ LABEL_KEYS = frozenset(
 )  # fmt: skip
 _NOT_A_SPAN = object()  # marks an item of a span list that has no span's shape
 _TAG = re.compile(r"^(?:O|[BIESLU]-.+)$")
+#: An ISO 639 code, optionally with a region or script ("es", "pt-BR", "zh-Hant").
+_LANG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,4})?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,8 @@ class LabelledRecord:
     doc_labels: dict[str, str] = field(default_factory=dict)
     status: str | None = None
     problems: list[str] = field(default_factory=list)
+    #: Whose labels these are, from the record's own field (``--annotator-field``).
+    annotator: str | None = None
 
 
 @dataclass(slots=True)
@@ -80,6 +84,8 @@ class LabelledReport(ImportReport):
     doc_labels: int = 0
     label_reasons: Counter[str] = field(default_factory=Counter)
     suggestions: int = 0
+    #: Entity labels added to the schema (``--add-labels``).
+    labels_added: list[str] = field(default_factory=list)
     labels_present: int = 0
     labels_skipped: int = 0
     flagged: int = 0
@@ -108,6 +114,8 @@ class LabelledReport(ImportReport):
             )
         if self.flagged:
             text += f" ({self.flagged:,} articles with skipped labels set to flagged for review)"
+        if self.labels_added:
+            text += f". Labels added to the schema: {', '.join(self.labels_added)}"
         return text
 
     def add_label_problem(self, text: str, reason: str, *, labels: int = 1) -> None:
@@ -132,17 +140,34 @@ def parse_labelled(
     tag_names: Sequence[str] | None = None,
     label_map: Mapping[str, str] | None = None,
     predictions: bool = False,
+    annotator_field: str | None = None,
+    new_labels: set[str] | None = None,
 ) -> LabelledRecord | Problem:
     """The article and labels of ``record``, or the problem that refuses it entirely.
 
     ``label_map`` renames span labels before they are checked against the schema;
-    ``predictions`` reads a Label Studio task's predictions instead of its annotations."""
+    ``predictions`` reads a Label Studio task's predictions instead of its annotations;
+    ``annotator_field`` names the field that says whose labels a record holds. With
+    ``new_labels`` (``--add-labels``), an entity label the schema lacks is kept and its name
+    added to that set, for the caller to add to the schema before storing."""
     try:
-        return _parse(
-            record, schema, field_map or {}, max_chars, tag_names, label_map or {}, predictions
+        parsed = _parse(
+            record,
+            schema,
+            field_map or {},
+            max_chars,
+            tag_names,
+            label_map or {},
+            predictions,
+            new_labels,
         )
     except _Refused as exc:
         return Problem(record.origin, str(exc))
+    if annotator_field:
+        owner = record.fields.get(annotator_field)
+        if isinstance(owner, str | int) and not isinstance(owner, bool) and str(owner).strip():
+            parsed.annotator = str(owner).strip()
+    return parsed
 
 
 def _parse(
@@ -153,6 +178,7 @@ def _parse(
     tag_names: Sequence[str] | None,
     label_map: Mapping[str, str],
     predictions: bool,
+    new_labels: set[str] | None = None,
 ) -> LabelledRecord:
     canonical = canonical_fields(record.fields, predictions=predictions)
     fields = canonical.fields
@@ -197,12 +223,17 @@ def _parse(
     text, shift = _normalised(raw)
     if text != built.text:
         raise _Refused("the text changes when read as an article; its offsets cannot be trusted")
+    lang = fields.get("lang")
+    if isinstance(lang, str) and _LANG.match(lang.strip()) and lang.strip().lower() != "und":
+        # The source says which language it is in (a tweet set, a labelled corpus): kept,
+        # not guessed again by langdetect (which took 24 Spanish tweets for Portuguese).
+        built = dataclasses.replace(built, lang=lang.strip().lower())
     out = LabelledRecord(article=built, problems=list(canonical.notes))
     status = fields.get("status")
     if isinstance(status, str) and status in STATUSES:
         out.status = status
     for n, item in enumerate(raw_spans, 1):
-        span = _check_span(n, item, raw, schema, out.problems)
+        span = _check_span(n, item, raw, schema, out.problems, new_labels)
         if span is not None:
             out.spans.append(LabelSpan(span.layer, span.label, shift(span.start), shift(span.end)))
     out.spans = _without_overlaps(out.spans, out.problems)
@@ -301,7 +332,12 @@ def _is_int(value: object) -> bool:
 
 
 def _check_span(
-    n: int, item: tuple, raw: str, schema: Schema, problems: list[str]
+    n: int,
+    item: tuple,
+    raw: str,
+    schema: Schema,
+    problems: list[str],
+    new_labels: set[str] | None = None,
 ) -> LabelSpan | None:
     start, end, label, layer, given = item
     if layer is _NOT_A_SPAN:
@@ -338,6 +374,9 @@ def _check_span(
         )
     refused = label_refusal(schema, layer, label)
     if refused is None:
+        return LabelSpan(layer, label, start, end)
+    if new_labels is not None and layer == "entity" and refused[0] != LAYER and label.strip():
+        new_labels.add(label)
         return LabelSpan(layer, label, start, end)
     if refused[0] == LAYER:
         problems.append(f"unknown layer: {where} has layer {layer!r}")

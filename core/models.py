@@ -22,6 +22,8 @@ class NewArticle:
     external_id: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
     origin: str = ""  # "file:line" it came from, for messages
+    #: The language the source gives (a labelled file's ``lang``); None: detect it.
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,8 @@ class ArticleSummary:
     lang: str | None
     status: str
     label_count: int = 0
+    #: Other articles of its near-duplicate group (0: none, or not grouped yet).
+    near_duplicates: int = 0
     #: How unsure the project's model is about it (0 sure … 1), None without a model.
     uncertainty: float | None = None
 

@@ -1,5 +1,5 @@
-"""Language detection, full-text indexing and suggestions a project still lacks, in the
-background.
+"""Language detection, full-text indexing, suggestions and near-duplicate groups a project
+still lacks, in the background.
 
 Articles are ready to annotate as soon as they are stored; languages, the search index and
 the suggesters' proposals follow. A project imported with ``--no-detect``, an import that was stopped, or the sample
@@ -12,12 +12,13 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from gui.workers import Job, JobControl
-from storage import ImportProgress, Project, SuggestProgress
+from storage import ImportProgress, NearDuplicateProgress, Project, SuggestProgress
 
 _PHASES = {
     "languages": "Detecting languages",
     "index": "Indexing",
     "suggest": "Looking for suggestions",
+    "near-duplicates": "Grouping near-duplicates",
 }
 
 
@@ -39,6 +40,7 @@ class CatchUp(QObject):
             project.imports.pending_languages()
             or project.imports.pending_index()
             or project.suggestions.pending_suggestions()
+            or project.near_duplicates.pending_near_duplicates()
         )
 
     def start(self) -> bool:
@@ -50,7 +52,7 @@ class CatchUp(QObject):
         project = self.project
 
         def work(control: JobControl) -> int:
-            def on_progress(p: ImportProgress | SuggestProgress) -> None:
+            def on_progress(p: ImportProgress | SuggestProgress | NearDuplicateProgress) -> None:
                 control.progress(p.done, p.total, _PHASES.get(p.phase, p.phase))
 
             stop = lambda: control.cancelled  # noqa: E731
@@ -61,6 +63,10 @@ class CatchUp(QObject):
                     only_new=True, on_progress=on_progress, should_stop=stop
                 )
                 done += report.articles
+            if not control.cancelled:
+                done += project.near_duplicates.update_near_duplicates(
+                    on_progress=on_progress, should_stop=stop
+                ).articles
             return done
 
         self.job = Job(work, cleanup=project.end_thread, parent=self)

@@ -9,10 +9,12 @@ from storage.agreement import GOLD, JudgementProgress
 from storage.errors import AccessDenied, LabelError, ProjectError, ProjectLocked
 from storage.importing import MAX_CHARS, ImportProgress
 from storage.listing import ListCursor
+from storage.near_duplicates import NearDuplicateProgress, NearDuplicateReport
 from storage.packages import PackageWritten, package_file_name
 from storage.project import PROJECT_SUFFIX, Project
+from storage.propagation import PropagationReport
 from storage.repeated_lines import SuggestProgress
-from storage.search import search_terms
+from storage.search import highlight_pattern, search_terms
 from storage.suggestion_decisions import BulkResult
 from storage.suggestion_runs import ALL_SOURCES
 
@@ -28,12 +30,16 @@ __all__ = [
     "JudgementProgress",
     "LabelError",
     "ListCursor",
+    "NearDuplicateProgress",
+    "NearDuplicateReport",
     "PackageWritten",
     "Project",
     "ProjectError",
     "ProjectLocked",
+    "PropagationReport",
     "ReviewItem",
     "SuggestProgress",
+    "highlight_pattern",
     "package_file_name",
     "search_terms",
 ]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import peewee as pw
@@ -56,6 +56,10 @@ class Edits(ProjectPart):
         self._user: str | None = None
         self._login: str | None = None
         self.act_as(user)
+        #: Called with the entity places a write deleted or relabelled, in its transaction:
+        #: the own-labels suggester forgets what they taught (``project.suggestions``; set
+        #: by ``Project``, as the suggestions part is made after this one).
+        self.retract_taught: Callable[[Iterable[tuple[int, int, int, str]]], int] = lambda places: 0
 
     # ---- who is editing ------------------------------------------------------------------
 
@@ -182,6 +186,16 @@ class Edits(ProjectPart):
                 decisions.append((decision, key[1]))
                 results.append(result)
             self._store_spans(decisions, results)
+            # What the deleted and relabelled entities taught the own-labels suggester goes
+            # with them, in this transaction (storage.own_labels).
+            untaught = [
+                (s.article_id, s.start, s.end, s.label)
+                for d, _ in decisions
+                for s in [*d.delete, *(s for s, label in d.relabel if label != s.label)]
+                if s.layer == "entity"
+            ]
+            if untaught:
+                self.retract_taught(untaught)
         return results
 
     def _store_spans(

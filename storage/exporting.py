@@ -22,7 +22,8 @@ from core.export.pipeline import ExportProgress, ExportSummary, run_export
 from core.export.records import ExportOptions, ExportRecord, ExportSelection
 from core.models import STATUSES
 from storage.errors import ProjectError
-from storage.part import ProjectPart
+from storage.near_duplicates import NearDuplicateGroups, NearDuplicateProgress
+from storage.part import ProjectCore, ProjectPart
 
 PAGE = 500
 #: A record's spans as one JSON array of ``[start, end, layer, label]`` (the field order of
@@ -42,6 +43,10 @@ def stable_id(external_id: str, content_hash: str) -> str:
 
 class Exports(ProjectPart):
     """``project.exports``; uses the project's ``db``, ``name`` and ``schema``."""
+
+    def __init__(self, project: ProjectCore, *, near_duplicates: NearDuplicateGroups) -> None:
+        super().__init__(project)
+        self.near_duplicates = near_duplicates
 
     def _export_filter(self, selection: ExportSelection) -> tuple[str, list[object], list[int]]:
         """SQL condition on ``a`` (article) for the selection, its parameters, annotator ids."""
@@ -244,6 +249,18 @@ class Exports(ProjectPart):
         """Write an export into folder ``out`` (see :mod:`core.export.pipeline`)."""
         selection = options.selection
         total = self.count_export_articles(selection)
+        groups = None
+        if options.split and options.group_near_duplicates:
+            # Articles the background has not grouped yet are grouped now (kept, like the
+            # catch-up would); the split then reads groups instead of hashing every text.
+            def grouping(p: NearDuplicateProgress) -> None:
+                if on_progress:
+                    on_progress(ExportProgress("group", p.done, p.total))
+
+            self.near_duplicates.update_near_duplicates(
+                on_progress=grouping, should_stop=should_stop
+            )
+            groups = self.near_duplicates.near_duplicate_group_ids
         # The card gives the agreement of the annotators the export holds, counted as the
         # records go by (their done records only, as `tandai agreement` counts).
         agreement = AgreementCounter(None)
@@ -261,6 +278,7 @@ class Exports(ProjectPart):
             Path(out),
             options,
             scan=lambda: self.export_records(selection, layers=("boilerplate",)),
+            groups=groups,
             project=Path(self.name).stem if "://" not in self.name else self.name,
             entity_labels=[e.name for e in self.project.schema().entity_labels],
             license=self.project.get_setting("license", "unknown"),

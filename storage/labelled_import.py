@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from core.models import NewArticle
     from core.report import ImportReport
     from storage.edits import Edits
+    from storage.near_duplicates import NearDuplicateGroups
     from storage.part import ProjectCore
     from storage.suggestions import Suggestions
 
@@ -92,6 +93,9 @@ class LabelledImports(ProjectPart):
         suggestions: str | None = None,
         field_map: dict[str, str] | None = None,
         label_map: dict[str, str] | None = None,
+        annotator_field: str | None = None,
+        flag_problems: bool = False,
+        add_labels: bool = False,
         encoding: str = "utf-8",
         max_chars: int = MAX_CHARS,
         on_progress: Callable[[ImportProgress], None] | None = None,
@@ -103,7 +107,16 @@ class LabelledImports(ProjectPart):
 
         ``label_map`` renames the file's labels (``{"PERSON": "PER"}``) before they are checked
         against the schema. Label Studio tasks give their predictions as suggestions and their
-        annotations as an annotator's labels."""
+        annotations as an annotator's labels. ``annotator_field`` files each record's labels
+        under the annotator its own field names (``annotator`` the default for records
+        without one), so a file of several annotators' work is not merged into one name.
+        A record with a label left out keeps its status (the label is reported) unless
+        ``flag_problems`` sets it to ``flagged`` for review. ``add_labels`` adds entity labels
+        the schema lacks to it (``report.labels_added``) instead of leaving them out."""
+        if annotator_field and suggestions is not None:
+            raise ProjectError("--annotator-field files labels under annotators, not suggestions")
+        if annotator_field and annotator is None:
+            annotator = ""  # every record must name its annotator
         if (annotator is None) == (suggestions is None):
             raise ProjectError("labels go in as an annotator's or as suggestions: name one")
         name = (annotator if annotator is not None else suggestions) or ""
@@ -112,7 +125,7 @@ class LabelledImports(ProjectPart):
             # PostgreSQL would refuse it at the first label, after the articles were stored.
             what = "an annotator's name" if annotator is not None else "a suggestion source"
             raise ProjectError(f"{what} may have at most {limit} characters; got {len(name):,}")
-        if annotator is not None:
+        if annotator:
             self.project.annotator_id(annotator)  # an empty name is refused before anything is read
             refusal = self.edits.access().refusal(annotator)
             if refusal is not None:  # refused before any article is stored
@@ -120,6 +133,18 @@ class LabelledImports(ProjectPart):
         report = LabelledReport()
         schema = self.project.schema()
         tags: dict[Path, list[str] | None] = {}
+        found_labels: set[str] = set()
+
+        def grow_schema() -> None:
+            """Entity labels found in the records read so far join the schema before their
+            batch is stored (the edit rule checks against the schema)."""
+            nonlocal schema
+            fresh = sorted(found_labels - {e.name for e in schema.entity_labels})
+            for name in fresh:
+                schema = schema.with_entity_label(name)
+            if fresh:
+                self.project.set_schema(schema)
+                report.labels_added += fresh
 
         def convert(raw: RawRecord, path: Path) -> LabelledRecord | Problem:
             if path.parent not in tags:
@@ -132,6 +157,8 @@ class LabelledImports(ProjectPart):
                 tag_names=tags[path.parent],
                 label_map=label_map,
                 predictions=suggestions is not None,
+                annotator_field=annotator_field,
+                new_labels=found_labels if add_labels else None,
             )
 
         def label_problem(origin: str, reason: str, labels: int = 1) -> None:
@@ -163,10 +190,16 @@ class LabelledImports(ProjectPart):
                     if should_stop and should_stop():
                         report.cancelled = True
                         break
-                    self._labelled_batch(pending, report, annotator, suggestions, label_problem)
+                    grow_schema()
+                    self._labelled_batch(
+                        pending, report, annotator, suggestions, label_problem, flag_problems
+                    )
                     pending = []
             if pending and not report.cancelled:
-                self._labelled_batch(pending, report, annotator, suggestions, label_problem)
+                grow_schema()
+                self._labelled_batch(
+                    pending, report, annotator, suggestions, label_problem, flag_problems
+                )
         return report
 
     def _labelled_batch(
@@ -176,6 +209,7 @@ class LabelledImports(ProjectPart):
         annotator: str | None,
         source: str | None,
         label_problem: Callable[..., None],
+        flag_problems: bool = False,
     ) -> None:
         """Store the batch's articles, then their labels; a label dropped is reported as
         one (the record is counted as stored or duplicate like any other)."""
@@ -204,10 +238,26 @@ class LabelledImports(ProjectPart):
                 report.labels_present += len(rows) - added
             return
         assert annotator is not None
-        kept = self._unmixed(kept, stored_ids, annotator, report, label_problem)
-        self._store_labels(
-            [r for r, _ in kept], [aid for _, aid in kept], annotator, report, label_problem
-        )
+        by_annotator: dict[str, list[tuple[LabelledRecord, int]]] = {}
+        for record, aid in kept:
+            owner = record.annotator or annotator
+            if not owner:
+                lost = len(record.spans) + len(record.doc_labels)
+                label_problem(
+                    record.article.origin, "no annotator: the record's field is empty", lost
+                )
+                continue
+            by_annotator.setdefault(owner, []).append((record, aid))
+        for owner, records in by_annotator.items():
+            mine = self._unmixed(records, stored_ids, owner, report, label_problem)
+            self._store_labels(
+                [r for r, _ in mine],
+                [aid for _, aid in mine],
+                owner,
+                report,
+                label_problem,
+                flag_problems,
+            )
 
     def _unmixed(
         self,
@@ -298,10 +348,11 @@ class LabelledImports(ProjectPart):
         annotator: str,
         report: LabelledReport,
         problem: Callable[..., None],
+        flag_problems: bool = False,
     ) -> None:
         """One transaction through the edit path: spans (what is there already is counted as
         already stored), stance, then each record's status (``flagged`` if a label was left
-        out)."""
+        out and ``flag_problems``; else the record's own, reasons kept in the note)."""
         sets = [
             EditSet(
                 aid,
@@ -333,17 +384,26 @@ class LabelledImports(ProjectPart):
                     reasons.append(reason)
                 report.spans += len(done.added)
                 report.doc_labels += len(done.doc_before)
-                status = "flagged" if reasons else (record.status or "done")
+                flag = bool(reasons) and flag_problems
+                status = "flagged" if flag else (record.status or "done")
                 note = ("labelled import: " + "; ".join(reasons))[:2000] if reasons else ""
                 statuses.append(EditSet(aid, annotator, status=StatusEdit(status, note)))
-                report.flagged += bool(reasons)
+                report.flagged += flag
             self.edits.apply_edit_sets(statuses)
 
 
 class Imports(ArticleImports, LabelledImports):
     """``project.imports``: articles (plain) and articles with their labels."""
 
-    def __init__(self, project: ProjectCore, *, edits: Edits, suggestions: Suggestions) -> None:
+    def __init__(
+        self,
+        project: ProjectCore,
+        *,
+        edits: Edits,
+        suggestions: Suggestions,
+        near_duplicates: NearDuplicateGroups,
+    ) -> None:
         super().__init__(project)
         self.edits = edits
         self.suggestions = suggestions
+        self.near_duplicates = near_duplicates

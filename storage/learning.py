@@ -63,6 +63,9 @@ class Learning(ProjectPart):
     """``project.learning``: uses the project's settings, schema and annotator ids and the
     suggestion writer ``project.suggestions.replace_suggestions``."""
 
+    _learning_tables: tuple[ModelClass, ModelClass] | None = None
+    _stance_cache: dict[str, tuple[dt.datetime, StanceClassifier]] | None = None
+
     def __init__(
         self, project: ProjectCore, *, labels: Labels, suggestions: Suggestions, team: Assignments
     ) -> None:
@@ -70,9 +73,6 @@ class Learning(ProjectPart):
         self.labels = labels
         self.suggestions = suggestions
         self.team = team
-
-    _learning_tables: tuple[ModelClass, ModelClass] | None = None
-    _stance_cache: dict[str, tuple[dt.datetime, StanceClassifier]] | None = None
 
     def _learning(self) -> tuple[ModelClass, ModelClass]:
         if self._learning_tables is None:

@@ -31,6 +31,7 @@ from storage.part import ProjectPart
 
 if TYPE_CHECKING:
     from storage.learning import Learning
+    from storage.near_duplicates import NearDuplicateGroups
     from storage.part import ProjectCore
 
     pass
@@ -60,9 +61,12 @@ class _Segment:
 class Listing(ProjectPart):
     """``project.listing``: the sorted article list; uses the project's article filter."""
 
-    def __init__(self, project: ProjectCore, *, learning: Learning) -> None:
+    def __init__(
+        self, project: ProjectCore, *, learning: Learning, near_duplicates: NearDuplicateGroups
+    ) -> None:
         super().__init__(project)
         self.learning = learning
+        self.near_duplicates = near_duplicates
 
     # ---- public API ----------------------------------------------------------------------
 
@@ -123,6 +127,7 @@ class Listing(ProjectPart):
             pq = pq.where(p.status != "todo")
         statuses = {aid: st for aid, st in pq.tuples()}
         counts = dict(sq.group_by(s.article).tuples())
+        near = self.near_duplicates.near_duplicate_counts(ids)
         unsure = self.learning.ordering_uncertainties(ids)
         return [
             ArticleSummary(
@@ -133,6 +138,7 @@ class Listing(ProjectPart):
                 lang=r[4],
                 status=statuses.get(r[0], "todo"),
                 label_count=counts.get(r[0], 0),
+                near_duplicates=near.get(r[0], 0),
                 uncertainty=unsure.get(r[0]),
             )
             for r in (rows.get(i) for i in ids)

@@ -39,6 +39,7 @@ from storage.migrations import CURRENT_VERSION, migrate, read_version
 from storage.models import Models, make_models
 from storage.navigation import Navigation
 from storage.packages import Team
+from storage.propagation import NearDuplicates
 from storage.search import fts_match_expression, search_terms, tsquery_expression
 from storage.suggestions import Suggestions
 
@@ -71,15 +72,24 @@ class Project:
         self.edits = Edits(self, user=user)
         self.labels = Labels(self, edits=self.edits)
         self.suggestions = Suggestions(self, edits=self.edits)
-        self.imports = Imports(self, edits=self.edits, suggestions=self.suggestions)
+        self.edits.retract_taught = self.suggestions.retract_taught
+        self.near_duplicates = NearDuplicates(
+            self, labels=self.labels, suggestions=self.suggestions
+        )
+        self.imports = Imports(
+            self,
+            edits=self.edits,
+            suggestions=self.suggestions,
+            near_duplicates=self.near_duplicates,
+        )
         self.team = Team(self, edits=self.edits)
         self.agreement = Agreement(self, edits=self.edits)
-        self.exports = Exports(self)
+        self.exports = Exports(self, near_duplicates=self.near_duplicates)
         self.learning = Learning(
             self, labels=self.labels, suggestions=self.suggestions, team=self.team
         )
         self.navigation = Navigation(self, team=self.team, learning=self.learning)
-        self.listing = Listing(self, learning=self.learning)
+        self.listing = Listing(self, learning=self.learning, near_duplicates=self.near_duplicates)
 
     # ---- opening and closing -------------------------------------------------------------
 
@@ -302,6 +312,8 @@ class Project:
             query = query.where(self.status_condition(flt))
         if flt.text.strip():
             query = query.where(self._text_condition(flt.text))
+        if flt.one_per_group:
+            query = query.where(self.near_duplicates.first_of_group_condition())
         if flt.assigned_to:
             query = query.where(self.team.assigned_condition(flt.assigned_to))
         return query

@@ -99,3 +99,26 @@ def test_a_stance_export_imported_back_gives_the_stance_labels(tmp_path: Path) -
     with Project.open(back) as proj:
         (aid,) = list(proj.article_ids())
         assert proj.labels.doc_labels(aid, annotator="budi") == {"stance:main": "against"}
+
+
+def test_add_labels_grows_the_schema_and_annotator_field_splits_a_file(tmp_path: Path) -> None:
+    start, end = _at("Joko")
+    cairo = _at("القاهرة")
+    rows = [
+        {"id": "a", "text": TEXT, "who": "ana", "label": [[start, end, "PERSON"]]},
+        {"id": "a", "text": TEXT, "who": "budi", "label": [[*cairo, "CITY"]]},
+    ]
+    path = tmp_path / "two.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    project = tmp_path / "p.tandai"
+    run = tandai(
+        "import", project, path, "--annotator-field", "who", "--add-labels", "--no-detect", "-q"
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Labels added to the schema: CITY, PERSON" in run.stdout
+    assert _entities(project, "ana") == {("PERSON", "Joko")}
+    assert _entities(project, "budi") == {("CITY", "القاهرة")}
+    shown = tandai("schema", project, "--show")
+    assert "PERSON" in shown.stdout and "CITY" in shown.stdout
+    refused = tandai("import", project, path, "--add-labels", "--no-detect", "-q")
+    assert refused.returncode == 1 and "goes with --as-annotator" in refused.stderr

@@ -105,7 +105,9 @@ def test_bad_labels_are_reported_per_line_skipped_and_the_article_flagged(
     path = tmp_path / "bad.jsonl"
     path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), "utf-8")
     seen: list[str] = []
-    report = project.imports.import_labelled([path], annotator="ann", on_problem=seen.append)
+    report = project.imports.import_labelled(
+        [path], annotator="ann", on_problem=seen.append, flag_problems=True
+    )
     assert report.imported == 2 and report.spans == 1 and report.labels_skipped == 3
     assert [s.split(": ")[0:2] for s in seen[:3]] == [
         [f"{path}:2", "span text differs from the text at its offsets"],
@@ -163,7 +165,9 @@ def test_a_label_overlapping_a_stored_entity_is_a_skipped_label_not_a_skipped_re
     c, d = at("Widodo")
     path = write_jsonl(tmp_path / "l.jsonl", [{"text": TEXT, "label": [[c, d, "ORG"]]}])
     seen: list[str] = []
-    report = project.imports.import_labelled([path], annotator="ann", on_problem=seen.append)
+    report = project.imports.import_labelled(
+        [path], annotator="ann", on_problem=seen.append, flag_problems=True
+    )
     assert (report.duplicates, report.spans, report.labels_skipped) == (1, 0, 1)
     assert report.skipped_total == 0
     assert seen == [f"{path}:1: overlaps a stored entity: ORG {c}–{d} overlaps PER {a}–{b}"]
@@ -277,3 +281,45 @@ def test_an_annotator_name_longer_than_its_column_is_refused_before_anything_is_
     with pytest.raises(ProjectError, match="at most 200 characters"):
         project.imports.import_labelled([path], suggestions="s" * 201)
     assert project.count_articles() == 0
+
+
+def test_without_flag_problems_a_left_out_label_keeps_the_status_and_is_noted(
+    project: Project, tmp_path: Path
+) -> None:
+    text = "Joko di Jakarta."
+    path = write_jsonl(
+        tmp_path / "x.jsonl",
+        [{"text": text, "spans": [{"start": 0, "end": 4, "label": "PER"},
+                                  {"start": 8, "end": 15, "label": "NOPE"}]}],
+    )  # fmt: skip
+    report = project.imports.import_labelled([path], annotator="ann")
+    (article,) = project.list_articles()
+    progress = project.labels.progress(article.id, annotator="ann")
+    assert progress.status == "done" and "unknown label" in progress.note
+    assert report.flagged == 0 and report.labels_skipped == 1 and report.spans == 1
+
+
+def test_annotator_field_keeps_each_annotator_s_labels_apart(
+    project: Project, tmp_path: Path
+) -> None:
+    text = "Joko 👨🏻‍🚒 bertemu 𠮷野 di القاهرة."
+    joko, cairo = (0, 4), (text.index("القاهرة"), text.index("القاهرة") + 7)
+    rows = [
+        {"id": "a", "text": text, "annotator": "ana", "spans": [[*joko, "PER"]], "lang": "es"},
+        {"id": "a", "text": text, "annotator": "budi", "spans": [[*cairo, "GPE"], [*joko, "ORG"]]},
+        {"id": "a", "text": text, "spans": [[*joko, "PER"]]},
+    ]
+    path = write_jsonl(tmp_path / "two.jsonl", [{**r, "label": r.pop("spans")} for r in rows])
+    report = project.imports.import_labelled([path], annotator="lead", annotator_field="annotator")
+    (article,) = project.list_articles()
+    got = {
+        name: {(s.label, s.start) for s in project.labels.spans(article.id, annotator=name)}
+        for name in ("ana", "budi", "lead")
+    }
+    assert got == {
+        "ana": {("PER", 0)},
+        "budi": {("GPE", cairo[0]), ("ORG", 0)},
+        "lead": {("PER", 0)},
+    }
+    assert report.spans == 4
+    assert project.article(article.id).lang == "es"  # the source's language is kept
