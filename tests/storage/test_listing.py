@@ -151,7 +151,7 @@ def test_sorting_by_title_reads_the_title_index_not_every_row(tmp_path) -> None:
     with Project.create(tmp_path / "i.tandai") as project:
         seed(project)
         project.db.execute_sql("ANALYZE")
-        seg = project._segments(ArticleFilter(), "title")[0]
+        seg = project.listing._segments(ArticleFilter(), "title")[0]
         a = project.m.Article
         sql, params = (
             project.filtered(ArticleFilter()).select(a.id, seg.key).order_by(seg.key, a.id).sql()

@@ -93,7 +93,7 @@ def test_a_rejected_string_is_never_suggested_again_for_that_label(project: Proj
     project.suggestions.run_suggesters(sources=["own-labels"])
     assert own(project) == []
     with Project.open(project.target) as again:  # kept in the project
-        assert ("ORG", "Rabu") in again.rejected_phrases()
+        assert ("ORG", "Rabu") in again.suggestions.rejected_phrases()
     project.suggestions.remove_rejections([rejection])  # undo of the reject
     assert [(a, s) for a, s, _l in own(project)] == [
         (ids[0], "Rabu"),
