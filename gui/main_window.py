@@ -40,6 +40,7 @@ from gui.first_start import ensure_default_project
 from gui.guidelines_panel import GuidelinesDock
 from gui.import_dialog import ImportDialog, choose_import_files
 from gui.keymap_dialog import KeymapDialog
+from gui.labelled_import_dialog import LabelledImportOptions
 from gui.paths import default_project_path
 from gui.project_actions import RecentProjects, new_project_dialog, open_project_dialog
 from gui.schema_editor import SchemaEditorDialog
@@ -229,11 +230,23 @@ class MainWindow(QMainWindow):
         if self.open_project(choice.path) and choice.files:
             self.import_files(list(choice.files))
 
-    def import_files(self, paths: list[Path] | None = None) -> None:
+    def import_labelled_files(self, paths: list[Path] | None = None) -> None:
+        """Files with labels: ask whose they are and how to map them, then import."""
         paths = paths or choose_import_files(self)
         if not paths:
             return
-        ImportDialog(self.project, paths, self).exec()
+        ask = LabelledImportOptions(self.session.annotator, self)
+        if ask.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.import_files(paths, labelled=ask.options())
+
+    def import_files(
+        self, paths: list[Path] | None = None, *, labelled: dict[str, object] | None = None
+    ) -> None:
+        paths = paths or choose_import_files(self)
+        if not paths:
+            return
+        ImportDialog(self.project, paths, self, labelled=labelled).exec()
         self.catch_up.start()  # what a stopped import left undone
         self._total = self.project.count_articles()
         self._show_progress()
@@ -342,6 +355,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
         self._add(file_menu, "&Import files…", lambda: self.import_files(), "Ctrl+I")
+        self._add(file_menu, "Import &labelled files…", lambda: self.import_labelled_files())
         self._add(file_menu, "&Export…", lambda: ExportDialog(self.project, self).exec(), "Ctrl+E")
         self._add(file_menu, "&Merge work packages…", lambda: self.merge_packages())
         file_menu.addSeparator()
