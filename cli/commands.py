@@ -96,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
         "instead of skipping their spans",
     )
     imp.add_argument(
+        "--stance-target",
+        metavar="FIELD",
+        help="each record's stance target is in FIELD, its value in 'stance' (or 'label'), "
+        "as stance datasets write them",
+    )
+    imp.add_argument(
         "--annotator-field",
         metavar="FIELD",
         help="file each record's labels under the annotator its FIELD names (--as-annotator "
@@ -157,6 +163,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         "--map-label": bool(label_map),
         "--add-labels": args.add_labels,
         "--flag-problems": args.flag_problems,
+        "--stance-target": bool(args.stance_target),
     }
     for flag, used in labelled_only.items():
         if used and not labelled:
@@ -206,6 +213,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 annotator_field=args.annotator_field,
                 flag_problems=args.flag_problems,
                 add_labels=args.add_labels,
+                stance_target_field=args.stance_target,
             )
 
         report = run_import(

@@ -1,7 +1,7 @@
 """What to do with the labels in the files being imported: whose they are, how to map them.
 
 The same choices as ``main.py import --as-annotator/--as-suggestions --map-label
---add-labels --annotator-field --flag-problems``; the answer is the keyword arguments of
+--add-labels --annotator-field --stance-target --flag-problems``; the answer is the keyword arguments of
 ``Project.import_labelled``, run by the ordinary import dialog.
 """
 
@@ -37,6 +37,10 @@ class LabelledImportOptions(QDialog):
         self.annotator_field_edit.setPlaceholderText(
             "optional: a field naming each record's annotator (e.g. annotator)"
         )
+        self.stance_field_edit = QLineEdit()
+        self.stance_field_edit.setPlaceholderText(
+            "optional: a field naming each record's stance target (its value in 'stance')"
+        )
         self.map_edit = QLineEdit()
         self.map_edit.setPlaceholderText("optional: PERSON=PER, PLACE=GPE")
         self.add_labels_check = QCheckBox("Add labels the schema lacks (instead of skipping them)")
@@ -49,6 +53,7 @@ class LabelledImportOptions(QDialog):
         form.addRow(self.as_annotator, self.annotator_edit)
         form.addRow(self.as_suggestions, self.source_edit)
         form.addRow("Annotator field", self.annotator_field_edit)
+        form.addRow("Stance target field", self.stance_field_edit)
         form.addRow("Rename labels", self.map_edit)
         form.addRow("", self.add_labels_check)
         form.addRow("", self.flag_check)
@@ -85,6 +90,7 @@ class LabelledImportOptions(QDialog):
         out: dict[str, object] = {
             "label_map": label_map,
             "add_labels": self.add_labels_check.isChecked(),
+            "stance_target_field": self.stance_field_edit.text().strip() or None,
         }
         if self.as_annotator.isChecked():
             name = self.annotator_edit.text().strip()
