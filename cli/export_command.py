@@ -56,7 +56,7 @@ def add_export_parser(sub: argparse._SubParsersAction) -> None:
     exp.add_argument("--source", action="append", default=[], help="only these sources")
     exp.add_argument(
         "--split",
-        help="e.g. train=0.8,dev=0.1,test=0.1: one file per split, stratified by stance, "
+        help="e.g. train=0.8,dev=0.1,test=0.1: one file per split, stratified by stance and entity labels, "
         "near-duplicates kept together",
     )
     exp.add_argument("--seed", type=int, default=0, help="seed of the split (default 0)")

@@ -274,7 +274,7 @@ class ExportMixin(ProjectPart):
             lambda: self.export_records(selection),
             Path(out),
             options,
-            scan=lambda: self.export_records(selection, layers=("boilerplate",)),
+            scan=lambda: self.export_records(selection, layers=("boilerplate", "entity")),
             groups=groups,
             project=Path(self.name).stem if "://" not in self.name else self.name,
             entity_labels=[e.name for e in self.schema().entity_labels],

@@ -197,7 +197,7 @@ def render(
         lines.append(
             "- Split: "
             + ", ".join(f"{n}={f:g}" for n, f in options.split)
-            + f", seed {options.seed}; stratified by stance label; near-duplicate articles "
+            + f", seed {options.seed}; stratified by stance and the rarest entity label; near-duplicate articles "
             "kept in one split"
         )
     if groups is not None and not groups.grouped:

@@ -149,6 +149,7 @@ def _plan(
     uids: list[str] = []
     sizes = array("l")
     strata: list[str] = []
+    entity_sets: list[frozenset[str]] = []
     finder = NearDuplicates()
     for n, records in enumerate(_by_article(source()), 1):
         if should_stop and should_stop():
@@ -158,10 +159,12 @@ def _plan(
         uids.append(first.uid)
         sizes.append(len(records))
         strata.append(splits.stratum_of([r.stance for r in records]))
+        entity_sets.append(frozenset(s[3] for r in records for s in r.spans if s[2] == "entity"))
         if options.group_near_duplicates and group_of is None:
             finder.add(clean_text(first.text, first.spans).text)
         if on_progress and n % 200 == 0:
             on_progress(ExportProgress("scan", n, total))
+    strata = splits.with_entity_strata(strata, entity_sets)
     if group_of is not None:
         first_of: dict[int, int] = {}
         roots = [first_of.setdefault(group_of.get(aid, -1 - i), i) for i, aid in enumerate(ids)]
