@@ -5,20 +5,32 @@ from __future__ import annotations
 import argparse
 import codecs
 import functools
+import getpass
 import os
 import sys
 from pathlib import Path
+from typing import IO
 
 from cli.export_command import add_export_parser
 from cli.suggest_command import add_suggest_parser
 from core.fields import parse_field_options
+from core.logs import log_exception
 from core.progress import ProgressBar
-from storage import ImportProgress, Project, ProjectError
+from core.redact import is_postgres_url, mask_secrets
+from storage import ImportProgress, PasswordNeeded, Project, ProjectError
 from storage.importing import MAX_CHARS
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse echoes a bad argument back (``invalid choice: 'postgresql://u:pw@…'``):
+    every message it prints goes through the masking helper first."""
+
+    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
+        super()._print_message(mask_secrets(message), file)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="tandai",
         description="Tandai: annotate news articles. With no arguments, starts the app; "
         "with a .tandai file, opens it.",
@@ -82,10 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open_for_import(target: str) -> Project:
-    if target.startswith(("postgresql://", "postgres://")) or Path(target).exists():
+    if is_postgres_url(target) or Path(target).exists():
         return Project.open(target)
-    print(f"creating project {target}", file=sys.stderr)
-    return Project.create(target)
+    project = Project.create(target)
+    print(f"created project {target}", file=sys.stderr)
+    return project
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -157,6 +170,21 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ask_password(exc: PasswordNeeded) -> bool:
+    """In a terminal, ask once and hand the password to libpq through ``PGPASSWORD`` (this
+    process only), so it never enters a URL, a message or a file."""
+    if not (sys.stdin and sys.stdin.isatty()):
+        return False
+    try:
+        password = getpass.getpass(f"{exc}. Password: ")
+    except (EOFError, KeyboardInterrupt):
+        return False
+    if not password:
+        return False
+    os.environ["PGPASSWORD"] = password
+    return True
+
+
 def run(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -164,9 +192,21 @@ def run(argv: list[str]) -> int:
         parser.print_help()
         return 2
     try:
-        return args.handler(args)
+        try:
+            return args.handler(args)
+        except PasswordNeeded as exc:
+            if not _ask_password(exc):
+                raise
+            return args.handler(args)
+    except PasswordNeeded as exc:
+        print(
+            f"tandai {args.command}: {exc}: set PGPASSWORD, add it to ~/.pgpass, or run the "
+            "command in a terminal to be asked",
+            file=sys.stderr,
+        )
+        return 1
     except ProjectError as exc:
-        print(f"tandai {args.command}: {exc}", file=sys.stderr)
+        print(f"tandai {args.command}: {mask_secrets(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(
@@ -179,3 +219,13 @@ def run(argv: list[str]) -> int:
         # The reader went away (`tandai stats P | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except Exception as exc:
+        # Not a fault we know: one line for the person, the traceback for whoever fixes it.
+        log = log_exception(exc, where=f"tandai {args.command}")
+        where = f"; the details are in {log}" if log else ""
+        print(
+            f"tandai {args.command}: unexpected error: {type(exc).__name__}: "
+            f"{mask_secrets(str(exc))}{where}",
+            file=sys.stderr,
+        )
+        return 1

@@ -18,12 +18,9 @@ nothing here assumes one.
 
 from __future__ import annotations
 
-import datetime as dt
 import faulthandler
-import platform
 import sys
 import threading
-import traceback
 from pathlib import Path
 from types import TracebackType
 from typing import TextIO
@@ -31,13 +28,13 @@ from typing import TextIO
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from core.version import __version__
+from core.logs import LOG_NAME, MAX_LOG_BYTES, format_report, write_report
+from core.redact import mask_secrets
 from gui.paths import APP_NAME, data_dir
 
-LOG_NAME = "tandai.log"
+__all__ = ["LOG_NAME", "MAX_LOG_BYTES", "format_report", "install_crash_handler", "write_report"]
+
 FATAL_LOG_NAME = "fatal.log"
-#: The log is rolled over to ``tandai.log.1`` past this size.
-MAX_LOG_BYTES = 1_000_000
 DIALOG_NAME = "crash_dialog"
 
 _SAFE = (
@@ -50,30 +47,6 @@ def log_folder() -> Path:
     folder = data_dir() / "logs"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def write_report(log: Path, text: str) -> None:
-    """Append ``text`` to the log; roll it over when it grows past :data:`MAX_LOG_BYTES`."""
-    log.parent.mkdir(parents=True, exist_ok=True)
-    if log.exists() and log.stat().st_size > MAX_LOG_BYTES:
-        log.replace(log.with_name(log.name + ".1"))
-    with log.open("a", encoding="utf-8") as out:
-        out.write(text)
-
-
-def format_report(
-    exc_type: type[BaseException],
-    exc: BaseException,
-    tb: TracebackType | None,
-    *,
-    where: str,
-) -> str:
-    stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-    head = (
-        f"==== {stamp} Tandai {__version__} on {platform.platform()}, "
-        f"Python {platform.python_version()}, in {where}\n"
-    )
-    return head + "".join(traceback.format_exception(exc_type, exc, tb)) + "\n"
 
 
 class CrashHandler(QObject):
@@ -133,7 +106,7 @@ class CrashHandler(QObject):
             report += f"(could not write {self.log}: {err})\n"
         if sys.stderr is not None:
             sys.stderr.write(report)
-        summary = f"{exc_type.__name__}: {exc}" if str(exc) else exc_type.__name__
+        summary = mask_secrets(f"{exc_type.__name__}: {exc}" if str(exc) else exc_type.__name__)
         # Emitting from any thread: the queued connection runs _show in the GUI thread.
         self.reported.emit(summary, report)
         if not _event_loop_running(self.app) and _in_gui_thread(self.app):

@@ -1,6 +1,13 @@
 """Storage layer: peewee models, migrations and the ``Project`` API (the only DB access)."""
 
-from storage.errors import LabelError, ProjectError, ProjectLocked
+from storage.errors import (
+    LabelError,
+    PasswordNeeded,
+    ProjectBusy,
+    ProjectError,
+    ProjectLocked,
+    StorageFault,
+)
 from storage.importing import ImportProgress
 from storage.project import PROJECT_SUFFIX, Project
 
@@ -8,7 +15,10 @@ __all__ = [
     "PROJECT_SUFFIX",
     "ImportProgress",
     "LabelError",
+    "PasswordNeeded",
     "Project",
+    "ProjectBusy",
     "ProjectError",
     "ProjectLocked",
+    "StorageFault",
 ]

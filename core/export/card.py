@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from core.export.formats import SCHEMAS, Tally
 from core.export.neardup import BANDS, BINS, SHINGLE, THRESHOLD
 from core.export.records import ExportOptions
+from core.redact import mask_secrets
 
 #: First line of every card: marks a folder as a Tandai export that a new export may replace.
 MARKER = "<!-- Tandai dataset card: the next export into this folder replaces its files -->"
@@ -83,7 +84,8 @@ def render(
     lines += [f"- `{name}`: {text}" for name, text in SCHEMAS[options.format]]
     if options.format == "ner-bio":
         lines.append("- `labels.json`: the tag names; a tag's position is its integer id")
-    return "\n".join(lines) + "\n"
+    # Whatever reached the card (a project URL, a command line), no password leaves in it.
+    return mask_secrets("\n".join(lines) + "\n")
 
 
 def parse_counts(card: str, title: str) -> dict[str, dict[str, int]]:
