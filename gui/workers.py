@@ -10,11 +10,16 @@ its thread's connection when it ends.
 from __future__ import annotations
 
 import threading
-import traceback
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
+
+from core.export.pipeline import ExportError
+from core.logs import log_exception
+from core.redact import mask_secrets
+from gui.crash import installed_handler
+from storage import ProjectError
 
 
 class JobControl:
@@ -81,9 +86,15 @@ class Job(QObject):
     def _run(self) -> None:
         try:
             result = self._fn(self.control)
+        except (ProjectError, ExportError) as exc:
+            # A fault we know (full disk, read-only, busy, bad folder): its message says
+            # what happened and what to do; a traceback would add nothing for anyone.
+            self.failed.emit(mask_secrets(str(exc)))
         except Exception as exc:
-            traceback.print_exc()
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
+            handler = installed_handler()
+            log = log_exception(exc, where="a background job", log=handler.log if handler else None)
+            where = f" (the details are in {log})" if log else ""
+            self.failed.emit(mask_secrets(f"{type(exc).__name__}: {exc}") + where)
         else:
             self.succeeded.emit(result)
         finally:
