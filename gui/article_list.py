@@ -7,8 +7,6 @@ these words), and tells it which article is current and which one changed.
 
 from __future__ import annotations
 
-import atexit
-
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -27,7 +25,7 @@ from PySide6.QtWidgets import (
 from core.models import STATUSES
 from core.query import ArticleFilter
 from gui.article_list_model import LABELS, LANG, SOURCE, STATUS, TITLE, ArticleListModel
-from gui.workers import Job
+from gui.workers import Job, wait_for_jobs
 from storage import Project
 from storage.search import search_terms
 
@@ -36,16 +34,6 @@ SEARCH_DELAY_MS = 250
 PENDING = "pending"  # the language filter's name for "not detected yet"
 #: How many more pages set_current may fetch to find an article that is not loaded yet.
 SEEK_PAGES = 5
-_running_jobs: set[Job] = set()
-
-
-def _wait_for_jobs() -> None:
-    """At exit: a QThread destroyed while it runs aborts the process, so let counts end."""
-    for job in list(_running_jobs):
-        job.wait()
-
-
-atexit.register(_wait_for_jobs)
 
 
 class ArticleListDock(QDockWidget):
@@ -241,10 +229,7 @@ class ArticleListDock(QDockWidget):
         job = Job(lambda _control: project.count_articles(flt), cleanup=project.db.close)
         job.succeeded.connect(lambda total: self._show_count(serial, total))
         job.failed.connect(lambda message: self._show_count(serial, None, message))
-        # Kept until its thread has ended: a QThread must not be destroyed while running.
-        _running_jobs.add(job)
-        job.finished.connect(lambda: _running_jobs.discard(job))
-        job.start()
+        job.start()  # gui.workers keeps it until its thread has ended
 
     def _show_count(self, serial: int, total: int | None, error: str = "") -> None:
         if serial != self._count_serial or not shiboken6.isValid(self.count_label):
@@ -257,8 +242,7 @@ class ArticleListDock(QDockWidget):
 
     def wait_for_count(self, msecs: int = 10_000) -> None:
         """Block until the pending counts are shown (for tests and benchmarks)."""
-        for job in list(_running_jobs):
-            job.wait(msecs)
+        wait_for_jobs(msecs)
         QCoreApplication.sendPostedEvents()
 
     def _activate(self, index: QModelIndex) -> None:

@@ -32,6 +32,7 @@ from gui.session import Session
 from gui.status_bar import WorkspaceStatus
 from gui.welcome import WelcomeDialog
 from gui.window_state import restore_window, save_window
+from gui.workers import wait_for_jobs
 from gui.workspace import Workspace
 from storage import Project, ProjectError
 
@@ -139,9 +140,15 @@ class MainWindow(QMainWindow):
         if self.workspace.article_id is not None:
             self.status.show_language(self.project.article(self.workspace.article_id).lang)
 
-    def _detach(self) -> None:
+    def _stop_background(self) -> None:
+        """Every background job on this project ends before it closes (a count still running
+        would otherwise reopen a closed, perhaps deleted, project)."""
         if self.catch_up is not None:
             self.catch_up.stop()
+        wait_for_jobs()
+
+    def _detach(self) -> None:
+        self._stop_background()
         for dock in self.docks:
             if dock is not None:
                 self.removeDockWidget(dock)
@@ -239,8 +246,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         save_window(self, self.settings)
-        if self.catch_up is not None:
-            self.catch_up.stop()
+        self._stop_background()
         self.project.close()
         super().closeEvent(event)
 

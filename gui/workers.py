@@ -9,6 +9,7 @@ its thread's connection when it ends.
 
 from __future__ import annotations
 
+import atexit
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -49,6 +50,25 @@ class _Thread(QThread):
         self._body()
 
 
+#: Every job whose thread has not ended yet. Kept here so that (1) a Job object is not
+#: destroyed while its QThread runs, which aborts the process, and (2) a window can let
+#: all of them end before it closes the project they read.
+_running: set[Job] = set()
+
+
+def running_jobs() -> list[Job]:
+    return list(_running)
+
+
+def wait_for_jobs(msecs: int = 60_000) -> bool:
+    """Block until every background job has ended (they are asked to stop first by their
+    owners); True if all did."""
+    return all(job.wait(msecs) for job in list(_running))
+
+
+atexit.register(wait_for_jobs)
+
+
 class Job(QObject):
     """Run ``fn(control)`` in a worker thread; results and errors come back as signals."""
 
@@ -72,6 +92,7 @@ class Job(QObject):
         self._thread.finished.connect(self.finished)
 
     def start(self) -> None:
+        _running.add(self)
         self._thread.start()
 
     def cancel(self) -> None:
@@ -98,5 +119,8 @@ class Job(QObject):
         else:
             self.succeeded.emit(result)
         finally:
-            if self._cleanup:
-                self._cleanup()
+            try:
+                if self._cleanup:
+                    self._cleanup()
+            finally:
+                _running.discard(self)
