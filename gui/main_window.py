@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self._attach(project)
         self.resize(1280, 820)
         self._sized = restore_window(self, self.settings)
+        self._closed = False
         self.drops = FileDrops(self, open_project=self.open_project, import_files=self.import_files)
 
     # ---- project life ----------------------------------------------------------------------
@@ -237,6 +238,8 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._size_docks)
 
     def _size_docks(self) -> None:
+        if self._closed:
+            return  # queued before the window closed: its project is closed (maybe gone)
         guidelines = self.docks.guidelines
         if guidelines is not None and not self.project.guidelines().strip():
             # Nothing to read yet: the article gets the room (View ▸ Guidelines brings it back).
@@ -246,6 +249,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         save_window(self, self.settings)
+        self._closed = True
         self._stop_background()
         self.project.close()
         super().closeEvent(event)

@@ -32,7 +32,7 @@ from gui.undo_commands import (
     SetStatus,
 )
 from gui.workspace_keys import KeyBinding, build_bindings, handle_key, key_help
-from storage import LabelError
+from storage import LabelError, StorageFault
 
 
 def _stance(doc_labels: dict[str, str]) -> dict[str, str]:
@@ -166,6 +166,11 @@ class Workspace(QWidget):
         try:
             command.apply()
         except LabelError as exc:
+            self.notify(str(exc))
+            return False
+        except StorageFault as exc:
+            # Full disk, read-only file, another program's lock: the edit is not stored,
+            # so it is neither shown nor stacked, and the message says what to do.
             self.notify(str(exc))
             return False
         self.notice.hide()

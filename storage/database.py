@@ -18,8 +18,8 @@ from urllib.parse import unquote, urlparse
 import peewee as pw
 
 from core.redact import has_password, is_postgres_url, mask_secrets
-from storage.errors import PasswordNeeded, ProjectError, StorageFault
-from storage.faults import BUSY_TIMEOUT_MS, explain
+from storage.errors import PasswordNeeded, ProjectError
+from storage.faults import BUSY_TIMEOUT_MS, explain, read_only
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -74,11 +74,7 @@ def open_database(target: str, *, must_exist: bool) -> pw.Database:
         if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
             # SQLite would open it, show it, and refuse the first label; its WAL journal
             # also needs the folder. Say so before anyone starts working.
-            raise StorageFault(
-                f"{path}: the project is read-only (file or folder permissions, or a "
-                "read-only disk); Tandai saves every label at once, so it needs to write "
-                "there. Copy it to a folder you can write to, or change its permissions"
-            )
+            raise read_only(str(path))
     elif path.exists():
         raise ProjectError(f"{path}: already exists; open it instead of creating it")
     else:
@@ -90,7 +86,7 @@ def open_database(target: str, *, must_exist: bool) -> pw.Database:
         db.connect(reuse_if_open=True)
     except (pw.OperationalError, pw.DatabaseError) as exc:
         db.close()
-        fault = explain(exc, name=str(path), action="opening it")
+        fault = explain(exc, name=str(path), action=None)
         raise fault or ProjectError(f"{path}: cannot open: {exc}") from exc
     return db
 

@@ -32,28 +32,43 @@ def _causes(exc: BaseException) -> list[BaseException]:
     return seen
 
 
-def explain(exc: BaseException, *, name: str, action: str = "the change") -> ProjectError | None:
-    """A :class:`StorageFault` for a known failure of the machine, else None."""
+def read_only(name: str) -> StorageFault:
+    """For a project that cannot be opened for writing (said before anyone starts work)."""
+    return StorageFault(
+        f"{name}: the project is read-only (file or folder permissions, or a read-only "
+        "disk); Tandai saves every label at once, so it needs to write there. Copy it to a "
+        "folder you can write to, or change its permissions"
+    )
+
+
+def explain(
+    exc: BaseException, *, name: str, action: str | None = "the change"
+) -> ProjectError | None:
+    """A :class:`StorageFault` for a known failure of the machine, else None. ``action``
+    None: the project was being opened, nothing was being saved."""
+    opening = action is None
+    lost = "it could not be opened" if opening else f"{action} was not saved"
     for cause in _causes(exc):
         if isinstance(cause, ProjectError):
             return cause
         text = str(cause).lower()
         code = getattr(cause, "errno", None)
         if code == errno.ENOSPC or any(t in text for t in _FULL):
+            what = "disk I/O error" if "i/o" in text else "no space left"
             return StorageFault(
-                f"{name}: the disk is full ({'disk I/O error' if 'i/o' in text else 'no space left'}); "
-                f"{action} was not saved. Free some space, then do it again"
+                f"{name}: the disk is full ({what}); {lost}. Free some space, then try again"
             )
         if code in (errno.EROFS, errno.EACCES, errno.EPERM) or any(t in text for t in _READ_ONLY):
+            if opening:
+                return read_only(name)
             return StorageFault(
                 f"{name}: the project is read-only (file or folder permissions, or a read-only "
-                f"disk); {action} was not saved. Copy it to a folder you can write to, or "
-                "change its permissions"
+                f"disk); {lost}. Copy it to a folder you can write to, or change its permissions"
             )
         if any(t in text for t in _BUSY):
             return ProjectBusy(
                 f"{name}: the project is busy: another program holds its write lock (waited "
-                f"{BUSY_TIMEOUT_MS // 1000} s); {action} was not saved. Close that program "
-                "or wait, then try again"
+                f"{BUSY_TIMEOUT_MS // 1000} s); {lost}. Close that program or wait, then try "
+                "again"
             )
     return None

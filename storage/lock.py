@@ -11,7 +11,8 @@ import os
 import sys
 from pathlib import Path
 
-from storage.errors import ProjectLocked
+from storage.errors import ProjectError, ProjectLocked
+from storage.faults import explain
 
 
 class ProjectLock:
@@ -20,7 +21,13 @@ class ProjectLock:
         self._fh = None
 
     def acquire(self) -> None:
-        fh = open(self.path, "a+")  # noqa: SIM115 - held for the life of the lock
+        try:
+            fh = open(self.path, "a+")  # noqa: SIM115 - held for the life of the lock
+        except OSError as exc:
+            project = self.path.with_suffix("")
+            raise explain(exc, name=str(project), action=None) or ProjectError(
+                f"{project}: cannot open: {exc.strerror}"
+            ) from None
         try:
             if sys.platform == "win32":
                 import msvcrt
