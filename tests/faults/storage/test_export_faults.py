@@ -3,6 +3,7 @@ it was and can simply be run again. Real folders, a real full disk, a real SIGKI
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -181,3 +182,31 @@ def test_a_folder_left_by_an_older_tandai_killed_mid_export_is_accepted(tmp_path
         with pytest.raises(ExportError, match="holds no earlier Tandai export"):
             project.export_dataset(out, ExportOptions())
     assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "data.jsonl", "x.txt"]
+
+
+def test_hostile_annotator_and_label_names_stay_inert_text_in_the_card(tmp_path: Path) -> None:
+    from core.export.card import parse_counts
+    from core.schema import EntityLabel
+
+    path = tmp_path / "p.tandai"
+    hostile = ["<script>alert(1)</script>", "line\nbreak | pipe", "nul\x00byte", "**bold**"]
+    data = tmp_path / "a.jsonl"
+    data.write_text(json.dumps({"text": "Jakarta is a big city."}) + "\n", "utf-8")
+    with Project.create(path) as project:
+        schema = project.schema()
+        label = "<b>ORG|X</b>"
+        wider = (*schema.entity_labels, EntityLabel(name=label, colour="#ff0000"))
+        project.set_schema(dataclasses.replace(schema, entity_labels=wider))
+        project.import_files([data], detect=False)
+        aid = next(iter(project.article_ids()))
+        for name in hostile:
+            project.add_span(aid, annotator=name, layer="entity", label=label, start=0, end=7)
+            project.set_status(aid, annotator=name, status="done")
+        project.export_dataset(tmp_path / "out", ExportOptions())
+    card = (tmp_path / "out" / "README.md").read_text("utf-8")
+    assert "<script>" not in card and "<b>" not in card and "\x00" not in card
+    assert "**bold**" not in card
+    table = card[card.index("## Annotators") :].split("\n\n")[1].splitlines()
+    assert len(table) == 2 + len(hostile)  # one row each: no line break split a row
+    assert all(row.count(" | ") == 1 for row in table[2:]), table  # pipes escaped
+    assert set(parse_counts(card, "Annotators")) == set(hostile)

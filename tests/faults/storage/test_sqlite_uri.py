@@ -24,3 +24,14 @@ def test_an_sqlite_uri_is_refused_and_nothing_is_written(tmp_path: Path, target:
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == ["a.jsonl"]
     stats = run_cli("stats", target, cwd=tmp_path)
     assert stats.returncode == 1 and "SQLite URIs are not supported" in stats.stderr
+
+
+def test_the_summary_names_reasons_with_their_real_numbers(tmp_path: Path) -> None:
+    (tmp_path / "x.csv").write_text('text,title\n"a","b","c"\n"d","e","f","g"\n', "utf-8")
+    (tmp_path / "l.jsonl").write_bytes(b'{"text": "caf\xe9 au lait"}\n')
+    done = run_cli("import", "p.tandai", "x.csv", "l.jsonl", "--no-detect", cwd=tmp_path)
+    summary = done.stdout.strip().splitlines()[-1]
+    assert "row has 3 fields, the header has 2 (1)" in summary
+    assert "row has 4 fields, the header has 2 (1)" in summary
+    assert "not valid UTF-8 (1)" in summary
+    assert "UTF-N" not in summary and "N fields" not in summary
