@@ -21,7 +21,7 @@ from storage import Project
 from tests.faults.helpers import ROOT, fill_disk, mounted_tmpfs, run_cli
 
 
-def _labelled(path: Path, tmp_path: Path, n: int = 20, size: int = 1) -> Path:
+def _labelled(path: Path | str, tmp_path: Path, n: int = 20, size: int = 1) -> Path | str:
     data = tmp_path / "in.jsonl"
     data.write_text(
         "".join(
@@ -49,9 +49,9 @@ def _labelled(path: Path, tmp_path: Path, n: int = 20, size: int = 1) -> Path:
 
 
 def test_re_exporting_keeps_the_users_own_files_and_removes_only_its_own(
-    tmp_path: Path,
+    project_target: str, tmp_path: Path
 ) -> None:
-    path = _labelled(tmp_path / "p.tandai", tmp_path)
+    path = _labelled(project_target, tmp_path)
     out = tmp_path / "out"
     with Project.open(path) as project:
         project.export_dataset(out, ExportOptions(split=parse_split("train=0.5,test=0.5")))
@@ -83,8 +83,10 @@ def test_an_export_without_a_manifest_removes_only_the_files_its_card_lists(
     ]  # fmt: skip
 
 
-def test_nan_and_infinity_in_meta_are_exported_as_valid_json(tmp_path: Path) -> None:
-    path = _labelled(tmp_path / "p.tandai", tmp_path, n=4)
+def test_nan_and_infinity_in_meta_are_exported_as_valid_json(
+    project_target: str, tmp_path: Path
+) -> None:
+    path = _labelled(project_target, tmp_path, n=4)
     with Project.open(path) as project:
         project.export_dataset(tmp_path / "out", ExportOptions())
     text = (tmp_path / "out" / "data.jsonl").read_text("utf-8")

@@ -75,6 +75,19 @@ def test_labelling_on_a_full_disk_says_disk_full_and_keeps_every_saved_label(
         _intact(path)
 
 
+def test_opening_a_project_on_a_full_disk_says_disk_full_not_disk_io_error(
+    tmp_path: Path,
+) -> None:
+    with mounted_tmpfs(tmp_path / "disk", size="1m") as disk:
+        path = disk / "p.tandai"
+        _project(path, _articles(tmp_path / "a.jsonl"))
+        fill_disk(disk)
+        with pytest.raises(StorageFault) as caught:
+            Project.open(path).close()
+        assert str(caught.value).startswith(f"{path}: the disk is full")
+        assert "Free some space" in str(caught.value)
+
+
 def test_an_import_onto_a_full_disk_is_one_line_and_a_rerun_completes_it(tmp_path: Path) -> None:
     big = tmp_path / "big.jsonl"
     big.write_text(
