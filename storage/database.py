@@ -108,7 +108,7 @@ def _open_postgres(url: str) -> pw.Database:
         db.connect(reuse_if_open=True)
     except pw.OperationalError as exc:
         reason = mask_secrets(" ".join(str(exc).split()))  # libpq's message spans lines
-        if not has_password(url) and "password" in reason and "PGPASSWORD" not in os.environ:
+        if not has_password(url) and "no password supplied" in reason:
             # libpq found none in PGPASSWORD or ~/.pgpass: the caller may ask for one.
             raise PasswordNeeded(f"{describe(url)}: the server asks for a password") from None
         raise ProjectError(f"{describe(url)}: cannot connect: {reason}") from None

@@ -131,3 +131,26 @@ def test_a_storage_fault_outside_the_edit_path_is_shown_in_its_own_words(
     assert text == "p.tandai: the disk is full (no space left); the change was not saved."
     assert "every label is saved" not in informative
     assert details.strip() == ""
+
+
+@pytest.mark.postgres
+def test_a_server_project_with_a_password_stays_out_of_title_settings_and_recent_files(
+    qtbot, tmp_path: Path
+) -> None:
+    from tests.conftest import postgres_url_or_skip
+
+    head, rest = postgres_url_or_skip().split("://", 1)
+    user, host = rest.split("@", 1) if "@" in rest else ("postgres", rest)
+    url = f"{head}://{user}:{SECRET}@{host}"
+    Project.create(url).close()
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    from gui.main_window import MainWindow
+
+    window = MainWindow(Project.open(url), "ani", settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert SECRET not in window.windowTitle()
+    window.close()
+    settings.sync()
+    assert SECRET not in (tmp_path / "s.ini").read_text("utf-8")

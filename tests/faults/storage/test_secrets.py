@@ -82,3 +82,12 @@ def test_an_export_from_a_server_url_with_a_password_keeps_it_out_of_card_output
     if cli_log(tmp_path).exists():
         everything += cli_log(tmp_path).read_text("utf-8")
     assert SECRET not in everything
+
+
+def test_a_url_on_the_command_line_opens_the_app_instead_of_being_read_as_a_subcommand() -> None:
+    import main
+
+    assert main._opens_in_app(CLOSED)
+    assert main._opens_in_app("postgres://u@h/d")
+    assert main._opens_in_app("/x/p.tandai")
+    assert not main._opens_in_app("import")
