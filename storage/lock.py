@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import IO
 
 from storage.errors import ProjectError, ProjectLocked
 from storage.faults import explain
@@ -18,7 +19,7 @@ from storage.faults import explain
 class ProjectLock:
     def __init__(self, project_path: Path) -> None:
         self.path = project_path.with_name(project_path.name + ".lock")
-        self._fh = None
+        self._fh: IO[str] | None = None
 
     def acquire(self) -> None:
         try:

@@ -154,3 +154,27 @@ def test_a_server_project_with_a_password_stays_out_of_title_settings_and_recent
     window.close()
     settings.sync()
     assert SECRET not in (tmp_path / "s.ini").read_text("utf-8")
+
+
+def test_a_label_key_on_a_project_turned_read_only_says_so_and_shows_nothing_as_saved(
+    qtbot, tmp_path: Path
+) -> None:
+    from core.models import NewArticle
+
+    path = tmp_path / "p.tandai"
+    with Project.create(path) as project:
+        project.store_articles([NewArticle(text=INDONESIAN, title="Parkir")])
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = open_window(qtbot, path, settings)
+    window.catch_up.stop()
+    ws = window.workspace
+    window.project.db.execute_sql("PRAGMA query_only = 1")  # SQLite refuses every write now
+    word = next(re.finditer(r"\w{4,}", INDONESIAN))
+    ws.view.select(word.start(), word.end())
+    QTest.keyClick(ws.view.text, "1")
+    assert "the project is read-only" in ws.notice.text()
+    assert "was not saved" in ws.notice.text()
+    assert ws.undo_stack.count() == 0
+    assert not [s for s in ws.view.spans if s.layer == "entity"]
+    window.project.db.execute_sql("PRAGMA query_only = 0")
+    window.close()

@@ -190,3 +190,21 @@ def test_reading_commands_do_not_wait_for_a_checkpoint_on_close(held: Path, tmp_
         took = time.monotonic() - started
         assert done.returncode == 0, done.stderr
         assert took < 4, f"{command[0]} took {took:.1f} s"
+
+
+def test_a_project_that_turns_read_only_while_open_says_so_and_saves_nothing(
+    tmp_path: Path,
+) -> None:
+    """SQLite's own read-only state (``query_only``: every write refused with "attempt to
+    write a readonly database", as after a remount or a permission change under it)."""
+    path = tmp_path / "p.tandai"
+    _project(path, _articles(tmp_path / "a.jsonl"))
+    with Project.open(path) as project:
+        aid = _first_id(project)
+        project.db.execute_sql("PRAGMA query_only = 1")
+        with pytest.raises(StorageFault) as caught:
+            project.add_span(aid, annotator="ana", layer="entity", label="GPE", start=11, end=18)
+        assert "the project is read-only" in str(caught.value)
+        assert "the change was not saved" in str(caught.value)
+        project.db.execute_sql("PRAGMA query_only = 0")
+        assert project.spans(aid, annotator="ana") == []
