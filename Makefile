@@ -28,9 +28,13 @@ test: $(STAMP)   ## the whole test suite, Qt offscreen (PostgreSQL tests need TA
 	QT_QPA_PLATFORM=offscreen PYTEST_QT_API=pyside6 $(PY) -m pytest \
 	  --ignore=tests/core --ignore=tests/storage --ignore=tests/faults/storage $(PYTEST_ARGS)
 
-lint: $(STAMP)   ## ruff: lint and formatting
+# The layer contracts (pyproject.toml, [tool.importlinter]) and the type check are part of lint:
+# CI runs it before the tests, so a layer broken by an import fails the build.
+lint: $(STAMP)   ## ruff, the layer contracts (import-linter) and the type check (mypy)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 
 bench: $(STAMP)  ## print the benchmark figures (slow: ~15 min; own data under bench/out)
 	$(PY) bench/bench_import.py

@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import IO
 
 from cli.export_command import add_export_parser
+from cli.schema_command import add_schema_parser
 from cli.suggest_command import add_suggest_parser
 from core.fields import parse_field_options
+from core.label_formats import parse_label_map
 from core.logs import log_exception
 from core.progress import ProgressBar
 from core.redact import is_postgres_url, mask_secrets
@@ -71,13 +73,21 @@ def build_parser() -> argparse.ArgumentParser:
     labelled.add_argument(
         "--as-annotator",
         metavar="NAME",
-        help="the files are labelled (spans export, Prodigy, doccano, tokens+ner_tags): "
-        "store their labels as NAME's",
+        help="the files are labelled (spans or stance export, Prodigy, doccano, Label Studio "
+        "JSON / JSON-MIN / CoNLL, tokens+ner_tags): store their labels as NAME's",
     )
     labelled.add_argument(
         "--as-suggestions",
         metavar="SOURCE",
         help="the files are labelled: store their spans as suggestions from SOURCE",
+    )
+    imp.add_argument(
+        "--map-label",
+        action="append",
+        default=[],
+        metavar="FROM=TO",
+        help="with --as-annotator/--as-suggestions: store the file's label FROM as TO, "
+        "e.g. --map-label PERSON=PER (repeatable)",
     )
     imp.add_argument(
         "--quiet", "-q", action="store_true", help="no progress bar and no per-record problems"
@@ -90,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats.set_defaults(handler=cmd_stats)
     add_export_parser(sub)
     add_suggest_parser(sub)
+    add_schema_parser(sub)
     return parser
 
 
@@ -104,12 +115,19 @@ def _open_for_import(target: str) -> Project:
 def cmd_import(args: argparse.Namespace) -> int:
     try:
         field_map = parse_field_options(args.field)
+        label_map = parse_label_map(args.map_label)
         codecs.lookup(args.encoding)
     except LookupError:
         print(f"tandai import: unknown encoding {args.encoding!r}", file=sys.stderr)
         return 2
     except ValueError as exc:
         print(f"tandai import: {exc}", file=sys.stderr)
+        return 2
+    if label_map and not (args.as_annotator or args.as_suggestions):
+        print(
+            "tandai import: --map-label goes with --as-annotator or --as-suggestions",
+            file=sys.stderr,
+        )
         return 2
     bar = ProgressBar(quiet=args.quiet)
     labels = {"store": ("storing", "B"), "languages": ("languages", ""), "index": ("indexing", "")}
@@ -136,7 +154,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                 project.import_labelled,
                 annotator=args.as_annotator,
                 suggestions=args.as_suggestions,
+                label_map=label_map,
             )
+
         report = run_import(
             args.paths,
             field_map=field_map,

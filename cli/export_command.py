@@ -66,6 +66,28 @@ def add_export_parser(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="split without grouping near-duplicate articles",
     )
+    exp.add_argument(
+        "--tag-strings",
+        action="store_true",
+        help="ner-bio: write tag names (B-PER) instead of ClassLabel ids",
+    )
+    exp.add_argument(
+        "--chunk",
+        metavar="MODE",
+        help="cut long articles: sentences, or tokens:N (whole sentences up to N words a "
+        "chunk); each chunk is a line with its article id and offset (spans, ner-bio, clean, "
+        "conll)",
+    )
+    exp.add_argument(
+        "--keep-unlabelled",
+        action="store_true",
+        help="ner-bio: also records that are not done and hold no entity (all O)",
+    )
+    exp.add_argument(
+        "--license",
+        metavar="ID",
+        help="the dataset's licence for the card (e.g. cc-by-4.0); kept in the project",
+    )
     exp.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     exp.set_defaults(handler=cmd_export)
 
@@ -89,6 +111,9 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
         seed=args.seed,
         group_near_duplicates=not args.no_near_duplicates,
         command=command_line(args),
+        tag_strings=args.tag_strings,
+        keep_unlabelled=args.keep_unlabelled,
+        chunk=args.chunk or "",
     )
 
 
@@ -97,6 +122,8 @@ def command_line(args: argparse.Namespace) -> str:
     # Without its password: the command can be typed again with PGPASSWORD or ~/.pgpass.
     words = ["tandai", "export", strip_password(args.project), args.out, "--format", args.format]
     words += ["--tokens"] * args.tokens + ["--clean"] * args.clean
+    words += ["--tag-strings"] * args.tag_strings + ["--keep-unlabelled"] * args.keep_unlabelled
+    words += ["--chunk", args.chunk] if args.chunk else []
     words += ["--status", args.status]
     for flag, values in (("--annotator", args.annotator), ("--lang", args.lang)):
         words += [w for value in values for w in (flag, value)]
@@ -121,6 +148,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         bar.update(labels[p.phase], p.done, p.total, extra="articles")
 
     with Project.open(args.project) as project:
+        if args.license:
+            project.set_setting("license", args.license.strip())
         try:
             summary = project.export_dataset(args.out, options, on_progress=on_progress)
         except ExportError as exc:

@@ -162,10 +162,10 @@ def _check_export_content(fmt: str, lines: list[dict], ctx: Context) -> None:
 
 def export_formats(ctx: Context) -> str:
     """Every JSONL format, through the same call as ``tandai export``, into the temp folder."""
-    from core.export.records import FORMATS, ExportOptions
+    from core.export.records import JSONL_FORMATS, ExportOptions
 
     counts = []
-    for fmt in FORMATS:
+    for fmt in JSONL_FORMATS:
         out = ctx.folder / "export" / fmt
         summary = ctx.open_project.export_dataset(out, ExportOptions(format=fmt))
         lines = _json_lines(out / "data.jsonl")

@@ -7,12 +7,25 @@ import argparse
 import sys
 from pathlib import Path
 
+from core.export.records import ExportSelection
 from core.progress import ProgressBar
 from core.suggest.rules import Rule, RuleError
 from storage import Project
 from storage.suggestion_runs import ALL_SOURCES, SuggestProgress
 
 GROUPS = {"boilerplate": {"layer": "boilerplate"}, "entity": {"layer": "entity"}, "all": {}}
+
+
+def _say_statuses_unchanged(project: Project, annotator: str) -> None:
+    """Accepting in bulk is not reviewing: statuses stay as they were, and the default
+    export (done articles only) would leave these labels out without this word."""
+    waiting = project.export_left_out(ExportSelection(annotators=(annotator,)))
+    if waiting:
+        parts = ", ".join(f"{a:,} {status}" for status, (a, _) in waiting.items())
+        print(
+            f"statuses unchanged: {parts} articles hold {annotator}'s labels; export takes done "
+            "articles only: mark them done in the app, or export with --status all"
+        )
 
 
 def add_suggest_parser(sub: argparse._SubParsersAction) -> None:
@@ -147,6 +160,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             print(
                 f"{what}: {pending:,} pending, {result.done:,} {verb} for {args.annotator}{extra}"
             )
+            if verb == "accepted" and result.done:
+                _say_statuses_unchanged(project, args.annotator)
         counts = project.suggestion_counts(annotator=args.annotator)
         if counts:
             label = f"pending for {args.annotator}" if args.annotator else "stored"

@@ -9,7 +9,10 @@ Understood shapes (one JSON object per record, any file type the importer reads)
 - doccano: ``label: [[start, end, label], ...]``, or ``entities`` as such triples or as
   objects with ``start_offset``/``end_offset``/``label``;
 - ``tokens`` + ``ner_tags`` (BIO/IOB2, BIOES or BILOU; tag strings, or integer ids with a
-  ``labels.json`` beside the file); with no ``text`` the text is the tokens joined by spaces.
+  ``labels.json`` beside the file); with no ``text`` the text is the tokens joined by spaces;
+- Label Studio JSON tasks and JSON-MIN, doccano's older ``labels`` key and Tandai's own
+  ``stance`` export, rewritten into the shapes above by :mod:`core.label_formats` (with a
+  note for what cannot be carried, such as relations).
 
 Offsets are code points of the record's ``text``. The text is normalised as every import
 normalises it (BOM, newlines, NUL), and offsets are moved with it. A span that cannot be
@@ -22,14 +25,16 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import json
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from core.export.bio import spans_from_tags
 from core.fields import DEFAULT_MAX_CHARS, TEXT_KEYS, to_article
+from core.label_formats import canonical_fields
 from core.models import LAYERS, STATUSES, NewArticle
 from core.readers import Problem, RawRecord
 from core.report import MAX_KEPT_PROBLEMS, ImportReport, problem_kind
@@ -39,7 +44,8 @@ from core.text import normalise_text
 #: Keys holding labels (or what the export adds), not article fields or metadata.
 LABEL_KEYS = frozenset(
     {"spans", "stance", "annotator", "status", "meta", "tokens", "ner_tags", "label",
-     "entities", "lang", "answer", "relations"}
+     "entities", "lang", "answer", "relations", "labels", "target", "annotations",
+     "predictions", "split"}
 )  # fmt: skip
 _NOT_A_SPAN = object()  # marks an item of a span list that has no span's shape
 _TAG = re.compile(r"^(?:O|[BIESLU]-.+)$")
@@ -108,10 +114,17 @@ def parse_labelled(
     field_map: dict[str, str] | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
     tag_names: Sequence[str] | None = None,
+    label_map: Mapping[str, str] | None = None,
+    predictions: bool = False,
 ) -> LabelledRecord | Problem:
-    """The article and labels of ``record``, or the problem that refuses it entirely."""
+    """The article and labels of ``record``, or the problem that refuses it entirely.
+
+    ``label_map`` renames span labels before they are checked against the schema;
+    ``predictions`` reads a Label Studio task's predictions instead of its annotations."""
     try:
-        return _parse(record, schema, field_map or {}, max_chars, tag_names)
+        return _parse(
+            record, schema, field_map or {}, max_chars, tag_names, label_map or {}, predictions
+        )
     except _Refused as exc:
         return Problem(record.origin, str(exc))
 
@@ -122,8 +135,11 @@ def _parse(
     field_map: dict[str, str],
     max_chars: int,
     tag_names: Sequence[str] | None,
+    label_map: Mapping[str, str],
+    predictions: bool,
 ) -> LabelledRecord:
-    fields = dict(record.fields)
+    canonical = canonical_fields(record.fields, predictions=predictions)
+    fields = canonical.fields
     answer = fields.get("answer")
     if answer in {"reject", "ignore"}:
         raise _Refused(f"answer is {answer!r}: not imported")
@@ -137,7 +153,15 @@ def _parse(
     if not isinstance(raw, str):
         raise _Refused(f"field '{text_key}' is not a string: labels need one text to point into")
     raw_spans += _span_items(fields)
+    if label_map:
+        raw_spans = [(a, b, label_map.get(c, c), d, e) for a, b, c, d, e in raw_spans]
     meta = fields.get("meta")
+    if isinstance(meta, str) and meta.startswith("{"):
+        # Our exports write meta as a JSON string (one type in every record for loaders).
+        try:
+            meta = json.loads(meta)
+        except ValueError:
+            pass
     # Empty fields (our export writes "url": "" for an article without one) carry nothing
     # and would otherwise land in meta, so a re-export would differ from the export.
     article_fields = {
@@ -157,7 +181,7 @@ def _parse(
     text, shift = _normalised(raw)
     if text != built.text:
         raise _Refused("the text changes when read as an article; its offsets cannot be trusted")
-    out = LabelledRecord(article=built)
+    out = LabelledRecord(article=built, problems=list(canonical.notes))
     status = fields.get("status")
     if isinstance(status, str) and status in STATUSES:
         out.status = status

@@ -7,10 +7,12 @@ annotator of a project works with the same labels, keys and colours.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+#: Light colours, far from the text selection's blue, for labels added without one.
+SPARE_COLOURS = ("#c9e4b4", "#f7c6e0", "#ffd8a8", "#b4e0e0", "#e0d0b4", "#d0d0f0", "#f0f0a0")
 
 
 class SchemaError(ValueError):
@@ -51,6 +53,39 @@ class Schema:
 
     def stance_target(self, name: str) -> StanceTarget | None:
         return next((t for t in self.stance_targets if t.name == name), None)
+
+    def with_entity_label(
+        self, name: str, *, colour: str = "", key: str = "", description: str = ""
+    ) -> Schema:
+        """This schema with one more entity label (validated). Without a colour the first
+        of :data:`SPARE_COLOURS` no label uses is taken."""
+        name = name.strip()
+        if self.entity(name) is not None:
+            raise SchemaError(f"the schema already has an entity label {name!r}")
+        used = {e.colour.lower() for e in self.entity_labels}
+        colour = colour or next((c for c in SPARE_COLOURS if c not in used), SPARE_COLOURS[0])
+        label = EntityLabel(name=name, colour=colour, key=key, description=description)
+        schema = replace(self, entity_labels=(*self.entity_labels, label))
+        schema.validate()
+        return schema
+
+    def with_stance_target(self, name: str, options: list[str], keys: list[str]) -> Schema:
+        """This schema with one more stance target and its options (keys optional)."""
+        name = name.strip()
+        if self.stance_target(name) is not None:
+            raise SchemaError(f"the schema already has a stance target {name!r}")
+        if keys and len(keys) != len(options):
+            raise SchemaError(f"{len(options)} options but {len(keys)} keys")
+        target = StanceTarget(
+            name=name,
+            options=tuple(
+                StanceOption(value=o.strip(), key=(keys[i].strip() if keys else ""))
+                for i, o in enumerate(options)
+            ),
+        )
+        schema = replace(self, stance_targets=(*self.stance_targets, target))
+        schema.validate()
+        return schema
 
     def to_dict(self) -> dict[str, Any]:
         return {

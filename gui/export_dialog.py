@@ -29,7 +29,13 @@ from PySide6.QtWidgets import (
 )
 
 from core.export.pipeline import ExportProgress, ExportSummary
-from core.export.records import FORMATS, ExportOptions, ExportSelection, parse_split
+from core.export.records import (
+    CHUNKED_FORMATS,
+    FORMATS,
+    ExportOptions,
+    ExportSelection,
+    parse_split,
+)
 from core.models import STATUSES
 from gui.job_dialog import JobDialog
 from gui.workers import JobControl
@@ -37,12 +43,21 @@ from storage import Project
 
 _PROGRESS_INTERVAL = 0.05
 _PHASES = {"scan": "Reading articles for the split", "write": "Writing"}
+#: (shown, --chunk value) for the "Long articles" choice.
+_CHUNKS = [
+    ("whole articles", ""),
+    ("chunks of up to 250 words (for 512-piece models)", "tokens:250"),
+    ("chunks of up to 100 words", "tokens:100"),
+    ("one chunk a sentence", "sentences"),
+]
 _HELP = {
     "spans": "text + spans (Prodigy / spaCy style), stance, status, meta",
-    "ner-bio": "tokens + IOB2 ner_tags (Hugging Face), labels.json beside it",
+    "ner-bio": "text, tokens + IOB2 ner_tags as ClassLabel ids (Hugging Face)",
     "stance": "one line per article and stance target (SemEval-2016 style)",
     "clean": "text with boilerplate removed, entity spans remapped",
     "boilerplate-lines": "lines with 1 = boilerplate, 0 = body",
+    "conll": "CoNLL-2003 text: a token and its IOB2 tag a line (spacy convert)",
+    "spacy": "spaCy DocBin (.spacy) per split, for spacy train",
 }
 
 
@@ -91,6 +106,13 @@ class ExportDialog(JobDialog):
             self.format_combo.addItem(f"{fmt} — {_HELP[fmt]}", fmt)
         self.tokens_check = QCheckBox("Add tokens (spans format)")
         self.clean_check = QCheckBox("Text without boilerplate (entity spans remapped)")
+        self.tag_strings_check = QCheckBox("Tag names (B-PER) instead of ClassLabel ids")
+        self.keep_unlabelled_check = QCheckBox("Also unfinished articles without entities")
+        self.chunk_combo = QComboBox()
+        for text, value in _CHUNKS:
+            self.chunk_combo.addItem(text, value)
+        self.license_edit = QLineEdit(str(project.get_setting("license", "") or ""))
+        self.license_edit.setPlaceholderText("e.g. cc-by-4.0 (kept in the project; for the card)")
         self.format_combo.currentIndexChanged.connect(self._format_changed)
 
         self.status_checks: dict[str, QCheckBox] = {}
@@ -125,6 +147,10 @@ class ExportDialog(JobDialog):
         form.addRow("Format", self.format_combo)
         form.addRow("", self.tokens_check)
         form.addRow("", self.clean_check)
+        form.addRow("", self.tag_strings_check)
+        form.addRow("", self.keep_unlabelled_check)
+        form.addRow("Long articles", self.chunk_combo)
+        form.addRow("Licence", self.license_edit)
         form.addRow("Status", status_row)
         form.addRow("Annotators", self.annotator_list)
         form.addRow("Languages", self.lang_list)
@@ -166,6 +192,9 @@ class ExportDialog(JobDialog):
         fmt = self.format_combo.currentData()
         self.tokens_check.setEnabled(fmt == "spans")
         self.clean_check.setEnabled(fmt in {"spans", "ner-bio", "stance"})
+        self.tag_strings_check.setEnabled(fmt == "ner-bio")
+        self.keep_unlabelled_check.setEnabled(fmt == "ner-bio")
+        self.chunk_combo.setEnabled(fmt in CHUNKED_FORMATS)
 
     def options(self) -> ExportOptions:
         """The chosen options; raises ValueError with a message for the user."""
@@ -187,6 +216,9 @@ class ExportDialog(JobDialog):
             split=split,
             seed=self.seed_spin.value(),
             command=f"Tandai Export dialog on {self.project.name}",
+            tag_strings=self.tag_strings_check.isChecked() and fmt == "ner-bio",
+            keep_unlabelled=self.keep_unlabelled_check.isChecked() and fmt == "ner-bio",
+            chunk=self.chunk_combo.currentData() if fmt in CHUNKED_FORMATS else "",
         )
         options.validate()
         return options
@@ -205,6 +237,9 @@ class ExportDialog(JobDialog):
             self.phase_label.setText(str(exc))
             return
         project = self.project
+        licence = self.license_edit.text().strip()
+        if licence != (project.get_setting("license", "") or ""):
+            project.set_setting("license", licence)
 
         def work(control: JobControl) -> ExportSummary:
             last = 0.0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import peewee as pw
@@ -80,6 +81,31 @@ class ExportMixin:
                 params += annotator_ids
             conds.append(f"EXISTS ({sub})")
         return (" AND ".join(conds) or "1 = 1"), params, annotator_ids
+
+    def export_left_out(self, selection: ExportSelection) -> dict[str, tuple[int, int]]:
+        """What the selection's statuses leave out: ``{status: (articles, spans)}`` of the
+        labelled records (same annotators, languages, sources) whose status is not chosen,
+        so the summary and the card can say "78 todo articles with 848 spans not exported"."""
+        if not selection.statuses or set(selection.statuses) >= set(STATUSES):
+            return {}
+        where, params, annotator_ids = self._export_filter(replace(selection, statuses=()))
+        p = self.db.param
+        only = ""
+        if annotator_ids:
+            only = f" AND x.annotator_id IN ({', '.join([p] * len(annotator_ids))})"
+        rows = self.db.execute_sql(
+            "SELECT COALESCE(pr.status, 'todo'), COUNT(DISTINCT x.article_id), SUM(x.n) FROM"
+            " (SELECT article_id, annotator_id, COUNT(*) AS n FROM span"
+            "  GROUP BY article_id, annotator_id) x"
+            " JOIN article a ON a.id = x.article_id"
+            " LEFT JOIN progress pr ON pr.article_id = x.article_id"
+            "  AND pr.annotator_id = x.annotator_id"
+            f" WHERE {where}{only} GROUP BY COALESCE(pr.status, 'todo')",
+            [*params, *annotator_ids],
+        ).fetchall()
+        chosen = set(selection.statuses)
+        found = {status: (int(articles), int(spans)) for status, articles, spans in rows}
+        return {s: found[s] for s in STATUSES if s in found and s not in chosen and found[s][1]}
 
     def count_export_articles(self, selection: ExportSelection) -> int:
         """How many articles an export with this selection reads (for progress)."""
@@ -230,6 +256,9 @@ class ExportMixin:
             scan=lambda: self.export_records(selection, layers=("boilerplate",)),
             project=Path(self.name).stem if "://" not in self.name else self.name,
             entity_labels=[e.name for e in self.schema().entity_labels],
+            license=self.get_setting("license", "unknown"),
+            left_out=self.export_left_out(selection),
+            label_definitions={e.name: e.description for e in self.schema().entity_labels},
             total=total,
             on_progress=on_progress,
             should_stop=should_stop,

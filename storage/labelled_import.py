@@ -50,6 +50,7 @@ class LabelledImportMixin:
         annotator: str | None = None,
         suggestions: str | None = None,
         field_map: dict[str, str] | None = None,
+        label_map: dict[str, str] | None = None,
         encoding: str = "utf-8",
         max_chars: int = MAX_CHARS,
         on_progress: Callable[[ImportProgress], None] | None = None,
@@ -57,7 +58,11 @@ class LabelledImportMixin:
         should_stop: Callable[[], bool] | None = None,
         detect: bool = True,
     ) -> LabelledReport:
-        """Import articles with their labels, as ``annotator``'s or as ``suggestions``."""
+        """Import articles with their labels, as ``annotator``'s or as ``suggestions``.
+
+        ``label_map`` renames the file's labels (``{"PERSON": "PER"}``) before they are checked
+        against the schema. Label Studio tasks give their predictions as suggestions and their
+        annotations as an annotator's labels."""
         if (annotator is None) == (suggestions is None):
             raise ProjectError("labels go in as an annotator's or as suggestions: name one")
         ann_id = self.annotator_id(annotator) if annotator is not None else None
@@ -69,7 +74,13 @@ class LabelledImportMixin:
             if path.parent not in tags:
                 tags[path.parent] = _tag_names(path.parent)
             return parse_labelled(
-                raw, schema, field_map=field_map, max_chars=max_chars, tag_names=tags[path.parent]
+                raw,
+                schema,
+                field_map=field_map,
+                max_chars=max_chars,
+                tag_names=tags[path.parent],
+                label_map=label_map,
+                predictions=suggestions is not None,
             )
 
         def problem(origin: str, reason: str) -> None:

@@ -9,8 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import peewee as pw
+
+# A model class made at run time by make_models. Its fields exist only on the class built for
+# one database, so no static type can name them; the type checker reads such classes as Any
+# and checks the code around them.
+ModelClass = Any
 
 
 def _now() -> dt.datetime:
@@ -21,18 +27,18 @@ def _now() -> dt.datetime:
 class Models:
     """The model classes of one open project, bound to its database."""
 
-    Meta: type[pw.Model]
-    ImportBatch: type[pw.Model]
-    Article: type[pw.Model]
-    ArticleText: type[pw.Model]
-    Annotator: type[pw.Model]
-    Span: type[pw.Model]
-    DocLabel: type[pw.Model]
-    Progress: type[pw.Model]
-    Suggestion: type[pw.Model]
-    Rejection: type[pw.Model]
+    Meta: ModelClass
+    ImportBatch: ModelClass
+    Article: ModelClass
+    ArticleText: ModelClass
+    Annotator: ModelClass
+    Span: ModelClass
+    DocLabel: ModelClass
+    Progress: ModelClass
+    Suggestion: ModelClass
+    Rejection: ModelClass
 
-    def all(self) -> list[type[pw.Model]]:
+    def all(self) -> list[ModelClass]:
         return [getattr(self, name) for name in self.__dataclass_fields__]
 
 

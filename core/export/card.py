@@ -1,14 +1,23 @@
-"""The dataset card (``README.md``) written beside the exported files."""
+"""The dataset card (``README.md``) written beside the exported files.
+
+It opens with the YAML block the Hugging Face Hub and ``datasets`` read: ``configs`` names
+the data files of each split (so ``load_dataset(folder)`` reads those and nothing else, not
+``labels.json``), ``dataset_info.features`` gives ``ner_tags`` their ClassLabel names, and
+``language``, ``license``, ``task_categories`` and ``size_categories`` describe the set.
+The YAML is written by hand (JSON strings are valid YAML scalars), so the app needs no YAML
+library.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from core.export.formats import SCHEMAS, Tally
 from core.export.neardup import BANDS, BINS, SHINGLE, THRESHOLD
-from core.export.records import ExportOptions
+from core.export.records import JSONL_FORMATS, ExportOptions
 from core.redact import mask_secrets
 
 #: First line of every card: marks a folder as a Tandai export that a new export may replace.
@@ -55,6 +64,104 @@ def _table(title: str, rows: Mapping[str, Mapping[str, int]], splits: list[str])
     return [*lines, ""]
 
 
+_TASKS = {
+    "spans": "token-classification",
+    "ner-bio": "token-classification",
+    "stance": "text-classification",
+    "clean": "text-generation",
+    "boilerplate-lines": "text-classification",
+    "conll": "token-classification",
+    "spacy": "token-classification",
+}
+_SIZES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"))
+
+
+def _q(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _size_category(records: int) -> str:
+    return next((name for limit, name in _SIZES if records < limit), "1M<n<10M")
+
+
+def _ner_bio_features(tag_names: Sequence[str], *, chunked: bool) -> list[str]:
+    lines = [
+        "dataset_info:",
+        "  features:",
+        "  - name: id",
+        "    dtype: string",
+        "  - name: text",
+        "    dtype: string",
+        "  - name: tokens",
+        "    sequence: string",
+        "  - name: ner_tags",
+        "    sequence:",
+        "      class_label:",
+        "        names:",
+    ]
+    lines += [f"          '{n}': {_q(name)}" for n, name in enumerate(tag_names)]
+    for name in ("lang", "url", "source", "annotator", "split"):
+        lines += [f"  - name: {name}", "    dtype: string"]
+    if chunked:
+        lines += ["  - name: article", "    dtype: string", "  - name: offset", "    dtype: int64"]
+    return lines
+
+
+def front_matter(
+    *, options: ExportOptions, files: Mapping[str, str], tallies: Mapping[str, Tally], license: str
+) -> list[str]:
+    """The YAML block: what the Hub shows and what ``load_dataset`` reads."""
+    langs = sorted({lang for t in tallies.values() for lang in t.langs if lang != "unknown"})
+    records = sum(t.records for t in tallies.values())
+    lines = ["---"]
+    lines += ["language:", *(f"- {_q(lang)}" for lang in langs)] if langs else []
+    lines += [f"license: {_q(license or 'unknown')}"]
+    lines += ["task_categories:", f"- {_TASKS[options.format]}"]
+    lines += ["size_categories:", f"- {_q(_size_category(records))}"]
+    if options.format in JSONL_FORMATS:  # datasets has no CoNLL reader to point at
+        lines += ["configs:", "- config_name: default", "  data_files:"]
+        for split, name in files.items():
+            lines += [
+                f"  - split: {_q('train' if split == 'data' else split)}",
+                f"    path: {_q(name)}",
+            ]
+    if options.format == "ner-bio" and not options.tag_strings:
+        lines += _ner_bio_features(options.tag_names, chunked=bool(options.chunk))
+    return [*lines, "---"]
+
+
+#: A label is "skewed" when its share of a split's labels is this many times above or
+#: below its share of the whole export (and it is common enough for that to mean anything).
+SKEW = 2.0
+_SKEW_MIN = 10
+
+
+def _label_warnings(counts: Mapping[str, Mapping[str, int]], splits: list[str]) -> list[str]:
+    """A warning for each label missing from a split, or much rarer or commoner there."""
+    if len(splits) < 2:
+        return []
+    totals = {s: sum(counts[s].values()) for s in splits}
+    grand = sum(totals.values())
+    labels = sorted({k for c in counts.values() for k in c})
+    out: list[str] = []
+    for label in labels:
+        overall = sum(counts[s].get(label, 0) for s in splits)
+        for s in splits:
+            n = counts[s].get(label, 0)
+            if n == 0 and totals[s]:
+                out.append(f"- Warning: `{label}` does not occur in `{s}` ({overall} in all)")
+                continue
+            if overall < _SKEW_MIN or not totals[s]:
+                continue
+            share, expected = n / totals[s], overall / grand
+            if share > expected * SKEW or share * SKEW < expected:
+                out.append(
+                    f"- Warning: `{label}` is skewed in `{s}`: {share:.1%} of its labels, "
+                    f"{expected:.1%} of all"
+                )
+    return ["## Label warnings", "", *out, ""] if out else []
+
+
 def render(
     *,
     project: str,
@@ -64,12 +171,16 @@ def render(
     articles: int,
     groups: tuple[int, int] | None,
     when: dt.datetime,
+    license: str = "",
+    left_out: Mapping[str, tuple[int, int]] | None = None,
+    label_definitions: Mapping[str, str] | None = None,
 ) -> str:
     """Markdown card. ``files``: split -> file name; ``groups``: (near-duplicate groups of
     two or more articles, articles in them), or None without a split."""
     splits = list(files)
     sel = options.selection
     lines = [
+        *front_matter(options=options, files=files, tallies=tallies, license=license),
         MARKER,
         f"# {md(project)}: `{options.format}` export",
         "",
@@ -83,6 +194,17 @@ def render(
         "- Offsets are Unicode code points of `text` (Python `str` indices); "
         "every span's `text` equals `text[start:end]`.",
     ]
+    for status, (count, spans) in (left_out or {}).items():
+        lines.append(
+            f"- Not exported (status {status}): {count} articles with {spans} spans; "
+            "export with `--status all` to include them"
+        )
+    unlabelled = sum(t.unlabelled for t in tallies.values())
+    if unlabelled:
+        lines.append(
+            f"- Left out: {unlabelled} records that are not done and hold no entity "
+            "(`--keep-unlabelled` keeps them)"
+        )
     if options.clean or options.format == "clean":
         lines.append("- Boilerplate removed; entity spans remapped.")
     dropped = sum(t.dropped for t in tallies.values())
@@ -107,13 +229,24 @@ def render(
         t = tallies[split]
         lines.append(f"| {split} | {files[split]} | {t.records} | {t.lines} |")
     lines.append("")
-    lines += _table("Labels", {s: tallies[s].label_counts() for s in splits}, splits)
+    label_counts = {s: tallies[s].label_counts() for s in splits}
+    lines += _table("Labels", label_counts, splits)
+    lines += _label_warnings(label_counts, splits)
     lines += _table("Languages", {s: tallies[s].langs for s in splits}, splits)
+    lines += _table("Sources", {s: tallies[s].sources for s in splits}, splits)
+    lines += _table("Statuses", {s: tallies[s].statuses for s in splits}, splits)
     lines += _table("Annotators", {s: tallies[s].annotators for s in splits}, splits)
+    if label_definitions:
+        lines += ["## Label definitions", ""]
+        lines += [f"- `{name}`: {text}" for name, text in label_definitions.items() if text]
+        lines.append("")
     lines += ["## Schema", ""]
     lines += [f"- `{name}`: {text}" for name, text in SCHEMAS[options.format]]
     if options.format == "ner-bio":
-        lines.append("- `labels.json`: the tag names; a tag's position is its integer id")
+        lines.append(
+            "- `labels.json`: the tag names; a tag's position is its integer id (the same "
+            "names as the ClassLabel above)"
+        )
     # Whatever reached the card (a project URL, a command line), no password leaves in it.
     return mask_secrets("\n".join(lines) + "\n")
 

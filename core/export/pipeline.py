@@ -24,17 +24,18 @@ import shutil
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import IO
 
 from core.export import card, splits
 from core.export.bio import tag_names
 from core.export.clean import clean_text
+from core.export.docbin import DocBinFile, DocLine
 from core.export.formats import Tally, lines_of
 from core.export.neardup import NearDuplicates
-from core.export.records import ExportOptions, ExportRecord
+from core.export.records import SUFFIXES, ExportOptions, ExportRecord
 
-DATA_FILE = "data.jsonl"
 CARD_FILE = "README.md"
 LABELS_FILE = "labels.json"
 #: What an export wrote into its folder; the next export into it removes only these files.
@@ -62,6 +63,8 @@ class ExportSummary:
     articles: int = 0
     groups: tuple[int, int] | None = None
     cancelled: bool = False
+    #: ``{status: (articles, spans)}`` of labelled records the chosen statuses left out.
+    left_out: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def records(self) -> int:
@@ -79,10 +82,28 @@ class ExportSummary:
         ]
         dropped = sum(t.dropped for t in self.tallies.values())
         more = f"; {dropped:,} entity spans dropped" if dropped else ""
-        return (
+        text = (
             f"{self.records:,} records of {self.articles:,} articles -> {self.out} "
             f"({', '.join(parts)}{more})"
         )
+        if self.left_out:
+            text += "\n" + left_out_text(self.left_out)
+        return text
+
+
+def left_out_text(left_out: dict[str, tuple[int, int]]) -> str:
+    """ "78 todo articles with 848 spans not exported: export with --status all ..."."""
+    parts = [f"{a:,} {status} articles with {n:,} spans" for status, (a, n) in left_out.items()]
+    return f"{'; '.join(parts)} not exported: export with --status all to include them"
+
+
+@dataclass(frozen=True, slots=True)
+class _CardExtra:
+    """What the card says beyond the counts: handed through to :func:`card.render`."""
+
+    license: str
+    label_definitions: dict[str, str] | None
+    left_out: dict[str, tuple[int, int]]
 
 
 RecordSource = Callable[[], Iterable[ExportRecord]]
@@ -118,11 +139,12 @@ def prepare_folder(out: Path) -> set[str]:
     if not out.is_dir() or not any(out.iterdir()):
         return set()
     readme = out / CARD_FILE
-    first = ""
+    head: list[str] = []
     if readme.is_file():
         with readme.open(encoding="utf-8", errors="replace") as fh:
-            first = fh.readline().strip()
-    if first != card.MARKER:
+            # The marker follows the card's YAML block (a few dozen lines at most).
+            head = [line.strip() for _, line in zip(range(400), fh, strict=False)]
+    if card.MARKER not in head:
         raise ExportError(
             f"{out}: folder is not empty and holds no earlier Tandai export; "
             "choose a new or empty folder"
@@ -239,6 +261,9 @@ def run_export(
     scan: RecordSource | None = None,
     project: str,
     entity_labels: Sequence[str] = (),
+    license: str = "",
+    left_out: dict[str, tuple[int, int]] | None = None,
+    label_definitions: dict[str, str] | None = None,
     total: int = 0,
     on_progress: ProgressFn | None = None,
     should_stop: StopFn | None = None,
@@ -252,14 +277,18 @@ def run_export(
     out = Path(out)
     owned = prepare_folder(out)
     _check_writable(out)
+    if options.format == "ner-bio":
+        options = replace(options, tag_names=tuple(tag_names(entity_labels)))
+    card_extra = _CardExtra(license, label_definitions, dict(left_out or {}))
     staging = staging_folder(out)
     try:
         shutil.rmtree(staging, ignore_errors=True)  # a killed export's leftovers
         staging.mkdir(parents=True)
         summary = _write_staged(
-            source, staging, out, options, scan, project, entity_labels, total, on_progress,
+            source, staging, out, options, scan, project, card_extra, total, on_progress,
             should_stop,
         )  # fmt: skip
+        summary.left_out = dict(left_out or {})
         if not summary.cancelled:
             _swap_in(staging, out, owned)
     except OSError as exc:
@@ -276,7 +305,7 @@ def _write_staged(
     options: ExportOptions,
     scan: RecordSource | None,
     project: str,
-    entity_labels: Sequence[str],
+    card_extra: _CardExtra,
     total: int,
     on_progress: ProgressFn | None,
     should_stop: StopFn | None,
@@ -297,11 +326,16 @@ def _write_staged(
             summary.cancelled = True
             return summary
         plan, summary.groups = planned
-    files = {name: (DATA_FILE if not options.split else f"{name}.jsonl") for name in names}
+    suffix = SUFFIXES[options.format]
+    files = {name: f"{'data' if not options.split else name}{suffix}" for name in names}
     summary.files = files
     summary.tallies = {name: Tally() for name in names}
-    handles = {
-        name: (folder / files[name]).open("w", encoding="utf-8", newline="\n", buffering=1 << 20)
+    handles: dict[str, IO[str] | DocBinFile] = {
+        name: (
+            DocBinFile(folder / files[name])
+            if options.format == "spacy"
+            else (folder / files[name]).open("w", encoding="utf-8", newline="\n", buffering=1 << 20)
+        )
         for name in names
     }
     dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
@@ -319,11 +353,12 @@ def _write_staged(
             if plan is not None:
                 name = plan.get(records[0].article_id) or _fallback_split(uid, options.split)
             write, tally = handles[name].write, summary.tallies[name]
+            split = name if plan is not None else None
             for record in records:
-                for line in lines_of(record, options, tally):
+                for line in lines_of(record, options, tally, split):
                     # Two writes, not ``line + "\n"``: a spans line is a whole article
                     # (tens of kB); gluing the newline on would copy it once more.
-                    write(line if isinstance(line, str) else dumps(line))
+                    write(line if isinstance(line, str | DocLine) else dumps(line))
                     write("\n")
             summary.articles = n
             if on_progress and n % 200 == 0:
@@ -339,13 +374,8 @@ def _write_staged(
         on_progress(ExportProgress("write", summary.articles, max(total, summary.articles)))
     written = list(files.values())
     if options.format == "ner-bio":
-        seen = {
-            label for t in summary.tallies.values() for layer, label in t.spans if layer == "entity"
-        }
-        extra = [label for label in seen if label not in entity_labels]
         (folder / LABELS_FILE).write_text(
-            json.dumps(tag_names([*entity_labels, *sorted(extra)]), ensure_ascii=False) + "\n",
-            encoding="utf-8",
+            json.dumps(list(options.tag_names), ensure_ascii=False) + "\n", encoding="utf-8"
         )
         written.append(LABELS_FILE)
     (folder / CARD_FILE).write_text(
@@ -357,6 +387,9 @@ def _write_staged(
             articles=summary.articles,
             groups=summary.groups,
             when=dt.datetime.now(dt.UTC),
+            license=card_extra.license,
+            left_out=card_extra.left_out,
+            label_definitions=card_extra.label_definitions,
         ),
         encoding="utf-8",
     )

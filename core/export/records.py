@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-FORMATS = ("spans", "ner-bio", "stance", "clean", "boilerplate-lines")
+#: Formats written as JSON Lines (one object per line), for datasets and most loaders.
+JSONL_FORMATS = ("spans", "ner-bio", "stance", "clean", "boilerplate-lines")
+#: Every format: the JSONL ones, CoNLL-2003 text (NER toolkits, ``spacy convert``) and
+#: spaCy's binary DocBin (``spacy train``).
+FORMATS = (*JSONL_FORMATS, "conll", "spacy")
+#: Formats whose lines can be chunks of an article (``--chunk``).
+CHUNKED_FORMATS = ("spans", "ner-bio", "clean", "conll", "spacy")
+#: The suffix of a format's data files.
+SUFFIXES = {**dict.fromkeys(JSONL_FORMATS, ".jsonl"), "conll": ".conll", "spacy": ".spacy"}
 #: Statuses exported when none are named: finished work only.
 DEFAULT_STATUSES = ("done",)
 
@@ -65,6 +73,24 @@ class ExportSelection:
 
 
 @dataclass(frozen=True, slots=True)
+class ChunkMode:
+    """``--chunk``: ``sentences`` (one chunk a sentence) or ``tokens:N`` (whole sentences up
+    to N tokens a chunk)."""
+
+    kind: str
+    limit: int = 0
+
+    @classmethod
+    def parse(cls, value: str) -> ChunkMode:
+        if value == "sentences":
+            return cls("sentences")
+        kind, _, number = value.partition(":")
+        if kind == "tokens" and number.isdigit() and int(number) > 0:
+            return cls("tokens", int(number))
+        raise ValueError(f"--chunk takes sentences or tokens:N (N > 0), got {value!r}")
+
+
+@dataclass(frozen=True, slots=True)
 class ExportOptions:
     format: str = "spans"
     selection: ExportSelection = ExportSelection()
@@ -74,10 +100,26 @@ class ExportOptions:
     seed: int = 0
     group_near_duplicates: bool = True
     command: str = ""
+    #: ner-bio: the tag names in id order (``O``, ``B-PER``, ``I-PER``, ...), from the schema
+    #: (set by the export itself); ``tag_strings`` writes the names instead of the ids.
+    tag_names: tuple[str, ...] = ()
+    tag_strings: bool = False
+    #: ner-bio: also records that are not done and hold no entity (all ``O``: nobody may
+    #: have labelled their entities yet, so they would teach a model that nothing is one).
+    keep_unlabelled: bool = False
+    #: ``sentences`` or ``tokens:N``: long articles cut into chunks (see core.export.chunks).
+    chunk: str = ""
 
     def validate(self) -> None:
         if self.format not in FORMATS:
             raise ValueError(f"unknown format {self.format!r}; use one of {', '.join(FORMATS)}")
+        if self.chunk:
+            if self.format not in CHUNKED_FORMATS:
+                raise ValueError(
+                    f"--chunk goes with {', '.join(CHUNKED_FORMATS)}, not {self.format} "
+                    "(its lines are per article)"
+                )
+            ChunkMode.parse(self.chunk)
         if self.clean and self.format == "boilerplate-lines":
             raise ValueError("--clean removes the boilerplate that boilerplate-lines is about")
 

@@ -6,6 +6,9 @@ token, as do Devanagari vowel signs), joined by an inner apostrophe or hyphen ("
 ideographs have no spaces between words, so each is its own token. Any other visible
 character is a token with what clings to it: a ZWJ emoji sequence such as 👨🏻‍🚒, a flag,
 a keycap. Whitespace is never part of a token; ``ws`` says whether some follows.
+:func:`spacy_tokens` gives the same words in spaCy's convention instead, where whitespace
+other than one trailing space is a token of its own, so that words and ``ws`` give back the
+text exactly (``Doc(vocab, words, spaces)``).
 
 ``cuts`` are offsets a token may not straddle (the edges of entity spans), so that BIO
 tags always agree with the spans: a span boundary inside "Jakarta-based" splits the token.
@@ -99,6 +102,30 @@ def tokenize(text: str, cuts: Iterable[int] = ()) -> list[Token]:
         Token(text[s:e], s, e, n, e < len(text) and text[e].isspace())
         for n, (s, e) in enumerate(offsets)
     ]
+
+
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def spacy_tokens(text: str, cuts: Iterable[int] = ()) -> list[Token]:
+    """Tokens in spaCy's convention: ``ws`` is True when exactly one space (U+0020) follows
+    and belongs to the token; any other whitespace (a newline, a second space, a tab) is a
+    token of its own with ``ws`` False. Joining ``text + (" " if ws else "")`` over the
+    tokens gives back ``text`` exactly, which ``Doc(words, spaces)`` relies on."""
+    out: list[Token] = []
+
+    def whitespace(start: int, end: int) -> None:
+        if start < end:
+            out.append(Token(text[start:end], start, end, len(out), False))
+
+    position = 0
+    for start, end in token_offsets(text, cuts):
+        whitespace(position, start)
+        follows = text[end : end + 1] == " "
+        out.append(Token(text[start:end], start, end, len(out), follows))
+        position = end + 1 if follows else end
+    whitespace(position, len(text))
+    return out
 
 
 def token_range(starts: list[int], ends: list[int], start: int, end: int) -> tuple[int, int] | None:

@@ -13,7 +13,7 @@ fields to an article is :mod:`core.fields`' job.
 This package is the public face; callers import from ``core.readers`` only. Inside it:
 ``records`` (the yielded types), ``paths`` (which files to read), ``reading`` (one file: gzip,
 progress, choosing the format), ``decoding`` (bytes to text, line splitting) and one module
-per format: ``jsonl``, ``json_file``, ``delimited`` (CSV, TSV), ``text_file``.
+per format: ``jsonl``, ``json_file``, ``delimited`` (CSV, TSV), ``text_file``, ``conll``.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from core.readers.records import Problem
 
-FORMAT_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".txt")
+FORMAT_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".txt", ".conll")
 #: Every suffix a file may have to be read; each format may also be gzip-compressed.
 SUPPORTED_SUFFIXES = FORMAT_SUFFIXES + tuple(f"{suffix}.gz" for suffix in FORMAT_SUFFIXES)
 
@@ -126,7 +126,8 @@ def unsupported(path: Path) -> str:
     else:
         shown = suffixes[-1]
     return (
-        f"unsupported file type ({shown}); use .jsonl, .ndjson, .json, .csv, .tsv or .txt,"
+        f"unsupported file type ({shown}); use .jsonl, .ndjson, .json, .csv, .tsv, .txt or"
+        " .conll,"
         " optionally gzipped (.gz)"
     )
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from core.readers.conll import read_conll
 from core.readers.delimited import read_csv, read_tsv
 from core.readers.json_file import read_json
 from core.readers.jsonl import read_jsonl
@@ -123,4 +124,5 @@ _READERS: dict[str, _Reader] = {
     ".csv": read_csv,
     ".tsv": read_tsv,
     ".txt": read_txt,
+    ".conll": read_conll,
 }

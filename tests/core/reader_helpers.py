@@ -9,7 +9,9 @@ from pathlib import Path
 from core.readers import Problem, RawRecord, read_file
 
 ENCODING_HINT = "re-run with --encoding if the file uses another encoding"
-UNSUPPORTED_TAIL = "; use .jsonl, .ndjson, .json, .csv, .tsv or .txt, optionally gzipped (.gz)"
+UNSUPPORTED_TAIL = (
+    "; use .jsonl, .ndjson, .json, .csv, .tsv, .txt or .conll, optionally gzipped (.gz)"
+)
 
 
 def read(path: Path, **options: object) -> list[RawRecord | Problem]:

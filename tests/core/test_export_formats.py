@@ -7,7 +7,7 @@ import json
 from core.export.bio import bio_tags, spans_from_tags, tag_names
 from core.export.clean import clean_text
 from core.export.formats import Tally, line_labels, lines_of
-from core.export.records import FORMATS, ExportOptions, ExportRecord, ExportSpan
+from core.export.records import JSONL_FORMATS, ExportOptions, ExportRecord, ExportSpan
 
 TEXT = (
     "Presiden Joko Widodo 👨🏻‍🚒 tiba di 𠮷野家.\n"
@@ -65,7 +65,7 @@ def as_objects(lines: list) -> list[dict]:
 
 
 def test_every_format_writes_spans_whose_text_is_the_text_at_their_offsets() -> None:
-    for fmt in FORMATS:
+    for fmt in JSONL_FORMATS:
         for clean in (False, True) if fmt != "boilerplate-lines" else (False,):
             options = ExportOptions(format=fmt, clean=clean, tokens=True)
             lines = as_objects(list(lines_of(record(), options, Tally())))
@@ -122,9 +122,11 @@ def test_spans_from_tags_reads_bioes_and_a_stray_inside_tag() -> None:
 
 
 def test_boilerplate_lines_are_labelled_by_what_covers_most_of_them() -> None:
-    lines, labels = line_labels(TEXT, record().spans)
+    found = line_labels(TEXT, record().spans)
+    lines, labels = found.lines, found.labels
     assert lines[1] == "Saksikan video di bawah ini:" and labels[1] == 1
     assert labels == [0, 1, 0, 0, 1]
+    assert [TEXT[a:b] for a, b in zip(found.starts, found.ends, strict=True)] == lines
 
 
 def test_stance_format_writes_one_line_per_target_with_clean_text_on_request() -> None:
@@ -143,3 +145,39 @@ def test_spans_with_tokens_give_inclusive_token_indices_that_cover_each_span() -
             continue
         first, last = tokens[span["token_start"]], tokens[span["token_end"]]
         assert (first["start"], last["end"]) == (span["start"], span["end"])
+
+
+def test_conll_blocks_have_one_sentence_per_line_and_a_tag_per_token() -> None:
+    (block,) = lines_of(record(), ExportOptions(format="conll"), Tally())
+    assert isinstance(block, str)
+    header, *sentences = block.rstrip("\n").split("\n\n")
+    assert header == "-DOCSTART- -X- O O"
+    assert len(sentences) == len([line for line in TEXT.split("\n") if line.strip()])
+    rows = [row.split(" ") for sentence in sentences for row in sentence.split("\n")]
+    assert all(len(row) == 4 and row[1:3] == ["-X-", "_"] for row in rows)
+    tagged = [(row[0], row[3]) for row in rows if row[3] != "O"]
+    assert tagged[:2] == [("Joko", "B-PER"), ("Widodo", "I-PER")]
+
+
+def test_the_card_warns_of_labels_missing_from_a_split_or_skewed() -> None:
+    import datetime as dt
+
+    from core.export.card import render
+
+    train, test = Tally(), Tally()
+    train.spans.update({("entity", "PER"): 40, ("entity", "GPE"): 40, ("entity", "ORG"): 5})
+    test.spans.update({("entity", "PER"): 18, ("entity", "GPE"): 2})
+    card = render(
+        project="p",
+        options=ExportOptions(split=(("train", 0.8), ("test", 0.2))),
+        files={"train": "train.jsonl", "test": "test.jsonl"},
+        tallies={"train": train, "test": test},
+        articles=10,
+        groups=None,
+        when=dt.datetime(2026, 1, 1),
+        label_definitions={"PER": "a person", "GPE": ""},
+    )
+    assert "- Warning: `ORG` does not occur in `test` (5 in all)" in card
+    assert "- Warning: `GPE` is skewed in `test`: 10.0% of its labels" in card
+    assert "`PER` is skewed" not in card  # 90 % of test against 55 % overall: under 2x
+    assert "- `PER`: a person" in card

@@ -11,10 +11,10 @@ from core.readers import SUPPORTED_SUFFIXES, Problem, expand_paths, paths
 from tests.core.reader_helpers import UNSUPPORTED_TAIL, write
 
 
-def test_supported_suffixes_are_the_six_formats_and_their_gzipped_forms() -> None:
+def test_supported_suffixes_are_the_seven_formats_and_their_gzipped_forms() -> None:
     assert SUPPORTED_SUFFIXES == (
-        ".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".txt",
-        ".jsonl.gz", ".ndjson.gz", ".json.gz", ".csv.gz", ".tsv.gz", ".txt.gz",
+        ".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".txt", ".conll",
+        ".jsonl.gz", ".ndjson.gz", ".json.gz", ".csv.gz", ".tsv.gz", ".txt.gz", ".conll.gz",
     )  # fmt: skip
 
 

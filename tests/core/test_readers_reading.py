@@ -51,10 +51,13 @@ WRITERS: dict[str, Callable[[str], str]] = {
     ".csv": _as_csv,
     ".tsv": _as_tsv,
     ".txt": _as_txt,
+    ".conll": lambda text: f"{text} O\n",
 }
+#: Formats that carry a title and a text (CoNLL carries tokens and tags: its own tests).
+ARTICLE_SUFFIXES = [s for s in SUPPORTED_SUFFIXES if ".conll" not in s]
 
 
-@pytest.mark.parametrize("suffix", SUPPORTED_SUFFIXES)
+@pytest.mark.parametrize("suffix", ARTICLE_SUFFIXES)
 def test_emoji_cjk_extension_b_and_arabic_survive_every_format_exactly(
     tmp_path: Path, suffix: str
 ) -> None:

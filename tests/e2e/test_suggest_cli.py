@@ -35,6 +35,8 @@ def test_suggest_then_accept_boilerplate_labels_every_gold_boilerplate_line(
     accept = tandai("suggest", project, "--no-run", "--accept", "boilerplate", "--annotator", "ani")
     assert accept.returncode == 0, accept.stderr
     assert "accepted for ani" in accept.stdout
+    # Accepting is not reviewing: statuses stay todo, and the user is told what that means.
+    assert "statuses unchanged: 24 todo articles hold ani's labels" in accept.stdout
 
     gold = {g["id"]: g for g in map(json.loads, GOLD.read_text("utf-8").splitlines())}
     with Project.open(project) as proj:

@@ -89,3 +89,28 @@ def test_missing_folder_or_bad_split_is_said_and_nothing_starts(
     dialog.split_edit.setText("train=0.9,test=0.2")
     dialog.export_button.click()
     assert dialog.job is None and "sum" in dialog.phase_label.text()
+
+
+def test_the_dialog_chunks_long_articles_writes_tag_names_and_keeps_the_licence(
+    qtbot, project: Project, tmp_path: Path
+) -> None:
+    labelled_project(project, tmp_path)
+    dialog = ExportDialog(project)
+    qtbot.addWidget(dialog)
+    dialog.out_edit.setText(str(tmp_path / "out"))
+    dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("ner-bio"))
+    assert dialog.tag_strings_check.isEnabled() and dialog.chunk_combo.isEnabled()
+    dialog.tag_strings_check.setChecked(True)
+    dialog.chunk_combo.setCurrentIndex(dialog.chunk_combo.findData("sentences"))
+    dialog.license_edit.setText("cc-by-4.0")
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.summary is not None or dialog.error is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: not dialog.is_running())
+    assert dialog.error is None
+    lines = read_jsonl(tmp_path / "out" / "data.jsonl")
+    assert len(lines) > 4 and all(x["id"] == f"{x['article']}#{x['id'][-1]}" for x in lines)
+    assert {tag for x in lines for tag in x["ner_tags"]} >= {"O", "B-PER"}
+    assert 'license: "cc-by-4.0"' in (tmp_path / "out" / "README.md").read_text("utf-8")
+    assert project.get_setting("license") == "cc-by-4.0"
+    dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("stance"))
+    assert not dialog.chunk_combo.isEnabled() and not dialog.tag_strings_check.isEnabled()

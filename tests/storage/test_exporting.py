@@ -8,7 +8,8 @@ import pytest
 
 from core.export.card import parse_counts
 from core.export.pipeline import ExportError
-from core.export.records import FORMATS, ExportOptions, ExportSelection, parse_split
+from core.export.records import JSONL_FORMATS, ExportOptions, ExportSelection, parse_split
+from core.models import STATUSES
 from storage import Project
 from tests.storage.export_helpers import LABELS, labelled_project, read_jsonl, write_jsonl
 
@@ -74,7 +75,7 @@ def test_every_format_writes_offsets_that_match_and_a_card_whose_counts_match(
     project: Project, tmp_path: Path
 ) -> None:
     labelled_project(project, tmp_path)
-    for fmt in FORMATS:
+    for fmt in JSONL_FORMATS:
         out = tmp_path / fmt
         summary = project.export_dataset(out, ExportOptions(format=fmt, tokens=True))
         lines = read_jsonl(out / "data.jsonl")
@@ -163,3 +164,43 @@ def test_rewrites_of_one_report_land_in_one_split_and_the_card_counts_the_group(
         assert "groups of two or more articles: 1, holding 7 articles" in (
             out / "README.md"
         ).read_text("utf-8")
+
+
+def test_the_summary_and_card_say_what_the_status_filter_left_out(
+    project: Project, tmp_path: Path
+) -> None:
+    ids = labelled_project(project, tmp_path)
+    project.set_status(ids[0], annotator="alice", status="todo")
+    project.set_status(ids[2], annotator="alice", status="flagged")
+    summary = project.export_dataset(tmp_path / "out", ExportOptions())
+    assert summary.left_out == {"todo": (1, 4), "flagged": (1, 2)}
+    assert "1 todo articles with 4 spans; 1 flagged articles with 2 spans not exported" in (
+        summary.text()
+    )
+    card = (tmp_path / "out" / "README.md").read_text("utf-8")
+    assert "Not exported (status todo): 1 articles with 4 spans" in card
+    everything = project.export_dataset(
+        tmp_path / "all", ExportOptions(selection=ExportSelection(statuses=STATUSES))
+    )
+    assert everything.left_out == {}
+
+
+def test_ner_bio_leaves_out_unfinished_records_without_entities_unless_asked(
+    project: Project, tmp_path: Path
+) -> None:
+    ids = labelled_project(project, tmp_path)
+    for span in project.spans(ids[3], annotator="alice", layer="entity"):
+        project.delete_span(span.id)
+    project.set_status(ids[3], annotator="alice", status="todo")
+    every = ExportSelection(statuses=STATUSES)
+    summary = project.export_dataset(
+        tmp_path / "a", ExportOptions(format="ner-bio", selection=every)
+    )
+    assert summary.records == 3
+    assert "Left out: 1 records that are not done" in (tmp_path / "a" / "README.md").read_text(
+        "utf-8"
+    )
+    kept = project.export_dataset(
+        tmp_path / "b", ExportOptions(format="ner-bio", selection=every, keep_unlabelled=True)
+    )
+    assert kept.records == 4

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
 import pytest
 
+from cli.commands import build_parser
 from cli.export_command import options_from_args
 from core.logs import log_exception
 from tests.conftest import postgres_url_or_skip
@@ -44,10 +44,7 @@ def test_a_server_that_cannot_be_reached_is_one_line_without_the_password(
 
 
 def test_the_card_command_line_can_be_typed_again_without_the_password() -> None:
-    args = argparse.Namespace(
-        project=CLOSED, out="out", format="spans", tokens=False, clean=False, status="done",
-        annotator=[], lang=[], source=[], split=None, seed=0, no_near_duplicates=False,
-    )  # fmt: skip
+    args = build_parser().parse_args(["export", CLOSED, "out"])
     command = options_from_args(args).command
     assert SECRET not in command
     assert "postgresql://annot@127.0.0.1:1/news" in command
