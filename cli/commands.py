@@ -19,7 +19,7 @@ from core.label_formats import parse_label_map
 from core.logs import log_exception
 from core.progress import ProgressBar
 from core.redact import is_postgres_url, mask_secrets
-from storage import ImportProgress, PasswordNeeded, Project, ProjectError
+from storage import ImportProgress, PasswordNeeded, Project, ProjectError, StorageFault
 from storage.importing import MAX_CHARS
 
 
@@ -157,15 +157,26 @@ def cmd_import(args: argparse.Namespace) -> int:
                 label_map=label_map,
             )
 
-        report = run_import(
-            args.paths,
-            field_map=field_map,
-            encoding=args.encoding,
-            max_chars=args.max_chars,
-            on_progress=on_progress,
-            on_problem=on_problem,
-            detect=not args.no_detect,
-        )
+        try:
+            report = run_import(
+                args.paths,
+                field_map=field_map,
+                encoding=args.encoding,
+                max_chars=args.max_chars,
+                on_progress=on_progress,
+                on_problem=on_problem,
+                detect=not args.no_detect,
+            )
+        except StorageFault as exc:
+            bar.finish()
+            # Batches commit one by one: what came before the fault is stored, and a re-run
+            # skips it as duplicates.
+            print(
+                f"tandai import: {exc}. Articles stored before it are kept; run the same "
+                "command again to complete the import",
+                file=sys.stderr,
+            )
+            return 1
         bar.finish()
     print(report.summary())
     return 0 if report.files or not report.problems else 1

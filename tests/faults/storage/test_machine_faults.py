@@ -108,6 +108,7 @@ def test_an_import_onto_a_full_disk_is_one_line_and_a_rerun_completes_it(tmp_pat
         assert "Traceback" not in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1, done.stderr
         assert "the disk is full" in done.stderr and "Free some space" in done.stderr
+        assert "run the same command again to complete the import" in done.stderr
         _intact(path)
         filler.unlink()
         again = run_cli("import", str(path), str(big), "--no-detect", "-q", cwd=tmp_path)
