@@ -78,7 +78,18 @@ def open_database(target: str, *, must_exist: bool) -> pw.Database:
     elif path.exists():
         raise ProjectError(f"{path}: already exists; open it instead of creating it")
     else:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ProjectError(
+                f"{path}: cannot create the project there ({exc.strerror}); choose a folder "
+                "you can write to"
+            ) from None
+        if not os.access(path.parent, os.W_OK):
+            raise ProjectError(
+                f"{path}: cannot create the project there (the folder is read-only); choose a "
+                "folder you can write to"
+            )
     db = pw.SqliteDatabase(
         str(path), pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_MS / 1000, autoconnect=True
     )

@@ -209,3 +209,15 @@ def test_a_project_that_turns_read_only_while_open_says_so_and_saves_nothing(
         assert "the change was not saved" in str(caught.value)
         project.db.execute_sql("PRAGMA query_only = 0")
         assert project.spans(aid, annotator="ana") == []
+
+
+def test_creating_a_project_in_a_read_only_folder_is_one_line(tmp_path: Path) -> None:
+    data = _articles(tmp_path / "a.jsonl")
+    with mounted_tmpfs(tmp_path / "disk", size="1m") as disk:
+        remount_read_only(disk)
+        done = run_cli("import", str(disk / "new.tandai"), str(data), cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"tandai import: {disk / 'new.tandai'}: cannot create the project there (the folder "
+        "is read-only); choose a folder you can write to"
+    ]
