@@ -13,7 +13,7 @@ import pytest
 
 from tests.faults.helpers import ROOT
 
-RUNS = 4
+RUNS = 3
 
 
 @pytest.fixture
