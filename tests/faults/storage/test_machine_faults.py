@@ -186,11 +186,16 @@ def test_an_import_against_a_held_lock_is_one_line(held: Path, tmp_path: Path) -
 
 def test_reading_commands_do_not_wait_for_a_checkpoint_on_close(held: Path, tmp_path: Path) -> None:
     for command in (["stats", str(held)], ["export", str(held), str(tmp_path / "out"), "-q"]):
-        started = time.monotonic()
         done = run_cli(*command, cwd=tmp_path)
-        took = time.monotonic() - started
         assert done.returncode == 0, done.stderr
-        assert took < 4, f"{command[0]} took {took:.1f} s"
+    # The close itself, timed apart from the interpreter's start (a loaded machine):
+    # folding the WAL back must not wait for the other program's lock.
+    with Project.open(held) as project:
+        project.stats()
+        started = time.monotonic()
+        project.close()
+        took = time.monotonic() - started
+    assert took < 1, f"close took {took:.1f} s"
 
 
 def test_a_project_that_turns_read_only_while_open_says_so_and_saves_nothing(
