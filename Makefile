@@ -20,12 +20,13 @@ run: $(STAMP)    ## start the app on the default project (created and seeded on 
 	$(PY) main.py
 
 # core/ and storage/ are tested with Qt made unimportable: that proves the layers stay Qt-free.
+# The GUI tests set offscreen Qt themselves (tests/conftest.py; qt_api in pyproject.toml).
 # The fault suite (tests/faults: kills, full disk, read-only, locks, secrets) runs in both:
 # its storage/ part without Qt, its gui/ part offscreen.
 test: $(STAMP)   ## the whole test suite, Qt offscreen (PostgreSQL tests need TANDAI_TEST_PG_URL)
 	TANDAI_BLOCK_QT=1 $(PY) -m pytest -p no:pytest-qt tests/core tests/storage \
 	  tests/faults/storage $(PYTEST_ARGS)
-	QT_QPA_PLATFORM=offscreen PYTEST_QT_API=pyside6 $(PY) -m pytest \
+	$(PY) -m pytest \
 	  --ignore=tests/core --ignore=tests/storage --ignore=tests/faults/storage $(PYTEST_ARGS)
 
 # The layer contracts (pyproject.toml, [tool.importlinter]) and the type check are part of lint:

@@ -9,6 +9,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from storage import Project
 
 
 def _opens_in_app(arg: str) -> bool:
@@ -32,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "--self-test":
         from cli.selftest import run_selftest
 
-        return run_selftest()
+        return run_selftest(show_window=_show_selftest_window)
     if os.environ.get("TANDAI_STARTUP_PROBE"):  # measuring time to first window (README)
         from gui.startup_probe import install_startup_probe
 
@@ -40,6 +44,14 @@ def main(argv: list[str] | None = None) -> int:
     from gui.app import run_gui
 
     return run_gui(argv)
+
+
+def _show_selftest_window(project: Project, *, annotator: str) -> str:
+    """The self-test's Qt step, given to cli/ from here so that cli/ never imports gui/;
+    Qt is loaded only when the step runs."""
+    from gui.selftest_window import show_main_window
+
+    return show_main_window(project, annotator=annotator)
 
 
 if __name__ == "__main__":

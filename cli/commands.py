@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import IO
 
+from cli.agreement_command import add_adjudicate_parser, add_agreement_parser
 from cli.export_command import add_export_parser
 from cli.schema_command import add_schema_parser
 from cli.suggest_command import add_suggest_parser
@@ -19,8 +20,14 @@ from core.label_formats import parse_label_map
 from core.logs import log_exception
 from core.progress import ProgressBar
 from core.redact import is_postgres_url, mask_secrets
-from storage import ImportProgress, PasswordNeeded, Project, ProjectError, StorageFault
-from storage.importing import MAX_CHARS
+from storage import (
+    MAX_CHARS,
+    ImportProgress,
+    PasswordNeeded,
+    Project,
+    ProjectError,
+    StorageFault,
+)
 
 
 class Parser(argparse.ArgumentParser):
@@ -101,6 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_export_parser(sub)
     add_suggest_parser(sub)
     add_schema_parser(sub)
+    add_agreement_parser(sub)
+    add_adjudicate_parser(sub)
     return parser
 
 

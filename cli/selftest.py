@@ -6,8 +6,9 @@ the exports run, and the Qt platform plugins are in the bundle. Each step is a s
 with a name that is printed, so a failure says exactly where the build is broken. Exit status
 0 means every step passed.
 
-It uses the same ``storage.Project`` operations the GUI calls; the one step that needs Qt
-lives in ``gui.selftest_window`` (cli/ stays Qt-free) and is imported only when it runs.
+It uses the same ``storage.Project`` operations the GUI calls. The one step that needs Qt,
+showing the main window, is handed in by ``main.py`` as ``show_window`` (cli/ never imports
+gui/); without it that step fails and says so.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
+from core.edits import stance_key
 from core.models import Article
 from core.query import ArticleFilter
 from core.version import __version__
@@ -34,6 +36,12 @@ from storage import Project
 ANNOTATOR = "self-test"
 #: Languages the bundled sample must come out as (langdetect's profiles are in the bundle).
 EXPECTED_LANGS = {"id", "en", "ar"}
+
+
+class ShowWindow(Protocol):
+    """Shows the main window on ``project`` offscreen, closes it, and describes what ran."""
+
+    def __call__(self, project: Project, *, annotator: str) -> str: ...
 
 
 class SelfTestFailure(Exception):
@@ -57,6 +65,7 @@ class Context:
     expected_doc: dict[str, str] = field(default_factory=dict)
     langs: dict[str, int] = field(default_factory=dict)
     articles: int = 0
+    show_window: ShowWindow | None = None
 
     def __post_init__(self) -> None:
         self.path = self.folder / "selftest.tandai"
@@ -128,13 +137,13 @@ def add_labels(ctx: Context) -> str:
     project.add_span(
         article.id, annotator=ANNOTATOR, layer="entity", label=entity, start=start, end=end
     )
-    kind = schema.boilerplate_kinds[0]
+    kind = schema.default_boilerplate_kind
     b_start, b_end = _last_line(article.text)
     project.add_span(
         article.id, annotator=ANNOTATOR, layer="boilerplate", label=kind, start=b_start, end=b_end
     )
     target = schema.stance_targets[0]
-    key, value = f"stance:{target.name}", target.options[0].value
+    key, value = stance_key(target.name), target.options[0].value
     project.set_doc_label(article.id, annotator=ANNOTATOR, key=key, value=value)
     project.set_status(article.id, annotator=ANNOTATOR, status="done")
     ctx.expected_spans = {("entity", entity, start, end), ("boilerplate", kind, b_start, b_end)}
@@ -156,7 +165,7 @@ def _check_export_content(fmt: str, lines: list[dict], ctx: Context) -> None:
         got = {(s["layer"], s["label"], s["start"], s["end"]) for s in lines[0].get("spans", [])}
         check(got == ctx.expected_spans, f"spans export has {got}, expected {ctx.expected_spans}")
     elif fmt == "stance":
-        got = {(f"stance:{line['target']}", line["label"]) for line in lines}
+        got = {(stance_key(line["target"]), line["label"]) for line in lines}
         check(got == set(ctx.expected_doc.items()), f"stance export has {got}")
 
 
@@ -196,9 +205,9 @@ def reopen_project(ctx: Context) -> str:
 
 
 def open_main_window(ctx: Context) -> str:
-    from gui.selftest_window import show_main_window
-
-    return show_main_window(ctx.open_project, annotator=ANNOTATOR)
+    check(ctx.show_window is not None, "no window to show: run the self-test through main.py")
+    assert ctx.show_window is not None
+    return ctx.show_window(ctx.open_project, annotator=ANNOTATOR)
 
 
 STEPS: list[tuple[str, Callable[[Context], str]]] = [
@@ -286,9 +295,11 @@ def _end_background_jobs() -> None:
         workers.wait_for_jobs()
 
 
-def run_selftest(*, out: TextIO | None = None) -> int:
+def run_selftest(*, out: TextIO | None = None, show_window: ShowWindow | None = None) -> int:
     """Run every step in a fresh temporary folder; 0 if all passed, 1 on the first failure
-    or when anything went wrong beside the steps (see :class:`_Watch`)."""
+    or when anything went wrong beside the steps (see :class:`_Watch`).
+
+    ``show_window`` is the GUI's step (main.py passes it), so that cli/ never imports gui/."""
     out = out or _output()
     _no_display()
     frozen = " (packaged)" if getattr(sys, "frozen", False) else ""
@@ -301,7 +312,7 @@ def run_selftest(*, out: TextIO | None = None) -> int:
             prefix="tandai-selftest-", ignore_cleanup_errors=True
         ) as folder,
     ):
-        ctx = Context(Path(folder))
+        ctx = Context(Path(folder), show_window=show_window)
         try:
             for number, (name, step) in enumerate(STEPS, 1):
                 print(f"[{number}/{len(STEPS)}] {name} ... ", end="", file=out, flush=True)

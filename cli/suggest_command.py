@@ -10,8 +10,7 @@ from pathlib import Path
 from core.export.records import ExportSelection
 from core.progress import ProgressBar
 from core.suggest.rules import Rule, RuleError
-from storage import Project
-from storage.suggestion_runs import ALL_SOURCES, SuggestProgress
+from storage import ALL_SOURCES, Project, SuggestProgress
 
 GROUPS = {"boilerplate": {"layer": "boilerplate"}, "entity": {"layer": "entity"}, "all": {}}
 

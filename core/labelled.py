@@ -32,10 +32,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.edits import LAYER, entity_clash, label_refusal, stance_key
 from core.export.bio import spans_from_tags
 from core.fields import DEFAULT_MAX_CHARS, TEXT_KEYS, to_article
 from core.label_formats import canonical_fields
-from core.models import LAYERS, STATUSES, NewArticle
+from core.models import STATUSES, NewArticle
 from core.readers import Problem, RawRecord
 from core.report import MAX_KEPT_PROBLEMS, ImportReport, problem_kind
 from core.schema import Schema
@@ -319,42 +320,37 @@ def _check_span(
             if label in schema.boilerplate_kinds and not schema.entity(label)
             else "entity"
         )
-    if layer not in LAYERS:
+    refused = label_refusal(schema, layer, label)
+    if refused is None:
+        return LabelSpan(layer, label, start, end)
+    if refused[0] == LAYER:
         problems.append(f"unknown layer: {where} has layer {layer!r}")
-        return None
-    if layer == "entity" and schema.entity(label) is None:
+    elif layer == "entity":
         problems.append(
             f"unknown label: {where} (the schema has "
             f"{', '.join(e.name for e in schema.entity_labels)})"
         )
-        return None
-    if layer == "boilerplate" and label not in schema.boilerplate_kinds:
+    else:
         problems.append(
             f"unknown label: {where} is no boilerplate kind of the schema "
             f"({', '.join(schema.boilerplate_kinds)})"
         )
-        return None
-    return LabelSpan(layer, label, start, end)
+    return None
 
 
 def _without_overlaps(spans: list[LabelSpan], problems: list[str]) -> list[LabelSpan]:
-    """Exact repeats collapse; an entity overlapping an earlier kept entity is refused."""
+    """Exact repeats collapse; an entity overlapping an earlier kept entity is refused (the
+    rule is ``core.edits.entity_clash``, the one every stored span passes)."""
     kept: list[LabelSpan] = []
-    seen: set[LabelSpan] = set()
-    last_end = -1
-    last: LabelSpan | None = None
     for span in sorted(set(spans), key=lambda s: (s.layer != "entity", s.start, s.end, s.label)):
-        if span in seen:
-            continue
         if span.layer == "entity":
-            if span.start < last_end and last is not None:
+            clash = entity_clash(kept, span.start, span.end)
+            if clash is not None:
                 problems.append(
                     f"overlapping entities: {span.label} {span.start}–{span.end} overlaps "
-                    f"{last.label} {last.start}–{last.end}"
+                    f"{clash.label} {clash.start}–{clash.end}"
                 )
                 continue
-            last_end, last = span.end, span
-        seen.add(span)
         kept.append(span)
     return sorted(kept, key=lambda s: (s.start, s.end, s.layer, s.label))
 
@@ -374,4 +370,4 @@ def _stance(value: object, schema: Schema, out: LabelledRecord) -> None:
                 f"unknown label: stance {label!r} is not an option of target {target!r}"
             )
         else:
-            out.doc_labels[f"stance:{target}"] = label
+            out.doc_labels[stance_key(str(target))] = label

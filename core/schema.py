@@ -54,6 +54,11 @@ class Schema:
     def stance_target(self, name: str) -> StanceTarget | None:
         return next((t for t in self.stance_targets if t.name == name), None)
 
+    @property
+    def default_boilerplate_kind(self) -> str:
+        """What the B key marks and the boilerplate suggesters propose: the first kind."""
+        return self.boilerplate_kinds[0] if self.boilerplate_kinds else "boilerplate"
+
     def with_entity_label(
         self, name: str, *, colour: str = "", key: str = "", description: str = ""
     ) -> Schema:

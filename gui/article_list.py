@@ -7,6 +7,8 @@ these words), and tells it which article is current and which one changed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -26,8 +28,7 @@ from core.models import STATUSES
 from core.query import ArticleFilter
 from gui.article_list_model import LABELS, LANG, SOURCE, STATUS, TITLE, ArticleListModel
 from gui.workers import Job, wait_for_jobs
-from storage import Project
-from storage.search import search_terms
+from storage import Project, search_terms
 
 #: Typing pauses this long before the list is searched, so a fast typist costs one query.
 SEARCH_DELAY_MS = 250
@@ -155,7 +156,11 @@ class ArticleListDock(QDockWidget):
 
     def refresh_article(self, article_id: int) -> None:
         """Re-read that article's row (status or label count changed)."""
-        self.model.refresh_article(article_id)
+        self.model.refresh_articles([article_id])
+
+    def refresh_articles(self, article_ids: Iterable[int]) -> None:
+        """Re-read the rows of these articles that are loaded (one query for all of them)."""
+        self.model.refresh_articles(article_ids)
 
     def reload(self) -> None:
         """Read everything again: after an import, a schema change, another annotator."""
@@ -226,7 +231,7 @@ class ArticleListDock(QDockWidget):
         self._count_serial += 1
         serial, flt, project = self._count_serial, self.model.filter, self.project
         self.count_label.setText("counting…")
-        job = Job(lambda _control: project.count_articles(flt), cleanup=project.db.close)
+        job = Job(lambda _control: project.count_articles(flt), cleanup=project.end_thread)
         job.succeeded.connect(lambda total: self._show_count(serial, total))
         job.failed.connect(lambda message: self._show_count(serial, None, message))
         job.start()  # gui.workers keeps it until its thread has ended

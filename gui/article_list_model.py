@@ -9,6 +9,7 @@ costs what the first does, and a project of a million articles opens with one pa
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -17,8 +18,7 @@ from PySide6.QtGui import QColor
 
 from core.models import ArticleSummary
 from core.query import ArticleFilter
-from storage import Project
-from storage.listing import ListCursor
+from storage import ListCursor, Project
 
 #: (header, sort key in storage.listing)
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -186,17 +186,25 @@ class ArticleListModel(QAbstractTableModel):
         return self._row_of.get(article_id)
 
     def refresh_article(self, article_id: int) -> None:
-        """Re-read one loaded row (its status or label count changed). The row stays where it
-        is even if it no longer matches the filter: rows moving under the user's eyes while
-        they work are worse than a slightly stale list; :meth:`restart` re-sorts."""
-        row = self._row_of.get(article_id)
-        if row is None:
-            return
-        fresh = self.project.summaries([article_id], annotator=self._filter.annotator)
-        if not fresh:
-            return
-        self._rows[row] = _as_row(fresh[0])
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        self.refresh_articles([article_id])
+
+    def refresh_articles(self, article_ids: Iterable[int]) -> None:
+        """Re-read the loaded rows of these articles (status or label count changed), in one
+        read per thousand rows; articles not loaded are read when their page is. A row stays
+        where it is even if it no longer matches the filter: rows moving under the user's
+        eyes while they work are worse than a slightly stale list; :meth:`restart` re-sorts."""
+        loaded = sorted(aid for aid in set(article_ids) if aid in self._row_of)
+        for i in range(0, len(loaded), 1000):
+            fresh = self.project.summaries(loaded[i : i + 1000], annotator=self._filter.annotator)
+            rows = []
+            for summary in fresh:
+                row = self._row_of.get(summary.id)
+                if row is not None:
+                    self._rows[row] = _as_row(summary)
+                    rows.append(row)
+            if rows:
+                last = len(COLUMNS) - 1
+                self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), last))
 
     # ---- Qt model API --------------------------------------------------------------------
 

@@ -1,8 +1,11 @@
-"""The article view: title and metadata above the text, spans painted in label colours.
+"""The article view: draws a :class:`core.open_article.OpenArticle`.
 
-The text sits in a read-only ``QPlainTextEdit`` (DESIGN.md: the fastest Qt text widget) that
-keeps mouse and keyboard selection. Qt counts UTF-16 units; everything this module hands out
-or takes in is code points, converted here and only here through :class:`core.text.Utf16Map`.
+Title and metadata above the text; spans painted in label colours (gui.highlighter), pending
+suggestions as dashed underlines in the label's colour (grey for boilerplate), so the two
+never look alike. The text sits in a read-only ``QPlainTextEdit`` (DESIGN.md: the fastest Qt
+text widget) that keeps mouse and keyboard selection. Qt counts UTF-16 units; everything this
+module hands out or takes in is code points, converted through the article's
+:class:`gui.text_geometry.TextGeometry` (the one place that converts).
 """
 
 from __future__ import annotations
@@ -12,14 +15,24 @@ import unicodedata
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent, QTextCursor, QTextOption
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QKeyEvent,
+    QMouseEvent,
+    QTextCharFormat,
+    QTextCursor,
+    QTextOption,
+)
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QToolTip, QVBoxLayout, QWidget
 
 from core.models import Article, Span
+from core.open_article import OpenArticle
 from core.schema import Schema
-from gui.highlighter import Formats, SpanHighlighter, TextGeometry, build_index
-from gui.selection import covering
+from gui.highlighter import Formats, SpanHighlighter, build_index
+from gui.text_geometry import TextGeometry
 
+BOILERPLATE_UNDERLINE = "#757575"
 RTL_LANGS = {"ar", "he", "fa", "ur", "ps", "yi", "dv", "ug", "ckb", "sd", "syr"}
 
 
@@ -52,7 +65,7 @@ class AnnotText(QPlainTextEdit):
         )
         self.setUndoRedoEnabled(False)
         self.key_handler: Callable[[QKeyEvent], bool] | None = None
-        self.tooltip_for: Callable[[int], str] | None = None
+        self.tooltip_for: Callable[[int], str] | None = None  # Qt position -> text
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.key_handler is not None and self.key_handler(event):
@@ -87,7 +100,7 @@ class AnnotText(QPlainTextEdit):
 
 
 class ArticleView(QWidget):
-    """Shows one article with its spans; converts selections to code points."""
+    """Draws one :class:`OpenArticle`; converts selections to code points."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,43 +131,79 @@ class ArticleView(QWidget):
         self.highlighter = SpanHighlighter(self.text.document())
         self.geometry_: TextGeometry = TextGeometry.of("")
         self.formats: Formats | None = None
-        self.spans: list[Span] = []
+        self.colours: dict[str, str] = {}
         self.search_words: list[str] = []
-        self.article: Article | None = None
+        self.model: OpenArticle | None = None
+
+    @property
+    def article(self) -> Article | None:
+        return self.model.article if self.model is not None else None
+
+    @property
+    def spans(self) -> list[Span]:
+        return self.model.spans if self.model is not None else []
 
     # ---- showing -------------------------------------------------------------------------
 
     def set_schema(self, schema: Schema) -> None:
         self.formats = Formats(schema)
-        self.set_spans(self.spans)
+        self.colours = {e.name: e.colour for e in schema.entity_labels}
+        self.draw_spans()
+        self.draw_suggestions()
 
-    def show_article(self, article: Article, spans: list[Span], *, status: str = "") -> None:
-        """Show ``article`` with ``spans``: highlights are computed before the text is set, so
-        the widget lays out and paints the article once."""
+    def draw(self, model: OpenArticle) -> None:
+        """Draw ``model``: highlights are computed before the text is set, so the widget lays
+        out and paints the article once."""
         assert self.formats is not None, "set_schema first"
-        self.article = article
-        self.spans = spans
-        self.geometry_ = TextGeometry.of(article.text)
-        self._set_header(article, status)
+        self.model = model
+        article = model.article
+        self.geometry_ = TextGeometry.of(article.text, model.lines)
+        self._set_header(article, model.status)
         self._set_direction(is_rtl(article))
-        index = build_index(self.geometry_, spans, self.formats, self.search_words)
+        index = build_index(self.geometry_, model.spans, self.formats, self.search_words)
         self.highlighter.load(index, self.formats)
         self.text.setPlainText(article.text)
+        self.draw_suggestions()
+
+    def draw_spans(self) -> None:
+        """Repaint the model's spans (after a change named them)."""
+        if self.formats is None or self.model is None:
+            return
+        index = build_index(self.geometry_, self.model.spans, self.formats, self.search_words)
+        self.highlighter.set_index(index, self.formats)
 
     def set_spans(self, spans: list[Span]) -> None:
-        self.spans = spans
-        if self.formats is None or self.article is None:
+        if self.model is not None:
+            self.model.spans = spans
+        self.draw_spans()
+
+    def draw_suggestions(self) -> None:
+        """Dashed underlines over the model's pending suggestions (extra selections, on top
+        of the label highlighting, which stays as it is)."""
+        if self.model is None:
             return
-        index = build_index(self.geometry_, spans, self.formats, self.search_words)
-        self.highlighter.set_index(index, self.formats)
+        selections = []
+        for sg in self.model.suggestions:
+            fmt = QTextCharFormat()
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+            if sg.layer == "entity":
+                fmt.setUnderlineColor(QColor(self.colours.get(sg.label, "#888888")).darker(160))
+            else:
+                fmt.setUnderlineColor(QColor(BOILERPLATE_UNDERLINE))
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = self._cursor(sg.start, sg.end)
+            selection.format = fmt
+            selections.append(selection)
+        self.text.setExtraSelections(selections)
 
     def set_search_words(self, words: list[str]) -> None:
         self.search_words = list(words)
-        self.set_spans(self.spans)
+        self.draw_spans()
 
     def set_status(self, status: str) -> None:
-        if self.article is not None:
-            self._set_header(self.article, status)
+        if self.model is not None:
+            self.model.status = status
+            self._set_header(self.model.article, status)
 
     def _set_header(self, article: Article, status: str) -> None:
         self.title.setText(article.title or "(untitled)")
@@ -192,25 +241,35 @@ class ArticleView(QWidget):
     def selection(self) -> tuple[int, int]:
         """The selection (or the cursor, as an empty range) in code points of the text."""
         cursor = self.text.textCursor()
-        to_cp = self.geometry_.utf16.to_code_point
-        return to_cp(cursor.selectionStart()), to_cp(cursor.selectionEnd())
+        from_qt = self.geometry_.from_qt
+        return from_qt(cursor.selectionStart()), from_qt(cursor.selectionEnd())
+
+    def _cursor(self, start: int, end: int) -> QTextCursor:
+        cursor = QTextCursor(self.text.document())
+        cursor.setPosition(self.geometry_.to_qt(start))
+        cursor.setPosition(self.geometry_.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        return cursor
 
     def select(self, start: int, end: int) -> None:
         """Select ``[start, end)`` (code points) in the widget."""
-        to16 = self.geometry_.utf16.to_utf16
-        cursor = self.text.textCursor()
-        cursor.setPosition(to16(start))
-        cursor.setPosition(to16(end), QTextCursor.MoveMode.KeepAnchor)
-        self.text.setTextCursor(cursor)
+        self.text.setTextCursor(self._cursor(start, end))
 
     def place_cursor(self, offset: int) -> None:
         cursor = self.text.textCursor()
-        cursor.setPosition(self.geometry_.utf16.to_utf16(offset))
+        cursor.setPosition(self.geometry_.to_qt(offset))
         self.text.setTextCursor(cursor)
 
     def spans_at(self, offset: int) -> list[Span]:
-        return covering(self.spans, offset, offset)
+        return self.model.spans_at(offset) if self.model is not None else []
 
     def _tooltip(self, position16: int) -> str:
-        spans = self.spans_at(self.geometry_.utf16.to_code_point(position16))
-        return " · ".join(s.label if s.layer == "entity" else s.layer for s in spans)
+        """What is under the mouse: the spans' labels, then the suggestions and their source."""
+        if self.model is None:
+            return ""
+        offset = self.geometry_.from_qt(position16)
+        tips = [s.label if s.layer == "entity" else s.layer for s in self.model.spans_at(offset)]
+        tips += [
+            f"suggested {sg.label if sg.layer == 'entity' else sg.layer} ({sg.source})"
+            for sg in self.model.suggestions_at(offset)
+        ]
+        return " · ".join(tips)

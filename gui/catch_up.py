@@ -12,8 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from gui.workers import Job, JobControl
-from storage import ImportProgress, Project
-from storage.repeated_lines import SuggestProgress
+from storage import ImportProgress, Project, SuggestProgress
 
 _PHASES = {
     "languages": "Detecting languages",
@@ -62,7 +61,7 @@ class CatchUp(QObject):
                 done += report.articles
             return done
 
-        self.job = Job(work, cleanup=project.db.close, parent=self)
+        self.job = Job(work, cleanup=project.end_thread, parent=self)
         self.job.progressed.connect(
             lambda d, t, text: self.progressed.emit(f"{text}: {d:,} of {t:,} articles")
         )

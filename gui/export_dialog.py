@@ -261,7 +261,7 @@ class ExportDialog(JobDialog):
         self.cancel_button.setText("Cancel")
         self.phase_label.setText("Starting…")
         self.bar.setRange(0, 0)
-        self.run_job(work, cleanup=project.db.close)
+        self.run_job(work, cleanup=project.end_thread)
 
     # ---- results -------------------------------------------------------------------------
 

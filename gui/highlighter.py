@@ -3,7 +3,7 @@
 DESIGN.md measured it: 1,000 spans on a 20,000-word text cost ~15 ms this way against
 35-41 ms (and 28 ms per repaint) for extra selections, and ``setHtml`` would break offsets.
 The index maps block number -> [(utf16 start in block, utf16 length, format)], built once per
-article (or per change) from code-point spans through :class:`core.text.Utf16Map`.
+article (or per change) from code-point spans through :class:`gui.text_geometry.TextGeometry`.
 """
 
 from __future__ import annotations
@@ -11,45 +11,18 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 from core.models import Span
 from core.schema import Schema
-from core.text import Utf16Map
-from gui.selection import LineIndex
+from gui.text_geometry import TextGeometry
 
 BOILERPLATE_BG = "#eeeeee"
 BOILERPLATE_FG = "#8a8a8a"
 SEARCH_UNDERLINE = "#e65100"
 
 Piece = tuple[int, int, int]  # utf16 start in block, utf16 length, format number
-
-
-@dataclass
-class TextGeometry:
-    """Per-article conversions between stored code points and the widget's blocks."""
-
-    text: str
-    utf16: Utf16Map
-    lines: LineIndex
-
-    @classmethod
-    def of(cls, text: str) -> TextGeometry:
-        return cls(text=text, utf16=Utf16Map(text), lines=LineIndex(text))
-
-    def block_pieces(self, start: int, end: int) -> list[tuple[int, int, int]]:
-        """``(block, utf16 start in block, utf16 length)`` of ``[start, end)``, split at lines."""
-        out = []
-        to16 = self.utf16.to_utf16
-        for line in range(self.lines.line_of(start), self.lines.line_of(max(start, end - 1)) + 1):
-            ls, le = self.lines.line_range(line)
-            s, e = max(start, ls), min(end, le)
-            if e > s:
-                base = to16(ls)
-                out.append((line, to16(s) - base, to16(e) - to16(s)))
-        return out
 
 
 class Formats:

@@ -151,7 +151,7 @@ class ImportDialog(JobDialog):
                 detect=detect,
             )
 
-        self.run_job(work, cleanup=project.db.close)
+        self.run_job(work, cleanup=project.end_thread)
 
     def exec(self) -> int:
         self.start()

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
 
 
 class KeymapDialog(QDialog):
-    """Built from the workspace's live bindings, so it never disagrees with what keys do."""
+    """Built from the live rows of the key table (gui.key_table), the same rows that run the
+    keys and label the menus, so it never disagrees with what keys do."""
 
     def __init__(self, rows: list[tuple[str, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)

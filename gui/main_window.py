@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoG
 from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow, QMenu, QMessageBox
 
 from gui.about import show_about
+from gui.agreement_dialog import AgreementDialog
 from gui.annotator_dialog import ask_annotator, save_annotator, saved_annotator
 from gui.article_list import ArticleListDock
 from gui.catch_up import CatchUp
@@ -28,7 +29,7 @@ from gui.keymap_dialog import KeymapDialog
 from gui.paths import default_project_path
 from gui.project_actions import RecentProjects, new_project_dialog, open_project_dialog
 from gui.schema_editor import SchemaEditorDialog
-from gui.session import Session
+from gui.session import Change, Session
 from gui.status_bar import WorkspaceStatus
 from gui.welcome import WelcomeDialog
 from gui.window_state import restore_window, save_window
@@ -97,9 +98,10 @@ class MainWindow(QMainWindow):
         self.docks = self._build_docks()
         ws = self.workspace
         ws.articleOpened.connect(self._article_opened)
-        ws.articleEdited.connect(self._article_edited)
+        self.session.changed.connect(self._changed)
         ws.progressChanged.connect(self._show_progress)
         ws.keymapRequested.connect(self.show_keymap)
+        self._label_menus()
         ws.message.connect(lambda text: self.status.showMessage(text, 6000))
         self.session.annotatorChanged.connect(self._annotator_changed)
         self._total = project.count_articles()
@@ -221,6 +223,7 @@ class MainWindow(QMainWindow):
     def edit_schema(self) -> None:
         if SchemaEditorDialog(self.project, self).exec() == QDialog.DialogCode.Accepted:
             self.workspace.apply_schema(self.project.schema())
+            self._label_menus()
             if self.docks.articles is not None:
                 self.docks.articles.reload()
 
@@ -290,16 +293,16 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self._add(edit, "&Schema…", self.edit_schema)
         article = bar.addMenu("&Article")
-        # Plain keys and Ctrl+Enter belong to the article text (gui.workspace.handle_key), so
-        # that typing in the guidelines or the search box never marks an article done.
-        done_next = self._add(
-            article, "&Done, next to do\tCtrl+Enter", lambda: self.workspace.done_and_next()
-        )
-        self._add(article, "&Skip\tS", lambda: self.workspace.skip())
-        self._add(article, "&Flag with a note…\tF", lambda: self.workspace.flag())
+        # Plain keys and Ctrl+Enter belong to the article text (gui.key_table), so that typing
+        # in the guidelines or the search box never marks an article done; the menu entries
+        # run the same actions and show the keys the key table gives them (_label_menus).
+        self._keyed: list[tuple[QAction, str, str]] = []
+        done_next = self._add_keyed(article, "&Done, next to do", "done_and_next")
+        self._add_keyed(article, "&Skip", "skip")
+        self._add_keyed(article, "&Flag with a note…", "flag")
         article.addSeparator()
-        self._add(article, "&Next article\tJ, Alt+→", lambda: self.workspace.next_article())
-        self._add(article, "&Previous article\tK, Alt+←", lambda: self.workspace.previous_article())
+        self._add_keyed(article, "&Next article", "next_article")
+        self._add_keyed(article, "&Previous article", "previous_article")
         view = bar.addMenu("&View")
         zoom_in = self._add(view, "Zoom &in", lambda: self.workspace.view.zoom(1))
         zoom_in.setShortcuts([QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")])
@@ -311,12 +314,40 @@ class MainWindow(QMainWindow):
         )
         view.addSeparator()
         self._dock_toggles = view
+        project_menu = bar.addMenu("&Project")
+        self._add(project_menu, "&Agreement…", self.show_agreement)
+        self._add(project_menu, "&Review queue", lambda: self.workspace.enter_review())
+        self._add(project_menu, "&Leave review mode", lambda: self.workspace.leave_review())
         people = bar.addMenu("A&nnotator")
         self._add(people, "&Switch annotator…", self.switch_annotator)
         help_menu = bar.addMenu("&Help")
-        keymap = self._add(help_menu, "&Keyboard map\t?", self.show_keymap)
+        keymap = self._add_keyed(help_menu, "&Keyboard map", "keymap")
         self._add(help_menu, "&About Tandai", lambda: show_about(self))
         return Actions(undo, redo, done_next, zoom_in, zoom_out, keymap)
+
+    def show_agreement(self) -> AgreementDialog:
+        """Project ▸ Agreement: figures computed in the background; a disputed article
+        opens in review mode."""
+        dialog = AgreementDialog(self.project, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open_article.connect(lambda aid: self.workspace.enter_review(aid))
+        dialog.show()
+        dialog.start()
+        return dialog
+
+    def _add_keyed(self, menu: QMenu, text: str, action: str) -> QAction:
+        """A menu entry that runs a key-table action of the workspace (no shortcut of its
+        own: the key goes to the article text)."""
+        entry = self._add(menu, text, lambda: self.workspace.actions()[action]())
+        self._keyed.append((entry, text, action))
+        return entry
+
+    def _label_menus(self) -> None:
+        """Show in each keyed menu entry the keys the key table gives its action now (the
+        schema decides some of them)."""
+        for entry, text, action in self._keyed:
+            keys = self.workspace.keys.shown_keys(action)
+            entry.setText(f"{text}\t{keys}" if keys else text)
 
     def _add(
         self,
@@ -341,16 +372,19 @@ class MainWindow(QMainWindow):
         if self.docks.articles is not None:
             self.docks.articles.set_current(article_id)
 
-    def _article_edited(self, article_id: int) -> None:
+    def _changed(self, change: Change) -> None:
+        """Every row the change names shows its new status and label count (a project-wide
+        accept names every article it touched)."""
         if self.docks.articles is not None:
-            self.docks.articles.refresh_article(article_id)
+            self.docks.articles.refresh_articles(change.article_ids)
 
     def _show_progress(self) -> None:
         self.status.show_progress(self.project.done_count(self.annotator), self._total)
 
     def _annotator_changed(self, name: str) -> None:
         self.annotator = name
-        save_annotator(self.settings, name)
+        if not self.workspace.in_review:  # reviewing works as gold for a while only
+            save_annotator(self.settings, name)
         self.status.show_annotator(name)
         if self.docks.articles is not None:
             self.docks.articles.set_annotator(name)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.edits import stance_key, stance_target
 from core.schema import EntityLabel, Schema, SchemaError, StanceOption, StanceTarget
 from storage import Project
 
@@ -358,14 +359,15 @@ class SchemaEditorDialog(QDialog):
                     "it cannot be renamed or removed (the spans would keep the old name). "
                     "Add a new label instead, or keep this one."
                 )
-        options = {(f"stance:{t.name}", o.value) for t in schema.stance_targets for o in t.options}
+        options = {(stance_key(t.name), o.value) for t in schema.stance_targets for o in t.options}
         for (key, value), count in sorted(self.project.doc_label_usage().items()):
-            if key.startswith("stance:") and (key, value) not in options:
-                before = self.original.stance_target(key.split(":", 1)[1])
+            target = stance_target(key)
+            if target is not None and (key, value) not in options:
+                before = self.original.stance_target(target)
                 if before is None or value not in {o.value for o in before.options}:
                     continue  # already unknown before this edit: not ours to judge
                 raise SchemaError(
-                    f"stance {key.split(':', 1)[1]!r} = {value!r} is used by {count:,} "
+                    f"stance {target!r} = {value!r} is used by {count:,} "
                     f"article{'s' if count != 1 else ''}: that target and option cannot be "
                     "renamed or removed."
                 )

@@ -1,7 +1,7 @@
 """The self-test's Qt step: build the main window offscreen, proving the bundle's Qt works.
 
-Kept apart from ``cli/selftest.py`` so that cli/ stays free of Qt; imported only when the
-step runs. Settings live in the self-test's temporary folder and standard paths in Qt's test
+Kept apart from ``cli/selftest.py`` so that cli/ stays free of Qt: main.py hands it to the
+self-test, which calls it only when the step runs. Settings live in the self-test's temporary folder and standard paths in Qt's test
 mode, so the self-test never reads or writes the user's settings or data folder.
 """
 

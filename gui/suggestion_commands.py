@@ -1,45 +1,49 @@
 """Undo commands for suggestions: accept or reject one, accept or reject many.
 
-They follow gui.undo_commands: the edit is applied (and committed) before the command is
-pushed, undo and redo re-open the command's article first. Suggestions are not spans, so
-these call ``storage.Project`` for what ``Session`` has no method for, and then emit the
-session's ``changed`` broadcast themselves so that every view refreshes as after any edit.
+They follow gui.undo_commands: pushed through :meth:`gui.session.Session.push`, applied (and
+committed) before they reach the stack, and broadcast by the session after the commit. None
+of them builds an origin: storage gives an accepted span ``suggestion:<source>``, and undo and
+redo restore that span exactly as it was stored.
 """
 
 from __future__ import annotations
 
-from core.models import Suggestion
-from gui.session import Change
-from gui.undo_commands import AddSpan, CommandContext, EditCommand
-from storage.suggestions import BulkResult
-
-#: The ``Change.what`` of an edit that touched only suggestions (rejections).
-SUGGESTIONS = "suggestions"
+from core.models import Span, Suggestion
+from gui.session import Change, What
+from gui.undo_commands import CommandContext, EditCommand
+from storage import BulkResult
 
 
 def _describe(sg: Suggestion) -> str:
     return sg.label if sg.layer == "entity" else sg.layer
 
 
-class AcceptSuggestion(AddSpan):
-    """The suggestion becomes the annotator's span, with origin ``suggestion:<source>``."""
+class AcceptSuggestion(EditCommand):
+    """The suggestion becomes the annotator's span, with the origin storage gives it."""
+
+    what = What.SPANS | What.SUGGESTIONS
 
     def __init__(self, ctx: CommandContext, sg: Suggestion) -> None:
-        super().__init__(
-            ctx,
-            sg.article_id,
-            layer=sg.layer,
-            label=sg.label,
-            start=sg.start,
-            end=sg.end,
-            origin=f"suggestion:{sg.source}"[:200],
-            text=f"Accept {_describe(sg)} suggestion",
-        )
+        super().__init__(ctx, sg.article_id, f"Accept {_describe(sg)} suggestion")
         self.sg = sg
+        self.span: Span | None = None
+
+    def apply(self) -> None:
+        session = self.ctx.session
+        if self.span is None:
+            self.span = session.accept_suggestion(self.sg.id, annotator=self.annotator)
+        else:  # redo: the span undo removed, same origin (and id, unless it was taken)
+            self.span = session.restore_span(self.span)
+
+    def revert(self) -> None:
+        assert self.span is not None
+        self.ctx.session.delete_span(self.span.id)
 
 
 class RejectSuggestion(EditCommand):
     """The annotator turns the suggestion down; it is remembered and does not come back."""
+
+    what = What.SUGGESTIONS
 
     def __init__(self, ctx: CommandContext, sg: Suggestion) -> None:
         super().__init__(ctx, sg.article_id, f"Reject {_describe(sg)} suggestion")
@@ -47,20 +51,18 @@ class RejectSuggestion(EditCommand):
         self.rejection_id: int | None = None
 
     def apply(self) -> None:
-        project = self.ctx.session.project
-        self.rejection_id = project.reject_suggestion(self.sg.id, annotator=self.annotator)
-        self.ctx.session.changed.emit(Change(self.sg.article_id, SUGGESTIONS))
+        session = self.ctx.session
+        self.rejection_id = session.reject_suggestion(self.sg.id, annotator=self.annotator)
 
     def revert(self) -> None:
         if self.rejection_id is not None:
-            self.ctx.session.project.remove_rejections([self.rejection_id])
-        self.ctx.session.changed.emit(Change(self.sg.article_id, SUGGESTIONS))
+            self.ctx.session.remove_rejections([self.rejection_id])
 
 
 class BulkSuggestions(EditCommand):
     """Accept or reject every pending suggestion of a scope (an article, or one source across
     the project). ``done`` carries a result computed before the push (by a background job),
-    so that the first apply does not run twice."""
+    so that the first apply does not run twice. Its change names every article it touched."""
 
     def __init__(
         self,
@@ -75,23 +77,20 @@ class BulkSuggestions(EditCommand):
         super().__init__(ctx, article_id, text)
         self.accept, self.scope = accept, scope
         self.result = done
+        self.what = What.SPANS | What.SUGGESTIONS if accept else What.SUGGESTIONS
+        self.touched: set[int] = set(done.article_ids) if done else set()
 
     def apply(self) -> None:
         if self.result is None:
-            project = self.ctx.session.project
-            run = project.accept_all if self.accept else project.reject_all
-            self.result = run(annotator=self.annotator, **self.scope)
-        self._announce("spans" if self.accept else SUGGESTIONS)
+            self.result = self.ctx.session.decide_all(
+                accept=self.accept, annotator=self.annotator, scope=self.scope
+            )
+            self.touched |= self.result.article_ids
 
     def revert(self) -> None:
-        project = self.ctx.session.project
         if self.result is not None:
-            if self.accept:
-                project.remove_spans(self.result.span_ids)
-            else:
-                project.remove_rejections(self.result.rejection_ids)
+            self.ctx.session.undo_decide_all(self.result, accept=self.accept)
         self.result = None  # redo runs the bulk edit again (new span ids)
-        self._announce("spans" if self.accept else SUGGESTIONS)
 
-    def _announce(self, what: str) -> None:
-        self.ctx.session.changed.emit(Change(self.article_id, what))
+    def change(self) -> Change:
+        return Change.of({self.article_id, *self.touched} - {0}, self.what)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from core.suggest.lexicon import LexiconError
 from gui.workers import JobControl
-from storage.suggestion_runs import SuggestProgress
+from storage import SuggestProgress
 
 if TYPE_CHECKING:
     from core.suggest.rules import Rule

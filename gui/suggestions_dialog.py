@@ -2,14 +2,16 @@
 reject everything one source proposed (after seeing how many), and make a rule from a line.
 
 Everything that reads or writes many articles runs in a ``gui.workers.Job`` with progress,
-so the window never freezes; bulk decisions land on the workspace's undo stack.
+so the window never freezes; a bulk decision is a command pushed through the session like
+every edit (computed in the background, then pushed with its result). The dialog sees the
+workspace's suggestions only through :class:`SuggestionsHost` (the overlay is one).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -32,26 +34,40 @@ from PySide6.QtWidgets import (
 )
 
 from core.suggest.rules import propose_rules
+from gui.session import Session
 from gui.suggestion_commands import BulkSuggestions
 from gui.suggestion_rules_panel import SuggestionRulesPanel
+from gui.undo_commands import CommandContext, EditCommand
 from gui.workers import Job, JobControl
-from storage.suggestion_runs import ALL_SOURCES, SuggestProgress
-
-if TYPE_CHECKING:
-    from gui.suggestions_overlay import SuggestionOverlay
-    from gui.workspace import Workspace
+from storage import ALL_SOURCES, BulkResult, SuggestProgress
 
 SOURCE, PENDING, ON = range(3)
 
 
+class SuggestionsHost(Protocol):
+    """What the dialog needs from the workspace's suggestions (gui.suggestions_overlay)."""
+
+    session: Session
+    ctx: CommandContext
+
+    @property
+    def article_id(self) -> int | None: ...
+
+    def push(self, command: EditCommand) -> bool: ...
+
+    def reload(self) -> None: ...
+
+    def current_line(self) -> str: ...
+
+
 class SuggestionsDialog(QDialog):
-    def __init__(self, overlay: SuggestionOverlay, workspace: Workspace) -> None:
-        super().__init__(workspace)
+    def __init__(self, overlay: SuggestionsHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.setWindowTitle("Suggestions")
         self.resize(640, 660)
-        self.overlay, self.ws = overlay, workspace
-        self.project = workspace.session.project
-        self.annotator = workspace.session.annotator
+        self.overlay = overlay
+        self.project = overlay.session.project
+        self.annotator = overlay.session.annotator
         self.job: Job | None = None
         self._finished = True
         self._queued: tuple[Callable[[JobControl], Any], Callable[[Any], None]] | None = None
@@ -155,7 +171,7 @@ class SuggestionsDialog(QDialog):
             return
         self._queued = None
         self._busy(True)
-        job = Job(fn, cleanup=self.project.db.close, parent=self)
+        job = Job(fn, cleanup=self.project.end_thread, parent=self)
         job.progressed.connect(self._progressed)
         job.succeeded.connect(done)
         job.failed.connect(lambda text: self.status.setText(f"Failed: {text}"))
@@ -299,22 +315,21 @@ class SuggestionsDialog(QDialog):
                 return
         scope = {"source": source}
 
-        def work(_control: JobControl) -> object:
-            run = self.project.accept_all if accept else self.project.reject_all
-            return run(annotator=annotator, **scope)
+        session = self.overlay.session
 
-        def finished(result: object) -> None:
-            aid = self.ws.article_id or 0
+        def work(_control: JobControl) -> BulkResult:
+            return session.decide_all(accept=accept, annotator=annotator, scope=scope)
+
+        def finished(result: BulkResult) -> None:
             command = BulkSuggestions(
-                self.ws.ctx,
-                aid,
+                self.overlay.ctx,
+                self.overlay.article_id or 0,
                 accept=accept,
                 scope=scope,
                 text=f"{verb} {result.done:,} suggestions from {source}",
                 done=result,
             )
-            command._announce("spans" if accept else "suggestions")
-            self.ws.undo_stack.push(command)
+            self.overlay.push(command)  # done already: committed, stacked, then broadcast
             skipped = f" ({result.skipped:,} skipped: overlap)" if result.skipped else ""
             self.status.setText(f"{verb}ed {result.done:,} from {source}{skipped}")
             self.refresh()
@@ -352,14 +367,8 @@ class SuggestionsDialog(QDialog):
     # ---- rules ---------------------------------------------------------------------------
 
     def _fill_rules(self) -> None:
-        self.rules = []
-        view = self.ws.view
-        if view.article is not None:
-            start, _end = view.selection()
-            lines = view.geometry_.lines.touched_lines(start, start)
-            if lines:
-                a, b = lines[0]
-                self.rules = propose_rules(view.geometry_.text[a:b])
+        line = self.overlay.current_line()
+        self.rules = propose_rules(line) if line else []
         self.rule_choice.clear()
         for rule in self.rules:
             shown = "starts with" if rule.kind == "prefix" else "is exactly"

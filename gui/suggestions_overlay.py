@@ -1,40 +1,53 @@
-"""Suggestions in the workspace: drawn unlike labels, decided with one key.
+"""Suggestions in the workspace: decided with one key, counted in a bar above the text.
 
-Labels are painted by the span highlighter as backgrounds; suggestions are drawn on top as
-*dashed underlines* (extra selections of the text widget, in the label's colour, grey for
-boilerplate), so the two never look alike. A thin bar above the text counts what is pending
-and names the keys:
+The view draws pending suggestions as dashed underlines (gui.article_view); this overlay
+keeps the open article's suggestions up to date, turns the keys into decisions and counts
+what is pending in a thin bar:
 
     A  accept the suggestion under the cursor      X  reject it
     N  jump to the next suggestion                 Shift+A / Shift+X  all in this article
 
-A key the schema gives to a label wins over these. Every decision is one command on the
-workspace's undo stack (gui.suggestion_commands). The overlay attaches itself to a
-``Workspace`` and needs nothing else from it than its public parts.
+The keys are rows of the one key table (gui.key_table); a key the schema gives to a label
+wins over them. Every decision is one command pushed through the session
+(gui.suggestion_commands). The overlay sees the workspace only through
+:class:`SuggestionHost`, a handful of members, and offsets stay code points here: the view
+converts.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Protocol
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextEdit, QWidget
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from core.models import Suggestion
-from gui.session import Change
+from core.open_article import OpenArticle
+from gui.article_view import ArticleView
+from gui.session import Change, Session, What
 from gui.suggestion_commands import AcceptSuggestion, BulkSuggestions, RejectSuggestion
+from gui.suggestions_dialog import SuggestionsDialog
+from gui.undo_commands import CommandContext, EditCommand
 from gui.workers import Job
-
-if TYPE_CHECKING:
-    from gui.workspace import Workspace
-
-BOILERPLATE_UNDERLINE = "#757575"
-ACCEPT, REJECT, NEXT = "a", "x", "n"
+from storage import GOLD
 
 
-def _darker(colour: str) -> QColor:
-    return QColor(colour).darker(160)
+class SuggestionHost(Protocol):
+    """What the overlay needs from the workspace, and nothing more."""
+
+    session: Session
+    view: ArticleView
+    ctx: CommandContext
+
+    @property
+    def open(self) -> OpenArticle | None: ...
+
+    def push(self, command: EditCommand) -> bool: ...
+
+    def notify(self, text: str) -> None: ...
+
+    def say(self, text: str) -> None: ...
 
 
 class SuggestionBar(QWidget):
@@ -68,135 +81,112 @@ class SuggestionBar(QWidget):
 class SuggestionOverlay(QObject):
     """Pending suggestions of the open article for the session's annotator."""
 
-    def __init__(self, workspace: Workspace) -> None:
-        super().__init__(workspace)
-        self.ws = workspace
-        self.view = workspace.view
-        self.session = workspace.session
-        self.items: list[Suggestion] = []
+    def __init__(self, host: SuggestionHost, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
+        self.session = host.session
+        self.ctx = host.ctx
+        self.view = host.view
         self.jobs: list[Job] = []
         self._queued: list[tuple[str, str]] = []
         self._entities: set[tuple[str, str]] = set()
         self.bar = SuggestionBar()
-        workspace.layout().insertWidget(1, self.bar)  # under the label bar
         self.bar.accept_all.clicked.connect(lambda: self.decide_all(accept=True))
         self.bar.project.clicked.connect(self.open_dialog)
-        self.view.text.installEventFilter(self)
-        self._view_tooltip = self.view.text.tooltip_for
-        self.view.text.tooltip_for = self._tooltip
-        workspace.articleOpened.connect(self._opened)
-        self.session.changed.connect(self._on_changed)
         self.session.annotatorChanged.connect(lambda _name: self.reload())
-        self.reload()
+        self.bar.show_count(0)
 
-    # ---- state and drawing ---------------------------------------------------------------
+    @property
+    def items(self) -> list[Suggestion]:
+        model = self.host.open
+        return model.suggestions if model is not None else []
+
+    @property
+    def article_id(self) -> int | None:
+        model = self.host.open
+        return model.id if model is not None else None
+
+    # ---- state ---------------------------------------------------------------------------
 
     def reload(self) -> None:
-        aid = self.ws.article_id
-        if aid is None:
-            self.items = []
-        else:
-            self.items = self.session.project.suggestions(aid, annotator=self.session.annotator)
-        self.draw()
-        # Several sources often propose the same line: count what the annotator decides on.
-        self.bar.show_count(len({(g.layer, g.label, g.start, g.end) for g in self.items}))
+        """Read the pending suggestions of the open article again and redraw them."""
+        model = self.host.open
+        if model is not None:
+            model.suggestions = self.session.project.suggestions(
+                model.id, annotator=self.session.annotator
+            )
+            self.view.draw_suggestions()
+        self.bar.show_count(model.pending_count() if model is not None else 0)
 
-    def draw(self) -> None:
-        """Dashed underlines over the suggestions; the label highlighting stays as it is."""
-        text = self.view.text
-        to16 = self.view.geometry_.utf16.to_utf16
-        colours = {e.name: e.colour for e in self.ws.schema.entity_labels}
-        selections = []
-        for sg in self.items:
-            fmt = QTextCharFormat()
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
-            if sg.layer == "entity":
-                fmt.setUnderlineColor(_darker(colours.get(sg.label, "#888888")))
-            else:
-                fmt.setUnderlineColor(QColor(BOILERPLATE_UNDERLINE))
-            cursor = QTextCursor(text.document())
-            cursor.setPosition(to16(sg.start))
-            cursor.setPosition(to16(sg.end), QTextCursor.MoveMode.KeepAnchor)
-            selection = QTextEdit.ExtraSelection()
-            selection.cursor = cursor
-            selection.format = fmt
-            selections.append(selection)
-        text.setExtraSelections(selections)
+    def opened(self) -> None:
+        """The workspace opened another article."""
+        model = self.host.open
+        self._entities = model.entity_strings() if model is not None else set()
+        self.reload()
+
+    def on_changed(self, change: Change) -> None:
+        """The workspace refreshed the open article after ``change``; follow it."""
+        model = self.host.open
+        if model is None or not change.touches(model.id):
+            return
+        if What.SPANS in change.what:
+            # A string labelled for the first time here: suggest it wherever else it occurs,
+            # in the background (it reads every text that contains it). Not for gold: a
+            # review decision is taken from the annotators' labels and must not come back to
+            # them as a suggestion (and accepting 17 agreed spans would start 17 scans).
+            now = model.entity_strings()
+            if self.session.annotator != GOLD:
+                for phrase, label in now - self._entities:
+                    self.suggest_label(phrase, label)
+            self._entities = now
+        self.reload()
 
     def at_cursor(self) -> Suggestion | None:
         """The suggestion selected, or under the cursor (the shortest one if they nest)."""
-        start, end = self.view.selection()
-        if end > start:
-            exact = [sg for sg in self.items if (sg.start, sg.end) == (start, end)]
-            hits = exact or [sg for sg in self.items if sg.start < end and sg.end > start]
-        else:
-            hits = [sg for sg in self.items if sg.start <= start <= sg.end]
-        return min(hits, key=lambda sg: (sg.end - sg.start, sg.layer)) if hits else None
+        model = self.host.open
+        return model.suggestion_at(*self.view.selection()) if model is not None else None
 
-    def _tooltip(self, position16: int) -> str:
-        own = self._view_tooltip(position16) if self._view_tooltip else ""
-        offset = self.view.geometry_.utf16.to_code_point(position16)
-        here = [sg for sg in self.items if sg.start <= offset < sg.end]
-        tips = [
-            f"suggested {sg.label if sg.layer == 'entity' else sg.layer} ({sg.source})"
-            for sg in here
-        ]
-        return " · ".join(t for t in (own, *tips) if t)
+    def current_line(self) -> str:
+        """The text of the line at the cursor ("" if none): what a rule could be made of."""
+        model = self.host.open
+        if model is None:
+            return ""
+        start, _end = self.view.selection()
+        lines = model.lines.touched_lines(start, start)
+        return model.text[lines[0][0] : lines[0][1]] if lines else ""
 
-    # ---- keys ----------------------------------------------------------------------------
+    # ---- actions (named in gui.key_table) ------------------------------------------------
 
-    def key_help(self) -> list[tuple[str, str]]:
-        """The suggestion keys, for the keyboard map (a schema key of the same letter wins)."""
-        return [
-            ("A", "accept the suggestion under the cursor (dashed underline)"),
-            ("X", "reject it (it does not come back)"),
-            ("N / Shift+N", "next / previous suggestion"),
-            ("Shift+A / Shift+X", "accept / reject all suggestions in the article"),
-        ]
+    def actions(self) -> dict[str, Callable[..., None]]:
+        return {
+            "accept": lambda: self.decide(accept=True),
+            "reject": lambda: self.decide(accept=False),
+            "accept_all": lambda: self.decide_all(accept=True),
+            "reject_all": lambda: self.decide_all(accept=False),
+            "next_suggestion": self.next_suggestion,
+            "previous_suggestion": lambda: self.next_suggestion(backwards=True),
+        }
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and self.handle_key(event):
-            return True
-        return super().eventFilter(obj, event)
-
-    def handle_key(self, event: QKeyEvent) -> bool:
-        mods = event.modifiers()
-        if mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
-            return False
-        typed = event.text()
-        if not typed or typed.lower() in self.ws.bindings:
-            return False  # the schema's keys come first
-        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
-        key = typed.lower()
-        if key == ACCEPT:
-            self.decide_all(accept=True) if shift else self.decide(accept=True)
-        elif key == REJECT:
-            self.decide_all(accept=False) if shift else self.decide(accept=False)
-        elif key == NEXT:
-            self.next_suggestion(backwards=shift)
-        else:
-            return False
-        return True
-
-    # ---- actions -------------------------------------------------------------------------
+    def push(self, command: EditCommand) -> bool:
+        return self.host.push(command)
 
     def decide(self, *, accept: bool) -> None:
         sg = self.at_cursor()
         if sg is None:
-            self.ws.notify("No suggestion here: press N to go to the next one")
+            self.host.notify("No suggestion here: press N to go to the next one")
             return
         command = AcceptSuggestion if accept else RejectSuggestion
-        if self.ws.push(command(self.ws.ctx, sg)):
+        if self.push(command(self.ctx, sg)):
             self.next_suggestion(after=sg.start)
 
     def decide_all(self, *, accept: bool) -> None:
-        aid = self.ws.article_id
+        aid = self.article_id
         if aid is None or not self.items:
             return
         verb = "Accept" if accept else "Reject"
-        self.ws.push(
+        self.push(
             BulkSuggestions(
-                self.ws.ctx,
+                self.ctx,
                 aid,
                 accept=accept,
                 scope={"article_id": aid},
@@ -206,46 +196,21 @@ class SuggestionOverlay(QObject):
 
     def next_suggestion(self, *, backwards: bool = False, after: int | None = None) -> None:
         """Select the next suggestion after the cursor (wrapping round to the first)."""
-        if not self.items:
-            self.ws.message.emit("No pending suggestions in this article")
-            return
+        model = self.host.open
         here = self.view.selection()[0] if after is None else after
-        ordered = sorted(self.items, key=lambda sg: (sg.start, sg.end))
-        if backwards:
-            before = [sg for sg in ordered if sg.start < here]
-            target = before[-1] if before else ordered[-1]
-        else:
-            later = [
-                sg for sg in ordered if sg.start > here or (after is not None and sg.start == here)
-            ]
-            target = later[0] if later else ordered[0]
+        target = (
+            model.next_suggestion(here, backwards=backwards, inclusive=after is not None)
+            if model is not None
+            else None
+        )
+        if target is None:
+            self.host.say("No pending suggestions in this article")
+            return
         self.view.select(target.start, target.end)
         self.view.text.ensureCursorVisible()
 
     def open_dialog(self) -> None:
-        from gui.suggestions_dialog import SuggestionsDialog
-
-        SuggestionsDialog(self, self.ws).exec()
-        self.reload()
-
-    def _opened(self, _article_id: int) -> None:
-        self._entities = self._entity_strings()
-        self.reload()
-
-    def _entity_strings(self) -> set[tuple[str, str]]:
-        text = self.view.geometry_.text
-        return {(text[s.start : s.end], s.label) for s in self.view.spans if s.layer == "entity"}
-
-    def _on_changed(self, change: Change) -> None:
-        if change.article_id != self.ws.article_id:
-            return
-        if change.what == "spans":
-            # A string labelled for the first time here: suggest it wherever else it occurs,
-            # in the background (it reads every text that contains it).
-            now = self._entity_strings()
-            for phrase, label in now - self._entities:
-                self.suggest_label(phrase, label)
-            self._entities = now
+        SuggestionsDialog(self, self.view).exec()
         self.reload()
 
     def suggest_label(self, phrase: str, label: str) -> None:
@@ -263,7 +228,7 @@ class SuggestionOverlay(QObject):
             return
         phrase, label = self._queued.pop(0)
         project = self.session.project
-        job = Job(lambda _c: project.suggest_from_label(phrase, label), cleanup=project.db.close)
+        job = Job(lambda _c: project.suggest_from_label(phrase, label), cleanup=project.end_thread)
         job.succeeded.connect(lambda stored: stored and self.reload())
         job.finished.connect(lambda: (self.jobs.remove(job), self._next_label_job()))
         self.jobs.append(job)

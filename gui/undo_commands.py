@@ -1,9 +1,12 @@
-"""One small ``QUndoCommand`` per edit, each calling :class:`gui.session.Session`.
+"""One small ``QUndoCommand`` per edit, each calling :class:`gui.session.Session`'s writes.
 
-An edit is applied (and committed) *before* its command is pushed, so a refused edit (an
-overlapping entity, say) never reaches the stack; the first ``redo()`` Qt calls on push is
-therefore skipped. Undo and redo re-open the command's article first, so that undoing after
-moving on shows the annotator what was undone.
+A command is pushed with :meth:`Session.push`, which applies (and commits) it *before* it
+reaches the stack, so a refused edit (an overlapping entity, say) never does; the first
+``redo()`` Qt calls on push is therefore skipped. Undo and redo re-open the command's article
+first, so that undoing after moving on shows the annotator what was undone. Each command
+names what it changed (:meth:`EditCommand.change`); the session broadcasts that after the
+commit. Undo restores a deleted span exactly as it was, origin included
+(:meth:`Session.restore_span`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QUndoCommand
 
 from core.models import Progress, Span
-from gui.session import Session
+from gui.session import Change, Session, What
 from storage import LabelError, StorageFault
 
 
@@ -29,7 +32,10 @@ class CommandContext:
 
 
 class EditCommand(QUndoCommand):
-    """Base: ``apply()`` does the edit, ``revert()`` takes it back."""
+    """Base: ``apply()`` does the edit, ``revert()`` takes it back, ``change()`` names it."""
+
+    #: What an edit of this kind changes in its article.
+    what = What.SPANS
 
     def __init__(self, ctx: CommandContext, article_id: int, text: str) -> None:
         super().__init__(text)
@@ -44,16 +50,23 @@ class EditCommand(QUndoCommand):
     def revert(self) -> None:
         raise NotImplementedError
 
+    def change(self) -> Change:
+        return Change.of(self.article_id, self.what)
+
     def redo(self) -> None:
         if not self._pushed:
             self._pushed = True  # applied already, before the push
             return
-        self.ctx.show_article(self.article_id)
+        self._show()
         self._guard(self.apply)
 
     def undo(self) -> None:
-        self.ctx.show_article(self.article_id)
+        self._show()
         self._guard(self.revert)
+
+    def _show(self) -> None:
+        if self.article_id:  # 0: a project-wide edit made with no article open
+            self.ctx.show_article(self.article_id)
 
     def _guard(self, step: Callable[[], None]) -> None:
         try:
@@ -66,6 +79,9 @@ class EditCommand(QUndoCommand):
 
 
 class AddSpan(EditCommand):
+    """A span the annotator made (origin ``manual``, given by storage); redo restores the very
+    span undo removed, same id."""
+
     def __init__(
         self,
         ctx: CommandContext,
@@ -75,30 +91,29 @@ class AddSpan(EditCommand):
         label: str,
         start: int,
         end: int,
-        origin: str = "manual",
         text: str | None = None,
     ) -> None:
         super().__init__(ctx, article_id, text or f"Label {label}")
         self.layer, self.label, self.start, self.end = layer, label, start, end
-        self.origin = origin
-        self.span_id: int | None = None
+        self.span: Span | None = None
 
     def apply(self) -> None:
-        span = self.ctx.session.add_span(
-            self.article_id,
-            annotator=self.annotator,
-            layer=self.layer,
-            label=self.label,
-            start=self.start,
-            end=self.end,
-            origin=self.origin,
-            span_id=self.span_id,  # redo re-creates the span under the same id
-        )
-        self.span_id = span.id
+        session = self.ctx.session
+        if self.span is None:
+            self.span = session.add_span(
+                self.article_id,
+                annotator=self.annotator,
+                layer=self.layer,
+                label=self.label,
+                start=self.start,
+                end=self.end,
+            )
+        else:  # redo: the span undo removed, as it was (its id may be new, see restore_span)
+            self.span = session.restore_span(self.span)
 
     def revert(self) -> None:
-        assert self.span_id is not None
-        self.ctx.session.delete_span(self.span_id)
+        assert self.span is not None
+        self.ctx.session.delete_span(self.span.id)
 
 
 class DeleteSpan(EditCommand):
@@ -110,16 +125,9 @@ class DeleteSpan(EditCommand):
         self.ctx.session.delete_span(self.span.id)
 
     def revert(self) -> None:
-        s = self.span
-        self.ctx.session.add_span(
-            s.article_id,
-            annotator=s.annotator,
-            layer=s.layer,
-            label=s.label,
-            start=s.start,
-            end=s.end,
-            span_id=s.id,
-        )
+        # Exactly as it was, origin included; under a new id if another writer took the old
+        # one (storage says which), so that redo deletes the right span.
+        self.span = self.ctx.session.restore_span(self.span)
 
 
 class RelabelSpan(EditCommand):
@@ -135,6 +143,8 @@ class RelabelSpan(EditCommand):
 
 
 class SetDocLabel(EditCommand):
+    what = What.DOC
+
     def __init__(
         self,
         ctx: CommandContext,
@@ -159,6 +169,8 @@ class SetDocLabel(EditCommand):
 
 
 class SetStatus(EditCommand):
+    what = What.STATUS
+
     def __init__(
         self,
         ctx: CommandContext,
@@ -201,6 +213,12 @@ class EditGroup(EditCommand):
         self.parts = parts
         self._applied: list[EditCommand] = []
 
+    def change(self) -> Change:
+        change = Change.of(self.article_id, What(0))
+        for part in self.parts:
+            change = change | part.change()
+        return change
+
     def apply(self) -> None:
         # One transaction: a kill in the middle leaves none of the parts, not some of them.
         with self.ctx.session.project.transaction():
@@ -211,7 +229,7 @@ class EditGroup(EditCommand):
                     self._applied.append(part)
             except LabelError:
                 for part in reversed(self._applied):
-                    part.revert()  # the views see the parts go again; the rollback follows
+                    part.revert()  # then the rollback; nothing was broadcast
                 raise
 
     def revert(self) -> None:

@@ -1,7 +1,11 @@
 """The annotation workspace: the article view, the label bar, and what keys and clicks do.
 
-Each edit becomes one command on the undo stack (gui.undo_commands), applied through the
-session (which commits first), so what the annotator sees is what is stored.
+It keeps the open article as one plain :class:`core.open_article.OpenArticle`, which the
+view draws. Each edit becomes one command (gui.undo_commands) pushed through the session
+(:meth:`gui.session.Session.push`, which commits first and broadcasts after), so what the
+annotator sees is what is stored. Keys come from the one key table (gui.key_table); the
+suggestion overlay (gui.suggestions_overlay) adds its keys and sees the workspace only
+through the narrow :class:`gui.suggestions_overlay.SuggestionHost`.
 """
 
 from __future__ import annotations
@@ -13,13 +17,17 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QUndoStack
 from PySide6.QtWidgets import QInputDialog, QLabel, QVBoxLayout, QWidget
 
+from core.edits import entity_clash, stance_key, stances
 from core.models import Span
+from core.open_article import OpenArticle
 from core.query import ArticleFilter
 from core.schema import Schema
+from core.selection import clusters_intact, covering, snap_to_words
 from gui.article_view import ArticleView
+from gui.key_table import KeyMap, key_table
 from gui.label_bar import LabelBar
-from gui.selection import clusters_intact, covering, snap_to_words
-from gui.session import Change, Session
+from gui.review_mode import REVIEW_KEYS, ReviewMode
+from gui.session import Change, Session, What
 from gui.suggestions_overlay import SuggestionOverlay
 from gui.undo_commands import (
     AddSpan,
@@ -31,20 +39,13 @@ from gui.undo_commands import (
     SetDocLabel,
     SetStatus,
 )
-from gui.workspace_keys import KeyBinding, build_bindings, handle_key, key_help
-from storage import LabelError, StorageFault
-
-
-def _stance(doc_labels: dict[str, str]) -> dict[str, str]:
-    """Target -> value from an annotator's ``stance:<target>`` document labels."""
-    return {k.split(":", 1)[1]: v for k, v in doc_labels.items() if k.startswith("stance:")}
+from storage import GOLD, LabelError, StorageFault
 
 
 class Workspace(QWidget):
     """The centre of the window. Signals tell the window what to refresh."""
 
     articleOpened = Signal(int)
-    articleEdited = Signal(int)  # its spans, stance or status changed
     progressChanged = Signal()
     keymapRequested = Signal()
     message = Signal(str)
@@ -52,7 +53,6 @@ class Workspace(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.undo_stack = QUndoStack(self)
         self.ctx = CommandContext(session, self.show_article, self.notify)
         self.label_bar = LabelBar()
         self.view = ArticleView()
@@ -69,14 +69,18 @@ class Workspace(QWidget):
         layout.addWidget(self.label_bar)
         layout.addWidget(self.notice)
         layout.addWidget(self.view, 1)
-        self.article_id: int | None = None
+        self.open: OpenArticle | None = None
         self.armed: str | None = None
-        self.stance_values: dict[str, str] = {}
         self._opened_at = time.monotonic()
         self.schema: Schema = session.project.schema()
-        self.bindings: dict[str, KeyBinding] = {}
         # J/K walk the articles the list shows; the window connects the list's filter here.
         self.list_filter: Callable[[], ArticleFilter | None] = lambda: None
+        # Suggestions (gui/suggestions_overlay.py): dashed marks, keys A/X/N and their bar.
+        self.suggestions = SuggestionOverlay(self, self)
+        layout.insertWidget(1, self.suggestions.bar)  # under the label bar
+        self.keys = KeyMap((), {}, has_selection=self._has_selection)
+        # Review mode (gui/review_mode.py): None while annotating as usual.
+        self.review: ReviewMode | None = None
         self.apply_schema(self.schema)
         self.view.text.key_handler = self.handle_key
         self.view.text.mouseReleased.connect(self._mouse_released)
@@ -85,8 +89,18 @@ class Workspace(QWidget):
         self.label_bar.stance.optionClicked.connect(self._stance_clicked)
         session.changed.connect(self._on_changed)
         session.annotatorChanged.connect(self._on_annotator)
-        # Suggestions (gui/suggestions_overlay.py): dashed marks, keys A/X/N and their bar.
-        self.suggestions = SuggestionOverlay(self)
+
+    @property
+    def article_id(self) -> int | None:
+        return self.open.id if self.open is not None else None
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        return self.session.undo_stack
+
+    @property
+    def stance_values(self) -> dict[str, str]:
+        return self.open.stance if self.open is not None else {}
 
     # ---- schema and keys -----------------------------------------------------------------
 
@@ -94,17 +108,91 @@ class Workspace(QWidget):
         self.schema = schema
         self.label_bar.set_schema(schema)
         self.view.set_schema(schema)
-        self.bindings = build_bindings(self, schema)
+        self._build_keys()
         if self.article_id is not None:
             self.show_article(self.article_id, force=True)
 
+    def _build_keys(self) -> None:
+        rows, actions = key_table(self.schema), self.actions()
+        if self.review is not None:
+            # The review keys come first while reviewing; the others still work (edit as
+            # usual), except where a review key took theirs.
+            taken = {key for row in REVIEW_KEYS for key in row.keys}
+            rows = [*REVIEW_KEYS, *(row for row in rows if not taken & set(row.keys))]
+            actions = {**actions, **self.review.actions()}
+        self.keys = KeyMap(rows, actions, has_selection=self._has_selection)
+
+    # ---- review mode ---------------------------------------------------------------------
+
+    @property
+    def in_review(self) -> bool:
+        return self.review is not None
+
+    def enter_review(self, article_id: int | None = None) -> bool:
+        """Work as gold on the review queue (or on ``article_id``), with the review panel."""
+        project = self.session.project
+        if article_id is None:
+            queue = project.review_queue(limit=1)
+            if not queue:
+                self.say("The review queue is empty: run Adjudicate (Project ▸ Agreement) first")
+                return False
+            article_id = queue[0]
+        if self.review is None:
+            self.review = ReviewMode(self, reviewer=self.session.annotator)
+            layout = self.layout()
+            assert isinstance(layout, QVBoxLayout)
+            layout.insertWidget(layout.indexOf(self.view), self.review.panel)
+            self.session.set_annotator(GOLD)
+            self._build_keys()
+        self.show_article(article_id, force=True)
+        return True
+
+    def leave_review(self) -> None:
+        review = self.review
+        if review is None:
+            return
+        self.review = None
+        review.panel.hide()
+        review.panel.deleteLater()
+        self._build_keys()
+        self.session.set_annotator(review.reviewer)
+
+    def actions(self) -> dict[str, Callable[..., None]]:
+        """What the key table's action names run here (the overlay adds its own)."""
+        stack = self.session.undo_stack
+        return {
+            "label": self.label,
+            "toggle_boilerplate": self.toggle_boilerplate,
+            "mark_selection_boilerplate": self.mark_selection_boilerplate,
+            "set_stance": self.set_stance,
+            "done_and_next": self.done_and_next,
+            "skip": self.skip,
+            "flag": self.flag,
+            "next_article": self.next_article,
+            "previous_article": self.previous_article,
+            "delete_selected": self.delete_selected,
+            "escape": self.escape,
+            "undo": stack.undo,
+            "redo": stack.redo,
+            "keymap": self.keymapRequested.emit,
+            **self.suggestions.actions(),
+        }
+
     def key_help(self) -> list[tuple[str, str]]:
         """Every key and what it does, for the keyboard map (suggestion keys included)."""
-        return [*key_help(self.bindings), *self.suggestions.key_help()]
+        return self.keys.help_rows()
 
     def handle_key(self, event: QKeyEvent) -> bool:
         """The text widget asks here first; returns True when the key was ours."""
-        return handle_key(self, event)
+        return self.keys.handle(event)
+
+    def _has_selection(self) -> bool:
+        start, end = self.view.selection()
+        return end > start
+
+    def escape(self) -> None:
+        self.arm(None)
+        self.view.place_cursor(self.view.selection()[1])
 
     # ---- articles ------------------------------------------------------------------------
 
@@ -115,16 +203,15 @@ class Workspace(QWidget):
         s = self.session
         article = s.project.article(article_id)
         spans, docs = s.open_state(article_id)
-        self.article_id = article_id
+        self.open = OpenArticle(article, spans, stances(docs), status=s.progress(article_id).status)
         self._opened_at = time.monotonic()
-        self.view.show_article(article, spans, status=s.progress(article_id).status)
-        self.stance_values = _stance(docs)
-        self.label_bar.stance.set_values(self.stance_values)
+        self.view.draw(self.open)
+        self.label_bar.stance.set_values(self.open.stance)
+        self.suggestions.opened()
+        if self.review is not None:
+            self.review.load(article_id)
         self.view.text.setFocus()
         self.articleOpened.emit(article_id)
-
-    def _stance_of(self, article_id: int) -> dict[str, str]:
-        return _stance(self.session.stance(article_id))
 
     def next_article(self) -> None:
         if self.article_id is not None:
@@ -160,11 +247,15 @@ class Workspace(QWidget):
         self._notice_timer.start()
         self.message.emit(text)
 
+    def say(self, text: str) -> None:
+        """A passing message in the status bar."""
+        self.message.emit(text)
+
     def push(self, command: EditCommand) -> bool:
-        """Apply (and commit) an edit, then put it on the undo stack; refused edits are shown
-        and never stacked."""
+        """Push an edit through the session (committed, stacked, broadcast); a refused edit
+        is shown and never stacked."""
         try:
-            command.apply()
+            self.session.push(command)
         except LabelError as exc:
             self.notify(str(exc))
             return False
@@ -174,7 +265,6 @@ class Workspace(QWidget):
             self.notify(str(exc))
             return False
         self.notice.hide()
-        self.undo_stack.push(command)
         return True
 
     def arm(self, label: str | None) -> None:
@@ -183,7 +273,8 @@ class Workspace(QWidget):
 
     def _snapped(self) -> tuple[int, int]:
         start, end = self.view.selection()
-        text = self.view.geometry_.text
+        assert self.open is not None
+        text = self.open.text
         if end <= start:
             return start, start
         if self.schema.snap_to_words:
@@ -193,7 +284,7 @@ class Workspace(QWidget):
     def label(self, name: str) -> None:
         """A label key: relabel the selected span, label the selection, or pick the label
         first (the next selection then becomes a span at once)."""
-        if self.article_id is None:
+        if self.open is None:
             return
         raw = self.view.selection()
         if raw[1] <= raw[0]:
@@ -202,17 +293,19 @@ class Workspace(QWidget):
         start, end = self._snapped()
         if end <= start:
             return  # only whitespace was selected
-        entities = [s for s in self.view.spans if s.layer == "entity"]
+        entities = self.open.layer("entity")
         same = [s for s in entities if (s.start, s.end) in (raw, (start, end))]
         if same:  # a clicked (selected) span: the key relabels it
             self._relabel(same[0], name)
             return
-        clash = covering(entities, start, end)
-        if clash:  # storage refuses it too; say so in the annotator's words, not offsets
-            text = self.view.geometry_.text
+        # The edit rule's own overlap test (core.edits), asked first so that the refusal
+        # can be said in the annotator's words, not offsets; storage would refuse it too.
+        clash = entity_clash(entities, start, end)
+        if clash is not None:
+            text = self.open.text
             self.notify(
-                f"Not labelled: “{text[start:end]}” would overlap the {clash[0].label} span "
-                f"“{text[clash[0].start : clash[0].end]}”. Click that span and press Delete "
+                f"Not labelled: “{text[start:end]}” would overlap the {clash.label} span "
+                f"“{text[clash.start : clash.end]}”. Click that span and press Delete "
                 "(or relabel it) first."
             )
             return
@@ -227,10 +320,10 @@ class Workspace(QWidget):
             self.push(RelabelSpan(self.ctx, span, name))
 
     def delete_selected(self) -> None:
-        if self.article_id is None:
+        if self.open is None:
             return
         start, end = self.view.selection()
-        hit = covering(self.view.spans, start, end)
+        hit = covering(self.open.spans, start, end)
         targets = [s for s in hit if s.layer == "entity"] or hit
         if not targets:
             self.notify("No span here to remove: click a span first")
@@ -245,19 +338,17 @@ class Workspace(QWidget):
     def toggle_boilerplate(self) -> None:
         """Mark every line touched by the selection (or the cursor's line) as boilerplate;
         if they all are already, unmark them."""
-        if self.article_id is None:
+        if self.open is None:
             return
         start, end = self.view.selection()
-        lines = self.view.geometry_.lines.touched_lines(start, end)
+        lines = self.open.lines.touched_lines(start, end)
         if not lines:
             return
-        own = [s for s in self.view.spans if s.layer == "boilerplate"]
+        own = self.open.layer("boilerplate")
         unmarked = [(a, b) for a, b in lines if not any(s.start <= a and b <= s.end for s in own)]
         parts: list[EditCommand]
         if unmarked:
-            kind = (
-                self.schema.boilerplate_kinds[0] if self.schema.boilerplate_kinds else "boilerplate"
-            )
+            kind = self.schema.default_boilerplate_kind
             parts = [
                 AddSpan(self.ctx, self.article_id, layer="boilerplate", label=kind, start=a, end=b)
                 for a, b in unmarked
@@ -271,10 +362,12 @@ class Workspace(QWidget):
 
     def mark_selection_boilerplate(self) -> None:
         """Mark just the selected words as boilerplate (Shift+B), not their whole lines."""
-        start, end = self._snapped()
-        if self.article_id is None or end <= start:
+        if self.article_id is None:
             return
-        kind = self.schema.boilerplate_kinds[0] if self.schema.boilerplate_kinds else "boilerplate"
+        start, end = self._snapped()
+        if end <= start:
+            return
+        kind = self.schema.default_boilerplate_kind
         self.push(
             AddSpan(
                 self.ctx, self.article_id, layer="boilerplate", label=kind, start=start, end=end
@@ -289,7 +382,7 @@ class Workspace(QWidget):
         new = None if previous == value else value
         self.push(
             SetDocLabel(
-                self.ctx, self.article_id, key=f"stance:{target}", value=new, previous=previous
+                self.ctx, self.article_id, key=stance_key(target), value=new, previous=previous
             )
         )
 
@@ -351,21 +444,25 @@ class Workspace(QWidget):
         self.label_bar.stance.set_values(self.stance_values)  # stored values, not the click
 
     def _on_changed(self, change: Change) -> None:
-        if change.article_id == self.article_id:
-            if change.what == "spans":
-                self.view.set_spans(self.session.spans(change.article_id))
-            elif change.what == "doc":
-                self.stance_values = self._stance_of(change.article_id)
-                self.label_bar.stance.set_values(self.stance_values)
-            elif change.what == "status":
-                self.view.set_status(self.session.progress(change.article_id).status)
-        if change.what == "status":
+        """Refresh the parts of the open article the change names, then let the overlay
+        follow (it reads the refreshed spans)."""
+        model = self.open
+        if model is not None and change.touches(model.id):
+            if What.SPANS in change.what:
+                model.spans = self.session.spans(model.id)
+                self.view.draw_spans()
+            if What.DOC in change.what:
+                model.stance = stances(self.session.stance(model.id))
+                self.label_bar.stance.set_values(model.stance)
+            if What.STATUS in change.what:
+                self.view.set_status(self.session.progress(model.id).status)
+            self.suggestions.on_changed(change)
+            if self.review is not None:
+                self.review.on_changed(change)
+        if What.STATUS in change.what:
             self.progressChanged.emit()
-        self.articleEdited.emit(change.article_id)
 
     def _on_annotator(self, _name: str) -> None:
-        # Commands belong to the annotator who made them; a new annotator starts afresh.
-        self.undo_stack.clear()
         if self.article_id is not None:
             self.show_article(self.article_id, force=True)
         self.progressChanged.emit()

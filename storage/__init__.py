@@ -1,6 +1,13 @@
-"""Storage layer: peewee models, migrations and the ``Project`` API (the only DB access)."""
+"""Storage layer: peewee models, migrations and the ``Project`` API (the only DB access).
 
+gui/ and cli/ import only the names listed here (``from storage import X``), never a
+submodule: what they need from storage is part of this list on purpose.
+"""
+
+from storage.adjudication import AdjudicationReport, ReviewItem
+from storage.agreement import GOLD, JudgementProgress
 from storage.errors import (
+    AccessDenied,
     LabelError,
     PasswordNeeded,
     ProjectBusy,
@@ -8,17 +15,33 @@ from storage.errors import (
     ProjectLocked,
     StorageFault,
 )
-from storage.importing import ImportProgress
+from storage.importing import MAX_CHARS, ImportProgress
+from storage.listing import ListCursor
 from storage.project import PROJECT_SUFFIX, Project
+from storage.repeated_lines import SuggestProgress
+from storage.search import search_terms
+from storage.suggestion_decisions import BulkResult
+from storage.suggestion_runs import ALL_SOURCES
 
 __all__ = [
+    "ALL_SOURCES",
+    "GOLD",
+    "MAX_CHARS",
     "PROJECT_SUFFIX",
+    "AccessDenied",
+    "AdjudicationReport",
+    "BulkResult",
     "ImportProgress",
+    "JudgementProgress",
     "LabelError",
+    "ListCursor",
     "PasswordNeeded",
     "Project",
     "ProjectBusy",
     "ProjectError",
     "ProjectLocked",
+    "ReviewItem",
     "StorageFault",
+    "SuggestProgress",
+    "search_terms",
 ]

@@ -26,3 +26,7 @@ class StorageFault(ProjectError):
 
 class ProjectBusy(StorageFault):
     """Another program held the project's write lock for longer than Tandai waits."""
+
+
+class AccessDenied(LabelError):
+    """An edit of another annotator's labels by a caller who is not a lead."""

@@ -10,16 +10,19 @@ article export; it runs unchanged on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import peewee as pw
 
+from core.agreement import AgreementCounter, describe_report, judgements_of
 from core.export.pipeline import ExportProgress, ExportSummary, run_export
 from core.export.records import ExportOptions, ExportRecord, ExportSelection
 from core.models import STATUSES
 from storage.errors import ProjectError
+from storage.part import ProjectPart
 
 PAGE = 500
 #: A record's spans as one JSON array of ``[start, end, layer, label]`` (the field order of
@@ -28,7 +31,7 @@ PAGE = 500
 _PACKED_SPANS_SQLITE = 'json_group_array(json_array(start, "end", layer, label))'
 _PACKED_SPANS_PG = 'CAST(json_agg(json_build_array(start, "end", layer, label)) AS TEXT)'
 _NOTHING: dict[int, list] = {}
-_UNTOUCHED = (None, (), {})
+_UNTOUCHED: tuple[Any, Any, Any] = (None, (), {})
 
 
 def _no_number(_token: str) -> None:
@@ -42,7 +45,7 @@ def stable_id(external_id: str, content_hash: str) -> str:
     return external_id or f"tandai-{content_hash[:16]}"
 
 
-class ExportMixin:
+class ExportMixin(ProjectPart):
     """Mixed into ``Project``; relies on its ``db``, ``name`` and ``schema``."""
 
     db: pw.Database
@@ -249,6 +252,18 @@ class ExportMixin:
         """Write an export into folder ``out`` (see :mod:`core.export.pipeline`)."""
         selection = options.selection
         total = self.count_export_articles(selection)
+        # The card gives the agreement of the annotators the export holds, counted as the
+        # records go by (their done records only, as `tandai agreement` counts).
+        agreement = AgreementCounter(None)
+
+        def on_article(records: Sequence[ExportRecord]) -> None:
+            if len(records) > 1:
+                agreement.add(judgements_of(records))
+
+        def agreement_text() -> str:
+            report = agreement.report()
+            return describe_report(report) if report.articles else ""
+
         return run_export(
             lambda: self.export_records(selection),
             Path(out),
@@ -262,4 +277,6 @@ class ExportMixin:
             total=total,
             on_progress=on_progress,
             should_stop=should_stop,
+            on_article=on_article,
+            agreement_text=agreement_text,
         )

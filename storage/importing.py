@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from core.fields import to_article
 from core.langid import SAMPLE_CHARS, detect_many
@@ -27,6 +27,7 @@ from core.report import ImportReport
 from core.text import content_hash
 from core.workers import die_with_parent
 from storage.database import is_sqlite
+from storage.part import ProjectPart
 
 if TYPE_CHECKING:
     import peewee as pw
@@ -55,7 +56,7 @@ T = TypeVar("T")
 StopFn = Callable[[], bool]
 
 
-class ImportMixin:
+class ImportMixin(ProjectPart):
     """Mixed into ``Project``; relies on its ``db``, ``m`` and ``_write``."""
 
     db: pw.Database
@@ -350,7 +351,7 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _ids_by_hash(cursor: object, p: str, hashes: list[str]) -> dict[str, int]:
+def _ids_by_hash(cursor: Any, p: str, hashes: list[str]) -> dict[str, int]:
     """Ids of the articles that have these content hashes (absent ones are left out)."""
     ids: dict[str, int] = {}
     for i in range(0, len(hashes), 500):

@@ -15,15 +15,32 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.edits import (
+    DUPLICATE,
+    IMPORTED,
+    OVERLAP,
+    Access,
+    EditResult,
+    EditSet,
+    NewSpan,
+    StatusEdit,
+)
 from core.labelled import LabelledRecord, LabelledReport, parse_labelled
 from core.readers import Problem, RawRecord
 from core.text import content_hash
-from storage.errors import LabelError, ProjectError
+from storage.errors import AccessDenied, LabelError, ProjectError
 from storage.importing import BATCH, MAX_CHARS, ImportProgress
+from storage.part import ProjectPart
 
 if TYPE_CHECKING:
+    import contextlib
+    from collections.abc import Iterator
+    from typing import Any
+
     import peewee as pw
 
+    from core.models import NewArticle
+    from core.report import ImportReport
     from storage.models import Models
 
 
@@ -37,11 +54,43 @@ def _tag_names(folder: Path) -> list[str] | None:
     return names if isinstance(names, list) and all(isinstance(n, str) for n in names) else None
 
 
-class LabelledImportMixin:
+class LabelledImportMixin(ProjectPart):
     """Mixed into ``Project``; relies on its import, label and suggestion methods."""
 
     db: pw.Database
     m: Models
+
+    if TYPE_CHECKING:  # provided by ImportMixin, SuggestionMixin and EditMixin
+
+        def _import_run(
+            self,
+            paths: Iterable[Path | str],
+            report: ImportReport,
+            *,
+            detect: bool,
+            on_progress: Callable[[ImportProgress], None] | None,
+            should_stop: Callable[[], bool] | None,
+        ) -> contextlib.AbstractContextManager[None]: ...
+        def _read_records(
+            self,
+            paths: Iterable[Path | str],
+            report: ImportReport,
+            convert: Callable[[RawRecord, Path], Any],
+            *,
+            encoding: str,
+            on_progress: Callable[[ImportProgress], None] | None,
+            on_problem: Callable[[str], None] | None,
+        ) -> Iterator[Any]: ...
+        def store_articles(
+            self, articles: Iterable[NewArticle], *, report: ImportReport | None = None
+        ) -> ImportReport: ...
+        def add_suggestions(
+            self, article_id: int, rows: Iterable[tuple[str, str, int, int, float]], *, source: str
+        ) -> int: ...
+        def apply_edit_sets(
+            self, sets: Iterable[EditSet], *, strict: bool = False
+        ) -> list[EditResult]: ...
+        def access(self) -> Access: ...
 
     def import_labelled(
         self,
@@ -65,7 +114,11 @@ class LabelledImportMixin:
         annotations as an annotator's labels."""
         if (annotator is None) == (suggestions is None):
             raise ProjectError("labels go in as an annotator's or as suggestions: name one")
-        ann_id = self.annotator_id(annotator) if annotator is not None else None
+        if annotator is not None:
+            self.annotator_id(annotator)  # an empty name is refused before anything is read
+            refusal = self.access().refusal(annotator)
+            if refusal is not None:  # refused before any article is stored
+                raise AccessDenied(refusal)
         report = LabelledReport()
         schema = self.schema()
         tags: dict[Path, list[str] | None] = {}
@@ -113,19 +166,24 @@ class LabelledImportMixin:
                     if should_stop and should_stop():
                         report.cancelled = True
                         break
-                    self._labelled_batch(pending, report, ann_id, suggestions, problem)
+                    self._labelled_batch(
+                        pending, report, annotator, suggestions, problem, label_problem
+                    )
                     pending = []
             if pending and not report.cancelled:
-                self._labelled_batch(pending, report, ann_id, suggestions, problem)
+                self._labelled_batch(
+                    pending, report, annotator, suggestions, problem, label_problem
+                )
         return report
 
     def _labelled_batch(
         self,
         batch: list[LabelledRecord],
         report: LabelledReport,
-        annotator_id: int | None,
+        annotator: str | None,
         source: str | None,
         problem: Callable[[str, str], None],
+        label_problem: Callable[[str, str], None],
     ) -> None:
         self.store_articles([r.article for r in batch], report=report)
         hashes = [content_hash(r.article.text) for r in batch]
@@ -138,8 +196,8 @@ class LabelledImportMixin:
                 except LabelError as exc:
                     problem(record.article.origin, str(exc))
             return
-        assert annotator_id is not None
-        self._store_labels(batch, [ids[h] for h in hashes], annotator_id, report, problem)
+        assert annotator is not None
+        self._store_labels(batch, [ids[h] for h in hashes], annotator, report, label_problem)
 
     def _ids_of(self, hashes: list[str]) -> dict[str, int]:
         p = self.db.param
@@ -157,77 +215,44 @@ class LabelledImportMixin:
         self,
         batch: list[LabelledRecord],
         article_ids: list[int],
-        annotator_id: int,
+        annotator: str,
         report: LabelledReport,
         problem: Callable[[str, str], None],
     ) -> None:
-        """One transaction: spans (skipping what is there), stance, status per record."""
-        p = self.db.param
-        unique_ids = sorted(set(article_ids))
+        """One transaction through the edit path: spans (what is there already is skipped
+        quietly), stance, then each record's status (``flagged`` if a label was left out)."""
+        sets = [
+            EditSet(
+                aid,
+                annotator,
+                add=tuple(NewSpan(s.layer, s.label, s.start, s.end, IMPORTED) for s in r.spans),
+                doc=tuple(r.doc_labels.items()),
+            )
+            for r, aid in zip(batch, article_ids, strict=True)
+        ]
         with self._write():
-            existing: dict[int, set[tuple[str, str, int, int]]] = {a: set() for a in unique_ids}
-            for i in range(0, len(unique_ids), 500):
-                part = unique_ids[i : i + 500]
-                for aid, layer, label, start, end in self.db.execute_sql(
-                    f'SELECT article_id, layer, label, start, "end" FROM span WHERE annotator_id = {p}'
-                    f" AND article_id IN ({', '.join([p] * len(part))})",
-                    [annotator_id, *part],
-                ).fetchall():
-                    existing[aid].add((layer, label, start, end))
-            spans: list[tuple] = []
-            docs: list[tuple] = []
-            progress: list[tuple] = []
-            for record, aid in zip(batch, article_ids, strict=True):
-                have = existing[aid]
+            statuses = []
+            for record, aid, done in zip(
+                batch, article_ids, self.apply_edit_sets(sets), strict=True
+            ):
                 reasons = list(record.problems)
-                for s in record.spans:
-                    key = (s.layer, s.label, s.start, s.end)
-                    if key in have:
-                        continue
-                    clash = next(
-                        (
-                            h
-                            for h in have
-                            if s.layer == "entity" == h[0] and h[2] < s.end and h[3] > s.start
-                        ),
-                        None,
-                    )
-                    if clash is not None:
+                for refusal in done.refused:
+                    if refusal.code == DUPLICATE:
+                        continue  # importing the same labels twice adds nothing
+                    reason = refusal.reason
+                    if refusal.code == OVERLAP and isinstance(refusal.item, NewSpan):
+                        new, other = refusal.item, refusal.other
+                        assert other is not None
                         reason = (
-                            f"overlaps a stored entity: {s.label} {s.start}–{s.end} overlaps "
-                            f"{clash[1]} {clash[2]}–{clash[3]}"
+                            f"overlaps a stored entity: {new.label} {new.start}–{new.end} "
+                            f"overlaps {other.label} {other.start}–{other.end}"
                         )
-                        problem(record.article.origin, reason)
-                        reasons.append(reason)
-                        continue
-                    have.add(key)
-                    spans.append((aid, annotator_id, *key, "imported"))
-                for key, value in record.doc_labels.items():
-                    docs.append((aid, annotator_id, key, value))
+                    problem(record.article.origin, reason)
+                    reasons.append(reason)
+                report.spans += len(done.added)
+                report.doc_labels += len(done.doc_before)
                 status = "flagged" if reasons else (record.status or "done")
                 note = ("labelled import: " + "; ".join(reasons))[:2000] if reasons else ""
-                progress.append((aid, annotator_id, status, note))
+                statuses.append(EditSet(aid, annotator, status=StatusEdit(status, note)))
                 report.flagged += bool(reasons)
-            cursor = self.db.cursor()
-            cursor.executemany(
-                'INSERT INTO span (article_id, annotator_id, layer, label, start, "end", origin,'
-                f" created, updated) VALUES ({', '.join([p] * 7)}, CURRENT_TIMESTAMP,"
-                " CURRENT_TIMESTAMP)",
-                spans,
-            )
-            cursor.executemany(
-                "INSERT INTO doc_label (article_id, annotator_id, key, value, created, updated)"
-                f" VALUES ({p}, {p}, {p}, {p}, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                " ON CONFLICT (article_id, annotator_id, key) DO UPDATE SET value ="
-                " excluded.value, updated = excluded.updated",
-                docs,
-            )
-            cursor.executemany(
-                "INSERT INTO progress (article_id, annotator_id, status, note, seconds, updated)"
-                f" VALUES ({p}, {p}, {p}, {p}, 0, CURRENT_TIMESTAMP)"
-                " ON CONFLICT (article_id, annotator_id) DO UPDATE SET status = excluded.status,"
-                " note = excluded.note, updated = excluded.updated",
-                progress,
-            )
-        report.spans += len(spans)
-        report.doc_labels += len(docs)
+            self.apply_edit_sets(statuses)

@@ -7,28 +7,29 @@ whatever the caller (GUI, CLI, labelled import).
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-import peewee as pw
-
-from core.models import LAYERS, STATUSES, DocLabel, Progress, Span
+from core.edits import MANUAL, EditResult, EditSet, NewSpan, StatusEdit
+from core.models import DocLabel, Progress, Span
 from storage.errors import LabelError
+from storage.part import ProjectPart
 
 if TYPE_CHECKING:
     from storage.models import Models
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-class LabelMixin:
-    """Mixed into ``Project``; relies on its ``m``, ``db``, ``_write`` and ``annotator_id``."""
+class LabelMixin(ProjectPart):
+    """Mixed into ``Project``: reads of labels, and the one-item edits, each a thin caller of
+    ``apply_edits`` (storage.edits), the one write path."""
 
     m: Models
 
-    def _span(self, row: pw.Model, annotator: str) -> Span:
+    if TYPE_CHECKING:  # provided by Project and storage.edits.EditMixin
+
+        def annotator_id(self, name: str) -> int: ...
+        def apply_edits(self, edits: EditSet, *, strict: bool = True) -> EditResult: ...
+
+    def _span(self, row: Any, annotator: str) -> Span:
         return Span(
             id=row.id,
             article_id=row.article_id,
@@ -59,41 +60,6 @@ class LabelMixin:
             self._span(row, names[row.annotator_id]) for row in query.order_by(s.start, s.end, s.id)
         ]
 
-    def _check_span(self, article_id: int, layer: str, label: str, start: int, end: int) -> None:
-        if layer not in LAYERS:
-            raise LabelError(f"unknown layer {layer!r}; use one of {', '.join(LAYERS)}")
-        if not label:
-            raise LabelError("a span needs a label")
-        length = self.text_length(article_id)
-        if not (0 <= start < end <= length):
-            raise LabelError(
-                f"article {article_id}: span {start}–{end} is outside its text (0–{length})"
-            )
-        if layer == "entity" and self.schema().entity(label) is None:
-            raise LabelError(f"unknown entity label {label!r}; add it to the schema first")
-
-    def _overlapping(
-        self,
-        article_id: int,
-        annotator_id: int,
-        layer: str,
-        start: int,
-        end: int,
-        *,
-        ignore: int | None = None,
-    ) -> pw.Model | None:
-        s = self.m.Span
-        query = s.select().where(
-            s.article == article_id,
-            s.annotator == annotator_id,
-            s.layer == layer,
-            s.start < end,
-            s.end > start,
-        )
-        if ignore is not None:
-            query = query.where(s.id != ignore)
-        return query.first()
-
     def add_span(
         self,
         article_id: int,
@@ -103,68 +69,34 @@ class LabelMixin:
         label: str,
         start: int,
         end: int,
-        origin: str = "manual",
+        origin: str = MANUAL,
         span_id: int | None = None,
     ) -> Span:
         """Store a span. Entity spans of one annotator may not overlap; boilerplate may cover
         entities. ``span_id`` re-creates a deleted span under its old id (undo)."""
-        self._check_span(article_id, layer, label, start, end)
-        ann = self.annotator_id(annotator)
+        new = NewSpan(layer, label, start, end, origin, span_id)
+        result = self.apply_edits(EditSet(article_id, annotator, add=(new,)))
+        return result.added[0]
+
+    def _span_owner(self, span_id: int) -> tuple[int, str]:
         s = self.m.Span
-        with self._write():
-            if layer == "entity":
-                clash = self._overlapping(article_id, ann, layer, start, end)
-                if clash is not None:
-                    raise LabelError(
-                        f"overlaps the {clash.label} span {clash.start}–{clash.end}; "
-                        "remove or shrink that one first"
-                    )
-            fields = dict(
-                article=article_id,
-                annotator=ann,
-                layer=layer,
-                label=label,
-                start=start,
-                end=end,
-                origin=origin,
-            )
-            if span_id is not None:
-                fields["id"] = span_id
-            new_id = s.insert(**fields).execute()
-        return Span(
-            id=span_id or new_id,
-            article_id=article_id,
-            annotator=annotator,
-            layer=layer,
-            label=label,
-            start=start,
-            end=end,
-            origin=origin,
-        )
+        row = s.select(s.article, s.annotator).where(s.id == span_id).tuples().first()
+        if row is None:
+            raise LabelError(f"no span with id {span_id}")
+        return row[0], self._annotator_names()[row[1]]
 
     def delete_span(self, span_id: int) -> Span:
-        """Remove a span; returns it as it was, so that undo can put it back."""
-        s = self.m.Span
-        with self._write():
-            row = s.get_or_none(s.id == span_id)
-            if row is None:
-                raise LabelError(f"no span with id {span_id}")
-            span = self._span(row, self._annotator_names()[row.annotator_id])
-            row.delete_instance()
-        return span
+        """Remove a span; returns it exactly as it was (origin included), so that undo can put
+        it back with ``apply_edits(core.edits.restore(span))`` or ``add_span``."""
+        article_id, annotator = self._span_owner(span_id)
+        result = self.apply_edits(EditSet(article_id, annotator, delete=(span_id,)))
+        return result.deleted[0]
 
     def relabel_span(self, span_id: int, label: str) -> Span:
         """Give a span another label; returns the span as it was before."""
-        s = self.m.Span
-        with self._write():
-            row = s.get_or_none(s.id == span_id)
-            if row is None:
-                raise LabelError(f"no span with id {span_id}")
-            if row.layer == "entity" and self.schema().entity(label) is None:
-                raise LabelError(f"unknown entity label {label!r}")
-            before = self._span(row, self._annotator_names()[row.annotator_id])
-            s.update(label=label, updated=_now()).where(s.id == span_id).execute()
-        return before
+        article_id, annotator = self._span_owner(span_id)
+        result = self.apply_edits(EditSet(article_id, annotator, relabel=((span_id, label),)))
+        return result.relabelled[0]
 
     # ---- document labels (stance) --------------------------------------------------------
 
@@ -179,26 +111,8 @@ class LabelMixin:
         self, article_id: int, *, annotator: str, key: str, value: str | None
     ) -> str | None:
         """Set (or with ``None`` clear) one document label; returns the previous value."""
-        if key.startswith("stance:"):
-            target = self.schema().stance_target(key.split(":", 1)[1])
-            if target is None:
-                raise LabelError(f"unknown stance target in {key!r}")
-            if value is not None and value not in {o.value for o in target.options}:
-                raise LabelError(f"{value!r} is not an option of stance target {target.name!r}")
-        self.text_length(article_id)  # raises for an unknown article
-        ann = self.annotator_id(annotator)
-        d = self.m.DocLabel
-        with self._write():
-            row = d.get_or_none(d.article == article_id, d.annotator == ann, d.key == key)
-            previous = row.value if row else None
-            if value is None:
-                if row:
-                    row.delete_instance()
-            elif row:
-                d.update(value=value, updated=_now()).where(d.id == row.id).execute()
-            else:
-                d.insert(article=article_id, annotator=ann, key=key, value=value).execute()
-        return previous
+        result = self.apply_edits(EditSet(article_id, annotator, doc=((key, value),)))
+        return result.doc_before[key]
 
     def all_doc_labels(self, article_id: int) -> list[DocLabel]:
         d = self.m.DocLabel
@@ -235,22 +149,7 @@ class LabelMixin:
         add_seconds: float = 0.0,
     ) -> Progress:
         """Set an annotator's status of an article; returns the previous progress (for undo)."""
-        if status not in STATUSES:
-            raise LabelError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
-        self.text_length(article_id)
-        previous = self.progress(article_id, annotator=annotator)
-        ann = self.annotator_id(annotator)
-        p = self.m.Progress
-        with self._write():
-            p.insert(
-                article=article_id,
-                annotator=ann,
-                status=status,
-                note=note,
-                seconds=previous.seconds + add_seconds,
-                updated=_now(),
-            ).on_conflict(
-                conflict_target=[p.article, p.annotator],
-                preserve=[p.status, p.note, p.seconds, p.updated],
-            ).execute()
-        return previous
+        edit = StatusEdit(status, note, add_seconds)
+        result = self.apply_edits(EditSet(article_id, annotator, status=edit))
+        assert result.status_before is not None
+        return result.status_before

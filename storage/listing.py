@@ -27,6 +27,7 @@ import peewee as pw
 
 from core.models import STATUSES, ArticleSummary
 from core.query import ArticleFilter
+from storage.part import ProjectPart
 
 if TYPE_CHECKING:
     from storage.models import Models
@@ -53,11 +54,16 @@ class _Segment:
     labelled: bool = False  # the label-count segment (key comes from the span aggregate)
 
 
-class ListingMixin:
+class ListingMixin(ProjectPart):
     """Mixed into ``Project``; relies on its ``m``, ``_filtered``, ``annotator_id``."""
 
     m: Models
     db: pw.Database
+
+    if TYPE_CHECKING:  # provided by Project
+
+        def _filtered(self, flt: ArticleFilter) -> pw.ModelSelect: ...
+        def _status_condition(self, flt: ArticleFilter) -> pw.Expression: ...
 
     # ---- public API ----------------------------------------------------------------------
 

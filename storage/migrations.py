@@ -20,7 +20,12 @@ import peewee as pw
 
 from storage.database import backup_sqlite, is_sqlite, write_transaction
 from storage.errors import ProjectError
-from storage.models import make_models, make_repeated_line_model
+from storage.models import (
+    make_adjudication_model,
+    make_models,
+    make_repeated_line_model,
+    make_role_model,
+)
 
 SCHEMA_VERSION_KEY = "schema_version"
 
@@ -66,12 +71,24 @@ def _v4_repeated_lines(db: pw.Database) -> None:
     db.create_tables([make_repeated_line_model(db)])
 
 
+def _v5_roles(db: pw.Database) -> None:
+    """Annotator roles (annotator, lead): who may change whose labels (storage.edits)."""
+    db.create_tables([make_role_model(db, make_models(db).Annotator)])
+
+
+def _v6_adjudication(db: pw.Database) -> None:
+    """Adjudication state and the review queue (storage.adjudication)."""
+    db.create_tables([make_adjudication_model(db, make_models(db).Article)])
+
+
 #: (version reached, step). Append only.
 STEPS: list[tuple[int, Callable[[pw.Database], None]]] = [
     (1, _v1_tables),
     (2, _v2_full_text),
     (3, _v3_list_sort),
     (4, _v4_repeated_lines),
+    (5, _v5_roles),
+    (6, _v6_adjudication),
 ]
 CURRENT_VERSION = STEPS[-1][0]
 

@@ -160,7 +160,7 @@ def make_models(db: pw.Database) -> Models:
     )
 
 
-def make_repeated_line_model(db: pw.Database) -> type[pw.Model]:
+def make_repeated_line_model(db: pw.Database) -> ModelClass:
     """The repeated-line index (schema version 4): per source, in how many articles each
     line occurs, keyed by a hash of the line. Kept out of :class:`Models` so that the
     version-1 step, which creates ``Models.all()``, keeps creating the version-1 shape."""
@@ -181,3 +181,42 @@ def make_repeated_line_model(db: pw.Database) -> type[pw.Model]:
             indexes = ((("source", "key"), True),)
 
     return RepeatedLine
+
+
+def make_role_model(db: pw.Database, annotator_model: ModelClass) -> ModelClass:
+    """Roles of a project's annotators (schema version 5): ``annotator`` or ``lead``
+    (``core.edits.ROLES``). An annotator without a row has no role; a project with no lead
+    is open to every edit. Kept out of :class:`Models` for the reason given above."""
+
+    class AnnotatorRole(pw.Model):
+        annotator = pw.ForeignKeyField(annotator_model, primary_key=True, on_delete="CASCADE")
+        role = pw.CharField(max_length=20)
+
+        class Meta:
+            database = db
+            legacy_table_names = False
+            table_name = "annotator_role"
+
+    return AnnotatorRole
+
+
+def make_adjudication_model(db: pw.Database, article_model: ModelClass) -> ModelClass:
+    """Adjudication state per article (schema version 6): ``done`` (the rule decided
+    everything), ``review`` (in the review queue: something undecided) or ``settled`` (a
+    reviewer settled it by hand: a re-run leaves it alone). ``auto_doc`` holds the document
+    labels the rule stored, so that a re-run tells them from ones a reviewer changed."""
+
+    class Adjudication(pw.Model):
+        article = pw.ForeignKeyField(article_model, primary_key=True, on_delete="CASCADE")
+        state = pw.CharField(max_length=20, index=True)
+        origin = pw.CharField(max_length=200, default="")
+        undecided = pw.TextField(default="")
+        auto_doc = pw.TextField(default="{}")
+        updated = pw.DateTimeField(default=_now)
+
+        class Meta:
+            database = db
+            legacy_table_names = False
+            table_name = "adjudication"
+
+    return Adjudication

@@ -13,15 +13,20 @@ import peewee as pw
 
 from core.models import Span
 from core.query import ArticleFilter
+from storage.part import ProjectPart
 
 if TYPE_CHECKING:
     from storage.models import Models
 
 
-class NavigationMixin:
+class NavigationMixin(ProjectPart):
     """Mixed into ``Project``; relies on its ``m``, ``_filtered`` and ``annotator_id``."""
 
     m: Models
+
+    if TYPE_CHECKING:  # provided by Project
+
+        def _filtered(self, flt: ArticleFilter) -> pw.ModelSelect: ...
 
     def first_article_id(self, flt: ArticleFilter | None = None) -> int | None:
         return self.next_article_id(0, flt)

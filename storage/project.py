@@ -18,6 +18,8 @@ from core.query import ArticleFilter, ProjectStats
 from core.schema import Schema
 from core.text import has_unspaced_script
 from resources import resource_path
+from storage.adjudication import AdjudicationMixin
+from storage.agreement import AgreementMixin
 from storage.database import (
     describe,
     is_postgres_url,
@@ -25,6 +27,7 @@ from storage.database import (
     open_database,
     write_transaction,
 )
+from storage.edits import EditMixin
 from storage.errors import ProjectError
 from storage.exporting import ExportMixin
 from storage.importing import ImportMixin
@@ -47,16 +50,26 @@ def default_schema() -> Schema:
 
 class Project(
     ImportMixin,
+    EditMixin,
     LabelMixin,
     SuggestionMixin,
     NavigationMixin,
     ListingMixin,
     ExportMixin,
     LabelledImportMixin,
+    AgreementMixin,
+    AdjudicationMixin,
 ):
     """An open project. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
 
-    def __init__(self, target: str, db: pw.Database, *, lock: ProjectLock | None = None) -> None:
+    def __init__(
+        self,
+        target: str,
+        db: pw.Database,
+        *,
+        lock: ProjectLock | None = None,
+        user: str | None = None,
+    ) -> None:
         self.target = target
         self.name = describe(target)
         self.db = db
@@ -64,18 +77,29 @@ class Project(
         self.backup_path: Path | None = None
         self._lock = lock
         self._annotator_ids: dict[str, int] = {}
+        self._user: str | None = None
+        self._login: str | None = None
+        self.act_as(user)
 
     # ---- opening and closing -------------------------------------------------------------
 
     @classmethod
-    def create(cls, target: str | Path, *, schema: Schema | None = None) -> Project:
-        """A new project file (or an empty PostgreSQL database) with the given schema."""
+    def create(
+        cls, target: str | Path, *, schema: Schema | None = None, user: str | None = None
+    ) -> Project:
+        """A new project file (or an empty PostgreSQL database) with the given schema.
+
+        ``user`` is who edits (see :attr:`acting_as`); on PostgreSQL it is the login."""
         target = str(target)
         db = open_database(target, must_exist=is_postgres_url(target))
         if read_version(db) != 0:
             db.close()
             raise ProjectError(f"{describe(target)}: the database is not empty; open it instead")
-        project = cls(target, db)
+        try:
+            project = cls(target, db, user=user)
+        except BaseException:
+            db.close()
+            raise
         try:
             migrate(db, name=project.name)
             project.set_schema(schema or default_schema())
@@ -85,10 +109,14 @@ class Project(
         return project
 
     @classmethod
-    def open(cls, target: str | Path, *, exclusive: bool = False) -> Project:
+    def open(
+        cls, target: str | Path, *, exclusive: bool = False, user: str | None = None
+    ) -> Project:
         """Open an existing project, migrating an older one (after copying the file aside).
 
         ``exclusive`` takes the window lock: a second GUI on the same file is refused.
+        ``user`` is who edits (see :attr:`acting_as`); on PostgreSQL it is the login, and
+        another name is refused.
         """
         target = str(target)
         lock = None
@@ -101,7 +129,13 @@ class Project(
             if lock:
                 lock.release()
             raise
-        project = cls(target, db, lock=lock)
+        try:
+            project = cls(target, db, lock=lock, user=user)
+        except BaseException:
+            db.close()
+            if lock:
+                lock.release()
+            raise
         try:
             path = None if is_postgres_url(target) else Path(target)
             project.backup_path = migrate(db, name=project.name, path=path)
@@ -131,6 +165,15 @@ class Project(
         if self._lock:
             self._lock.release()
             self._lock = None
+
+    def end_thread(self) -> None:
+        """Close the calling thread's connection (peewee keeps one per thread).
+
+        A background job calls this when it is done, so that its thread does not keep a
+        connection (and, on SQLite, a read snapshot) open; other threads are not affected.
+        """
+        if not self.db.is_closed():
+            self.db.close()
 
     def __enter__(self) -> Project:
         return self

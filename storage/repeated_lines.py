@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 import peewee as pw
 
 from core.suggest import repeated
-from storage.models import make_repeated_line_model
+from storage.models import ModelClass, make_repeated_line_model
+from storage.part import ProjectPart
 
 if TYPE_CHECKING:
     from storage.models import Models
@@ -35,14 +36,18 @@ class SuggestProgress:
     total: int
 
 
-class RepeatedLineMixin:
+class RepeatedLineMixin(ProjectPart):
     """Mixed into ``Project`` (through ``SuggestionMixin``); relies on ``m``, ``db``,
     ``_write`` and the settings."""
 
     db: pw.Database
     m: Models
 
-    def _repeated_model(self) -> type[pw.Model]:
+    if TYPE_CHECKING:  # provided by SuggestionSettingsMixin
+
+        def repeated_min_articles(self) -> int: ...
+
+    def _repeated_model(self) -> ModelClass:
         model = getattr(self, "_repeated_line_model", None)
         if model is None:
             model = make_repeated_line_model(self.db)
@@ -101,7 +106,7 @@ class RepeatedLineMixin:
 
     def _merge_counts(
         self,
-        model: type[pw.Model],
+        model: ModelClass,
         counts: dict[tuple[str, str], list[int]],
         samples: dict[tuple[str, str], str],
         k: int,

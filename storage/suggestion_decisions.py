@@ -7,16 +7,19 @@ hundred articles per transaction and return what undo needs (:class:`BulkResult`
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import peewee as pw
 
+from core.edits import SUGGESTION, EditResult, EditSet, NewSpan, make_origin
 from core.models import Span, Suggestion
+from storage.part import ProjectPart
 
 if TYPE_CHECKING:
+    import contextlib
+
     from storage.models import Models
 
 #: Articles per transaction when accepting or rejecting across the project.
@@ -25,8 +28,9 @@ _BULK_ARTICLES = 200
 _INSERT_CHUNK = 500
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+def suggestion_origin(sg: Suggestion) -> str:
+    """The origin of a span accepted from ``sg``: ``suggestion:<source>``."""
+    return make_origin(SUGGESTION, source=sg.source)
 
 
 @dataclass
@@ -37,14 +41,30 @@ class BulkResult:
     skipped: int = 0
     span_ids: list[int] = field(default_factory=list)
     rejection_ids: list[int] = field(default_factory=list)
+    #: Articles whose spans or pending suggestions changed (the GUI refreshes their rows).
+    article_ids: set[int] = field(default_factory=set)
 
 
-class SuggestionDecisionMixin:
+class SuggestionDecisionMixin(ProjectPart):
     """Mixed into ``Project`` through ``SuggestionMixin``; relies on its suggestion reads
     (``suggestion``, ``_suggestion``, ``_pending``), ``annotator_id`` and ``_write``."""
 
     db: pw.Database
     m: Models
+
+    if TYPE_CHECKING:  # provided by Project, LabelMixin, EditMixin and SuggestionMixin
+
+        def _write(self) -> contextlib.AbstractContextManager[None]: ...
+        def annotator_id(self, name: str) -> int: ...
+        def _annotator_names(self) -> dict[int, str]: ...
+        def apply_edits(self, edits: EditSet, *, strict: bool = True) -> EditResult: ...
+        def apply_edit_sets(
+            self, sets: Iterable[EditSet], *, strict: bool = False
+        ) -> list[EditResult]: ...
+        def suggestion(self, suggestion_id: int) -> Suggestion: ...
+        @staticmethod
+        def _suggestion(row: Any) -> Suggestion: ...
+        def _pending(self, found: list[Suggestion], annotator_id: int) -> list[Suggestion]: ...
 
     def _pending_batches(
         self, annotator: str, article_id: int | None, layer: str | None, source: str | None
@@ -88,15 +108,8 @@ class SuggestionDecisionMixin:
         pending again once the span is gone.
         """
         sg = self.suggestion(suggestion_id)
-        return self.add_span(
-            sg.article_id,
-            annotator=annotator,
-            layer=sg.layer,
-            label=sg.label,
-            start=sg.start,
-            end=sg.end,
-            origin=f"suggestion:{sg.source}"[:200],
-        )
+        new = NewSpan(sg.layer, sg.label, sg.start, sg.end, suggestion_origin(sg))
+        return self.apply_edits(EditSet(sg.article_id, annotator, add=(new,))).added[0]
 
     def reject_suggestion(self, suggestion_id: int, *, annotator: str) -> int:
         """Remember that the annotator turned this suggestion down; returns the rejection id
@@ -134,14 +147,24 @@ class SuggestionDecisionMixin:
         return removed
 
     def remove_spans(self, span_ids: Iterable[int]) -> int:
-        """Delete spans made by a bulk accept (its undo), in one transaction."""
+        """Delete spans made by a bulk accept (its undo), in one transaction; spans already
+        gone are left out of the count."""
         ids = list(span_ids)
         sp = self.m.Span
-        removed = 0
+        owners: dict[tuple[int, int], list[int]] = {}
         with self._write():
             for i in range(0, len(ids), _INSERT_CHUNK):
-                removed += sp.delete().where(sp.id.in_(ids[i : i + _INSERT_CHUNK])).execute()
-        return removed
+                query = sp.select(sp.id, sp.article, sp.annotator).where(
+                    sp.id.in_(ids[i : i + _INSERT_CHUNK])
+                )
+                for sid, aid, ann in query.tuples():
+                    owners.setdefault((aid, ann), []).append(sid)
+            names = self._annotator_names()
+            sets = [
+                EditSet(aid, names[ann], delete=tuple(sids))
+                for (aid, ann), sids in sorted(owners.items())
+            ]
+            return sum(len(r.deleted) for r in self.apply_edit_sets(sets))
 
     def accept_all(
         self,
@@ -154,65 +177,30 @@ class SuggestionDecisionMixin:
     ) -> BulkResult:
         """Accept every pending suggestion of an article, a layer or a source (or all).
 
-        Longest suggestions go first; an entity suggestion that would overlap one of the
-        annotator's entity spans is skipped (counted in ``skipped``), as is a boilerplate
-        suggestion inside a boilerplate span the annotator already has.
+        Longest suggestions go first; one the edit rule refuses (an entity overlapping one of
+        the annotator's entities, boilerplate inside their boilerplate, a label the schema no
+        longer has) is skipped and counted in ``skipped``.
         """
         result = BulkResult()
-        ann = self.annotator_id(annotator)
-        sp = self.m.Span
-        known = {e.name for e in self.schema().entity_labels}
         for batch in self._pending_batches(annotator, article_id, layer, source):
-            ids = list({sg.article_id for sg in batch})
-            with self._write():
-                held: dict[tuple[int, str], list[tuple[int, int]]] = {}
-                for aid, lay, start, end in (
-                    sp.select(sp.article, sp.layer, sp.start, sp.end)
-                    .where(sp.article.in_(ids), sp.annotator == ann)
-                    .tuples()
-                ):
-                    held.setdefault((aid, lay), []).append((start, end))
-                rows = []
-                now = _now()
-                for sg in sorted(batch, key=lambda g: (g.article_id, g.start - g.end, g.start)):
-                    taken = held.setdefault((sg.article_id, sg.layer), [])
-                    if _blocked(sg, taken) or (sg.layer == "entity" and sg.label not in known):
-                        result.skipped += 1
-                        continue
-                    taken.append((sg.start, sg.end))
-                    origin = f"suggestion:{sg.source}"[:200]
-                    rows.append(
-                        (sg.article_id, ann, sg.layer, sg.label, sg.start, sg.end, origin, now, now)
-                    )
-                result.span_ids.extend(self._insert_spans(rows, ids, ann))
-                result.done += len(rows)
+            by_article: dict[int, list[NewSpan]] = {}
+            for sg in sorted(batch, key=lambda g: (g.article_id, g.start - g.end, g.start)):
+                by_article.setdefault(sg.article_id, []).append(
+                    NewSpan(sg.layer, sg.label, sg.start, sg.end, suggestion_origin(sg))
+                )
+            sets = [
+                EditSet(aid, annotator, add=tuple(news), skip_covered=True)
+                for aid, news in by_article.items()
+            ]
+            for done in self.apply_edit_sets(sets):
+                result.span_ids.extend(s.id for s in done.added)
+                result.done += len(done.added)
+                result.skipped += len(done.refused)
+                if done.added:
+                    result.article_ids.add(done.article_id)
             if on_progress:
                 on_progress(result.done + result.skipped)
         return result
-
-    def _insert_spans(
-        self, rows: list[tuple], article_ids: list[int], annotator_id: int
-    ) -> list[int]:
-        """Insert span rows in one executemany (ORM inserts row by row took 16 s for 100k);
-        returns their ids: those above the highest id before, of this annotator and these
-        articles (the write transaction keeps other writers out meanwhile)."""
-        if not rows:
-            return []
-        sp = self.m.Span
-        before = sp.select(pw.fn.MAX(sp.id)).scalar() or 0
-        p = self.db.param
-        self.db.cursor().executemany(
-            'INSERT INTO "span" ("article_id", "annotator_id", "layer", "label", "start", "end", '
-            f'"origin", "created", "updated") VALUES ({", ".join([p] * 9)})',
-            rows,
-        )
-        return [
-            r[0]
-            for r in sp.select(sp.id)
-            .where(sp.id > before, sp.annotator == annotator_id, sp.article.in_(article_ids))
-            .order_by(sp.id)
-            .tuples()
-        ]
 
     def reject_all(
         self,
@@ -244,23 +232,6 @@ class SuggestionDecisionMixin:
                     )
                     if new_id:
                         result.rejection_ids.append(new_id)
+                        result.article_ids.add(aid)
             result.done += len(batch)
         return result
-
-
-def covered_by_spans(sg: Suggestion, spans: Iterable[tuple[str, str, int, int]]) -> bool:
-    """Already labelled: the same span, or (boilerplate) inside a boilerplate span."""
-    for layer, label, start, end in spans:
-        if layer != sg.layer:
-            continue
-        if start == sg.start and end == sg.end and label == sg.label:
-            return True
-        if layer == "boilerplate" and start <= sg.start and sg.end <= end:
-            return True
-    return False
-
-
-def _blocked(sg: Suggestion, taken: list[tuple[int, int]]) -> bool:
-    if sg.layer == "boilerplate":
-        return any(s <= sg.start and sg.end <= e for s, e in taken)
-    return any(s < sg.end and e > sg.start for s, e in taken)

@@ -56,6 +56,13 @@ class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin):
     db: pw.Database
     m: Models
 
+    if TYPE_CHECKING:  # provided by SuggestionMixin and ImportMixin
+
+        def _insert_suggestions(
+            self, rows: dict[int, dict[tuple[str, str, int, int], float]], source: str
+        ) -> int: ...
+        def _fts_mark(self) -> int: ...
+
     # ---- rules from an example -----------------------------------------------------------
 
     def count_rule_matches(self, rule: Rule) -> tuple[int, int]:
@@ -209,7 +216,7 @@ class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin):
         )
         gazetteers = self._entity_gazetteers(wanted)
         ran = (wanted & set(ALL_SOURCES)) | {r.source for r in rules}
-        label = (self.schema().boilerplate_kinds or ["boilerplate"])[0]
+        label = self.schema().default_boilerplate_kind
 
         done_upto = int(self.get_setting("suggest.done_upto", 0))
         pages = self._target_pages(article_ids, only_new, done_upto, affected)

@@ -22,6 +22,7 @@ from core.suggest.gazetteer import read_patterns
 from core.suggest.lexicon import Lexicon, LexiconError
 from core.suggest.rules import Rule
 from resources import resource_path
+from storage.part import ProjectPart
 
 if TYPE_CHECKING:
     from storage.models import Models
@@ -35,7 +36,7 @@ def bundled_lexicon_data() -> list[dict[str, Any]]:
     return [json.loads(p.read_text("utf-8")) for p in sorted(folder.glob("*.json"))]
 
 
-class SuggestionSettingsMixin:
+class SuggestionSettingsMixin(ProjectPart):
     """Mixed into ``Project`` (through ``SuggestionMixin``); relies on its settings, ``m``
     and ``_write``."""
 

@@ -14,13 +14,14 @@ in :mod:`storage.suggestion_decisions`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import peewee as pw
 
+from core.edits import covered
 from core.models import LAYERS, Suggestion
 from storage.errors import LabelError
-from storage.suggestion_decisions import BulkResult, SuggestionDecisionMixin, covered_by_spans
+from storage.suggestion_decisions import BulkResult, SuggestionDecisionMixin
 from storage.suggestion_runs import SuggestionRunMixin
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ class SuggestionMixin(SuggestionDecisionMixin, SuggestionRunMixin):
     # ---- reading -------------------------------------------------------------------------
 
     @staticmethod
-    def _suggestion(row: pw.Model) -> Suggestion:
+    def _suggestion(row: Any) -> Suggestion:
         return Suggestion(
             id=row.id,
             article_id=row.article_id,
@@ -170,19 +171,19 @@ class SuggestionMixin(SuggestionDecisionMixin, SuggestionRunMixin):
             .where(r.article.in_(list(ids)), r.annotator == annotator_id)
             .tuples()
         )
-        spans: dict[int, list[tuple[str, str, int, int]]] = {}
-        for aid, *rest in (
+        spans: dict[int, list[Suggestion]] = {}
+        for aid, layer, label, start, end in (
             sp.select(sp.article, sp.layer, sp.label, sp.start, sp.end)
             .where(sp.article.in_(list(ids)), sp.annotator == annotator_id)
             .tuples()
         ):
-            spans.setdefault(aid, []).append(tuple(rest))
+            spans.setdefault(aid, []).append(Suggestion(0, aid, layer, label, start, end, ""))
         return [
             sg
             for sg in found
             if sg.source not in disabled
             and (sg.article_id, sg.layer, sg.label, sg.start, sg.end) not in rejected
-            and not covered_by_spans(sg, spans.get(sg.article_id, ()))
+            and not covered(sg, spans.get(sg.article_id, ()))
         ]
 
     def count_pending(

@@ -30,6 +30,20 @@ class _QtBlocker(importlib.abc.MetaPathFinder):
 if os.environ.get("TANDAI_BLOCK_QT"):
     sys.meta_path.insert(0, _QtBlocker())
 
+# Qt tests never open a window on the developer's screen: offscreen unless the caller chose
+# a platform (set here, before pytest-qt makes the QApplication).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+#: pytest-qt's settings in pyproject.toml, declared here when the plugin is switched off
+#: (core/ and storage/ run with ``-p no:pytest-qt``) so that --strict-config accepts them.
+_PYTEST_QT_INI = {"qt_api": "string", "qt_default_raising": "bool"}
+
+
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    if pluginmanager.is_blocked("pytest-qt") or pluginmanager.is_blocked("pytestqt"):
+        for name, kind in _PYTEST_QT_INI.items():
+            parser.addini(name, "pytest-qt setting (plugin switched off)", type=kind)
+
 
 def _reset_postgres(url: str) -> None:
     import psycopg2

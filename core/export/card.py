@@ -51,6 +51,17 @@ def _code(text: str) -> str:
     return f"{fence} {text} {fence}" if fence == "``" else f"`{text}`"
 
 
+def _fenced(text: str) -> list[str]:
+    """``text`` as a fenced block no line of it can close, control characters but the
+    line breaks spelled out (names in it are typed by people)."""
+    text = re.sub(
+        r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]", lambda m: f"\\u{ord(m.group()):04x}", text
+    )
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [fence, text, fence]
+
+
 def _table(title: str, rows: Mapping[str, Mapping[str, int]], splits: list[str]) -> list[str]:
     keys = sorted({k for counts in rows.values() for k in counts})
     if not keys:
@@ -174,6 +185,7 @@ def render(
     license: str = "",
     left_out: Mapping[str, tuple[int, int]] | None = None,
     label_definitions: Mapping[str, str] | None = None,
+    agreement: str = "",
 ) -> str:
     """Markdown card. ``files``: split -> file name; ``groups``: (near-duplicate groups of
     two or more articles, articles in them), or None without a split."""
@@ -238,8 +250,20 @@ def render(
     lines += _table("Annotators", {s: tallies[s].annotators for s in splits}, splits)
     if label_definitions:
         lines += ["## Label definitions", ""]
-        lines += [f"- `{name}`: {text}" for name, text in label_definitions.items() if text]
+        lines += [
+            f"- {_code(name)}: {md(text)}" for name, text in label_definitions.items() if text
+        ]
         lines.append("")
+    if agreement:
+        lines += [
+            "## Agreement",
+            "",
+            "Between the annotators this export holds, over the articles two or more of them "
+            "finished (status done); definitions in Tandai's README (`tandai agreement`).",
+            "",
+            *_fenced(agreement),
+            "",
+        ]
     lines += ["## Schema", ""]
     lines += [f"- `{name}`: {text}" for name, text in SCHEMAS[options.format]]
     if options.format == "ner-bio":

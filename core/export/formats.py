@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
+from core.edits import stance_key
 from core.export.bio import bio_tags, entity_cuts
 from core.export.chunks import chunks_of
 from core.export.clean import clean_text
@@ -253,7 +254,7 @@ def _spans(record, text, spans, options, tally, split) -> list[str]:
     tally.spans.update(map(_LAYER_LABEL, spans))
     stance = record.stance
     for target, value in stance.items():
-        tally.labels[f"stance:{target}={value}"] += 1
+        tally.labels[f"{stance_key(target)}={value}"] += 1
     encode = _encode
     if options.tokens:
         tokens = spacy_tokens(text, entity_cuts(spans))

@@ -104,6 +104,7 @@ class _CardExtra:
     license: str
     label_definitions: dict[str, str] | None
     left_out: dict[str, tuple[int, int]]
+    agreement_text: Callable[[], str] | None = None
 
 
 RecordSource = Callable[[], Iterable[ExportRecord]]
@@ -267,9 +268,14 @@ def run_export(
     total: int = 0,
     on_progress: ProgressFn | None = None,
     should_stop: StopFn | None = None,
+    on_article: Callable[[Sequence[ExportRecord]], None] | None = None,
+    agreement_text: Callable[[], str] | None = None,
 ) -> ExportSummary:
     """Write the export of ``source()`` records into folder ``out``. ``scan`` gives the
-    records for a split's first pass (boilerplate spans and stance suffice); default source."""
+    records for a split's first pass (boilerplate spans and stance suffice); default source.
+    ``on_article`` sees each article's records as they are written (the agreement of the
+    annotators the export holds is counted so); ``agreement_text`` gives the card's
+    agreement section."""
     try:
         options.validate()
     except ValueError as exc:
@@ -279,14 +285,14 @@ def run_export(
     _check_writable(out)
     if options.format == "ner-bio":
         options = replace(options, tag_names=tuple(tag_names(entity_labels)))
-    card_extra = _CardExtra(license, label_definitions, dict(left_out or {}))
+    card_extra = _CardExtra(license, label_definitions, dict(left_out or {}), agreement_text)
     staging = staging_folder(out)
     try:
         shutil.rmtree(staging, ignore_errors=True)  # a killed export's leftovers
         staging.mkdir(parents=True)
         summary = _write_staged(
             source, staging, out, options, scan, project, card_extra, total, on_progress,
-            should_stop,
+            should_stop, on_article,
         )  # fmt: skip
         summary.left_out = dict(left_out or {})
         if not summary.cancelled:
@@ -309,6 +315,7 @@ def _write_staged(
     total: int,
     on_progress: ProgressFn | None,
     should_stop: StopFn | None,
+    on_article: Callable[[Sequence[ExportRecord]], None] | None,
 ) -> ExportSummary:
     """Every file of the export, manifest last, into ``folder``."""
     summary = ExportSummary(out=out)
@@ -348,6 +355,8 @@ def _write_staged(
             if should_stop and should_stop():
                 summary.cancelled = True
                 break
+            if on_article is not None:
+                on_article(records)
             uid = records[0].uid
             name = "data"
             if plan is not None:
@@ -390,6 +399,7 @@ def _write_staged(
             license=card_extra.license,
             left_out=card_extra.left_out,
             label_definitions=card_extra.label_definitions,
+            agreement=card_extra.agreement_text() if card_extra.agreement_text else "",
         ),
         encoding="utf-8",
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from core.edits import stances
+
 #: Formats written as JSON Lines (one object per line), for datasets and most loaders.
 JSONL_FORMATS = ("spans", "ner-bio", "stance", "clean", "boilerplate-lines")
 #: Every format: the JSONL ones, CoNLL-2003 text (NER toolkits, ``spacy convert``) and
@@ -55,11 +57,7 @@ class ExportRecord:
     @property
     def stance(self) -> dict[str, str]:
         """``{target: value}`` from the ``stance:<target>`` document labels."""
-        return {
-            key.split(":", 1)[1]: value
-            for key, value in sorted(self.doc_labels.items())
-            if key.startswith("stance:")
-        }
+        return stances(dict(sorted(self.doc_labels.items())))
 
 
 @dataclass(frozen=True, slots=True)

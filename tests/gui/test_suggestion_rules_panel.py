@@ -18,8 +18,6 @@ from gui.suggestions_dialog import SuggestionsDialog
 from storage import Project
 from tests.gui import workspace_helpers as wh
 
-settings, qt_test_paths = wh.settings, wh.qt_test_paths
-
 PROMO = "📣 Dukung Kabar Nusa lewat Trakteer 👨🏻‍🚒"
 TEXT = (
     "Warga 𠮷野 di tepi sungai mengungsi ke balai desa sejak Senin, kata kepala desa "

@@ -16,8 +16,6 @@ from storage import Project
 from tests.gui import workspace_helpers as wh
 from tests.gui.workspace_helpers import INDONESIAN, TRICKY, click_at, key, selected_text, utf16
 
-project_path, settings, qt_test_paths = wh.project_path, wh.settings, wh.qt_test_paths
-
 
 @pytest.fixture
 def suggested(project_path: Path) -> Path:
@@ -243,3 +241,79 @@ def test_a_pattern_file_loaded_in_the_dialog_is_suggested_in_the_open_article(
     assert "1 patterns added" in dialog.status.text() and "1 lines skipped" in dialog.status.text()
     assert "Suryani Halim" in underlined(window)
     dialog.close()
+
+
+def test_an_accepted_suggestion_deleted_and_undone_comes_back_with_its_origin(
+    qtbot, window: MainWindow
+) -> None:
+    """Undo restores a span exactly as it was: a span accepted from a suggestion stays
+    ``suggestion:<source>`` after Delete and Ctrl+Z, it does not come back as ``manual``."""
+    window.workspace.show_article(first_with(window, TRICKY))
+    inside = utf16(TRICKY, TRICKY.index("Jakarta") + 3)
+    click_at(qtbot, window, inside)
+    key(qtbot, window, "a")
+    aid = window.workspace.article_id
+
+    def entities() -> list[tuple[str, str, str]]:
+        spans = window.project.spans(aid, annotator="ani", layer="entity")
+        return [(TRICKY[s.start : s.end], s.label, s.origin) for s in spans]
+
+    assert entities() == [("Jakarta", "GPE", "suggestion:model")]
+    click_at(qtbot, window, inside)  # a click selects the span
+    key(qtbot, window, Qt.Key.Key_Delete)
+    assert entities() == []
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert entities() == [("Jakarta", "GPE", "suggestion:model")]
+    key(
+        qtbot,
+        window,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert entities() == []
+
+
+def test_accepting_a_source_across_the_project_refreshes_every_list_row_it_touched(
+    qtbot, window: MainWindow
+) -> None:
+    """The change of a project-wide accept names every article it touched, so the list row
+    of an article that is not open shows its new label count at once, and again after undo."""
+    from gui.article_list_model import LABELS
+
+    ws = window.workspace
+    tricky = first_with(window, TRICKY)
+    assert ws.article_id != tricky
+    model = window.docks.articles.model
+
+    def labels_shown() -> str:
+        return str(model.data(model.index(model.row_of(tricky), LABELS)))
+
+    before = labels_shown()
+    dialog = SuggestionsDialog(ws.suggestions, ws)
+    qtbot.addWidget(dialog)
+    settle(qtbot, dialog)
+    rows = {dialog.table.item(r, 0).text(): r for r in range(dialog.table.rowCount())}
+    dialog.table.selectRow(rows["model"])
+    dialog.decide_source(accept=True, confirm=False)
+    settle(qtbot, dialog)
+    assert len(window.project.spans(tricky, annotator="ani")) == 1
+    assert labels_shown() == "1" != before
+    ws.undo_stack.undo()
+    assert labels_shown() == before
+    dialog.close()
+
+
+def test_an_accepted_suggestion_deleted_and_brought_back_by_undo_keeps_its_origin(
+    qtbot, window: MainWindow
+) -> None:
+    window.workspace.show_article(first_with(window, TRICKY))
+    click_at(qtbot, window, utf16(TRICKY, TRICKY.index("Jakarta") + 3))
+    key(qtbot, window, "a")
+    aid = window.workspace.article_id
+    [accepted] = window.project.spans(aid, annotator="ani", layer="entity")
+    click_at(qtbot, window, utf16(TRICKY, TRICKY.index("Jakarta") + 3))
+    key(qtbot, window, Qt.Key.Key_Delete)
+    assert window.project.spans(aid, annotator="ani", layer="entity") == []
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.project.spans(aid, annotator="ani", layer="entity") == [accepted]
+    assert accepted.origin == "suggestion:model"

@@ -14,11 +14,7 @@ from core.query import ArticleFilter
 from gui.file_drops import FileDrops
 from gui.main_window import MainWindow
 from storage import Project
-from tests.gui import workspace_helpers as wh
 from tests.gui.workspace_helpers import open_window
-
-project_path, settings, window = wh.project_path, wh.settings, wh.window
-qt_test_paths = wh.qt_test_paths
 
 
 def drop(widget: QWidget, paths: list[Path]) -> None:

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QApplication, QToolTip
 
 from core.schema import Schema
 from gui.main_window import MainWindow
-from tests.gui import workspace_helpers as wh
 from tests.gui.workspace_helpers import (
     INDONESIAN,
     click_at,
@@ -19,10 +18,6 @@ from tests.gui.workspace_helpers import (
     selected_text,
     utf16,
 )
-
-# The workspace fixtures; pytest finds them by name in this module.
-project_path, settings, window = wh.project_path, wh.settings, wh.window
-qt_test_paths = wh.qt_test_paths
 
 
 def entity_texts(win: MainWindow) -> list[tuple[str, str]]:

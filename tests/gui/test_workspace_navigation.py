@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QApplication, QInputDialog
 
 from gui.main_window import MainWindow
 from storage import Project
-from tests.gui import workspace_helpers as wh
 from tests.gui.workspace_helpers import (
     INDONESIAN,
     PLAIN,
@@ -17,10 +16,6 @@ from tests.gui.workspace_helpers import (
     key,
     open_window,
 )
-
-# The workspace fixtures; pytest finds them by name in this module.
-project_path, settings, window = wh.project_path, wh.settings, wh.window
-qt_test_paths = wh.qt_test_paths
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 

@@ -7,9 +7,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from core.selection import LineIndex, snap_to_words
 from gui.main_window import MainWindow
-from gui.selection import LineIndex, snap_to_words
-from tests.gui import workspace_helpers as wh
 from tests.gui.workspace_helpers import (
     ARABIC,
     TRICKY,
@@ -20,10 +19,6 @@ from tests.gui.workspace_helpers import (
     selected_text,
     utf16,
 )
-
-# The workspace fixtures; pytest finds them by name in this module.
-project_path, settings, window = wh.project_path, wh.settings, wh.window
-qt_test_paths = wh.qt_test_paths
 
 NEEDLES = [
     ("👨🏻‍🚒", "7", "#d9d9d9"),

@@ -14,10 +14,6 @@ from gui.main_window import MainWindow
 from tests.gui import workspace_helpers as wh
 from tests.gui.workspace_helpers import INDONESIAN, PLAIN, open_window
 
-# The workspace fixtures; pytest finds them by name in this module.
-project_path, settings, window = wh.project_path, wh.settings, wh.window
-qt_test_paths = wh.qt_test_paths
-
 
 def underlined(win: MainWindow) -> list[str]:
     doc = win.workspace.view.text.document()

@@ -1,17 +1,14 @@
-"""Fixtures and gestures shared by the workspace tests: a real project file, a real window,
-and mouse/keyboard input sent through Qt's event system."""
+"""Texts and gestures shared by the workspace tests: mouse and keyboard input sent through
+Qt's event system. The fixtures (a real project file, a real window) are in conftest.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from PySide6.QtCore import QPoint, QSettings, QStandardPaths, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
 
-from core.models import NewArticle
 from gui.main_window import MainWindow
 from storage import Project
 
@@ -34,39 +31,6 @@ PLAIN = "Banjir merendam 1.200 rumah di Lembah Hijau pada Senin pagi."
 def utf16(text: str, offset: int) -> int:
     """UTF-16 position of code point ``offset``, computed independently of the app."""
     return len(text[:offset].encode("utf-16-le")) // 2
-
-
-@pytest.fixture(autouse=True)
-def qt_test_paths() -> None:
-    QStandardPaths.setTestModeEnabled(True)
-
-
-@pytest.fixture
-def project_path(tmp_path: Path) -> Path:
-    path = tmp_path / "work.tandai"
-    with Project.create(path) as project:
-        project.store_articles(
-            [
-                NewArticle(text=INDONESIAN, title="Tarif Parkir Naik", source="kabar.example"),
-                NewArticle(text=TRICKY, title="Uji offset 👨🏻‍🚒"),
-                NewArticle(text=ARABIC, title="محطة تحلية"),
-                NewArticle(text=PLAIN, title="Banjir"),
-            ]
-        )
-    return path
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def window(qtbot, project_path: Path, settings: QSettings) -> Iterator[MainWindow]:
-    win = open_window(qtbot, project_path, settings)
-    yield win
-    win.close()
-    win.project.close()
 
 
 def open_window(qtbot, path: Path, settings: QSettings, annotator: str = "ani") -> MainWindow:

@@ -143,6 +143,26 @@ def test_integer_tags_are_named_by_the_labels_json_beside_the_file(
     path = write_jsonl(tmp_path / "bio.jsonl", [{"tokens": ["Joko", "datang"], "ner_tags": [1, 0]}])
     report = project.import_labelled([path], annotator="ann")
     assert report.spans == 1
+    (article,) = project.list_articles()
+    assert [(s.label, s.start, s.end) for s in project.spans(article.id)] == [("PER", 0, 4)]
+
+
+def test_a_label_overlapping_a_stored_entity_is_a_skipped_label_not_a_skipped_record(
+    project: Project, tmp_path: Path
+) -> None:
+    project.import_files([write_jsonl(tmp_path / "plain.jsonl", [{"text": TEXT}])])
+    (article,) = project.list_articles()
+    a, b = at("Joko Widodo")
+    project.add_span(article.id, annotator="ann", layer="entity", label="PER", start=a, end=b)
+    c, d = at("Widodo")
+    path = write_jsonl(tmp_path / "l.jsonl", [{"text": TEXT, "label": [[c, d, "ORG"]]}])
+    seen: list[str] = []
+    report = project.import_labelled([path], annotator="ann", on_problem=seen.append)
+    assert (report.duplicates, report.spans, report.labels_skipped) == (1, 0, 1)
+    assert report.skipped_total == 0
+    assert seen == [f"{path}:1: overlaps a stored entity: ORG {c}–{d} overlaps PER {a}–{b}"]
+    progress = project.progress(article.id, annotator="ann")
+    assert progress.status == "flagged" and "overlaps a stored entity" in progress.note
 
 
 def test_the_helper_articles_are_all_distinct() -> None:

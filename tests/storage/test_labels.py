@@ -157,3 +157,60 @@ def test_operations_in_one_transaction_are_kept_together_or_not_at_all(
         project.add_span(article_id, annotator="ani", layer="entity", label="PER", start=0, end=7)
         project.add_span(article_id, annotator="ani", layer="entity", label="ORG", start=3, end=9)
     assert len(project.spans(article_id)) == 2  # the first entity went with the second
+
+
+def test_an_exact_copy_of_a_stored_boilerplate_span_is_refused(
+    project: Project, article_id: int
+) -> None:
+    project.add_span(
+        article_id, annotator="ani", layer="boilerplate", label="boilerplate", start=0, end=7
+    )
+    with pytest.raises(LabelError, match="already labelled"):
+        project.add_span(
+            article_id, annotator="ani", layer="boilerplate", label="boilerplate", start=0, end=7
+        )
+    assert len(project.spans(article_id)) == 1
+
+
+def test_a_boilerplate_kind_the_schema_does_not_have_is_refused(
+    project: Project, article_id: int
+) -> None:
+    with pytest.raises(LabelError, match="unknown boilerplate kind 'advert'"):
+        project.add_span(
+            article_id, annotator="ani", layer="boilerplate", label="advert", start=0, end=7
+        )
+    span = project.add_span(
+        article_id, annotator="ani", layer="boilerplate", label="boilerplate", start=0, end=7
+    )
+    with pytest.raises(LabelError, match="unknown boilerplate kind 'advert'"):
+        project.relabel_span(span.id, "advert")
+    assert [s.label for s in project.spans(article_id)] == ["boilerplate"]
+
+
+def test_a_span_whose_id_another_writer_took_is_restored_under_a_new_id(
+    project: Project, article_id: int
+) -> None:
+    first = project.add_span(
+        article_id, annotator="ani", layer="entity", label="PER", start=0, end=7
+    )
+    last = project.add_span(
+        article_id, annotator="ani", layer="entity", label="GPE", start=8, end=10, origin="m"
+    )
+    removed = project.delete_span(last.id)
+    # Another window, another annotator: on SQLite it may be given the id just freed.
+    other = project.add_span(
+        article_id, annotator="budi", layer="entity", label="ORG", start=11, end=13
+    )
+    back = project.add_span(
+        article_id,
+        annotator=removed.annotator,
+        layer=removed.layer,
+        label=removed.label,
+        start=removed.start,
+        end=removed.end,
+        origin=removed.origin,
+        span_id=removed.id,
+    )
+    assert back.id not in (first.id, other.id)
+    assert (back.label, back.start, back.end, back.origin) == ("GPE", 8, 10, "m")
+    assert sorted(s.id for s in project.spans(article_id)) == sorted({first.id, other.id, back.id})

@@ -167,3 +167,24 @@ def test_search_finds_a_word_inside_text_written_without_spaces(project: Project
     project.index_pending()
     assert project.count_articles(ArticleFilter(text="戦闘")) == 1
     assert project.count_articles(ArticleFilter(text="𠮷野")) == 0
+
+
+def test_end_thread_closes_only_the_calling_threads_connection(project_target: str) -> None:
+    import threading
+
+    with Project.create(project_target) as project:
+        add(project, "Satu dua tiga.")
+        seen: list[bool] = []
+
+        def work() -> None:
+            project.count_articles()  # opens this thread's own connection
+            seen.append(project.db.is_closed())
+            project.end_thread()
+            seen.append(project.db.is_closed())
+
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join()
+        assert seen == [False, True]
+        assert not project.db.is_closed()  # the main thread's connection is untouched
+        assert project.count_articles() == 1

@@ -151,8 +151,10 @@ def test_one_source_is_accepted_or_rejected_across_the_project_with_a_count_and_
         [s.origin for s in project.spans(aid, annotator="ani")] == ["suggestion:rule:^Baca juga:"]
         for aid in ids
     )
+    assert result.article_ids == set(ids)  # the rows a list must refresh
     rejected = project.reject_all(annotator="ani", source="patterns")
     assert rejected.done == 5 and len(rejected.rejection_ids) == 5
+    assert rejected.article_ids == set(ids)
     assert project.count_pending(annotator="ani") == 0
     project.remove_rejections(rejected.rejection_ids)
     project.remove_spans(result.span_ids)

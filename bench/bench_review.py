@@ -1,0 +1,82 @@
+"""Opening an article in review mode: judgements of every finisher, gold, the lanes and the
+highlighted text, on the agreement benchmark's articles (~3,000 characters, ~35 entities and
+a few boilerplate lines per annotator, three annotators).
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_review.py [--articles N] [--rounds N]
+
+Uses (and if needed builds, via bench_agreement.py) bench/out/agreement-N-3000.tandai, copied
+aside so the benchmark's gold labels stay out of it; times ``show_article`` in review mode
+(read, draw, paint once) for ``rounds`` articles. Goal from the issue: 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings, QStandardPaths  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from bench.bench_agreement import OUT, build_project  # noqa: E402
+from gui.main_window import MainWindow  # noqa: E402
+from storage import Project  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=200)
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    source = build_project(args.articles, 3000, fresh=False)
+    path = OUT / f"review-{args.articles}.tandai"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.copy(source, path)
+    app = QApplication([])
+    QStandardPaths.setTestModeEnabled(True)
+    settings = QSettings(str(OUT / "review-settings.ini"), QSettings.Format.IniFormat)
+    project = Project.open(path, exclusive=True)
+    window = MainWindow(project, "lea", settings=settings)
+    window.show()
+    app.processEvents()
+    ids = list(project.article_ids())[: args.rounds + 1]
+    ws = window.workspace
+
+    def timed_opens() -> list[float]:
+        times = []
+        for aid in ids[1:]:
+            started = time.perf_counter()
+            ws.show_article(aid)
+            ws.view.text.viewport().repaint()
+            times.append((time.perf_counter() - started) * 1000)
+            app.processEvents()
+        return sorted(times)
+
+    ws.show_article(ids[0])
+    plain = timed_opens()  # the same articles, annotating as usual: the baseline
+    ws.enter_review(ids[0])
+    app.processEvents()
+    review = timed_opens()
+    items = len(ws.review.review.items) if ws.review and ws.review.review else 0
+    for name, times in (("open as usual", plain), ("open in review", review)):
+        print(
+            f"{name}: median {statistics.median(times):.1f} ms, "
+            f"p95 {times[int(len(times) * 0.95) - 1]:.1f} ms over {len(times)} articles "
+            f"(goal in review 50 ms; last article: {items} items)"
+        )
+    window.close()
+    project.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""Adjudication by rule: the gold labels of an article are what enough of those who finished
+it agree on; whatever they do not agree on is left to a reviewer.
+
+For an article finished by n annotators, an item needs ``threshold`` of them (by default
+more than half: n // 2 + 1; ``--min-agree K`` sets it):
+
+- an entity span ``(start, end, label)`` goes into gold when ``threshold`` annotators have
+  exactly that span; it is decided *out* when ``threshold`` annotators do not have it;
+  anything else is undecided;
+- a non-empty line is boilerplate when ``threshold`` annotators touched it with a boilerplate
+  span (gold then gets one span covering the line), body when ``threshold`` did not;
+- the stance toward a target is the option ``threshold`` annotators chose; when ``threshold``
+  of them chose none, gold has none; else it is undecided.
+
+Entity spans a low threshold lets in and that overlap each other are undecided too (one
+annotator's entities never overlap). An article with anything undecided goes to the review
+queue; its decided labels are stored all the same, so the reviewer starts from them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from core.agreement import ArticleJudgements, SpanKey, nonempty_lines, touched_lines
+from core.edits import ADJUDICATED, make_origin, origin_kind
+
+
+def adjudicated_origin(annotators: list[str] | tuple[str, ...]) -> str:
+    """``adjudicated:ana+budi``: the annotators whose labels were compared."""
+    return make_origin(ADJUDICATED, annotators=annotators)
+
+
+def is_adjudicated(origin: str) -> bool:
+    return origin_kind(origin) == ADJUDICATED
+
+
+def default_threshold(finishers: int) -> int:
+    """More than half."""
+    return finishers // 2 + 1
+
+
+@dataclass
+class GoldArticle:
+    """What the rule decided for one article."""
+
+    article_id: int
+    finishers: tuple[str, ...]
+    threshold: int
+    entities: list[SpanKey] = field(default_factory=list)
+    boilerplate: list[SpanKey] = field(default_factory=list)
+    stance: dict[str, str | None] = field(default_factory=dict)
+    #: Items left to a reviewer, in words ("entity PER 4–9: 1 of 2").
+    undecided: list[str] = field(default_factory=list)
+
+    @property
+    def origin(self) -> str:
+        return adjudicated_origin(self.finishers)
+
+    @property
+    def decided(self) -> bool:
+        return not self.undecided
+
+
+def _overlapping(spans: list[SpanKey]) -> set[SpanKey]:
+    out: set[SpanKey] = set()
+    ordered = sorted(spans)
+    for i, (start, end, label) in enumerate(ordered):
+        for other in ordered[i + 1 :]:
+            if other[0] >= end:
+                break
+            out.update({(start, end, label), other})
+    return out
+
+
+def adjudicate(article: ArticleJudgements, *, min_agree: int | None = None) -> GoldArticle:
+    """The gold labels of ``article`` by the rule above. Boilerplate needs ``article.text``."""
+    finishers = tuple(sorted(article.by))
+    n = len(finishers)
+    if not n:
+        raise ValueError(f"article {article.article_id}: nobody finished it")
+    threshold = default_threshold(n) if min_agree is None else min_agree
+    if threshold < 1:
+        raise ValueError("--min-agree must be at least 1")
+    gold = GoldArticle(article.article_id, finishers, threshold)
+    if threshold > n:
+        # Fewer finishers than the agreement asked for: nothing can be decided yet.
+        gold.undecided.append(f"{n} of the {threshold} annotators needed have finished it")
+        return gold
+
+    votes: Counter[SpanKey] = Counter()
+    for j in article.by.values():
+        votes.update(j.entities)  # counted in C
+    chosen = [span for span, count in votes.items() if count >= threshold]
+    clashing = _overlapping(chosen)
+    for start, end, label in sorted(votes):
+        count = votes[start, end, label]
+        if (start, end, label) in clashing:
+            gold.undecided.append(f"entity {label} {start}–{end}: overlaps another decided span")
+        elif count >= threshold:
+            gold.entities.append((start, end, label))
+        elif n - count < threshold:
+            gold.undecided.append(f"entity {label} {start}–{end}: {count} of {n}")
+
+    if any(j.boilerplate for j in article.by.values()):
+        if article.text is None:
+            raise ValueError("boilerplate adjudication needs the article text")
+        lines = nonempty_lines(article.text)
+        starts = [start for start, _ in lines]
+        kinds: dict[int, Counter[str]] = {}
+        marked: Counter[int] = Counter()
+        for j in article.by.values():
+            mine: set[int] = set()
+            for span in j.boilerplate:
+                for i in touched_lines(lines, (span,), starts):
+                    kinds.setdefault(i, Counter())[span[2]] += 1
+                    mine.add(i)
+            marked.update(mine)
+        for i, count in sorted(marked.items()):
+            start, end = lines[i]
+            if count >= threshold:
+                label = sorted(kinds[i].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+                gold.boilerplate.append((start, end, label))
+            elif n - count < threshold:
+                gold.undecided.append(f"boilerplate line {start}–{end}: {count} of {n}")
+
+    stances = [j.stance() for j in article.by.values()]
+    for target in sorted({t for s in stances for t in s}):
+        choices = Counter(s.get(target) for s in stances)
+        value, count = sorted(choices.items(), key=lambda kv: (-kv[1], str(kv[0])))[0]
+        if count >= threshold and list(choices.values()).count(count) == 1:
+            gold.stance[target] = value
+        else:
+            shown = ", ".join(f"{v or 'none'} {c}" for v, c in sorted(choices.items(), key=str))
+            gold.undecided.append(f"stance {target}: {shown}")
+    return gold

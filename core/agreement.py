@@ -1,0 +1,555 @@
+"""Inter-annotator agreement per layer, computed one article at a time.
+
+Only finished work counts: an annotator's labels of an article are a judgement when the
+article is ``done`` for them, and storage hands over only those (``ArticleJudgements``).
+:class:`AgreementCounter` takes the articles as they stream by, keeps counts (never the
+articles) and builds an :class:`AgreementReport`:
+
+- **stance**, per target: the unit is the article, the value the option chosen; an annotator
+  who finished the article without choosing one has a missing value.
+- **boilerplate**: the unit is each non-empty line (one with a non-space character); the value
+  is 1 when one of the annotator's boilerplate spans touches the line, else 0.
+- **entity**: per pair, exact-match F1 on ``(start, end, label)`` micro-averaged over the
+  articles both finished, and per label; an overlap F1 (same label, overlapping); and, on
+  request (it tokenizes every text), Krippendorff's alpha over the BIO tag of each token.
+
+The coefficients themselves live in :mod:`core.reliability`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import itertools
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Any
+
+from core.export.records import ExportRecord
+from core.export.tokenize import token_offsets, token_range
+from core.reliability import NominalAlpha, PairTable
+
+_LABEL = itemgetter(2)
+LAYER_NAMES = ("entity", "boilerplate", "stance")
+STANCE_PREFIX = "stance:"
+#: How many of the most disputed articles a report keeps.
+DISPUTED_KEPT = 20
+
+#: ``(start, end, label)``
+SpanKey = tuple[int, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """One annotator's labels of one article they finished."""
+
+    entities: frozenset[SpanKey] = frozenset()
+    boilerplate: frozenset[SpanKey] = frozenset()
+    doc: Mapping[str, str] = field(default_factory=dict)
+
+    def stance(self) -> dict[str, str]:
+        return {
+            k[len(STANCE_PREFIX) :]: v for k, v in self.doc.items() if k.startswith(STANCE_PREFIX)
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleJudgements:
+    """Every judgement of one article: ``by`` holds only annotators who finished it. ``text``
+    is there when lines or tokens are needed (boilerplate, token alpha, adjudication)."""
+
+    article_id: int
+    by: Mapping[str, Judgement]
+    text: str | None = None
+
+
+def nonempty_lines(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each line holding a non-space character (newline excluded)."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if line and not line.isspace():
+            out.append((start, end))
+        start = end + 1
+    return out
+
+
+def touched_lines(
+    lines: list[tuple[int, int]], spans: Iterable[SpanKey], starts: list[int] | None = None
+) -> set[int]:
+    """Indexes into ``lines`` of the lines one of ``spans`` touches (shares a character
+    with). ``starts``: the lines' starts, when the caller has them already."""
+    if starts is None:
+        starts = [s for s, _ in lines]
+    hit: set[int] = set()
+    for start, end, _ in spans:
+        i = max(bisect.bisect_right(starts, start) - 1, 0)
+        while i < len(lines) and lines[i][0] < end:
+            if lines[i][1] > start:
+                hit.add(i)
+            i += 1
+    return hit
+
+
+# ---- the report --------------------------------------------------------------------------
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
+
+
+@dataclass
+class PairFigures:
+    a: str
+    b: str
+    units: int
+    agreement: float | None
+    kappa: float | None
+    confusion: dict[str, dict[str, int]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "units": self.units,
+            "agreement": _round(self.agreement),
+            "kappa": _round(self.kappa),
+            "confusion": self.confusion,
+        }
+
+
+@dataclass
+class AlphaFigures:
+    """Alpha over every annotator and the figures of each pair (stance target, boilerplate)."""
+
+    units: int
+    alpha: float | None
+    pairs: list[PairFigures]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "units": self.units,
+            "alpha": _round(self.alpha),
+            "pairs": [p.to_json() for p in self.pairs],
+        }
+
+
+@dataclass
+class EntityPair:
+    a: str
+    b: str
+    articles: int
+    f1: float | None
+    per_label: dict[str, float | None]
+    overlap_f1: float | None
+    spans_a: int
+    spans_b: int
+    matched: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "articles": self.articles,
+            "f1": _round(self.f1),
+            "per_label": {k: _round(v) for k, v in self.per_label.items()},
+            "overlap_f1": _round(self.overlap_f1),
+            "spans_a": self.spans_a,
+            "spans_b": self.spans_b,
+            "matched": self.matched,
+        }
+
+
+@dataclass
+class EntityFigures:
+    f1: float | None
+    pairs: list[EntityPair]
+    overlap_f1: float | None
+    token_alpha: float | None = None
+    token_units: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "f1": _round(self.f1),
+            "overlap_f1": _round(self.overlap_f1),
+            "pairs": [p.to_json() for p in self.pairs],
+        }
+        if self.token_units is not None:
+            out["token_alpha"] = _round(self.token_alpha)
+            out["token_units"] = self.token_units
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Disputed:
+    article_id: int
+    items: int  # entity spans, boilerplate lines and stance targets not all finishers share
+
+
+@dataclass
+class AgreementReport:
+    annotators: list[str]
+    articles: int  # articles finished by at least two of them
+    stance: dict[str, AlphaFigures] | None
+    boilerplate: AlphaFigures | None
+    entity: EntityFigures | None
+    disputed: list[Disputed]
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"annotators": self.annotators, "articles": self.articles}
+        if self.stance is not None:
+            out["stance"] = {t: f.to_json() for t, f in self.stance.items()}
+        if self.boilerplate is not None:
+            out["boilerplate"] = self.boilerplate.to_json()
+        if self.entity is not None:
+            out["entity"] = self.entity.to_json()
+        out["disputed"] = [{"article": d.article_id, "items": d.items} for d in self.disputed]
+        return out
+
+
+def _mean(values: Iterable[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return sum(present) / len(present) if present else None
+
+
+def _f1(matched: int, na: int, nb: int) -> float | None:
+    return 2 * matched / (na + nb) if na + nb else None
+
+
+def _overlap_f1(overlap_a: int, overlap_b: int, na: int, nb: int) -> float | None:
+    """F1 of a against b where a span counts as found when a span of the other side with
+    the same label overlaps it: precision overlap_a/na, recall overlap_b/nb."""
+    if not na + nb:
+        return None
+    if not na or not nb or not overlap_a + overlap_b:
+        return 0.0
+    precision, recall = overlap_a / na, overlap_b / nb
+    return 2 * precision * recall / (precision + recall)
+
+
+# ---- counting ----------------------------------------------------------------------------
+
+
+class _AlphaAndPairs:
+    """Alpha over everyone and a table per pair, the pairs made as annotators turn up."""
+
+    def __init__(self) -> None:
+        self.alpha = NominalAlpha()
+        self.pairs: dict[tuple[str, str], PairTable] = {}
+
+    def add(self, values: Mapping[str, Any], *, count: int = 1) -> None:
+        """``values``: annotator -> value, ordered by annotator name (None: missing)."""
+        self.alpha.add(values.values(), count=count)
+        present = [(a, v) for a, v in values.items() if v is not None]
+        for (a, va), (b, vb) in itertools.combinations(present, 2):
+            table = self.pairs.get((a, b))
+            if table is None:
+                table = self.pairs[a, b] = PairTable()
+            table.add(va, vb, count=count)
+
+    def figures(self, annotators: list[str]) -> AlphaFigures:
+        pairs = []
+        for a, b in itertools.combinations(annotators, 2):
+            table = self.pairs.get((a, b)) or PairTable()
+            confusion: dict[str, dict[str, int]] = {}
+            for (va, vb), n in sorted(table.counts.items(), key=repr):
+                confusion.setdefault(str(va), {})[str(vb)] = n
+            pairs.append(
+                PairFigures(a, b, table.units, table.agreement(), table.kappa(), confusion)
+            )
+        return AlphaFigures(self.alpha.units, self.alpha.value(), pairs)
+
+
+@dataclass
+class _EntityPairCounts:
+    articles: int = 0
+    matched: Counter[str] = field(default_factory=Counter)
+    in_a: Counter[str] = field(default_factory=Counter)
+    in_b: Counter[str] = field(default_factory=Counter)
+    overlap_a: int = 0  # spans of a that overlap a span of b with the same label
+    overlap_b: int = 0
+
+
+def _overlapping(spans: Iterable[SpanKey], others: Iterable[SpanKey]) -> int:
+    """How many of ``spans`` overlap one of ``others`` with the same label."""
+    return sum(
+        1
+        for start, end, label in spans
+        if any(label == ol and start < oe and os_ < end for os_, oe, ol in others)
+    )
+
+
+class AgreementCounter:
+    """Counts as articles stream by; :meth:`report` turns the counts into figures."""
+
+    def __init__(
+        self,
+        annotators: Iterable[str] | None,
+        *,
+        layers: Iterable[str] = LAYER_NAMES,
+        token_alpha: bool = False,
+    ) -> None:
+        """``annotators``: whose judgements count; None: everyone's (an export's card)."""
+        self._only = None if annotators is None else frozenset(annotators)
+        self._seen: set[str] = set(self._only or ())
+        self.layers = set(layers)
+        unknown = self.layers - set(LAYER_NAMES)
+        if unknown:
+            raise ValueError(f"unknown layer {sorted(unknown)}; use {', '.join(LAYER_NAMES)}")
+        self.token_alpha = token_alpha and "entity" in self.layers
+        self._stance: dict[str, _AlphaAndPairs] = {}
+        self._boilerplate = _AlphaAndPairs()
+        self._entity: dict[tuple[str, str], _EntityPairCounts] = {}
+        self._tokens = NominalAlpha()
+        self._articles = 0
+        self._disputed: list[tuple[int, int]] = []  # min-heap of (items, -article_id)
+
+    @property
+    def needs_text(self) -> bool:
+        return "boilerplate" in self.layers or self.token_alpha
+
+    def add(self, article: ArticleJudgements) -> None:
+        only = self._only
+        by = {a: article.by[a] for a in sorted(article.by) if only is None or a in only}
+        if len(by) < 2:
+            return
+        self._seen.update(by)
+        self._articles += 1
+        disputed = 0
+        if "stance" in self.layers:
+            disputed += self._add_stance(by)
+        if "entity" in self.layers:
+            disputed += self._add_entities(by, article.text)
+        if "boilerplate" in self.layers:
+            if article.text is None:
+                raise ValueError("boilerplate agreement needs the article texts")
+            disputed += self._add_boilerplate(by, article.text)
+        if disputed:
+            entry = (disputed, -article.article_id)
+            if len(self._disputed) < DISPUTED_KEPT:
+                heapq.heappush(self._disputed, entry)
+            elif entry > self._disputed[0]:
+                heapq.heapreplace(self._disputed, entry)
+
+    def _add_stance(self, by: Mapping[str, Judgement]) -> int:
+        stances = {a: j.stance() for a, j in by.items()}
+        targets = sorted({t for s in stances.values() for t in s})
+        disputed = 0
+        for target in targets:
+            values = {a: s.get(target) for a, s in stances.items()}
+            if target not in self._stance:
+                self._stance[target] = _AlphaAndPairs()
+            self._stance[target].add(values)
+            disputed += len(set(values.values())) > 1
+        return disputed
+
+    def _add_boilerplate(self, by: Mapping[str, Judgement], text: str) -> int:
+        lines = nonempty_lines(text)
+        marked = {a: touched_lines(lines, sorted(j.boilerplate)) for a, j in by.items()}
+        any_marked = set().union(*marked.values())
+        for i in sorted(any_marked):
+            self._boilerplate.add({a: int(i in m) for a, m in marked.items()})
+        # Lines nobody marked are alike: counted in one go.
+        self._boilerplate.add(dict.fromkeys(by, 0), count=len(lines) - len(any_marked))
+        return sum(1 for i in any_marked if not all(i in m for m in marked.values()))
+
+    def _add_entities(self, by: Mapping[str, Judgement], text: str | None) -> int:
+        entities = {a: j.entities for a, j in by.items()}
+        for a, b in itertools.combinations(entities, 2):
+            counts = self._entity.get((a, b))
+            if counts is None:
+                counts = self._entity[a, b] = _EntityPairCounts()
+            ea, eb = entities[a], entities[b]
+            counts.articles += 1
+            same = ea & eb
+            counts.matched.update(map(_LABEL, same))
+            # Counter.update of an iterator (not a mapping) counts in C.
+            counts.in_a.update(map(_LABEL, ea))
+            counts.in_b.update(map(_LABEL, eb))
+            # An exact match overlaps itself. A span only one side has can overlap only a
+            # span only the other side has: one annotator's entities never overlap each
+            # other, so a span both have leaves no room for it. Those are few.
+            counts.overlap_a += len(same)
+            counts.overlap_b += len(same)
+            if len(same) < len(ea) and len(same) < len(eb):
+                only_a, only_b = ea - same, eb - same
+                counts.overlap_a += _overlapping(only_a, only_b)
+                counts.overlap_b += _overlapping(only_b, only_a)
+        if self.token_alpha:
+            if text is None:
+                raise ValueError("token alpha needs the article texts")
+            self._add_tokens(entities, text)
+        union = frozenset().union(*entities.values())
+        everyone = frozenset.intersection(*entities.values())
+        return len(union) - len(everyone)
+
+    def _add_tokens(
+        self, entities: Mapping[str, frozenset[tuple[int, int, str]]], text: str
+    ) -> None:
+        # Cut at every annotator's span edges, so that each token lies wholly inside or
+        # outside every span and all annotators tag the same tokens.
+        cuts = [edge for spans in entities.values() for s, e, _ in spans for edge in (s, e)]
+        tokens = token_offsets(text, cuts)
+        starts = [s for s, _ in tokens]
+        ends = [e for _, e in tokens]
+        tags: dict[str, dict[int, str]] = {}
+        for annotator, spans in entities.items():
+            mine: dict[int, str] = {}
+            for start, end, label in sorted(spans):
+                found = token_range(starts, ends, start, end)
+                if found is None:
+                    continue
+                mine[found[0]] = f"B-{label}"
+                for i in range(found[0] + 1, found[1] + 1):
+                    mine[i] = f"I-{label}"
+            tags[annotator] = mine
+        tagged = set().union(*(set(t) for t in tags.values()))
+        for i in sorted(tagged):
+            self._tokens.add([t.get(i, "O") for t in tags.values()])
+        self._tokens.add(["O"] * len(tags), count=len(tokens) - len(tagged))
+
+    @property
+    def annotators(self) -> list[str]:
+        return sorted(self._seen)
+
+    def report(self) -> AgreementReport:
+        names = self.annotators
+        stance = None
+        if "stance" in self.layers:
+            stance = {t: self._stance[t].figures(names) for t in sorted(self._stance)}
+        boilerplate = self._boilerplate.figures(names) if "boilerplate" in self.layers else None
+        entity = None
+        if "entity" in self.layers:
+            pairs = []
+            for a, b in itertools.combinations(names, 2):
+                c = self._entity.get((a, b)) or _EntityPairCounts()
+                labels = sorted(set(c.in_a) | set(c.in_b))
+                na, nb, matched = (
+                    sum(c.in_a.values()),
+                    sum(c.in_b.values()),
+                    sum(c.matched.values()),
+                )
+                overlap = _overlap_f1(c.overlap_a, c.overlap_b, na, nb)
+                pairs.append(
+                    EntityPair(
+                        a=a,
+                        b=b,
+                        articles=c.articles,
+                        f1=_f1(matched, na, nb),
+                        per_label={
+                            label: _f1(c.matched[label], c.in_a[label], c.in_b[label])
+                            for label in labels
+                        },
+                        overlap_f1=overlap,
+                        spans_a=na,
+                        spans_b=nb,
+                        matched=matched,
+                    )
+                )
+            entity = EntityFigures(
+                f1=_mean(p.f1 for p in pairs),
+                pairs=pairs,
+                overlap_f1=_mean(p.overlap_f1 for p in pairs),
+            )
+            if self.token_alpha:
+                entity.token_alpha = self._tokens.value()
+                entity.token_units = self._tokens.units
+        disputed = [Disputed(-neg_id, n) for n, neg_id in sorted(self._disputed, reverse=True)]
+        return AgreementReport(
+            annotators=names,
+            articles=self._articles,
+            stance=stance,
+            boilerplate=boilerplate,
+            entity=entity,
+            disputed=disputed,
+        )
+
+
+def agreement(
+    articles: Iterable[ArticleJudgements],
+    annotators: Iterable[str],
+    *,
+    layers: Iterable[str] = LAYER_NAMES,
+    token_alpha: bool = False,
+) -> AgreementReport:
+    """The whole computation for articles already at hand (tests, small projects)."""
+    counter = AgreementCounter(annotators, layers=layers, token_alpha=token_alpha)
+    for article in articles:
+        counter.add(article)
+    return counter.report()
+
+
+# ---- from export records -------------------------------------------------------------
+
+
+def judgements_of(records: Sequence[ExportRecord]) -> ArticleJudgements:
+    """One article's records as the judgements agreement counts: those with status done."""
+    by: dict[str, Judgement] = {}
+    for r in records:
+        if r.annotator is None or r.status != "done":
+            continue
+        by[r.annotator] = Judgement(
+            frozenset((s, e, label) for s, e, layer, label in r.spans if layer == "entity"),
+            frozenset((s, e, label) for s, e, layer, label in r.spans if layer == "boilerplate"),
+            r.doc_labels,
+        )
+    return ArticleJudgements(records[0].article_id, by, records[0].text)
+
+
+# ---- in words -----------------------------------------------------------------------
+
+
+def _num(value: float | None, digits: int = 3) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def _pair_lines(pairs: list[PairFigures]) -> list[str]:
+    return [
+        f"    {p.a} / {p.b}: {p.units:,} units, agreement {_pct(p.agreement)}, "
+        f"kappa {_num(p.kappa)}"
+        for p in pairs
+    ]
+
+
+def describe_report(report: AgreementReport) -> str:
+    """The figures as text for a terminal."""
+    lines = [
+        f"annotators: {', '.join(report.annotators) or 'none'}; "
+        f"{report.articles:,} articles finished by two or more of them"
+    ]
+    if report.stance is not None:
+        lines.append("\nstance")
+        if not report.stance:
+            lines.append("  (no stance labels on articles finished by two annotators)")
+        for target, fig in report.stance.items():
+            lines.append(f"  {target}: alpha {_num(fig.alpha)} over {fig.units:,} articles")
+            lines += _pair_lines(fig.pairs)
+    if report.boilerplate is not None:
+        fig = report.boilerplate
+        lines.append(f"\nboilerplate lines: alpha {_num(fig.alpha)} over {fig.units:,} lines")
+        lines += _pair_lines(fig.pairs)
+    if report.entity is not None:
+        ent = report.entity
+        lines.append(f"\nentity: mean F1 {_num(ent.f1)} (exact), {_num(ent.overlap_f1)} (overlap)")
+        if ent.token_units is not None:
+            lines.append(
+                f"  token alpha (BIO) {_num(ent.token_alpha)} over {ent.token_units:,} tokens"
+            )
+        for p in ent.pairs:
+            lines.append(
+                f"    {p.a} / {p.b}: {p.articles:,} articles, F1 {_num(p.f1)}, "
+                f"overlap F1 {_num(p.overlap_f1)}"
+            )
+            for label, f1 in p.per_label.items():
+                lines.append(f"      {label}: {_num(f1)}")
+    if report.disputed:
+        top = ", ".join(f"{d.article_id} ({d.items})" for d in report.disputed[:10])
+        lines.append(f"\nmost disputed articles (id (items)): {top}")
+    return "\n".join(lines)

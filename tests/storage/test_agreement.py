@@ -1,0 +1,103 @@
+"""Agreement over a real project: only articles each annotator marked done count."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.agreement import ArticleJudgements, Judgement, agreement
+from storage import Project, ProjectError
+from tests.storage.agreement_helpers import TEXTS, team_project
+
+
+@pytest.fixture
+def labelled(project: Project) -> tuple[Project, list[int]]:
+    return project, team_project(project)
+
+
+def test_agreement_counts_only_judgements_of_articles_done_for_each_annotator(
+    labelled: tuple[Project, list[int]],
+) -> None:
+    project, (a, b, _c) = labelled
+    report = project.agreement()
+    assert report.annotators == ["ana", "budi", "citra"]  # gold is left out unless named
+    # a: ana, budi (citra skipped); b: all three; c: budi only (ana todo) -> no unit.
+    assert report.articles == 2
+    expected = agreement(
+        [
+            ArticleJudgements(
+                a,
+                {
+                    "ana": Judgement(
+                        frozenset({(0, 11, "PER"), (15, 22, "GPE")}),
+                        frozenset({(29, 46, "boilerplate")}),
+                        {"stance:main": "favour"},
+                    ),
+                    "budi": Judgement(
+                        frozenset({(0, 11, "PER"), (15, 22, "LOC")}),
+                        frozenset({(29, 33, "boilerplate"), (47, 66, "boilerplate")}),
+                        {"stance:main": "favour"},
+                    ),
+                },
+                TEXTS[0],
+            ),
+            ArticleJudgements(
+                b,
+                {
+                    "ana": Judgement(
+                        frozenset({(0, 11, "PER"), (15, 17, "GPE")}),
+                        frozenset({(21, 49, "boilerplate")}),
+                        {"stance:main": "neutral"},
+                    ),
+                    "budi": Judgement(
+                        frozenset({(0, 11, "PER")}),
+                        frozenset({(21, 49, "boilerplate")}),
+                        {"stance:main": "against"},
+                    ),
+                    "citra": Judgement(
+                        frozenset({(0, 11, "PER")}),
+                        frozenset({(21, 49, "boilerplate")}),
+                        {"stance:main": "against"},
+                    ),
+                },
+                TEXTS[1],
+            ),
+        ],
+        ["ana", "budi", "citra"],
+    )
+    assert report.to_json() == expected.to_json()
+    pairs = {(p.a, p.b): p for p in report.entity.pairs}
+    assert pairs["ana", "budi"].articles == 2
+    assert pairs["ana", "budi"].f1 == pytest.approx(2 * 2 / (4 + 3))
+    assert pairs["ana", "citra"].articles == 1
+    # Lines of a: "Joko...", "Baca juga", "Tinggalkan": ana marks line 2, budi lines 2 and 3.
+    assert report.boilerplate.units == 3 + 2
+    assert [d.article_id for d in report.disputed] == [a, b]
+
+
+def test_agreement_of_named_annotators_may_include_gold(
+    labelled: tuple[Project, list[int]],
+) -> None:
+    project, (_, _, _c) = labelled
+    report = project.agreement(["budi", "gold"], layers=["stance"])
+    assert report.articles == 1
+    assert report.stance["main"].pairs[0].agreement == 1.0
+    assert report.entity is None and report.boilerplate is None
+
+
+def test_an_unknown_annotator_is_named_in_the_message(labelled: tuple[Project, list[int]]) -> None:
+    project, _ = labelled
+    with pytest.raises(ProjectError, match="no annotator called 'dewi'"):
+        project.agreement(["ana", "dewi"])
+
+
+def test_judgements_stream_in_pages_with_progress(labelled: tuple[Project, list[int]]) -> None:
+    project, ids = labelled
+    seen = []
+    got = list(
+        project.judgements(
+            ["ana", "budi", "citra"], min_finishers=1, page=1, on_progress=seen.append
+        )
+    )
+    assert [j.article_id for j in got] == ids
+    assert sorted(got[2].by) == ["budi"]
+    assert [(p.done, p.total) for p in seen] == [(1, 3), (2, 3), (3, 3)]
