@@ -15,6 +15,7 @@ from cli.agreement_command import add_adjudicate_parser, add_agreement_parser
 from cli.export_command import add_export_parser
 from cli.schema_command import add_schema_parser
 from cli.suggest_command import add_suggest_parser
+from cli.team_command import add_team_parsers, print_team
 from core.fields import parse_field_options
 from core.label_formats import parse_label_map
 from core.logs import log_exception
@@ -104,9 +105,16 @@ def build_parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="counts by language, source and status")
     stats.add_argument("project")
     stats.add_argument("--annotator", help="status as seen by this annotator")
+    stats.add_argument(
+        "--team",
+        action="store_true",
+        help="progress per annotator: assigned, done, skipped, flagged, remaining, median "
+        "time per article, labels per hour, last active; and for the whole project",
+    )
     stats.set_defaults(handler=cmd_stats)
     add_export_parser(sub)
     add_suggest_parser(sub)
+    add_team_parsers(sub)
     add_schema_parser(sub)
     add_agreement_parser(sub)
     add_adjudicate_parser(sub)
@@ -193,7 +201,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
+        if args.team:
+            print_team(project)
+            return 0
         stats = project.stats(annotator=args.annotator)
+        assigned = project.assignment_counts()
     print(f"{stats.articles:,} articles")
     for title, counts in (
         ("language", stats.by_lang),
@@ -205,6 +217,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
         width = max((len(k or "(none)") for k in counts), default=0)
         for key, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] or "")):
             print(f"  {(key or '(none)'):<{width}}  {count:>9,}")
+    if assigned:
+        print("\nassigned per annotator:")
+        width = max(len(k) for k in assigned)
+        for name, count in assigned.items():
+            print(f"  {name:<{width}}  {count:>9,}")
     if stats.annotators:
         print(f"\nannotators: {', '.join(stats.annotators)}")
     return 0

@@ -19,6 +19,8 @@ class ArticleFilter:
     sources: tuple[str, ...] = ()
     text: str = ""
     ids: tuple[int, ...] = ()
+    #: Only the articles in this annotator's queue (see ``Project.assign``).
+    assigned_to: str | None = None
 
 
 @dataclass(slots=True)

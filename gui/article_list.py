@@ -8,6 +8,7 @@ these words), and tells it which article is current and which one changed.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -33,6 +34,7 @@ from storage import Project, search_terms
 #: Typing pauses this long before the list is searched, so a fast typist costs one query.
 SEARCH_DELAY_MS = 250
 PENDING = "pending"  # the language filter's name for "not detected yet"
+MINE, ALL = "mine", "all"  # the scope box: the annotator's queue, or every article
 #: How many more pages set_current may fetch to find an article that is not loaded yet.
 SEEK_PAGES = 5
 
@@ -66,6 +68,11 @@ class ArticleListDock(QDockWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.count_label = QLabel()
+        # Shown once the project has assignments: an annotator sees their own queue first,
+        # everything else one click away.
+        self.scope_box = QComboBox()
+        self.scope_box.addItem("Assigned to me", MINE)
+        self.scope_box.addItem("All articles", ALL)
 
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -96,6 +103,7 @@ class ArticleListDock(QDockWidget):
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.scope_box)
         layout.addWidget(self.search)
         layout.addLayout(filters)
         layout.addWidget(self.view, 1)
@@ -107,13 +115,17 @@ class ArticleListDock(QDockWidget):
         self._debounce.setInterval(SEARCH_DELAY_MS)
         self._debounce.timeout.connect(self._apply_filter)
         self.search.textChanged.connect(self._debounce.start)
-        for box in (self.status_box, self.lang_box, self.source_box):
+        for box in (self.scope_box, self.status_box, self.lang_box, self.source_box):
             box.currentIndexChanged.connect(self._apply_filter)
         self.view.clicked.connect(self._activate)
         self.view.activated.connect(self._activate)
         self.model.modelReset.connect(self._update_count)
 
         self._fill_choices()
+        self._show_scope()
+        self._default_scope(annotator)
+        if self._queue_only():
+            self._apply_filter()  # the first view is the annotator's own queue
         self._update_count()
 
     # ---- API for the main window ---------------------------------------------------------
@@ -123,9 +135,13 @@ class ArticleListDock(QDockWidget):
         return self.model.filter.annotator or ""
 
     def set_annotator(self, name: str) -> None:
-        """Statuses and label counts are shown (and filtered) for this annotator."""
+        """Statuses and label counts are shown (and filtered) for this annotator, and
+        "Assigned to me" is their queue."""
         current = self.current_article_id()
-        self.model.set_annotator(name)
+        flt = self.model.filter
+        self._default_scope(name)
+        queue = name if self._queue_only() else None
+        self.model.set_filter(replace(flt, annotator=name, assigned_to=queue))
         if current is not None:
             self.set_current(current)
 
@@ -166,9 +182,22 @@ class ArticleListDock(QDockWidget):
         """Read everything again: after an import, a schema change, another annotator."""
         current = self.current_article_id()
         self._fill_choices()
-        self.model.restart()
+        self._show_scope()
+        flt = self._filter_from_widgets()
+        if flt != self.model.filter:
+            self.model.set_filter(flt)
+        else:
+            self.model.restart()
         if current is not None:
             self.set_current(current)
+
+    def show_all(self) -> None:
+        """Switch the list to every article of the project."""
+        self.scope_box.setCurrentIndex(self.scope_box.findData(ALL))
+
+    def queue_only(self) -> bool:
+        """Whether the list shows only the annotator's own queue."""
+        return self.model.filter.assigned_to is not None
 
     def search_terms(self) -> list[str]:
         return list(self._terms)
@@ -200,6 +229,20 @@ class ArticleListDock(QDockWidget):
             langs.append(PENDING)
         return langs
 
+    def _show_scope(self) -> None:
+        self.scope_box.setVisible(self.project.has_assignments())
+
+    def _default_scope(self, annotator: str) -> None:
+        """Their own queue for an annotator who holds articles; all articles for anyone
+        else (a lead, a newcomer), who would otherwise see an empty list."""
+        holds = self.project.has_assignments() and self.project.queue_length(annotator) > 0
+        self.scope_box.blockSignals(True)
+        self.scope_box.setCurrentIndex(self.scope_box.findData(MINE if holds else ALL))
+        self.scope_box.blockSignals(False)
+
+    def _queue_only(self) -> bool:
+        return not self.scope_box.isHidden() and self.scope_box.currentData() == MINE
+
     def _filter_from_widgets(self) -> ArticleFilter:
         status = self.status_box.currentData()
         lang = self.lang_box.currentData()
@@ -210,6 +253,7 @@ class ArticleListDock(QDockWidget):
             langs=(lang,) if lang else (),
             sources=(source,) if source is not None else (),
             text=self.search.text().strip(),
+            assigned_to=self.model.filter.annotator if self._queue_only() else None,
         )
 
     def _apply_filter(self) -> None:

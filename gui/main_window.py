@@ -31,6 +31,13 @@ from gui.project_actions import RecentProjects, new_project_dialog, open_project
 from gui.schema_editor import SchemaEditorDialog
 from gui.session import Change, Session
 from gui.status_bar import WorkspaceStatus
+from gui.team_dialogs import (
+    AssignDialog,
+    MergeDialog,
+    PackageDialog,
+    TeamDialog,
+    choose_packages,
+)
 from gui.welcome import WelcomeDialog
 from gui.window_state import restore_window, save_window
 from gui.workers import wait_for_jobs
@@ -90,6 +97,7 @@ class MainWindow(QMainWindow):
         if Path(project.target).is_file():
             self.settings.setValue("project/last", project.target)
             RecentProjects(self.settings).add(project.target)
+        self._act_as(self.annotator)
         self.session = Session(project, self.annotator, self)
         self.workspace = Workspace(self.session)
         self.undo_group.addStack(self.workspace.undo_stack)
@@ -111,7 +119,10 @@ class MainWindow(QMainWindow):
         self.catch_up.progressed.connect(lambda text: self.status.showMessage(text, 4000))
         self.catch_up.done.connect(self._caught_up)
         QTimer.singleShot(0, self.catch_up.start)  # after the first paint
-        first = self._last_article() or project.next_todo_id(self.annotator)
+        QTimer.singleShot(0, self._offer_package_owner)
+        articles = self.docks.articles
+        queue = articles is not None and articles.queue_only()
+        first = self._last_article() or project.next_todo_id(self.annotator, queue=queue)
         first = first or project.first_article_id()
         if first is not None:
             ws.show_article(first)
@@ -220,6 +231,39 @@ class MainWindow(QMainWindow):
         if self.workspace.article_id is None:
             self.workspace.open_next_todo()
 
+    def assign(self) -> None:
+        AssignDialog(self.project, self).exec()
+        self._team_changed()
+
+    def merge_packages(self, paths: list[Path] | None = None) -> None:
+        paths = paths or choose_packages(self)
+        if paths:
+            MergeDialog(self.project, paths, self).exec()
+            self._team_changed()
+            if self.workspace.article_id is not None:  # merged labels may be on it
+                self.workspace.show_article(self.workspace.article_id)
+
+    def _team_changed(self) -> None:
+        """Assignments or merged labels changed: the list's scope, rows and the counts."""
+        self._show_progress()
+        if self.docks.articles is not None:
+            self.docks.articles.reload()
+
+    def _offer_package_owner(self) -> None:
+        """A work package is labelled by the annotator it was made for: offer to switch."""
+        info = self.project.package_info()
+        if info is None or info.annotator == self.annotator:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Tandai",
+            f"This is {info.annotator}'s work package (from {info.project_name}). Its labels "
+            f"go back into that project as {info.annotator}'s.\n\nLabel as {info.annotator}? "
+            f"(You are {self.annotator} now.)",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.session.set_annotator(info.annotator)
+
     def edit_schema(self) -> None:
         if SchemaEditorDialog(self.project, self).exec() == QDialog.DialogCode.Accepted:
             self.workspace.apply_schema(self.project.schema())
@@ -282,6 +326,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._add(file_menu, "&Import files…", lambda: self.import_files(), "Ctrl+I")
         self._add(file_menu, "&Export…", lambda: ExportDialog(self.project, self).exec(), "Ctrl+E")
+        self._add(file_menu, "&Merge work packages…", lambda: self.merge_packages())
         file_menu.addSeparator()
         self._add(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
@@ -315,6 +360,14 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         self._dock_toggles = view
         project_menu = bar.addMenu("&Project")
+        self._add(project_menu, "A&ssign…", self.assign)
+        self._add(
+            project_menu,
+            "&Write work packages…",
+            lambda: PackageDialog(self.project, self).exec(),
+        )
+        self._add(project_menu, "&Team progress", lambda: TeamDialog(self.project, self).exec())
+        project_menu.addSeparator()
         self._add(project_menu, "&Agreement…", self.show_agreement)
         self._add(project_menu, "&Review queue", lambda: self.workspace.enter_review())
         self._add(project_menu, "&Leave review mode", lambda: self.workspace.leave_review())
@@ -379,9 +432,20 @@ class MainWindow(QMainWindow):
             self.docks.articles.refresh_articles(change.article_ids)
 
     def _show_progress(self) -> None:
-        self.status.show_progress(self.project.done_count(self.annotator), self._total)
+        total = self._total
+        articles = self.docks.articles
+        if articles is not None and articles.queue_only():  # "n of N" of their own queue
+            total = self.project.queue_length(self.annotator)
+        self.status.show_progress(self.project.done_count(self.annotator), total)
+
+    def _act_as(self, name: str) -> None:
+        """In a project file the annotator is who edits (a claim the file cannot check;
+        roles then decide what they may change). On a server it is the login."""
+        if self.project.is_sqlite:
+            self.project.act_as(name)
 
     def _annotator_changed(self, name: str) -> None:
+        self._act_as(name)
         self.annotator = name
         if not self.workspace.in_review:  # reviewing works as gold for a while only
             save_annotator(self.settings, name)

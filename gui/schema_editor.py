@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from core.edits import stance_key, stance_target
 from core.schema import EntityLabel, Schema, SchemaError, StanceOption, StanceTarget
-from storage import Project
+from storage import Project, ProjectError
 
 NAME, COLOUR, KEY, DESCRIPTION = range(4)
 NEW_COLOUR = "#ffd54f"
@@ -394,6 +394,11 @@ class SchemaEditorDialog(QDialog):
         if not self.validate():
             return
         schema = self.schema_from_widgets()
-        self.project.set_schema(schema)
+        try:
+            self.project.set_schema(schema)
+        except ProjectError as exc:  # e.g. only a lead may edit the schema of this project
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return
         self.saved = schema
         super().accept()

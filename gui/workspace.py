@@ -224,8 +224,12 @@ class Workspace(QWidget):
             self._go(found, "the first article in the list")
 
     def open_next_todo(self) -> None:
+        # While the list shows "Assigned to me", next to do walks the annotator's queue.
+        flt = self.list_filter()
         found = self.session.project.next_todo_id(
-            self.session.annotator, after_id=self.article_id or 0
+            self.session.annotator,
+            after_id=self.article_id or 0,
+            queue=flt is not None and flt.assigned_to is not None,
         )
         if found is None:
             self.message.emit("Nothing left to do for " + self.session.annotator)

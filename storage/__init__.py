@@ -17,6 +17,7 @@ from storage.errors import (
 )
 from storage.importing import MAX_CHARS, ImportProgress
 from storage.listing import ListCursor
+from storage.packages import PackageWritten, package_file_name
 from storage.project import PROJECT_SUFFIX, Project
 from storage.repeated_lines import SuggestProgress
 from storage.search import search_terms
@@ -35,6 +36,7 @@ __all__ = [
     "JudgementProgress",
     "LabelError",
     "ListCursor",
+    "PackageWritten",
     "PasswordNeeded",
     "Project",
     "ProjectBusy",
@@ -43,5 +45,6 @@ __all__ = [
     "ReviewItem",
     "StorageFault",
     "SuggestProgress",
+    "package_file_name",
     "search_terms",
 ]

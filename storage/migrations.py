@@ -13,6 +13,7 @@ freeze the version-1 model definitions inside it first.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,12 +23,14 @@ from storage.database import backup_sqlite, is_sqlite, write_transaction
 from storage.errors import ProjectError
 from storage.models import (
     make_adjudication_model,
+    make_assignment_model,
     make_models,
     make_repeated_line_model,
     make_role_model,
 )
 
 SCHEMA_VERSION_KEY = "schema_version"
+PROJECT_ID_KEY = "project_id"
 
 
 def _v1_tables(db: pw.Database) -> None:
@@ -81,6 +84,14 @@ def _v6_adjudication(db: pw.Database) -> None:
     db.create_tables([make_adjudication_model(db, make_models(db).Article)])
 
 
+def _v7_team(db: pw.Database) -> None:
+    """Assignments of articles to annotators, and a project id that work packages carry so
+    that a package is merged back only into the project it came from."""
+    db.create_tables([make_assignment_model(db)])
+    meta = make_models(db).Meta
+    meta.insert(key=PROJECT_ID_KEY, value=uuid.uuid4().hex).on_conflict_ignore().execute()
+
+
 #: (version reached, step). Append only.
 STEPS: list[tuple[int, Callable[[pw.Database], None]]] = [
     (1, _v1_tables),
@@ -89,6 +100,7 @@ STEPS: list[tuple[int, Callable[[pw.Database], None]]] = [
     (4, _v4_repeated_lines),
     (5, _v5_roles),
     (6, _v6_adjudication),
+    (7, _v7_team),
 ]
 CURRENT_VERSION = STEPS[-1][0]
 

@@ -220,3 +220,26 @@ def make_adjudication_model(db: pw.Database, article_model: ModelClass) -> Model
             table_name = "adjudication"
 
     return Adjudication
+
+
+def make_assignment_model(db: pw.Database, models: Models | None = None) -> ModelClass:
+    """Who is to label which article (schema version 7): one row per article and annotator,
+    several for an article shared for agreement. Apart from :class:`Models` for the same
+    reason as the repeated-line index."""
+
+    m = models or make_models(db)
+
+    class Assignment(pw.Model):
+        article = pw.ForeignKeyField(m.Article, on_delete="CASCADE")
+        annotator = pw.ForeignKeyField(m.Annotator, on_delete="CASCADE")
+        created = pw.DateTimeField(default=_now)
+
+        class Meta:
+            database = db
+            legacy_table_names = False
+            table_name = "assignment"
+            # (annotator, article) serves "their queue" in id order; the unique pair makes a
+            # re-run or a reassignment unable to give one article twice to one person.
+            indexes = ((("annotator", "article"), True), (("article",), False))
+
+    return Assignment

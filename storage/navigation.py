@@ -20,13 +20,15 @@ if TYPE_CHECKING:
 
 
 class NavigationMixin(ProjectPart):
-    """Mixed into ``Project``; relies on its ``m``, ``_filtered`` and ``annotator_id``."""
+    """Mixed into ``Project``; relies on its ``m``, ``_filtered``, ``annotator_id`` and
+    ``_assigned_condition``."""
 
     m: Models
 
     if TYPE_CHECKING:  # provided by Project
 
         def _filtered(self, flt: ArticleFilter) -> pw.ModelSelect: ...
+        def _assigned_condition(self, annotator: str) -> pw.Function: ...
 
     def first_article_id(self, flt: ArticleFilter | None = None) -> int | None:
         return self.next_article_id(0, flt)
@@ -43,17 +45,18 @@ class NavigationMixin(ProjectPart):
         query = self._filtered(flt or ArticleFilter()).select(a.id).where(a.id < before_id)
         return query.order_by(a.id.desc()).limit(1).scalar()
 
-    def next_todo_id(self, annotator: str, *, after_id: int = 0) -> int | None:
+    def next_todo_id(self, annotator: str, *, after_id: int = 0, queue: bool = False) -> int | None:
         """The next article ``annotator`` has still to do after ``after_id``, wrapping round
-        to the start; ``None`` when nothing is left to do."""
-        found = self._first_todo(annotator, after_id)
+        to the start; ``None`` when nothing is left to do. With ``queue``, only among the
+        articles assigned to them."""
+        found = self._first_todo(annotator, after_id, queue)
         if found is None and after_id:
-            found = self._first_todo(annotator, 0)
+            found = self._first_todo(annotator, 0, queue)
             if found == after_id:
                 return None  # only the article we came from is left
         return found
 
-    def _first_todo(self, annotator: str, after_id: int) -> int | None:
+    def _first_todo(self, annotator: str, after_id: int, queue: bool = False) -> int | None:
         # NOT EXISTS on the (article, annotator) index walks ids from after_id and stops at
         # the first one not yet finished: the cost grows with the run of finished articles
         # after the current one, not with how many the annotator has finished in all.
@@ -62,6 +65,8 @@ class NavigationMixin(ProjectPart):
             p.article == a.id, p.annotator == self.annotator_id(annotator), p.status != "todo"
         )
         query = a.select(a.id).where(a.id > after_id, ~pw.fn.EXISTS(finished))
+        if queue:
+            query = query.where(self._assigned_condition(annotator))
         return query.order_by(a.id).limit(1).scalar()
 
     def done_count(self, annotator: str) -> int:
