@@ -251,6 +251,8 @@ class MainWindow(QMainWindow):
 
     def _offer_package_owner(self) -> None:
         """A work package is labelled by the annotator it was made for: offer to switch."""
+        if self._closed:
+            return  # queued before the window closed: its project is closed (maybe gone)
         info = self.project.package_info()
         if info is None or info.annotator == self.annotator:
             return
