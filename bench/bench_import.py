@@ -1,10 +1,12 @@
 """Import 100,000 generated articles of ~3,000 characters into a new project; print figures.
 
-    .venv/bin/python bench/bench_import.py [--articles N] [--chars N] [--keep]
+    .venv/bin/python bench/bench_import.py [--articles N] [--runs N] [--keep]
 
-Figures: time until every article is stored and listable, time of the whole import
-(language detection and full-text index included), peak memory of the importing process and
-of its worker processes. With ../shared/data present, also the language-id accuracy of the
+Data: ../shared/tools/gen_news.py's file where that tool is present (else a generator of our
+own), under bench/out/. Figures: the raw limit (orjson + executemany into SQLite, no
+checks), the time until every article is stored and listable (best of --runs), then language
+detection, the full-text index and the suggesters' first pass, and the peak memory of the
+importing process and of its worker processes. With ../shared/data present, also the language-id accuracy of the
 bounded sample against the whole text and the datasets' own language labels.
 """
 
@@ -14,6 +16,7 @@ import argparse
 import json
 import random
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.query import ArticleFilter  # noqa: E402
-from storage import ImportProgress, Project  # noqa: E402
+from storage import Project  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 
@@ -95,56 +98,150 @@ def peak_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # kB on Linux
 
 
-def run(count: int, chars: int, keep: bool) -> None:
+def news_file(count: int, chars: int) -> Path:
+    """The data: ../shared/tools/gen_news.py's news (mixed Indonesian/English, ~3,000
+    characters, the file Label Studio and doccano were measured on) where that tool is
+    present, else this script's own generator."""
     OUT.mkdir(parents=True, exist_ok=True)
+    tools = (p / "shared" / "tools" / "gen_news.py" for p in ROOT.parents)
+    tool = next((t for t in tools if t.exists()), None)
+    if tool is not None:
+        data = OUT / f"news_{count}.jsonl"
+        if not data.exists():
+            subprocess.run(
+                [sys.executable, str(tool), "--n", str(count), "--out", str(data)], check=True
+            )
+        return data
     data = OUT / f"articles-{count}-{chars}.jsonl"
     if not data.exists():
-        t = time.perf_counter()
         generate(data, count, chars)
-        print(
-            f"generated {data.name}: {data.stat().st_size / 1e6:.0f} MB in {time.perf_counter() - t:.1f} s"
-        )
+    return data
+
+
+def raw_limit(data: Path) -> float:
+    """orjson and executemany into the same two tables, one transaction: how fast the
+    hardware and the libraries can store this file with no checks at all."""
+    import hashlib
+    import sqlite3
+
+    import orjson
+
+    target = OUT / "raw.sqlite"
+    for leftover in OUT.glob("raw.sqlite*"):
+        leftover.unlink()
+    start = time.perf_counter()
+    conn = sqlite3.connect(target)
+    conn.execute("PRAGMA journal_mode=wal")
+    conn.execute(
+        "CREATE TABLE article (id INTEGER PRIMARY KEY, external_id TEXT, content_hash TEXT"
+        " UNIQUE, title TEXT, url TEXT, source TEXT, published TEXT)"
+    )
+    conn.execute("CREATE TABLE article_text (article_id INTEGER PRIMARY KEY, text TEXT)")
+    with data.open("rb") as fh, conn:
+        rows, texts = [], []
+        for n, line in enumerate(fh, start=1):
+            r = orjson.loads(line)
+            text = r["text"]
+            rows.append(
+                (
+                    n,
+                    r.get("id"),
+                    hashlib.sha1(text.encode()).hexdigest(),
+                    r.get("title"),
+                    r.get("url"),
+                    r.get("source"),
+                    r.get("date"),
+                )
+            )
+            texts.append((n, text))
+            if len(rows) == 10_000:
+                conn.executemany("INSERT INTO article VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                conn.executemany("INSERT INTO article_text VALUES (?, ?)", texts)
+                rows, texts = [], []
+        conn.executemany("INSERT INTO article VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        conn.executemany("INSERT INTO article_text VALUES (?, ?)", texts)
+    conn.close()
+    elapsed = time.perf_counter() - start
+    for leftover in OUT.glob("raw.sqlite*"):
+        leftover.unlink()
+    return elapsed
+
+
+def listable_run(data: Path) -> tuple[float, float, object]:
+    """Seconds until the articles are stored, the first page listed and counted (wall
+    clock, and CPU seconds of this process, which a loaded machine disturbs less)."""
     target = OUT / "bench.tandai"
     for leftover in OUT.glob("bench.tandai*"):
         leftover.unlink()
+    start, cpu = time.perf_counter(), time.process_time()
+    with Project.create(target) as project:
+        report = project.import_files([data], detect=False)
+        project.list_articles(limit=50)
+        project.count_articles(ArticleFilter(statuses=("todo",)))
+        listable = time.perf_counter() - start
+    return listable, time.process_time() - cpu, report
+
+
+def run(count: int, chars: int, keep: bool, runs: int, listable_only: bool) -> None:
+    data = news_file(count, chars)
+    size_mb = data.stat().st_size / 1e6
+    print(f"data: {data.name}, {count:,} articles, {size_mb:.0f} MB")
+    raw = min(raw_limit(data) for _ in range(runs))
+    print(f"raw limit (orjson + executemany into SQLite, no checks): {raw:6.1f} s")
+    listable, cpu, report = min((listable_run(data) for _ in range(runs)), key=lambda r: r[0])
+    print(
+        f"stored and listable:     {listable:6.1f} s  (best of {runs}; {cpu:.1f} s CPU;"
+        f" raw limit {raw:.1f} s; goal <= 8 s)  {report.summary()}"  # type: ignore[attr-defined]
+    )
+    print(f"peak memory, storing:    {peak_mb(resource.RUSAGE_SELF):6.0f} MB  (goal <= 300 MB)")
+    if listable_only:
+        for leftover in OUT.glob("bench.tandai*"):
+            leftover.unlink()
+        return
+    target = OUT / "bench.tandai"
     phases: dict[str, float] = {}
     start = time.perf_counter()
+    cpu: dict[str, float] = {}
 
-    def on_progress(p: ImportProgress) -> None:
-        phases.setdefault(p.phase + "_start", time.perf_counter() - start)
-        phases[p.phase + "_end"] = time.perf_counter() - start
+    def cpu_now() -> float:
+        own, workers = (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
+        return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
-    with Project.create(target) as project:
-        report = project.import_files([data], on_progress=on_progress, detect=False)
-        stored = time.perf_counter() - start
-        listed = project.list_articles(limit=50)
-        count_todo = project.count_articles(ArticleFilter(statuses=("todo",)))
-        listable = time.perf_counter() - start
-        project.detect_languages(on_progress=on_progress)
-        languages = time.perf_counter() - start
-        project.index_pending(on_progress=on_progress)
-        total = time.perf_counter() - start
+    with Project.open(target) as project:
+        c = cpu_now()
+        project.detect_languages()
+        phases["languages"] = time.perf_counter() - start
+        cpu["languages"], c = cpu_now() - c, cpu_now()
+        project.index_pending()
+        phases["index"] = time.perf_counter() - start - phases["languages"]
+        cpu["index"], c = cpu_now() - c, cpu_now()
+        project.run_suggesters(only_new=True)
+        phases["suggest"] = time.perf_counter() - start - phases["languages"] - phases["index"]
+        cpu["suggest"] = cpu_now() - c
         t = time.perf_counter()
         hits = project.count_articles(ArticleFilter(text="hospital"))
         search_ms = (time.perf_counter() - t) * 1000
         stats = project.stats()
-    size_mb = target.stat().st_size / 1e6
+    total = listable + sum(phases.values())
     print(
-        f"articles: {report.imported:,} imported, {report.duplicates:,} duplicates ({chars:,} chars each)"
+        f"languages detected:      {phases['languages']:6.1f} s  ({cpu['languages']:.0f} s CPU"
+        " in all processes)"
     )
-    print(f"stored:                  {stored:6.1f} s")
     print(
-        f"stored and listable:     {listable:6.1f} s  (first page {len(listed)}, todo {count_todo:,})"
+        f"full-text index:         {phases['index']:6.1f} s  ({cpu['index']:.0f} s CPU; search"
+        f" 'hospital': {hits:,} hits"
+        f" in {search_ms:.0f} ms)"
     )
-    print(f"languages detected:      {languages - listable:6.1f} s")
+    print(f"suggesters' first pass:  {phases['suggest']:6.1f} s  ({cpu['suggest']:.0f} s CPU)")
+    print(f"fully processed:         {total:6.1f} s  (goal <= 100 s)")
+    print(f"peak memory, importer:   {peak_mb(resource.RUSAGE_SELF):6.0f} MB  (goal <= 300 MB)")
+    print(f"peak memory, one worker: {peak_mb(resource.RUSAGE_CHILDREN):6.0f} MB  (goal <= 300 MB)")
     print(
-        f"full-text index:         {total - languages:6.1f} s  (search 'hospital': {hits:,} hits in {search_ms:.0f} ms)"
-    )
-    print(f"whole import:            {total:6.1f} s")
-    print(f"peak memory, importer:   {peak_mb(resource.RUSAGE_SELF):6.0f} MB")
-    print(f"peak memory, one worker: {peak_mb(resource.RUSAGE_CHILDREN):6.0f} MB")
-    print(
-        f"project file:            {size_mb:6.0f} MB; languages {dict(sorted(stats.by_lang.items()))}"
+        f"project file:            {target.stat().st_size / 1e6:6.0f} MB;"
+        f" languages {dict(sorted(stats.by_lang.items()))}"
     )
     if not keep:
         for leftover in OUT.glob("bench.tandai*"):
@@ -155,7 +252,10 @@ def language_accuracy() -> None:
     """Sampled detection against the datasets' own labels and against the whole text."""
     from core.langid import detect_language
 
-    shared = ROOT.parent / "shared" / "data"
+    shared = next(
+        (p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()),
+        ROOT.parent / "shared" / "data",
+    )
     files = sorted(shared.glob("*/articles.jsonl")) + sorted(shared.glob("newspaper*/*.jsonl"))
     if not files:
         print("language accuracy: ../shared/data not found; skipped")
@@ -194,8 +294,13 @@ if __name__ == "__main__":
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--chars", type=int, default=3_000)
     parser.add_argument("--keep", action="store_true", help="keep the project file in bench/out")
+    parser.add_argument("--runs", type=int, default=3, help="best of N for the storing figures")
     parser.add_argument("--accuracy-only", action="store_true")
+    parser.add_argument(
+        "--listable-only", action="store_true", help="only the raw limit and the storing"
+    )
     args = parser.parse_args()
     if not args.accuracy_only:
-        run(args.articles, args.chars, args.keep)  # first: its peak memory is measured
-    language_accuracy()
+        run(args.articles, args.chars, args.keep, args.runs, args.listable_only)
+    if not args.listable_only:
+        language_accuracy()

@@ -9,7 +9,7 @@ import getpass
 import os
 import sys
 from pathlib import Path
-from typing import IO
+from typing import IO, NoReturn
 
 from cli.agreement_command import add_adjudicate_parser, add_agreement_parser
 from cli.export_command import add_export_parser
@@ -21,6 +21,7 @@ from core.label_formats import parse_label_map
 from core.logs import log_exception
 from core.progress import ProgressBar
 from core.redact import is_postgres_url, mask_secrets
+from core.report import ImportReport
 from storage import (
     MAX_CHARS,
     ImportProgress,
@@ -101,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--quiet", "-q", action="store_true", help="no progress bar and no per-record problems"
     )
     imp.set_defaults(handler=cmd_import)
+    _exit_1_on_usage_error(imp)
 
     stats = sub.add_parser("stats", help="counts by language, source and status")
     stats.add_argument("project")
@@ -136,18 +138,23 @@ def cmd_import(args: argparse.Namespace) -> int:
         codecs.lookup(args.encoding)
     except LookupError:
         print(f"tandai import: unknown encoding {args.encoding!r}", file=sys.stderr)
-        return 2
+        return EXIT_FAILED
     except ValueError as exc:
         print(f"tandai import: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_FAILED
     if label_map and not (args.as_annotator or args.as_suggestions):
         print(
             "tandai import: --map-label goes with --as-annotator or --as-suggestions",
             file=sys.stderr,
         )
-        return 2
+        return EXIT_FAILED
     bar = ProgressBar(quiet=args.quiet)
-    labels = {"store": ("storing", "B"), "languages": ("languages", ""), "index": ("indexing", "")}
+    # Each bar counts what its label names: bytes of the files read, then articles.
+    labels = {
+        "store": ("reading", "B"),
+        "languages": ("languages", "articles"),
+        "index": ("indexing", "articles"),
+    }
 
     def on_progress(p: ImportProgress) -> None:
         label, unit = labels[p.phase]
@@ -156,7 +163,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             p.done,
             p.total,
             unit=unit,
-            extra=f"{p.articles:,} articles" if p.phase == "store" else "",
+            extra=f"{p.articles:,} records read" if p.phase == "store" else "",
         )
 
     def on_problem(text: str) -> None:
@@ -193,10 +200,36 @@ def cmd_import(args: argparse.Namespace) -> int:
                 "command again to complete the import",
                 file=sys.stderr,
             )
-            return 1
+            return EXIT_FAILED
         bar.finish()
     print(report.summary())
-    return 0 if report.files or not report.problems else 1
+    return import_exit_code(report)
+
+
+#: ``import`` exits 0 when everything was imported (or already there), 1 when it failed or
+#: could read no file at all, 2 when it finished but skipped records, labels or files: a
+#: script can tell a clean import from one whose problems it should look at.
+EXIT_OK, EXIT_FAILED, EXIT_SKIPPED = 0, 1, 2
+
+
+def import_exit_code(report: ImportReport) -> int:
+    if not report.files and report.problems:
+        return EXIT_FAILED
+    skipped_labels = getattr(report, "labels_skipped", 0)
+    if report.problem_total or skipped_labels:
+        return EXIT_SKIPPED
+    return EXIT_OK
+
+
+def _exit_1_on_usage_error(parser: argparse.ArgumentParser) -> None:
+    """argparse exits 2 on a usage error, which ``import`` uses for "finished with skipped
+    records"; its usage errors are failures (1)."""
+
+    def error(message: str) -> NoReturn:
+        parser.print_usage(sys.stderr)
+        parser.exit(EXIT_FAILED, f"{parser.prog}: error: {message}\n")
+
+    parser.error = error  # type: ignore[method-assign]
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

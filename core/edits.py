@@ -348,8 +348,8 @@ def decide(
             continue
         same = held.by_key.get((was.layer, label, was.start, was.end))
         if same is not None and same is not was:
-            reason = f"already labelled: {label} {was.start}–{was.end}"
-            out.refused.append(Refusal((span_id, label), DUPLICATE, reason, same))
+            duplicate = f"already labelled: {label} {was.start}–{was.end}"
+            out.refused.append(Refusal((span_id, label), DUPLICATE, duplicate, same))
             continue
         out.relabel.append((was, label))
         held.remove(was)
@@ -363,7 +363,7 @@ def decide(
         held.add(new)
     seen_keys: set[str] = set()
     for key, value in edits.doc:
-        reason: str | None = doc_refusal(schema, key, value)
+        reason = doc_refusal(schema, key, value)
         if reason is None and key in seen_keys:
             reason = f"{key!r} is set twice in one edit"
         if reason is not None:

@@ -77,8 +77,8 @@ def _label_studio_task(out: Canonical, *, predictions: bool) -> None:
     data = fields.pop("data")
     annotations = [a for a in fields.pop("annotations", None) or [] if isinstance(a, dict)]
     predicted = [p for p in fields.pop("predictions", None) or [] if isinstance(p, dict)]
-    for key, value in data.items():
-        fields.setdefault(key, value)
+    for key, item in data.items():
+        fields.setdefault(key, item)
     live = [a for a in annotations if not a.get("was_cancelled")]
     cancelled = len(annotations) - len(live)
     if cancelled:
@@ -108,7 +108,8 @@ def _label_studio_task(out: Canonical, *, predictions: bool) -> None:
     for item in (chosen or {}).get("result") or []:
         if not isinstance(item, dict):
             continue
-        value = item.get("value") if isinstance(item.get("value"), dict) else {}
+        raw = item.get("value")
+        value: dict[str, Any] = raw if isinstance(raw, dict) else {}
         if "start" in value and "end" in value:
             spans.extend(_ls_spans(value, out.notes))
         elif isinstance(value.get("choices"), list) and value["choices"]:
@@ -165,7 +166,8 @@ def _stance_line(out: Canonical) -> None:
     if isinstance(target, str) and isinstance(label, str) and target and label:
         fields.pop("target")
         fields.pop("label")
-        stance = fields.get("stance") if isinstance(fields.get("stance"), dict) else {}
+        held = fields.get("stance")
+        stance: dict[str, Any] = held if isinstance(held, dict) else {}
         fields["stance"] = {**stance, target: label}
 
 
@@ -176,6 +178,7 @@ def _relations(out: Canonical) -> None:
             f"relation: {len(relations)} relation(s) not imported (Tandai stores no relations "
             "between spans; they are kept in the article's meta)"
         )
-        meta = out.fields.get("meta") if isinstance(out.fields.get("meta"), dict) else {}
+        held = out.fields.get("meta")
+        meta: dict[str, Any] = held if isinstance(held, dict) else {}
         out.fields["meta"] = {**meta, "relations": relations}
         out.fields.pop("relations")

@@ -71,35 +71,50 @@ class LabelledRecord:
 
 @dataclass(slots=True)
 class LabelledReport(ImportReport):
-    """An import report with what happened to the labels."""
+    """An import report with what happened to the labels; they add up as the records do:
+    ``labels_read`` = ``spans`` + ``doc_labels`` + ``suggestions`` + ``labels_present`` +
+    ``labels_skipped``."""
 
+    labels_read: int = 0
     spans: int = 0
     doc_labels: int = 0
     label_reasons: Counter[str] = field(default_factory=Counter)
     suggestions: int = 0
+    labels_present: int = 0
     labels_skipped: int = 0
     flagged: int = 0
+    #: Records whose text is an article stored under another id: their labels were added to it.
+    matched: int = 0
 
     def summary(self) -> str:
         text = ImportReport.summary(self)
-        labels = (
+        stored = (
             f"{self.suggestions:,} suggestions"
             if self.suggestions
-            else f"{self.spans:,} spans, {self.doc_labels:,} document labels"
+            else f"{self.spans:,} spans and {self.doc_labels:,} document labels"
         )
-        text += f". Labels: {labels} stored, {self.labels_skipped:,} skipped"
+        text += (
+            f". Labels: {self.labels_read:,} read: {stored} stored,"
+            f" {self.labels_present:,} already stored, {self.labels_skipped:,} skipped"
+        )
         if self.label_reasons:
             text += (
                 " (" + ", ".join(f"{k} {n:,}" for k, n in self.label_reasons.most_common()) + ")"
+            )
+        if self.matched:
+            text += (
+                f". {self.matched:,} record{'s' if self.matched != 1 else ''} matched existing"
+                " articles by text; their labels were added"
             )
         if self.flagged:
             text += f" ({self.flagged:,} articles with skipped labels set to flagged for review)"
         return text
 
-    def add_label_problem(self, text: str, reason: str) -> None:
-        """A label left out (its record is still imported): kept apart from skipped records."""
-        self.labels_skipped += 1
-        self.label_reasons[problem_kind(reason)] += 1
+    def add_label_problem(self, text: str, reason: str, *, labels: int = 1) -> None:
+        """``labels`` labels left out (the record itself is still imported), kept apart from
+        skipped records."""
+        self.labels_skipped += labels
+        self.label_reasons[problem_kind(reason)] += labels
         if len(self.problems) < MAX_KEPT_PROBLEMS:
             self.problems.append(text)
 
@@ -216,8 +231,9 @@ def _from_tokens(
     tokens, tags = fields.get("tokens"), fields.get("ner_tags")
     if not isinstance(tokens, list) or not isinstance(tags, list) or len(tokens) != len(tags):
         raise _Refused("tokens and ner_tags must be lists of the same length")
-    words = [t.get("text") if isinstance(t, dict) else t for t in tokens]
-    if not all(isinstance(w, str) and w for w in words):
+    found = [t.get("text") if isinstance(t, dict) else t for t in tokens]
+    words = [w for w in found if isinstance(w, str) and w]
+    if len(words) != len(found):
         raise _Refused("every token must be a non-empty string")
     names: list[str] = []
     for tag in tags:

@@ -22,16 +22,36 @@ def problem_kind(reason: str) -> str:
 
 @dataclass(slots=True)
 class ImportReport:
+    """Counts that add up: ``records`` = ``imported`` + ``duplicates`` + ``skipped_total``.
+
+    A record is counted once it is accounted for (stored, found a duplicate, or skipped with a
+    reason); records read after a stop request and never stored are not counted. Problems
+    with a whole file (missing, empty, not a file, a decompression bomb) are not records and
+    are counted apart, in ``file_problems``.
+    """
+
     files: int = 0
+    records: int = 0
     imported: int = 0
     duplicates: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
+    file_problems: Counter[str] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
     cancelled: bool = False
     batch_id: int | None = None
 
     def add_problem(self, text: str, reason: str) -> None:
+        """A record skipped for ``reason``."""
+        self.records += 1
         self.skipped[problem_kind(reason)] += 1
+        self._keep(text)
+
+    def add_file_problem(self, text: str, reason: str) -> None:
+        """A path or a whole file that yielded no record (or stopped yielding) for ``reason``."""
+        self.file_problems[problem_kind(reason)] += 1
+        self._keep(text)
+
+    def _keep(self, text: str) -> None:
         if len(self.problems) < MAX_KEPT_PROBLEMS:
             self.problems.append(text)
 
@@ -39,16 +59,29 @@ class ImportReport:
     def skipped_total(self) -> int:
         return sum(self.skipped.values())
 
+    @property
+    def problem_total(self) -> int:
+        """Every problem reported, of records and of files."""
+        return self.skipped_total + sum(self.file_problems.values())
+
     def summary(self) -> str:
         parts = [
             f"{self.imported:,} imported",
             f"{self.duplicates:,} duplicate{'s' if self.duplicates != 1 else ''} skipped",
             f"{self.skipped_total:,} skipped",
         ]
-        text = ", ".join(parts) + f" ({self.files:,} file{'s' if self.files != 1 else ''})"
+        text = (
+            f"{self.records:,} record{'s' if self.records != 1 else ''} read: "
+            + ", ".join(parts)
+            + f" ({self.files:,} file{'s' if self.files != 1 else ''})"
+        )
         if self.skipped:
             text += "; skipped by reason: " + "; ".join(
                 f"{kind} ({n:,})" for kind, n in self.skipped.most_common()
+            )
+        if self.file_problems:
+            text += "; files with a problem: " + ", ".join(
+                f"{kind} {n:,}" for kind, n in self.file_problems.most_common()
             )
         if self.cancelled:
             text += ". Stopped before the end: run the same import again to complete it."

@@ -37,7 +37,7 @@ _PROGRESS_INTERVAL = 0.05
 _SCALE = 1000  # the bar counts in tenths of a percent: byte totals overflow a Qt int
 
 _PHASES = {
-    "store": "Storing articles",
+    "store": "Reading and storing",
     "languages": "Detecting languages",
     "index": "Indexing for search",
 }
@@ -53,7 +53,7 @@ def progress_text(p: ImportProgress) -> str:
     """What the dialog says about one progress report."""
     name = _PHASES.get(p.phase, p.phase)
     if p.phase == "store":
-        return f"{name}: {p.articles:,} stored"
+        return f"{name}: {p.articles:,} records read"
     return f"{name}: {p.done:,} of {p.total:,}"
 
 
@@ -181,7 +181,7 @@ class ImportDialog(JobDialog):
         self.summary_label.setText(report.summary())
         shown = report.problems[:SHOWN_PROBLEMS]
         if shown:
-            more = report.skipped_total - len(shown)
+            more = report.problem_total - len(shown)
             tail = [f"… and {more:,} more (counted in the summary above)"] if more > 0 else []
             self.problems.setPlainText("\n".join([*shown, *tail]))
 

@@ -69,7 +69,9 @@ def open_database(target: str, *, must_exist: bool) -> pw.Database:
                 head = fh.read(len(_SQLITE_MAGIC))
         except OSError as exc:
             raise ProjectError(f"{path}: cannot read: {exc.strerror}") from exc
-        if head != _SQLITE_MAGIC:
+        # An empty file is what a creation killed before its first write leaves; SQLite
+        # takes it as an empty database, and opening it migrates it into a project.
+        if head and head != _SQLITE_MAGIC:
             raise ProjectError(f"{path}: not a Tandai project (not an SQLite database file)")
         if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
             # SQLite would open it, show it, and refuse the first label; its WAL journal

@@ -114,6 +114,12 @@ class LabelledImportMixin(ProjectPart):
         annotations as an annotator's labels."""
         if (annotator is None) == (suggestions is None):
             raise ProjectError("labels go in as an annotator's or as suggestions: name one")
+        name = (annotator if annotator is not None else suggestions) or ""
+        limit = self.m.Annotator.name.max_length
+        if len(name.strip()) > limit:
+            # PostgreSQL would refuse it at the first label, after the articles were stored.
+            what = "an annotator's name" if annotator is not None else "a suggestion source"
+            raise ProjectError(f"{what} may have at most {limit} characters; got {len(name):,}")
         if annotator is not None:
             self.annotator_id(annotator)  # an empty name is refused before anything is read
             refusal = self.access().refusal(annotator)
@@ -136,13 +142,8 @@ class LabelledImportMixin(ProjectPart):
                 predictions=suggestions is not None,
             )
 
-        def problem(origin: str, reason: str) -> None:
-            report.add_problem(f"{origin}: {reason}", reason)
-            if on_problem:
-                on_problem(f"{origin}: {reason}")
-
-        def label_problem(origin: str, reason: str) -> None:
-            report.add_label_problem(f"{origin}: {reason}", reason)
+        def label_problem(origin: str, reason: str, labels: int = 1) -> None:
+            report.add_label_problem(f"{origin}: {reason}", reason, labels=labels)
             if on_problem:
                 on_problem(f"{origin}: {reason}")
 
@@ -159,6 +160,10 @@ class LabelledImportMixin(ProjectPart):
             )
             pending: list[LabelledRecord] = []
             for record in records:
+                # Counted and reported as read, so problems come in file order.
+                report.labels_read += (
+                    len(record.spans) + len(record.doc_labels) + len(record.problems)
+                )
                 for reason in record.problems:
                     label_problem(record.article.origin, reason)
                 pending.append(record)
@@ -166,14 +171,10 @@ class LabelledImportMixin(ProjectPart):
                     if should_stop and should_stop():
                         report.cancelled = True
                         break
-                    self._labelled_batch(
-                        pending, report, annotator, suggestions, problem, label_problem
-                    )
+                    self._labelled_batch(pending, report, annotator, suggestions, label_problem)
                     pending = []
             if pending and not report.cancelled:
-                self._labelled_batch(
-                    pending, report, annotator, suggestions, problem, label_problem
-                )
+                self._labelled_batch(pending, report, annotator, suggestions, label_problem)
         return report
 
     def _labelled_batch(
@@ -182,22 +183,109 @@ class LabelledImportMixin(ProjectPart):
         report: LabelledReport,
         annotator: str | None,
         source: str | None,
-        problem: Callable[[str, str], None],
-        label_problem: Callable[[str, str], None],
+        label_problem: Callable[..., None],
     ) -> None:
+        """Store the batch's articles, then their labels; a label dropped is reported as
+        one (the record is counted as stored or duplicate like any other)."""
         self.store_articles([r.article for r in batch], report=report)
         hashes = [content_hash(r.article.text) for r in batch]
         ids = self._ids_of(sorted(set(hashes)))
+        kept: list[tuple[LabelledRecord, int]] = []
+        for record, key in zip(batch, hashes, strict=True):
+            if key not in ids:  # the record itself was skipped, and reported as a record
+                lost = len(record.spans) + len(record.doc_labels)
+                report.labels_skipped += lost
+                report.label_reasons["its record was skipped"] += lost
+                continue
+            kept.append((record, ids[key]))
+        stored_ids = self._external_ids([aid for _, aid in kept])
         if source is not None:
-            for record, key in zip(batch, hashes, strict=True):
+            for record, aid in kept:
                 rows = [(s.layer, s.label, s.start, s.end, 1.0) for s in record.spans]
+                report.matched += stored_ids.get(aid, "") != record.article.external_id
                 try:
-                    report.suggestions += self.add_suggestions(ids[key], rows, source=source)
+                    added = self.add_suggestions(aid, rows, source=source)
                 except LabelError as exc:
-                    problem(record.article.origin, str(exc))
+                    label_problem(record.article.origin, str(exc), len(rows))
+                    continue
+                report.suggestions += added
+                report.labels_present += len(rows) - added
             return
         assert annotator is not None
-        self._store_labels(batch, [ids[h] for h in hashes], annotator, report, label_problem)
+        kept = self._unmixed(kept, stored_ids, annotator, report, label_problem)
+        self._store_labels(
+            [r for r, _ in kept], [aid for _, aid in kept], annotator, report, label_problem
+        )
+
+    def _unmixed(
+        self,
+        batch: list[tuple[LabelledRecord, int]],
+        external_ids: dict[int, str],
+        annotator: str,
+        report: LabelledReport,
+        label_problem: Callable[..., None],
+    ) -> list[tuple[LabelledRecord, int]]:
+        """The records whose labels may go to their article.
+
+        A record whose text is already an article under another id adds its labels to that
+        article (counted in ``matched``), unless the annotator already has labels there from
+        another record: two records' work would then be mixed into one set of labels, and
+        the record's labels are refused with a reason.
+        """
+        other = {
+            aid for record, aid in batch if external_ids.get(aid, "") != record.article.external_id
+        }
+        labelled = self._labelled_by(annotator, sorted(other)) if other else set()
+        kept: list[tuple[LabelledRecord, int]] = []
+        for record, aid in batch:
+            count = len(record.spans) + len(record.doc_labels)
+            if aid in other and external_ids.get(aid, "") != record.article.external_id:
+                if aid in labelled:
+                    label_problem(
+                        record.article.origin,
+                        f"same text as article {external_ids.get(aid) or aid!r}, which already"
+                        " has this annotator's labels from another record; not mixed in"
+                        " (import this record as another annotator)",
+                        count,
+                    )
+                    continue
+                report.matched += 1
+            if count:
+                labelled.add(aid)
+            kept.append((record, aid))
+        return kept
+
+    def _labelled_by(self, annotator: str, article_ids: list[int]) -> set[int]:
+        """Which of these articles hold spans or document labels of ``annotator``."""
+        p = self.db.param
+        annotator_id = self.annotator_id(annotator)
+        found: set[int] = set()
+        for i in range(0, len(article_ids), 500):
+            part = article_ids[i : i + 500]
+            marks = ", ".join([p] * len(part))
+            for table in ("span", "doc_label"):
+                found.update(
+                    int(row[0])
+                    for row in self.db.execute_sql(
+                        f"SELECT DISTINCT article_id FROM {table} WHERE annotator_id = {p}"
+                        f" AND article_id IN ({marks})",
+                        [annotator_id, *part],
+                    ).fetchall()
+                )
+        return found
+
+    def _external_ids(self, article_ids: list[int]) -> dict[int, str]:
+        p = self.db.param
+        found: dict[int, str] = {}
+        unique = sorted(set(article_ids))
+        for i in range(0, len(unique), 500):
+            part = unique[i : i + 500]
+            rows = self.db.execute_sql(
+                f"SELECT id, external_id FROM article WHERE id IN ({', '.join([p] * len(part))})",
+                part,
+            ).fetchall()
+            found.update((int(a), e) for a, e in rows)
+        return found
 
     def _ids_of(self, hashes: list[str]) -> dict[str, int]:
         p = self.db.param
@@ -217,10 +305,11 @@ class LabelledImportMixin(ProjectPart):
         article_ids: list[int],
         annotator: str,
         report: LabelledReport,
-        problem: Callable[[str, str], None],
+        problem: Callable[..., None],
     ) -> None:
-        """One transaction through the edit path: spans (what is there already is skipped
-        quietly), stance, then each record's status (``flagged`` if a label was left out)."""
+        """One transaction through the edit path: spans (what is there already is counted as
+        already stored), stance, then each record's status (``flagged`` if a label was left
+        out)."""
         sets = [
             EditSet(
                 aid,
@@ -238,7 +327,8 @@ class LabelledImportMixin(ProjectPart):
                 reasons = list(record.problems)
                 for refusal in done.refused:
                     if refusal.code == DUPLICATE:
-                        continue  # importing the same labels twice adds nothing
+                        report.labels_present += 1  # the same labels imported twice
+                        continue
                     reason = refusal.reason
                     if refusal.code == OVERLAP and isinstance(refusal.item, NewSpan):
                         new, other = refusal.item, refusal.other

@@ -99,9 +99,9 @@ class DocBinWriter:
                 iob[i] = _IOB_B if i == first else _IOB_I
                 kind[i] = string_hash(label)
         values = array("Q")
-        for token, tag, label in zip(tokens, iob, kind, strict=True):
+        for token, tag, type_id in zip(tokens, iob, kind, strict=True):
             self.strings.add(token.text)
-            values.extend((string_hash(token.text), tag, label))
+            values.extend((string_hash(token.text), tag, type_id))
         if sys.byteorder != "little":
             values.byteswap()
         self._tokens.write(values.tobytes())

@@ -11,9 +11,9 @@ import json
 import operator
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 from typing import Any
 
 from core.edits import stance_key
@@ -419,7 +419,8 @@ def _spacy(record, text, spans, options, tally, split) -> list[DocLine]:
     return [DocLine(text, tuple(spans))]
 
 
-_FORMATTERS = {
+_Formatter = Callable[..., list[Any]]
+_FORMATTERS: dict[str, _Formatter] = {
     "spans": _spans,
     "ner-bio": _ner_bio,
     "stance": _stance,

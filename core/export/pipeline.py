@@ -367,7 +367,7 @@ def _write_staged(
                 for line in lines_of(record, options, tally, split):
                     # Two writes, not ``line + "\n"``: a spans line is a whole article
                     # (tens of kB); gluing the newline on would copy it once more.
-                    write(line if isinstance(line, str | DocLine) else dumps(line))
+                    write(line if isinstance(line, str | DocLine) else dumps(line))  # type: ignore[arg-type]
                     write("\n")
             summary.articles = n
             if on_progress and n % 200 == 0:

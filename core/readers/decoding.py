@@ -72,6 +72,17 @@ def splits_lines_in_bytes(codec: codecs.CodecInfo) -> bool:
         return False
 
 
+def decode_line(raw: bytes, where: str, number: int, codec: codecs.CodecInfo) -> str | Problem:
+    """One line split as bytes, decoded; a bad byte spoils only its line."""
+    name = "utf-8" if codec.name == "utf-8-sig" else codec.name
+    try:
+        line = raw.decode(name)
+    except UnicodeDecodeError as exc:
+        _, column = _position(raw, exc.start, codec, at_file_start=number == 1)
+        return Problem(where, _undecodable(exc, column, codec))
+    return line.removeprefix("\ufeff") if number == 1 else line
+
+
 def byte_lines(
     stream: IO[bytes], origin: str, codec: codecs.CodecInfo
 ) -> Iterator[tuple[int, str | Problem]]:

@@ -48,7 +48,7 @@ def _read_delimited(
         csv.field_size_limit(_CSV_FIELD_LIMIT)
     reader = csv.reader(_physical_lines(text), delimiter=delimiter)
     header: list[str] | None = None
-    last_line = 0
+    last_line = rows = 0
     try:
         for row in reader:
             start, last_line = last_line + 1, reader.line_num
@@ -56,12 +56,37 @@ def _read_delimited(
                 continue
             if header is None:
                 header = [name.strip() for name in row]
+                twice = _repeated_column(header)
+                if twice:
+                    yield Problem(f"{origin}:{start}", twice)
+                    return
             else:
+                rows += 1
                 yield _row_record(f"{origin}:{start}", header, row)
     except csv.Error as exc:
         yield Problem(f"{origin}:{last_line + 1}", f"invalid CSV: {exc}")
+        return
     if header is None:
-        yield Problem(origin, "empty file")
+        yield Problem(origin, "empty file: no header row and no records")
+    elif not rows:
+        yield Problem(origin, "no records: the file holds only a header row")
+
+
+def _repeated_column(header: list[str]) -> str | None:
+    """Why a header that names a column twice is refused, or None.
+
+    Each row becomes a record keyed by column name, so the second ``text`` would silently
+    replace the first; which one was meant only the user knows.
+    """
+    seen: dict[str, int] = {}
+    for number, name in enumerate(header, start=1):
+        if name in seen:
+            return (
+                f"the header names {name!r} twice (columns {seen[name]} and {number}); rename"
+                " one: nothing of this file was imported"
+            )
+        seen[name] = number
+    return None
 
 
 def _row_record(origin: str, header: list[str], row: list[str]) -> RawRecord | Problem:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from core.readers.decoding import read_text
-from core.readers.records import Problem, RawRecord, json_kind
+from core.readers.records import Problem, RawRecord, json_kind, not_text
 
 #: Keys of a wrapping JSON object that hold the records, most likely first.
 RECORD_LIST_KEYS = ("articles", "records", "data", "items", "rows")
@@ -48,7 +48,8 @@ def read_json(
         if isinstance(value, _NoRecords):
             yield Problem(where, value.reason)
         elif isinstance(value, dict):
-            yield RawRecord(where, value)
+            reason = not_text(value)
+            yield Problem(where, reason) if reason else RawRecord(where, value)
         else:
             yield Problem(where, f"expected a JSON object, got {json_kind(value)}")
 

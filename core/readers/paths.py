@@ -14,6 +14,8 @@ from pathlib import Path
 from core.readers.records import Problem
 
 FORMAT_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".txt", ".conll")
+#: The name that stands for standard input (read as JSON Lines).
+STDIN = "-"
 #: Every suffix a file may have to be read; each format may also be gzip-compressed.
 SUPPORTED_SUFFIXES = FORMAT_SUFFIXES + tuple(f"{suffix}.gz" for suffix in FORMAT_SUFFIXES)
 
@@ -42,6 +44,10 @@ class _Walker:
         self._seen: set[tuple[int, int]] = set()
 
     def add(self, path: Path) -> None:
+        if str(path) == STDIN:
+            if path not in self.files:
+                self.files.append(path)
+            return
         try:
             info = path.stat()
         except (FileNotFoundError, NotADirectoryError):
@@ -52,6 +58,9 @@ class _Walker:
             return
         if stat.S_ISDIR(info.st_mode):
             self._walk(path, info)
+        elif not stat.S_ISREG(info.st_mode):
+            # A pipe would wait for a writer and /dev/zero never ends: only "-" reads a stream.
+            self.problems.append(Problem(str(path), NOT_A_FILE))
         elif format_of(path) is None:
             self.problems.append(Problem(str(path), unsupported(path)))
         else:
@@ -86,15 +95,13 @@ class _Walker:
         if not self._first_visit(info):
             return
         # Opening is the only reliable test (ACLs, network drives); doing it now lets the user
-        # see every unreadable file before a long import starts. A named pipe is not opened:
-        # that would wait for a writer.
-        if stat.S_ISREG(info.st_mode):
-            try:
-                with path.open("rb"):
-                    pass
-            except OSError as exc:
-                self.problems.append(Problem(str(path), cannot_read(exc)))
-                return
+        # see every unreadable file before a long import starts.
+        try:
+            with path.open("rb"):
+                pass
+        except OSError as exc:
+            self.problems.append(Problem(str(path), cannot_read(exc)))
+            return
         self.files.append(path)
 
     def _first_visit(self, info: os.stat_result) -> bool:
@@ -103,6 +110,9 @@ class _Walker:
             return False
         self._seen.add(key)
         return True
+
+
+NOT_A_FILE = "not a regular file (a pipe or a device); to read a stream, name - for standard input"
 
 
 def format_of(path: Path) -> tuple[str, bool] | None:

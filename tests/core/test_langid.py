@@ -45,3 +45,23 @@ def test_sample_is_bounded_and_cut_at_a_word() -> None:
     sample = language_sample("kata " * 1000)
     assert 300 < len(sample) <= 600
     assert not sample.endswith("kat")
+
+
+def test_the_early_stopping_detector_agrees_with_langdetect_on_single_language_texts() -> None:
+    from langdetect import DetectorFactory, detect
+
+    from core.langid import detect_language, language_sample
+
+    texts = {
+        "id": "Pemerintah daerah mengatakan bahwa harga beras di pasar naik sejak awal bulan, "
+        "dan warga desa meminta bantuan dari menteri untuk menurunkan harga kebutuhan pokok.",
+        "en": "The government said on Wednesday that the price of rice in the city market had "
+        "risen since the start of the month, and villagers asked the minister for help.",
+        "de": "Die Regierung sagte am Mittwoch, dass der Preis für Reis auf dem Markt der Stadt "
+        "seit Anfang des Monats gestiegen sei, und die Dorfbewohner baten um Hilfe.",
+        "es": "El gobierno dijo el miércoles que el precio del arroz en el mercado de la ciudad "
+        "había subido desde el comienzo del mes, y los vecinos pidieron ayuda al ministro.",
+    }
+    for lang, text in texts.items():
+        DetectorFactory.seed = 0
+        assert detect_language(text)[0] == lang == detect(language_sample(text))

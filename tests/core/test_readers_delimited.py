@@ -77,11 +77,27 @@ def test_a_csv_file_with_a_latin1_byte_is_one_problem_at_its_line_and_yields_not
     assert str(read(path)[0]).startswith(f"{path}:3: not valid UTF-8 (byte 0xe9")
 
 
-def test_a_csv_file_with_a_header_only_yields_nothing_and_an_empty_one_is_reported(
+def test_a_csv_file_with_a_header_only_and_an_empty_one_say_why_they_hold_no_records(
     tmp_path: Path,
 ) -> None:
     header_only = write(tmp_path / "a.csv", "title,text\n")
     empty = write(tmp_path / "b.csv", "\n\n")
 
-    assert read(header_only) == []
-    assert read(empty) == [Problem(str(empty), "empty file")]
+    assert read(header_only) == [
+        Problem(str(header_only), "no records: the file holds only a header row")
+    ]
+    assert read(empty) == [Problem(str(empty), "empty file: no header row and no records")]
+
+
+def test_a_csv_header_naming_a_column_twice_is_reported_and_no_row_is_taken(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path / "a.csv", "text,text,title\nsatu,dua,judul\n")
+
+    assert read(path) == [
+        Problem(
+            f"{path}:1",
+            "the header names 'text' twice (columns 1 and 2); rename one: nothing of this"
+            " file was imported",
+        )
+    ]

@@ -156,3 +156,38 @@ def test_jsonl_is_streamed_so_the_first_record_arrives_before_the_file_is_read(
     assert reported == []  # not even the first megabyte consumed yet
     assert sum(1 for _ in items) == 4999
     assert reported[-1] == path.stat().st_size
+
+
+def test_a_line_longer_than_the_limit_is_one_problem_and_the_next_line_is_read() -> None:
+    import io
+
+    from core.readers.jsonl import bounded_lines
+
+    stream = io.BufferedReader(io.BytesIO(b'{"a": 1}\n' + b"0" * 5000 + b'\n{"b": 2}\n'))
+
+    assert list(bounded_lines(stream, limit=100)) == [
+        (1, b'{"a": 1}\n'),
+        (2, None),
+        (3, b'{"b": 2}\n'),
+    ]
+
+
+def test_lines_orjson_refuses_are_read_as_json_reads_them(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "a.jsonl",
+        '{"text": "a", "n": NaN}\n{"text": "b", "big": 123456789012345678901234567890}\n'
+        '{"text": "c \\ud83d\\ude00"}\n',
+    )
+
+    records = read(path)
+
+    assert [r.fields["text"] for r in records] == ["a", "b", "c 😀"]  # type: ignore[union-attr]
+    assert records[1].fields["big"] == 123456789012345678901234567890  # type: ignore[union-attr]
+
+
+def test_an_empty_jsonl_file_says_it_holds_no_records(tmp_path: Path) -> None:
+    empty = write(tmp_path / "empty.jsonl", "")
+    blank = write(tmp_path / "blank.jsonl", "\n  \n")
+
+    assert read(empty) == [Problem(str(empty), "empty file: no records")]
+    assert read(blank) == [Problem(str(blank), "empty file: no records")]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.readers import SUPPORTED_SUFFIXES, Problem, expand_paths, paths
+from core.readers import SUPPORTED_SUFFIXES, Problem, expand_paths, paths, read_file
 from tests.core.reader_helpers import UNSUPPORTED_TAIL, write
 
 
@@ -150,3 +150,40 @@ def test_symlink_loops_are_walked_once_and_dead_links_only_matter_for_data_files
     assert problems == [
         Problem(str(tmp_path / "dead.jsonl"), "cannot read: No such file or directory")
     ]
+
+
+def test_a_named_pipe_or_a_device_is_refused_at_once_and_never_read(tmp_path: Path) -> None:
+    import os
+
+    from core.readers.paths import NOT_A_FILE
+
+    fifo = tmp_path / "pipe.jsonl"
+    os.mkfifo(fifo)
+
+    files, problems = expand_paths([fifo, Path("/dev/zero")])
+
+    assert files == []
+    assert problems == [Problem(str(fifo), NOT_A_FILE), Problem("/dev/zero", NOT_A_FILE)]
+
+
+def test_a_gzip_bomb_is_stopped_after_a_bounded_amount_and_reported(tmp_path: Path) -> None:
+    import zlib
+
+    from core.readers.reading import MAX_RATIO, RATIO_FLOOR
+
+    path = tmp_path / "bomb.jsonl.gz"
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # gzip framing
+    zeros = b"0" * (1 << 20)
+    with path.open("wb") as fh:
+        for _ in range(RATIO_FLOOR // len(zeros) * 2):
+            fh.write(packer.compress(zeros))
+        fh.write(packer.flush())
+
+    items = list(read_file(path))
+
+    assert path.stat().st_size * MAX_RATIO < RATIO_FLOOR  # a real bomb: ~1,000 times
+    assert items[-1] == Problem(
+        str(path),
+        f"decompresses to more than {MAX_RATIO} times its size (a decompression bomb?);"
+        " the rest of the file was not read",
+    )

@@ -211,3 +211,15 @@ def test_line_offsets_are_code_points_after_emoji_and_astral_characters(
 def test_unspaced_scripts_count_roughly_two_characters_a_word() -> None:
     assert word_count("東京都は新しい計画を発表した") == 7
     assert word_count("Kim Jong Un") == 3
+
+
+def test_normalising_a_line_collapses_every_unicode_space_as_the_regex_did() -> None:
+    import re
+    import sys
+
+    from core.suggest.base import normalise_line
+
+    spaces = "".join(chr(c) for c in range(sys.maxunicode + 1) if re.match(r"\s", chr(c)))
+    line = f"{spaces}Baca{spaces}JUGA:{spaces[::-1]}berita lain{spaces}"
+    assert normalise_line(line) == re.sub(r"\s+", " ", line.strip()).casefold()
+    assert normalise_line(line) == "baca juga: berita lain"

@@ -69,6 +69,10 @@ def test_import_of_real_files_shows_progress_summary_and_problems(
     assert messages[-1].startswith("Indexing for search: 3 of 3")
     assert messages[-1].endswith("· 3 problems so far")
     assert dialog.summary_label.text() == report.summary()
+    assert report.records == report.imported + report.duplicates + report.skipped_total == 6
+    assert dialog.summary_label.text().startswith(
+        "6 records read: 3 imported, 0 duplicates skipped, 3 skipped (3 files)"
+    )
     problems = dialog.problems.toPlainText().splitlines()
     assert any(p.startswith(f"{jsonl}:2: ") and "JSON" in p for p in problems)
     assert any(p.startswith(f"{csv}:3: ") for p in problems)

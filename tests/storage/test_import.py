@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from core.models import NewArticle
 from core.query import ArticleFilter
 from storage import Project
 
@@ -110,29 +111,32 @@ def test_bad_records_are_reported_with_file_and_line_and_the_rest_imported(
     seen: list[str] = []
     report = project.import_files([path, tmp_path / "missing.jsonl"], on_problem=seen.append)
     assert report.imported == 2
-    assert report.skipped_total == 4
+    assert report.skipped_total == 3  # the records; the missing file is not a record
+    assert report.file_problems == {"no such file or folder": 1}
+    assert report.records == report.imported + report.duplicates + report.skipped_total == 5
     assert seen[0].startswith(f"{tmp_path / 'missing.jsonl'}: ")
     assert [p.split(": ")[0] for p in seen[1:]] == [f"{path}:2", f"{path}:3", f"{path}:5"]
     assert "invalid JSON" in seen[1] and "no text" in seen[2]
     assert "skipped by reason" in report.summary()
 
 
-def test_stop_request_keeps_whole_batches_and_a_rerun_completes(
+def test_stop_request_keeps_whole_commits_and_a_rerun_completes(
     project: Project, tmp_path: Path
 ) -> None:
     records = [{"text": f"Berita ke-{i} tentang harga beras di pasar."} for i in range(2500)]
     path = write_jsonl(tmp_path / "many.jsonl", records)
+    project.commit_bytes = 20_000  # a commit every ~450 records instead of every 16 MB
     calls = {"n": 0}
 
-    def stop_after_first_batch() -> bool:
+    def stop_after_first_commit() -> bool:
         calls["n"] += 1
         return calls["n"] > 1
 
-    report = project.import_files([path], should_stop=stop_after_first_batch, detect=False)
-    assert report.cancelled and report.imported == 1000
-    assert project.count_articles() == 1000
+    report = project.import_files([path], should_stop=stop_after_first_commit, detect=False)
+    assert report.cancelled and 0 < report.imported < 2500
+    assert project.count_articles() == report.imported
     rerun = project.import_files([path], detect=False)
-    assert (rerun.imported, rerun.duplicates) == (1500, 1000)
+    assert (rerun.imported, rerun.duplicates) == (2500 - report.imported, report.imported)
     assert project.count_articles() == 2500
 
 
@@ -182,3 +186,118 @@ def test_ctrl_c_during_a_cli_import_leaves_a_valid_project_and_a_rerun_completes
     subprocess.run(cmd, env=env, check=True, capture_output=True)
     with Project.open(target) as project:
         assert project.count_articles() == total
+
+
+def test_a_lone_surrogate_in_one_line_is_reported_and_every_other_line_is_stored(
+    project: Project, tmp_path: Path
+) -> None:
+    lines = [json.dumps({"text": f"Berita ke-{i} tentang harga beras."}) for i in range(2499)]
+    lines.insert(1200, '{"text": "rusak \\ud800 di sini"}')
+    path = tmp_path / "surrogate.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    report = project.import_files([path], detect=False)
+
+    assert (report.imported, report.skipped_total) == (2499, 1)
+    assert report.problems == [
+        f"{path}:1201: holds a lone surrogate escape (\\ud800), which is not text;"
+        " fix the record or remove it"
+    ]
+    assert project.count_articles() == 2499
+
+
+def test_a_record_the_database_refuses_is_retried_alone_and_the_good_ones_are_stored(
+    project: Project,
+) -> None:
+    articles = [
+        NewArticle(text=f"Berita ke-{i} tentang banjir.", origin=f"x:{i}") for i in range(50)
+    ]
+    # Not reachable through the readers (they report it first), but any other caller may
+    # hand over a string no UTF-8 database can hold: the database refuses it.
+    articles[17] = NewArticle(text="rusak \ud800 di sini", origin="x:17")
+    problems: list[str] = []
+
+    report = project.store_articles(articles, on_problem=problems.append)
+
+    assert report.imported == 49 and project.count_articles() == 49
+    assert len(problems) == 1 and problems[0].startswith("x:17: cannot be stored: ")
+    assert report.skipped_total == 1
+
+
+def test_an_id_or_source_longer_than_its_column_is_reported_per_record(
+    project: Project, tmp_path: Path
+) -> None:
+    path = write_jsonl(
+        tmp_path / "long.jsonl",
+        [
+            {"id": "a", "text": "Satu berita biasa."},
+            {"id": "x" * 501, "text": "Berita dengan id yang terlalu panjang."},
+            {"source": "s" * 600, "text": "Berita dengan sumber yang terlalu panjang."},
+            {"id": "b", "text": "Berita lain yang biasa."},
+        ],
+    )
+
+    report = project.import_files([path], detect=False)
+
+    assert report.imported == 2 and project.count_articles() == 2
+    assert report.problems == [
+        f"{path}:2: id has 501 characters, more than the limit of 500",
+        f"{path}:3: source has 600 characters, more than the limit of 500",
+    ]
+
+
+@pytest.mark.slow
+def test_sigkill_at_any_point_of_an_import_leaves_a_valid_project_and_a_rerun_completes(
+    tmp_path: Path,
+) -> None:
+    """Killed repeatedly at different moments (while reading, inside commits, during the
+    checkpoint): every time the file is intact, articles and texts match, and the final run
+    stores exactly the records of the file, once each."""
+    total = 40_000
+    path = tmp_path / "big.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(total):
+            fh.write(json.dumps({"id": f"k{i}", "text": f"Artikel {i}: " + "kata lain " * 60}))
+            fh.write("\n")
+    target = tmp_path / "big.tandai"
+    cmd = [sys.executable, str(ROOT / "main.py"), "import", str(target), str(path), "-q"]
+    cmd.append("--no-detect")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    stored_before = 0
+    for delay in (0.4, 0.9, 1.3, 1.8, 2.4):
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(delay)
+        proc.kill()
+        proc.wait(timeout=30)
+        if not target.exists():
+            continue
+        conn = sqlite3.connect(target)
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        if "article_text" not in tables:  # killed while the project was being created
+            conn.close()
+            continue
+        stored = conn.execute("SELECT count(*) FROM article").fetchone()[0]
+        texts = conn.execute("SELECT count(*) FROM article_text").fetchone()[0]
+        conn.close()
+        assert stored == texts and stored >= stored_before
+        stored_before = stored
+    final = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert final.returncode == 0, final.stderr
+    assert f"{total:,} records read" in final.stdout
+    conn = sqlite3.connect(target)
+    ids = [r[0] for r in conn.execute("SELECT external_id FROM article")]
+    conn.close()
+    assert sorted(ids) == sorted(f"k{i}" for i in range(total))
+
+
+def test_a_project_file_left_empty_by_a_creation_killed_at_once_opens_and_imports(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "killed.tandai"
+    target.write_bytes(b"")  # what SQLite leaves before its first write
+    path = write_jsonl(tmp_path / "a.jsonl", ARTICLES)
+
+    with Project.open(target) as project:
+        report = project.import_files([path], detect=False)
+        assert report.imported == len(ARTICLES) == project.count_articles()

@@ -167,3 +167,105 @@ def test_a_label_overlapping_a_stored_entity_is_a_skipped_label_not_a_skipped_re
 
 def test_the_helper_articles_are_all_distinct() -> None:
     assert len({a["text"] for a in ARTICLES}) == len(ARTICLES)
+
+
+def _adds_up(report: object) -> None:
+    r = report
+    assert r.records == r.imported + r.duplicates + r.skipped_total  # type: ignore[attr-defined]
+    assert r.labels_read == (  # type: ignore[attr-defined]
+        r.spans + r.doc_labels + r.suggestions + r.labels_present + r.labels_skipped  # type: ignore[attr-defined]
+    )
+
+
+def test_two_records_with_one_text_and_overlapping_entities_count_a_label_not_a_record(
+    project: Project, tmp_path: Path
+) -> None:
+    a, b = at("Joko Widodo")
+    path = write_jsonl(
+        tmp_path / "dup.jsonl",
+        [
+            {"text": TEXT, "spans": [{"start": a, "end": b, "label": "PER"}]},
+            {"text": TEXT, "spans": [{"start": a + 5, "end": b, "label": "PER"}]},
+        ],
+    )
+
+    report = project.import_labelled([path], annotator="ana")
+
+    assert (report.records, report.imported, report.duplicates, report.skipped_total) == (
+        2,
+        1,
+        1,
+        0,
+    )
+    assert (report.labels_read, report.spans, report.labels_skipped) == (2, 1, 1)
+    assert report.label_reasons == {"overlaps a stored entity": 1}
+    _adds_up(report)
+    assert "2 records read: 1 imported, 1 duplicate skipped, 0 skipped" in report.summary()
+    assert "Labels: 2 read: 1 spans and 0 document labels stored" in report.summary()
+    assert "1 skipped (overlaps a stored entity 1)" in report.summary()
+
+
+def test_a_labelled_record_matching_an_unlabelled_article_by_text_adds_its_labels_and_says_so(
+    project: Project, tmp_path: Path
+) -> None:
+    project.import_files([write_jsonl(tmp_path / "plain.jsonl", [{"id": "a1", "text": TEXT}])])
+    a, b = at("Joko Widodo")
+    path = write_jsonl(
+        tmp_path / "l.jsonl",
+        [{"id": "b7", "text": TEXT, "spans": [{"start": a, "end": b, "label": "PER"}]}],
+    )
+
+    report = project.import_labelled([path], annotator="ana")
+
+    assert (report.duplicates, report.matched, report.spans) == (1, 1, 1)
+    _adds_up(report)
+    assert "1 record matched existing articles by text; their labels were added" in (
+        report.summary()
+    )
+    (article,) = project.list_articles()
+    assert [(s.start, s.end) for s in project.spans(article.id)] == [(a, b)]
+
+
+def test_labels_of_a_record_that_would_mix_into_another_records_labels_are_refused(
+    project: Project, tmp_path: Path
+) -> None:
+    a, b = at("Joko Widodo")
+    c, d = at("القاهرة")
+    path = write_jsonl(
+        tmp_path / "l.jsonl",
+        [
+            {"id": "x1", "text": TEXT, "spans": [{"start": a, "end": b, "label": "PER"}]},
+            {
+                "id": "x2",
+                "text": TEXT,
+                "spans": [{"start": c, "end": d, "label": "GPE"}],
+                "stance": {"main": "favour"},
+            },
+        ],
+    )
+    problems: list[str] = []
+
+    report = project.import_labelled([path], annotator="ana", on_problem=problems.append)
+
+    assert (report.imported, report.duplicates, report.spans, report.matched) == (1, 1, 1, 0)
+    assert report.labels_skipped == report.labels_read - 1
+    _adds_up(report)
+    assert len(problems) == 1 and problems[0].startswith(f"{path}:2: same text as article 'x1'")
+    (article,) = project.list_articles()
+    assert [(s.start, s.end) for s in project.spans(article.id)] == [(a, b)]
+
+
+def test_an_annotator_name_longer_than_its_column_is_refused_before_anything_is_read(
+    project: Project, tmp_path: Path
+) -> None:
+    import pytest
+
+    from storage import ProjectError
+
+    path = write_jsonl(tmp_path / "l.jsonl", [{"text": TEXT, "spans": []}])
+
+    with pytest.raises(ProjectError, match="at most 200 characters"):
+        project.import_labelled([path], annotator="a" * 201)
+    with pytest.raises(ProjectError, match="at most 200 characters"):
+        project.import_labelled([path], suggestions="s" * 201)
+    assert project.count_articles() == 0

@@ -26,10 +26,10 @@ from pathlib import Path
 from storage import Project
 
 with Project.open(sys.argv[1]) as project:
+    # What this connection can count is committed: an acknowledgement of stored articles.
     project.import_files(
         [Path(sys.argv[2])], detect=False,
-        # report.imported counts batches after their commit: an acknowledgement.
-        on_progress=lambda p: print("ACK", p.articles, flush=True),
+        on_progress=lambda p: print("ACK", project.count_articles(), flush=True),
     )
     print("DONE", flush=True)
 """
@@ -83,7 +83,6 @@ def test_killing_an_import_keeps_every_acknowledged_batch_and_a_rerun_completes_
     )  # fmt: skip
     Project.create(project_target).close()
     rng = random.Random(11)
-    acked_total = 0
     for _ in range(4):
         child = subprocess.Popen(
             [sys.executable, "-c", IMPORTER, project_target, str(data), str(ROOT)],
@@ -97,9 +96,7 @@ def test_killing_an_import_keeps_every_acknowledged_batch_and_a_rerun_completes_
         with Project.open(project_target) as project:
             stored = project.count_articles()
         _intact(project_target)
-        # This round's acknowledged batches come on top of what earlier rounds stored.
-        assert stored >= acked_total + acked
-        acked_total = stored
+        assert stored >= acked  # every batch the importer saw committed is there
     done = subprocess.run(
         [sys.executable, "-c", IMPORTER, project_target, str(data), str(ROOT)],
         capture_output=True,
