@@ -76,8 +76,8 @@ class ImportReport:
             + f" ({self.files:,} file{'s' if self.files != 1 else ''})"
         )
         if self.skipped:
-            text += "; skipped by reason: " + "; ".join(
-                f"{kind} ({n:,})" for kind, n in self.skipped.most_common()
+            text += "; skipped by reason: " + ", ".join(
+                f"{kind} {n:,}" for kind, n in self.skipped.most_common()
             )
         if self.file_problems:
             text += "; files with a problem: " + ", ".join(
