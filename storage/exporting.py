@@ -211,7 +211,7 @@ class ExportMixin(ProjectPart):
         annotator_ids: list[int],
     ) -> Iterator[ExportRecord]:
         aid, external_id, chash, title, url, source, published, lang, meta, text = row
-        mine = labels.get(aid, _NOTHING)
+        mine: dict[Any, list] = labels.get(aid, _NOTHING)
         anns: list[int | None] = list(annotator_ids or mine)
         if not anns and "todo" in statuses:
             anns = [None]  # nobody has touched it: one record without an annotator

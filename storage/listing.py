@@ -210,7 +210,7 @@ class ListingMixin(ProjectPart):
         query = self._filtered(flt)
         if seg.condition is not None:
             query = query.where(seg.condition)
-        key = seg.key
+        key: Any = seg.key
         if seg.labelled:
             s = self.m.Span
             counts = s.select(s.article.alias("aid"), pw.fn.COUNT(s.id).alias("n"))
@@ -219,21 +219,26 @@ class ListingMixin(ProjectPart):
             counts = counts.group_by(s.article).alias("lc")
             query = query.join(counts, on=(counts.c.aid == a.id))
             key = counts.c.n
-        started = resume is not None and (resume.key is not None or resume.last_id)
+        started = (
+            resume if resume is not None and (resume.key is not None or resume.last_id) else None
+        )
         if key is None:
             query = query.select(a.id, pw.Value(None))
             if started:
-                query = query.where(a.id < resume.last_id if descending else a.id > resume.last_id)
+                query = query.where(
+                    a.id < started.last_id if descending else a.id > started.last_id
+                )
             order = [a.id.desc() if descending else a.id]
         else:
             query = query.select(a.id, key)
             if started:
                 # (key, id) > (k, i), spelled so that the planner sees a range on the key
                 # (SQLite scans the whole index for a row-value comparison on an expression).
-                k, i = resume.key, resume.last_id
+                k, i = started.key, started.last_id
                 if descending:
                     query = query.where(key <= k, (key < k) | (a.id < i))
                 else:
                     query = query.where(key >= k, (key > k) | (a.id > i))
             order = [key.desc(), a.id.desc()] if descending else [key, a.id]
-        return list(query.order_by(*order).limit(limit).tuples())
+        rows: Any = query.order_by(*order).limit(limit).tuples()
+        return list(rows)

@@ -314,7 +314,7 @@ class Project(
         if flt.annotator:
             scope = scope.where(p.annotator == self.annotator_id(flt.annotator))
         others = [s for s in flt.statuses if s != "todo"]
-        cond = a.id.in_(scope.where(p.status.in_(others))) if others else None
+        cond: Any = a.id.in_(scope.where(p.status.in_(others))) if others else None
         if "todo" in flt.statuses:
             todo = a.id.not_in(scope.where(p.status != "todo"))
             cond = todo if cond is None else (cond | todo)
@@ -326,7 +326,7 @@ class Project(
         words = search_terms(text)
         unspaced = [w for w in words if has_unspaced_script(w)]
         spaced = " ".join(w for w in words if not has_unspaced_script(w))
-        cond = self._index_condition(spaced) if spaced or not unspaced else None
+        cond: Any = self._index_condition(spaced) if spaced or not unspaced else None
         for word in unspaced:
             # The index keeps a run of Han, kana or Thai as one token, so a word inside it
             # is found only by reading the texts: slower, but it finds what was typed.
@@ -362,15 +362,8 @@ class Project(
         """One page of the list in id order, by keyset (``id > after_id``): fast at any depth."""
         flt = flt or ArticleFilter()
         a = self.m.Article
-        ids = [
-            r[0]
-            for r in self._filtered(flt)
-            .select(a.id)
-            .where(a.id > after_id)
-            .order_by(a.id)
-            .limit(limit)
-            .tuples()
-        ]
+        rows: Any = self._filtered(flt).select(a.id).where(a.id > after_id).order_by(a.id)
+        ids = [r[0] for r in rows.limit(limit).tuples()]
         return self.summaries(ids, annotator=flt.annotator)
 
     def article_ids(self, flt: ArticleFilter | None = None, *, batch: int = 5000):
@@ -378,15 +371,8 @@ class Project(
         a = self.m.Article
         after = 0
         while True:
-            page = [
-                r[0]
-                for r in self._filtered(flt or ArticleFilter())
-                .select(a.id)
-                .where(a.id > after)
-                .order_by(a.id)
-                .limit(batch)
-                .tuples()
-            ]
+            rows: Any = self._filtered(flt or ArticleFilter()).select(a.id)
+            page = [r[0] for r in rows.where(a.id > after).order_by(a.id).limit(batch).tuples()]
             yield from page
             if len(page) < batch:
                 return

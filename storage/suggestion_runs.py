@@ -235,11 +235,11 @@ class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin):
             frequent = self._frequent_keys(keys, k) if "repeated" in wanted else set()
             proposals: dict[int, list[Proposal]] = {}
             for aid, source, title, text in rows:
-                found = boiler.suggest(
-                    text,
-                    title=title,
-                    frequent=lambda ks, s=source, f=frequent: {x for x in ks if (s, x) in f},
-                )
+
+                def known(keys: Iterable[str], s: str = source, f: set = frequent) -> set[str]:
+                    return {x for x in keys if (s, x) in f}
+
+                found = boiler.suggest(text, title=title, frequent=known)
                 if label != "boilerplate":
                     found = [Proposal(p.layer, label, p.start, p.end, p.source) for p in found]
                 for name, gazetteer in gazetteers:
