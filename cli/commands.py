@@ -13,6 +13,7 @@ from typing import IO, NoReturn
 
 from cli.agreement_command import add_adjudicate_parser, add_agreement_parser
 from cli.export_command import add_export_parser
+from cli.learn_command import add_learn_parser
 from cli.schema_command import add_schema_parser
 from cli.suggest_command import add_suggest_parser
 from cli.team_command import add_team_parsers, print_team
@@ -120,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_schema_parser(sub)
     add_agreement_parser(sub)
     add_adjudicate_parser(sub)
+    add_learn_parser(sub)
     return parser
 
 

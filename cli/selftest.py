@@ -204,6 +204,32 @@ def reopen_project(ctx: Context) -> str:
     return "articles, languages, 2 spans, stance and status all there"
 
 
+def train_model(_ctx: Context) -> str:
+    """python-crfsuite's compiled module and a spawned worker process, as ``learn`` uses."""
+    import multiprocessing
+
+    from core.learn.entity import EntityExample, EntityTagger, train_entities
+
+    people = ["Budi", "Sari", "Joko", "Dewi", "Rina", "Agus", "Wati", "Eko", "Tono", "Lina"]
+    places = ["Jakarta", "Medan", "Bogor", "Padang", "Malang"]
+    examples = []
+    for n, person in enumerate(people):
+        place = places[n % len(places)]
+        text = f"Menteri {person} tiba di {place} hari ini."
+        start = text.index(place)
+        spans = (("PER", 8, 8 + len(person)), ("GPE", start, start + len(place)))
+        examples.append(EntityExample(text, "id", spans))
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        data = pool.apply(train_entities, (examples,))
+    text = "Menteri Slamet tiba di Kupang hari ini."
+    found = {(g.label, text[g.start : g.end]) for g in EntityTagger(data).guess(text, "id").spans}
+    check(
+        found == {("PER", "Slamet"), ("GPE", "Kupang")},
+        f"the model trained in a worker tagged {sorted(found)}",
+    )
+    return f"a {len(data) / 1000:.0f} kB model tagged an unseen sentence right"
+
+
 def open_main_window(ctx: Context) -> str:
     check(ctx.show_window is not None, "no window to show: run the self-test through main.py")
     assert ctx.show_window is not None
@@ -217,6 +243,7 @@ STEPS: list[tuple[str, Callable[[Context], str]]] = [
     ("add an entity, a boilerplate line and a stance label", add_labels),
     ("export every JSONL format", export_formats),
     ("re-open the project and check the labels", reopen_project),
+    ("train an entity model in a worker process", train_model),
     ("show the main window (Qt plugins)", open_main_window),
 ]
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from core.models import STATUSES
 from core.query import ArticleFilter
-from gui.article_list_model import LABELS, LANG, SOURCE, STATUS, TITLE, ArticleListModel
+from gui.article_list_model import LABELS, LANG, SOURCE, STATUS, TITLE, UNSURE, ArticleListModel
 from gui.workers import Job, wait_for_jobs
 from storage import Project, search_terms
 
@@ -68,6 +68,18 @@ class ArticleListDock(QDockWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.count_label = QLabel()
+        # What "done, next" opens: import order, or what the model is least sure about.
+        self.order_box = QComboBox()
+        self.order_box.addItem("Order: imported", "imported")
+        self.order_box.addItem("Order: most uncertain first", "uncertain")
+        self.order_box.setToolTip(
+            "Next to do: in import order, or the article the model trained on your labels is "
+            "least sure about (a fifth of the picks at random)"
+        )
+        self.order_box.setCurrentIndex(max(0, self.order_box.findData(project.next_todo_order())))
+        self.order_box.currentIndexChanged.connect(
+            lambda _i: project.set_next_todo_order(self.order_box.currentData())
+        )
         # Shown once the project has assignments: an annotator sees their own queue first,
         # everything else one click away.
         self.scope_box = QComboBox()
@@ -89,7 +101,7 @@ class ArticleListDock(QDockWidget):
         # Fixed widths: ResizeToContents would measure rows, which a lazy model must avoid.
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         # The title is what identifies an article: the other columns stay narrow.
-        for col, chars in ((SOURCE, 11), (LANG, 4), (STATUS, 6), (LABELS, 5)):
+        for col, chars in ((SOURCE, 11), (LANG, 4), (STATUS, 6), (LABELS, 5), (UNSURE, 6)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, self.view.fontMetrics().averageCharWidth() * chars + 16)
         # No indicator: import order until the user clicks a column header.
@@ -106,6 +118,7 @@ class ArticleListDock(QDockWidget):
         layout.addWidget(self.scope_box)
         layout.addWidget(self.search)
         layout.addLayout(filters)
+        layout.addWidget(self.order_box)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.count_label)
         self.setWidget(body)

@@ -27,8 +27,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("Lang", "lang"),
     ("Status", "status"),
     ("Labels", "labels"),
+    ("Unsure", ""),  # the model's uncertainty; "" = not a sort order of storage
 )
-TITLE, SOURCE, LANG, STATUS, LABELS = range(len(COLUMNS))
+TITLE, SOURCE, LANG, STATUS, LABELS, UNSURE = range(len(COLUMNS))
 PAGE = 200
 ArticleIdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -38,8 +39,8 @@ _STATUS_COLOURS = {
     "flagged": QColor("#e65100"),
 }
 _Index = QModelIndex | QPersistentModelIndex
-_Row = tuple  # (id, external_id, title, source, lang, status, label_count)
-_ID, _EXTERNAL, _TITLE, _SOURCE, _LANG, _STATUS, _COUNT = range(7)
+_Row = tuple  # (id, external_id, title, source, lang, status, label_count, uncertainty)
+_ID, _EXTERNAL, _TITLE, _SOURCE, _LANG, _STATUS, _COUNT, _UNSURE = range(8)
 
 
 def _as_row(s: ArticleSummary) -> _Row:
@@ -52,6 +53,7 @@ def _as_row(s: ArticleSummary) -> _Row:
         sys.intern(s.lang) if s.lang is not None else None,
         sys.intern(s.status),
         s.label_count,
+        s.uncertainty,
     )
 
 
@@ -101,6 +103,7 @@ class ArticleListModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Qt's sort request; column -1 (no sort indicator) means import order."""
         key = COLUMNS[column][1] if 0 <= column < len(COLUMNS) else "id"
+        key = key or "id"  # a column storage cannot sort by shows import order
         descending = order == Qt.SortOrder.DescendingOrder
         if (key, descending) == (self._sort, self._descending):
             return
@@ -246,7 +249,9 @@ class ArticleListModel(QAbstractTableModel):
             return row[_ID]
         if role == Qt.ItemDataRole.ForegroundRole and col == STATUS:
             return _STATUS_COLOURS.get(row[_STATUS])
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == LABELS:
+        if role == Qt.ItemDataRole.ToolTipRole and col == UNSURE:
+            return "How unsure the model trained on your labels is (0 sure, 1 lost)"
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (LABELS, UNSURE):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -260,4 +265,6 @@ class ArticleListModel(QAbstractTableModel):
             return row[_LANG] if row[_LANG] is not None else "…"
         if col == STATUS:
             return row[_STATUS]
+        if col == UNSURE:
+            return "" if row[_UNSURE] is None else f"{row[_UNSURE]:.2f}"
         return row[_COUNT]

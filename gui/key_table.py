@@ -82,6 +82,8 @@ SUGGESTION_KEYS = (
     KeyRow("reject", ("x",), "X", "reject it (it does not come back)"),
     KeyRow("next_suggestion", ("n",), "N", "next suggestion"),
 )
+#: Accept the stance model's proposals ("guess") for the targets still without a stance.
+STANCE_PROPOSAL_KEY = "g"
 EXPLAINED = (
     KeyRow("", (), "Mouse / Shift+arrows", "select text (snaps to words)"),
     KeyRow("", (), "Click a span", "select it; a label key relabels it"),
@@ -128,6 +130,15 @@ def key_table(schema: Schema) -> list[KeyRow]:
                         (target.name, opt.value),
                     )
                 )
+    if schema.stance_targets:
+        rows.append(
+            KeyRow(
+                "accept_stance_proposals",
+                (STANCE_PROPOSAL_KEY,),
+                _plain(STANCE_PROPOSAL_KEY),
+                "accept the model's stance proposal (shown beside the stance keys)",
+            )
+        )
     return [*rows, *WORKSPACE_KEYS, *SUGGESTION_KEYS, *EXPLAINED]
 
 

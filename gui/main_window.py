@@ -159,6 +159,7 @@ class MainWindow(QMainWindow):
         would otherwise reopen a closed, perhaps deleted, project)."""
         if self.catch_up is not None:
             self.catch_up.stop()
+        self.workspace.trainer.stop()
         wait_for_jobs()
 
     def _detach(self) -> None:
@@ -308,6 +309,8 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> Docks:
         articles = ArticleListDock(self.project, self.annotator, self)
         articles.articleActivated.connect(self.workspace.show_article)
+        # A new model: new uncertainties in the list's column.
+        self.workspace.trainer.trained.connect(lambda _outcome: articles.reload())
         articles.searchChanged.connect(self.workspace.view.set_search_words)
         self.workspace.list_filter = articles.current_filter
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, articles)

@@ -20,6 +20,7 @@ class StancePanel(QWidget):
         self._grid.setHorizontalSpacing(4)
         self._grid.setVerticalSpacing(2)
         self.buttons: dict[tuple[str, str], QToolButton] = {}
+        self.proposals: dict[str, QLabel] = {}
 
     def set_schema(self, schema: Schema) -> None:
         while self._grid.count():
@@ -27,6 +28,8 @@ class StancePanel(QWidget):
             if item.widget():
                 item.widget().deleteLater()
         self.buttons.clear()
+        self.proposals.clear()
+        widest = max((len(t.options) for t in schema.stance_targets), default=0)
         for row, target in enumerate(schema.stance_targets):
             name = QLabel(f"Stance · {target.name}:")
             self._grid.addWidget(name, row, 0)
@@ -46,10 +49,29 @@ class StancePanel(QWidget):
                 )
                 self._grid.addWidget(button, row, col)
                 self.buttons[(target.name, option.value)] = button
-        widest = max((len(t.options) for t in schema.stance_targets), default=0)
-        for col in range(widest + 2):
-            self._grid.setColumnStretch(col, 1 if col == widest + 1 else 0)
+            proposal = QLabel()
+            proposal.setStyleSheet("color: #5d4037; font-style: italic; padding-left: 6px;")
+            self._grid.addWidget(proposal, row, widest + 1)
+            self.proposals[target.name] = proposal
+        for col in range(widest + 3):
+            self._grid.setColumnStretch(col, 1 if col == widest + 2 else 0)
         self.setVisible(bool(schema.stance_targets))
+
+    def set_proposals(self, proposals: dict[str, tuple[str, float]], key: str) -> None:
+        """The model's proposal per target (value, confidence) beside its keys; never a
+        label until accepted with ``key``."""
+        for target, label in self.proposals.items():
+            found = proposals.get(target)
+            if found is None:
+                label.clear()
+                label.setToolTip("")
+                continue
+            value, confidence = found
+            label.setText(f"model: {value} {confidence:.0%} · {key.upper()} accepts")
+            label.setToolTip(
+                f"The stance model trained on this project's labels proposes {value} "
+                f"(probability {confidence:.2f}); press {key.upper()} to choose it"
+            )
 
     def set_values(self, values: dict[str, str]) -> None:
         """``values`` maps target name to chosen option (from the ``stance:<target>`` labels)."""

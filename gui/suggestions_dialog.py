@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.suggest.rules import propose_rules
+from gui.learning import ModelTrainer
 from gui.session import Session
 from gui.suggestion_commands import BulkSuggestions
 from gui.suggestion_rules_panel import SuggestionRulesPanel
@@ -61,8 +63,15 @@ class SuggestionsHost(Protocol):
 
 
 class SuggestionsDialog(QDialog):
-    def __init__(self, overlay: SuggestionsHost, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        overlay: SuggestionsHost,
+        parent: QWidget | None = None,
+        *,
+        trainer: ModelTrainer | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.trainer = trainer
         self.setWindowTitle("Suggestions")
         self.resize(640, 660)
         self.overlay = overlay
@@ -135,6 +144,8 @@ class SuggestionsDialog(QDialog):
         sources_layout.addLayout(run_row)
         sources_layout.addWidget(self.table, 1)
         sources_layout.addLayout(source_row)
+        if trainer is not None:
+            sources_layout.addWidget(self._model_box())
         self.rules_panel = SuggestionRulesPanel(
             self.project, start=self._start, report=self.status.setText, rule_box=rule_box
         )
@@ -160,6 +171,52 @@ class SuggestionsDialog(QDialog):
         self.cancel.clicked.connect(lambda: self.job and self.job.cancel())
         self._fill_rules()
         self.refresh()
+
+    def _model_box(self) -> QGroupBox:
+        """The model trained on the project's labels: what it does or why it is silent, its
+        quality gate, and Train now (the training itself runs in the workspace's trainer,
+        which outlives this dialog)."""
+        trainer = self.trainer
+        assert trainer is not None
+        box = QGroupBox("Model trained on your labels (source: model)")
+        self.model_status = QLabel(trainer.status())
+        self.model_status.setWordWrap(True)
+        self.train_now = QPushButton("Train now")
+        self.train_now.setEnabled(not trainer.running)
+        self.min_f1 = QDoubleSpinBox()
+        self.min_f1.setRange(0.0, 1.0)
+        self.min_f1.setSingleStep(0.05)
+        self.min_f1.setDecimals(2)
+        self.min_f1.setValue(self.project.learn_min_score())
+        self.min_f1.setToolTip("Below this held-out F1 the model stays silent")
+        self.every = QSpinBox()
+        self.every.setRange(1, 10_000)
+        self.every.setValue(self.project.learn_retrain_every())
+        self.every.setToolTip("Train again in the background after this many newly done articles")
+        row = QHBoxLayout()
+        for w in (self.train_now, QLabel("Suggest from F1 ≥"), self.min_f1):
+            row.addWidget(w)
+        row.addWidget(QLabel("retrain every"))
+        row.addWidget(self.every)
+        row.addWidget(QLabel("done articles"), 1)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.model_status)
+        layout.addLayout(row)
+        self.train_now.clicked.connect(self._train_now)
+        self.min_f1.valueChanged.connect(self.project.set_learn_min_score)
+        self.every.valueChanged.connect(self.project.set_learn_retrain_every)
+        trainer.statusChanged.connect(self.model_status.setText)
+        trainer.busyChanged.connect(self._model_busy)
+        return box
+
+    def _train_now(self) -> None:
+        if self.trainer is not None and self.trainer.train():
+            self.train_now.setEnabled(False)
+
+    def _model_busy(self, busy: bool) -> None:
+        self.train_now.setEnabled(not busy)
+        if not busy:
+            self.refresh()  # pending counts now include the model's suggestions
 
     # ---- jobs ----------------------------------------------------------------------------
 
@@ -222,6 +279,9 @@ class SuggestionsDialog(QDialog):
         return (self.job is None or self._finished) and self._queued is None
 
     def done(self, result: int) -> None:
+        if self.trainer is not None:
+            self.trainer.statusChanged.disconnect(self.model_status.setText)
+            self.trainer.busyChanged.disconnect(self._model_busy)
         if self.job is not None and self.job.is_running():
             self.job.cancel()
             self.job.wait()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from core.models import Suggestion
 from core.open_article import OpenArticle
 from gui.article_view import ArticleView
+from gui.learning import ModelTrainer
 from gui.session import Change, Session, What
 from gui.suggestion_commands import AcceptSuggestion, BulkSuggestions, RejectSuggestion
 from gui.suggestions_dialog import SuggestionsDialog
@@ -91,6 +92,8 @@ class SuggestionOverlay(QObject):
         self._queued: list[tuple[str, str]] = []
         self._entities: set[tuple[str, str]] = set()
         self.bar = SuggestionBar()
+        #: The workspace's model trainer, for the dialog's model box (set by the workspace).
+        self.trainer: ModelTrainer | None = None
         self.bar.accept_all.clicked.connect(lambda: self.decide_all(accept=True))
         self.bar.project.clicked.connect(self.open_dialog)
         self.session.annotatorChanged.connect(lambda _name: self.reload())
@@ -210,7 +213,7 @@ class SuggestionOverlay(QObject):
         self.view.text.ensureCursorVisible()
 
     def open_dialog(self) -> None:
-        SuggestionsDialog(self, self.view).exec()
+        SuggestionsDialog(self, self.view, trainer=self.trainer).exec()
         self.reload()
 
     def suggest_label(self, phrase: str, label: str) -> None:

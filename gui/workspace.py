@@ -24,8 +24,9 @@ from core.query import ArticleFilter
 from core.schema import Schema
 from core.selection import clusters_intact, covering, snap_to_words
 from gui.article_view import ArticleView
-from gui.key_table import KeyMap, key_table
+from gui.key_table import STANCE_PROPOSAL_KEY, KeyMap, key_table
 from gui.label_bar import LabelBar
+from gui.learning import ModelTrainer
 from gui.review_mode import REVIEW_KEYS, ReviewMode
 from gui.session import Change, Session, What
 from gui.suggestions_overlay import SuggestionOverlay
@@ -81,6 +82,9 @@ class Workspace(QWidget):
         self.keys = KeyMap((), {}, has_selection=self._has_selection)
         # Review mode (gui/review_mode.py): None while annotating as usual.
         self.review: ReviewMode | None = None
+        # A model trained on the labels, retrained in the background (gui/learning.py).
+        self.trainer = ModelTrainer(self, self)
+        self.suggestions.trainer = self.trainer
         self.apply_schema(self.schema)
         self.view.text.key_handler = self.handle_key
         self.view.text.mouseReleased.connect(self._mouse_released)
@@ -175,6 +179,7 @@ class Workspace(QWidget):
             "undo": stack.undo,
             "redo": stack.redo,
             "keymap": self.keymapRequested.emit,
+            "accept_stance_proposals": self.accept_stance_proposals,
             **self.suggestions.actions(),
         }
 
@@ -207,6 +212,7 @@ class Workspace(QWidget):
         self._opened_at = time.monotonic()
         self.view.draw(self.open)
         self.label_bar.stance.set_values(self.open.stance)
+        self.show_stance_proposals()
         self.suggestions.opened()
         if self.review is not None:
             self.review.load(article_id)
@@ -390,6 +396,36 @@ class Workspace(QWidget):
             )
         )
 
+    def stance_proposals(self) -> dict[str, tuple[str, float]]:
+        """The stance models' proposals for the open article, for targets without a stance
+        yet (a model below its quality gate proposes nothing)."""
+        if self.article_id is None:
+            return {}
+        out: dict[str, tuple[str, float]] = {}
+        for target in self.schema.stance_targets:
+            if target.name in self.stance_values:
+                continue
+            guess = self.session.project.stance_proposal(self.article_id, target.name)
+            if guess is not None:
+                out[target.name] = (guess.label, guess.confidence)
+        return out
+
+    def show_stance_proposals(self) -> None:
+        self.label_bar.stance.set_proposals(self.stance_proposals(), STANCE_PROPOSAL_KEY)
+
+    def accept_stance_proposals(self) -> None:
+        """Choose what the stance models propose, for every target without a stance, as one
+        undo step."""
+        proposals = self.stance_proposals()
+        if self.article_id is None or not proposals:
+            self.notify("No stance proposal from a model for this article")
+            return
+        parts: list[EditCommand] = [
+            SetDocLabel(self.ctx, self.article_id, key=stance_key(t), value=v, previous=None)
+            for t, (v, _confidence) in proposals.items()
+        ]
+        self.push(parts[0] if len(parts) == 1 else self._group("accept stance proposal", parts))
+
     def _set_status(self, status: str, note: str = "") -> bool:
         if self.article_id is None:
             return False
@@ -458,6 +494,7 @@ class Workspace(QWidget):
             if What.DOC in change.what:
                 model.stance = stances(self.session.stance(model.id))
                 self.label_bar.stance.set_values(model.stance)
+                self.show_stance_proposals()
             if What.STATUS in change.what:
                 self.view.set_status(self.session.progress(model.id).status)
             self.suggestions.on_changed(change)

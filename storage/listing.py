@@ -124,6 +124,7 @@ class ListingMixin(ProjectPart):
             pq = pq.where(p.status != "todo")
         statuses = {aid: st for aid, st in pq.tuples()}
         counts = dict(sq.group_by(s.article).tuples())
+        unsure = self.ordering_uncertainties(ids)  # type: ignore[attr-defined]
         return [
             ArticleSummary(
                 id=r[0],
@@ -133,6 +134,7 @@ class ListingMixin(ProjectPart):
                 lang=r[4],
                 status=statuses.get(r[0], "todo"),
                 label_count=counts.get(r[0], 0),
+                uncertainty=unsure.get(r[0]),
             )
             for r in (rows.get(i) for i in ids)
             if r is not None

@@ -24,6 +24,7 @@ from storage.errors import ProjectError
 from storage.models import (
     make_adjudication_model,
     make_assignment_model,
+    make_learning_models,
     make_models,
     make_repeated_line_model,
     make_role_model,
@@ -92,6 +93,12 @@ def _v7_team(db: pw.Database) -> None:
     meta.insert(key=PROJECT_ID_KEY, value=uuid.uuid4().hex).on_conflict_ignore().execute()
 
 
+def _v8_learning(db: pw.Database) -> None:
+    """Models trained on the project's labels and their per-article uncertainty
+    (storage.learning)."""
+    db.create_tables(list(make_learning_models(db)))
+
+
 #: (version reached, step). Append only.
 STEPS: list[tuple[int, Callable[[pw.Database], None]]] = [
     (1, _v1_tables),
@@ -101,6 +108,7 @@ STEPS: list[tuple[int, Callable[[pw.Database], None]]] = [
     (5, _v5_roles),
     (6, _v6_adjudication),
     (7, _v7_team),
+    (8, _v8_learning),
 ]
 CURRENT_VERSION = STEPS[-1][0]
 

@@ -243,3 +243,39 @@ def make_assignment_model(db: pw.Database, models: Models | None = None) -> Mode
             indexes = ((("annotator", "article"), True), (("article",), False))
 
     return Assignment
+
+
+def make_learning_models(db: pw.Database) -> tuple[ModelClass, ModelClass]:
+    """The tables of schema version 8: trained models with their held-out scores, and how
+    unsure the latest models are about each article (for "most uncertain first"). Kept out
+    of :class:`Models` for the reason given above."""
+
+    class LearnedModel(pw.Model):
+        layer = pw.CharField(max_length=50)
+        target = pw.CharField(max_length=200, default="")
+        data = pw.BlobField()
+        created = pw.DateTimeField(default=_now)
+        trained_on = pw.IntegerField(default=0)
+        negatives = pw.IntegerField(default=0)
+        #: JSON of core.learn.scores.Evaluation
+        evaluation = pw.TextField(default="{}")
+
+        class Meta:
+            database = db
+            legacy_table_names = False
+            table_name = "learned_model"
+            indexes = ((("layer", "target"), True),)
+
+    class Uncertainty(pw.Model):
+        article = pw.IntegerField()  # plain id: rewritten whole by each training, read by id
+        model = pw.CharField(max_length=250)  # "entity" or "stance:<target>"
+        value = pw.FloatField()
+
+        class Meta:
+            database = db
+            legacy_table_names = False
+            table_name = "uncertainty"
+            primary_key = pw.CompositeKey("model", "article")
+            indexes = ((("model", "value"), False),)  # most uncertain first
+
+    return LearnedModel, Uncertainty

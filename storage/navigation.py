@@ -48,7 +48,14 @@ class NavigationMixin(ProjectPart):
     def next_todo_id(self, annotator: str, *, after_id: int = 0, queue: bool = False) -> int | None:
         """The next article ``annotator`` has still to do after ``after_id``, wrapping round
         to the start; ``None`` when nothing is left to do. With ``queue``, only among the
-        articles assigned to them."""
+        articles assigned to them. With the project's order set to most uncertain first
+        (``storage.learning``), the model's pick comes first."""
+        if self.next_todo_order() == "uncertain":  # type: ignore[attr-defined]
+            picked = self.most_uncertain_todo(  # type: ignore[attr-defined]
+                annotator, exclude=after_id, queue=queue
+            )
+            if picked is not None:
+                return picked
         found = self._first_todo(annotator, after_id, queue)
         if found is None and after_id:
             found = self._first_todo(annotator, 0, queue)

@@ -35,6 +35,7 @@ from storage.exporting import ExportMixin
 from storage.importing import ImportMixin
 from storage.labelled_import import LabelledImportMixin
 from storage.labels import LabelMixin
+from storage.learning import LearningMixin
 from storage.listing import ListingMixin
 from storage.lock import ProjectLock
 from storage.migrations import CURRENT_VERSION, migrate, read_version
@@ -64,6 +65,7 @@ class Project(
     LabelledImportMixin,
     AgreementMixin,
     AdjudicationMixin,
+    LearningMixin,
 ):
     """An open project. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
 

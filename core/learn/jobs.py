@@ -1,0 +1,58 @@
+"""Whole learning jobs as plain picklable functions, so that storage can run them in a worker
+process (a training holds the interpreter for seconds; the UI must not wait on it)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from core.learn.entity import (
+    ArticleGuess,
+    EntityExample,
+    EntityTagger,
+    Negative,
+    fit_and_evaluate,
+)
+from core.learn.scores import Evaluation
+from core.learn.stance import (
+    StanceClassifier,
+    StanceExample,
+    StanceGuess,
+    evaluate_stance,
+    train_stance,
+)
+
+
+@dataclass(frozen=True)
+class Fit:
+    data: bytes
+    evaluation: Evaluation
+
+
+def fit_entities(
+    examples: Sequence[EntityExample], negatives: Sequence[Negative], seed: int = 0
+) -> Fit:
+    """Held-out scores (of models that never saw the held-out articles) and the model that
+    is kept, trained on every labelled article."""
+    data, evaluation = fit_and_evaluate(examples, negatives, seed=seed)
+    return Fit(data, evaluation)
+
+
+def fit_stance(examples: Sequence[StanceExample], seed: int = 0) -> Fit:
+    evaluation = evaluate_stance(examples, seed=seed)
+    return Fit(train_stance(examples), evaluation)
+
+
+def guess_entities(
+    data: bytes, items: Sequence[tuple[int, str, str]]
+) -> list[tuple[int, ArticleGuess]]:
+    """``(article id, guess)`` for ``(id, text, lang)`` items."""
+    tagger = EntityTagger(data)
+    return [(aid, tagger.guess(text, lang)) for aid, text, lang in items]
+
+
+def guess_stance(
+    data: bytes, items: Sequence[tuple[int, str, str]]
+) -> list[tuple[int, StanceGuess]]:
+    classifier = StanceClassifier(data)
+    return [(aid, classifier.guess(text, lang)) for aid, text, lang in items]

@@ -1,0 +1,552 @@
+"""Models learned from the project's labels: their training sets, training in a worker
+process, the stored model with its held-out scores, and what it proposes.
+
+Training and prediction are ``core.learn``; this module reads the labels, runs those pure
+functions (in a spawned worker process unless told to stay in this one, as the CLI does),
+keeps the model bytes in ``learned_model`` and writes what the model proposes: entity spans
+as suggestions with source ``model`` (through the same suggestion storage as every other
+suggester), per-article uncertainty for "most uncertain first". Stance proposals are not
+stored: they are computed for the article on screen, and become a label only when accepted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import multiprocessing
+import random
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import peewee as pw
+
+from core.learn.entity import EntityExample, Negative
+from core.learn.jobs import Fit, fit_entities, fit_stance, guess_entities, guess_stance
+from core.learn.record import (
+    DEFAULT_MIN_F1,
+    DEFAULT_RETRAIN_EVERY,
+    ENTITY,
+    MODEL_SOURCE,
+    STANCE,
+    LearnedModel,
+    LearnOutcome,
+    too_few_reason,
+)
+from core.learn.scores import MIN_ARTICLES, Evaluation
+from core.learn.stance import StanceClassifier, StanceExample, StanceGuess
+from core.suggest.base import Proposal
+from storage.errors import ProjectError
+from storage.models import ModelClass, make_learning_models
+
+if TYPE_CHECKING:
+    from storage.models import Models
+
+#: Articles per prediction chunk (one worker call, one write transaction).
+_CHUNK = 500
+ORDER_IMPORTED, ORDER_UNCERTAIN = "imported", "uncertain"
+ORDERS = (ORDER_IMPORTED, ORDER_UNCERTAIN)
+#: Share of "most uncertain first" picks drawn at random instead (seeded per annotator and
+#: progress, so a pick is the same when asked twice).
+RANDOM_SHARE = 0.2
+
+StopFn = Callable[[], bool]
+ProgressFn = Callable[[str, int, int], None]
+
+
+class LearningMixin:
+    """Mixed into ``Project``; relies on its ``m``, ``db``, ``_write``, settings, schema,
+    ``annotator_id`` and the suggestion writer ``_replace_suggestions``."""
+
+    db: pw.Database
+    m: Models
+    _learning_tables: tuple[ModelClass, ModelClass] | None = None
+    _stance_cache: dict[str, tuple[dt.datetime, StanceClassifier]] | None = None
+
+    get_setting: Callable[..., Any]
+    set_setting: Callable[..., None]
+    annotator_id: Callable[[str], int]
+    _write: Callable[[], Any]
+    _replace_suggestions: Callable[..., None]
+
+    def _learning(self) -> tuple[ModelClass, ModelClass]:
+        if self._learning_tables is None:
+            self._learning_tables = make_learning_models(self.db)
+        return self._learning_tables
+
+    # ---- settings --------------------------------------------------------------------------
+
+    def learn_min_score(self) -> float:
+        """The quality gate: held-out F1 (entities) or macro-F1 (stance) a model needs."""
+        return float(self.get_setting("learn.min_f1", DEFAULT_MIN_F1))
+
+    def set_learn_min_score(self, value: float) -> None:
+        if not 0.0 <= value <= 1.0:
+            raise ProjectError(f"the quality gate must be between 0 and 1, not {value}")
+        self.set_setting("learn.min_f1", float(value))
+
+    def learn_retrain_every(self) -> int:
+        return int(self.get_setting("learn.every", DEFAULT_RETRAIN_EVERY))
+
+    def set_learn_retrain_every(self, n: int) -> None:
+        if n < 1:
+            raise ProjectError(f"retraining needs at least 1 newly done article, not {n}")
+        self.set_setting("learn.every", int(n))
+
+    # ---- training sets ---------------------------------------------------------------------
+
+    def _done_pairs(self, annotator: str | None) -> dict[int, int]:
+        """article id -> the annotator whose labels teach it: the named one, or else the
+        first (lowest id) annotator who marked the article done."""
+        p = self.m.Progress
+        query = p.select(p.article, p.annotator).where(p.status == "done")
+        if annotator:
+            query = query.where(p.annotator == self.annotator_id(annotator))
+        out: dict[int, int] = {}
+        for aid, ann in query.order_by(p.article, p.annotator).tuples():
+            out.setdefault(aid, ann)
+        return out
+
+    def _text_lang(self, ids: Sequence[int]) -> Iterator[tuple[int, str, str]]:
+        a, t = self.m.Article, self.m.ArticleText
+        for i in range(0, len(ids), _CHUNK):
+            part = list(ids[i : i + _CHUNK])
+            yield from (
+                (aid, text, lang or "und")
+                for aid, text, lang in a.select(a.id, t.text, a.lang)
+                .join(t, on=(t.article == a.id))
+                .where(a.id.in_(part))
+                .order_by(a.id)
+                .tuples()
+            )
+
+    def entity_training_set(
+        self, *, annotator: str | None = None
+    ) -> tuple[list[EntityExample], list[Negative]]:
+        """The entity spans of done articles, and the entity suggestions rejected in articles
+        not done (in done ones every unlabelled word already counts as outside)."""
+        done = self._done_pairs(annotator)
+        sp = self.m.Span
+        spans: dict[int, list[tuple[str, int, int]]] = {}
+        ids = sorted(done)
+        for i in range(0, len(ids), _CHUNK):
+            part = ids[i : i + _CHUNK]
+            for aid, ann, label, start, end in (
+                sp.select(sp.article, sp.annotator, sp.label, sp.start, sp.end)
+                .where(sp.article.in_(part), sp.layer == ENTITY)
+                .tuples()
+            ):
+                if done[aid] == ann:
+                    spans.setdefault(aid, []).append((label, start, end))
+        examples = [
+            EntityExample(text, lang, tuple(spans.get(aid, ())))
+            for aid, text, lang in self._text_lang(ids)
+        ]
+        return examples, self._negatives(done, annotator)
+
+    def _negatives(self, done: dict[int, int], annotator: str | None) -> list[Negative]:
+        r, sp = self.m.Rejection, self.m.Span
+        query = r.select(r.article, r.annotator, r.start, r.end).where(r.layer == ENTITY)
+        if annotator:
+            query = query.where(r.annotator == self.annotator_id(annotator))
+        rejected: dict[int, list[tuple[int, int, int]]] = {}
+        for aid, ann, start, end in query.tuples():
+            if aid not in done:
+                rejected.setdefault(aid, []).append((ann, start, end))
+        if not rejected:
+            return []
+        # A rejection the annotator then labelled differently is not a negative.
+        held: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for aid, ann, start, end in (
+            sp.select(sp.article, sp.annotator, sp.start, sp.end)
+            .where(sp.article.in_(list(rejected)), sp.layer == ENTITY)
+            .tuples()
+        ):
+            held.setdefault((aid, ann), []).append((start, end))
+        out: list[Negative] = []
+        for aid, text, lang in self._text_lang(sorted(rejected)):
+            for ann, start, end in rejected[aid]:
+                if not any(s < end and e > start for s, e in held.get((aid, ann), ())):
+                    out.append(Negative(text, lang, start, end))
+        return out
+
+    def stance_training_set(
+        self, target: str, *, annotator: str | None = None
+    ) -> list[StanceExample]:
+        """Every stance label of ``target`` (a stance is a whole decision even before the
+        article is done); with several annotators on an article, the first one's."""
+        d = self.m.DocLabel
+        query = d.select(d.article, d.value).where(d.key == f"stance:{target}")
+        if annotator:
+            query = query.where(d.annotator == self.annotator_id(annotator))
+        values: dict[int, str] = {}
+        for aid, value in query.order_by(d.article, d.annotator).tuples():
+            values.setdefault(aid, value)
+        return [
+            StanceExample(text, lang, values[aid])
+            for aid, text, lang in self._text_lang(sorted(values))
+        ]
+
+    # ---- stored models ---------------------------------------------------------------------
+
+    def learned_model(self, name: str, *, with_data: bool = False) -> LearnedModel | None:
+        """The stored model ``entity`` or ``stance:<target>``, or None."""
+        layer, target = _split_name(name)
+        lm, _ = self._learning()
+        fields = [lm.layer, lm.target, lm.created, lm.trained_on, lm.negatives, lm.evaluation]
+        if with_data:
+            fields.append(lm.data)
+        row = lm.select(*fields).where(lm.layer == layer, lm.target == target).tuples().first()
+        return None if row is None else _record(row)
+
+    def learned_models(self) -> list[LearnedModel]:
+        """Every stored model, without its bytes (scores and sizes only)."""
+        lm, _ = self._learning()
+        fields = [lm.layer, lm.target, lm.created, lm.trained_on, lm.negatives, lm.evaluation]
+        return [_record(row) for row in lm.select(*fields).order_by(lm.layer, lm.target).tuples()]
+
+    def _store_model(
+        self, layer: str, target: str, fit: Fit, trained_on: int, negatives: int
+    ) -> LearnedModel:
+        lm, _ = self._learning()
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+        row = {
+            "layer": layer,
+            "target": target,
+            "data": fit.data,
+            "created": now,
+            "trained_on": trained_on,
+            "negatives": negatives,
+            "evaluation": json.dumps(fit.evaluation.to_dict()),
+        }
+        with self._write():
+            lm.delete().where(lm.layer == layer, lm.target == target).execute()
+            lm.insert(**row).execute()
+        return LearnedModel(layer, target, now, trained_on, negatives, fit.evaluation, fit.data)
+
+    def model_status(self, name: str = ENTITY) -> str:
+        """One line on what the model does: why it is silent, or how good it is."""
+        model = self.learned_model(name)
+        if model is None:
+            count = self._label_count(name)
+            layer, _target = _split_name(name)
+            return too_few_reason(count, layer) if count < MIN_ARTICLES else "not trained yet"
+        return model.describe(self.learn_min_score())
+
+    def _label_count(self, name: str) -> int:
+        layer, target = _split_name(name)
+        if layer == ENTITY:
+            return len(self._done_pairs(None))
+        d = self.m.DocLabel
+        return d.select(d.article).where(d.key == f"stance:{target}").distinct().count()
+
+    def needs_retraining(self, name: str = ENTITY) -> bool:
+        """N (``learn_retrain_every``) articles were labelled since the model was trained
+        (done ones for entities, ones with this stance for a stance target), or there is no
+        model yet and enough labels for one."""
+        count = self._label_count(name)
+        model = self.learned_model(name)
+        if model is None:
+            return count >= MIN_ARTICLES
+        return count - model.trained_on >= self.learn_retrain_every()
+
+    def model_names(self) -> list[str]:
+        """``entity`` and ``stance:<target>`` for every stance target of the schema."""
+        schema = self.schema()  # type: ignore[attr-defined]
+        return [ENTITY, *(f"stance:{t.name}" for t in schema.stance_targets)]
+
+    # ---- training --------------------------------------------------------------------------
+
+    def learn(
+        self,
+        *,
+        layer: str = ENTITY,
+        target: str = "",
+        annotator: str | None = None,
+        min_score: float | None = None,
+        in_process: bool = False,
+        should_stop: StopFn | None = None,
+        on_progress: ProgressFn | None = None,
+    ) -> LearnOutcome:
+        """Train one model on the labels now, keep it with its held-out scores, and (when it
+        passes the gate) write what it proposes. ``min_score`` overrides the project's gate
+        for this run. Work runs in one spawned worker process unless ``in_process``."""
+        if layer not in (ENTITY, STANCE):
+            raise ProjectError(f"unknown model layer {layer!r}; use entity or stance")
+        gate = self.learn_min_score() if min_score is None else min_score
+        name = ENTITY if layer == ENTITY else f"stance:{target}"
+        _split_name(name)  # refuses an empty target
+        fit: Fit | None = None
+        with _Runner(in_process, should_stop) as run:
+            if on_progress:
+                on_progress("reading labels", 0, 0)
+            if layer == ENTITY:
+                examples, negatives = self.entity_training_set(annotator=annotator)
+                count, neg_count = len(examples), len(negatives)
+                if count >= MIN_ARTICLES:
+                    if on_progress:
+                        on_progress(f"training on {count} articles", 0, 0)
+                    fit = run(fit_entities, examples, negatives)
+            else:
+                stance = self.stance_training_set(target, annotator=annotator)
+                count, neg_count = len(stance), 0
+                if count >= MIN_ARTICLES and len({ex.label for ex in stance}) < 2:
+                    return LearnOutcome(name, None, f"no model: every label of {name} is the same")
+                if count >= MIN_ARTICLES:
+                    if on_progress:
+                        on_progress(f"training on {count} articles", 0, 0)
+                    fit = run(fit_stance, stance)
+            if count < MIN_ARTICLES:
+                return LearnOutcome(name, None, too_few_reason(count, layer))
+            if fit is None:
+                return LearnOutcome(name, None, "stopped", stopped=True)
+            model = self._store_model(layer, target, fit, count, neg_count)
+            outcome = LearnOutcome(name, model, model.silent_reason(gate))
+            self._apply_model(model, outcome, run, on_progress)
+        return outcome
+
+    def suggest_with_model(
+        self,
+        *,
+        in_process: bool = True,
+        should_stop: StopFn | None = None,
+        on_progress: ProgressFn | None = None,
+    ) -> int:
+        """Run the stored entity model (no training) over the articles not done, e.g. after
+        an import; returns how many suggestions were stored."""
+        model = self.learned_model(ENTITY, with_data=True)
+        if model is None:
+            return 0
+        outcome = LearnOutcome(ENTITY, model, model.silent_reason(self.learn_min_score()))
+        with _Runner(in_process, should_stop) as run:
+            self._apply_model(model, outcome, run, on_progress)
+        return outcome.stored
+
+    def _apply_model(
+        self,
+        model: LearnedModel,
+        outcome: LearnOutcome,
+        run: _Runner,
+        on_progress: ProgressFn | None,
+    ) -> None:
+        """Predict on every article not labelled yet: uncertainty always (a silent model
+        still knows what it does not know), suggestions only when it passes the gate (and
+        none from a silent one: old ones are removed)."""
+        from storage.suggestion_runs import SuggestReport
+
+        assert model.data is not None
+        _, unc = self._learning()
+        if model.layer == ENTITY:
+            labelled = set(self._done_pairs(None))
+            fn: Callable[..., Any] = guess_entities
+        else:
+            d = self.m.DocLabel
+            labelled = {
+                r[0] for r in d.select(d.article).where(d.key == model.name).distinct().tuples()
+            }
+            fn = guess_stance
+        a = self.m.Article
+        total = a.select().count() - len(labelled)
+        report = SuggestReport()
+        for ids in self._unlabelled_pages(labelled):
+            items = list(self._text_lang(ids))
+            guesses = run(fn, model.data, items)
+            if guesses is None:
+                outcome.stopped = True
+                break
+            with self._write():
+                unc.delete().where(unc.model == model.name, unc.article.in_(ids)).execute()
+                unc.insert_many(
+                    [(aid, model.name, g.uncertainty) for aid, g in guesses],
+                    fields=[unc.article, unc.model, unc.value],
+                ).execute()
+            if model.layer == ENTITY:
+                speak = outcome.reason is None
+                proposals = {
+                    aid: [
+                        Proposal(ENTITY, s.label, s.start, s.end, MODEL_SOURCE, s.confidence)
+                        for s in g.spans
+                    ]
+                    if speak
+                    else []
+                    for aid, g in guesses
+                }
+                self._replace_suggestions(proposals, {MODEL_SOURCE}, report)
+            outcome.articles += len(items)
+            if on_progress:
+                on_progress("suggesting", outcome.articles, total)
+        outcome.stored = report.stored[MODEL_SOURCE]
+        outcome.removed = report.removed
+
+    def _unlabelled_pages(self, labelled: set[int]) -> Iterator[list[int]]:
+        a = self.m.Article
+        after = 0
+        while True:
+            ids = [
+                r[0]
+                for r in a.select(a.id).where(a.id > after).order_by(a.id).limit(_CHUNK).tuples()
+            ]
+            if not ids:
+                return
+            after = ids[-1]
+            keep = [i for i in ids if i not in labelled]
+            if keep:
+                yield keep
+
+    # ---- most uncertain first ---------------------------------------------------------------
+
+    def next_todo_order(self) -> str:
+        """``imported`` (id order) or ``uncertain`` (most uncertain first, some random)."""
+        return str(self.get_setting("learn.order", ORDER_IMPORTED))
+
+    def set_next_todo_order(self, order: str) -> None:
+        if order not in ORDERS:
+            raise ProjectError(f"unknown order {order!r}; use {' or '.join(ORDERS)}")
+        self.set_setting("learn.order", order)
+
+    def ordering_model(self) -> str | None:
+        """The model whose uncertainty orders the queue: the entity model, else the first
+        stance model stored; None when there is none."""
+        lm, _ = self._learning()
+        names = [
+            ENTITY if layer == ENTITY else f"stance:{target}"
+            for layer, target in lm.select(lm.layer, lm.target)
+            .order_by(lm.layer, lm.target)
+            .tuples()
+        ]
+        return names[0] if names else None
+
+    def ordering_uncertainties(self, ids: Sequence[int]) -> dict[int, float]:
+        """Uncertainty of these articles under :meth:`ordering_model`, in one query (the
+        list decorates every page with it)."""
+        _, unc = self._learning()
+        # 'entity' sorts before 'stance': the same choice as ordering_model.
+        first = pw.SQL(
+            "(SELECT CASE WHEN layer = 'entity' THEN 'entity' ELSE 'stance:' || target END "
+            "FROM learned_model ORDER BY layer, target LIMIT 1)"
+        )
+        return dict(
+            unc.select(unc.article, unc.value)
+            .where(unc.article.in_(list(ids)), unc.model == first)
+            .tuples()
+        )
+
+    def most_uncertain_todo(
+        self, annotator: str, *, exclude: int = 0, queue: bool = False
+    ) -> int | None:
+        """The article ``annotator`` has still to do that the model is least sure about, or,
+        for a seeded share of the picks (``RANDOM_SHARE``), one at random, so that the model
+        keeps seeing the whole corpus. None when no article to do has an uncertainty."""
+        model = self.ordering_model()
+        if model is None:
+            return None
+        _, unc = self._learning()
+        a, p = self.m.Article, self.m.Progress
+        ann = self.annotator_id(annotator)
+        finished = p.select(p.id).where(
+            p.article == unc.article, p.annotator == ann, p.status != "todo"
+        )
+        todo = unc.select(unc.article).where(
+            unc.model == model, unc.article != exclude, ~pw.fn.EXISTS(finished)
+        )
+        if queue:  # only among the articles assigned to the annotator
+            assigned = a.select(a.id).where(self._assigned_condition(annotator))  # type: ignore[attr-defined]
+            todo = todo.where(unc.article.in_(assigned))
+        done = self.done_count(annotator)  # type: ignore[attr-defined]
+        rnd = random.Random(f"{annotator}:{done}:{exclude}")
+        if rnd.random() < RANDOM_SHARE:
+            top = a.select(pw.fn.MAX(a.id)).scalar() or 0
+            start = rnd.randint(0, top)
+            found = todo.where(unc.article >= start).order_by(unc.article).limit(1).scalar()
+            if found is not None:
+                return int(found)
+        found = todo.order_by(unc.value.desc(), unc.article).limit(1).scalar()
+        return None if found is None else int(found)
+
+    # ---- reading what the models say -------------------------------------------------------
+
+    def uncertainties(self, ids: Sequence[int], *, model: str = ENTITY) -> dict[int, float]:
+        _, unc = self._learning()
+        out: dict[int, float] = {}
+        for i in range(0, len(ids), _CHUNK):
+            part = list(ids[i : i + _CHUNK])
+            out.update(
+                unc.select(unc.article, unc.value)
+                .where(unc.model == model, unc.article.in_(part))
+                .tuples()
+            )
+        return out
+
+    def stance_proposal(self, article_id: int, target: str) -> StanceGuess | None:
+        """What the stance model of ``target`` proposes for an article, or None when there is
+        no model or it is below the gate. Never stored: a label only once accepted."""
+        name = f"stance:{target}"
+        head = self.learned_model(name)
+        if head is None or head.silent_reason(self.learn_min_score()) is not None:
+            return None
+        cache = self._stance_cache if self._stance_cache is not None else {}
+        self._stance_cache = cache
+        cached = cache.get(name)
+        if cached is None or cached[0] != head.created:
+            full = self.learned_model(name, with_data=True)
+            assert full is not None and full.data is not None
+            cached = (full.created, StanceClassifier(full.data))
+            cache[name] = cached
+        ((_aid, text, lang),) = list(self._text_lang([article_id]))
+        return cached[1].guess(text, lang)
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    if name == ENTITY:
+        return ENTITY, ""
+    if name.startswith("stance:") and len(name) > len("stance:"):
+        return STANCE, name[len("stance:") :]
+    raise ProjectError(f"unknown model {name!r}; use entity or stance:<target>")
+
+
+def _record(row: tuple) -> LearnedModel:
+    layer, target, created, trained_on, negatives, evaluation, *data = row
+    if isinstance(created, str):
+        created = dt.datetime.fromisoformat(created)
+    return LearnedModel(
+        layer=layer,
+        target=target,
+        created=created,
+        trained_on=trained_on,
+        negatives=negatives,
+        evaluation=Evaluation.from_dict(json.loads(evaluation)),
+        data=bytes(data[0]) if data else None,
+    )
+
+
+class _Runner:
+    """Runs a ``core.learn.jobs`` function here or in one spawned worker process (spawn:
+    fork is unsafe beside Qt threads), checking ``should_stop`` while it waits; a stop
+    ends the worker at once. Returns None when stopped."""
+
+    def __init__(self, in_process: bool, should_stop: StopFn | None) -> None:
+        self._in_process = in_process
+        self._should_stop = should_stop
+        self._pool: Any = None
+
+    def __enter__(self) -> _Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+
+    def __call__(self, fn: Callable[..., Any], *args: Any) -> Any:
+        stop = self._should_stop
+        if stop and stop():
+            return None
+        if self._in_process:
+            return fn(*args)
+        if self._pool is None:
+            self._pool = multiprocessing.get_context("spawn").Pool(1)
+        pending = self._pool.apply_async(fn, args)
+        while not pending.ready():
+            if stop and stop():
+                return None
+            pending.wait(0.1)
+        return pending.get()

@@ -1,0 +1,176 @@
+"""A model trained on the project's labels, in the app: its suggestions accepted with A and
+undone, training in the background while labelling goes on, and the dialog saying why the
+model is silent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from gui.main_window import MainWindow
+from storage import Project
+from tests.gui import workspace_helpers as wh
+from tests.gui.workspace_helpers import click_at, key, selected_text, utf16
+from tests.storage.test_learning import fill
+
+
+@pytest.fixture
+def learned(tmp_path: Path) -> tuple[Path, list]:
+    path = tmp_path / "learned.tandai"
+    with Project.create(path) as project:
+        articles = fill(project, done=20, total=30)
+        outcome = project.learn(in_process=True)
+        assert outcome.reason is None and outcome.stored == 60
+    return path, articles
+
+
+@pytest.fixture
+def window(qtbot, learned: tuple[Path, list], settings: QSettings) -> Iterator[MainWindow]:
+    win = wh.open_window(qtbot, learned[0], settings)
+    yield win
+    win.close()
+    win.project.close()
+
+
+def test_a_model_suggestion_accepted_with_a_is_stored_with_its_origin_and_undone(
+    qtbot, window: MainWindow, learned: tuple[Path, list]
+) -> None:
+    aid, gold = learned[1][25]
+    window.workspace.show_article(aid)
+    text = window.project.article(aid).text
+    label, start, end = gold[0]
+    click_at(qtbot, window, utf16(text, max(0, start - 1)))
+    key(qtbot, window, "n")
+    assert selected_text(window) == text[start:end]
+    key(qtbot, window, "a")
+    spans = window.project.spans(aid, annotator="ani", layer="entity")
+    assert [(s.label, s.start, s.end, s.origin) for s in spans] == [
+        (label, start, end, "suggestion:model")
+    ]
+    with Project.open(window.project.target) as other:  # a second connection: it is stored
+        stored = other.spans(aid, annotator="ani", layer="entity")
+        assert [s.origin for s in stored] == ["suggestion:model"]
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.project.spans(aid, annotator="ani", layer="entity") == []
+    pending = window.project.suggestions(aid, annotator="ani", sources=["model"])
+    assert (label, start, end) in {(s.label, s.start, s.end) for s in pending}
+
+
+def test_the_dialog_says_why_the_model_is_silent_and_trains_on_demand(
+    qtbot, tmp_path: Path, settings: QSettings
+) -> None:
+    from gui.suggestions_dialog import SuggestionsDialog
+
+    path = tmp_path / "few.tandai"
+    with Project.create(path) as project:
+        articles = fill(project, done=4, total=30)
+    win = wh.open_window(qtbot, path, settings)
+    try:
+        ws = win.workspace
+        dialog = SuggestionsDialog(ws.suggestions, ws, trainer=ws.trainer)
+        qtbot.addWidget(dialog)
+        assert dialog.model_status.text() == (
+            "no model: 4 done articles, a model needs at least 10"
+        )
+        # The annotator finishes articles; the tenth done one starts a training in the
+        # background (a worker process), which tells the dialog when it is done.
+        with qtbot.waitSignal(ws.trainer.trained, timeout=120_000):
+            for aid, gold in articles[4:10]:
+                ws.show_article(aid)
+                for label, start, end in gold:
+                    win.project.add_span(
+                        aid, annotator="ani", layer="entity", label=label, start=start, end=end
+                    )
+                key(qtbot, win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+                assert win.project.progress(aid, annotator="ani").status == "done"
+        model = win.project.learned_model("entity")
+        assert model is not None and model.trained_on == 10
+        assert dialog.model_status.text() == model.describe(0.3)
+        assert dialog.model_status.text().endswith(": suggesting")
+        qtbot.waitUntil(lambda: not ws.trainer.running)
+        qtbot.waitUntil(dialog.train_now.isEnabled)
+        # Too strict a gate: the next training on demand stays silent and says why.
+        dialog.min_f1.setValue(1.0)
+        assert win.project.learn_min_score() == 1.0
+        with qtbot.waitSignal(ws.trainer.trained, timeout=120_000) as blocker:
+            dialog.train_now.click()
+        outcome = blocker.args[0]
+        assert outcome.model is not None
+        assert dialog.model_status.text() == outcome.model.describe(1.0)
+        dialog.close()
+    finally:
+        win.close()
+        win.project.close()
+
+
+def test_the_stance_proposal_shows_beside_the_keys_and_g_accepts_it_undoably(
+    qtbot, tmp_path: Path, settings: QSettings
+) -> None:
+    from core.models import NewArticle
+    from tests.core.test_learn import stance_examples
+
+    values = {"FAVOR": "favour", "AGAINST": "against"}
+    path = tmp_path / "stance.tandai"
+    made = stance_examples(40, seed=1)
+    with Project.create(path) as project:
+        project.store_articles([NewArticle(text=ex.text) for ex in made])
+        ids = list(project.article_ids())
+        for aid, ex in list(zip(ids, made, strict=True))[:30]:
+            project.set_doc_label(aid, annotator="ann", key="stance:main", value=values[ex.label])
+        assert project.learn(layer="stance", target="main", in_process=True).reason is None
+    win = wh.open_window(qtbot, path, settings)
+    try:
+        ws = win.workspace
+        aid, expected = ids[35], values[made[35].label]
+        ws.show_article(aid)
+        shown = ws.label_bar.stance.proposals["main"].text()
+        assert shown.startswith(f"model: {expected} ") and shown.endswith("· G accepts")
+        assert win.project.doc_labels(aid, annotator="ani") == {}  # only shown, not stored
+        key(qtbot, win, "g")
+        assert win.project.doc_labels(aid, annotator="ani") == {"stance:main": expected}
+        assert ws.label_bar.stance.buttons[("main", expected)].isChecked()
+        assert ws.label_bar.stance.proposals["main"].text() == ""  # decided: no proposal
+        key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert win.project.doc_labels(aid, annotator="ani") == {}
+        assert ws.label_bar.stance.proposals["main"].text() == shown
+    finally:
+        win.close()
+        win.project.close()
+
+
+def test_the_list_orders_next_to_do_by_uncertainty_remembers_it_and_shows_a_column(
+    qtbot, learned: tuple[Path, list], settings: QSettings
+) -> None:
+    from gui.article_list_model import UNSURE
+
+    path, articles = learned
+    win = wh.open_window(qtbot, path, settings)
+    try:
+        dock = win.docks.articles
+        assert dock.order_box.currentData() == "imported"
+        dock.order_box.setCurrentIndex(dock.order_box.findData("uncertain"))
+        assert win.project.next_todo_order() == "uncertain"
+        model = dock.model
+        row = model.row_of(articles[25][0])
+        assert row is not None
+        unsure = win.project.uncertainties([articles[25][0]])[articles[25][0]]
+        assert model.index(row, UNSURE).data() == f"{unsure:.2f}"
+        assert model.index(model.row_of(articles[0][0]), UNSURE).data() == ""  # done
+        ws = win.workspace
+        ws.show_article(articles[20][0])
+        key(qtbot, win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert win.project.progress(articles[20][0], annotator="ani").status == "done"
+        # "Done, next" opened the model's pick (asked again now, with the same progress).
+        assert ws.article_id == win.project.most_uncertain_todo("ani", exclude=articles[20][0])
+    finally:
+        win.close()
+        win.project.close()
+    again = wh.open_window(qtbot, path, settings)
+    try:
+        assert again.docks.articles.order_box.currentData() == "uncertain"
+    finally:
+        again.close()
+        again.project.close()
