@@ -43,6 +43,8 @@ bench: $(STAMP)  ## print the benchmark figures (slow: ~15 min; own data under b
 	QT_QPA_PLATFORM=offscreen $(PY) bench/bench_workspace.py
 	$(PY) bench/bench_export.py
 	$(PY) bench/bench_suggest.py
+	$(PY) bench/bench_neardup.py
+	$(PY) bench/bench_propagate.py
 	$(PY) bench/bench_team.py
 	$(PY) packaging/build.py && $(PY) packaging/measure_startup.py dist/Tandai/Tandai
 

@@ -14,6 +14,7 @@ from typing import IO, NoReturn
 from cli.agreement_command import add_adjudicate_parser, add_agreement_parser
 from cli.export_command import add_export_parser
 from cli.learn_command import add_learn_parser
+from cli.propagate_command import add_propagate_parser
 from cli.schema_command import add_schema_parser
 from cli.suggest_command import add_suggest_parser
 from cli.team_command import add_team_parsers, print_team
@@ -79,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="store only; detect languages and index later (the next import or the app does it)",
     )
+    imp.add_argument(
+        "--near-duplicates",
+        choices=["keep", "skip"],
+        help="group the new articles with their near-duplicates at once and report how many "
+        "were found; skip leaves out those that rewrite an article already stored (default "
+        "keep; with --no-detect the app groups them later)",
+    )
     labelled = imp.add_mutually_exclusive_group()
     labelled.add_argument(
         "--as-annotator",
@@ -119,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_suggest_parser(sub)
     add_team_parsers(sub)
     add_schema_parser(sub)
+    add_propagate_parser(sub)
     add_agreement_parser(sub)
     add_adjudicate_parser(sub)
     add_learn_parser(sub)
@@ -173,9 +182,17 @@ def cmd_import(args: argparse.Namespace) -> int:
             bar.finish()
             print(text, file=sys.stderr)
 
+    labelled = bool(args.as_annotator or args.as_suggestions)
+    if labelled and args.near_duplicates == "skip":
+        print(
+            "tandai import: --near-duplicates skip applies to unlabelled articles only",
+            file=sys.stderr,
+        )
+        return 2
+    near = args.near_duplicates or (None if args.no_detect else "keep")
     with _open_for_import(args.project) as project:
-        run_import = project.import_files
-        if args.as_annotator or args.as_suggestions:
+        run_import = functools.partial(project.import_files, near_duplicates=near)
+        if labelled:
             run_import = functools.partial(
                 project.import_labelled,
                 annotator=args.as_annotator,

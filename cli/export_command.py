@@ -142,7 +142,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"tandai export: {exc}", file=sys.stderr)
         return 2
     bar = ProgressBar(quiet=args.quiet)
-    labels = {"scan": "reading", "write": "writing"}
+    labels = {"group": "grouping", "scan": "reading", "write": "writing"}
 
     def on_progress(p: ExportProgress) -> None:
         bar.update(labels[p.phase], p.done, p.total, extra="articles")

@@ -35,6 +35,8 @@ class ArticleSummary:
     lang: str | None
     status: str
     label_count: int = 0
+    #: Other articles of its near-duplicate group (0: none, or not grouped yet).
+    near_duplicates: int = 0
     #: How unsure the project's model is about it (0 sure … 1), None without a model.
     uncertainty: float | None = None
 

@@ -19,6 +19,9 @@ class ArticleFilter:
     sources: tuple[str, ...] = ()
     text: str = ""
     ids: tuple[int, ...] = ()
+    #: Only the first article (smallest id) of each near-duplicate group, and every article
+    #: in none.
+    one_per_group: bool = False
     #: Only the articles in this annotator's queue (see ``Project.assign``).
     assigned_to: str | None = None
 

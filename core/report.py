@@ -39,6 +39,10 @@ class ImportReport:
     problems: list[str] = field(default_factory=list)
     cancelled: bool = False
     batch_id: int | None = None
+    #: Articles of this import that are near-duplicates of an earlier one (None: not
+    #: looked for during the import); skipped: they were removed again.
+    near_duplicates: int | None = None
+    near_duplicates_skipped: bool = False
 
     def add_problem(self, text: str, reason: str) -> None:
         """A record skipped for ``reason``."""
@@ -70,6 +74,10 @@ class ImportReport:
             f"{self.duplicates:,} duplicate{'s' if self.duplicates != 1 else ''} skipped",
             f"{self.skipped_total:,} skipped",
         ]
+        if self.near_duplicates is not None:
+            n = self.near_duplicates
+            what = "found and skipped" if self.near_duplicates_skipped else "found (kept)"
+            parts.append(f"{n:,} near-duplicate{'s' if n != 1 else ''} {what}")
         text = (
             f"{self.records:,} record{'s' if self.records != 1 else ''} read: "
             + ", ".join(parts)

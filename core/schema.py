@@ -37,6 +37,9 @@ class StanceOption:
 class StanceTarget:
     name: str
     options: tuple[StanceOption, ...]
+    #: What the stance is toward ("main": the article's main actor or policy), shown beside
+    #: the stance keys so that nobody has to guess what the target name means.
+    description: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +104,11 @@ class Schema:
             "boilerplate_kinds": list(self.boilerplate_kinds),
             "boilerplate_key": self.boilerplate_key,
             "stance_targets": [
-                {"name": t.name, "options": [{"value": o.value, "key": o.key} for o in t.options]}
+                {
+                    "name": t.name,
+                    "options": [{"value": o.value, "key": o.key} for o in t.options],
+                    **({"description": t.description} if t.description else {}),
+                }
                 for t in self.stance_targets
             ],
             "snap_to_words": self.snap_to_words,
@@ -137,6 +144,7 @@ class Schema:
                         StanceOption(value=str(o["value"]), key=str(o.get("key", "")))
                         for o in t.get("options", [])
                     ),
+                    description=str(t.get("description", "")),
                 )
                 for t in data.get("stance_targets", [])
             )

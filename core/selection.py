@@ -10,14 +10,11 @@ import bisect
 import unicodedata
 
 from core.models import Span
+from core.tokens import token_offsets
 
 # Characters that glue onto their neighbour inside one "word": combining marks, emoji skin
 # tones and other modifiers, zero-width joiners and variation selectors.
 _GLUE_CATEGORIES = {"Mn", "Mc", "Me", "Sk", "Cf"}
-
-
-def _is_word(ch: str) -> bool:
-    return ch.isalnum() or unicodedata.category(ch) in _GLUE_CATEGORIES or ch in "_'’-"
 
 
 def _glues(text: str, i: int) -> bool:
@@ -29,11 +26,14 @@ def _glues(text: str, i: int) -> bool:
 
 
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen ``[start, end)`` to whole words and trim surrounding whitespace.
+    """Widen ``[start, end)`` to whole tokens, then trim spaces and punctuation at its edges.
 
-    A selection that starts or ends inside a word takes the whole word, so a sloppy drag
-    labels "Jakarta" rather than "akart". A cluster (e + combining accent, an emoji with a skin
-    tone and ZWJ parts) is never cut. Returns an empty range if only whitespace was selected.
+    Words are the project's tokens (:mod:`core.tokens`, the same as the suggesters' and
+    export's), so a sloppy drag labels "Jakarta" rather than "akart", keeps what belongs to a
+    token ("U.S.", "1.500", "18/12/2024", "Jum'at", "Rusia-Ukraina") and drops the comma,
+    bracket or full stop caught at either edge (", Rabu (18/" gives "Rabu (18/12/2024").
+    A cluster (e + combining accent, an emoji with skin tone and ZWJ parts) is never cut.
+    Returns an empty range if only whitespace or punctuation was selected.
     """
     start, end = max(0, min(start, end)), min(len(text), max(start, end))
     while start < end and text[start].isspace():
@@ -42,18 +42,28 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
         end -= 1
     if start >= end:
         return start, start
-    while start > 0 and (
-        _glues(text, start) or (_is_word(text[start]) and _is_word(text[start - 1]))
-    ):
-        start -= 1
-    while end < len(text) and (
-        _glues(text, end) or (_is_word(text[end - 1]) and _is_word(text[end]))
-    ):
-        end += 1
-    # Trailing apostrophes or hyphens are punctuation, not part of the word.
-    while end > start and text[end - 1] in "'’-":
-        end -= 1
-    return start, end
+    lo, hi = max(0, start - _REACH), min(len(text), end + _REACH)
+    window = text[lo:hi]
+    touched = [
+        (a + lo, b + lo) for a, b in token_offsets(window) if a + lo < end and b + lo > start
+    ]
+    while touched and _is_punctuation(text[touched[0][0] : touched[0][1]]):
+        touched.pop(0)
+    while touched and _is_punctuation(text[touched[-1][0] : touched[-1][1]]):
+        touched.pop()
+    if not touched:
+        return start, start
+    return touched[0][0], touched[-1][1]
+
+
+#: Characters read on either side of a selection to find the tokens at its edges: longer
+#: than any token of news text, so the whole text is never tokenized for one drag.
+_REACH = 200
+
+
+def _is_punctuation(token: str) -> bool:
+    """A token of punctuation only (an emoji or a currency sign is not)."""
+    return all(unicodedata.category(ch)[0] == "P" for ch in token)
 
 
 def clusters_intact(text: str, start: int, end: int) -> tuple[int, int]:

@@ -7,13 +7,24 @@ these words), and tells it which article is current and which one changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDockWidget,
     QHBoxLayout,
@@ -27,7 +38,16 @@ from PySide6.QtWidgets import (
 
 from core.models import STATUSES
 from core.query import ArticleFilter
-from gui.article_list_model import LABELS, LANG, SOURCE, STATUS, TITLE, UNSURE, ArticleListModel
+from gui.article_list_model import (
+    DUPS,
+    LABELS,
+    LANG,
+    SOURCE,
+    STATUS,
+    TITLE,
+    UNSURE,
+    ArticleListModel,
+)
 from gui.workers import Job, wait_for_jobs
 from storage import Project, search_terms
 
@@ -37,12 +57,25 @@ PENDING = "pending"  # the language filter's name for "not detected yet"
 MINE, ALL = "mine", "all"  # the scope box: the annotator's queue, or every article
 #: How many more pages set_current may fetch to find an article that is not loaded yet.
 SEEK_PAGES = 5
+_MOVES = (
+    Qt.Key.Key_Up,
+    Qt.Key.Key_Down,
+    Qt.Key.Key_PageUp,
+    Qt.Key.Key_PageDown,
+    Qt.Key.Key_Home,
+    Qt.Key.Key_End,
+    Qt.Key.Key_Return,
+    Qt.Key.Key_Enter,
+)
+_CHORD = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
 
 
 class ArticleListDock(QDockWidget):
     """Left-hand list of the project's articles."""
 
     articleActivated = Signal(int)
+    #: Esc in the search box: back to the article text.
+    searchLeft = Signal()
     searchChanged = Signal(list)
     countChanged = Signal(int)  # matching articles, once counted (-1 if counting failed)
 
@@ -66,6 +99,10 @@ class ArticleListDock(QDockWidget):
         self.source_box.setMinimumContentsLength(8)
         self.source_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.one_per_group = QCheckBox("One per group")
+        self.one_per_group.setToolTip(
+            "Show one article of each group of near-duplicates (rewrites of one report)"
         )
         self.count_label = QLabel()
         # What "done, next" opens: import order, or what the model is least sure about.
@@ -101,7 +138,14 @@ class ArticleListDock(QDockWidget):
         # Fixed widths: ResizeToContents would measure rows, which a lazy model must avoid.
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         # The title is what identifies an article: the other columns stay narrow.
-        for col, chars in ((SOURCE, 11), (LANG, 4), (STATUS, 6), (LABELS, 5), (UNSURE, 6)):
+        for col, chars in (
+            (SOURCE, 11),
+            (LANG, 4),
+            (STATUS, 6),
+            (LABELS, 5),
+            (UNSURE, 6),
+            (DUPS, 4),
+        ):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, self.view.fontMetrics().averageCharWidth() * chars + 16)
         # No indicator: import order until the user clicks a column header.
@@ -120,7 +164,10 @@ class ArticleListDock(QDockWidget):
         layout.addLayout(filters)
         layout.addWidget(self.order_box)
         layout.addWidget(self.view, 1)
-        layout.addWidget(self.count_label)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.one_per_group)
+        layout.addLayout(bottom)
         self.setWidget(body)
 
         self._debounce = QTimer(self)
@@ -130,9 +177,18 @@ class ArticleListDock(QDockWidget):
         self.search.textChanged.connect(self._debounce.start)
         for box in (self.scope_box, self.status_box, self.lang_box, self.source_box):
             box.currentIndexChanged.connect(self._apply_filter)
+        self.one_per_group.toggled.connect(self._apply_filter)
         self.view.clicked.connect(self._activate)
         self.view.activated.connect(self._activate)
+        #: The main window hands in the key table's list keys (J/K, Ctrl+F, /, ?).
+        self.key_handler: Callable[[QKeyEvent], bool] | None = None
+        self.search.installEventFilter(self)
+        self.view.installEventFilter(self)
         self.model.modelReset.connect(self._update_count)
+        self._open_id: int | None = None
+        self.model.modelReset.connect(self._follow_open)
+        self.model.layoutChanged.connect(self._follow_open)
+        self.model.rowsInserted.connect(lambda *_: self._follow_open())
 
         self._fill_choices()
         self._show_scope()
@@ -161,6 +217,7 @@ class ArticleListDock(QDockWidget):
     def set_current(self, article_id: int) -> None:
         """Select the article's row if it is loaded (or on the next few pages, as after
         "done, next" at the end of what is loaded); emits nothing (the caller knows)."""
+        self._open_id = article_id
         row = self.model.row_of(article_id)
         for _ in range(SEEK_PAGES):
             if row is not None or not self.model.canFetchMore():
@@ -178,6 +235,21 @@ class ArticleListDock(QDockWidget):
             | QItemSelectionModel.SelectionFlag.Rows,
         )
         self.view.scrollTo(index)
+
+    def _follow_open(self) -> None:
+        """The highlight is the open article's row whenever the list holds it (after a
+        filter, a sort or rows read later), and no row when it does not."""
+        if self._open_id is None or self.current_article_id() == self._open_id:
+            return
+        row = self.model.row_of(self._open_id)  # rows read already: no fetching from here
+        if row is None:
+            self.view.selectionModel().clear()
+            return
+        self.view.selectionModel().setCurrentIndex(
+            self.model.index(row, TITLE),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
 
     def current_article_id(self) -> int | None:
         index = self.view.currentIndex()
@@ -266,6 +338,7 @@ class ArticleListDock(QDockWidget):
             langs=(lang,) if lang else (),
             sources=(source,) if source is not None else (),
             text=self.search.text().strip(),
+            one_per_group=self.one_per_group.isChecked(),
             assigned_to=self.model.filter.annotator if self._queue_only() else None,
         )
 
@@ -273,10 +346,9 @@ class ArticleListDock(QDockWidget):
         self._debounce.stop()
         flt = self._filter_from_widgets()
         if flt != self.model.filter:
-            current = self.current_article_id()
             self.model.set_filter(flt)
-            if current is not None:
-                self.set_current(current)
+            if self._open_id is not None:
+                self.set_current(self._open_id)
         terms = search_terms(flt.text)
         if terms != self._terms:
             self._terms = terms
@@ -306,6 +378,29 @@ class ArticleListDock(QDockWidget):
         """Block until the pending counts are shown (for tests and benchmarks)."""
         wait_for_jobs(msecs)
         QCoreApplication.sendPostedEvents()
+
+    def focus_search(self) -> None:
+        """Ctrl+F or /: the search box, its text selected to be typed over."""
+        self.show()
+        self.raise_()
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress:
+            return super().eventFilter(watched, event)
+        assert isinstance(event, QKeyEvent)
+        if watched is self.search and event.key() == Qt.Key.Key_Escape:
+            self.searchLeft.emit()
+            return True
+        if watched is self.view:
+            if event.key() in _MOVES and not event.modifiers() & _CHORD:
+                # The row moved to is opened, as a click would (after the view moved).
+                QTimer.singleShot(0, lambda: self._activate(self.view.currentIndex()))
+                return False
+            if self.key_handler is not None and self.key_handler(event):
+                return True
+        return super().eventFilter(watched, event)
 
     def _activate(self, index: QModelIndex) -> None:
         if index.isValid():

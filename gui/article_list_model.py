@@ -28,8 +28,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("Status", "status"),
     ("Labels", "labels"),
     ("Unsure", ""),  # the model's uncertainty; "" = not a sort order of storage
+    ("Dups", ""),  # near-duplicates: not a sort order of storage either
 )
-TITLE, SOURCE, LANG, STATUS, LABELS, UNSURE = range(len(COLUMNS))
+TITLE, SOURCE, LANG, STATUS, LABELS, UNSURE, DUPS = range(len(COLUMNS))
 PAGE = 200
 ArticleIdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -39,8 +40,9 @@ _STATUS_COLOURS = {
     "flagged": QColor("#e65100"),
 }
 _Index = QModelIndex | QPersistentModelIndex
-_Row = tuple  # (id, external_id, title, source, lang, status, label_count, uncertainty)
-_ID, _EXTERNAL, _TITLE, _SOURCE, _LANG, _STATUS, _COUNT, _UNSURE = range(8)
+_Row = tuple  # (id, external_id, title, source, lang, status, label_count, uncertainty,
+#               near_duplicates)
+_ID, _EXTERNAL, _TITLE, _SOURCE, _LANG, _STATUS, _COUNT, _UNSURE, _DUPS = range(9)
 
 
 def _as_row(s: ArticleSummary) -> _Row:
@@ -54,6 +56,7 @@ def _as_row(s: ArticleSummary) -> _Row:
         sys.intern(s.status),
         s.label_count,
         s.uncertainty,
+        s.near_duplicates,
     )
 
 
@@ -182,6 +185,8 @@ class ArticleListModel(QAbstractTableModel):
             lang=r[_LANG],
             status=r[_STATUS],
             label_count=r[_COUNT],
+            uncertainty=r[_UNSURE],
+            near_duplicates=r[_DUPS],
         )
 
     def row_of(self, article_id: int) -> int | None:
@@ -245,13 +250,16 @@ class ArticleListModel(QAbstractTableModel):
             return self._display(row, col)
         if role == Qt.ItemDataRole.ToolTipRole and col == TITLE:
             return row[_TITLE] or None
+        if role == Qt.ItemDataRole.ToolTipRole and col == DUPS and row[_DUPS]:
+            n = row[_DUPS]
+            return f"{n} near-duplicate{'s' if n != 1 else ''} (rewrites of one report)"
         if role == ArticleIdRole:
             return row[_ID]
         if role == Qt.ItemDataRole.ForegroundRole and col == STATUS:
             return _STATUS_COLOURS.get(row[_STATUS])
         if role == Qt.ItemDataRole.ToolTipRole and col == UNSURE:
             return "How unsure the model trained on your labels is (0 sure, 1 lost)"
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (LABELS, UNSURE):
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (LABELS, UNSURE, DUPS):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -267,4 +275,6 @@ class ArticleListModel(QAbstractTableModel):
             return row[_STATUS]
         if col == UNSURE:
             return "" if row[_UNSURE] is None else f"{row[_UNSURE]:.2f}"
+        if col == DUPS:
+            return row[_DUPS] or ""
         return row[_COUNT]

@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QFont,
     QKeyEvent,
     QMouseEvent,
+    QPalette,
     QTextCharFormat,
     QTextCursor,
     QTextOption,
@@ -33,6 +34,8 @@ from gui.highlighter import Formats, SpanHighlighter, build_index
 from gui.text_geometry import TextGeometry
 
 BOILERPLATE_UNDERLINE = "#757575"
+#: Selection colour of the article text: dark, far from every light label colour.
+SELECTION = "#263238"
 RTL_LANGS = {"ar", "he", "fa", "ur", "ps", "yi", "dv", "ug", "ckb", "sd", "syr"}
 
 
@@ -64,6 +67,13 @@ class AnnotText(QPlainTextEdit):
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.setUndoRedoEnabled(False)
+        # The selection is dark ink, not the platform's blue: no label colour (ORG's light
+        # blue was one) may be mistaken for "selected".
+        palette = self.palette()
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            palette.setColor(group, QPalette.ColorRole.Highlight, QColor(SELECTION))
+            palette.setColor(group, QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+        self.setPalette(palette)
         self.key_handler: Callable[[QKeyEvent], bool] | None = None
         self.tooltip_for: Callable[[int], str] | None = None  # Qt position -> text
 
@@ -74,6 +84,15 @@ class AnnotText(QPlainTextEdit):
         super().keyPressEvent(event)
 
     def event(self, event: QEvent) -> bool:
+        # Tab would move the focus by Qt's own chain; the key table says where it goes.
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Tab
+            and self.key_handler is not None
+            and self.key_handler(event)
+        ):
+            return True
         # Keys such as Ctrl+Z or Delete would otherwise be claimed by the text control's
         # shortcut override; the workspace decides what they do.
         if event.type() == QEvent.Type.ShortcutOverride and self.key_handler is not None:
@@ -254,10 +273,17 @@ class ArticleView(QWidget):
         """Select ``[start, end)`` (code points) in the widget."""
         self.text.setTextCursor(self._cursor(start, end))
 
-    def place_cursor(self, offset: int) -> None:
+    def place_cursor(self, offset: int, *, keep_scroll: bool = False) -> None:
+        """Move the caret; ``keep_scroll`` leaves the text where the annotator scrolled it
+        (Qt would bring the caret into view)."""
+        bars = (self.text.verticalScrollBar(), self.text.horizontalScrollBar())
+        where = [bar.value() for bar in bars]
         cursor = self.text.textCursor()
         cursor.setPosition(self.geometry_.to_qt(offset))
         self.text.setTextCursor(cursor)
+        if keep_scroll:
+            for bar, value in zip(bars, where, strict=True):
+                bar.setValue(value)
 
     def spans_at(self, offset: int) -> list[Span]:
         return self.model.spans_at(offset) if self.model is not None else []

@@ -1,5 +1,5 @@
-"""Language detection, full-text indexing and suggestions a project still lacks, in the
-background.
+"""Language detection, full-text indexing, suggestions and near-duplicate groups a project
+still lacks, in the background.
 
 Articles are ready to annotate as soon as they are stored; languages, the search index and
 the suggesters' proposals follow. A project imported with ``--no-detect``, an import that was stopped, or the sample
@@ -12,12 +12,13 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from gui.workers import Job, JobControl
-from storage import ImportProgress, Project, SuggestProgress
+from storage import ImportProgress, NearDuplicateProgress, Project, SuggestProgress
 
 _PHASES = {
     "languages": "Detecting languages",
     "index": "Indexing",
     "suggest": "Looking for suggestions",
+    "near-duplicates": "Grouping near-duplicates",
 }
 
 
@@ -36,7 +37,10 @@ class CatchUp(QObject):
     def needed(self) -> bool:
         project = self.project
         return bool(
-            project.pending_languages() or project.pending_index() or project.pending_suggestions()
+            project.pending_languages()
+            or project.pending_index()
+            or project.pending_suggestions()
+            or project.pending_near_duplicates()
         )
 
     def start(self) -> bool:
@@ -48,7 +52,7 @@ class CatchUp(QObject):
         project = self.project
 
         def work(control: JobControl) -> int:
-            def on_progress(p: ImportProgress | SuggestProgress) -> None:
+            def on_progress(p: ImportProgress | SuggestProgress | NearDuplicateProgress) -> None:
                 control.progress(p.done, p.total, _PHASES.get(p.phase, p.phase))
 
             stop = lambda: control.cancelled  # noqa: E731
@@ -59,6 +63,10 @@ class CatchUp(QObject):
                     only_new=True, on_progress=on_progress, should_stop=stop
                 )
                 done += report.articles
+            if not control.cancelled:
+                done += project.update_near_duplicates(
+                    on_progress=on_progress, should_stop=stop
+                ).articles
             return done
 
         self.job = Job(work, cleanup=project.end_thread, parent=self)

@@ -42,7 +42,11 @@ from gui.workers import JobControl
 from storage import Project
 
 _PROGRESS_INTERVAL = 0.05
-_PHASES = {"scan": "Reading articles for the split", "write": "Writing"}
+_PHASES = {
+    "group": "Grouping near-duplicates",
+    "scan": "Reading articles for the split",
+    "write": "Writing",
+}
 #: (shown, --chunk value) for the "Long articles" choice.
 _CHUNKS = [
     ("whole articles", ""),

@@ -112,7 +112,21 @@ class GuidelinesDock(QDockWidget):
         self._render()
 
     def _render(self) -> None:
-        self.browser.setMarkdown(self.markdown().strip() or EMPTY)
+        self.browser.setMarkdown(self.markdown().strip() or EMPTY + "\n\n" + self._schema_keys())
+
+    def _schema_keys(self) -> str:
+        """Until the project has guidelines: its labels and stance keys, with what each label
+        is for (the schema's descriptions), so a first start has something to read."""
+        schema = self.project.schema()
+        lines = ["**Labels**", ""]
+        for e in schema.entity_labels:
+            key = f"`{e.key.upper()}` " if e.key else ""
+            lines.append(f"- {key}**{e.name}**" + (f": {e.description}" if e.description else ""))
+        for target in schema.stance_targets:
+            keys = ", ".join(f"`{o.key.upper()}` {o.value}" for o in target.options if o.key)
+            about = f" ({target.description})" if target.description else ""
+            lines += ["", f"**Stance toward “{target.name}”**{about}: {keys}"]
+        return "\n".join(lines)
 
     def _update_state(self) -> None:
         modified = self.is_modified()

@@ -9,7 +9,6 @@ article (or per change) from code-point spans through :class:`gui.text_geometry.
 from __future__ import annotations
 
 import itertools
-import re
 from collections import defaultdict
 
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
@@ -17,6 +16,7 @@ from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocu
 from core.models import Span
 from core.schema import Schema
 from gui.text_geometry import TextGeometry
+from storage import highlight_pattern
 
 BOILERPLATE_BG = "#eeeeee"
 BOILERPLATE_FG = "#8a8a8a"
@@ -72,9 +72,8 @@ def build_index(
         fmt = formats.of(span)
         for block, start, length in geometry.block_pieces(span.start, span.end):
             index[block].append((start, length, fmt))
-    words = [w for w in search_words if w.strip()]
-    if words:
-        pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    pattern = highlight_pattern([w for w in search_words if w.strip()])
+    if pattern is not None:
         for match in pattern.finditer(geometry.text):
             for block, start, length in geometry.block_pieces(match.start(), match.end()):
                 index[block].append((start, length, formats.search))

@@ -13,7 +13,8 @@ Order is priority. Keys from the project's schema come before the workspace's ow
 F, ?) and before the suggestion keys (A/X/N), so a schema that gives "j" to a label keeps it,
 and the later row of the same key is dropped (it would never run). Plain keys are handled
 only while the article text has the focus (the text widget asks the key map first): typing
-in the search box or the guidelines never labels anything.
+in the search box or the guidelines never labels anything. The article list asks the same
+map for the few actions of :data:`LIST_ACTIONS` (J/K, Ctrl+F, /, ?), so they work there too.
 """
 
 from __future__ import annotations
@@ -66,10 +67,21 @@ CHORDS = (
     KeyRow("previous_article", ("Alt+Left", "Alt+Up"), "Alt+←", "previous article"),
     KeyRow("delete_selected", ("Delete", "Backspace"), "Delete", "remove the selected span(s)"),
     KeyRow("escape", ("Escape",), "Esc", "clear the selection and the picked label"),
+    KeyRow(
+        "focus_search",
+        ("Ctrl+F", "/"),
+        "Ctrl+F, /",
+        "search the articles (Esc returns to the text where it was)",
+    ),
+    KeyRow("next_pane", ("Tab",), "Tab", "next pane: article list → text → guidelines"),
 )
+#: Actions the article list runs from the same table (it has no text to type into); the
+#: search box and the guidelines take every key as typing.
+LIST_ACTIONS = ("next_article", "previous_article", "focus_search", "keymap", "next_pane")
 WORKSPACE_KEYS = (
     KeyRow("next_article", ("j",), "J", "next article"),
     KeyRow("previous_article", ("k",), "K", "previous article"),
+    KeyRow("next_near_duplicate", ("d",), "D", "next near-duplicate of this article"),
     KeyRow("skip", ("s",), "S", "skip, open next to do"),
     KeyRow("flag", ("f",), "F", "flag with a note, open next to do"),
     KeyRow("keymap", ("?",), "?", "show the keyboard map"),
@@ -202,11 +214,11 @@ class KeyMap:
             if not row.keys or row.action in actions
         ]
 
-    def handle(self, event: QKeyEvent) -> bool:
+    def handle(self, event: QKeyEvent, only: Iterable[str] | None = None) -> bool:
         """Run what ``event`` means; False leaves the key to the text widget (Shift+arrows
-        extend the selection there)."""
+        extend the selection there). ``only``: run nothing but these actions."""
         row = self.match(event)
-        if row is None:
+        if row is None or (only is not None and row.action not in set(only)):
             return False
         self.actions[row.action](*row.args)
         return True
@@ -233,6 +245,16 @@ class KeyMap:
         first (the schema's, then the workspace's and the suggestions'), then the rest."""
         rows = [(row.shown, row.does) for row, _patterns in self.rows]
         return sorted(rows, key=lambda shown_does: len(shown_does[0]) > 1)
+
+    def chords(self, action: str) -> list[str]:
+        """The Ctrl/Alt chords of ``action`` ("Ctrl+F"): what a window-wide shortcut takes."""
+        return [
+            spec
+            for row, _p in self.rows
+            if row.action == action
+            for spec in row.keys
+            if spec.startswith(("Ctrl+", "Alt+"))
+        ]
 
     def shown_keys(self, action: str) -> str:
         """The keys that run ``action``, as a menu entry shows them ("J, Alt+→": single

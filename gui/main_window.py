@@ -11,9 +11,23 @@ import hashlib
 from pathlib import Path
 from typing import NamedTuple
 
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoGroup
-from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow, QMenu, QMessageBox
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QKeyEvent,
+    QKeySequence,
+    QShowEvent,
+    QUndoGroup,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDockWidget,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+)
 
 from gui.about import show_about
 from gui.agreement_dialog import AgreementDialog
@@ -111,6 +125,7 @@ class MainWindow(QMainWindow):
         ws.keymapRequested.connect(self.show_keymap)
         self._label_menus()
         ws.message.connect(lambda text: self.status.showMessage(text, 6000))
+        ws.doneCounted.connect(self.status.count_done)
         self.session.annotatorChanged.connect(self._annotator_changed)
         self._total = project.count_articles()
         self.status.show_annotator(self.annotator)
@@ -147,8 +162,12 @@ class MainWindow(QMainWindow):
         return article_id if found == article_id else None
 
     def _caught_up(self) -> None:
-        self.status.showMessage("Languages, search index and suggestions are up to date", 4000)
+        self.status.showMessage(
+            "Languages, search index, suggestions and near-duplicates are up to date", 4000
+        )
         self.workspace.suggestions.reload()
+        if self.workspace.article_id is not None:
+            self.workspace.near_duplicates.show_for(self.workspace.article_id)
         if self.docks.articles is not None:
             self.docks.articles.reload()
         if self.workspace.article_id is not None:
@@ -289,11 +308,9 @@ class MainWindow(QMainWindow):
 
     def _size_docks(self) -> None:
         if self._closed:
-            return  # queued before the window closed: its project is closed (maybe gone)
-        guidelines = self.docks.guidelines
-        if guidelines is not None and not self.project.guidelines().strip():
-            # Nothing to read yet: the article gets the room (View ▸ Guidelines brings it back).
-            guidelines.hide()
+            return  # queued before the window closed
+        # The guidelines stay in view on first start (without project guidelines they list
+        # the labels and keys); View ▸ Guidelines hides them and the window remembers.
         docks = [d for d in self.docks if d is not None and d.isVisible()]
         self.resizeDocks(docks, [470, 240][: len(docks)], Qt.Orientation.Horizontal)
 
@@ -312,10 +329,17 @@ class MainWindow(QMainWindow):
         # A new model: new uncertainties in the list's column.
         self.workspace.trainer.trained.connect(lambda _outcome: articles.reload())
         articles.searchChanged.connect(self.workspace.view.set_search_words)
+        articles.key_handler = self.workspace.handle_list_key
+        articles.searchLeft.connect(self.workspace.view.text.setFocus)
+        self.workspace.searchRequested.connect(articles.focus_search)
+        self.workspace.paneRequested.connect(self.focus_next_pane)
         self.workspace.list_filter = articles.current_filter
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, articles)
         guidelines = GuidelinesDock(self.project, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, guidelines)
+        # Reading the guidelines is not typing: J/K, Ctrl+F, / and ? work there too (the
+        # Markdown editor, a text field, keeps every key).
+        guidelines.browser.installEventFilter(self)
         for dock in (articles, guidelines):
             self._dock_toggles.addAction(dock.toggleViewAction())
         return Docks(articles=articles, guidelines=guidelines)
@@ -353,6 +377,13 @@ class MainWindow(QMainWindow):
         article.addSeparator()
         self._add_keyed(article, "&Next article", "next_article")
         self._add_keyed(article, "&Previous article", "previous_article")
+        article.addSeparator()
+        self._add_keyed(article, "Next near-&duplicate", "next_near_duplicate")
+        self._add(
+            article,
+            "&Apply my labels to its near-duplicates",
+            lambda: self.workspace.apply_labels_to_near_duplicates(),
+        )
         view = bar.addMenu("&View")
         zoom_in = self._add(view, "Zoom &in", lambda: self.workspace.view.zoom(1))
         zoom_in.setShortcuts([QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")])
@@ -362,6 +393,8 @@ class MainWindow(QMainWindow):
             lambda: self.workspace.view.zoom(-1),
             QKeySequence.StandardKey.ZoomOut,
         )
+        # Ctrl+F from anywhere (the guidelines, the filters); / only where typing is not text.
+        self._add_keyed(view, "&Find articles", "focus_search")
         view.addSeparator()
         self._dock_toggles = view
         project_menu = bar.addMenu("&Project")
@@ -382,6 +415,30 @@ class MainWindow(QMainWindow):
         keymap = self._add_keyed(help_menu, "&Keyboard map", "keymap")
         self._add(help_menu, "&About Tandai", lambda: show_about(self))
         return Actions(undo, redo, done_next, zoom_in, zoom_out, keymap)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        docks = self.__dict__.get("docks")
+        if (
+            docks is not None
+            and watched is docks.guidelines.browser
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and self.workspace.handle_list_key(event)
+        ):
+            return True
+        return super().eventFilter(watched, event)
+
+    def focus_next_pane(self) -> None:
+        """Tab: article list → article text → guidelines (when shown) → article list."""
+        docks = self.docks
+        text = self.workspace.view.text
+        panes = [docks.articles.view, text]
+        if docks.guidelines.isVisible():
+            panes.append(docks.guidelines.stack.currentWidget())
+        here = QApplication.focusWidget()
+        at = next((i for i, w in enumerate(panes) if w is here or w.isAncestorOf(here)), -1)
+        # Focus alone never scrolls the text: it is where the annotator left it.
+        panes[(at + 1) % len(panes)].setFocus(Qt.FocusReason.TabFocusReason)
 
     def show_agreement(self) -> AgreementDialog:
         """Project ▸ Agreement: figures computed in the background; a disputed article
@@ -406,6 +463,9 @@ class MainWindow(QMainWindow):
         for entry, text, action in self._keyed:
             keys = self.workspace.keys.shown_keys(action)
             entry.setText(f"{text}\t{keys}" if keys else text)
+            if action == "focus_search":  # the one keyed entry that works from anywhere
+                chords = self.workspace.keys.chords(action)
+                entry.setShortcuts([QKeySequence(k) for k in chords])
 
     def _add(
         self,
@@ -433,6 +493,9 @@ class MainWindow(QMainWindow):
     def _changed(self, change: Change) -> None:
         """Every row the change names shows its new status and label count (a project-wide
         accept names every article it touched)."""
+        # Session.changed comes after the commit: "Saved" is never shown for an edit
+        # that did not reach the project.
+        self.status.show_saved()
         if self.docks.articles is not None:
             self.docks.articles.refresh_articles(change.article_ids)
 

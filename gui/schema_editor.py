@@ -98,8 +98,8 @@ class SchemaEditorDialog(QDialog):
 
         # stance targets and their options
         self.stance = QTreeWidget()
-        self.stance.setColumnCount(2)
-        self.stance.setHeaderLabels(["Target / option", "Key"])
+        self.stance.setColumnCount(3)
+        self.stance.setHeaderLabels(["Target / option", "Key", "Description (targets)"])
         self.stance.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for target in self.original.stance_targets:
             self._append_target(target)
@@ -207,7 +207,7 @@ class SchemaEditorDialog(QDialog):
     # ---- stance --------------------------------------------------------------------------
 
     def _append_target(self, target: StanceTarget) -> QTreeWidgetItem:
-        item = QTreeWidgetItem([target.name, ""])
+        item = QTreeWidgetItem([target.name, "", target.description])
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
         self.stance.addTopLevelItem(item)
         for option in target.options:
@@ -290,7 +290,11 @@ class SchemaEditorDialog(QDialog):
                 StanceOption(value=item.child(k).text(0).strip(), key=item.child(k).text(1).strip())
                 for k in range(item.childCount())
             )
-            targets.append(StanceTarget(name=item.text(0).strip(), options=options))
+            targets.append(
+                StanceTarget(
+                    name=item.text(0).strip(), options=options, description=item.text(2).strip()
+                )
+            )
         kinds = tuple(k.strip() for k in self.boilerplate_kinds.text().split(",") if k.strip())
         schema = Schema(
             entity_labels=labels,

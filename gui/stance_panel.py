@@ -32,6 +32,9 @@ class StancePanel(QWidget):
         widest = max((len(t.options) for t in schema.stance_targets), default=0)
         for row, target in enumerate(schema.stance_targets):
             name = QLabel(f"Stance · {target.name}:")
+            if target.description:
+                name.setText(f"Stance · {target.name} ({target.description}):")
+                name.setToolTip(target.description)
             self._grid.addWidget(name, row, 0)
             for col, option in enumerate(target.options, start=1):
                 text = f"{option.key.upper()}  {option.value}" if option.key else option.value

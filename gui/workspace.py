@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QUndoStack
 from PySide6.QtWidgets import QInputDialog, QLabel, QVBoxLayout, QWidget
 
@@ -24,9 +24,10 @@ from core.query import ArticleFilter
 from core.schema import Schema
 from core.selection import clusters_intact, covering, snap_to_words
 from gui.article_view import ArticleView
-from gui.key_table import STANCE_PROPOSAL_KEY, KeyMap, key_table
+from gui.key_table import LIST_ACTIONS, STANCE_PROPOSAL_KEY, KeyMap, key_table
 from gui.label_bar import LabelBar
 from gui.learning import ModelTrainer
+from gui.near_duplicate_bar import NearDuplicateBar
 from gui.review_mode import REVIEW_KEYS, ReviewMode
 from gui.session import Change, Session, What
 from gui.suggestions_overlay import SuggestionOverlay
@@ -49,6 +50,12 @@ class Workspace(QWidget):
     articleOpened = Signal(int)
     progressChanged = Signal()
     keymapRequested = Signal()
+    #: Ctrl+F or / (gui.key_table): the main window focuses the article search.
+    searchRequested = Signal()
+    #: An article marked done (Ctrl+Enter), with the seconds spent on it: the session count.
+    doneCounted = Signal(float)
+    #: Tab (gui.key_table): the main window moves the focus to the next pane.
+    paneRequested = Signal()
     message = Signal(str)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -57,7 +64,10 @@ class Workspace(QWidget):
         self.ctx = CommandContext(session, self.show_article, self.notify)
         self.label_bar = LabelBar()
         self.view = ArticleView()
-        self.notice = QLabel()
+        # The notice floats over the bottom of the text (it never moves the text: a click
+        # aimed before it appeared still lands where aimed) and lets the mouse through.
+        self.notice = QLabel(self.view)
+        self.notice.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.notice.setStyleSheet(
             "background: #fdecea; color: #b71c1c; border: 1px solid #e57373; padding: 4px;"
         )
@@ -68,8 +78,11 @@ class Workspace(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 4)
         layout.addWidget(self.label_bar)
-        layout.addWidget(self.notice)
+        self.near_duplicates = NearDuplicateBar(session.project)
+        self.near_duplicates.openRequested.connect(self.show_article)
+        layout.addWidget(self.near_duplicates)
         layout.addWidget(self.view, 1)
+        self.view.installEventFilter(self)
         self.open: OpenArticle | None = None
         self.armed: str | None = None
         self._opened_at = time.monotonic()
@@ -174,11 +187,14 @@ class Workspace(QWidget):
             "flag": self.flag,
             "next_article": self.next_article,
             "previous_article": self.previous_article,
+            "next_near_duplicate": self.next_near_duplicate,
             "delete_selected": self.delete_selected,
             "escape": self.escape,
             "undo": stack.undo,
             "redo": stack.redo,
             "keymap": self.keymapRequested.emit,
+            "focus_search": self.searchRequested.emit,
+            "next_pane": self.paneRequested.emit,
             "accept_stance_proposals": self.accept_stance_proposals,
             **self.suggestions.actions(),
         }
@@ -197,7 +213,11 @@ class Workspace(QWidget):
 
     def escape(self) -> None:
         self.arm(None)
-        self.view.place_cursor(self.view.selection()[1])
+        self.view.place_cursor(self.view.selection()[1], keep_scroll=True)
+
+    def handle_list_key(self, event: QKeyEvent) -> bool:
+        """The article list asks here: the key table's list actions (J/K, Ctrl+F, /, ?)."""
+        return self.keys.handle(event, only=LIST_ACTIONS)
 
     # ---- articles ------------------------------------------------------------------------
 
@@ -214,6 +234,7 @@ class Workspace(QWidget):
         self.label_bar.stance.set_values(self.open.stance)
         self.show_stance_proposals()
         self.suggestions.opened()
+        self.near_duplicates.show_for(article_id)
         if self.review is not None:
             self.review.load(article_id)
         self.view.text.setFocus()
@@ -228,6 +249,24 @@ class Workspace(QWidget):
         if self.article_id is not None:
             found = self.session.project.previous_article_id(self.article_id, self.list_filter())
             self._go(found, "the first article in the list")
+
+    def next_near_duplicate(self) -> None:
+        """Open the next article of the open one's near-duplicate group."""
+        self._go(self.near_duplicates.next_id(), "an article without near-duplicates")
+
+    def apply_labels_to_near_duplicates(self) -> None:
+        """Carry my spans in this article to its near-duplicates, as suggestions there."""
+        if self.article_id is None:
+            return
+        if not self.near_duplicates.others:
+            self.message.emit("This article has no near-duplicates")
+            return
+        # Groups as they are (the background keeps them up to date): a group of ten takes
+        # milliseconds, where grouping a fresh import first could block the window.
+        report = self.session.project.propagate_labels(
+            annotator=self.session.annotator, article_ids=[self.article_id], group_first=False
+        )
+        self.message.emit(report.summary())
 
     def open_next_todo(self) -> None:
         # While the list shows "Assigned to me", next to do walks the annotator's queue.
@@ -253,9 +292,28 @@ class Workspace(QWidget):
     def notify(self, text: str) -> None:
         """A visible message in the workspace (and the status bar) for a refused edit."""
         self.notice.setText(text)
+        self._place_notice()
         self.notice.show()
+        self.notice.raise_()
         self._notice_timer.start()
         self.message.emit(text)
+
+    def _place_notice(self) -> None:
+        """Along the bottom of the text, inside it, above the scroll bar."""
+        margin = 8
+        text = self.view.text
+        area = QRect(text.mapTo(self.view, QPoint(0, 0)), text.size())  # inside the view
+        width = max(100, area.width() - 2 * margin - 16)
+        height = self.notice.heightForWidth(width)
+        height = height if height > 0 else self.notice.sizeHint().height()
+        self.notice.setGeometry(
+            area.left() + margin, area.bottom() - height - margin, width, height
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view and event.type() == QEvent.Type.Resize:
+            self._place_notice()
+        return super().eventFilter(watched, event)
 
     def say(self, text: str) -> None:
         """A passing message in the status bar."""
@@ -390,11 +448,15 @@ class Workspace(QWidget):
             return
         previous = self.stance_values.get(target)
         new = None if previous == value else value
-        self.push(
+        done = self.push(
             SetDocLabel(
                 self.ctx, self.article_id, key=stance_key(target), value=new, previous=previous
             )
         )
+        if done:
+            # A stance key pressed by mistake (typing in the text) must never pass unseen.
+            now = f"set to {new}" if new is not None else "cleared"
+            self.say(f"Stance {target} {now} · Ctrl+Z undoes it")
 
     def stance_proposals(self) -> dict[str, tuple[str, float]]:
         """The stance models' proposals for the open article, for targets without a stance
@@ -443,7 +505,9 @@ class Workspace(QWidget):
         )
 
     def done_and_next(self) -> None:
+        seconds = time.monotonic() - self._opened_at
         if self._set_status("done"):
+            self.doneCounted.emit(seconds)
             self.open_next_todo()
 
     def skip(self) -> None:

@@ -17,10 +17,12 @@ from storage.errors import (
 )
 from storage.importing import MAX_CHARS, ImportProgress
 from storage.listing import ListCursor
+from storage.near_duplicates import NearDuplicateProgress, NearDuplicateReport
 from storage.packages import PackageWritten, package_file_name
 from storage.project import PROJECT_SUFFIX, Project
+from storage.propagation import PropagationReport
 from storage.repeated_lines import SuggestProgress
-from storage.search import search_terms
+from storage.search import highlight_pattern, search_terms
 from storage.suggestion_decisions import BulkResult
 from storage.suggestion_runs import ALL_SOURCES
 
@@ -36,15 +38,19 @@ __all__ = [
     "JudgementProgress",
     "LabelError",
     "ListCursor",
+    "NearDuplicateProgress",
+    "NearDuplicateReport",
     "PackageWritten",
     "PasswordNeeded",
     "Project",
     "ProjectBusy",
     "ProjectError",
     "ProjectLocked",
+    "PropagationReport",
     "ReviewItem",
     "StorageFault",
     "SuggestProgress",
+    "highlight_pattern",
     "package_file_name",
     "search_terms",
 ]

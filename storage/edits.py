@@ -66,6 +66,7 @@ class EditMixin(ProjectPart):
         def annotator_id(self, name: str) -> int: ...
         def schema(self) -> Schema: ...
         def _annotator_names(self) -> dict[int, str]: ...
+        def _retract_taught(self, places: Iterable[tuple[int, int, int, str]]) -> int: ...
 
     # ---- who is editing ------------------------------------------------------------------
 
@@ -190,6 +191,16 @@ class EditMixin(ProjectPart):
                 decisions.append((decision, key[1]))
                 results.append(result)
             self._store_spans(decisions, results)
+            # What the deleted and relabelled entities taught the own-labels suggester goes
+            # with them, in this transaction (storage.own_labels).
+            untaught = [
+                (s.article_id, s.start, s.end, s.label)
+                for d, _ in decisions
+                for s in [*d.delete, *(s for s, label in d.relabel if label != s.label)]
+                if s.layer == "entity"
+            ]
+            if untaught:
+                self._retract_taught(untaught)
         return results
 
     def _store_spans(

@@ -22,6 +22,7 @@ from core.export.pipeline import ExportProgress, ExportSummary, run_export
 from core.export.records import ExportOptions, ExportRecord, ExportSelection
 from core.models import STATUSES
 from storage.errors import ProjectError
+from storage.near_duplicates import NearDuplicateProgress
 from storage.part import ProjectPart
 
 PAGE = 500
@@ -252,6 +253,16 @@ class ExportMixin(ProjectPart):
         """Write an export into folder ``out`` (see :mod:`core.export.pipeline`)."""
         selection = options.selection
         total = self.count_export_articles(selection)
+        groups = None
+        if options.split and options.group_near_duplicates:
+            # Articles the background has not grouped yet are grouped now (kept, like the
+            # catch-up would); the split then reads groups instead of hashing every text.
+            def grouping(p: NearDuplicateProgress) -> None:
+                if on_progress:
+                    on_progress(ExportProgress("group", p.done, p.total))
+
+            self.update_near_duplicates(on_progress=grouping, should_stop=should_stop)  # type: ignore[attr-defined]
+            groups = self.near_duplicate_group_ids  # type: ignore[attr-defined]
         # The card gives the agreement of the annotators the export holds, counted as the
         # records go by (their done records only, as `tandai agreement` counts).
         agreement = AgreementCounter(None)
@@ -269,6 +280,7 @@ class ExportMixin(ProjectPart):
             Path(out),
             options,
             scan=lambda: self.export_records(selection, layers=("boilerplate",)),
+            groups=groups,
             project=Path(self.name).stem if "://" not in self.name else self.name,
             entity_labels=[e.name for e in self.schema().entity_labels],
             license=self.get_setting("license", "unknown"),

@@ -83,8 +83,14 @@ class ImportMixin(ProjectPart):
         on_problem: Callable[[str], None] | None = None,
         should_stop: StopFn | None = None,
         detect: bool = True,
+        near_duplicates: str | None = None,
     ) -> ImportReport:
-        """Read files and folders into the project; each bad record is reported and skipped."""
+        """Read files and folders into the project; each bad record is reported and skipped.
+
+        ``near_duplicates`` "keep" or "skip": group the new articles at once and count
+        those that are near-duplicates of an article stored before them (or earlier in
+        this import); "skip" then removes them again. None: grouping is left to the
+        background catch-up."""
 
         mapper = FieldMapper(field_map, max_chars=max_chars)
 
@@ -93,7 +99,12 @@ class ImportMixin(ProjectPart):
 
         report = ImportReport()
         with self._import_run(
-            paths, report, detect=detect, on_progress=on_progress, should_stop=should_stop
+            paths,
+            report,
+            detect=detect,
+            on_progress=on_progress,
+            should_stop=should_stop,
+            near_duplicates=near_duplicates,
         ):
             articles = self._read_records(
                 paths,
@@ -117,6 +128,7 @@ class ImportMixin(ProjectPart):
         detect: bool,
         on_progress: ProgressFn | None,
         should_stop: StopFn | None,
+        near_duplicates: str | None = None,
     ) -> Iterator[None]:
         """One import: its batch row around the storing, then the catch-up passes."""
         batch = self.m.ImportBatch
@@ -124,11 +136,34 @@ class ImportMixin(ProjectPart):
             report.batch_id = batch.insert(paths=json.dumps([str(p) for p in paths])).execute()
         with self._bulk_writing():
             yield
+        if near_duplicates is not None and not report.cancelled:
+            self._group_import(report, skip=near_duplicates == "skip", should_stop=should_stop)
         with self._write():
             batch.update(imported=report.imported).where(batch.id == report.batch_id).execute()
         if detect and not report.cancelled:
             self.detect_languages(on_progress=on_progress, should_stop=should_stop)
             self.index_pending(on_progress=on_progress, should_stop=should_stop)
+
+    def _group_import(
+        self, report: ImportReport, *, skip: bool, should_stop: StopFn | None
+    ) -> None:
+        found = self.update_near_duplicates(should_stop=should_stop).found_ids  # type: ignore[attr-defined]
+        a = self.m.Article
+        mine: list[int] = []
+        for i in range(0, len(found), 500):
+            mine += [
+                r[0]
+                for r in a.select(a.id)
+                .where(a.id.in_(found[i : i + 500]), a.batch == report.batch_id)
+                .tuples()
+            ]
+        report.near_duplicates = len(mine)
+        report.near_duplicates_skipped = skip
+        if skip and mine:
+            with self._write():
+                for i in range(0, len(mine), 500):
+                    a.delete().where(a.id.in_(mine[i : i + 500])).execute()
+            report.imported -= len(mine)
 
     @contextlib.contextmanager
     def _bulk_writing(self) -> Iterator[None]:

@@ -124,6 +124,7 @@ class ListingMixin(ProjectPart):
             pq = pq.where(p.status != "todo")
         statuses = {aid: st for aid, st in pq.tuples()}
         counts = dict(sq.group_by(s.article).tuples())
+        near = self.near_duplicate_counts(ids)  # type: ignore[attr-defined]
         unsure = self.ordering_uncertainties(ids)  # type: ignore[attr-defined]
         return [
             ArticleSummary(
@@ -134,6 +135,7 @@ class ListingMixin(ProjectPart):
                 lang=r[4],
                 status=statuses.get(r[0], "todo"),
                 label_count=counts.get(r[0], 0),
+                near_duplicates=near.get(r[0], 0),
                 uncertainty=unsure.get(r[0]),
             )
             for r in (rows.get(i) for i in ids)

@@ -26,6 +26,7 @@ from storage.models import (
     make_assignment_model,
     make_learning_models,
     make_models,
+    make_near_duplicate_models,
     make_repeated_line_model,
     make_role_model,
 )
@@ -99,6 +100,26 @@ def _v8_learning(db: pw.Database) -> None:
     db.create_tables(list(make_learning_models(db)))
 
 
+def _v9_near_duplicates(db: pw.Database) -> None:
+    """Near-duplicate groups and their LSH keys (storage.near_duplicates); existing
+    articles are grouped by the background catch-up, like languages."""
+    group_model, key_model = make_near_duplicate_models(db)
+    db.create_tables([group_model])
+    if is_sqlite(db):
+        # WITHOUT ROWID: the (key, article) primary key is the table, not a second b-tree.
+        db.execute_sql(
+            'CREATE TABLE IF NOT EXISTS "near_duplicate_key" ("key" INTEGER NOT NULL, '
+            '"article_id" INTEGER NOT NULL REFERENCES "article" ("id") ON DELETE CASCADE, '
+            'PRIMARY KEY ("key", "article_id")) WITHOUT ROWID'
+        )
+        db.execute_sql(
+            'CREATE INDEX IF NOT EXISTS "near_duplicate_key_article_id" '
+            'ON "near_duplicate_key" ("article_id")'
+        )
+    else:
+        db.create_tables([key_model])
+
+
 #: (version reached, step). Append only.
 STEPS: list[tuple[int, Callable[[pw.Database], None]]] = [
     (1, _v1_tables),
@@ -109,6 +130,7 @@ STEPS: list[tuple[int, Callable[[pw.Database], None]]] = [
     (6, _v6_adjudication),
     (7, _v7_team),
     (8, _v8_learning),
+    (9, _v9_near_duplicates),
 ]
 CURRENT_VERSION = STEPS[-1][0]
 

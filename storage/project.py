@@ -41,7 +41,9 @@ from storage.lock import ProjectLock
 from storage.migrations import CURRENT_VERSION, migrate, read_version
 from storage.models import Models, make_models
 from storage.navigation import NavigationMixin
+from storage.near_duplicates import NearDuplicateMixin
 from storage.packages import PackageMixin
+from storage.propagation import PropagationMixin
 from storage.search import fts_match_expression, search_terms, tsquery_expression
 from storage.suggestions import SuggestionMixin
 
@@ -65,6 +67,8 @@ class Project(
     LabelledImportMixin,
     AgreementMixin,
     AdjudicationMixin,
+    NearDuplicateMixin,
+    PropagationMixin,
     LearningMixin,
 ):
     """An open project. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
@@ -303,6 +307,8 @@ class Project(
             query = query.where(self._status_condition(flt))
         if flt.text.strip():
             query = query.where(self._text_condition(flt.text))
+        if flt.one_per_group:
+            query = query.where(self._first_of_group_condition())
         if flt.assigned_to:
             query = query.where(self._assigned_condition(flt.assigned_to))
         return query

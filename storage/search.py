@@ -4,12 +4,31 @@ from __future__ import annotations
 
 import re
 
+from core.text import has_unspaced_script
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def search_terms(text: str) -> list[str]:
     """The words of a query, as the index splits them (also used to highlight matches)."""
     return _WORD.findall(text)
+
+
+def highlight_pattern(words: list[str]) -> re.Pattern[str] | None:
+    """What the article highlights for a query: what the list counts as a match. Each word
+    starts at a word start; all but the last end at a word end, the last may be a prefix
+    (search as you type). A word in a script written without spaces is found anywhere, as
+    the list finds it by reading the texts."""
+    words = [w for w in words if w]
+    parts = []
+    for n, word in enumerate(words):
+        if has_unspaced_script(word):
+            parts.append(re.escape(word))
+        elif n == len(words) - 1:
+            parts.append(rf"(?<!\w){re.escape(word)}")
+        else:
+            parts.append(rf"(?<!\w){re.escape(word)}(?!\w)")
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
 def fts_match_expression(text: str) -> str:

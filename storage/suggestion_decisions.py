@@ -65,6 +65,11 @@ class SuggestionDecisionMixin(ProjectPart):
         @staticmethod
         def _suggestion(row: Any) -> Suggestion: ...
         def _pending(self, found: list[Suggestion], annotator_id: int) -> list[Suggestion]: ...
+        def _reject_phrases(self, places: Iterable[tuple[int, int, int, str]]) -> None: ...
+        def _unreject_phrases(
+            self, places: Iterable[tuple[int, int, int, str]]
+        ) -> dict[tuple[str, str], str]: ...
+        def _suggest_again(self, forgotten: dict[tuple[str, str], str]) -> None: ...
 
     def _pending_batches(
         self, annotator: str, article_id: int | None, layer: str | None, source: str | None
@@ -113,7 +118,8 @@ class SuggestionDecisionMixin(ProjectPart):
 
     def reject_suggestion(self, suggestion_id: int, *, annotator: str) -> int:
         """Remember that the annotator turned this suggestion down; returns the rejection id
-        (for undo with :meth:`remove_rejections`)."""
+        (for undo with :meth:`remove_rejections`). An own-labels suggestion turns its string
+        down for that label across the project (:mod:`storage.own_labels`)."""
         sg = self.suggestion(suggestion_id)
         ann = self.annotator_id(annotator)
         r = self.m.Rejection
@@ -134,16 +140,28 @@ class SuggestionDecisionMixin(ProjectPart):
                 r.start == sg.start,
                 r.end == sg.end,
             )
+            if _learned(sg):
+                self._reject_phrases([(sg.article_id, sg.start, sg.end, sg.label)])
         return row.id
 
     def remove_rejections(self, rejection_ids: Iterable[int]) -> int:
-        """Forget rejections (undo of a reject): the suggestions are pending again."""
+        """Forget rejections (undo of a reject): the suggestions are pending again, and a
+        string turned down for the own-labels suggester is suggested again where a label
+        still teaches it."""
         ids = list(rejection_ids)
         r = self.m.Rejection
         removed = 0
         with self._write():
+            places: list[tuple[int, int, int, str]] = []
             for i in range(0, len(ids), _INSERT_CHUNK):
-                removed += r.delete().where(r.id.in_(ids[i : i + _INSERT_CHUNK])).execute()
+                part = ids[i : i + _INSERT_CHUNK]
+                query = r.select(r.article, r.start, r.end, r.label).where(
+                    r.id.in_(part), r.layer == "entity"
+                )
+                places.extend(query.tuples())
+                removed += r.delete().where(r.id.in_(part)).execute()
+            forgotten = self._unreject_phrases(places)
+        self._suggest_again(forgotten)
         return removed
 
     def remove_spans(self, span_ids: Iterable[int]) -> int:
@@ -233,5 +251,13 @@ class SuggestionDecisionMixin(ProjectPart):
                     if new_id:
                         result.rejection_ids.append(new_id)
                         result.article_ids.add(aid)
+                learned = [(g.article_id, g.start, g.end, g.label) for g in batch if _learned(g)]
+                if learned:
+                    self._reject_phrases(learned)
             result.done += len(batch)
         return result
+
+
+def _learned(sg: Suggestion) -> bool:
+    """A suggestion the annotators' own labels taught (:mod:`storage.own_labels`)."""
+    return sg.source == "own-labels" and sg.layer == "entity"

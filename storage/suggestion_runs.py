@@ -21,6 +21,7 @@ from core.suggest.gazetteer import Gazetteer, gazetteer_from_patterns
 from core.suggest.rules import Rule, RuleMatcher
 from core.text import has_unspaced_script
 from storage.database import is_sqlite
+from storage.own_labels import OwnLabelMixin, phrase_key
 from storage.repeated_lines import BATCH, RepeatedLineMixin, SuggestProgress
 from storage.search import search_terms
 from storage.suggestion_settings import SuggestionSettingsMixin, bundled_lexicon_data
@@ -50,7 +51,7 @@ class SuggestReport:
         return text + (" (stopped early)" if self.stopped else "")
 
 
-class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin):
+class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin, OwnLabelMixin):
     """Running the suggesters; mixed into ``Project`` through ``SuggestionMixin``."""
 
     db: pw.Database
@@ -98,7 +99,18 @@ class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin):
         return out
 
     def own_label_gazetteer(self) -> Gazetteer:
-        """Every string annotators labelled as an entity, with its most frequent label."""
+        """Every string annotators labelled as an entity, with its most frequent label,
+        unless that label was turned down for it (:mod:`storage.own_labels`)."""
+        gazetteer = Gazetteer()
+        for phrase, label in self._own_label_entries().items():
+            gazetteer.add_phrase(phrase, label)
+        return gazetteer
+
+    def _own_label_taught(self) -> set[tuple[str, str]]:
+        """(label, phrase key) of every entry of :meth:`own_label_gazetteer`."""
+        return {(label, phrase_key(p)) for p, label in self._own_label_entries().items()}
+
+    def _own_label_entries(self) -> dict[str, str]:
         sp, t = self.m.Span, self.m.ArticleText
         votes: dict[str, Counter[str]] = {}
         rows = (
@@ -112,17 +124,27 @@ class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin):
             phrase = text[start:end].strip()
             if phrase:
                 votes.setdefault(phrase, Counter())[label] += 1
-        gazetteer = Gazetteer()
+        rejected = self.rejected_phrases()
+        out: dict[str, str] = {}
         for phrase, counter in votes.items():
-            gazetteer.add_phrase(phrase, counter.most_common(1)[0][0])
-        return gazetteer
+            label = counter.most_common(1)[0][0]
+            if (label, phrase_key(phrase)) not in rejected:
+                out[phrase] = label
+        return out
 
     def suggest_from_label(self, phrase: str, label: str) -> int:
         """Suggest ``label`` on every other whole-word occurrence of ``phrase`` (source
         ``own-labels``), right after an annotator labelled it. Only articles whose text
-        contains the phrase are read; returns how many suggestions were stored."""
+        contains the phrase are read; returns how many suggestions were stored.
+
+        Nothing is stored if the string was turned down for ``label``, or once no entity
+        span teaches it any more (this runs in the background: the label may have been
+        undone meanwhile; each write checks again, under the write lock)."""
         phrase = phrase.strip()
         if "own-labels" in self.disabled_sources() or not phrase:
+            return 0
+        taught = (label, phrase_key(phrase))
+        if taught in self.rejected_phrases():
             return 0
         gazetteer = Gazetteer()
         if not gazetteer.add_phrase(phrase, label):
@@ -141,6 +163,8 @@ class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin):
         ids = list(found)
         for i in range(0, len(ids), 200):
             with self._write():
+                if taught in self.rejected_phrases() or not self._still_taught({taught: phrase}):
+                    break
                 part = {aid: found[aid] for aid in ids[i : i + 200]}
                 stored += self._insert_suggestions(part, "own-labels")
         return stored
@@ -215,6 +239,7 @@ class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin):
             self.lexicon(), RuleMatcher(rules) if rules else None, enabled=wanted
         )
         gazetteers = self._entity_gazetteers(wanted)
+        own = _OwnLabelRun(self._last_suggestion_id(), self._teaching_generation())
         ran = (wanted & set(ALL_SOURCES)) | {r.source for r in rules}
         label = self.schema().default_boilerplate_kind
 
@@ -245,7 +270,8 @@ class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin):
                 for name, gazetteer in gazetteers:
                     found.extend(gazetteer.match(text, source=name))
                 proposals[aid] = found
-            self._replace_suggestions(proposals, ran, report)
+            texts = {aid: text for aid, _s, _t, text in rows}
+            self._replace_suggestions(proposals, ran, report, own, texts)
             report.articles += len(rows)
             if article_ids is None:
                 done_upto = max(done_upto, ids[-1])
@@ -291,14 +317,42 @@ class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin):
             )
         return a.select().count()
 
+    def _last_suggestion_id(self) -> int:
+        s = self.m.Suggestion
+        return int(s.select(pw.fn.MAX(s.id)).scalar() or 0)
+
     def _replace_suggestions(
-        self, proposals: dict[int, list[Proposal]], ran: set[str], report: SuggestReport
+        self,
+        proposals: dict[int, list[Proposal]],
+        ran: set[str],
+        report: SuggestReport,
+        own: _OwnLabelRun | None = None,
+        texts: dict[int, str] | None = None,
     ) -> None:
+        """Bring the suggestions of the sources in ``ran`` up to date for these articles.
+        ``own`` and ``texts``: a run of the own-labels suggester (see :class:`_OwnLabelRun`);
+        other writers (the trained model) pass neither."""
         s = self.m.Suggestion
         ids = list(proposals)
         if not ids:
             return
         with self._write():
+            if own is not None and self._teaching_generation() != own.generation:
+                # A label was undone, deleted, relabelled or rejected since the run began:
+                # what it taught is not stored again from the run's older list.
+                own.generation = self._teaching_generation()
+                own.taught = self._own_label_taught()
+            if own is not None and own.taught is not None and texts is not None:
+                taught = own.taught
+                proposals = {
+                    aid: [
+                        p
+                        for p in found
+                        if p.source != "own-labels"
+                        or (p.label, phrase_key(texts[aid][p.start : p.end])) in taught
+                    ]
+                    for aid, found in proposals.items()
+                }
             existing: dict[tuple[int, str], dict[tuple, int]] = {}
             for row_id, aid, src, *key in (
                 s.select(s.id, s.article, s.source, s.layer, s.label, s.start, s.end)
@@ -312,13 +366,28 @@ class SuggestionRunMixin(RepeatedLineMixin, SuggestionSettingsMixin):
                     new.setdefault(p.source, {}).setdefault(aid, {})[
                         (p.layer, p.label, p.start, p.end)
                     ] = p.score
+            # Own-labels rows stored during the run came from a label made meanwhile
+            # (suggest_from_label checks its teacher): the run's older list must not drop them.
             stale = [
                 row_id
                 for (aid, src), keys in existing.items()
                 for key, row_id in keys.items()
                 if key not in new.get(src, {}).get(aid, {})
+                and (src != "own-labels" or own is None or row_id <= own.started_after)
             ]
             for i in range(0, len(stale), 500):
                 report.removed += s.delete().where(s.id.in_(stale[i : i + 500])).execute()
             for src, rows in new.items():
                 report.stored[src] += self._insert_suggestions(rows, src)
+
+
+@dataclass
+class _OwnLabelRun:
+    """What a project-wide run knows of the own-labels list it began with."""
+
+    #: Suggestions with a higher id were stored after the run began.
+    started_after: int
+    #: The count of takings-back when it was last read (storage.own_labels).
+    generation: int
+    #: (label, phrase key) still taught, once a taking-back happened during the run.
+    taught: set[tuple[str, str]] | None = None

@@ -14,10 +14,11 @@ import datetime as dt
 import json
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from core.export.formats import SCHEMAS, Tally
-from core.export.neardup import BANDS, BINS, SHINGLE, THRESHOLD
 from core.export.records import JSONL_FORMATS, ExportOptions
+from core.neardup import BANDS, BINS, ROWS, SHINGLE, THRESHOLD
 from core.redact import mask_secrets
 
 #: First line of every card: marks a folder as a Tandai export that a new export may replace.
@@ -60,6 +61,18 @@ def _fenced(text: str) -> list[str]:
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * max(3, longest + 1)
     return [fence, text, fence]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupFigures:
+    """What near-duplicate grouping did to a split export: groups of two or more articles,
+    the articles in them, the largest group, and per split the articles it held together."""
+
+    groups: int = 0
+    articles: int = 0
+    largest: int = 0
+    held_together: dict[str, int] = field(default_factory=dict)
+    grouped: bool = True
 
 
 def _table(title: str, rows: Mapping[str, Mapping[str, int]], splits: list[str]) -> list[str]:
@@ -180,15 +193,15 @@ def render(
     files: Mapping[str, str],
     tallies: Mapping[str, Tally],
     articles: int,
-    groups: tuple[int, int] | None,
+    groups: GroupFigures | None,
     when: dt.datetime,
     license: str = "",
     left_out: Mapping[str, tuple[int, int]] | None = None,
     label_definitions: Mapping[str, str] | None = None,
     agreement: str = "",
 ) -> str:
-    """Markdown card. ``files``: split -> file name; ``groups``: (near-duplicate groups of
-    two or more articles, articles in them), or None without a split."""
+    """Markdown card. ``files``: split -> file name; ``groups``: what near-duplicate
+    grouping did, or None without a split."""
     splits = list(files)
     sel = options.selection
     lines = [
@@ -229,12 +242,17 @@ def render(
             + f", seed {options.seed}; stratified by stance label; near-duplicate articles "
             "kept in one split"
         )
-    if groups is not None:
+    if groups is not None and not groups.grouped:
+        lines.append("- Near-duplicates: not grouped (`--no-near-duplicates`)")
+    elif groups is not None:
+        held = ", ".join(f"{name} {count}" for name, count in groups.held_together.items())
         lines.append(
-            f"- Near-duplicates: MinHash ({BINS} bins, one permutation) over lower-cased word "
-            f"{SHINGLE}-shingles, LSH {BANDS}x{BINS // BANDS}, estimated Jaccard >= "
-            f"{THRESHOLD:g}; groups of two or more articles: {groups[0]}, holding {groups[1]} "
-            "articles"
+            f"- Near-duplicates: exact Jaccard similarity of lower-cased word {SHINGLE}-shingles"
+            f" >= {THRESHOLD:g}, groups closed transitively; candidates from MinHash LSH "
+            f"({BINS} bins, {BANDS} bands of {ROWS}); groups of two or more articles: "
+            f"{groups.groups}, holding {groups.articles} articles; largest group: "
+            f"{groups.largest} articles; articles held together with their near-duplicates "
+            f"per split: {held}"
         )
     lines += ["", "## Files", "", "| split | file | records | lines |", "|---|---|---|---|"]
     for split in splits:

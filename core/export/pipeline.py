@@ -23,7 +23,7 @@ import os
 import shutil
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
@@ -33,8 +33,8 @@ from core.export.bio import tag_names
 from core.export.clean import clean_text
 from core.export.docbin import DocBinFile, DocLine
 from core.export.formats import Tally, lines_of
-from core.export.neardup import NearDuplicates
 from core.export.records import SUFFIXES, ExportOptions, ExportRecord
+from core.neardup import NearDuplicates
 
 CARD_FILE = "README.md"
 LABELS_FILE = "labels.json"
@@ -61,7 +61,7 @@ class ExportSummary:
     files: dict[str, str] = field(default_factory=dict)
     tallies: dict[str, Tally] = field(default_factory=dict)
     articles: int = 0
-    groups: tuple[int, int] | None = None
+    groups: card.GroupFigures | None = None
     cancelled: bool = False
     #: ``{status: (articles, spans)}`` of labelled records the chosen statuses left out.
     left_out: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -108,6 +108,8 @@ class _CardExtra:
 
 
 RecordSource = Callable[[], Iterable[ExportRecord]]
+#: Article id -> near-duplicate group id, for every article the export may hold.
+GroupSource = Callable[[], Mapping[int, int]]
 ProgressFn = Callable[[ExportProgress], None]
 StopFn = Callable[[], bool]
 
@@ -217,8 +219,11 @@ def _plan(
     total: int,
     on_progress: ProgressFn | None,
     should_stop: StopFn | None,
-) -> tuple[dict[int, str], tuple[int, int]] | None:
-    """First pass: article id -> split name, and (groups of 2+, articles in them)."""
+    groups: GroupSource | None = None,
+) -> tuple[dict[int, str], card.GroupFigures] | None:
+    """First pass: article id -> split name, and what the near-duplicate grouping did.
+    ``groups``: the groups kept in the project; None: group the texts read here."""
+    group_of = groups() if groups is not None and options.group_near_duplicates else None
     ids = array("q")
     uids: list[str] = []
     sizes = array("l")
@@ -232,26 +237,42 @@ def _plan(
         uids.append(first.uid)
         sizes.append(len(records))
         strata.append(splits.stratum_of([r.stance for r in records]))
-        if options.group_near_duplicates:
+        if options.group_near_duplicates and group_of is None:
             finder.add(clean_text(first.text, first.spans).text)
         if on_progress and n % 200 == 0:
             on_progress(ExportProgress("scan", n, total))
-    roots = finder.groups() if options.group_near_duplicates else list(range(len(ids)))
+    if group_of is not None:
+        first_of: dict[int, int] = {}
+        roots = [first_of.setdefault(group_of.get(aid, -1 - i), i) for i, aid in enumerate(ids)]
+    elif options.group_near_duplicates:
+        roots = finder.groups()
+    else:
+        roots = list(range(len(ids)))
     members: dict[int, list[int]] = {}
     for i, root in enumerate(roots):
         members.setdefault(root, []).append(i)
-    groups = []
+    units = []
     for root, idx in members.items():
         tally = Counter(strata[i] for i in idx)
         stratum = min(tally, key=lambda k: (-tally[k], k))
-        groups.append(
+        units.append(
             (root, splits.Group(min(uids[i] for i in idx), sum(sizes[i] for i in idx), stratum))
         )
-    chosen = splits.assign([g for _, g in groups], options.split, options.seed)
-    by_root = {root: chosen[g.key] for root, g in groups}
+    chosen = splits.assign([g for _, g in units], options.split, options.seed)
+    by_root = {root: chosen[g.key] for root, g in units}
     plan = {ids[i]: by_root[root] for i, root in enumerate(roots)}
     big = [idx for idx in members.values() if len(idx) > 1]
-    return plan, (len(big), sum(len(idx) for idx in big))
+    held: Counter[str] = Counter()
+    for idx in big:
+        held[plan[ids[idx[0]]]] += len(idx)
+    figures = card.GroupFigures(
+        groups=len(big),
+        articles=sum(len(idx) for idx in big),
+        largest=max((len(idx) for idx in big), default=0),
+        held_together={name: held[name] for name, _ in options.split},
+        grouped=options.group_near_duplicates,
+    )
+    return plan, figures
 
 
 def run_export(
@@ -260,6 +281,7 @@ def run_export(
     options: ExportOptions,
     *,
     scan: RecordSource | None = None,
+    groups: GroupSource | None = None,
     project: str,
     entity_labels: Sequence[str] = (),
     license: str = "",
@@ -273,6 +295,7 @@ def run_export(
 ) -> ExportSummary:
     """Write the export of ``source()`` records into folder ``out``. ``scan`` gives the
     records for a split's first pass (boilerplate spans and stance suffice); default source.
+    ``groups``: near-duplicate groups kept by the project (else computed from the texts);
     ``on_article`` sees each article's records as they are written (the agreement of the
     annotators the export holds is counted so); ``agreement_text`` gives the card's
     agreement section."""
@@ -292,7 +315,7 @@ def run_export(
         staging.mkdir(parents=True)
         summary = _write_staged(
             source, staging, out, options, scan, project, card_extra, total, on_progress,
-            should_stop, on_article,
+            should_stop, on_article, groups,
         )  # fmt: skip
         summary.left_out = dict(left_out or {})
         if not summary.cancelled:
@@ -316,6 +339,7 @@ def _write_staged(
     on_progress: ProgressFn | None,
     should_stop: StopFn | None,
     on_article: Callable[[Sequence[ExportRecord]], None] | None,
+    groups: GroupSource | None,
 ) -> ExportSummary:
     """Every file of the export, manifest last, into ``folder``."""
     summary = ExportSummary(out=out)
@@ -325,7 +349,7 @@ def _write_staged(
         collecting = gc.isenabled()
         gc.disable()
         try:
-            planned = _plan(scan or source, options, total, on_progress, should_stop)
+            planned = _plan(scan or source, options, total, on_progress, should_stop, groups)
         finally:
             if collecting:
                 gc.enable()

@@ -104,10 +104,12 @@ def test_menus_show_the_keys_the_key_table_gives_their_action(qtbot, window: Mai
         "&Flag with a note…\tF",
         "&Next article\tJ, Alt+→",
         "&Previous article\tK, Alt+←",
+        "Next near-&duplicate\tD",
+        "&Apply my labels to its near-duplicates",  # a menu action, no key
     ]
     assert window.actions_.keymap.text() == "&Keyboard map\t?"
     shown = dict(window.workspace.key_help())
-    for text in texts:
+    for text in (t for t in texts if "\t" in t):
         for one in text.split("\t")[1].split(", "):
             assert one in shown  # every key a menu names is in the keyboard map
 

@@ -272,6 +272,8 @@ def test_a_new_label_is_suggested_at_once_wherever_its_string_occurs_as_whole_wo
         "Pertemuan Kim Jong Un dan Putin; kim jong un.",
         "Kim Jong Unggul bukan orangnya.",
     )
+    # The label that teaches it (nothing is suggested from a string no label teaches).
+    project.add_span(a, annotator="ani", layer="entity", label="PER", start=0, end=11)
     assert project.suggest_from_label("Kim Jong Un", "PER") == 2  # a itself and b
     assert [s.start for s in project.suggestions(a)] == [0]
     text = project.article(b).text
@@ -288,6 +290,8 @@ def test_a_new_label_finds_indexed_and_not_yet_indexed_articles_alike(project: P
     project.index_pending()  # a and b through the full-text index on SQLite
     (c,) = store(project, "Lagi-lagi Kim Jong Un.")  # c only by scanning
     (d,) = store(project, "国境で𠮷野家の店主が話した。")  # no spaces: never through the index
+    project.add_span(a, annotator="ani", layer="entity", label="PER", start=0, end=11)
+    project.add_span(d, annotator="ani", layer="entity", label="ORG", start=3, end=6)
     assert project.suggest_from_label("Kim Jong Un", "PER") == 2
     assert [len(project.suggestions(x)) for x in (a, b, c)] == [1, 0, 1]
     assert project.suggest_from_label("𠮷野家", "ORG") == 1

@@ -1,0 +1,150 @@
+"""Near-duplicate grouping on generated content-farm rewrites: recall at 0.3, nothing
+unrelated merged, and splits that never separate a group."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from core.export.pipeline import run_export
+from core.export.records import ExportOptions, ExportRecord, ExportSelection, parse_split
+from core.neardup import (
+    SKELETON_THRESHOLD,
+    SKELETON_WORD_FLOOR,
+    THRESHOLD,
+    NearDuplicates,
+    UnionFind,
+    fingerprint,
+    jaccard,
+)
+from tests.fixtures.rewrites import Article, corpus
+
+
+def _grouping(articles: list[Article], *, skeletons: bool = True) -> tuple[list[int], list]:
+    finder = NearDuplicates(skeletons=skeletons)
+    prints = [fingerprint(a.text) for a in articles]
+    for words, skeleton in prints:
+        finder.add_shingles(words, skeleton if skeletons else None)
+    return finder.groups(), prints
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_every_pair_at_or_above_the_threshold_ends_in_one_group(seed: int) -> None:
+    articles = corpus(seed, stories=16, background=40)
+    roots, prints = _grouping(articles)
+    # The closure of the exact decisions, computed the slow way over every pair.
+    truth = UnionFind(len(articles))
+    high = 0
+    for i, j in itertools.combinations(range(len(articles)), 2):
+        word = jaccard(prints[i][0], prints[j][0])
+        skeleton = jaccard(prints[i][1], prints[j][1])
+        if word >= THRESHOLD:
+            high += 1
+            assert roots[i] == roots[j], (articles[i].kind, articles[j].kind)
+        if word >= THRESHOLD or (word >= SKELETON_WORD_FLOOR and skeleton >= SKELETON_THRESHOLD):
+            truth.union(i, j)
+    assert high > 20  # the set has rewrites above the threshold to find
+    assert roots == truth.roots()  # and groups nothing the exact decisions do not join
+
+
+def test_spinner_rewrites_are_grouped_by_the_skeleton_signal_and_not_without_it() -> None:
+    articles = corpus(4, stories=12, background=20, spinner_share=1.0)
+    spinners = [a for a in articles if a.kind == "spinner"]
+    assert len(spinners) > 20
+    with_skeletons, prints = _grouping(articles)
+    words_only, _ = _grouping(articles, skeletons=False)
+    below = [a for a in spinners if jaccard(prints[a.index][0], prints[a.parent][0]) < THRESHOLD]
+    assert len(below) > len(spinners) * 0.9  # 30-40 % synonyms: word shingles fall below 0.3
+    assert all(with_skeletons[a.index] == with_skeletons[a.parent] for a in spinners)
+    assert not any(words_only[a.index] == words_only[a.parent] for a in below)
+
+
+@pytest.mark.parametrize("seed", [0, 5])
+def test_same_topic_reports_and_unrelated_articles_stay_apart(seed: int) -> None:
+    articles = corpus(seed, stories=16, background=40)
+    roots, _ = _grouping(articles)
+    same_event_apart = 0
+    for i, j in itertools.combinations(range(len(articles)), 2):
+        a, b = articles[i], articles[j]
+        if roots[i] == roots[j]:
+            assert a.family == b.family, (a.kind, b.kind)
+        elif a.event == b.event and a.event >= 0:
+            same_event_apart += 1
+    assert same_event_apart > 20
+
+
+def test_light_rewrites_join_their_original_and_a_shorter_text_gets_no_false_partner() -> None:
+    articles = corpus(9, stories=10, background=10, spinner_share=0.0)
+    roots, _ = _grouping(articles)
+    for a in articles:
+        if a.kind == "light":
+            assert roots[a.index] == roots[a.parent]
+    finder = NearDuplicates()
+    for text in ["", "Two words", "two words", "12345", "Berita 𠮷野 القاهرة"]:
+        finder.add(text)
+    assert finder.groups() == [0, 1, 1, 3, 4]
+
+
+def _records(articles: list[Article], labelled_shuffle: random.Random) -> list[ExportRecord]:
+    stances = ["favour", "against", "neutral"]
+    return [
+        ExportRecord(
+            article_id=a.index + 1,
+            uid=f"a{a.index:04d}",
+            text=a.text,
+            title="",
+            url="",
+            source="",
+            published="",
+            lang=None,
+            meta={},
+            annotator="ani",
+            status="done",
+            doc_labels={"stance:main": labelled_shuffle.choice(stances)},
+        )
+        for a in articles
+    ]
+
+
+def _where(out: Path, names: list[str]) -> dict[str, str]:
+    where = {}
+    for name in names:
+        with (out / f"{name}.jsonl").open(encoding="utf-8") as fh:
+            for line in fh:
+                where[json.loads(line)["id"]] = name
+    return where
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_split_never_separates_a_group_randomised(seed: int, tmp_path: Path) -> None:
+    rng = random.Random(seed)
+    articles = corpus(100 + seed, stories=rng.randint(6, 14), background=rng.randint(10, 40))
+    records = _records(articles, rng)
+    fractions = sorted(rng.sample(range(1, 20), 2))
+    spec = f"train={fractions[0] / 20},dev={(fractions[1] - fractions[0]) / 20}"
+    spec += f",test={(20 - fractions[1]) / 20}"
+    split = parse_split(spec)
+    options = ExportOptions(
+        split=split, seed=rng.randrange(1000), selection=ExportSelection(statuses=())
+    )
+    out = tmp_path / "out"
+    summary = run_export(lambda: records, out, options, project="t")
+    where = _where(out, [n for n, _ in split])
+    assert len(where) == len(articles)
+    roots, _ = _grouping(articles)
+    for i, j in itertools.combinations(range(len(articles)), 2):
+        if roots[i] == roots[j]:
+            assert where[f"a{i:04d}"] == where[f"a{j:04d}"]
+    sizes = sorted(
+        sum(1 for r in roots if r == root) for root in set(roots) if roots.count(root) > 1
+    )
+    assert summary.groups is not None
+    assert (summary.groups.groups, summary.groups.largest) == (len(sizes), max(sizes))
+    assert sum(summary.groups.held_together.values()) == sum(sizes)
+    card = (out / "README.md").read_text("utf-8")
+    assert f"groups of two or more articles: {len(sizes)}" in card
+    assert f"largest group: {max(sizes)} articles" in card
