@@ -15,6 +15,7 @@ from core.export.pipeline import ExportError, ExportProgress
 from core.export.records import FORMATS, ExportOptions, ExportSelection, parse_split
 from core.models import STATUSES
 from core.progress import ProgressBar
+from core.redact import strip_password
 from storage import Project
 
 
@@ -118,7 +119,8 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
 
 def command_line(args: argparse.Namespace) -> str:
     """The export command as it could be typed again, for the dataset card."""
-    words = ["tandai", "export", args.project, args.out, "--format", args.format]
+    # Without its password: the command can be typed again with PGPASSWORD or ~/.pgpass.
+    words = ["tandai", "export", strip_password(args.project), args.out, "--format", args.format]
     words += ["--tokens"] * args.tokens + ["--clean"] * args.clean
     words += ["--tag-strings"] * args.tag_strings + ["--keep-unlabelled"] * args.keep_unlabelled
     words += ["--chunk", args.chunk] if args.chunk else []

@@ -55,6 +55,7 @@ from gui.team_dialogs import (
 )
 from gui.welcome import WelcomeDialog
 from gui.window_state import restore_window, save_window
+from gui.workers import wait_for_jobs
 from gui.workspace import Workspace
 from storage import Project, ProjectError
 
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self._attach(project)
         self.resize(1280, 820)
         self._sized = restore_window(self, self.settings)
+        self._closed = False
         self.drops = FileDrops(self, open_project=self.open_project, import_files=self.import_files)
 
     # ---- project life ----------------------------------------------------------------------
@@ -172,9 +174,16 @@ class MainWindow(QMainWindow):
         if self.workspace.article_id is not None:
             self.status.show_language(self.project.article(self.workspace.article_id).lang)
 
-    def _detach(self) -> None:
+    def _stop_background(self) -> None:
+        """Every background job on this project ends before it closes (a count still running
+        would otherwise reopen a closed, perhaps deleted, project)."""
         if self.catch_up is not None:
             self.catch_up.stop()
+        self.workspace.trainer.stop()
+        wait_for_jobs()
+
+    def _detach(self) -> None:
+        self._stop_background()
         for dock in self.docks:
             if dock is not None:
                 self.removeDockWidget(dock)
@@ -275,6 +284,8 @@ class MainWindow(QMainWindow):
 
     def _offer_package_owner(self) -> None:
         """A work package is labelled by the annotator it was made for: offer to switch."""
+        if self._closed:
+            return  # queued before the window closed: its project is closed (maybe gone)
         info = self.project.package_info()
         if info is None or info.annotator == self.annotator:
             return
@@ -309,6 +320,8 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._size_docks)
 
     def _size_docks(self) -> None:
+        if self._closed:
+            return  # queued before the window closed
         # The guidelines stay in view on first start (without project guidelines they list
         # the labels and keys); View ▸ Guidelines hides them and the window remembers.
         docks = [d for d in self.docks if d is not None and d.isVisible()]
@@ -316,9 +329,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         save_window(self, self.settings)
-        if self.catch_up is not None:
-            self.catch_up.stop()
-        self.workspace.trainer.stop()
+        self._closed = True
+        self._stop_background()
         self.project.close()
         super().closeEvent(event)
 

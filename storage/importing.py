@@ -28,6 +28,7 @@ from core.models import NewArticle
 from core.readers import Problem, RawRecord, expand_paths, read_file
 from core.report import ImportReport
 from core.text import content_hash
+from core.workers import die_with_parent
 from storage.database import is_sqlite
 from storage.part import ProjectPart
 
@@ -439,7 +440,9 @@ class ImportMixin(ProjectPart):
                 write(detect_many(chunk))
             return done
         context = multiprocessing.get_context("spawn")  # fork is unsafe beside Qt threads
-        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with cf.ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=die_with_parent
+        ) as pool:
             running: set[cf.Future] = set()
             for chunk in chunks:
                 if should_stop and should_stop():

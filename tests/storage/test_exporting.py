@@ -122,7 +122,11 @@ def test_a_non_empty_foreign_folder_is_refused_and_an_earlier_export_is_replaced
     out = tmp_path / "out"
     project.export_dataset(out, ExportOptions(split=parse_split("train=0.5,test=0.5")))
     project.export_dataset(out, ExportOptions())
-    assert sorted(p.name for p in out.iterdir()) == ["README.md", "data.jsonl"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".tandai-export.json",
+        "README.md",
+        "data.jsonl",
+    ]
 
 
 def test_cancelling_leaves_the_folder_without_partial_files(
