@@ -21,10 +21,13 @@ run: $(STAMP)    ## start the app on the default project (created and seeded on 
 
 # core/ and storage/ are tested with Qt made unimportable: that proves the layers stay Qt-free.
 # The GUI tests set offscreen Qt themselves (tests/conftest.py; qt_api in pyproject.toml).
+# The fault suite (tests/faults: kills, full disk, read-only, locks, secrets) runs in both:
+# its storage/ part without Qt, its gui/ part offscreen.
 test: $(STAMP)   ## the whole test suite, Qt offscreen (PostgreSQL tests need TANDAI_TEST_PG_URL)
-	TANDAI_BLOCK_QT=1 $(PY) -m pytest -p no:pytest-qt tests/core tests/storage $(PYTEST_ARGS)
+	TANDAI_BLOCK_QT=1 $(PY) -m pytest -p no:pytest-qt tests/core tests/storage \
+	  tests/faults/storage $(PYTEST_ARGS)
 	$(PY) -m pytest \
-	  --ignore=tests/core --ignore=tests/storage $(PYTEST_ARGS)
+	  --ignore=tests/core --ignore=tests/storage --ignore=tests/faults/storage $(PYTEST_ARGS)
 
 # The layer contracts (pyproject.toml, [tool.importlinter]) and the type check are part of lint:
 # CI runs it before the tests, so a layer broken by an import fails the build.

@@ -15,9 +15,16 @@ if TYPE_CHECKING:
     from storage import Project
 
 
+def _opens_in_app(arg: str) -> bool:
+    """A project file or a PostgreSQL URL opens in the app; any other word is a subcommand."""
+    from core.redact import is_postgres_url
+
+    return arg.endswith(".tandai") or is_postgres_url(arg)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and not argv[0].startswith("-") and not argv[0].endswith(".tandai"):
+    if argv and not argv[0].startswith("-") and not _opens_in_app(argv[0]):
         from cli.commands import run
 
         return run(argv)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import codecs
 import functools
+import getpass
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import IO, NoReturn
 
 from cli.agreement_command import add_adjudicate_parser, add_agreement_parser
 from cli.export_command import add_export_parser
@@ -19,13 +20,30 @@ from cli.suggest_command import add_suggest_parser
 from cli.team_command import add_team_parsers, print_team
 from core.fields import parse_field_options
 from core.label_formats import parse_label_map
+from core.logs import log_exception
 from core.progress import ProgressBar
+from core.redact import is_postgres_url, mask_secrets
 from core.report import ImportReport
-from storage import MAX_CHARS, ImportProgress, Project, ProjectError
+from storage import (
+    MAX_CHARS,
+    ImportProgress,
+    PasswordNeeded,
+    Project,
+    ProjectError,
+    StorageFault,
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse echoes a bad argument back (``invalid choice: 'postgresql://u:pw@…'``):
+    every message it prints goes through the masking helper first."""
+
+    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
+        super()._print_message(mask_secrets(message), file)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="tandai",
         description="Tandai: annotate news articles. With no arguments, starts the app; "
         "with a .tandai file, opens it.",
@@ -96,6 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
         "instead of skipping their spans",
     )
     imp.add_argument(
+        "--stance-target",
+        metavar="FIELD",
+        help="each record's stance target is in FIELD, its value in 'stance' (or 'label'), "
+        "as stance datasets write them",
+    )
+    imp.add_argument(
         "--annotator-field",
         metavar="FIELD",
         help="file each record's labels under the annotator its FIELD names (--as-annotator "
@@ -135,10 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open_for_import(target: str) -> Project:
-    if target.startswith(("postgresql://", "postgres://")) or Path(target).exists():
+    if is_postgres_url(target) or Path(target).exists():
         return Project.open(target)
-    print(f"creating project {target}", file=sys.stderr)
-    return Project.create(target)
+    project = Project.create(target)
+    print(f"created project {target}", file=sys.stderr)
+    return project
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -157,6 +182,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         "--map-label": bool(label_map),
         "--add-labels": args.add_labels,
         "--flag-problems": args.flag_problems,
+        "--stance-target": bool(args.stance_target),
     }
     for flag, used in labelled_only.items():
         if used and not labelled:
@@ -206,17 +232,29 @@ def cmd_import(args: argparse.Namespace) -> int:
                 annotator_field=args.annotator_field,
                 flag_problems=args.flag_problems,
                 add_labels=args.add_labels,
+                stance_target_field=args.stance_target,
             )
 
-        report = run_import(
-            args.paths,
-            field_map=field_map,
-            encoding=args.encoding,
-            max_chars=args.max_chars,
-            on_progress=on_progress,
-            on_problem=on_problem,
-            detect=not args.no_detect,
-        )
+        try:
+            report = run_import(
+                args.paths,
+                field_map=field_map,
+                encoding=args.encoding,
+                max_chars=args.max_chars,
+                on_progress=on_progress,
+                on_problem=on_problem,
+                detect=not args.no_detect,
+            )
+        except StorageFault as exc:
+            bar.finish()
+            # Batches commit one by one: what came before the fault is stored, and a re-run
+            # skips it as duplicates.
+            print(
+                f"tandai import: {exc}. Articles stored before it are kept; run the same "
+                "command again to complete the import",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
         bar.finish()
     print(report.summary())
     return import_exit_code(report)
@@ -276,6 +314,21 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ask_password(exc: PasswordNeeded) -> bool:
+    """In a terminal, ask once and hand the password to libpq through ``PGPASSWORD`` (this
+    process only), so it never enters a URL, a message or a file."""
+    if not (sys.stdin and sys.stdin.isatty()):
+        return False
+    try:
+        password = getpass.getpass(f"{exc}. Password: ")
+    except (EOFError, KeyboardInterrupt):
+        return False
+    if not password:
+        return False
+    os.environ["PGPASSWORD"] = password
+    return True
+
+
 def run(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -283,9 +336,21 @@ def run(argv: list[str]) -> int:
         parser.print_help()
         return 2
     try:
-        return args.handler(args)
+        try:
+            return args.handler(args)
+        except PasswordNeeded as exc:
+            if not _ask_password(exc):
+                raise
+            return args.handler(args)
+    except PasswordNeeded as exc:
+        print(
+            f"tandai {args.command}: {exc}: set PGPASSWORD, add it to ~/.pgpass, or run the "
+            "command in a terminal to be asked",
+            file=sys.stderr,
+        )
+        return 1
     except ProjectError as exc:
-        print(f"tandai {args.command}: {exc}", file=sys.stderr)
+        print(f"tandai {args.command}: {mask_secrets(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(
@@ -298,3 +363,13 @@ def run(argv: list[str]) -> int:
         # The reader went away (`tandai stats P | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except Exception as exc:
+        # Not a fault we know: one line for the person, the traceback for whoever fixes it.
+        log = log_exception(exc, where=f"tandai {args.command}")
+        where = f"; the details are in {log}" if log else ""
+        print(
+            f"tandai {args.command}: unexpected error: {type(exc).__name__}: "
+            f"{mask_secrets(str(exc))}{where}",
+            file=sys.stderr,
+        )
+        return 1

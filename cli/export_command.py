@@ -15,6 +15,7 @@ from core.export.pipeline import ExportError, ExportProgress
 from core.export.records import FORMATS, ExportOptions, ExportSelection, parse_split
 from core.models import STATUSES
 from core.progress import ProgressBar
+from core.redact import strip_password
 from storage import Project
 
 
@@ -56,7 +57,7 @@ def add_export_parser(sub: argparse._SubParsersAction) -> None:
     exp.add_argument("--source", action="append", default=[], help="only these sources")
     exp.add_argument(
         "--split",
-        help="e.g. train=0.8,dev=0.1,test=0.1: one file per split, stratified by stance, "
+        help="e.g. train=0.8,dev=0.1,test=0.1: one file per split, stratified by stance and entity labels, "
         "near-duplicates kept together",
     )
     exp.add_argument("--seed", type=int, default=0, help="seed of the split (default 0)")
@@ -118,7 +119,8 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
 
 def command_line(args: argparse.Namespace) -> str:
     """The export command as it could be typed again, for the dataset card."""
-    words = ["tandai", "export", args.project, args.out, "--format", args.format]
+    # Without its password: the command can be typed again with PGPASSWORD or ~/.pgpass.
+    words = ["tandai", "export", strip_password(args.project), args.out, "--format", args.format]
     words += ["--tokens"] * args.tokens + ["--clean"] * args.clean
     words += ["--tag-strings"] * args.tag_strings + ["--keep-unlabelled"] * args.keep_unlabelled
     words += ["--chunk", args.chunk] if args.chunk else []

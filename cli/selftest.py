@@ -13,10 +13,12 @@ gui/); without it that step fails and says so.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -269,8 +271,60 @@ def _no_display() -> None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+class _Watch:
+    """What went wrong beside the steps: text written to stderr (a background job's
+    traceback) and exceptions raised in threads. Either fails the self-test, so that the
+    packaged build's check sees a race that an exit code 0 would hide."""
+
+    def __init__(self) -> None:
+        self.stderr: list[str] = []
+        self.thread_errors: list[str] = []
+        self._saved = (sys.stderr, threading.excepthook)
+
+    def __enter__(self) -> _Watch:
+        real = sys.stderr
+        watch = self
+
+        class Tee(io.TextIOBase):
+            def write(self, text: str) -> int:
+                if text.strip():
+                    watch.stderr.append(text)
+                return real.write(text) if real is not None else len(text)
+
+            def flush(self) -> None:
+                if real is not None:
+                    real.flush()
+
+        def on_thread_error(args: threading.ExceptHookArgs) -> None:
+            name = args.thread.name if args.thread is not None else "?"
+            self.thread_errors.append(f"{name}: {args.exc_type.__name__}: {args.exc_value}")
+            self._saved[1](args)
+
+        sys.stderr = Tee()
+        threading.excepthook = on_thread_error
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        sys.stderr, threading.excepthook = self._saved
+
+    def problem(self) -> str:
+        if self.thread_errors:
+            return f"a thread raised {self.thread_errors[0]}"
+        if self.stderr:
+            return f"this was written to stderr: {' '.join(self.stderr)[:500].strip()}"
+        return ""
+
+
+def _end_background_jobs() -> None:
+    """Background jobs the window started end before the project goes (only if Qt ran)."""
+    workers = sys.modules.get("gui.workers")
+    if workers is not None:
+        workers.wait_for_jobs()
+
+
 def run_selftest(*, out: TextIO | None = None, show_window: ShowWindow | None = None) -> int:
-    """Run every step in a fresh temporary folder; 0 if all passed, 1 on the first failure.
+    """Run every step in a fresh temporary folder; 0 if all passed, 1 on the first failure
+    or when anything went wrong beside the steps (see :class:`_Watch`).
 
     ``show_window`` is the GUI's step (main.py passes it), so that cli/ never imports gui/."""
     out = out or _output()
@@ -279,9 +333,12 @@ def run_selftest(*, out: TextIO | None = None, show_window: ShowWindow | None = 
     print(f"Tandai {__version__} self-test{frozen}, Python {sys.version.split()[0]}", file=out)
     started = time.perf_counter()
     # Windows refuses to delete a file some straggler still holds; that must not fail a pass.
-    with tempfile.TemporaryDirectory(
-        prefix="tandai-selftest-", ignore_cleanup_errors=True
-    ) as folder:
+    with (
+        _Watch() as watch,
+        tempfile.TemporaryDirectory(
+            prefix="tandai-selftest-", ignore_cleanup_errors=True
+        ) as folder,
+    ):
         ctx = Context(Path(folder), show_window=show_window)
         try:
             for number, (name, step) in enumerate(STEPS, 1):
@@ -295,8 +352,14 @@ def run_selftest(*, out: TextIO | None = None, show_window: ShowWindow | None = 
                     return 1
                 print(f"ok ({(time.perf_counter() - t0) * 1000:.0f} ms): {detail}", file=out)
         finally:
+            _end_background_jobs()
             if ctx.project is not None:
                 ctx.project.close()
+        _end_background_jobs()  # anything the closing started
+    problem = watch.problem()
+    if problem:
+        print(f"self-test FAILED after its steps: {problem}", file=out, flush=True)
+        return 1
     print(f"self-test passed in {time.perf_counter() - started:.1f} s", file=out, flush=True)
     return 0
 

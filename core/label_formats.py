@@ -34,7 +34,12 @@ class Canonical:
     notes: list[str] = field(default_factory=list)
 
 
-def canonical_fields(fields: Mapping[str, Any], *, predictions: bool = False) -> Canonical:
+def canonical_fields(
+    fields: Mapping[str, Any],
+    *,
+    predictions: bool = False,
+    stance_target_field: str | None = None,
+) -> Canonical:
     """``fields`` rewritten into the common shape. ``predictions`` prefers a Label Studio
     task's predictions (an import as suggestions); otherwise its annotations are read."""
     out = Canonical(dict(fields))
@@ -45,6 +50,8 @@ def canonical_fields(fields: Mapping[str, Any], *, predictions: bool = False) ->
     if isinstance(out.fields.get("labels"), list) and "spans" not in out.fields:
         # doccano before 1.6 called the span list "labels".
         out.fields.setdefault("label", out.fields.pop("labels"))
+    if stance_target_field:
+        _stance_from_field(out, stance_target_field)
     _stance_line(out)
     _relations(out)
     return out
@@ -169,6 +176,20 @@ def _stance_line(out: Canonical) -> None:
         held = fields.get("stance")
         stance: dict[str, Any] = held if isinstance(held, dict) else {}
         fields["stance"] = {**stance, target: label}
+
+
+def _stance_from_field(out: Canonical, name: str) -> None:
+    """``--stance-target FIELD``: the record's FIELD names its target, its ``stance`` (or
+    ``label``) field the value, as stance datasets write them ({"target", "stance"})."""
+    fields = out.fields
+    target = fields.get(name)
+    value = fields.get("stance") if isinstance(fields.get("stance"), str) else fields.get("label")
+    if isinstance(target, str) and target.strip() and isinstance(value, str) and value.strip():
+        fields.pop(name, None)
+        fields.pop("label" if fields.get("label") is value else "stance", None)
+        fields["stance"] = {target.strip(): value.strip()}
+    elif name in fields:
+        out.notes.append(f"no stance: field {name!r} or the stance value is missing or empty")
 
 
 def _relations(out: Canonical) -> None:

@@ -142,6 +142,8 @@ def parse_labelled(
     predictions: bool = False,
     annotator_field: str | None = None,
     new_labels: set[str] | None = None,
+    new_stances: set[tuple[str, str]] | None = None,
+    stance_target_field: str | None = None,
 ) -> LabelledRecord | Problem:
     """The article and labels of ``record``, or the problem that refuses it entirely.
 
@@ -149,7 +151,10 @@ def parse_labelled(
     ``predictions`` reads a Label Studio task's predictions instead of its annotations;
     ``annotator_field`` names the field that says whose labels a record holds. With
     ``new_labels`` (``--add-labels``), an entity label the schema lacks is kept and its name
-    added to that set, for the caller to add to the schema before storing."""
+    added to that set, for the caller to add to the schema before storing; likewise
+    ``new_stances`` collects ``(target, option)`` pairs the schema lacks.
+    ``stance_target_field`` names the field holding a record's stance target; its
+    ``stance`` (or ``label``) field then holds the value."""
     try:
         parsed = _parse(
             record,
@@ -160,6 +165,8 @@ def parse_labelled(
             label_map or {},
             predictions,
             new_labels,
+            new_stances,
+            stance_target_field,
         )
     except _Refused as exc:
         return Problem(record.origin, str(exc))
@@ -179,8 +186,12 @@ def _parse(
     label_map: Mapping[str, str],
     predictions: bool,
     new_labels: set[str] | None = None,
+    new_stances: set[tuple[str, str]] | None = None,
+    stance_target_field: str | None = None,
 ) -> LabelledRecord:
-    canonical = canonical_fields(record.fields, predictions=predictions)
+    canonical = canonical_fields(
+        record.fields, predictions=predictions, stance_target_field=stance_target_field
+    )
     fields = canonical.fields
     answer = fields.get("answer")
     if answer in {"reject", "ignore"}:
@@ -237,7 +248,7 @@ def _parse(
         if span is not None:
             out.spans.append(LabelSpan(span.layer, span.label, shift(span.start), shift(span.end)))
     out.spans = _without_overlaps(out.spans, out.problems)
-    _stance(fields.get("stance"), schema, out)
+    _stance(fields.get("stance"), schema, out, new_stances)
     return out
 
 
@@ -410,7 +421,12 @@ def _without_overlaps(spans: list[LabelSpan], problems: list[str]) -> list[Label
     return sorted(kept, key=lambda s: (s.start, s.end, s.layer, s.label))
 
 
-def _stance(value: object, schema: Schema, out: LabelledRecord) -> None:
+def _stance(
+    value: object,
+    schema: Schema,
+    out: LabelledRecord,
+    new_stances: set[tuple[str, str]] | None = None,
+) -> None:
     if value is None:
         return
     if not isinstance(value, dict):
@@ -418,7 +434,11 @@ def _stance(value: object, schema: Schema, out: LabelledRecord) -> None:
         return
     for target, label in value.items():
         found = schema.stance_target(str(target))
-        if found is None:
+        known = found is not None and label in {o.value for o in found.options}
+        if not known and new_stances is not None and isinstance(label, str) and label.strip():
+            new_stances.add((str(target), label))  # --add-labels: the caller adds it
+            out.doc_labels[stance_key(str(target))] = label
+        elif found is None:
             out.problems.append(f"unknown stance target: {target!r}")
         elif label not in {o.value for o in found.options}:
             out.problems.append(

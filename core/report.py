@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 MAX_KEPT_PROBLEMS = 1000
 
 _DETAIL = re.compile(r"\s*[(:].*$")
-_NUMBER = re.compile(r"\d[\d,.]*")
 
 
 def problem_kind(reason: str) -> str:
-    """The reason without its details, for the summary: "invalid JSON: ..." -> "invalid JSON",
-    "row has 3 fields, the header has 5" -> "row has N fields, the header has N"."""
-    return _NUMBER.sub("N", _DETAIL.sub("", reason) or reason)
+    """The reason without its details (where in the line, which byte), for the summary:
+    "invalid JSON: ..." -> "invalid JSON", "not valid UTF-8 (byte 0xe9 ...)" -> "not valid
+    UTF-8". Numbers stay as they were: "UTF-8" is a name, and "row has 3 fields, the header
+    has 2" reads wrong with its numbers replaced; rows of other lengths count apart."""
+    return _DETAIL.sub("", reason) or reason
 
 
 @dataclass(slots=True)
@@ -42,11 +43,18 @@ class ImportReport:
     #: looked for during the import); skipped: they were removed again.
     near_duplicates: int | None = None
     near_duplicates_skipped: bool = False
+    #: Imported articles whose id another article with a different text already has: kept
+    #: (their texts differ), but an export or a merge by id would mix them up.
+    shared_ids: int = 0
 
     def add_problem(self, text: str, reason: str) -> None:
         """A record skipped for ``reason``."""
         self.records += 1
         self.skipped[problem_kind(reason)] += 1
+        self._keep(text)
+
+    def add_warning(self, text: str) -> None:
+        """Something the user should know about a record that was still imported."""
         self._keep(text)
 
     def add_file_problem(self, text: str, reason: str) -> None:
@@ -89,6 +97,12 @@ class ImportReport:
         if self.file_problems:
             text += "; files with a problem: " + ", ".join(
                 f"{kind} {n:,}" for kind, n in self.file_problems.most_common()
+            )
+        if self.shared_ids:
+            n = self.shared_ids
+            text += (
+                f"; {n:,} article{'s' if n != 1 else ''} imported under an id another article"
+                " with a different text already has"
             )
         if self.cancelled:
             text += ". Stopped before the end: run the same import again to complete it."

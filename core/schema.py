@@ -77,6 +77,22 @@ class Schema:
         schema.validate()
         return schema
 
+    def with_stance_value(self, target: str, value: str) -> Schema:
+        """This schema with ``value`` as an option of ``target`` (the target is added when
+        it is new; an option it already has changes nothing)."""
+        found = self.stance_target(target)
+        if found is None:
+            return self.with_stance_target(target, [value], [])
+        if value in {o.value for o in found.options}:
+            return self
+        grown = replace(found, options=(*found.options, StanceOption(value=value)))
+        schema = replace(
+            self,
+            stance_targets=tuple(grown if t is found else t for t in self.stance_targets),
+        )
+        schema.validate()
+        return schema
+
     def with_stance_target(self, name: str, options: list[str], keys: list[str]) -> Schema:
         """This schema with one more stance target and its options (keys optional)."""
         name = name.strip()

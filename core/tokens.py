@@ -60,8 +60,16 @@ def _pattern() -> re.Pattern[str]:
     flag = "[\U0001f1e6-\U0001f1ff]{2}"
     other = rf"[^\s]{mark}*(?:\u200d[^\s]{mark}*)*"
     abbreviation = rf"(?:{letter}\.){{2,}}(?!\w)"
+    # A web address, an e-mail address and a currency written with a country prefix
+    # ("US$", "S$", "HK$") are one token, as spaCy keeps them: a name suggested inside them
+    # ("com" in detik.com, "US" in US$) would not line up with a model's tokens.
+    url = r"(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)\]]"
+    email = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    domain = r"[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|id|co|io|info|gov|edu)(?:\.[a-z]{2})?(?![\w.])"
+    currency = r"[A-Z]{1,3}[$€£¥₹]"
     return re.compile(
-        rf"{abbreviation}|{number}(?!\w)|{word}(?:['’\-]{word})*|{ideograph}{mark}*|{flag}|{other}"
+        rf"{url}|{email}|{domain}|{currency}|{abbreviation}|{number}(?!\w)"
+        rf"|{word}(?:['’\-]{word})*|{ideograph}{mark}*|{flag}|{other}"
     )
 
 

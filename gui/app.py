@@ -2,30 +2,49 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
+from core.redact import is_postgres_url, mask_secrets
 from gui.annotator_dialog import ask_annotator, save_annotator, saved_annotator
 from gui.crash import install_crash_handler
 from gui.first_start import ensure_default_project
 from gui.main_window import MainWindow
 from gui.paths import APP_NAME, ORG_NAME, default_project_path
 from resources import resource_path
-from storage import Project, ProjectError
+from storage import PasswordNeeded, Project, ProjectError
 
 
-def choose_project(argv: list[str], settings: QSettings) -> Path:
-    """The file named on the command line, else the last one opened, else the sample."""
+def choose_project(argv: list[str], settings: QSettings) -> Path | str:
+    """The file (or PostgreSQL URL) named on the command line, else the last file opened,
+    else the sample."""
     if argv:
-        return Path(argv[0])
+        # A URL stays a string: Path() would fold "postgresql://" into "postgresql:/".
+        return argv[0] if is_postgres_url(argv[0]) else Path(argv[0])
     last = settings.value("project/last", "", type=str)
     if last and Path(last).exists():
         return Path(last)
     return ensure_default_project(default_project_path())
+
+
+def _open_asking_password(target: Path | str) -> Project:
+    """Open ``target``; a server that wants a password nobody gave (URL, PGPASSWORD,
+    ~/.pgpass) gets one asked for, handed to libpq through PGPASSWORD, never stored."""
+    try:
+        return Project.open(target, exclusive=True)
+    except PasswordNeeded as exc:
+        password, ok = QInputDialog.getText(
+            None, APP_NAME, f"{exc}.\nPassword:", QLineEdit.EchoMode.Password
+        )
+        if not ok or not password:
+            raise
+        os.environ["PGPASSWORD"] = password
+        return Project.open(target, exclusive=True)
 
 
 def run_gui(argv: list[str]) -> int:
@@ -38,11 +57,12 @@ def run_gui(argv: list[str]) -> int:
     settings = QSettings()
     try:
         path = choose_project([a for a in argv if not a.startswith("-")], settings)
-        project = Project.open(path, exclusive=True)
+        project = _open_asking_password(path)
     except ProjectError as exc:
-        QMessageBox.critical(None, APP_NAME, str(exc))
+        QMessageBox.critical(None, APP_NAME, mask_secrets(str(exc)))
         return 1
-    settings.setValue("project/last", str(path))
+    if isinstance(path, Path):  # a URL is never kept: it may hold a password
+        settings.setValue("project/last", str(path))
     annotator = saved_annotator(settings)
     if not annotator:
         # First start: the annotator names themself before any label can be made.

@@ -7,7 +7,6 @@ these words), and tells it which article is current and which one changed.
 
 from __future__ import annotations
 
-import atexit
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
@@ -49,7 +48,7 @@ from gui.article_list_model import (
     UNSURE,
     ArticleListModel,
 )
-from gui.workers import Job
+from gui.workers import Job, wait_for_jobs
 from storage import Project, search_terms
 
 #: Typing pauses this long before the list is searched, so a fast typist costs one query.
@@ -58,9 +57,6 @@ PENDING = "pending"  # the language filter's name for "not detected yet"
 MINE, ALL = "mine", "all"  # the scope box: the annotator's queue, or every article
 #: How many more pages set_current may fetch to find an article that is not loaded yet.
 SEEK_PAGES = 5
-_running_jobs: set[Job] = set()
-
-
 _MOVES = (
     Qt.Key.Key_Up,
     Qt.Key.Key_Down,
@@ -72,15 +68,6 @@ _MOVES = (
     Qt.Key.Key_Enter,
 )
 _CHORD = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
-
-
-def _wait_for_jobs() -> None:
-    """At exit: a QThread destroyed while it runs aborts the process, so let counts end."""
-    for job in list(_running_jobs):
-        job.wait()
-
-
-atexit.register(_wait_for_jobs)
 
 
 class ArticleListDock(QDockWidget):
@@ -380,10 +367,7 @@ class ArticleListDock(QDockWidget):
         job = Job(lambda _control: project.count_articles(flt), cleanup=project.end_thread)
         job.succeeded.connect(lambda total: self._show_count(serial, total))
         job.failed.connect(lambda message: self._show_count(serial, None, message))
-        # Kept until its thread has ended: a QThread must not be destroyed while running.
-        _running_jobs.add(job)
-        job.finished.connect(lambda: _running_jobs.discard(job))
-        job.start()
+        job.start()  # gui.workers keeps it until its thread has ended
 
     def _show_count(self, serial: int, total: int | None, error: str = "") -> None:
         if serial != self._count_serial or not shiboken6.isValid(self.count_label):
@@ -396,8 +380,7 @@ class ArticleListDock(QDockWidget):
 
     def wait_for_count(self, msecs: int = 10_000) -> None:
         """Block until the pending counts are shown (for tests and benchmarks)."""
-        for job in list(_running_jobs):
-            job.wait(msecs)
+        wait_for_jobs(msecs)
         QCoreApplication.sendPostedEvents()
 
     def focus_search(self) -> None:

@@ -73,7 +73,9 @@ class CatchUp(QObject):
         self.job.progressed.connect(
             lambda d, t, text: self.progressed.emit(f"{text}: {d:,} of {t:,} articles")
         )
-        self.job.succeeded.connect(lambda _n: self.done.emit())
+        # Queued from the job's thread: after stop() the project is closing, and "done"
+        # would make the window read it again.
+        self.job.succeeded.connect(lambda _n: None if self._closed else self.done.emit())
         self.job.failed.connect(lambda message: self.progressed.emit(f"Stopped: {message}"))
         self.job.start()
         return True

@@ -18,12 +18,10 @@ nothing here assumes one.
 
 from __future__ import annotations
 
-import datetime as dt
 import faulthandler
-import platform
+import re
 import sys
 import threading
-import traceback
 from pathlib import Path
 from types import TracebackType
 from typing import TextIO
@@ -31,13 +29,14 @@ from typing import TextIO
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from core.version import __version__
+from core.logs import LOG_NAME, MAX_LOG_BYTES, format_report, write_report
+from core.redact import mask_secrets
 from gui.paths import APP_NAME, data_dir
+from storage import ProjectError
 
-LOG_NAME = "tandai.log"
+__all__ = ["LOG_NAME", "MAX_LOG_BYTES", "format_report", "install_crash_handler", "write_report"]
+
 FATAL_LOG_NAME = "fatal.log"
-#: The log is rolled over to ``tandai.log.1`` past this size.
-MAX_LOG_BYTES = 1_000_000
 DIALOG_NAME = "crash_dialog"
 
 _SAFE = (
@@ -46,40 +45,19 @@ _SAFE = (
 )
 
 
+_PYSIDE_PREFIX = re.compile(r"^(Error calling Python override of [\w:]+\(\): )+")
+
+
 def log_folder() -> Path:
     folder = data_dir() / "logs"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
-def write_report(log: Path, text: str) -> None:
-    """Append ``text`` to the log; roll it over when it grows past :data:`MAX_LOG_BYTES`."""
-    log.parent.mkdir(parents=True, exist_ok=True)
-    if log.exists() and log.stat().st_size > MAX_LOG_BYTES:
-        log.replace(log.with_name(log.name + ".1"))
-    with log.open("a", encoding="utf-8") as out:
-        out.write(text)
-
-
-def format_report(
-    exc_type: type[BaseException],
-    exc: BaseException,
-    tb: TracebackType | None,
-    *,
-    where: str,
-) -> str:
-    stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-    head = (
-        f"==== {stamp} Tandai {__version__} on {platform.platform()}, "
-        f"Python {platform.python_version()}, in {where}\n"
-    )
-    return head + "".join(traceback.format_exception(exc_type, exc, tb)) + "\n"
-
-
 class CrashHandler(QObject):
     """Logs every uncaught exception and shows one dialog at a time in the GUI thread."""
 
-    reported = Signal(str, str)  # summary, details (queued into the GUI thread)
+    reported = Signal(str, str, bool)  # summary, details, known fault (queued to the GUI)
 
     def __init__(self, app: QApplication, log: Path) -> None:
         super().__init__(app)
@@ -133,9 +111,12 @@ class CrashHandler(QObject):
             report += f"(could not write {self.log}: {err})\n"
         if sys.stderr is not None:
             sys.stderr.write(report)
-        summary = f"{exc_type.__name__}: {exc}" if str(exc) else exc_type.__name__
+        known = isinstance(exc, ProjectError)  # full disk, read-only, busy: its own words
+        # PySide prefixes an error that crossed a virtual method once per frame it crossed.
+        text = _PYSIDE_PREFIX.sub("", str(exc))
+        summary = f"{exc_type.__name__}: {text}" if text and not known else text
         # Emitting from any thread: the queued connection runs _show in the GUI thread.
-        self.reported.emit(summary, report)
+        self.reported.emit(mask_secrets(summary or exc_type.__name__), report, known)
         if not _event_loop_running(self.app) and _in_gui_thread(self.app):
             # Before (or after) the event loop, e.g. while the first window is being built:
             # nothing would deliver the queued signal, so show the dialog now and wait.
@@ -143,28 +124,35 @@ class CrashHandler(QObject):
             if self.dialog is not None:
                 self.dialog.exec()
 
-    @Slot(str, str)
-    def _show(self, summary: str, details: str) -> None:
+    @Slot(str, str, bool)
+    def _show(self, summary: str, details: str, known: bool = False) -> None:
         if self.dialog is not None and self.dialog.isVisible():
             self.pending += 1
-            self.dialog.setInformativeText(self._informative())
+            self.dialog.setInformativeText(self._informative(known))
             return
         self.pending = 0
         box = QMessageBox(self.app.activeWindow())
         box.setObjectName(DIALOG_NAME)
         box.setIcon(QMessageBox.Icon.Critical)
         box.setWindowTitle(f"{APP_NAME}: unexpected error")
-        box.setText(f"Something went wrong:\n{summary}")
-        box.setInformativeText(self._informative())
-        box.setDetailedText(details)
+        if known:
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setWindowTitle(APP_NAME)
+            box.setText(summary)
+        else:
+            box.setText(f"Something went wrong:\n{summary}")
+            box.setDetailedText(details)
+        box.setInformativeText(self._informative(known))
         box.setStandardButtons(QMessageBox.StandardButton.Ok)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.dialog = box
         if _event_loop_running(self.app):
             box.open()  # not exec(): a nested loop inside an error handler invites re-entry
 
-    def _informative(self) -> str:
+    def _informative(self, known: bool = False) -> str:
         more = f"\n\n{self.pending} more error(s) since; all in the log." if self.pending else ""
+        if known:  # "every label is saved" would not be true of the step that failed
+            return f"Labels saved before this are safe.{more}"
         return f"The full report was written to:\n{self.log}\n\n{_SAFE}{more}"
 
 

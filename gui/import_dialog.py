@@ -8,6 +8,7 @@ completes it (duplicates are skipped).
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 
@@ -29,7 +30,9 @@ from gui.job_dialog import JobDialog
 from gui.workers import JobControl
 from storage import ImportProgress, Project
 
-IMPORT_FILTER = "Article files (*.jsonl *.ndjson *.json *.csv *.tsv *.txt *.gz);;All files (*)"
+IMPORT_FILTER = (
+    "Article files (*.jsonl *.ndjson *.json *.csv *.tsv *.txt *.conll *.gz);;All files (*)"
+)
 #: Problems listed in the dialog; the summary counts them all by reason.
 SHOWN_PROBLEMS = 200
 #: Progress reaches the window at most this often: more would only queue paint events.
@@ -70,7 +73,10 @@ class ImportDialog(JobDialog):
         *,
         field_map: dict[str, str] | None = None,
         detect: bool = True,
+        labelled: dict[str, object] | None = None,
     ) -> None:
+        """``labelled``: the keyword arguments of ``Project.imports.import_labelled`` (annotator or
+        suggestions, label map, ...) to import the files with their labels."""
         super().__init__(parent)
         self.setWindowTitle("Import articles")
         self.setMinimumWidth(560)
@@ -80,6 +86,7 @@ class ImportDialog(JobDialog):
         self.error: str | None = None
         self._field_map = field_map
         self._detect = detect
+        self._labelled = labelled
 
         names = ", ".join(p.name for p in self.paths[:3])
         if len(self.paths) > 3:
@@ -121,6 +128,9 @@ class ImportDialog(JobDialog):
             return
         project, paths = self.project, self.paths
         field_map, detect = self._field_map, self._detect
+        run = project.imports.import_files
+        if self._labelled is not None:
+            run = functools.partial(project.imports.import_labelled, **self._labelled)  # type: ignore[arg-type]
 
         def work(control: JobControl) -> ImportReport:
             last = 0.0
@@ -142,7 +152,7 @@ class ImportDialog(JobDialog):
                     text += f" · {problems:,} problem{'s' if problems != 1 else ''} so far"
                 control.progress(part, _SCALE, f"{p.phase}\t{text}")
 
-            return project.imports.import_files(
+            return run(
                 paths,
                 field_map=field_map,
                 on_progress=on_progress,

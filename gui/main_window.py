@@ -40,6 +40,7 @@ from gui.first_start import ensure_default_project
 from gui.guidelines_panel import GuidelinesDock
 from gui.import_dialog import ImportDialog, choose_import_files
 from gui.keymap_dialog import KeymapDialog
+from gui.labelled_import_dialog import LabelledImportOptions
 from gui.paths import default_project_path
 from gui.project_actions import RecentProjects, new_project_dialog, open_project_dialog
 from gui.schema_editor import SchemaEditorDialog
@@ -54,6 +55,7 @@ from gui.team_dialogs import (
 )
 from gui.welcome import WelcomeDialog
 from gui.window_state import restore_window, save_window
+from gui.workers import wait_for_jobs
 from gui.workspace import Workspace
 from storage import Project, ProjectError
 
@@ -98,6 +100,7 @@ class MainWindow(QMainWindow):
         self._attach(project)
         self.resize(1280, 820)
         self._sized = restore_window(self, self.settings)
+        self._closed = False
         self.drops = FileDrops(self, open_project=self.open_project, import_files=self.import_files)
 
     # ---- project life ----------------------------------------------------------------------
@@ -171,9 +174,16 @@ class MainWindow(QMainWindow):
         if self.workspace.article_id is not None:
             self.status.show_language(self.project.article(self.workspace.article_id).lang)
 
-    def _detach(self) -> None:
+    def _stop_background(self) -> None:
+        """Every background job on this project ends before it closes (a count still running
+        would otherwise reopen a closed, perhaps deleted, project)."""
         if self.catch_up is not None:
             self.catch_up.stop()
+        self.workspace.trainer.stop()
+        wait_for_jobs()
+
+    def _detach(self) -> None:
+        self._stop_background()
         for dock in self.docks:
             if dock is not None:
                 self.removeDockWidget(dock)
@@ -229,11 +239,23 @@ class MainWindow(QMainWindow):
         if self.open_project(choice.path) and choice.files:
             self.import_files(list(choice.files))
 
-    def import_files(self, paths: list[Path] | None = None) -> None:
+    def import_labelled_files(self, paths: list[Path] | None = None) -> None:
+        """Files with labels: ask whose they are and how to map them, then import."""
         paths = paths or choose_import_files(self)
         if not paths:
             return
-        ImportDialog(self.project, paths, self).exec()
+        ask = LabelledImportOptions(self.session.annotator, self)
+        if ask.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.import_files(paths, labelled=ask.options())
+
+    def import_files(
+        self, paths: list[Path] | None = None, *, labelled: dict[str, object] | None = None
+    ) -> None:
+        paths = paths or choose_import_files(self)
+        if not paths:
+            return
+        ImportDialog(self.project, paths, self, labelled=labelled).exec()
         self.catch_up.start()  # what a stopped import left undone
         self._total = self.project.count_articles()
         self._show_progress()
@@ -262,6 +284,8 @@ class MainWindow(QMainWindow):
 
     def _offer_package_owner(self) -> None:
         """A work package is labelled by the annotator it was made for: offer to switch."""
+        if self._closed:
+            return  # queued before the window closed: its project is closed (maybe gone)
         info = self.project.team.package_info()
         if info is None or info.annotator == self.annotator:
             return
@@ -296,6 +320,8 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._size_docks)
 
     def _size_docks(self) -> None:
+        if self._closed:
+            return  # queued before the window closed
         # The guidelines stay in view on first start (without project guidelines they list
         # the labels and keys); View ▸ Guidelines hides them and the window remembers.
         docks = [d for d in self.docks if d is not None and d.isVisible()]
@@ -303,9 +329,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         save_window(self, self.settings)
-        if self.catch_up is not None:
-            self.catch_up.stop()
-        self.workspace.trainer.stop()
+        self._closed = True
+        self._stop_background()
         self.project.close()
         super().closeEvent(event)
 
@@ -342,6 +367,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
         self._add(file_menu, "&Import files…", lambda: self.import_files(), "Ctrl+I")
+        self._add(file_menu, "Import &labelled files…", lambda: self.import_labelled_files())
         self._add(file_menu, "&Export…", lambda: ExportDialog(self.project, self).exec(), "Ctrl+E")
         self._add(file_menu, "&Merge work packages…", lambda: self.merge_packages())
         file_menu.addSeparator()

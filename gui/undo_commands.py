@@ -18,7 +18,7 @@ from PySide6.QtGui import QUndoCommand
 
 from core.models import Progress, Span
 from gui.session import Change, Session, What
-from storage import LabelError
+from storage import LabelError, StorageFault
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,8 @@ class EditCommand(QUndoCommand):
             step()
         except LabelError as exc:
             # Someone changed the labels behind the stack's back (another window, the CLI).
+            self.ctx.report(f"Could not {self.text().lower()}: {exc}")
+        except StorageFault as exc:
             self.ctx.report(f"Could not {self.text().lower()}: {exc}")
 
 

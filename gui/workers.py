@@ -9,12 +9,18 @@ its thread's connection when it ends.
 
 from __future__ import annotations
 
+import atexit
 import threading
-import traceback
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
+
+from core.export.pipeline import ExportError
+from core.logs import log_exception
+from core.redact import mask_secrets
+from gui.crash import installed_handler
+from storage import ProjectError
 
 
 class JobControl:
@@ -44,6 +50,25 @@ class _Thread(QThread):
         self._body()
 
 
+#: Every job whose thread has not ended yet. Kept here so that (1) a Job object is not
+#: destroyed while its QThread runs, which aborts the process, and (2) a window can let
+#: all of them end before it closes the project they read.
+_running: set[Job] = set()
+
+
+def running_jobs() -> list[Job]:
+    return list(_running)
+
+
+def wait_for_jobs(msecs: int = 60_000) -> bool:
+    """Block until every background job has ended (they are asked to stop first by their
+    owners); True if all did."""
+    return all(job.wait(msecs) for job in list(_running))
+
+
+atexit.register(wait_for_jobs)
+
+
 class Job(QObject):
     """Run ``fn(control)`` in a worker thread; results and errors come back as signals."""
 
@@ -67,6 +92,7 @@ class Job(QObject):
         self._thread.finished.connect(self.finished)
 
     def start(self) -> None:
+        _running.add(self)
         self._thread.start()
 
     def cancel(self) -> None:
@@ -81,11 +107,20 @@ class Job(QObject):
     def _run(self) -> None:
         try:
             result = self._fn(self.control)
+        except (ProjectError, ExportError) as exc:
+            # A fault we know (full disk, read-only, busy, bad folder): its message says
+            # what happened and what to do; a traceback would add nothing for anyone.
+            self.failed.emit(mask_secrets(str(exc)))
         except Exception as exc:
-            traceback.print_exc()
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
+            handler = installed_handler()
+            log = log_exception(exc, where="a background job", log=handler.log if handler else None)
+            where = f" (the details are in {log})" if log else ""
+            self.failed.emit(mask_secrets(f"{type(exc).__name__}: {exc}") + where)
         else:
             self.succeeded.emit(result)
         finally:
-            if self._cleanup:
-                self._cleanup()
+            try:
+                if self._cleanup:
+                    self._cleanup()
+            finally:
+                _running.discard(self)

@@ -41,7 +41,7 @@ from gui.undo_commands import (
     SetDocLabel,
     SetStatus,
 )
-from storage import GOLD, LabelError
+from storage import GOLD, LabelError, StorageFault
 
 
 class Workspace(QWidget):
@@ -329,6 +329,11 @@ class Workspace(QWidget):
         try:
             self.session.push(command)
         except LabelError as exc:
+            self.notify(str(exc))
+            return False
+        except StorageFault as exc:
+            # Full disk, read-only file, another program's lock: the edit is not stored,
+            # so it is neither shown nor stacked, and the message says what to do.
             self.notify(str(exc))
             return False
         self.notice.hide()

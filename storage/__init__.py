@@ -6,7 +6,15 @@ submodule: what they need from storage is part of this list on purpose.
 
 from storage.adjudication import AdjudicationReport, ReviewItem
 from storage.agreement import GOLD, JudgementProgress
-from storage.errors import AccessDenied, LabelError, ProjectError, ProjectLocked
+from storage.errors import (
+    AccessDenied,
+    LabelError,
+    PasswordNeeded,
+    ProjectBusy,
+    ProjectError,
+    ProjectLocked,
+    StorageFault,
+)
 from storage.importing import MAX_CHARS, ImportProgress
 from storage.listing import ListCursor
 from storage.near_duplicates import NearDuplicateProgress, NearDuplicateReport
@@ -33,11 +41,14 @@ __all__ = [
     "NearDuplicateProgress",
     "NearDuplicateReport",
     "PackageWritten",
+    "PasswordNeeded",
     "Project",
+    "ProjectBusy",
     "ProjectError",
     "ProjectLocked",
     "PropagationReport",
     "ReviewItem",
+    "StorageFault",
     "SuggestProgress",
     "highlight_pattern",
     "package_file_name",

@@ -9,6 +9,7 @@ with "database is locked" when another connection committed in between.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,20 +17,32 @@ from urllib.parse import unquote, urlparse
 
 import peewee as pw
 
-from storage.errors import ProjectError
+from core.redact import has_password, is_postgres_url, mask_secrets
+from storage.errors import PasswordNeeded, ProjectError
+from storage.faults import BUSY_TIMEOUT_MS, explain, read_only
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "synchronous": 2,  # FULL
     "foreign_keys": 1,
-    "busy_timeout": 10_000,
+    "busy_timeout": BUSY_TIMEOUT_MS,
     "cache_size": -32_000,
 }
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def is_postgres_url(target: str) -> bool:
-    return target.startswith(("postgresql://", "postgres://"))
+__all__ = ["is_postgres_url"]  # re-exported: callers below core ask storage
+
+
+def refuse_sqlite_uri(target: str) -> None:
+    """``file:x.tandai?mode=memory`` would open an in-memory database (an import "stores"
+    into nothing) and ``file:y.tandai`` a file under another name: project paths are plain
+    paths, so say so instead of guessing."""
+    if target[:5].lower() == "file:":
+        plain = target[5:].split("?", 1)[0].removeprefix("//") or "NAME.tandai"
+        raise ProjectError(
+            f"{target}: SQLite URIs are not supported; give the project file's path ({plain})"
+        )
 
 
 def describe(target: str) -> str:
@@ -44,6 +57,7 @@ def open_database(target: str, *, must_exist: bool) -> pw.Database:
     """Connect to ``target`` (file path or ``postgresql://`` URL) and return the database."""
     if is_postgres_url(target):
         return _open_postgres(target)
+    refuse_sqlite_uri(target)
     path = Path(target)
     if must_exist:
         if not path.exists():
@@ -59,15 +73,34 @@ def open_database(target: str, *, must_exist: bool) -> pw.Database:
         # takes it as an empty database, and opening it migrates it into a project.
         if head and head != _SQLITE_MAGIC:
             raise ProjectError(f"{path}: not a Tandai project (not an SQLite database file)")
+        if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+            # SQLite would open it, show it, and refuse the first label; its WAL journal
+            # also needs the folder. Say so before anyone starts working.
+            raise read_only(str(path))
     elif path.exists():
         raise ProjectError(f"{path}: already exists; open it instead of creating it")
     else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    db = pw.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=10, autoconnect=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ProjectError(
+                f"{path}: cannot create the project there ({exc.strerror}); choose a folder "
+                "you can write to"
+            ) from None
+        if not os.access(path.parent, os.W_OK):
+            raise ProjectError(
+                f"{path}: cannot create the project there (the folder is read-only); choose a "
+                "folder you can write to"
+            )
+    db = pw.SqliteDatabase(
+        str(path), pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_MS / 1000, autoconnect=True
+    )
     try:
         db.connect(reuse_if_open=True)
     except (pw.OperationalError, pw.DatabaseError) as exc:
-        raise ProjectError(f"{path}: cannot open: {exc}") from exc
+        db.close()
+        fault = explain(exc, name=str(path), action=None)
+        raise fault or ProjectError(f"{path}: cannot open: {exc}") from exc
     return db
 
 
@@ -87,7 +120,11 @@ def _open_postgres(url: str) -> pw.Database:
     try:
         db.connect(reuse_if_open=True)
     except pw.OperationalError as exc:
-        raise ProjectError(f"{describe(url)}: cannot connect: {str(exc).strip()}") from exc
+        reason = mask_secrets(" ".join(str(exc).split()))  # libpq's message spans lines
+        if not has_password(url) and "no password supplied" in reason:
+            # libpq found none in PGPASSWORD or ~/.pgpass: the caller may ask for one.
+            raise PasswordNeeded(f"{describe(url)}: the server asks for a password") from None
+        raise ProjectError(f"{describe(url)}: cannot connect: {reason}") from None
     return db
 
 
@@ -96,14 +133,22 @@ def is_sqlite(db: pw.Database) -> bool:
 
 
 @contextlib.contextmanager
-def write_transaction(db: pw.Database) -> Iterator[None]:
-    """One committed unit of work; on SQLite it takes the write lock at once (IMMEDIATE)."""
-    if is_sqlite(db):
-        with db.atomic("IMMEDIATE"):
+def write_transaction(db: pw.Database, *, name: str = "project") -> Iterator[None]:
+    """One committed unit of work; on SQLite it takes the write lock at once (IMMEDIATE).
+
+    A full disk, a read-only file or another program's write lock comes out as a
+    ``StorageFault`` whose message says so (see :mod:`storage.faults`), never as the
+    rollback error SQLite raises after it has already rolled back on its own."""
+    try:
+        with db.atomic("IMMEDIATE") if is_sqlite(db) else db.atomic():
             yield
-    else:
-        with db.atomic():
-            yield
+    except ProjectError:
+        raise
+    except (pw.PeeweeException, sqlite3.Error, OSError) as exc:
+        fault = explain(exc, name=name)
+        if fault is None:
+            raise
+        raise fault from exc
 
 
 def backup_sqlite(db: pw.Database, destination: Path) -> None:

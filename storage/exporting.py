@@ -35,6 +35,11 @@ _NOTHING: dict[int, list] = {}
 _UNTOUCHED: tuple[Any, Any, Any] = (None, (), {})
 
 
+def _no_number(_token: str) -> None:
+    """NaN and Infinity (Python's json writes them into meta) are not JSON: export null."""
+    return None
+
+
 def stable_id(external_id: str, content_hash: str) -> str:
     """The id an export writes: the external id, else one from the content hash (which a
     re-import of the export turns into the external id, so a second export matches)."""
@@ -215,7 +220,7 @@ class Exports(ProjectPart):
         elif len(anns) > 1:
             anns = sorted(set(anns), key=lambda a: "" if a is None else names[a])
         uid = stable_id(external_id, chash)
-        data = {} if meta in ("{}", "", None) else json.loads(meta)
+        data = {} if meta in ("{}", "", None) else json.loads(meta, parse_constant=_no_number)
         for ann in anns:
             status, spans, docs = mine.get(ann, _UNTOUCHED)
             status = status or "todo"
@@ -277,7 +282,7 @@ class Exports(ProjectPart):
             lambda: self.export_records(selection),
             Path(out),
             options,
-            scan=lambda: self.export_records(selection, layers=("boilerplate",)),
+            scan=lambda: self.export_records(selection, layers=("boilerplate", "entity")),
             groups=groups,
             project=Path(self.name).stem if "://" not in self.name else self.name,
             entity_labels=[e.name for e in self.project.schema().entity_labels],

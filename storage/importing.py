@@ -28,6 +28,7 @@ from core.models import NewArticle
 from core.readers import Problem, RawRecord, expand_paths, read_file
 from core.report import ImportReport
 from core.text import content_hash
+from core.workers import die_with_parent
 from storage.database import is_sqlite
 from storage.part import ProjectPart
 
@@ -295,6 +296,7 @@ class ArticleImports(ProjectPart):
             fresh = [(k, a) for k, a in unique.items() if k not in existing]
             if not fresh:
                 return
+            self._warn_shared_ids(cursor, [a for _, a in fresh], report, on_problem)
             try:
                 with self.db.atomic():
                     self._insert_articles(fresh, report.batch_id)
@@ -309,6 +311,40 @@ class ArticleImports(ProjectPart):
                     report.imported += 1
                 except _REFUSED as exc:
                     _refuse(report, on_problem, item[1].origin, _refusal(exc))
+
+    def _warn_shared_ids(
+        self,
+        cursor: Any,
+        fresh: list[NewArticle],
+        report: ImportReport,
+        on_problem: Callable[[str], None] | None,
+    ) -> None:
+        """Say so when a new article's id is already another article's (or another new
+        one's): the texts differ (else it would be a duplicate), so both are kept."""
+        p = self.db.param
+        ids = [a.external_id for a in fresh if a.external_id]
+        taken: set[str] = set()
+        for i in range(0, len(ids), 500):
+            part = sorted(set(ids[i : i + 500]))
+            cursor.execute(
+                f"SELECT DISTINCT external_id FROM article WHERE external_id IN"
+                f" ({', '.join([p] * len(part))})",
+                part,
+            )
+            taken.update(row[0] for row in cursor.fetchall())
+        for article in fresh:
+            if not article.external_id:
+                continue
+            if article.external_id in taken:
+                report.shared_ids += 1
+                text = (
+                    f"{article.origin}: id {article.external_id!r} is already another article's,"
+                    " with a different text; imported as a separate article"
+                )
+                report.add_warning(text)
+                if on_problem:
+                    on_problem(text)
+            taken.add(article.external_id)
 
     def _insert_articles(self, fresh: list[tuple[str, NewArticle]], batch_id: int | None) -> None:
         p = self.db.param
@@ -406,7 +442,9 @@ class ArticleImports(ProjectPart):
                 write(detect_many(chunk))
             return done
         context = multiprocessing.get_context("spawn")  # fork is unsafe beside Qt threads
-        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with cf.ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=die_with_parent
+        ) as pool:
             running: set[cf.Future] = set()
             for chunk in chunks:
                 if should_stop and should_stop():

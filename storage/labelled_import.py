@@ -96,6 +96,7 @@ class LabelledImports(ProjectPart):
         annotator_field: str | None = None,
         flag_problems: bool = False,
         add_labels: bool = False,
+        stance_target_field: str | None = None,
         encoding: str = "utf-8",
         max_chars: int = MAX_CHARS,
         on_progress: Callable[[ImportProgress], None] | None = None,
@@ -112,7 +113,9 @@ class LabelledImports(ProjectPart):
         without one), so a file of several annotators' work is not merged into one name.
         A record with a label left out keeps its status (the label is reported) unless
         ``flag_problems`` sets it to ``flagged`` for review. ``add_labels`` adds entity labels
-        the schema lacks to it (``report.labels_added``) instead of leaving them out."""
+        the schema lacks to it (``report.labels_added``) instead of leaving them out, and
+        stance targets and options too. ``stance_target_field`` names the field holding each
+        record's stance target (its ``stance`` or ``label`` field holds the value)."""
         if annotator_field and suggestions is not None:
             raise ProjectError("--annotator-field files labels under annotators, not suggestions")
         if annotator_field and annotator is None:
@@ -134,6 +137,7 @@ class LabelledImports(ProjectPart):
         schema = self.project.schema()
         tags: dict[Path, list[str] | None] = {}
         found_labels: set[str] = set()
+        found_stances: set[tuple[str, str]] = set()
 
         def grow_schema() -> None:
             """Entity labels found in the records read so far join the schema before their
@@ -142,9 +146,15 @@ class LabelledImports(ProjectPart):
             fresh = sorted(found_labels - {e.name for e in schema.entity_labels})
             for name in fresh:
                 schema = schema.with_entity_label(name)
-            if fresh:
+            stances = []
+            for target, value in sorted(found_stances):
+                grown = schema.with_stance_value(target, value)
+                if grown is not schema:
+                    stances.append(f"stance {target}={value}")
+                    schema = grown
+            if fresh or stances:
                 self.project.set_schema(schema)
-                report.labels_added += fresh
+                report.labels_added += [*fresh, *stances]
 
         def convert(raw: RawRecord, path: Path) -> LabelledRecord | Problem:
             if path.parent not in tags:
@@ -159,6 +169,8 @@ class LabelledImports(ProjectPart):
                 predictions=suggestions is not None,
                 annotator_field=annotator_field,
                 new_labels=found_labels if add_labels else None,
+                new_stances=found_stances if add_labels else None,
+                stance_target_field=stance_target_field,
             )
 
         def label_problem(origin: str, reason: str, labels: int = 1) -> None:

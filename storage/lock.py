@@ -10,17 +10,25 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import IO
 
-from storage.errors import ProjectLocked
+from storage.errors import ProjectError, ProjectLocked
+from storage.faults import explain
 
 
 class ProjectLock:
     def __init__(self, project_path: Path) -> None:
         self.path = project_path.with_name(project_path.name + ".lock")
-        self._fh = None
+        self._fh: IO[str] | None = None
 
     def acquire(self) -> None:
-        fh = open(self.path, "a+")  # noqa: SIM115 - held for the life of the lock
+        try:
+            fh = open(self.path, "a+")  # noqa: SIM115 - held for the life of the lock
+        except OSError as exc:
+            project = self.path.with_suffix("")
+            raise explain(exc, name=str(project), action=None) or ProjectError(
+                f"{project}: cannot open: {exc.strerror}"
+            ) from None
         try:
             if sys.platform == "win32":
                 import msvcrt

@@ -57,4 +57,4 @@ class ProjectPart:
 
     def _write(self) -> contextlib.AbstractContextManager[None]:
         """One write transaction (nested ones become savepoints), as ``Project.transaction``."""
-        return write_transaction(self.db)
+        return write_transaction(self.db, name=self.name)

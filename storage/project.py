@@ -164,10 +164,13 @@ class Project:
         if not self.db.is_closed():
             if is_sqlite(self.db):
                 try:
-                    # Fold the WAL back so the -wal file does not stay as large as the data.
+                    # Fold the WAL back so the -wal file does not stay as large as the data;
+                    # without waiting: while another program holds the lock, the next close
+                    # (or SQLite's own automatic checkpoints) will fold it.
+                    self.db.execute_sql("PRAGMA busy_timeout = 0")
                     self.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-                except pw.OperationalError:
-                    pass  # another connection is reading; the next close will fold it
+                except (pw.OperationalError, pw.DatabaseError):
+                    pass
             self.db.close()
         if self._lock:
             self._lock.release()
@@ -196,13 +199,13 @@ class Project:
     def is_sqlite(self) -> bool:
         return is_sqlite(self.db)
 
-    def _write(self):
-        return write_transaction(self.db)
+    def _write(self) -> contextlib.AbstractContextManager[None]:
+        return write_transaction(self.db, name=self.name)
 
     def transaction(self) -> contextlib.AbstractContextManager[None]:
         """Several operations as one commit, e.g. one key press that marks three lines as
         boilerplate: durable together or not at all. Operations inside nest as savepoints."""
-        return write_transaction(self.db)
+        return write_transaction(self.db, name=self.name)
 
     # ---- settings, schema, guidelines ----------------------------------------------------
 

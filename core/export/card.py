@@ -12,15 +12,55 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from core.export.formats import SCHEMAS, Tally
 from core.export.records import JSONL_FORMATS, ExportOptions
 from core.neardup import BANDS, BINS, ROWS, SHINGLE, THRESHOLD
+from core.redact import mask_secrets
 
 #: First line of every card: marks a folder as a Tandai export that a new export may replace.
 MARKER = "<!-- Tandai dataset card: the next export into this folder replaces its files -->"
+
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]|#~])")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def md(text: str) -> str:
+    """A name (annotator, label, source) as inert Markdown text on one line: markup and
+    table pipes escaped, HTML shown as text, line breaks and control characters spelled
+    out. Names are typed by people and imported from files: a card must not run a
+    ``<script>`` or break its tables."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MARKDOWN.sub(r"\\\1", text)
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _unmd(cell: str) -> str:
+    text = re.sub(r"\\u([0-9a-f]{4})", lambda m: chr(int(m.group(1), 16)), cell)
+    text = re.sub(r"\\(.)", r"\1", text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _code(text: str) -> str:
+    """``text`` as an inline code span that no backtick or line break inside can end."""
+    text = _CONTROL.sub(" ", text)
+    fence = "``" if "`" in text else "`"
+    return f"{fence} {text} {fence}" if fence == "``" else f"`{text}`"
+
+
+def _fenced(text: str) -> list[str]:
+    """``text`` as a fenced block no line of it can close, control characters but the
+    line breaks spelled out (names in it are typed by people)."""
+    text = re.sub(
+        r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]", lambda m: f"\\u{ord(m.group()):04x}", text
+    )
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [fence, text, fence]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +82,9 @@ def _table(title: str, rows: Mapping[str, Mapping[str, int]], splits: list[str])
     lines = [f"## {title}", "", "| " + " | ".join([title.lower(), *splits]) + " |"]
     lines.append("|" + "---|" * (len(splits) + 1))
     for key in keys:
-        lines.append("| " + " | ".join([key, *(str(rows[s].get(key, 0)) for s in splits)]) + " |")
+        lines.append(
+            "| " + " | ".join([md(key), *(str(rows[s].get(key, 0)) for s in splits)]) + " |"
+        )
     return [*lines, ""]
 
 
@@ -165,13 +207,13 @@ def render(
     lines = [
         *front_matter(options=options, files=files, tallies=tallies, license=license),
         MARKER,
-        f"# {project}: `{options.format}` export",
+        f"# {md(project)}: `{options.format}` export",
         "",
-        f"Exported {when:%Y-%m-%d %H:%M} UTC with `{options.command or 'tandai export'}`.",
+        f"Exported {when:%Y-%m-%d %H:%M} UTC with {_code(options.command or 'tandai export')}.",
         "",
         f"- Status: {', '.join(sel.statuses) or 'all'}; annotators: "
-        f"{', '.join(sel.annotators) or 'all'}; languages: {', '.join(sel.langs) or 'all'}; "
-        f"sources: {', '.join(sel.sources) or 'all'}",
+        f"{md(', '.join(sel.annotators)) or 'all'}; languages: "
+        f"{md(', '.join(sel.langs)) or 'all'}; sources: {md(', '.join(sel.sources)) or 'all'}",
         f"- Articles: {articles}; records (one per article and annotator): "
         f"{sum(t.records for t in tallies.values())}",
         "- Offsets are Unicode code points of `text` (Python `str` indices); "
@@ -197,7 +239,7 @@ def render(
         lines.append(
             "- Split: "
             + ", ".join(f"{n}={f:g}" for n, f in options.split)
-            + f", seed {options.seed}; stratified by stance label; near-duplicate articles "
+            + f", seed {options.seed}; stratified by stance and the rarest entity label; near-duplicate articles "
             "kept in one split"
         )
     if groups is not None and not groups.grouped:
@@ -226,7 +268,9 @@ def render(
     lines += _table("Annotators", {s: tallies[s].annotators for s in splits}, splits)
     if label_definitions:
         lines += ["## Label definitions", ""]
-        lines += [f"- `{name}`: {text}" for name, text in label_definitions.items() if text]
+        lines += [
+            f"- {_code(name)}: {md(text)}" for name, text in label_definitions.items() if text
+        ]
         lines.append("")
     if agreement:
         lines += [
@@ -235,9 +279,7 @@ def render(
             "Between the annotators this export holds, over the articles two or more of them "
             "finished (status done); definitions in Tandai's README (`tandai agreement`).",
             "",
-            "```",
-            agreement,
-            "```",
+            *_fenced(agreement),
             "",
         ]
     lines += ["## Schema", ""]
@@ -247,7 +289,8 @@ def render(
             "- `labels.json`: the tag names; a tag's position is its integer id (the same "
             "names as the ClassLabel above)"
         )
-    return "\n".join(lines) + "\n"
+    # Whatever reached the card (a project URL, a command line), no password leaves in it.
+    return mask_secrets("\n".join(lines) + "\n")
 
 
 def parse_counts(card: str, title: str) -> dict[str, dict[str, int]]:
@@ -262,7 +305,7 @@ def parse_counts(card: str, title: str) -> dict[str, dict[str, int]]:
     for line in lines[at + 4 :]:
         if not line.startswith("|"):
             break
-        cells = [c.strip() for c in line.strip("|").split("|")]
+        cells = [_unmd(c.strip()) for c in re.split(r"(?<!\\)\|", line.strip()[1:-1])]
         rows[cells[0]] = {
             h: int(c) for h, c in zip(header[1:], cells[1:], strict=True) if c.isdigit()
         }

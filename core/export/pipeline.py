@@ -3,16 +3,24 @@
 Without a split, records stream straight to ``data.jsonl``. With one, a first pass reads
 every record once to learn each article's near-duplicate signature and stance stratum
 (a few integers per article, never the texts), the assignment is made, and a second pass
-streams the records into their split files. Files are written as ``*.partial`` and renamed
-only when complete, so a cancelled or failed export leaves the folder as it was.
+streams the records into their split files.
+
+Everything is written into a staging folder beside OUT (``.OUT.tandai-export``) and moved in
+only when complete, so a cancelled, failed or killed export leaves OUT as it was, and the
+next try simply starts over (a stale staging folder is removed first). OUT gets a manifest
+(:data:`MANIFEST`) naming the files the export wrote; a later export into OUT removes only
+those, so the user's own files there (``test_gold.jsonl``) survive.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import gc
 import hashlib
 import json
+import os
+import shutil
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -28,8 +36,10 @@ from core.export.formats import Tally, lines_of
 from core.export.records import SUFFIXES, ExportOptions, ExportRecord
 from core.neardup import NearDuplicates
 
-_OWN_FILES = ("README.md", "labels.json")
-_DATA_SUFFIXES = set(SUFFIXES.values())
+CARD_FILE = "README.md"
+LABELS_FILE = "labels.json"
+#: What an export wrote into its folder; the next export into it removes only these files.
+MANIFEST = ".tandai-export.json"
 
 
 class ExportError(Exception):
@@ -87,6 +97,16 @@ def left_out_text(left_out: dict[str, tuple[int, int]]) -> str:
     return f"{'; '.join(parts)} not exported: export with --status all to include them"
 
 
+@dataclass(frozen=True, slots=True)
+class _CardExtra:
+    """What the card says beyond the counts: handed through to :func:`card.render`."""
+
+    license: str
+    label_definitions: dict[str, str] | None
+    left_out: dict[str, tuple[int, int]]
+    agreement_text: Callable[[], str] | None = None
+
+
 RecordSource = Callable[[], Iterable[ExportRecord]]
 #: Article id -> near-duplicate group id, for every article the export may hold.
 GroupSource = Callable[[], Mapping[int, int]]
@@ -94,22 +114,81 @@ ProgressFn = Callable[[ExportProgress], None]
 StopFn = Callable[[], bool]
 
 
-def prepare_folder(out: Path) -> None:
-    """Refuse a folder holding anything that is not a previous Tandai export."""
+def staging_folder(out: Path) -> Path:
+    """Where an export into ``out`` is written before it is moved in: beside ``out`` (same
+    file system, so every move is a rename)."""
+    out = out.absolute()
+    return out.parent / f".{out.name}.tandai-export"
+
+
+def _card_files(readme: Path) -> set[str]:
+    """The data files an earlier card lists (an export made before manifests existed)."""
+    files: set[str] = set()
+    lines = readme.read_text("utf-8", errors="replace").splitlines()
+    if "## Files" in lines:
+        for line in lines[lines.index("## Files") + 4 :]:
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            if not line.startswith("|") or len(cells) < 2:
+                break
+            files.add(cells[1])
+    return files
+
+
+def prepare_folder(out: Path) -> set[str]:
+    """The files of an earlier Tandai export in ``out`` (empty for a new or empty folder);
+    refuse a folder holding anything else without a Tandai export's card."""
     if out.exists() and not out.is_dir():
         raise ExportError(f"{out}: exists and is not a folder (OUT is a folder)")
-    if out.is_dir() and any(out.iterdir()):
-        readme = out / "README.md"
-        head: list[str] = []
-        if readme.is_file():
-            with readme.open(encoding="utf-8", errors="replace") as fh:
-                # The marker follows the card's YAML block (a few dozen lines at most).
-                head = [line.strip() for _, line in zip(range(400), fh, strict=False)]
-        if card.MARKER not in head:
-            raise ExportError(
-                f"{out}: folder is not empty and holds no earlier Tandai export; "
-                "choose a new or empty folder"
-            )
+    if not out.is_dir() or not any(out.iterdir()):
+        return set()
+    readme = out / CARD_FILE
+    head: list[str] = []
+    if readme.is_file():
+        with readme.open(encoding="utf-8", errors="replace") as fh:
+            # The marker follows the card's YAML block (a few dozen lines at most).
+            head = [line.strip() for _, line in zip(range(400), fh, strict=False)]
+    if card.MARKER not in head:
+        raise ExportError(
+            f"{out}: folder is not empty and holds no earlier Tandai export; "
+            "choose a new or empty folder"
+        )
+    manifest = out / MANIFEST
+    try:
+        owned = set(json.loads(manifest.read_text("utf-8"))["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        # An export from before manifests: its card names its data files.
+        owned = _card_files(readme) | {CARD_FILE, LABELS_FILE}
+    # Only plain names inside the folder: a hand-edited manifest must not reach outside it.
+    owned = {name for name in owned if name and Path(name).name == name and name != "."}
+    # *.partial: left by a killed export of an older Tandai, which wrote them in place.
+    owned |= {p.name for p in out.glob("*.partial") if p.is_file()}
+    return owned | {MANIFEST}
+
+
+def _check_writable(out: Path) -> None:
+    """Fail before the work, not after it, when OUT or its parent cannot be written."""
+    existing = out if out.exists() else next((p for p in out.parents if p.exists()), None)
+    if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+        raise ExportError(
+            f"{existing}: cannot write there (permission denied or a read-only disk); "
+            "choose a folder you can write to"
+        )
+
+
+def export_fault(exc: OSError, out: Path) -> ExportError:
+    """One line that says what happened to the files and what to do."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return ExportError(
+            f"{out}: the disk is full; nothing was exported and the folder was left as it "
+            "was. Free some space, then export again"
+        )
+    where = exc.filename or out
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return ExportError(
+            f"{where}: cannot write there ({exc.strerror}); nothing was exported. Choose a "
+            "folder you can write to"
+        )
+    return ExportError(f"{where}: cannot write the export ({exc.strerror}); nothing was exported")
 
 
 def _by_article(records: Iterable[ExportRecord]) -> Iterator[list[ExportRecord]]:
@@ -149,6 +228,7 @@ def _plan(
     uids: list[str] = []
     sizes = array("l")
     strata: list[str] = []
+    entity_sets: list[frozenset[str]] = []
     finder = NearDuplicates()
     for n, records in enumerate(_by_article(source()), 1):
         if should_stop and should_stop():
@@ -158,10 +238,12 @@ def _plan(
         uids.append(first.uid)
         sizes.append(len(records))
         strata.append(splits.stratum_of([r.stance for r in records]))
+        entity_sets.append(frozenset(s[3] for r in records for s in r.spans if s[2] == "entity"))
         if options.group_near_duplicates and group_of is None:
             finder.add(clean_text(first.text, first.spans).text)
         if on_progress and n % 200 == 0:
             on_progress(ExportProgress("scan", n, total))
+    strata = splits.with_entity_strata(strata, entity_sets)
     if group_of is not None:
         first_of: dict[int, int] = {}
         roots = [first_of.setdefault(group_of.get(aid, -1 - i), i) for i, aid in enumerate(ids)]
@@ -225,10 +307,45 @@ def run_export(
     except ValueError as exc:
         raise ExportError(str(exc)) from None
     out = Path(out)
-    prepare_folder(out)
+    owned = prepare_folder(out)
+    _check_writable(out)
     if options.format == "ner-bio":
         options = replace(options, tag_names=tuple(tag_names(entity_labels)))
-    summary = ExportSummary(out=out, left_out=dict(left_out or {}))
+    card_extra = _CardExtra(license, label_definitions, dict(left_out or {}), agreement_text)
+    staging = staging_folder(out)
+    try:
+        shutil.rmtree(staging, ignore_errors=True)  # a killed export's leftovers
+        staging.mkdir(parents=True)
+        summary = _write_staged(
+            source, staging, out, options, scan, project, card_extra, total, on_progress,
+            should_stop, on_article, groups,
+        )  # fmt: skip
+        summary.left_out = dict(left_out or {})
+        if not summary.cancelled:
+            _swap_in(staging, out, owned)
+    except OSError as exc:
+        raise export_fault(exc, out) from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return summary
+
+
+def _write_staged(
+    source: RecordSource,
+    folder: Path,
+    out: Path,
+    options: ExportOptions,
+    scan: RecordSource | None,
+    project: str,
+    card_extra: _CardExtra,
+    total: int,
+    on_progress: ProgressFn | None,
+    should_stop: StopFn | None,
+    on_article: Callable[[Sequence[ExportRecord]], None] | None,
+    groups: GroupSource | None,
+) -> ExportSummary:
+    """Every file of the export, manifest last, into ``folder``."""
+    summary = ExportSummary(out=out)
     plan: dict[int, str] | None = None
     names = [name for name, _ in options.split] or ["data"]
     if options.split:
@@ -243,18 +360,15 @@ def run_export(
             summary.cancelled = True
             return summary
         plan, summary.groups = planned
-    out.mkdir(parents=True, exist_ok=True)
     suffix = SUFFIXES[options.format]
     files = {name: f"{'data' if not options.split else name}{suffix}" for name in names}
     summary.files = files
     summary.tallies = {name: Tally() for name in names}
     handles: dict[str, IO[str] | DocBinFile] = {
         name: (
-            DocBinFile(out / f"{files[name]}.partial")
+            DocBinFile(folder / files[name])
             if options.format == "spacy"
-            else (out / f"{files[name]}.partial").open(
-                "w", encoding="utf-8", newline="\n", buffering=1 << 20
-            )
+            else (folder / files[name]).open("w", encoding="utf-8", newline="\n", buffering=1 << 20)
         )
         for name in names
     }
@@ -289,22 +403,18 @@ def run_export(
         if collecting:
             gc.enable()
         for handle in handles.values():
-            handle.close()
-        if summary.cancelled:
-            for name in names:
-                (out / f"{files[name]}.partial").unlink(missing_ok=True)
+            handle.close()  # a full disk shows here at the latest (the buffer's last write)
     if summary.cancelled:
         return summary
     if on_progress:
         on_progress(ExportProgress("write", summary.articles, max(total, summary.articles)))
-    _replace_previous(out)
-    for name in names:
-        (out / f"{files[name]}.partial").replace(out / files[name])
+    written = list(files.values())
     if options.format == "ner-bio":
-        (out / "labels.json").write_text(
+        (folder / LABELS_FILE).write_text(
             json.dumps(list(options.tag_names), ensure_ascii=False) + "\n", encoding="utf-8"
         )
-    (out / "README.md").write_text(
+        written.append(LABELS_FILE)
+    (folder / CARD_FILE).write_text(
         card.render(
             project=project,
             options=options,
@@ -313,18 +423,32 @@ def run_export(
             articles=summary.articles,
             groups=summary.groups,
             when=dt.datetime.now(dt.UTC),
-            license=license,
-            left_out=summary.left_out,
-            label_definitions=label_definitions,
-            agreement=agreement_text() if agreement_text is not None else "",
+            license=card_extra.license,
+            left_out=card_extra.left_out,
+            label_definitions=card_extra.label_definitions,
+            agreement=card_extra.agreement_text() if card_extra.agreement_text else "",
         ),
+        encoding="utf-8",
+    )
+    written.append(CARD_FILE)
+    (folder / MANIFEST).write_text(
+        json.dumps({"written_by": "Tandai", "files": sorted(written)}, indent=1) + "\n",
         encoding="utf-8",
     )
     return summary
 
 
-def _replace_previous(out: Path) -> None:
-    """Remove the files of an earlier export into ``out`` (checked by :func:`prepare_folder`)."""
-    for path in out.iterdir():
-        if path.is_file() and (path.suffix in _DATA_SUFFIXES or path.name in _OWN_FILES):
-            path.unlink()
+def _swap_in(staging: Path, out: Path, owned: set[str]) -> None:
+    """Move the finished export into ``out``; remove the earlier export's files (``owned``)
+    that this one does not replace. Data files first, card and manifest last: until then
+    the folder still reads as the earlier export, so an export killed here is simply run
+    again."""
+    out.mkdir(parents=True, exist_ok=True)
+    new = [p.name for p in staging.iterdir()]
+    last = [CARD_FILE, MANIFEST]
+    for name in [n for n in new if n not in last] + [n for n in last if n in new]:
+        os.replace(staging / name, out / name)
+    for name in owned - set(new):
+        target = out / name
+        if target.is_file() or target.is_symlink():
+            target.unlink()

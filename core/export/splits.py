@@ -2,7 +2,7 @@
 
 Units are groups (an article with its near-duplicates; every record of an article is in
 its article's group), so no group straddles two splits. Within each stratum (the groups'
-stance labels, "" where there is none) the groups are put in a seeded order (SHA-1 of
+stance labels joined with the rarest entity label they hold, "" where there is neither) the groups are put in a seeded order (SHA-1 of
 seed and the group's smallest id, so the order does not depend on the project's row ids)
 and each goes to the split furthest below its share of that stratum so far. Same records,
 same seed: same assignment.
@@ -55,6 +55,21 @@ def assign(
             overall[best] += group.size
             result[group.key] = split[best][0]
     return result
+
+
+def with_entity_strata(strata: Sequence[str], entity_sets: Sequence[frozenset[str]]) -> list[str]:
+    """Each article's stance stratum joined with the rarest entity label it holds (rarest
+    over the whole export), so a rare label is shared out between the splits too instead
+    of landing in one by chance."""
+    frequency: dict[str, int] = defaultdict(int)
+    for labels in entity_sets:
+        for label in labels:
+            frequency[label] += 1
+    out = []
+    for stratum, labels in zip(strata, entity_sets, strict=True):
+        rarest = min(labels, key=lambda k: (frequency[k], k)) if labels else ""
+        out.append(f"{stratum}|{rarest}" if rarest else stratum)
+    return out
 
 
 def stratum_of(stance_values: Sequence[dict[str, str]]) -> str:

@@ -54,3 +54,13 @@ def test_a_labelled_string_is_suggested_in_whole_tokens_and_inside_compounds() -
     g.add_phrase("A.S.", "GPE")
     found = [(NEWS[p.start : p.end], p.label) for p in g.match(NEWS)]
     assert found == [("A.S.", "GPE"), ("Rusia", "GPE")]  # not "18/12" inside 18/12/2024
+
+
+def test_web_and_mail_addresses_and_prefixed_currencies_are_one_token() -> None:
+    from core.tokens import token_offsets
+
+    text = "Baca detik.com, https://www.cnbcindonesia.com/news/1 atau a.b@c.co.id: US$5."
+    tokens = [text[a:b] for a, b in token_offsets(text)]
+    assert "detik.com" in tokens and "https://www.cnbcindonesia.com/news/1" in tokens
+    assert "a.b@c.co.id" in tokens and "US$" in tokens
+    assert "com" not in tokens and "US" not in tokens

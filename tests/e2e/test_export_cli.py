@@ -33,7 +33,7 @@ def test_export_split_then_import_and_export_again_gives_the_same_files(tmp_path
     assert run.returncode == 0, run.stderr
     assert "4 records of 4 articles" in run.stdout
     names = sorted(p.name for p in (tmp_path / "one").iterdir())
-    assert names == ["README.md", "dev.jsonl", "test.jsonl", "train.jsonl"]
+    assert names == [".tandai-export.json", "README.md", "dev.jsonl", "test.jsonl", "train.jsonl"]
     card = (tmp_path / "one" / "README.md").read_text("utf-8")
     assert "--split train=0.5,dev=0.25,test=0.25 --seed 9" in card
     files = [tmp_path / "one" / n for n in names if n.endswith(".jsonl")]

@@ -125,7 +125,7 @@ def test_a_one_megabyte_gzip_bomb_is_reported_and_memory_stays_bounded(tmp_path:
     peak_mb = int(run.stderr.split("peak-kb")[-1].split()[0]) / 1024
     assert bomb.stat().st_size < 2 << 20
     assert run.returncode == 2, run.stderr
-    assert "files with a problem: decompresses to more than N times its size 1" in run.stdout
+    assert "files with a problem: decompresses to more than 100 times its size 1" in run.stdout
     assert "1 imported" in run.stdout
     assert peak_mb < 300  # the 1 GB never came into memory (2.6 GB before)
 

@@ -122,3 +122,32 @@ def test_add_labels_grows_the_schema_and_annotator_field_splits_a_file(tmp_path:
     assert "PERSON" in shown.stdout and "CITY" in shown.stdout
     refused = tandai("import", project, path, "--add-labels", "--no-detect", "-q")
     assert refused.returncode == 1 and "goes with --as-annotator" in refused.stderr
+
+
+def test_a_stance_dataset_goes_in_with_targets_from_a_field(tmp_path: Path) -> None:
+    rows = [
+        {"id": "t1", "text": "Independència ja! 🗳️", "topic": "Catalonia", "stance": "FAVOR"},
+        {"id": "t2", "text": "No a la independencia.", "topic": "Catalonia", "stance": "AGAINST"},
+        {"id": "t3", "text": "Hoy llueve en Madrid.", "topic": "Weather"},
+    ]
+    path = tmp_path / "stance.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    project = tmp_path / "p.tandai"
+    run = tandai(
+        "import", project, path, "--as-annotator", "ana", "--stance-target", "topic",
+        "--add-labels", "--no-detect", "-q",
+    )  # fmt: skip
+    assert run.returncode == 2, run.stderr  # t3 has no stance value: reported, exit 2
+    assert "stance Catalonia=AGAINST" in run.stdout and "stance Catalonia=FAVOR" in run.stdout
+    with Project.open(project) as proj:
+        stances = {
+            proj.article(a).external_id: proj.labels.doc_labels(a, annotator="ana")
+            for a in proj.article_ids()
+        }
+        options = [o.value for o in proj.schema().stance_target("Catalonia").options]
+    assert stances == {
+        "t1": {"stance:Catalonia": "FAVOR"},
+        "t2": {"stance:Catalonia": "AGAINST"},
+        "t3": {},
+    }
+    assert sorted(options) == ["AGAINST", "FAVOR"]

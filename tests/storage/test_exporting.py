@@ -124,7 +124,11 @@ def test_a_non_empty_foreign_folder_is_refused_and_an_earlier_export_is_replaced
     out = tmp_path / "out"
     project.exports.export_dataset(out, ExportOptions(split=parse_split("train=0.5,test=0.5")))
     project.exports.export_dataset(out, ExportOptions())
-    assert sorted(p.name for p in out.iterdir()) == ["README.md", "data.jsonl"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".tandai-export.json",
+        "README.md",
+        "data.jsonl",
+    ]
 
 
 def test_cancelling_leaves_the_folder_without_partial_files(
@@ -204,3 +208,34 @@ def test_ner_bio_leaves_out_unfinished_records_without_entities_unless_asked(
         tmp_path / "b", ExportOptions(format="ner-bio", selection=every, keep_unlabelled=True)
     )
     assert kept.records == 4
+
+
+def test_a_split_shares_a_rare_entity_label_out_between_the_splits(
+    project: Project, tmp_path: Path
+) -> None:
+    rows = [
+        {"id": f"r{i}", "text": f"Berita nomor {i} tentang kota 𠮷野 {i * 7}."} for i in range(40)
+    ]
+    project.imports.import_files([write_jsonl(tmp_path / "many.jsonl", rows)], detect=False)
+    for n, article in enumerate(project.list_articles(limit=100)):
+        text = project.article(article.id).text
+        at = text.index("𠮷野")
+        label = "EVENT" if n % 10 == 0 else "GPE"  # EVENT in 4 articles of 40
+        project.labels.add_span(
+            article.id, annotator="ana", layer="entity", label=label, start=at, end=at + 2
+        )
+        project.labels.set_status(article.id, annotator="ana", status="done")
+    for seed in range(5):
+        out = tmp_path / f"s{seed}"
+        options = ExportOptions(
+            split=(("train", 0.5), ("test", 0.5)), seed=seed, group_near_duplicates=False
+        )
+        project.exports.export_dataset(out, options)
+        rare = {
+            name: sum(
+                1 for line in read_jsonl(out / f"{name}.jsonl") for s in line["spans"]
+                if s["label"] == "EVENT"
+            )
+            for name in ("train", "test")
+        }  # fmt: skip
+        assert rare == {"train": 2, "test": 2}, (seed, rare)

@@ -303,3 +303,28 @@ def test_a_project_file_left_empty_by_a_creation_killed_at_once_opens_and_import
     with Project.open(target) as project:
         report = project.imports.import_files([path], detect=False)
         assert report.imported == len(ARTICLES) == project.count_articles()
+
+
+def test_an_id_already_used_by_another_text_is_reported_and_both_are_kept(
+    project: Project, tmp_path: Path
+) -> None:
+    first = tmp_path / "a.jsonl"
+    first.write_text(json.dumps({"id": "x-9", "text": "Satu 𠮷野 teks."}) + "\n", "utf-8")
+    second = tmp_path / "b.jsonl"
+    second.write_text(
+        json.dumps({"id": "x-9", "text": "Teks lain 👨🏻‍🚒."})
+        + "\n"
+        + json.dumps({"id": "y-1", "text": "A"})
+        + "\n"
+        + json.dumps({"id": "y-1", "text": "B"})
+        + "\n",
+        "utf-8",
+    )
+    project.imports.import_files([first], detect=False)
+    seen: list[str] = []
+    report = project.imports.import_files([second], detect=False, on_problem=seen.append)
+    assert report.imported == 3 and report.shared_ids == 2
+    assert [s.split(": ", 1)[1][:18] for s in seen] == ["id 'x-9' is alread", "id 'y-1' is alread"]
+    assert seen[0].startswith(f"{second}:1") and seen[1].startswith(f"{second}:3")
+    assert "2 articles imported under an id another article" in report.summary()
+    assert project.count_articles() == 4

@@ -25,7 +25,7 @@ import pytest
 from core.models import NewArticle
 from storage import Project
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 KILLS = 24
 
 CHILD = textwrap.dedent(

@@ -1,0 +1,96 @@
+"""Language workers (and the resource tracker) end when the import that started them is
+killed: real processes, a real SIGKILL and SIGTERM, the process table read afterwards."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from storage import Project
+from tests.faults.helpers import ROOT
+
+pytestmark = pytest.mark.skipif(
+    not Path("/proc/self/stat").exists(), reason="reads the process table from /proc (Linux)"
+)
+
+CHILD = """
+import sys
+sys.path.insert(0, sys.argv[2])
+from storage import Project
+
+with Project.open(sys.argv[1]) as project:
+    project.imports.detect_languages(workers=2, on_progress=lambda p: print(p.done, flush=True))
+"""
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (workers and the resource tracker are its children)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, todo = set(), [pid]
+    while todo:
+        here = todo.pop()
+        for child, parent in parents.items():
+            if parent == here and child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.fixture(scope="module")
+def undetected(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("workers")
+    data = folder / "a.jsonl"
+    words = "Pemerintah daerah mengumumkan rencana pembangunan jalan baru di kota itu"
+    data.write_text(
+        "".join(json.dumps({"text": f"{i} {words} {i * 7}."}) + "\n" for i in range(4000)),
+        "utf-8",
+    )
+    path = folder / "p.tandai"
+    with Project.create(path) as project:
+        project.imports.import_files([data], detect=False)
+    return path
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_killing_an_import_during_language_detection_leaves_no_process_behind(
+    undetected: Path, tmp_path: Path, how: signal.Signals
+) -> None:
+    path = tmp_path / "p.tandai"
+    path.write_bytes(undetected.read_bytes())
+    for _ in range(2):  # each kill used to add more orphans
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(path), str(ROOT)], stdout=subprocess.PIPE, text=True
+        )
+        assert child.stdout is not None
+        child.stdout.readline()  # the workers are detecting
+        below = _descendants(child.pid)
+        assert len(below) >= 2, "expected the worker processes"
+        child.send_signal(how)
+        child.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(_alive(p) for p in below):
+            time.sleep(0.1)
+        left = [p for p in below if _alive(p)]
+        for pid in left:  # do not leave them to the next test either
+            subprocess.run(["kill", "-9", str(pid)], check=False)
+        assert not left, f"{len(left)} processes outlived the import"
