@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from cli.exits import EXIT_FAILED
 from core.agreement import LAYER_NAMES, describe_report
 from core.progress import ProgressBar
 from storage import JudgementProgress, Project
@@ -95,7 +96,7 @@ def add_adjudicate_parser(sub: argparse._SubParsersAction) -> None:
 def cmd_adjudicate(args: argparse.Namespace) -> int:
     if args.min_agree is not None and args.min_agree < 1:
         print("tandai adjudicate: --min-agree must be at least 1", file=sys.stderr)
-        return 2
+        return EXIT_FAILED
     bar = ProgressBar(quiet=args.quiet)
 
     def on_progress(p: JudgementProgress) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO, NoReturn
 
 from cli.agreement_command import add_adjudicate_parser, add_agreement_parser
+from cli.exits import EXIT_FAILED, EXIT_OK, EXIT_SKIPPED
 from cli.export_command import add_export_parser
 from cli.learn_command import add_learn_parser
 from cli.propagate_command import add_propagate_parser
@@ -40,6 +41,12 @@ class Parser(argparse.ArgumentParser):
 
     def _print_message(self, message: str, file: IO[str] | None = None) -> None:
         super()._print_message(mask_secrets(message), file)
+
+    def error(self, message: str) -> NoReturn:
+        """A usage error is a failure (1): argparse's own 2 means "finished with skipped
+        records" here (cli/exits.py). Subcommands' parsers are of this class too."""
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_FAILED, f"{self.prog}: error: {message}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -135,7 +142,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--quiet", "-q", action="store_true", help="no progress bar and no per-record problems"
     )
     imp.set_defaults(handler=cmd_import)
-    _exit_1_on_usage_error(imp)
 
     stats = sub.add_parser("stats", help="counts by language, source and status")
     stats.add_argument("project")
@@ -219,7 +225,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             "tandai import: --near-duplicates skip applies to unlabelled articles only",
             file=sys.stderr,
         )
-        return 2
+        return EXIT_FAILED
     near = args.near_duplicates or (None if args.no_detect else "keep")
     with _open_for_import(args.project) as project:
         run_import = functools.partial(project.imports.import_files, near_duplicates=near)
@@ -262,8 +268,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 #: ``import`` exits 0 when everything was imported (or already there), 1 when it failed or
 #: could read no file at all, 2 when it finished but skipped records, labels or files: a
-#: script can tell a clean import from one whose problems it should look at.
-EXIT_OK, EXIT_FAILED, EXIT_SKIPPED = 0, 1, 2
+#: script can tell a clean import from one whose problems it should look at (cli/exits.py).
 
 
 def import_exit_code(report: ImportReport) -> int:
@@ -273,17 +278,6 @@ def import_exit_code(report: ImportReport) -> int:
     if report.problem_total or skipped_labels:
         return EXIT_SKIPPED
     return EXIT_OK
-
-
-def _exit_1_on_usage_error(parser: argparse.ArgumentParser) -> None:
-    """argparse exits 2 on a usage error, which ``import`` uses for "finished with skipped
-    records"; its usage errors are failures (1)."""
-
-    def error(message: str) -> NoReturn:
-        parser.print_usage(sys.stderr)
-        parser.exit(EXIT_FAILED, f"{parser.prog}: error: {message}\n")
-
-    parser.error = error  # type: ignore[method-assign]
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -334,7 +328,7 @@ def run(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()
-        return 2
+        return EXIT_FAILED
     try:
         try:
             return args.handler(args)

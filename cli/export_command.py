@@ -11,6 +11,7 @@ import argparse
 import shlex
 import sys
 
+from cli.exits import EXIT_FAILED
 from core.export.pipeline import ExportError, ExportProgress
 from core.export.records import FORMATS, ExportOptions, ExportSelection, parse_split
 from core.models import STATUSES
@@ -140,7 +141,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         options.validate()
     except ValueError as exc:
         print(f"tandai export: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_FAILED
     bar = ProgressBar(quiet=args.quiet)
     labels = {"group": "grouping", "scan": "reading", "write": "writing"}
 

@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from cli.exits import EXIT_FAILED
 from core.export.records import ExportSelection
 from core.progress import ProgressBar
 from core.suggest.rules import Rule, RuleError
@@ -89,7 +90,7 @@ def _configure(project: Project, args: argparse.Namespace) -> int:
             project.suggestions.set_repeated_min_articles(args.min_repeat)
         except ValueError as exc:
             print(f"tandai suggest: {exc}", file=sys.stderr)
-            return 2
+            return EXIT_FAILED
     for source in args.disable:
         project.suggestions.set_source_enabled(source, False)
     for source in args.enable:
@@ -113,7 +114,7 @@ def _configure(project: Project, args: argparse.Namespace) -> int:
             rule = Rule(kind, text)
         except RuleError as exc:
             print(f"tandai suggest: {exc}", file=sys.stderr)
-            return 2
+            return EXIT_FAILED
         lines, articles = project.suggestions.count_rule_matches(rule)
         stored = project.suggestions.apply_rule(rule)
         print(
@@ -126,7 +127,7 @@ def _configure(project: Project, args: argparse.Namespace) -> int:
 def cmd_suggest(args: argparse.Namespace) -> int:
     if (args.accept or args.reject) and not args.annotator:
         print("tandai suggest: --accept and --reject need --annotator NAME", file=sys.stderr)
-        return 2
+        return EXIT_FAILED
     with Project.open(args.project) as project:
         status = _configure(project, args)
         if status:

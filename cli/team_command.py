@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from cli.exits import EXIT_FAILED
 from core.assign import AssignError, parse_annotators
 from core.models import STATUSES
 from core.progress import ProgressBar
@@ -86,7 +87,7 @@ def cmd_assign(args: argparse.Namespace) -> int:
             print(
                 "tandai assign: use --reassign FROM --to TO (without --annotators)", file=sys.stderr
             )
-            return 2
+            return EXIT_FAILED
         with Project.open(args.project, user=args.user) as project:
             moved = project.team.reassign(args.reassign, args.to)
             counts = project.team.assignment_counts()
@@ -95,12 +96,12 @@ def cmd_assign(args: argparse.Namespace) -> int:
         return 0
     if not args.annotators:
         print("tandai assign: name the annotators: --annotators ana,budi,citra", file=sys.stderr)
-        return 2
+        return EXIT_FAILED
     try:
         names = parse_annotators(args.annotators)
     except AssignError as exc:
         print(f"tandai assign: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_FAILED
     flt = ArticleFilter(
         langs=tuple(args.lang), sources=tuple(args.source), statuses=tuple(args.status)
     )
@@ -126,7 +127,7 @@ def cmd_assign(args: argparse.Namespace) -> int:
 def cmd_role(args: argparse.Namespace) -> int:
     if (args.name is None) != (args.role is None):
         print("tandai role: give a name and a role (lead, annotator or none)", file=sys.stderr)
-        return 2
+        return EXIT_FAILED
     with Project.open(args.project, user=args.user) as project:
         if args.name:
             project.edits.set_role(args.name, None if args.role == "none" else args.role)

@@ -73,7 +73,7 @@ def test_adjudicate_then_export_the_gold_standard(tmp_path: Path) -> None:
 def test_adjudicate_refuses_a_zero_bar_in_one_line(tmp_path: Path) -> None:
     path = _project(tmp_path)
     run = tandai("adjudicate", path, "--into", "gold", "--min-agree", "0")
-    assert run.returncode == 2
+    assert run.returncode == 1
     assert run.stderr.strip() == "tandai adjudicate: --min-agree must be at least 1"
 
 

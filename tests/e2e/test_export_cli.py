@@ -60,9 +60,9 @@ def test_export_filters_and_reports_bad_options(tmp_path: Path) -> None:
     assert (line["id"], line["target"], line["label"]) == ("ar-1", "main", "neutral")
     assert "writing" in run.stderr  # the progress bar
     bad = tandai("export", tmp_path / "a.tandai", tmp_path / "x", "--status", "finished")
-    assert bad.returncode == 2 and "unknown" in bad.stderr
+    assert bad.returncode == 1 and "unknown" in bad.stderr
     bad = tandai("export", tmp_path / "a.tandai", tmp_path / "x", "--split", "train=1.5")
-    assert bad.returncode == 2 and "--split" in bad.stderr
+    assert bad.returncode == 1 and "--split" in bad.stderr
     bad = tandai("export", tmp_path / "a.tandai", tmp_path / "x", "--annotator", "zed")
     assert bad.returncode == 1 and "no annotator called 'zed'" in bad.stderr
 

@@ -49,4 +49,4 @@ def test_import_reports_or_skips_near_duplicates_and_propagate_carries_labels(
     run = tandai(
         "import", project, tmp_path / "b.jsonl", "--as-annotator", "x", "--near-duplicates", "skip"
     )
-    assert run.returncode == 2 and "unlabelled articles only" in run.stderr
+    assert run.returncode == 1 and "unlabelled articles only" in run.stderr

@@ -83,4 +83,4 @@ def test_patterns_rules_and_bad_arguments_from_the_command_line(tmp_path: Path) 
         }
     assert {"patterns", "rule:^Baca juga:", "lexicon"} <= sources
     refused = tandai("suggest", project, "--accept", "entity")
-    assert refused.returncode == 2 and "--annotator" in refused.stderr
+    assert refused.returncode == 1 and "--annotator" in refused.stderr
