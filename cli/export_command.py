@@ -36,7 +36,13 @@ def add_export_parser(sub: argparse._SubParsersAction) -> None:
     exp.add_argument("out", help="output folder (created; an earlier export there is replaced)")
     exp.add_argument("--format", choices=FORMATS, default="spans", help="default: spans")
     exp.add_argument(
-        "--tokens", action="store_true", help="spans: add tokens and token_start/token_end"
+        "--tokens",
+        nargs="?",
+        const="words",
+        choices=("words", "spacy"),
+        help="spans: add tokens and token_start/token_end (spaCy's whitespace convention); "
+        "ner-bio: --tokens spacy writes spaCy-convention tokens (whitespace other than one "
+        "space is a token) with a `spaces` list, so Doc(words, spaces) gives back the text",
     )
     exp.add_argument(
         "--clean", action="store_true", help="text without boilerplate, entity spans remapped"
@@ -106,7 +112,8 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
             langs=_csv(args.lang),
             sources=tuple(args.source),
         ),
-        tokens=args.tokens,
+        tokens=bool(args.tokens),
+        token_style="spacy" if args.tokens == "spacy" else "words",
         clean=args.clean,
         split=parse_split(args.split) if args.split else (),
         seed=args.seed,
@@ -122,7 +129,7 @@ def command_line(args: argparse.Namespace) -> str:
     """The export command as it could be typed again, for the dataset card."""
     # Without its password: the command can be typed again with PGPASSWORD or ~/.pgpass.
     words = ["tandai", "export", strip_password(args.project), args.out, "--format", args.format]
-    words += ["--tokens"] * args.tokens + ["--clean"] * args.clean
+    words += (["--tokens", args.tokens] if args.tokens else []) + ["--clean"] * args.clean
     words += ["--tag-strings"] * args.tag_strings + ["--keep-unlabelled"] * args.keep_unlabelled
     words += ["--chunk", args.chunk] if args.chunk else []
     words += ["--status", args.status]

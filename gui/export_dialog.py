@@ -108,7 +108,9 @@ class ExportDialog(JobDialog):
         self.format_combo = QComboBox()
         for fmt in FORMATS:
             self.format_combo.addItem(f"{fmt} — {_HELP[fmt]}", fmt)
-        self.tokens_check = QCheckBox("Add tokens (spans format)")
+        self.tokens_check = QCheckBox(
+            "Tokens in spaCy's convention (spans: add them; ner-bio: with a spaces list)"
+        )
         self.clean_check = QCheckBox("Text without boilerplate (entity spans remapped)")
         self.tag_strings_check = QCheckBox("Tag names (B-PER) instead of ClassLabel ids")
         self.keep_unlabelled_check = QCheckBox("Also unfinished articles without entities")
@@ -194,7 +196,7 @@ class ExportDialog(JobDialog):
 
     def _format_changed(self) -> None:
         fmt = self.format_combo.currentData()
-        self.tokens_check.setEnabled(fmt == "spans")
+        self.tokens_check.setEnabled(fmt in {"spans", "ner-bio"})
         self.clean_check.setEnabled(fmt in {"spans", "ner-bio", "stance"})
         self.tag_strings_check.setEnabled(fmt == "ner-bio")
         self.keep_unlabelled_check.setEnabled(fmt == "ner-bio")
@@ -216,6 +218,7 @@ class ExportDialog(JobDialog):
                 sources=_checked(self.source_list),
             ),
             tokens=self.tokens_check.isChecked() and fmt == "spans",
+            token_style="spacy" if self.tokens_check.isChecked() and fmt == "ner-bio" else "words",
             clean=self.clean_check.isChecked() and self.clean_check.isEnabled(),
             split=split,
             seed=self.seed_spin.value(),

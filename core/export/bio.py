@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from core.export.records import ExportSpan
-from core.export.tokenize import Token, token_range, tokenize
+from core.export.tokenize import Token, spacy_tokens, token_range, tokenize
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,9 +26,11 @@ def entity_cuts(spans: Iterable[ExportSpan]) -> list[int]:
     return [edge for start, end, layer, _ in spans if layer == "entity" for edge in (start, end)]
 
 
-def bio_tags(text: str, spans: Sequence[ExportSpan]) -> Tagged:
+def bio_tags(text: str, spans: Sequence[ExportSpan], *, spacy_style: bool = False) -> Tagged:
+    """Tags per token; ``spacy_style`` tokenizes as spaCy does (whitespace tokens)."""
     entities = [s for s in spans if s[2] == "entity"]
-    tokens = tokenize(text, entity_cuts(entities))
+    cut = entity_cuts(entities)
+    tokens = spacy_tokens(text, cut) if spacy_style else tokenize(text, cut)
     starts = [t.start for t in tokens]
     ends = [t.end for t in tokens]
     tags = ["O"] * len(tokens)

@@ -108,7 +108,7 @@ def _size_category(records: int) -> str:
     return next((name for limit, name in _SIZES if records < limit), "1M<n<10M")
 
 
-def _ner_bio_features(tag_names: Sequence[str], *, chunked: bool) -> list[str]:
+def _ner_bio_features(tag_names: Sequence[str], *, chunked: bool, spaces: bool) -> list[str]:
     lines = [
         "dataset_info:",
         "  features:",
@@ -124,6 +124,8 @@ def _ner_bio_features(tag_names: Sequence[str], *, chunked: bool) -> list[str]:
         "        names:",
     ]
     lines += [f"          '{n}': {_q(name)}" for n, name in enumerate(tag_names)]
+    if spaces:
+        lines += ["  - name: spaces", "    sequence: bool"]
     for name in ("lang", "url", "source", "annotator", "split"):
         lines += [f"  - name: {name}", "    dtype: string"]
     if chunked:
@@ -150,7 +152,9 @@ def front_matter(
                 f"    path: {_q(name)}",
             ]
     if options.format == "ner-bio" and not options.tag_strings:
-        lines += _ner_bio_features(options.tag_names, chunked=bool(options.chunk))
+        lines += _ner_bio_features(
+            options.tag_names, chunked=bool(options.chunk), spaces=options.token_style == "spacy"
+        )
     return [*lines, "---"]
 
 

@@ -299,7 +299,8 @@ def _ner_bio(record, text, spans, options, tally, split) -> list[dict]:
         if unnamed:
             tally.dropped += len(unnamed)
             spans = tuple(s for s in spans if s not in unnamed)
-    tagged = bio_tags(text, spans)
+    spacy_style = options.token_style == "spacy"
+    tagged = bio_tags(text, spans, spacy_style=spacy_style)
     tally.dropped += tagged.dropped
     for tag in tagged.tags:
         if tag.startswith("B-"):
@@ -311,6 +312,7 @@ def _ner_bio(record, text, spans, options, tally, split) -> list[dict]:
             "text": text,
             "tokens": [t.text for t in tagged.tokens],
             "ner_tags": tags,
+            **({"spaces": [t.ws for t in tagged.tokens]} if spacy_style else {}),
             **_origin(record, split),
         }
     ]

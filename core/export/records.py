@@ -93,6 +93,9 @@ class ExportOptions:
     format: str = "spans"
     selection: ExportSelection = ExportSelection()
     tokens: bool = False
+    #: ner-bio: ``words`` (the built-in tokenizer) or ``spacy`` (spaCy's convention, where
+    #: whitespace other than one space is a token, with a ``spaces`` list).
+    token_style: str = "words"
     clean: bool = False
     split: tuple[tuple[str, float], ...] = ()
     seed: int = 0

@@ -203,3 +203,18 @@ def test_spacy_format_is_a_docbin_per_split_that_spacy_s_corpus_reads(tmp_path: 
             doc = example.reference
             seen[doc.text] = {(e.text, e.label_) for e in doc.ents}
     assert seen == expected  # every text exactly, every entity on its tokens
+
+
+def test_ner_bio_with_spacy_tokens_gives_back_every_text_in_spacy(tmp_path: Path) -> None:
+    with _project(tmp_path) as project:
+        project.export_dataset(
+            tmp_path / "out", ExportOptions(format="ner-bio", token_style="spacy")
+        )
+    (dataset,) = _load(tmp_path / "out").values()
+    names = dataset.features["ner_tags"].feature.names
+    nlp = spacy.blank("xx")
+    for row in dataset:
+        doc = spacy.tokens.Doc(nlp.vocab, words=row["tokens"], spaces=row["spaces"])
+        assert doc.text == row["text"]
+        tags = [names[t] for t in row["ner_tags"]]
+        assert all(t == "O" for t, w in zip(tags, row["tokens"], strict=True) if not w.strip())

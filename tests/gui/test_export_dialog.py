@@ -39,7 +39,7 @@ def test_the_dialog_exports_the_chosen_format_and_filters_into_the_folder(
     dialog.split_check.setChecked(True)
     dialog.split_edit.setText("train=0.5,test=0.5")
     dialog.seed_spin.setValue(4)
-    assert not dialog.tokens_check.isEnabled()
+    assert dialog.tokens_check.isEnabled()  # ner-bio offers spaCy-convention tokens
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.summary is not None or dialog.error is not None, timeout=30_000)
     qtbot.waitUntil(lambda: not dialog.is_running())
@@ -114,3 +114,4 @@ def test_the_dialog_chunks_long_articles_writes_tag_names_and_keeps_the_licence(
     assert project.get_setting("license") == "cc-by-4.0"
     dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("stance"))
     assert not dialog.chunk_combo.isEnabled() and not dialog.tag_strings_check.isEnabled()
+    assert not dialog.tokens_check.isEnabled()
