@@ -207,7 +207,7 @@ def test_spacy_format_is_a_docbin_per_split_that_spacy_s_corpus_reads(tmp_path: 
 
 def test_ner_bio_with_spacy_tokens_gives_back_every_text_in_spacy(tmp_path: Path) -> None:
     with _project(tmp_path) as project:
-        project.export_dataset(
+        project.exports.export_dataset(
             tmp_path / "out", ExportOptions(format="ner-bio", token_style="spacy")
         )
     (dataset,) = _load(tmp_path / "out").values()
