@@ -28,8 +28,8 @@ from operator import itemgetter
 from typing import Any
 
 from core.export.records import ExportRecord
-from core.export.tokenize import token_offsets, token_range
 from core.reliability import NominalAlpha, PairTable
+from core.tokens import token_offsets, token_range
 
 _LABEL = itemgetter(2)
 LAYER_NAMES = ("entity", "boilerplate", "stance")

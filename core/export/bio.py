@@ -1,6 +1,6 @@
 """BIO tags (IOB2, the Hugging Face token-classification convention) from entity spans.
 
-Tokens come from :mod:`core.export.tokenize` cut at every entity edge, so a span always
+Tokens come from :mod:`core.tokens` cut at every entity edge, so a span always
 covers whole tokens: its first token is ``B-<label>``, the rest ``I-<label>``. A span that
 covers no token (only spaces) is dropped and counted.
 """
@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from core.export.records import ExportSpan
-from core.export.tokenize import Token, spacy_tokens, token_range, tokenize
+from core.tokens import Token, spacy_tokens, token_range, tokenize
 
 
 @dataclass(frozen=True, slots=True)

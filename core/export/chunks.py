@@ -7,7 +7,7 @@ spans are moved into the chunk's text and which says where it sits in the articl
 (``article``, ``offset``), so every label can be traced back.
 
 Sentences end at a line break or after ``.``, ``!``, ``?`` (and their CJK forms) followed by
-whitespace; ``tokens:N`` counts the export tokenizer's words, which are fewer than a
+whitespace; ``tokens:N`` counts the words of the one tokenizer (core.tokens), which are fewer than a
 transformer's subword pieces (about 1.3 to 2 pieces a word in news text): choose N below the
 model's limit accordingly.
 """
@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 
 from core.export.records import ChunkMode, ExportSpan
-from core.export.tokenize import token_offsets
+from core.tokens import token_offsets
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|\n\s*")
 

@@ -9,7 +9,7 @@ NER pipeline trains on. Ids are spaCy's: a string spaCy knows as a symbol ("ORG"
 "NOUN", ... listed in :mod:`core.export.spacy_symbols`, checked against spaCy by a test) has
 its fixed symbol id, any other string MurmurHash64A of its UTF-8 bytes, seed 1.
 
-The tokens are :func:`core.export.tokenize.spacy_tokens`, so a document's text is the
+The tokens are :func:`core.tokens.spacy_tokens`, so a document's text is the
 article's text exactly and every entity span starts and ends on a token. A test reads the
 files back with the real spaCy (a development dependency only).
 """
@@ -29,7 +29,7 @@ from typing import IO
 from core.export.bio import entity_cuts
 from core.export.records import ExportSpan
 from core.export.spacy_symbols import SYMBOLS
-from core.export.tokenize import spacy_tokens, token_range
+from core.tokens import spacy_tokens, token_range
 
 # spaCy's attribute ids (spacy/attrs.pxd; fixed since v2) and its IOB codes.
 ORTH, ENT_IOB, ENT_TYPE = 65, 77, 78

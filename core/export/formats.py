@@ -22,8 +22,8 @@ from core.export.chunks import chunks_of
 from core.export.clean import clean_text
 from core.export.docbin import DocLine
 from core.export.records import ChunkMode, ExportOptions, ExportRecord, ExportSpan
-from core.export.tokenize import spacy_tokens, token_range
 from core.text import line_ranges
+from core.tokens import spacy_tokens, token_range
 
 #: The fields of each format, for the dataset card.
 SCHEMAS: dict[str, list[tuple[str, str]]] = {

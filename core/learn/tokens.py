@@ -1,12 +1,12 @@
 """The tokens the learners see: one function, so that the tokenizer can be swapped in one place.
 
-Today it is the export tokenizer (``ner-bio`` and ``--tokens`` use it too), so a model
+Today it is the project's one tokenizer, :mod:`core.tokens` (export uses it too), so a model
 trained here sees exactly the tokens an exported dataset has.
 """
 
 from __future__ import annotations
 
-from core.export.tokenize import token_offsets
+from core.tokens import token_offsets
 
 
 def word_tokens(text: str) -> list[tuple[int, int]]:

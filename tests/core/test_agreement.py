@@ -8,7 +8,7 @@ import random
 import pytest
 
 from core.agreement import ArticleJudgements, Judgement, agreement, nonempty_lines
-from core.export.tokenize import tokenize
+from core.tokens import tokenize
 
 krippendorff = pytest.importorskip("krippendorff")
 np = pytest.importorskip("numpy")

@@ -10,7 +10,7 @@ import pytest
 from core.export.chunks import chunk_ranges, chunks_of, sentence_ranges
 from core.export.formats import Tally, lines_of
 from core.export.records import ChunkMode, ExportOptions, ExportSpan
-from core.export.tokenize import token_offsets
+from core.tokens import token_offsets
 from tests.core.test_export_formats import TEXT, record
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.export.tokenize import token_offsets, token_range, tokenize
+from core.tokens import token_offsets, token_range, tokenize
 
 HARD = "Le café\u0301 👨🏻‍🚒 di 𠮷野家, قال مسؤول 🇮🇩 anak-anak (18/12/2024)."
 

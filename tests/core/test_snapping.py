@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.export.tokenize import token_offsets as export_offsets
+from core.export.chunks import token_offsets as export_offsets
 from core.selection import snap_to_words
 from core.suggest.gazetteer import Gazetteer
 from core.tokens import token_offsets
