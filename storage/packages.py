@@ -79,6 +79,29 @@ def _rows(db: pw.Database, sql: str, params: Sequence[Any]) -> list[tuple[Any, .
     return [tuple(r) for r in db.execute_sql(sql, tuple(params)).fetchall()]
 
 
+def _copy_rows(
+    db: pw.Database,
+    out: Any,
+    table: str,
+    columns: Sequence[str],
+    where: str,
+    params: Sequence[Any],
+    *,
+    owner: int | None = None,
+) -> None:
+    """Copy ``columns`` of ``table``'s rows matching ``where`` into the package (``out``, an
+    SQLite cursor). With ``owner``, each row is written as the package annotator's: an
+    ``annotator_id`` column follows ``article_id``."""
+    rows = _rows(db, f"SELECT {', '.join(columns)} FROM {table} WHERE {where}", params)
+    names = list(columns)
+    if owner is not None:
+        names.insert(1, "annotator_id")
+        rows = [(r[0], owner, *r[1:]) for r in rows]
+    out.executemany(
+        f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", rows
+    )
+
+
 def _remove_sqlite_files(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -197,55 +220,20 @@ class Packages(ProjectPart):
         assignment: rows that are not labels, copied as they are."""
         db, marks = self.db, _marks(self.db, len(ids))
         out = package.db.cursor()
-        cols = (
-            "id, external_id, content_hash, title, url, source, published, lang,"
-            " lang_confidence, meta, created"
-        )
-        out.executemany(
-            f"INSERT INTO article ({cols}) VALUES ({', '.join('?' * 11)})",
-            _rows(db, f"SELECT {cols} FROM article WHERE id IN ({marks})", ids),
-        )
-        out.executemany(
-            "INSERT INTO article_text (article_id, text) VALUES (?, ?)",
-            _rows(
-                db, f"SELECT article_id, text FROM article_text WHERE article_id IN ({marks})", ids
-            ),
-        )
-        out.executemany(
-            'INSERT INTO suggestion (article_id, layer, label, start, "end", source, score)'
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            _rows(
-                db,
-                'SELECT article_id, layer, label, start, "end", source, score FROM suggestion'
-                f" WHERE article_id IN ({marks})",
-                ids,
-            ),
-        )
-        mine = f"article_id IN ({marks}) AND annotator_id = {db.param}"
-        out.executemany(
-            'INSERT INTO rejection (article_id, annotator_id, layer, label, start, "end", created)'
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (r[0], pkg_ann, *r[1:])
-                for r in _rows(
-                    db,
-                    f'SELECT article_id, layer, label, start, "end", created FROM rejection WHERE {mine}',
-                    [*ids, ann],
-                )
-            ],
-        )
-        out.executemany(
-            "INSERT INTO progress (article_id, annotator_id, status, note, seconds, updated)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (r[0], pkg_ann, *r[1:])
-                for r in _rows(
-                    db,
-                    f"SELECT article_id, status, note, seconds, updated FROM progress WHERE {mine}",
-                    [*ids, ann],
-                )
-            ],
-        )
+        of_articles = f"article_id IN ({marks})"
+        article_cols = (
+            "id", "external_id", "content_hash", "title", "url", "source", "published", "lang",
+            "lang_confidence", "meta", "created",
+        )  # fmt: skip
+        _copy_rows(db, out, "article", article_cols, f"id IN ({marks})", ids)
+        _copy_rows(db, out, "article_text", ("article_id", "text"), of_articles, ids)
+        suggestion_cols = ("article_id", "layer", "label", "start", '"end"', "source", "score")
+        _copy_rows(db, out, "suggestion", suggestion_cols, of_articles, ids)
+        mine = f"{of_articles} AND annotator_id = {db.param}"
+        rejection_cols = ("article_id", "layer", "label", "start", '"end"', "created")
+        _copy_rows(db, out, "rejection", rejection_cols, mine, [*ids, ann], owner=pkg_ann)
+        progress_cols = ("article_id", "status", "note", "seconds", "updated")
+        _copy_rows(db, out, "progress", progress_cols, mine, [*ids, ann], owner=pkg_ann)
         out.executemany(
             "INSERT INTO assignment (article_id, annotator_id, created) VALUES (?, ?, ?)",
             [(aid, pkg_ann, dt.datetime.now(dt.UTC).replace(tzinfo=None)) for aid in ids],
