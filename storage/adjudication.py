@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from core.adjudication import GoldArticle, adjudicate, is_adjudicated
-from core.agreement import STANCE_PREFIX, ArticleJudgements
+from core.agreement import STANCE_PREFIX
 from core.edits import DUPLICATE, OVERLAP, OWNER, EditSet, NewSpan, StatusEdit
 from storage.agreement import GOLD, AgreementFigures, JudgementProgress
 from storage.errors import AccessDenied, ProjectError
 from storage.models import ModelClass, make_adjudication_model
-from storage.part import ProjectPart
 
 if TYPE_CHECKING:
     from storage.edits import Edits
@@ -76,26 +75,12 @@ class ReviewItem:
     undecided: tuple[str, ...]
 
 
-class Adjudication(ProjectPart):
-    """Adjudication, a piece of ``project.agreement``; writes labels only through the one
-    edit path (``project.edits.apply_edit_sets``), one page of articles per transaction."""
+class Adjudication(AgreementFigures):
+    """Adjudication, a piece of ``project.agreement``: reads the judgements the agreement
+    figures read, and writes labels only through the one edit path
+    (``project.edits.apply_edit_sets``), one page of articles per transaction."""
 
     edits: Edits
-
-    if TYPE_CHECKING:  # of AgreementFigures
-
-        def agreement_annotators(self, names: Sequence[str] | None = None) -> list[str]: ...
-        def judgements(
-            self,
-            annotators: Sequence[str],
-            *,
-            span_layers: Iterable[str] = ("entity", "boilerplate"),
-            texts: bool = False,
-            min_finishers: int = 2,
-            on_progress: Callable[[JudgementProgress], None] | None = None,
-            should_stop: Callable[[], bool] | None = None,
-            page: int = 1000,
-        ) -> Iterator[ArticleJudgements]: ...
 
     def _adjudication_model(self) -> ModelClass:
         model = self.__dict__.get("_adjudication")
@@ -332,7 +317,7 @@ def _gold_edits(
     return edits, auto_doc
 
 
-class Agreement(AgreementFigures, Adjudication):
+class Agreement(Adjudication):
     """``project.agreement``: agreement between annotators and adjudication into gold."""
 
     def __init__(self, project: ProjectCore, *, edits: Edits) -> None:
