@@ -8,7 +8,9 @@ first use in a process.
 
 from __future__ import annotations
 
+import operator
 import re
+from itertools import repeat
 from typing import Any
 
 from core.models import UNDETERMINED
@@ -50,31 +52,53 @@ def _early_stopping_detector(factory: Any) -> Any:
     Same profiles, same n-grams, same random draws for the trials that run; the averaged
     probabilities are over the trials that ran. Accuracy is measured by
     ``bench/bench_import.py`` on real articles (README).
+
+    The n-grams and the probability updates are langdetect's, computed faster (see
+    :func:`_ngrams` and the trial loop); ``tests/core/test_langid.py`` checks that the
+    n-gram list and every answer equal langdetect's own code's.
     """
     from langdetect.detector import Detector
     from langdetect.lang_detect_exception import ErrorCode, LangDetectException
+    from langdetect.utils.ngram import NGram
+
+    wordmap = factory.word_lang_prob_map
 
     class EarlyStoppingDetector(Detector):
+        def append(self, text: str) -> None:
+            # langdetect's append, with its character loop (which keeps one space of each
+            # run of spaces) done by a regex.
+            text = self.URL_RE.sub(" ", text)
+            text = self.MAIL_RE.sub(" ", text)
+            text = NGram.normalize_vi(text)
+            self.text += _SPACES.sub(" ", text[: self.max_text_length])
+
+        def _extract_ngrams(self) -> list[str]:
+            return _ngrams(self.text, wordmap)
+
         def _detect_block(self) -> None:
             self.cleaning_text()
             ngrams = self._extract_ngrams()
             if not ngrams:
                 raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
             total = [0.0] * len(self.langlist)
-            self.random.seed(self.seed)
+            rnd = self.random
+            rnd.seed(self.seed)
+            choice, add, mul, div = rnd.choice, operator.add, operator.mul, operator.truediv
             winners: set[int] = set()
             trials = 0
             for _trial in range(self.n_trial):
                 prob = self._init_probability()
-                alpha = self.alpha + self.random.gauss(0.0, 1.0) * self.ALPHA_WIDTH
+                alpha = self.alpha + rnd.gauss(0.0, 1.0) * self.ALPHA_WIDTH
+                # langdetect's _update_lang_prob and _normalize_prob, element for element
+                # the same floating-point operations, in C-level maps.
+                weight = repeat(alpha / self.BASE_FREQ)
                 i = 0
                 while True:
-                    self._update_lang_prob(prob, self.random.choice(ngrams), alpha)
-                    if i % 5 == 0 and (
-                        self._normalize_prob(prob) > self.CONV_THRESHOLD
-                        or i >= self.ITERATION_LIMIT
-                    ):
-                        break
+                    prob = list(map(mul, prob, map(add, weight, wordmap[choice(ngrams)])))
+                    if i % 5 == 0:
+                        prob = list(map(div, prob, repeat(sum(prob))))
+                        if max(prob) > self.CONV_THRESHOLD or i >= self.ITERATION_LIMIT:
+                            break
                     i += 1
                 trials += 1
                 for j, p in enumerate(prob):
@@ -86,6 +110,79 @@ def _early_stopping_detector(factory: Any) -> Any:
             self.langprob = [p / trials for p in total]
 
     return EarlyStoppingDetector(factory)
+
+
+_SPACES = re.compile(" {2,}")
+#: Character -> langdetect's normalised character (``NGram.normalize``), filled as met.
+_NORMAL: dict[int, str] = {}
+#: (word, followed by a space) -> its n-grams that have a profile entry, in order.
+_WORD_NGRAMS: dict[tuple[str, bool], tuple[str, ...]] = {}
+_WORD_CACHE_LIMIT = 200_000
+
+
+class _Normaliser(dict):
+    """``str.translate`` table that asks langdetect for each character once."""
+
+    def __missing__(self, code: int) -> str:
+        from langdetect.utils.ngram import NGram
+
+        value = self[code] = NGram.normalize(chr(code))
+        return value
+
+
+_TABLE = _Normaliser()
+
+
+def _ngrams(text: str, wordmap: dict[str, Any]) -> list[str]:
+    """langdetect's ``Detector._extract_ngrams``, word by word instead of character by
+    character.
+
+    langdetect feeds each normalised character to a 3-character buffer that restarts after
+    a space, and after each character takes the 1-, 2- and 3-grams ending there (not while
+    the word so far has two capitals in a row; never the lone space). So a word's n-grams
+    depend on the word alone and on whether a space follows it (the last word of the text
+    has no closing n-grams): they are computed once per word and reused. The order is
+    langdetect's, which matters: its trials draw n-grams from this list at random.
+    """
+    words = text.translate(_TABLE).split(" ")
+    last = len(words) - 1
+    cache = _WORD_NGRAMS
+    if len(cache) > _WORD_CACHE_LIMIT:
+        cache.clear()
+    out: list[str] = []
+    for index, word in enumerate(words):
+        if not word:
+            continue
+        key = (word, index < last)
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = _word_ngrams(word, index < last, wordmap)
+        out.extend(found)
+    return out
+
+
+def _word_ngrams(word: str, spaced: bool, wordmap: dict[str, Any]) -> tuple[str, ...]:
+    s = " " + word + (" " if spaced else "")
+    out: list[str] = []
+    capital = False
+    for i in range(1, len(s)):
+        ch = s[i]
+        if ch == " ":
+            capital = False
+        elif ch.isupper():
+            if i >= 2 and s[i - 1].isupper():
+                capital = True
+        else:
+            capital = False
+        if capital:
+            continue
+        for n in (1, 2, 3):
+            if n > i + 1:
+                break
+            w = s[i - n + 1 : i + 1]
+            if w != " " and w in wordmap:
+                out.append(w)
+    return tuple(out)
 
 
 def _detector_factory():
@@ -105,7 +202,7 @@ def _detector_factory():
 def detect_language(text: str) -> tuple[str, float]:
     """Return ``(code, confidence)``; ``("und", 0.0)`` when there is too little to go on."""
     sample = language_sample(text)
-    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+    if sum(map(str.isalpha, sample)) < MIN_LETTERS:
         return UNDETERMINED, 0.0
     from langdetect.lang_detect_exception import LangDetectException
 

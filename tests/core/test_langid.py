@@ -65,3 +65,77 @@ def test_the_early_stopping_detector_agrees_with_langdetect_on_single_language_t
     for lang, text in texts.items():
         DetectorFactory.seed = 0
         assert detect_language(text)[0] == lang == detect(language_sample(text))
+
+
+def _reference_detector(factory):  # langdetect's own n-grams and updates, early stopping kept
+    from langdetect.detector import Detector
+
+    from core.langid import AGREEING_PROBABILITY, AGREEING_TRIALS
+
+    class Reference(Detector):
+        def _detect_block(self) -> None:
+            self.cleaning_text()
+            ngrams = self._extract_ngrams()
+            total = [0.0] * len(self.langlist)
+            self.random.seed(self.seed)
+            winners: set[int] = set()
+            trials = 0
+            for _trial in range(self.n_trial):
+                prob = self._init_probability()
+                alpha = self.alpha + self.random.gauss(0.0, 1.0) * self.ALPHA_WIDTH
+                i = 0
+                while True:
+                    self._update_lang_prob(prob, self.random.choice(ngrams), alpha)
+                    if i % 5 == 0 and (
+                        self._normalize_prob(prob) > self.CONV_THRESHOLD
+                        or i >= self.ITERATION_LIMIT
+                    ):
+                        break
+                    i += 1
+                trials += 1
+                for j, p in enumerate(prob):
+                    total[j] += p
+                best = max(range(len(prob)), key=prob.__getitem__)
+                winners.add(best if prob[best] >= AGREEING_PROBABILITY else -1)
+                if trials >= AGREEING_TRIALS and winners == {best} and best >= 0:
+                    break
+            self.langprob = [p / trials for p in total]
+
+    return Reference(factory)
+
+
+HARD_TEXTS = [
+    *SAMPLES.values(),
+    "JAKARTA, Kabar Harian - Presiden RI mengatakan NASA dan BMKG bekerja sama. The minister "
+    "said the  flood   hit 437,3 persen of homes 📈 pada Rabu (12/3). Email: a.b@c.example "
+    "https://example.com/x?y=1 www.example.org",
+    "Ini baris pertama\r\nThe second line\r\nBaris ketiga dengan 𠀀𠀁 CJK Extension B\r\n",
+    "שלום עולם, זהו טקסט בעברית עם מילים באנגלית like this one. مرحبا بالعالم",
+    "Tiếng Việt có dấu: Hà Nội là thủ đô của Việt Nam, thành phố đông dân.",
+    "ABC DEF GHI jkl MNo pQR sTU a b c d e f Ǆ ǅ ǆ İstanbul ß",
+    "ends without a space",
+    "ends with spaces   ",
+    "Kata " * 3000 + "akhir",
+]
+
+
+@pytest.mark.parametrize("index", range(len(HARD_TEXTS)))
+def test_faster_ngrams_and_trials_give_langdetects_own_answers(index: int) -> None:
+    """The fast path computes langdetect's n-grams and trials: same list, same floats."""
+    from core.langid import _detector_factory
+
+    factory = _detector_factory()
+    text = HARD_TEXTS[index]
+    fast, reference = factory.create(), _reference_detector(factory)
+    fast.append(text)
+    reference.append(text)
+    assert fast.text == reference.text
+    fast.cleaning_text()
+    reference.cleaning_text()
+    assert fast._extract_ngrams() == reference._extract_ngrams()
+    fast, reference = factory.create(), _reference_detector(factory)
+    fast.append(text)
+    reference.append(text)
+    ranked = [(x.lang, x.prob) for x in fast.get_probabilities()]
+    assert ranked == [(x.lang, x.prob) for x in reference.get_probabilities()]
+    assert fast.langprob == reference.langprob
