@@ -5,21 +5,28 @@
 Data: ../shared/tools/gen_news.py's file where that tool is present (else a generator of our
 own), under bench/out/. Figures: the raw limit (orjson + executemany into SQLite, no
 checks), the time until every article is stored and listable (best of --runs), then language
-detection, the full-text index and the suggesters' first pass, and the peak memory of the
-importing process and of its worker processes. With ../shared/data present, also the language-id accuracy of the
-bounded sample against the whole text and the datasets' own language labels.
+detection, the full-text index, the suggesters' first pass and the near-duplicate groups,
+and the peak memory of the importing process and of its worker processes. Every figure comes
+with its CPU seconds (this process and its worker processes), the load average, and what
+the CPU seconds make on an idle 2-core machine (the machine is shared: wall times inflate).
+With ../shared/data present, also the language-id accuracy of the bounded sample against the
+whole text and the datasets' own language labels.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -28,6 +35,7 @@ from core.query import ArticleFilter  # noqa: E402
 from storage import Project  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
+T = TypeVar("T")
 
 WORDS = {  # ~50 common words per language: enough for langdetect to be sure
     "id": (
@@ -118,7 +126,54 @@ def news_file(count: int, chars: int) -> Path:
     return data
 
 
-def raw_limit(data: Path) -> float:
+def cpu_now() -> float:
+    """CPU seconds of this process and of its finished worker processes (user + system)."""
+    own, workers = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
+def own_cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime + own.ru_stime
+
+
+def load() -> str:
+    return f"load {os.getloadavg()[0]:.1f}"
+
+
+@dataclass
+class Figure:
+    """One measured step: wall seconds, CPU seconds of every process, of this one alone."""
+
+    wall: float
+    cpu: float
+    own: float
+    load: str
+
+    def idle_estimate(self, cores: int = 2) -> float:
+        """What the step would take on an idle machine of ``cores`` cores: its CPU spread
+        over them, but never less than this process's share, which runs on one."""
+        return max(self.own, self.cpu / cores)
+
+    def text(self) -> str:
+        return (
+            f"{self.wall:6.1f} s  ({self.cpu:.1f} s CPU in all processes, {self.own:.1f} s"
+            f" in this one; {self.load}; ~{self.idle_estimate():.1f} s on an idle 2-core"
+            " machine)"
+        )
+
+
+def measured(work: Callable[[], T]) -> tuple[Figure, T]:
+    start, cpu, own = time.perf_counter(), cpu_now(), own_cpu()
+    result = work()
+    wall = time.perf_counter() - start
+    return Figure(wall, cpu_now() - cpu, own_cpu() - own, load()), result
+
+
+def raw_limit(data: Path) -> Figure:
     """orjson and executemany into the same two tables, one transaction: how fast the
     hardware and the libraries can store this file with no checks at all."""
     import hashlib
@@ -129,69 +184,73 @@ def raw_limit(data: Path) -> float:
     target = OUT / "raw.sqlite"
     for leftover in OUT.glob("raw.sqlite*"):
         leftover.unlink()
-    start = time.perf_counter()
-    conn = sqlite3.connect(target)
-    conn.execute("PRAGMA journal_mode=wal")
-    conn.execute(
-        "CREATE TABLE article (id INTEGER PRIMARY KEY, external_id TEXT, content_hash TEXT"
-        " UNIQUE, title TEXT, url TEXT, source TEXT, published TEXT)"
-    )
-    conn.execute("CREATE TABLE article_text (article_id INTEGER PRIMARY KEY, text TEXT)")
-    with data.open("rb") as fh, conn:
-        rows, texts = [], []
-        for n, line in enumerate(fh, start=1):
-            r = orjson.loads(line)
-            text = r["text"]
-            rows.append(
-                (
-                    n,
-                    r.get("id"),
-                    hashlib.sha1(text.encode()).hexdigest(),
-                    r.get("title"),
-                    r.get("url"),
-                    r.get("source"),
-                    r.get("date"),
+
+    def store() -> None:
+        conn = sqlite3.connect(target)
+        conn.execute("PRAGMA journal_mode=wal")
+        conn.execute(
+            "CREATE TABLE article (id INTEGER PRIMARY KEY, external_id TEXT, content_hash TEXT"
+            " UNIQUE, title TEXT, url TEXT, source TEXT, published TEXT)"
+        )
+        conn.execute("CREATE TABLE article_text (article_id INTEGER PRIMARY KEY, text TEXT)")
+        with data.open("rb") as fh, conn:
+            rows, texts = [], []
+            for n, line in enumerate(fh, start=1):
+                r = orjson.loads(line)
+                text = r["text"]
+                rows.append(
+                    (
+                        n,
+                        r.get("id"),
+                        hashlib.sha1(text.encode()).hexdigest(),
+                        r.get("title"),
+                        r.get("url"),
+                        r.get("source"),
+                        r.get("date"),
+                    )
                 )
-            )
-            texts.append((n, text))
-            if len(rows) == 10_000:
-                conn.executemany("INSERT INTO article VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-                conn.executemany("INSERT INTO article_text VALUES (?, ?)", texts)
-                rows, texts = [], []
-        conn.executemany("INSERT INTO article VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-        conn.executemany("INSERT INTO article_text VALUES (?, ?)", texts)
-    conn.close()
-    elapsed = time.perf_counter() - start
+                texts.append((n, text))
+                if len(rows) == 10_000:
+                    conn.executemany("INSERT INTO article VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                    conn.executemany("INSERT INTO article_text VALUES (?, ?)", texts)
+                    rows, texts = [], []
+            conn.executemany("INSERT INTO article VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            conn.executemany("INSERT INTO article_text VALUES (?, ?)", texts)
+        conn.close()
+
+    figure, _ = measured(store)
     for leftover in OUT.glob("raw.sqlite*"):
         leftover.unlink()
-    return elapsed
+    return figure
 
 
-def listable_run(data: Path) -> tuple[float, float, object]:
-    """Seconds until the articles are stored, the first page listed and counted (wall
-    clock, and CPU seconds of this process, which a loaded machine disturbs less)."""
+def listable_run(data: Path) -> tuple[Figure, object]:
+    """Until the articles are stored, the first page listed and counted."""
     target = OUT / "bench.tandai"
     for leftover in OUT.glob("bench.tandai*"):
         leftover.unlink()
-    start, cpu = time.perf_counter(), time.process_time()
-    with Project.create(target) as project:
-        report = project.imports.import_files([data], detect=False)
-        project.list_articles(limit=50)
-        project.count_articles(ArticleFilter(statuses=("todo",)))
-        listable = time.perf_counter() - start
-    return listable, time.process_time() - cpu, report
+
+    def store() -> object:
+        with Project.create(target) as project:
+            report = project.imports.import_files([data], detect=False)
+            project.list_articles(limit=50)
+            project.count_articles(ArticleFilter(statuses=("todo",)))
+        return report
+
+    return measured(store)
 
 
 def run(count: int, chars: int, keep: bool, runs: int, listable_only: bool) -> None:
     data = news_file(count, chars)
     size_mb = data.stat().st_size / 1e6
     print(f"data: {data.name}, {count:,} articles, {size_mb:.0f} MB")
-    raw = min(raw_limit(data) for _ in range(runs))
-    print(f"raw limit (orjson + executemany into SQLite, no checks): {raw:6.1f} s")
-    listable, cpu, report = min((listable_run(data) for _ in range(runs)), key=lambda r: r[0])
+    raw = min((raw_limit(data) for _ in range(runs)), key=lambda f: f.wall)
+    print(f"raw limit (orjson + executemany into SQLite, no checks): {raw.text()}")
+    listable, report = min((listable_run(data) for _ in range(runs)), key=lambda r: r[0].wall)
     print(
-        f"stored and listable:     {listable:6.1f} s  (best of {runs}; {cpu:.1f} s CPU;"
-        f" raw limit {raw:.1f} s; goal <= 8 s)  {report.summary()}"  # type: ignore[attr-defined]
+        f"stored and listable:     {listable.text()}\n"
+        f"                         best of {runs}; raw limit {raw.wall:.1f} s wall,"
+        f" {raw.cpu:.1f} s CPU; goal <= 8 s; {report.summary()}"  # type: ignore[attr-defined]
     )
     print(f"peak memory, storing:    {peak_mb(resource.RUSAGE_SELF):6.0f} MB  (goal <= 300 MB)")
     if listable_only:
@@ -199,44 +258,39 @@ def run(count: int, chars: int, keep: bool, runs: int, listable_only: bool) -> N
             leftover.unlink()
         return
     target = OUT / "bench.tandai"
-    phases: dict[str, float] = {}
-    start = time.perf_counter()
-    cpu: dict[str, float] = {}
-
-    def cpu_now() -> float:
-        own, workers = (
-            resource.getrusage(resource.RUSAGE_SELF),
-            resource.getrusage(resource.RUSAGE_CHILDREN),
-        )
-        return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
-
+    figures: dict[str, Figure] = {}
     with Project.open(target) as project:
-        c = cpu_now()
-        project.imports.detect_languages()
-        phases["languages"] = time.perf_counter() - start
-        cpu["languages"], c = cpu_now() - c, cpu_now()
-        project.imports.index_pending()
-        phases["index"] = time.perf_counter() - start - phases["languages"]
-        cpu["index"], c = cpu_now() - c, cpu_now()
-        project.suggestions.run_suggesters(only_new=True)
-        phases["suggest"] = time.perf_counter() - start - phases["languages"] - phases["index"]
-        cpu["suggest"] = cpu_now() - c
+        figures["languages"], _ = measured(project.imports.detect_languages)
+        figures["index"], _ = measured(project.imports.index_pending)
+        figures["suggest"], _ = measured(lambda: project.suggestions.run_suggesters(only_new=True))
+        figures["near-duplicates"], grouped = measured(
+            project.near_duplicates.update_near_duplicates
+        )
         t = time.perf_counter()
         hits = project.count_articles(ArticleFilter(text="hospital"))
         search_ms = (time.perf_counter() - t) * 1000
         stats = project.stats()
-    total = listable + sum(phases.values())
+        groups = project.near_duplicates.near_duplicate_groups()
+    names = {
+        "languages": "languages detected:     ",
+        "index": "full-text index:        ",
+        "suggest": "suggesters' first pass: ",
+        "near-duplicates": "near-duplicate groups:  ",
+    }
+    for key, name in names.items():
+        print(f"{name} {figures[key].text()}")
+    print(f"                          search 'hospital': {hits:,} hits in {search_ms:.0f} ms")
     print(
-        f"languages detected:      {phases['languages']:6.1f} s  ({cpu['languages']:.0f} s CPU"
-        " in all processes)"
+        f"                          {grouped.found:,} articles joined an earlier one's group;"
+        f" {len(groups):,} groups of two or more"
     )
+    steps = [listable, *figures.values()]
+    total = sum(f.wall for f in steps)
     print(
-        f"full-text index:         {phases['index']:6.1f} s  ({cpu['index']:.0f} s CPU; search"
-        f" 'hospital': {hits:,} hits"
-        f" in {search_ms:.0f} ms)"
+        f"fully processed:         {total:6.1f} s wall, {sum(f.cpu for f in steps):.0f} s CPU"
+        f" ({load()}); ~{sum(f.idle_estimate() for f in steps):.0f} s on an idle 2-core"
+        " machine (goal <= 100 s)"
     )
-    print(f"suggesters' first pass:  {phases['suggest']:6.1f} s  ({cpu['suggest']:.0f} s CPU)")
-    print(f"fully processed:         {total:6.1f} s  (goal <= 100 s)")
     print(f"peak memory, importer:   {peak_mb(resource.RUSAGE_SELF):6.0f} MB  (goal <= 300 MB)")
     print(f"peak memory, one worker: {peak_mb(resource.RUSAGE_CHILDREN):6.0f} MB  (goal <= 300 MB)")
     print(
