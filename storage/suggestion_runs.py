@@ -250,11 +250,8 @@ class SuggestionRuns(RepeatedLines, SuggestionSettings, OwnLabels):
                 report.stopped = True
                 break
             rows = self._texts(ids)
-            keys = {
-                (source, key)
-                for _aid, source, _t, text in rows
-                for key in repeated.article_keys(text)
-            }
+            lines = {aid: repeated.article_keys(text) for aid, _s, _t, text in rows}
+            keys = {(source, key) for aid, source, _t, _x in rows for key in lines[aid]}
             frequent = self._frequent_keys(keys, k) if "repeated" in wanted else set()
             proposals: dict[int, list[Proposal]] = {}
             for aid, source, title, text in rows:
@@ -262,7 +259,7 @@ class SuggestionRuns(RepeatedLines, SuggestionSettings, OwnLabels):
                 def known(keys: Iterable[str], s: str = source, f: set = frequent) -> set[str]:
                     return {x for x in keys if (s, x) in f}
 
-                found = boiler.suggest(text, title=title, frequent=known)
+                found = boiler.suggest(text, title=title, frequent=known, keys=lines[aid])
                 if label != "boilerplate":
                     found = [Proposal(p.layer, label, p.start, p.end, p.source) for p in found]
                 for name, gazetteer in gazetteers:

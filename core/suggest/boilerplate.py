@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from core.suggest import lexicon as lexicon_mod
 from core.suggest import repeated, shape
-from core.suggest.base import Proposal, boilerplate, split_lines
+from core.suggest.base import Line, Proposal, boilerplate, split_lines
 from core.suggest.lexicon import Lexicon
 from core.suggest.rules import RuleMatcher
 
@@ -27,9 +27,15 @@ class BoilerplateSuggesters:
     enabled: Collection[str] = field(default_factory=lambda: ("lexicon", "repeated", "shape"))
 
     def suggest(
-        self, text: str, *, title: str = "", frequent: FrequentFn | None = None
+        self,
+        text: str,
+        *,
+        title: str = "",
+        frequent: FrequentFn | None = None,
+        keys: dict[str, list[Line]] | None = None,
     ) -> list[Proposal]:
-        """Proposals of every enabled suggester; a line may be proposed by several."""
+        """Proposals of every enabled suggester; a line may be proposed by several.
+        ``keys``: the text's ``repeated.article_keys``, if the caller has them already."""
         lines = split_lines(text)
         out: list[Proposal] = []
         known: set[int] = set()
@@ -38,7 +44,7 @@ class BoilerplateSuggesters:
                 out.append(boilerplate(line, lexicon_mod.SOURCE))
                 known.add(line.index)
         if "repeated" in self.enabled and frequent is not None:
-            for line in repeated.suggest_lines(text, frequent):
+            for line in repeated.suggest_lines(text, frequent, keys):
                 out.append(boilerplate(line, repeated.SOURCE))
                 known.add(line.index)
         if self.rules is not None:

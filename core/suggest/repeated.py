@@ -42,9 +42,14 @@ def article_keys(text: str) -> dict[str, list[Line]]:
     return dict(keys)
 
 
-def suggest_lines(text: str, is_frequent: Callable[[Iterable[str]], set[str]]) -> list[Line]:
-    """Lines of ``text`` whose key ``is_frequent`` reports (it answers for a batch of keys)."""
-    keys = article_keys(text)
+def suggest_lines(
+    text: str,
+    is_frequent: Callable[[Iterable[str]], set[str]],
+    keys: dict[str, list[Line]] | None = None,
+) -> list[Line]:
+    """Lines of ``text`` whose key ``is_frequent`` reports (it answers for a batch of keys).
+    ``keys``: ``article_keys(text)`` if the caller has it already."""
+    keys = article_keys(text) if keys is None else keys
     frequent = is_frequent(keys) if keys else set()
     return sorted((ln for key in frequent for ln in keys[key]), key=lambda ln: ln.index)
 
