@@ -30,6 +30,7 @@ A shingle set is kept as a 32-bit array (~1.8 kB for a 3,000-character article).
 
 from __future__ import annotations
 
+import bisect
 import operator
 import re
 import zlib
@@ -166,7 +167,8 @@ def band_keys(shingle_set: Sequence[int]) -> list[int]:
         filled = sorted(mins)
         for b in range(BINS):
             if b not in mins:
-                donor = next((f for f in filled if f > b), filled[0])
+                after = bisect.bisect_right(filled, b)  # the next filled bin, wrapping
+                donor = filled[after] if after < len(filled) else filled[0]
                 mins[b] = (mins[donor] + ((donor - b) % BINS) * _MIX) & _MASK
     return [hash((mins[2 * k], mins[2 * k + 1], k)) for k in range(BANDS)]
 

@@ -148,3 +148,29 @@ def test_a_split_never_separates_a_group_randomised(seed: int, tmp_path: Path) -
     card = (out / "README.md").read_text("utf-8")
     assert f"groups of two or more articles: {len(sizes)}" in card
     assert f"largest group: {max(sizes)} articles" in card
+
+
+def test_band_keys_borrow_for_every_empty_bin_from_the_next_filled_one() -> None:
+    """Rotation densification, written out the slow way: small sets leave most bins empty,
+    and each must take the next filled bin's value (wrapping past the last bin)."""
+    import random
+
+    from core.neardup import _MASK, _MIX, BANDS, BINS, band_keys
+
+    def reference(values: list[int]) -> list[int]:
+        mins: dict[int, int] = {}
+        for v in values:
+            b = v * BINS >> 32
+            mins[b] = min(v, mins.get(b, v))
+        filled = sorted(mins)
+        for b in range(BINS):
+            if b not in mins:
+                donor = next((f for f in filled if f > b), filled[0])
+                mins[b] = (mins[donor] + ((donor - b) % BINS) * _MIX) & _MASK
+        return [hash((mins[2 * k], mins[2 * k + 1], k)) for k in range(BANDS)]
+
+    rng = random.Random(4)
+    for size in (1, 2, 3, 10, 50, 95, 400):
+        values = [rng.getrandbits(32) for _ in range(size)]
+        assert band_keys(values) == reference(values)
+    assert band_keys([_MASK]) == reference([_MASK])  # only the last bin filled: all wrap
