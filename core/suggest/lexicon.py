@@ -77,7 +77,6 @@ class Lexicon:
     markers: set[str] = field(default_factory=set)
     max_words: int = DEFAULT_MAX_WORDS
     _prefix_re: re.Pattern[str] | None = None
-    _pattern_res: list[re.Pattern[str]] | None = None
 
     @classmethod
     def from_data(cls, items: Iterable[Mapping[str, Any]]) -> Lexicon:
@@ -102,7 +101,7 @@ class Lexicon:
                 self.patterns.append(re.compile(pattern, re.IGNORECASE))
             except re.error as exc:
                 raise LexiconError(f"bad pattern {pattern!r}: {exc}") from exc
-        self._prefix_re = self._pattern_res = None
+        self._prefix_re = None
 
     def _prefix_matcher(self) -> re.Pattern[str]:
         # One alternation, longest phrase first: one regex call per line instead of hundreds
@@ -129,26 +128,7 @@ class Lexicon:
             prefix = self._prefix_matcher()
             if prefix.match(normalise_line(text)) or prefix.match(_undecorated(text)):
                 return True
-        return any(p.search(text) for p in self._pattern_matchers())
-
-    def _pattern_matchers(self) -> list[re.Pattern[str]]:
-        # The patterns in one alternation, searched once per line instead of ~30 times
-        # (every body paragraph of every article is searched). Searching "(?:a)|(?:b)"
-        # finds a match exactly when one of them does; a pattern with capturing groups
-        # (whose backreferences would be renumbered) or one the alternation cannot hold
-        # (a global inline flag) is searched on its own.
-        if self._pattern_res is None:
-            usual = re.compile("", re.IGNORECASE).flags
-            plain = [p for p in self.patterns if p.groups == 0 and p.flags == usual]
-            alone = [p for p in self.patterns if p.groups > 0 or p.flags != usual]
-            if len(plain) > 1:
-                try:
-                    joined = "|".join(f"(?:{p.pattern})" for p in plain)
-                    plain = [re.compile(joined, re.IGNORECASE)]
-                except re.error:
-                    pass
-            self._pattern_res = [*plain, *alone]
-        return self._pattern_res
+        return any(p.search(text) for p in self.patterns)
 
     def suggest_lines(self, lines: list[Line]) -> list[Line]:
         """The boilerplate lines: entry matches, and the titles that follow a marker."""

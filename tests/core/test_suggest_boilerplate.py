@@ -223,37 +223,3 @@ def test_normalising_a_line_collapses_every_unicode_space_as_the_regex_did() -> 
     line = f"{spaces}Baca{spaces}JUGA:{spaces[::-1]}berita lain{spaces}"
     assert normalise_line(line) == re.sub(r"\s+", " ", line.strip()).casefold()
     assert normalise_line(line) == "baca juga: berita lain"
-
-
-def test_patterns_searched_together_match_the_lines_each_pattern_matches_alone(
-    lexicon: Lexicon,
-) -> None:
-    """The joined search is only faster: a line matches exactly when some pattern does,
-    also with a backreference (kept apart) and a global inline flag (kept apart)."""
-    extra = Lexicon.from_data(
-        [{"patterns": [r"^(\w+) \1$", r"(?s)^selesai.$", r"🔥 ?ikuti", r"dunia$"]}]
-    )
-    lines = [
-        "Baca juga: Harga beras naik",
-        "ALL RIGHTS RESERVED 2024",
-        "(ant/ant)",
-        "halo halo",
-        "halo dunia",
-        "selesai\n",
-        "Selesai!!",
-        "Berita 🔥 Ikuti kami",
-        "جميع الحقوق محفوظة ٢٠٢٤",
-        "𠀀 שלום Tinggalkan komentar",
-        "Presiden mengatakan harga beras naik di pasar kota.",
-    ]
-    for lex in (lexicon, extra):
-        assert len(lex._pattern_matchers()) < len(lex.patterns)
-        for line in lines:
-            alone = any(p.search(line) for p in lex.patterns)
-            assert any(p.search(line) for p in lex._pattern_matchers()) == alone, line
-    assert [any(p.search(x) for p in extra.patterns) for x in lines[3:7]] == [
-        True,
-        True,
-        True,
-        False,
-    ]
