@@ -23,7 +23,7 @@ _PHASES = {
 
 
 class CatchUp(QObject):
-    """Runs ``detect_languages``, ``index_pending`` and the suggesters on new articles."""
+    """Runs ``project.imports.process_pending``: languages, index, suggestions, groups."""
 
     progressed = Signal(str)  # a line for the status bar
     done = Signal()
@@ -55,19 +55,10 @@ class CatchUp(QObject):
             def on_progress(p: ImportProgress | SuggestProgress | NearDuplicateProgress) -> None:
                 control.progress(p.done, p.total, _PHASES.get(p.phase, p.phase))
 
-            stop = lambda: control.cancelled  # noqa: E731
-            done = project.imports.detect_languages(on_progress=on_progress, should_stop=stop)
-            done += project.imports.index_pending(on_progress=on_progress, should_stop=stop)
-            if not control.cancelled:
-                report = project.suggestions.run_suggesters(
-                    only_new=True, on_progress=on_progress, should_stop=stop
-                )
-                done += report.articles
-            if not control.cancelled:
-                done += project.near_duplicates.update_near_duplicates(
-                    on_progress=on_progress, should_stop=stop
-                ).articles
-            return done
+            # Languages in worker processes, the other passes in this thread meanwhile.
+            return project.imports.process_pending(
+                on_progress=on_progress, should_stop=lambda: control.cancelled
+            )
 
         self.job = Job(work, cleanup=project.end_thread, parent=self)
         self.job.progressed.connect(

@@ -30,7 +30,7 @@ from core.report import ImportReport
 from core.text import content_hash
 from core.workers import die_with_parent
 from storage.database import is_sqlite
-from storage.part import ProjectPart
+from storage.pending import PendingWork
 
 if TYPE_CHECKING:
     from storage.near_duplicates import NearDuplicateGroups
@@ -44,12 +44,6 @@ BATCH = 1000
 COMMIT_BYTES = 16 << 20
 COMMIT_SECONDS = 1.0
 _DETECT_CHUNK = 200
-#: SQLite page cache while a bulk import stores articles (KiB; the connection's usual is
-#: 32 MB). Each new article lands at a random place of the content-hash and title indexes;
-#: past a few hundred thousand articles they outgrow 32 MB and every commit re-reads and
-#: re-writes pages it had just dropped. Pages are only taken as they are used, so a small
-#: import uses no more memory than before.
-BULK_CACHE_KIB = 160_000
 #: Below this many pending articles, starting worker processes costs more than it saves.
 _INPROCESS_LIMIT = 1500
 
@@ -72,7 +66,7 @@ T = TypeVar("T")
 StopFn = Callable[[], bool]
 
 
-class ArticleImports(ProjectPart):
+class ArticleImports(PendingWork):
     """Articles into the project (part of ``project.imports``): reading, storing, language
     detection and the search index."""
 
@@ -144,13 +138,18 @@ class ArticleImports(ProjectPart):
             report.batch_id = batch.insert(paths=json.dumps([str(p) for p in paths])).execute()
         with self._bulk_writing():
             yield
-        if near_duplicates is not None and not report.cancelled:
-            self._group_import(report, skip=near_duplicates == "skip", should_stop=should_stop)
-        with self._write():
-            batch.update(imported=report.imported).where(batch.id == report.batch_id).execute()
-        if detect and not report.cancelled:
-            self.detect_languages(on_progress=on_progress, should_stop=should_stop)
-            self.index_pending(on_progress=on_progress, should_stop=should_stop)
+        after = (
+            self.languages_alongside(on_progress=on_progress, should_stop=should_stop)
+            if detect and not report.cancelled
+            else contextlib.nullcontext()
+        )
+        with after:  # the languages in worker processes, the grouping here meanwhile
+            if near_duplicates is not None and not report.cancelled:
+                self._group_import(report, skip=near_duplicates == "skip", should_stop=should_stop)
+            with self._write():
+                batch.update(imported=report.imported).where(batch.id == report.batch_id).execute()
+            if detect and not report.cancelled:
+                self.index_pending(on_progress=on_progress, should_stop=should_stop)
 
     def _group_import(
         self, report: ImportReport, *, skip: bool, should_stop: StopFn | None
@@ -181,22 +180,18 @@ class ArticleImports(ProjectPart):
         process (Ctrl-C, SIGKILL, a crash): only a power cut or an OS crash can take back the
         last commits, and the file stays consistent. A re-run of the import stores what was
         taken back, because articles already stored are skipped by their content hash. Labels
-        are never written this way: this connection goes back to ``synchronous=FULL`` (and
-        to its usual page cache, see :data:`BULK_CACHE_KIB`) before the import returns, and
-        the WAL is checkpointed and truncated so it does not stay as
+        are never written this way: this connection goes back to ``synchronous=FULL`` before
+        the import returns, and the WAL is checkpointed and truncated so it does not stay as
         large as the data.
         """
         if not is_sqlite(self.db):
             yield
             return
-        cache = self.db.execute_sql("PRAGMA cache_size").fetchone()[0]
         self.db.execute_sql("PRAGMA synchronous = NORMAL")
-        self.db.execute_sql(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
         try:
             yield
         finally:
             self.db.execute_sql("PRAGMA synchronous = FULL")
-            self.db.execute_sql(f"PRAGMA cache_size = {int(cache)}")
             with contextlib.suppress(pw.DatabaseError):
                 self.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 

@@ -1,0 +1,105 @@
+"""The work an article still needs after it is stored, done with both cores busy.
+
+Languages are detected in worker processes (langdetect is pure Python), while the importing
+process mostly waits for them; the full-text index, the suggesters' first pass and the
+near-duplicate groups run in this process. Done one after the other, the cores idle half
+of the time: during the languages this process waits, during the rest the workers are gone.
+So the languages run from a thread of their own (its own connection, as every thread has)
+while the calling thread does the rest. Each pass is still made of short transactions and
+keeps its own marks, so a stop at any point leaves a valid project and the next run goes on.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from storage.part import ProjectPart
+
+if TYPE_CHECKING:
+    from storage.importing import ProgressFn, StopFn
+    from storage.near_duplicates import NearDuplicateGroups
+    from storage.suggestions import Suggestions
+
+
+class PendingWork(ProjectPart):
+    """Part of ``project.imports``: catching up on languages, index, suggestions, groups."""
+
+    if TYPE_CHECKING:  # provided by ArticleImports and Imports
+        suggestions: Suggestions
+        near_duplicates: NearDuplicateGroups
+
+        def detect_languages(
+            self,
+            *,
+            workers: int | None = None,
+            on_progress: ProgressFn | None = None,
+            should_stop: StopFn | None = None,
+        ) -> int: ...
+
+        def index_pending(
+            self, *, on_progress: ProgressFn | None = None, should_stop: StopFn | None = None
+        ) -> int: ...
+
+    def process_pending(
+        self,
+        *,
+        suggest: bool = True,
+        near_duplicates: bool = True,
+        on_progress: Callable[[Any], None] | None = None,
+        should_stop: StopFn | None = None,
+    ) -> int:
+        """Detect the languages, index, run the suggesters on new articles (``suggest``)
+        and group near-duplicates (``near_duplicates``); returns the articles handled, summed
+        over the passes. ``on_progress`` is called from two threads."""
+        done = 0
+        with self.languages_alongside(on_progress=on_progress, should_stop=should_stop) as got:
+            done += self.index_pending(on_progress=on_progress, should_stop=should_stop)
+            stopped = should_stop is not None and should_stop()
+            if suggest and not stopped:
+                done += self.suggestions.run_suggesters(
+                    only_new=True, on_progress=on_progress, should_stop=should_stop
+                ).articles
+            stopped = should_stop is not None and should_stop()
+            if near_duplicates and not stopped:
+                done += self.near_duplicates.update_near_duplicates(
+                    on_progress=on_progress, should_stop=should_stop
+                ).articles
+        return done + got[0]
+
+    @contextmanager
+    def languages_alongside(
+        self, *, on_progress: Callable[[Any], None] | None, should_stop: StopFn | None
+    ) -> Iterator[list[int]]:
+        """Detect languages in a thread while the body runs; yields a one-item list that
+        holds how many were detected once the block is left. An error of the thread is
+        raised here, after the body (an error of the body comes first)."""
+        got = [0]
+        failed: list[BaseException] = []
+        body_failed = threading.Event()
+
+        def stop() -> bool:
+            return body_failed.is_set() or (should_stop is not None and should_stop())
+
+        def languages() -> None:
+            try:
+                got[0] = self.detect_languages(on_progress=on_progress, should_stop=stop)
+            except BaseException as exc:  # handed to the calling thread
+                failed.append(exc)
+            finally:
+                if not self.db.is_closed():
+                    self.db.close()  # this thread's connection only
+
+        thread = threading.Thread(target=languages, name="languages", daemon=True)
+        thread.start()
+        try:
+            yield got
+        except BaseException:
+            body_failed.set()
+            raise
+        finally:
+            thread.join()
+        if failed:
+            raise failed[0]
