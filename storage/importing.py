@@ -30,6 +30,7 @@ from core.report import ImportReport
 from core.text import content_hash
 from core.workers import die_with_parent
 from storage.database import is_sqlite
+from storage.errors import ProjectBusy
 from storage.pending import PendingWork
 
 if TYPE_CHECKING:
@@ -44,6 +45,8 @@ BATCH = 1000
 COMMIT_BYTES = 16 << 20
 COMMIT_SECONDS = 1.0
 _DETECT_CHUNK = 200
+#: Times the languages' writes wait for the write lock (5 s each) before giving up.
+_BUSY_ATTEMPTS = 6
 #: Below this many pending articles, starting worker processes costs more than it saves.
 _INPROCESS_LIMIT = 1500
 
@@ -430,11 +433,19 @@ class ArticleImports(PendingWork):
         def write(results: list[tuple[int, str, float]]) -> None:
             nonlocal done
             p = self.db.param
-            with self._write():
-                self.db.cursor().executemany(
-                    f"UPDATE article SET lang = {p}, lang_confidence = {p} WHERE id = {p}",
-                    [(lang, conf, aid) for aid, lang, conf in results],
-                )
+            for attempt in range(_BUSY_ATTEMPTS):
+                # The grouping of near-duplicates may run beside this (process_pending) and
+                # hold the write lock for one of its batches: wait for it, a few times.
+                try:
+                    with self._write():
+                        self.db.cursor().executemany(
+                            f"UPDATE article SET lang = {p}, lang_confidence = {p} WHERE id = {p}",
+                            [(lang, conf, aid) for aid, lang, conf in results],
+                        )
+                    break
+                except ProjectBusy:
+                    if attempt == _BUSY_ATTEMPTS - 1 or (should_stop and should_stop()):
+                        raise
             done += len(results)
             if on_progress:
                 on_progress(ImportProgress("languages", done, total, done))

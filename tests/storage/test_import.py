@@ -343,3 +343,27 @@ def test_a_bulk_import_gives_the_connection_back_with_full_sync(tmp_path: Path) 
         project.imports.import_files([path], detect=False, on_progress=during)
         assert seen and seen[0] == 1  # NORMAL
         assert project.db.execute_sql("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+@pytest.mark.slow
+def test_detected_languages_wait_for_a_write_lock_held_longer_than_one_busy_timeout(
+    tmp_path: Path,
+) -> None:
+    """The grouping beside the languages (process_pending) holds the lock for its batches:
+    the languages' writes wait more than the 5 s one wait allows, and none is lost."""
+    import threading
+
+    path = write_jsonl(tmp_path / "a.jsonl", ARTICLES)
+    target = tmp_path / "p.tandai"
+    with Project.create(target) as project:
+        project.imports.import_files([path], detect=False)
+        other = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        released = threading.Timer(7.0, lambda: other.execute("COMMIT"))
+        released.start()
+        try:
+            assert project.imports.detect_languages(workers=1) == len(ARTICLES)
+        finally:
+            released.join()
+            other.close()
+        assert project.imports.pending_languages() == 0
