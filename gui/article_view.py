@@ -88,7 +88,7 @@ class AnnotText(QPlainTextEdit):
         if (
             event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Tab
+            and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
             and self.key_handler is not None
             and self.key_handler(event)
         ):

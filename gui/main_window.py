@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QWidget,
 )
 
 from gui.about import show_about
@@ -442,17 +443,30 @@ class MainWindow(QMainWindow):
             return True
         return super().eventFilter(watched, event)
 
-    def focus_next_pane(self) -> None:
-        """Tab: article list → article text → guidelines (when shown) → article list."""
+    def focus_next_pane(self, step: int = 1) -> None:
+        """Tab (``step`` 1) or Shift+Tab (-1): article list → article text → guidelines →
+        article list, skipping a closed panel and raising one that waits behind a tab."""
         docks = self.docks
         text = self.workspace.view.text
-        panes = [docks.articles.view, text]
-        if docks.guidelines.isVisible():
-            panes.append(docks.guidelines.stack.currentWidget())
+        # (what holds the focus while in the pane, what takes it, the dock to raise)
+        panes: list[tuple[QWidget, QWidget, QDockWidget | None]] = [(text, text, None)]
+        if docks.articles is not None and docks.articles.toggleViewAction().isChecked():
+            panes.insert(0, (docks.articles, docks.articles.view, docks.articles))
+        if docks.guidelines is not None and docks.guidelines.toggleViewAction().isChecked():
+            panes.append(
+                (docks.guidelines, docks.guidelines.stack.currentWidget(), docks.guidelines)
+            )
         here = QApplication.focusWidget()
-        at = next((i for i, w in enumerate(panes) if w is here or w.isAncestorOf(here)), -1)
+        at = next(
+            (i for i, (box, _t, _d) in enumerate(panes) if box is here or box.isAncestorOf(here)),
+            -1 if step > 0 else 0,
+        )
+        _box, target, dock = panes[(at + step) % len(panes)]
+        if dock is not None:
+            dock.raise_()  # a dock tabbed with another (small screens) comes to the front
         # Focus alone never scrolls the text: it is where the annotator left it.
-        panes[(at + 1) % len(panes)].setFocus(Qt.FocusReason.TabFocusReason)
+        reason = Qt.FocusReason.TabFocusReason if step > 0 else Qt.FocusReason.BacktabFocusReason
+        target.setFocus(reason)
 
     def show_agreement(self) -> AgreementDialog:
         """Project ▸ Agreement: figures computed in the background; a disputed article
