@@ -224,6 +224,17 @@ class ArticleView(QWidget):
             self.model.status = status
             self._set_header(self.model.article, status)
 
+    def set_article_metadata(self, article: Article) -> None:
+        """The open article with new metadata (a language detected since it opened): the
+        header and the text direction follow; the text is the same, so it is not redrawn."""
+        if self.model is None or article.id != self.model.id:
+            return
+        was_rtl = is_rtl(self.model.article)
+        self.model.article = article
+        self._set_header(article, self.model.status)
+        if is_rtl(article) != was_rtl:  # a new direction lays the text out again: only then
+            self._set_direction(is_rtl(article))
+
     def _set_header(self, article: Article, status: str) -> None:
         self.title.setText(article.title or "(untitled)")
         parts = [html.escape(p) for p in (article.source, article.published) if p]

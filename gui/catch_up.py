@@ -26,13 +26,18 @@ class CatchUp(QObject):
     """Runs ``detect_languages``, ``index_pending`` and the suggesters on new articles."""
 
     progressed = Signal(str)  # a line for the status bar
+    #: Languages were detected (the first phase): headers and direction can follow at
+    #: once, before the longer phases end.
+    languagesDetected = Signal()
     done = Signal()
+    _detected = Signal()  # from the job's thread, queued to this object's
 
     def __init__(self, project: Project, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project = project
         self.job: Job | None = None
         self._closed = False
+        self._detected.connect(self._languages_detected)
 
     def needed(self) -> bool:
         project = self.project
@@ -57,6 +62,8 @@ class CatchUp(QObject):
 
             stop = lambda: control.cancelled  # noqa: E731
             done = project.imports.detect_languages(on_progress=on_progress, should_stop=stop)
+            if done:
+                self._detected.emit()
             done += project.imports.index_pending(on_progress=on_progress, should_stop=stop)
             if not control.cancelled:
                 report = project.suggestions.run_suggesters(
@@ -79,6 +86,10 @@ class CatchUp(QObject):
         self.job.failed.connect(lambda message: self.progressed.emit(f"Stopped: {message}"))
         self.job.start()
         return True
+
+    def _languages_detected(self) -> None:
+        if not self._closed:  # after stop() the project is closing
+            self.languagesDetected.emit()
 
     def stop(self) -> None:
         """Ask the job to stop and wait for it (the project is about to close); a start

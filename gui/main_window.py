@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
         self._show_progress()
         self.catch_up = CatchUp(project, self)
         self.catch_up.progressed.connect(lambda text: self.status.showMessage(text, 4000))
+        self.catch_up.languagesDetected.connect(self._languages_detected)
         self.catch_up.done.connect(self._caught_up)
         QTimer.singleShot(0, self.catch_up.start)  # after the first paint
         QTimer.singleShot(0, self._offer_package_owner)
@@ -163,6 +164,15 @@ class MainWindow(QMainWindow):
         found = self.project.navigation.next_article_id(article_id - 1)
         return article_id if found == article_id else None
 
+    def _languages_detected(self) -> None:
+        """The open article's header, direction and status bar, and the list's language
+        column and filter, say the language detected in the background."""
+        self.workspace.refresh_metadata()
+        if self.workspace.article_id is not None:
+            self.status.show_language(self.workspace.view.article.lang)
+        if self.docks.articles is not None:
+            self.docks.articles.reload()
+
     def _caught_up(self) -> None:
         self.status.showMessage(
             "Languages, search index, suggestions and near-duplicates are up to date", 4000
@@ -172,8 +182,9 @@ class MainWindow(QMainWindow):
             self.workspace.near_duplicates.show_for(self.workspace.article_id)
         if self.docks.articles is not None:
             self.docks.articles.reload()
+        self.workspace.refresh_metadata()
         if self.workspace.article_id is not None:
-            self.status.show_language(self.project.article(self.workspace.article_id).lang)
+            self.status.show_language(self.workspace.view.article.lang)
 
     def _stop_background(self) -> None:
         """Every background job on this project ends before it closes (a count still running

@@ -242,6 +242,15 @@ class Workspace(QWidget):
         self.view.text.setFocus()
         self.articleOpened.emit(article_id)
 
+    def refresh_metadata(self) -> None:
+        """Read the open article's metadata again (its language, detected in the background
+        after it opened) and show it; the text, spans and scroll stay as they are."""
+        if self.open is None:
+            return
+        article = self.session.project.article(self.open.id)
+        if article != self.open.article:
+            self.view.set_article_metadata(article)
+
     def next_article(self) -> None:
         if self.article_id is not None:
             found = self.session.project.navigation.next_article_id(
