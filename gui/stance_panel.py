@@ -1,42 +1,44 @@
-"""The stance panel: one row per stance target, one keyed button per option."""
+"""The stance panel: one line per stance target, one keyed button per option."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWidget
 
 from core.schema import Schema
+from gui.flow_layout import FlowLabel, FlowLayout
 
 
 class StancePanel(QWidget):
-    """Shows the chosen value of each target at once; a click asks for a change."""
+    """Shows the chosen value of each target at once; a click asks for a change. A target's
+    name, options and the model's proposal wrap onto more lines in a narrow window."""
 
     optionClicked = Signal(str, str)  # target, value
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._grid = QGridLayout(self)
-        self._grid.setContentsMargins(0, 0, 0, 0)
-        self._grid.setHorizontalSpacing(4)
-        self._grid.setVerticalSpacing(2)
+        self._rows = QVBoxLayout(self)
+        self._rows.setContentsMargins(0, 0, 0, 0)
+        self._rows.setSpacing(2)
         self.buttons: dict[tuple[str, str], QToolButton] = {}
         self.proposals: dict[str, QLabel] = {}
 
     def set_schema(self, schema: Schema) -> None:
-        while self._grid.count():
-            item = self._grid.takeAt(0)
+        while self._rows.count():
+            item = self._rows.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
         self.buttons.clear()
         self.proposals.clear()
-        widest = max((len(t.options) for t in schema.stance_targets), default=0)
-        for row, target in enumerate(schema.stance_targets):
-            name = QLabel(f"Stance · {target.name}:")
+        for target in schema.stance_targets:
+            row = QWidget()
+            line = FlowLayout(row)
+            name = FlowLabel(f"Stance · {target.name}:")
             if target.description:
                 name.setText(f"Stance · {target.name} ({target.description}):")
                 name.setToolTip(target.description)
-            self._grid.addWidget(name, row, 0)
-            for col, option in enumerate(target.options, start=1):
+            line.addWidget(name)
+            for option in target.options:
                 text = f"{option.key.upper()}  {option.value}" if option.key else option.value
                 button = QToolButton()
                 button.setText(text)
@@ -50,14 +52,14 @@ class StancePanel(QWidget):
                 button.clicked.connect(
                     lambda _=False, t=target.name, v=option.value: self.optionClicked.emit(t, v)
                 )
-                self._grid.addWidget(button, row, col)
+                line.addWidget(button)
                 self.buttons[(target.name, option.value)] = button
-            proposal = QLabel()
+            proposal = FlowLabel()
             proposal.setStyleSheet("color: #5d4037; font-style: italic; padding-left: 6px;")
-            self._grid.addWidget(proposal, row, widest + 1)
+            proposal.hide()  # shown with a proposal (an empty one would still take a gap)
+            line.addWidget(proposal)
             self.proposals[target.name] = proposal
-        for col in range(widest + 3):
-            self._grid.setColumnStretch(col, 1 if col == widest + 2 else 0)
+            self._rows.addWidget(row)
         self.setVisible(bool(schema.stance_targets))
 
     def set_proposals(self, proposals: dict[str, tuple[str, float]], key: str) -> None:
@@ -68,6 +70,7 @@ class StancePanel(QWidget):
             if found is None:
                 label.clear()
                 label.setToolTip("")
+                label.hide()
                 continue
             value, confidence = found
             label.setText(f"model: {value} {confidence:.0%} · {key.upper()} accepts")
@@ -75,6 +78,7 @@ class StancePanel(QWidget):
                 f"The stance model trained on this project's labels proposes {value} "
                 f"(probability {confidence:.2f}); press {key.upper()} to choose it"
             )
+            label.show()
 
     def set_values(self, values: dict[str, str]) -> None:
         """``values`` maps target name to chosen option (from the ``stance:<target>`` labels)."""

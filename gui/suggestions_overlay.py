@@ -58,6 +58,7 @@ class SuggestionBar(QWidget):
         super().__init__(parent)
         self.summary = QLabel()
         self.summary.setStyleSheet("color: #555;")
+        self.summary.setWordWrap(True)  # a narrow window: two lines, never a wider window
         self.accept_all = QPushButton("Accept all in article")
         self.project = QPushButton("Suggestions…")
         for button in (self.accept_all, self.project):
