@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QKeyEvent,
     QKeySequence,
+    QResizeEvent,
     QShowEvent,
     QUndoGroup,
 )
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QTabWidget,
     QWidget,
 )
 
@@ -59,6 +61,10 @@ from gui.window_state import restore_window, save_window
 from gui.workers import wait_for_jobs
 from gui.workspace import Workspace
 from storage import Project, ProjectError
+
+#: Narrower than this, the guidelines share the article list's column as a tab (a 1024 px
+#: screen): side by side the two would leave the text under 500 px. Wider, they go back.
+COMPACT_WIDTH = 1200
 
 
 class Docks(NamedTuple):
@@ -97,6 +103,10 @@ class MainWindow(QMainWindow):
         self.docks = Docks(None, None)
         self.keymap_dialog: KeymapDialog | None = None
         self.catch_up: CatchUp | None = None
+        #: Whether this window put the guidelines behind the list's tab (small screen).
+        self._compact = False
+        # A dock tabbed with another shows its tab at the top, where its title would be.
+        self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
         self.actions_ = self._build_menus()
         self._attach(project)
         self.resize(1280, 820)
@@ -120,6 +130,8 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(self.workspace.undo_stack)
         self.setCentralWidget(self.workspace)
         self.docks = self._build_docks()
+        if self.isVisible():  # another project opened in a small window (else: on showing)
+            self._fit_docks()
         ws = self.workspace
         ws.articleOpened.connect(self._article_opened)
         self.session.changed.connect(self._changed)
@@ -196,6 +208,7 @@ class MainWindow(QMainWindow):
 
     def _detach(self) -> None:
         self._stop_background()
+        self._compact = False
         for dock in self.docks:
             if dock is not None:
                 self.removeDockWidget(dock)
@@ -336,10 +349,44 @@ class MainWindow(QMainWindow):
             return  # queued before the window closed
         # The guidelines stay in view on first start (without project guidelines they list
         # the labels and keys); View ▸ Guidelines hides them and the window remembers.
+        self._fit_docks()
+        # The list gets room for its titles, the guidelines a column of prose, the text the
+        # rest: on a 1366 px screen still a line of label buttons and ~90 characters.
+        widths = [max(300, min(470, self.width() * 27 // 100)), 240]
         docks = [d for d in self.docks if d is not None and d.isVisible()]
-        self.resizeDocks(docks, [470, 240][: len(docks)], Qt.Orientation.Horizontal)
+        if self._compact:  # one column of tabs: the list's width is the column's
+            docks, widths = docks[:1], [min(400, self.width() // 3)]
+        self.resizeDocks(docks, widths[: len(docks)], Qt.Orientation.Horizontal)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_docks()
+
+    def _fit_docks(self, *, compact: bool | None = None) -> None:
+        """Small screens: below COMPACT_WIDTH the guidelines become a tab beside the article
+        list (one side column, the text keeps its width); above it they go back to the right.
+        Only a tab this window made is undone: a layout the annotator chose stays."""
+        articles, guidelines = self.docks
+        if articles is None or guidelines is None:
+            return
+        if compact is None:
+            compact = self.width() < COMPACT_WIDTH
+        if compact == self._compact:
+            return
+        if compact:
+            if guidelines in self.tabifiedDockWidgets(articles) or guidelines.isFloating():
+                return  # already sharing a column, or out of the window: nothing to save
+            self.tabifyDockWidget(articles, guidelines)
+            articles.raise_()  # the list in front; Tab or the tab itself brings the guidelines
+            column = min(articles.width(), self.width() // 3)
+            self.resizeDocks([articles], [column], Qt.Orientation.Horizontal)
+        elif guidelines in self.tabifiedDockWidgets(articles):  # not moved since by hand
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, guidelines)
+            self.resizeDocks([guidelines], [240], Qt.Orientation.Horizontal)
+        self._compact = compact
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._fit_docks(compact=False)  # remember the annotator's layout, not the small screen's
         save_window(self, self.settings)
         self._closed = True
         self._stop_background()
