@@ -159,8 +159,11 @@ class ArticleListDock(QDockWidget):
 
         filters = QHBoxLayout()
         filters.setContentsMargins(0, 0, 0, 0)
-        for box in (self.status_box, self.lang_box, self.source_box):
-            filters.addWidget(box, 1)
+        # Status and language at their full width ("Any language" never cut to "Any
+        # languag" in a narrow list); the source, elided past eight characters, takes the rest.
+        filters.addWidget(self.status_box)
+        filters.addWidget(self.lang_box)
+        filters.addWidget(self.source_box, 1)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -88,6 +88,9 @@ def assert_usable(win: MainWindow, size: tuple[int, int], *, text: tuple[int, in
     for i, a in enumerate(shown):
         for b in shown[i + 1 :]:
             assert not box(a, win).intersects(box(b, win)), (a.text(), b.text())
+    lst = win.docks.articles
+    for combo in (lst.status_box, lst.lang_box):  # "Any language", not "Any languag"
+        assert combo.width() >= combo.sizeHint().width(), combo.currentText()
     ws = win.workspace
     parts = [ws.label_bar, ws.suggestions.bar, ws.view.title, ws.view.meta, ws.view.text]
     for i, a in enumerate(parts):
