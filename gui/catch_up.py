@@ -30,14 +30,12 @@ class CatchUp(QObject):
     #: once, before the longer phases end.
     languagesDetected = Signal()
     done = Signal()
-    _detected = Signal()  # from the job's thread, queued to this object's
 
     def __init__(self, project: Project, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project = project
         self.job: Job | None = None
         self._closed = False
-        self._detected.connect(self._languages_detected)
 
     def needed(self) -> bool:
         project = self.project
@@ -62,8 +60,6 @@ class CatchUp(QObject):
 
             stop = lambda: control.cancelled  # noqa: E731
             done = project.imports.detect_languages(on_progress=on_progress, should_stop=stop)
-            if done:
-                self._detected.emit()
             done += project.imports.index_pending(on_progress=on_progress, should_stop=stop)
             if not control.cancelled:
                 report = project.suggestions.run_suggesters(
@@ -77,9 +73,7 @@ class CatchUp(QObject):
             return done
 
         self.job = Job(work, cleanup=project.end_thread, owner=self)
-        self.job.progressed.connect(
-            lambda d, t, text: self.progressed.emit(f"{text}: {d:,} of {t:,} articles")
-        )
+        self.job.progressed.connect(self._progressed)
         # Queued from the job's thread: after stop() the project is closing, and "done"
         # would make the window read it again.
         self.job.succeeded.connect(lambda _n: None if self._closed else self.done.emit())
@@ -87,8 +81,11 @@ class CatchUp(QObject):
         self.job.start()
         return True
 
-    def _languages_detected(self) -> None:
-        if not self._closed:  # after stop() the project is closing
+    def _progressed(self, done: int, total: int, text: str) -> None:
+        """On the UI thread (the job relays its worker's reports): a status line, and once
+        the last language is stored, ``languagesDetected``."""
+        self.progressed.emit(f"{text}: {done:,} of {total:,} articles")
+        if text == _PHASES["languages"] and done >= total and not self._closed:
             self.languagesDetected.emit()
 
     def stop(self) -> None:
