@@ -11,7 +11,7 @@ and, if it can (a word-wrapped label), the height it needs at that width.
 from __future__ import annotations
 
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLabel, QLayout, QLayoutItem, QWidget, QWidgetItem
+from PySide6.QtWidgets import QLabel, QLayout, QLayoutItem, QStyle, QWidget, QWidgetItem
 
 
 class FlowLayout(QLayout):
@@ -94,6 +94,8 @@ class FlowLayout(QLayout):
                 x = area.x()
             lines[-1].append((item, size))
             x += size.width() + self._spacing
+        # A right-to-left interface starts its lines at the right, as Qt's own layouts do.
+        direction = self.parentWidget().layoutDirection() if self.parentWidget() else None
         y = area.y()
         for line in lines:
             height = max((size.height() for _item, size in line), default=0)
@@ -101,7 +103,10 @@ class FlowLayout(QLayout):
             for item, size in line:
                 if move:
                     top = y + (height - size.height()) // 2
-                    item.setGeometry(QRect(QPoint(x, top), size))
+                    place = QRect(QPoint(x, top), size)
+                    if direction is not None:
+                        place = QStyle.visualRect(direction, area, place)
+                    item.setGeometry(place)
                 x += size.width() + self._spacing
             y += height + self._line_spacing
         used = y - self._line_spacing if lines[0] else y
