@@ -111,6 +111,9 @@ class MainWindow(QMainWindow):
         self._attach(project)
         self.resize(1280, 820)
         self._sized = restore_window(self, self.settings)
+        # A window restored narrow is compact before it shows: side by side, the panels'
+        # minimum widths would make it wider than it was left.
+        self._fit_docks()
         self._closed = False
         self.drops = FileDrops(self, open_project=self.open_project, import_files=self.import_files)
 

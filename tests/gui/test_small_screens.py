@@ -167,3 +167,20 @@ def test_the_article_title_is_the_list_s_widest_column(window: MainWindow, size)
     assert max(shown, key=shown.__getitem__) == TITLE
     assert shown[TITLE] >= 0.33 * header.width()
     assert shown[TITLE] >= sum(w for c, w in shown.items() if c != TITLE) * 0.5
+
+
+def test_a_window_closed_narrow_reopens_as_narrow(
+    qtbot, window: MainWindow, project_path: Path, settings: QSettings
+) -> None:
+    resized(window, SMALL)
+    resized(window, (760, 560))
+    window.close()
+    window.project.close()
+    again = open_window(qtbot, project_path, settings)
+    try:
+        assert (again.width(), again.height()) == (760, 560)
+        lst, guidelines = again.docks
+        assert guidelines in again.tabifiedDockWidgets(lst)
+    finally:
+        again.close()
+        again.project.close()
