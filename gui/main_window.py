@@ -22,7 +22,6 @@ from PySide6.QtGui import (
     QUndoGroup,
 )
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QDockWidget,
     QMainWindow,
@@ -48,6 +47,7 @@ from gui.paths import default_project_path
 from gui.project_actions import RecentProjects, new_project_dialog, open_project_dialog
 from gui.schema_editor import SchemaEditorDialog
 from gui.session import Change, Session
+from gui.side_panels import SidePanels
 from gui.status_bar import WorkspaceStatus
 from gui.team_dialogs import (
     AssignDialog,
@@ -61,10 +61,6 @@ from gui.window_state import restore_window, save_window
 from gui.workers import wait_for_jobs
 from gui.workspace import Workspace
 from storage import Project, ProjectError
-
-#: Narrower than this, the guidelines share the article list's column as a tab (a 1024 px
-#: screen): side by side the two would leave the text under 500 px. Wider, they go back.
-COMPACT_WIDTH = 1200
 
 
 class Docks(NamedTuple):
@@ -103,8 +99,7 @@ class MainWindow(QMainWindow):
         self.docks = Docks(None, None)
         self.keymap_dialog: KeymapDialog | None = None
         self.catch_up: CatchUp | None = None
-        #: Whether this window put the guidelines behind the list's tab (small screen).
-        self._compact = False
+        self.panels = SidePanels(self)  # where the docks go on a small screen; Tab's order
         # A dock tabbed with another shows its tab at the top, where its title would be.
         self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
         self.actions_ = self._build_menus()
@@ -113,7 +108,7 @@ class MainWindow(QMainWindow):
         self._sized = restore_window(self, self.settings)
         # A window restored narrow is compact before it shows: side by side, the panels'
         # minimum widths would make it wider than it was left.
-        self._fit_docks()
+        self.panels.fit()
         self._closed = False
         self.drops = FileDrops(self, open_project=self.open_project, import_files=self.import_files)
 
@@ -133,8 +128,9 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(self.workspace.undo_stack)
         self.setCentralWidget(self.workspace)
         self.docks = self._build_docks()
+        self.panels = SidePanels(self, self.docks.articles, self.docks.guidelines)
         if self.isVisible():  # another project opened in a small window (else: on showing)
-            self._fit_docks()
+            self.panels.fit()
         ws = self.workspace
         ws.articleOpened.connect(self._article_opened)
         self.session.changed.connect(self._changed)
@@ -211,7 +207,7 @@ class MainWindow(QMainWindow):
 
     def _detach(self) -> None:
         self._stop_background()
-        self._compact = False
+        self.panels = SidePanels(self)
         for dock in self.docks:
             if dock is not None:
                 self.removeDockWidget(dock)
@@ -352,44 +348,14 @@ class MainWindow(QMainWindow):
             return  # queued before the window closed
         # The guidelines stay in view on first start (without project guidelines they list
         # the labels and keys); View ▸ Guidelines hides them and the window remembers.
-        self._fit_docks()
-        # The list gets room for its titles, the guidelines a column of prose, the text the
-        # rest: on a 1366 px screen still a line of label buttons and ~90 characters.
-        widths = [max(300, min(470, self.width() * 27 // 100)), 240]
-        docks = [d for d in self.docks if d is not None and d.isVisible()]
-        if self._compact:  # one column of tabs: the list's width is the column's
-            docks, widths = docks[:1], [min(400, self.width() // 3)]
-        self.resizeDocks(docks, widths[: len(docks)], Qt.Orientation.Horizontal)
+        self.panels.size_first()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._fit_docks()
-
-    def _fit_docks(self, *, compact: bool | None = None) -> None:
-        """Small screens: below COMPACT_WIDTH the guidelines become a tab beside the article
-        list (one side column, the text keeps its width); above it they go back to the right.
-        Only a tab this window made is undone: a layout the annotator chose stays."""
-        articles, guidelines = self.docks
-        if articles is None or guidelines is None:
-            return
-        if compact is None:
-            compact = self.width() < COMPACT_WIDTH
-        if compact == self._compact:
-            return
-        if compact:
-            if guidelines in self.tabifiedDockWidgets(articles) or guidelines.isFloating():
-                return  # already sharing a column, or out of the window: nothing to save
-            self.tabifyDockWidget(articles, guidelines)
-            articles.raise_()  # the list in front; Tab or the tab itself brings the guidelines
-            column = min(articles.width(), self.width() // 3)
-            self.resizeDocks([articles], [column], Qt.Orientation.Horizontal)
-        elif guidelines in self.tabifiedDockWidgets(articles):  # not moved since by hand
-            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, guidelines)
-            self.resizeDocks([guidelines], [240], Qt.Orientation.Horizontal)
-        self._compact = compact
+        self.panels.fit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._fit_docks(compact=False)  # remember the annotator's layout, not the small screen's
+        self.panels.fit(compact=False)  # remember the annotator's layout, not the small screen's
         save_window(self, self.settings)
         self._closed = True
         self._stop_background()
@@ -505,29 +471,14 @@ class MainWindow(QMainWindow):
         return super().eventFilter(watched, event)
 
     def focus_next_pane(self, step: int = 1) -> None:
-        """Tab (``step`` 1) or Shift+Tab (-1): article list → article text → guidelines →
-        article list, skipping a closed panel and raising one that waits behind a tab."""
-        docks = self.docks
-        text = self.workspace.view.text
-        # (what holds the focus while in the pane, what takes it, the dock to raise)
-        panes: list[tuple[QWidget, QWidget, QDockWidget | None]] = [(text, text, None)]
-        if docks.articles is not None and docks.articles.toggleViewAction().isChecked():
-            panes.insert(0, (docks.articles, docks.articles.view, docks.articles))
-        if docks.guidelines is not None and docks.guidelines.toggleViewAction().isChecked():
-            panes.append(
-                (docks.guidelines, docks.guidelines.stack.currentWidget(), docks.guidelines)
-            )
-        here = QApplication.focusWidget()
-        at = next(
-            (i for i, (box, _t, _d) in enumerate(panes) if box is here or box.isAncestorOf(here)),
-            -1 if step > 0 else 0,
-        )
-        _box, target, dock = panes[(at + step) % len(panes)]
-        if dock is not None:
-            dock.raise_()  # a dock tabbed with another (small screens) comes to the front
-        # Focus alone never scrolls the text: it is where the annotator left it.
-        reason = Qt.FocusReason.TabFocusReason if step > 0 else Qt.FocusReason.BacktabFocusReason
-        target.setFocus(reason)
+        """Tab (``step`` 1) or Shift+Tab (-1): article list → text → guidelines → list."""
+        articles, guidelines = self.docks
+        targets: dict[QDockWidget, QWidget] = {}
+        if articles is not None:
+            targets[articles] = articles.view
+        if guidelines is not None:
+            targets[guidelines] = guidelines.stack.currentWidget()
+        self.panels.focus_next(self.workspace.view.text, targets, step)
 
     def show_agreement(self) -> AgreementDialog:
         """Project ▸ Agreement: figures computed in the background; a disputed article
