@@ -177,6 +177,7 @@ class ArticleView(QWidget):
         self.model = model
         article = model.article
         self.geometry_ = TextGeometry.of(article.text, model.lines)
+        self.meta.setMinimumHeight(0)  # kept by set_article_metadata for the last article
         self._set_header(article, model.status)
         self._set_direction(is_rtl(article))
         index = build_index(self.geometry_, model.spans, self.formats, self.search_words)
@@ -231,6 +232,9 @@ class ArticleView(QWidget):
             return
         was_rtl = is_rtl(self.model.article)
         self.model.article = article
+        # "language pending" becoming "id" may take the line under the title one row shorter:
+        # its height stays (until the next article) so the text never jumps under the mouse.
+        self.meta.setMinimumHeight(self.meta.height())
         self._set_header(article, self.model.status)
         if is_rtl(article) != was_rtl:  # a new direction lays the text out again: only then
             self._set_direction(is_rtl(article))

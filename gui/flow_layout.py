@@ -116,17 +116,40 @@ class FlowLayout(QLayout):
 class FlowLabel(QLabel):
     """A label for a flow layout: it asks for its text on one line, and wraps (growing
     taller) only when a line is narrower than that. A plain word-wrapped ``QLabel`` asks for
-    a "pleasant" shape instead and would break a short caption in two beside free space."""
+    a "pleasant" shape instead and would break a short caption in two beside free space.
 
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+    ``reserve``: the longest text it will show. Its room is kept while a shorter text, or
+    none, is shown, so a count or a proposal that comes and goes never moves what follows
+    (the article text below must stay where the annotator is about to click)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None, *, reserve: str = "") -> None:
         super().__init__(text, parent)
         self.setWordWrap(True)
+        self.reserve = reserve
+
+    def _extra(self) -> int:
+        margins = self.contentsMargins()
+        return 2 * self.margin() + margins.left() + margins.right()
 
     def sizeHint(self) -> QSize:
-        margins = self.contentsMargins()
-        width = self.fontMetrics().horizontalAdvance(self.text()) + 2 * self.margin() + 2
-        width += margins.left() + margins.right()
+        longest = max(self._width_of(self.text()), self._width_of(self.reserve))
+        width = longest + self._extra() + 2
         return QSize(width, max(self.heightForWidth(width), 0))
+
+    def heightForWidth(self, width: int) -> int:
+        height = super().heightForWidth(width)
+        if self.reserve:
+            inner = max(1, width - self._extra())
+            flags = int(Qt.TextFlag.TextWordWrap)
+            box = self.fontMetrics().boundingRect(QRect(0, 0, inner, 100_000), flags, self.reserve)
+            margins = self.contentsMargins()
+            height = max(
+                height, box.height() + 2 * self.margin() + margins.top() + margins.bottom()
+            )
+        return height
 
     def minimumSizeHint(self) -> QSize:
         return QSize(min(self.sizeHint().width(), 60), super().minimumSizeHint().height())
+
+    def _width_of(self, text: str) -> int:
+        return self.fontMetrics().horizontalAdvance(text) if text else 0

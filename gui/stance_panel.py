@@ -9,6 +9,10 @@ from core.schema import Schema
 from gui.flow_layout import FlowLabel, FlowLayout
 
 
+def proposal_text(value: str, confidence: float, key: str) -> str:
+    return f"model: {value} {confidence:.0%} · {key.upper()} accepts"
+
+
 class StancePanel(QWidget):
     """Shows the chosen value of each target at once; a click asks for a change. A target's
     name, options and the model's proposal wrap onto more lines in a narrow window."""
@@ -54,9 +58,11 @@ class StancePanel(QWidget):
                 )
                 line.addWidget(button)
                 self.buttons[(target.name, option.value)] = button
-            proposal = FlowLabel()
+            # Room for the longest proposal is kept: one arriving or going (a stance chosen)
+            # never wraps the line anew and moves the text below.
+            longest = max((o.value for o in target.options), key=len, default="")
+            proposal = FlowLabel(reserve=proposal_text(longest, 1.0, "M"))  # a wide key
             proposal.setStyleSheet("color: #5d4037; font-style: italic; padding-left: 6px;")
-            proposal.hide()  # shown with a proposal (an empty one would still take a gap)
             line.addWidget(proposal)
             self.proposals[target.name] = proposal
             self._rows.addWidget(row)
@@ -70,15 +76,13 @@ class StancePanel(QWidget):
             if found is None:
                 label.clear()
                 label.setToolTip("")
-                label.hide()
                 continue
             value, confidence = found
-            label.setText(f"model: {value} {confidence:.0%} · {key.upper()} accepts")
+            label.setText(proposal_text(value, confidence, key))
             label.setToolTip(
                 f"The stance model trained on this project's labels proposes {value} "
                 f"(probability {confidence:.2f}); press {key.upper()} to choose it"
             )
-            label.show()
 
     def set_values(self, values: dict[str, str]) -> None:
         """``values`` maps target name to chosen option (from the ``stance:<target>`` labels)."""

@@ -71,3 +71,12 @@ def test_a_flow_label_keeps_one_line_when_it_fits_and_wraps_when_it_does_not(qtb
     assert one_line == label.sizeHint().height()
     assert label.heightForWidth(label.sizeHint().width() // 3) > one_line
     assert label.minimumSizeHint().width() < label.sizeHint().width()
+
+
+def test_a_flow_label_keeps_the_room_of_the_longest_text_it_will_show(qtbot) -> None:
+    label = FlowLabel(reserve="model: unrelated 100% · G accepts")
+    qtbot.addWidget(label)
+    empty = (label.sizeHint(), label.heightForWidth(80))
+    label.setText("model: favour 51% · G accepts")
+    assert (label.sizeHint(), label.heightForWidth(80)) == empty
+    assert label.heightForWidth(80) > label.heightForWidth(label.sizeHint().width())

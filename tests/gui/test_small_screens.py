@@ -10,6 +10,7 @@ side by side on the larger one; and the article list's title is its widest colum
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,59 @@ def test_a_window_closed_narrow_reopens_as_narrow(
     finally:
         again.close()
         again.project.close()
+
+
+@pytest.mark.parametrize("size", [SMALL, (760, 560), LAPTOP])
+def test_a_count_or_a_proposal_coming_and_going_never_moves_the_text(
+    window: MainWindow, size
+) -> None:
+    resized(window, SMALL)
+    resized(window, size)
+    ws = window.workspace
+    text = ws.view.text
+
+    def top() -> int:
+        QApplication.processEvents()
+        return box(text, window).top()
+
+    where = top()
+    for count in (0, 1, 12, 9_999, 0):
+        ws.suggestions.bar.show_count(count)
+        assert top() == where, count
+    for proposals in ({"main": ("unrelated", 0.93)}, {}, {"main": ("favour", 0.5)}, {}):
+        ws.label_bar.stance.set_proposals(proposals, "g")
+        assert top() == where, proposals
+
+
+def test_the_language_arriving_in_the_header_never_moves_the_text(
+    qtbot, tmp_path: Path, settings: QSettings
+) -> None:
+    path = tmp_path / "url.tandai"
+    with Project.create(path) as project:
+        project.imports.store_articles(
+            [
+                NewArticle(
+                    text=INDONESIAN,
+                    title="Tarif Parkir Naik",
+                    source="kabarberita.example",
+                    url="https://kabarberita.example/news/" + "tarif-parkir-naik-" * 4 + "x",
+                )
+            ]
+        )
+    win = open_window(qtbot, path, settings)
+    try:
+        win.catch_up.stop()  # the language is given below, not detected
+        view = win.workspace.view
+        for width in range(700, 1100, 7):  # somewhere "language pending" takes a line more
+            resized(win, (width, 600))
+            before = box(view.text, win).top()
+            pending = view.article
+            view.set_article_metadata(replace(pending, lang="id"))
+            QApplication.processEvents()
+            assert "id" in view.meta.text()
+            assert box(view.text, win).top() == before, width
+            view.draw(win.workspace.open)  # the next opening starts afresh
+            view.set_article_metadata(pending)
+    finally:
+        win.close()
+        win.project.close()
