@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QToolButton, QVBoxLayout, QWidget
 
 from core.schema import Schema
 from gui.flow_layout import FlowLabel, FlowLayout
@@ -25,7 +25,12 @@ class StancePanel(QWidget):
         self._rows.setContentsMargins(0, 0, 0, 0)
         self._rows.setSpacing(2)
         self.buttons: dict[tuple[str, str], QToolButton] = {}
-        self.proposals: dict[str, QLabel] = {}
+        self.proposals: dict[str, FlowLabel] = {}
+        self._longest: dict[str, str] = {}  # per target: the longest proposal it may show
+        #: Once a model has proposed, each target keeps room for a proposal: one going (a
+        #: stance chosen) or coming back (undo) never wraps the line anew and moves the
+        #: text below. Without a stance model no room is spent.
+        self._proposing = False
 
     def set_schema(self, schema: Schema) -> None:
         while self._rows.count():
@@ -34,6 +39,7 @@ class StancePanel(QWidget):
                 item.widget().deleteLater()
         self.buttons.clear()
         self.proposals.clear()
+        self._longest.clear()
         for target in schema.stance_targets:
             row = QWidget()
             line = FlowLayout(row)
@@ -58,19 +64,21 @@ class StancePanel(QWidget):
                 )
                 line.addWidget(button)
                 self.buttons[(target.name, option.value)] = button
-            # Room for the longest proposal is kept: one arriving or going (a stance chosen)
-            # never wraps the line anew and moves the text below.
-            longest = max((o.value for o in target.options), key=len, default="")
-            proposal = FlowLabel(reserve=proposal_text(longest, 1.0, "M"))  # a wide key
+            proposal = FlowLabel()
             proposal.setStyleSheet("color: #5d4037; font-style: italic; padding-left: 6px;")
             line.addWidget(proposal)
             self.proposals[target.name] = proposal
+            longest = max((o.value for o in target.options), key=len, default="")
+            self._longest[target.name] = proposal_text(longest, 1.0, "M")  # a wide key
             self._rows.addWidget(row)
+        self._reserve(self._proposing)
         self.setVisible(bool(schema.stance_targets))
 
     def set_proposals(self, proposals: dict[str, tuple[str, float]], key: str) -> None:
         """The model's proposal per target (value, confidence) beside its keys; never a
         label until accepted with ``key``."""
+        if proposals and not self._proposing:
+            self._reserve(True)
         for target, label in self.proposals.items():
             found = proposals.get(target)
             if found is None:
@@ -83,6 +91,12 @@ class StancePanel(QWidget):
                 f"The stance model trained on this project's labels proposes {value} "
                 f"(probability {confidence:.2f}); press {key.upper()} to choose it"
             )
+
+    def _reserve(self, on: bool) -> None:
+        self._proposing = on
+        for target, label in self.proposals.items():
+            label.reserve = self._longest[target] if on else ""
+            label.updateGeometry()
 
     def set_values(self, values: dict[str, str]) -> None:
         """``values`` maps target name to chosen option (from the ``stance:<target>`` labels)."""
