@@ -14,14 +14,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import multiprocessing
+import os
 import random
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 import peewee as pw
 
 from core.learn.entity import EntityExample, Negative
-from core.learn.jobs import Fit, fit_entities, fit_stance, guess_entities, guess_stance
+from core.learn.jobs import Fit, fit_entities, fit_stance, guess_loaded, load_model
 from core.learn.record import (
     DEFAULT_MIN_F1,
     DEFAULT_RETRAIN_EVERY,
@@ -343,22 +345,17 @@ class Learning(ProjectPart):
         _, unc = self._learning()
         if model.layer == ENTITY:
             labelled = set(self._done_pairs(None))
-            fn: Callable[..., Any] = guess_entities
         else:
             d = self.m.DocLabel
             labelled = {
                 r[0] for r in d.select(d.article).where(d.key == model.name).distinct().tuples()
             }
-            fn = guess_stance
         a = self.m.Article
         total = a.select().count() - len(labelled)
         report = SuggestReport()
-        for ids in self._unlabelled_pages(labelled):
-            items = list(self._text_lang(ids))
-            guesses = run(fn, model.data, items)
-            if guesses is None:
-                outcome.stopped = True
-                break
+        pages = ((list(self._text_lang(ids)),) for ids in self._unlabelled_pages(labelled))
+        for guesses in run.pipeline(load_model, (model.layer, model.data), guess_loaded, pages):
+            ids = [aid for aid, _g in guesses]
             with self._write():
                 unc.delete().where(unc.model == model.name, unc.article.in_(ids)).execute()
                 unc.insert_many(
@@ -377,9 +374,10 @@ class Learning(ProjectPart):
                     for aid, g in guesses
                 }
                 self.suggestions.replace_suggestions(proposals, {MODEL_SOURCE}, report)
-            outcome.articles += len(items)
+            outcome.articles += len(ids)
             if on_progress:
                 on_progress("suggesting", outcome.articles, total)
+        outcome.stopped = run.stopped
         outcome.stored = report.stored[MODEL_SOURCE]
         outcome.removed = report.removed
 
@@ -421,20 +419,26 @@ class Learning(ProjectPart):
         ]
         return names[0] if names else None
 
-    def ordering_uncertainties(self, ids: Sequence[int]) -> dict[int, float]:
-        """Uncertainty of these articles under :meth:`ordering_model`, in one query (the
-        list decorates every page with it)."""
+    def ordering_uncertainty_rows(self, *, ids_only: bool = False) -> pw.ModelSelect:
+        """``(aid, value)`` of every article under :meth:`ordering_model` (``aid`` alone with
+        ``ids_only``), in one query: the article list decorates its pages with it and sorts
+        by it."""
         _, unc = self._learning()
         # 'entity' sorts before 'stance': the same choice as ordering_model.
         first = pw.SQL(
             "(SELECT CASE WHEN layer = 'entity' THEN 'entity' ELSE 'stance:' || target END "
             "FROM learned_model ORDER BY layer, target LIMIT 1)"
         )
-        return dict(
-            unc.select(unc.article, unc.value)
-            .where(unc.article.in_(list(ids)), unc.model == first)
-            .tuples()
-        )
+        fields = [unc.article.alias("aid")]
+        if not ids_only:
+            fields.append(unc.value.alias("value"))
+        return unc.select(*fields).where(unc.model == first)
+
+    def ordering_uncertainties(self, ids: Sequence[int]) -> dict[int, float]:
+        """Uncertainty of these articles under :meth:`ordering_model`."""
+        _, unc = self._learning()
+        rows = self.ordering_uncertainty_rows().where(unc.article.in_(list(ids))).tuples()
+        return {int(aid): float(value) for aid, value in cast(Iterable[tuple[int, float]], rows)}
 
     def most_uncertain_todo(
         self, annotator: str, *, exclude: int = 0, queue: bool = False
@@ -524,27 +528,40 @@ def _record(row: tuple) -> LearnedModel:
     )
 
 
+#: Worker processes that tag articles side by side (the training uses one).
+GUESS_PROCESSES = max(1, min(2, os.cpu_count() or 1))
+
+
 class _Runner:
-    """Runs a ``core.learn.jobs`` function here or in one spawned worker process (spawn:
-    fork is unsafe beside Qt threads), checking ``should_stop`` while it waits; a stop
-    ends the worker at once. Returns None when stopped."""
+    """Runs ``core.learn.jobs`` functions here or in spawned worker processes (spawn: fork
+    is unsafe beside Qt threads), checking ``should_stop`` while it waits; a stop ends the
+    workers at once. A call returns None when stopped; :attr:`stopped` tells."""
 
     def __init__(self, in_process: bool, should_stop: StopFn | None) -> None:
         self._in_process = in_process
         self._should_stop = should_stop
         self._pool: Any = None
+        self.stopped = False
 
     def __enter__(self) -> _Runner:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._close()
+
+    def _close(self) -> None:
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()
+            self._pool = None
+
+    def _stop(self) -> bool:
+        if self._should_stop is not None and self._should_stop():
+            self.stopped = True
+        return self.stopped
 
     def __call__(self, fn: Callable[..., Any], *args: Any) -> Any:
-        stop = self._should_stop
-        if stop and stop():
+        if self._stop():
             return None
         if self._in_process:
             return fn(*args)
@@ -552,7 +569,49 @@ class _Runner:
             self._pool = multiprocessing.get_context("spawn").Pool(1)
         pending = self._pool.apply_async(fn, args)
         while not pending.ready():
-            if stop and stop():
+            if self._stop():
                 return None
             pending.wait(0.1)
         return pending.get()
+
+    def pipeline(
+        self,
+        init: Callable[..., None],
+        init_args: tuple[Any, ...],
+        fn: Callable[..., Any],
+        calls: Iterable[tuple[Any, ...]],
+    ) -> Iterator[Any]:
+        """``fn(*args)`` for each ``args`` of ``calls``, in order, in
+        :data:`GUESS_PROCESSES` worker processes that each ran ``init(*init_args)`` once
+        (the model crosses once per process, not once per call). Two calls per worker are in
+        flight, so the workers tag while this process reads the next articles and writes
+        the last results. Ends early when stopped."""
+        if self._in_process:
+            init(*init_args)
+            for args in calls:
+                if self._stop():
+                    return
+                yield fn(*args)
+            return
+        # The training worker is done: its memory goes back before the taggers start.
+        self._close()
+        self._pool = multiprocessing.get_context("spawn").Pool(
+            GUESS_PROCESSES, initializer=init, initargs=init_args
+        )
+        pending: deque[Any] = deque()
+        todo: Iterator[tuple[Any, ...] | None] = iter(calls)
+        while True:
+            while len(pending) < 2 * GUESS_PROCESSES:
+                call = next(todo, None)
+                if call is None:
+                    break
+                pending.append(self._pool.apply_async(fn, call))
+            if not pending:
+                return
+            head = pending.popleft()
+            while not head.ready():
+                if self._stop():
+                    self._close()
+                    return
+                head.wait(0.1)
+            yield head.get()

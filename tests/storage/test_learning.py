@@ -158,12 +158,20 @@ def test_rejections_become_negatives_and_accepts_keep_the_model_origin(project: 
 
 
 def test_training_in_a_worker_process_gives_the_same_model(project: Project) -> None:
-    fill(project, done=12)
+    articles = fill(project, done=12, total=1100)  # three chunks of articles to tag
+    ids = [aid for aid, _ in articles[12:]]
     here = project.learning.learn(in_process=True)
+    suggested = {aid: model_keys(project, aid) for aid in ids}
+    unsure = project.learning.uncertainties(ids)
     there = project.learning.learn(in_process=False)
     assert here.model is not None and there.model is not None
     assert there.model.data == here.model.data
     assert there.model.evaluation == here.model.evaluation
+    # Tagged by two worker processes, chunk by chunk: the same suggestions and figures.
+    assert there.articles == here.articles == len(ids)
+    assert {aid: model_keys(project, aid) for aid in ids} == suggested
+    assert project.learning.uncertainties(ids) == pytest.approx(unsure)
+    assert sum(len(v) for v in suggested.values()) > 2000
 
 
 def test_a_stop_request_ends_training_and_keeps_the_old_model(project: Project) -> None:
