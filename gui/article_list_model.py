@@ -27,7 +27,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("Lang", "lang"),
     ("Status", "status"),
     ("Labels", "labels"),
-    ("Unsure", ""),  # the model's uncertainty; "" = not a sort order of storage
+    ("Unsure", "unsure"),  # the learned model's uncertainty
     ("Dups", ""),  # near-duplicates: not a sort order of storage either
 )
 TITLE, SOURCE, LANG, STATUS, LABELS, UNSURE, DUPS = range(len(COLUMNS))
