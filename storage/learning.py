@@ -530,6 +530,20 @@ def _record(row: tuple) -> LearnedModel:
 
 #: Worker processes that tag articles side by side (the training uses one).
 GUESS_PROCESSES = max(1, min(2, os.cpu_count() or 1))
+#: How much lower the workers' scheduling priority is than the app's (POSIX nice): with two
+#: workers on two cores, the window's thread must still get a core for a label key.
+WORKER_NICENESS = 5
+
+
+def _background(init: Callable[..., None] | None = None, *args: Any) -> None:
+    """A worker process's initializer: lower its priority, then ``init(*args)``."""
+    if hasattr(os, "nice"):
+        try:
+            os.nice(WORKER_NICENESS)
+        except OSError:
+            pass  # not allowed here: the worker runs at the app's priority
+    if init is not None:
+        init(*args)
 
 
 class _Runner:
@@ -566,7 +580,7 @@ class _Runner:
         if self._in_process:
             return fn(*args)
         if self._pool is None:
-            self._pool = multiprocessing.get_context("spawn").Pool(1)
+            self._pool = multiprocessing.get_context("spawn").Pool(1, initializer=_background)
         pending = self._pool.apply_async(fn, args)
         while not pending.ready():
             if self._stop():
@@ -596,7 +610,7 @@ class _Runner:
         # The training worker is done: its memory goes back before the taggers start.
         self._close()
         self._pool = multiprocessing.get_context("spawn").Pool(
-            GUESS_PROCESSES, initializer=init, initargs=init_args
+            GUESS_PROCESSES, initializer=_background, initargs=(init, *init_args)
         )
         pending: deque[Any] = deque()
         todo: Iterator[tuple[Any, ...] | None] = iter(calls)
