@@ -5,7 +5,18 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QToolButton, QWidget
 
+from core.models import DocSuggestion
 from core.schema import Schema
+
+#: Who proposes, per source, for the proposal's tooltip.
+_WHY = {
+    "model": "The stance model trained on this project's labels",
+    "near-duplicate": "Your stance on a near-duplicate of this article (a rewrite of it)",
+}
+_CONFIDENCE = {
+    "model": "probability",
+    "near-duplicate": "share of the labelled near-duplicates",
+}
 
 
 class StancePanel(QWidget):
@@ -60,20 +71,22 @@ class StancePanel(QWidget):
             self._grid.setColumnStretch(col, 1 if col == widest + 2 else 0)
         self.setVisible(bool(schema.stance_targets))
 
-    def set_proposals(self, proposals: dict[str, tuple[str, float]], key: str) -> None:
-        """The model's proposal per target (value, confidence) beside its keys; never a
-        label until accepted with ``key``."""
+    def set_proposals(self, proposals: dict[str, DocSuggestion], key: str) -> None:
+        """The proposal per target (a stance carried from a near-duplicate, or the model's)
+        beside its keys, with its source and confidence; never a label until accepted with
+        ``key`` (rejected with Shift+``key``)."""
         for target, label in self.proposals.items():
             found = proposals.get(target)
             if found is None:
                 label.clear()
                 label.setToolTip("")
                 continue
-            value, confidence = found
-            label.setText(f"model: {value} {confidence:.0%} · {key.upper()} accepts")
+            keys = f"{key.upper()} accepts, Shift+{key.upper()} rejects"
+            label.setText(f"{found.source}: {found.value} {found.score:.0%} · {keys}")
             label.setToolTip(
-                f"The stance model trained on this project's labels proposes {value} "
-                f"(probability {confidence:.2f}); press {key.upper()} to choose it"
+                f"{_WHY.get(found.source, found.source)} proposes {found.value} "
+                f"({_CONFIDENCE.get(found.source, 'confidence')} {found.score:.2f}); "
+                f"press {key.upper()} to choose it, Shift+{key.upper()} to turn it down"
             )
 
     def set_values(self, values: dict[str, str]) -> None:

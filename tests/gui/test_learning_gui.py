@@ -129,7 +129,8 @@ def test_the_stance_proposal_shows_beside_the_keys_and_g_accepts_it_undoably(
         aid, expected = ids[35], values[made[35].label]
         ws.show_article(aid)
         shown = ws.label_bar.stance.proposals["main"].text()
-        assert shown.startswith(f"model: {expected} ") and shown.endswith("· G accepts")
+        assert shown.startswith(f"model: {expected} ")
+        assert shown.endswith("· G accepts, Shift+G rejects")
         assert win.project.labels.doc_labels(aid, annotator="ani") == {}  # only shown, not stored
         key(qtbot, win, "g")
         assert win.project.labels.doc_labels(aid, annotator="ani") == {"stance:main": expected}
