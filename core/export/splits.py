@@ -48,22 +48,18 @@ def assign(
     result: dict[str, str] = {}
     overall = [0] * len(split)
     for stratum in sorted(by_stratum):
-        members = sorted(
-            by_stratum[stratum], key=lambda g: (-g.size, _order(seed, g.key), g.key)
-        )
+        members = sorted(by_stratum[stratum], key=lambda g: (-g.size, _order(seed, g.key), g.key))
         counts = [0] * len(split)
         for group in members:
-
-            def load(i: int, group: Group = group) -> tuple[float, bytes]:
-                fraction = split[i][1]
-                if fraction <= 0:
-                    return (float("inf"), b"")
-                return (
-                    (counts[i] + overall[i]) / fraction,
-                    _order(seed, f"{group.key}\x00{split[i][0]}"),
+            # Records per unit of share (stratum plus export); a split with no share never.
+            loads = [
+                (
+                    (counts[i] + overall[i]) / fraction if fraction > 0 else float("inf"),
+                    _order(seed, f"{group.key}\x00{name}"),
                 )
-
-            best = min(range(len(split)), key=load)
+                for i, (name, fraction) in enumerate(split)
+            ]
+            best = min(range(len(split)), key=loads.__getitem__)
             counts[best] += group.size
             overall[best] += group.size
             result[group.key] = split[best][0]
