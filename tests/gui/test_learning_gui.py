@@ -134,11 +134,20 @@ def test_the_stance_proposal_shows_beside_the_keys_and_g_accepts_it_undoably(
         assert win.project.labels.doc_labels(aid, annotator="ani") == {}  # only shown, not stored
         key(qtbot, win, "g")
         assert win.project.labels.doc_labels(aid, annotator="ani") == {"stance:main": expected}
+        assert win.project.labels.doc_label_origins(aid, annotator="ani") == {
+            "stance:main": "suggestion:model"
+        }
         assert ws.label_bar.stance.buttons[("main", expected)].isChecked()
         assert ws.label_bar.stance.proposals["main"].text() == ""  # decided: no proposal
         key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
         assert win.project.labels.doc_labels(aid, annotator="ani") == {}
         assert ws.label_bar.stance.proposals["main"].text() == shown
+        key(qtbot, win, "G", Qt.KeyboardModifier.ShiftModifier)  # turned down: not proposed
+        assert ws.label_bar.stance.proposals["main"].text() == ""
+        ws.show_article(ids[34])
+        ws.show_article(aid)
+        assert ws.label_bar.stance.proposals["main"].text() == ""
+        assert win.project.labels.doc_labels(aid, annotator="ani") == {}
     finally:
         win.close()
         win.project.close()
