@@ -49,6 +49,10 @@ STANCE_SIZES = (25, 50, 100, 150)
 STANCE_SETS = ("stance-es-ca-catalonia-tweets", "stance-en-perspectrum", "stance-id-blog-politics")
 
 
+def _load() -> str:
+    return f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+
+
 def own_labels(train: list[EntityExample]) -> Gazetteer:
     votes: dict[str, Counter[str]] = {}
     for ex in train:
@@ -90,6 +94,8 @@ def splits(data: list, rounds: int, held_size: int) -> list[tuple[list, list]]:
 
 def curves(shared: Path, rounds: int) -> None:
     print("## Entity learning curves: held-out span F1 (mean of rounds)\n")
+    print(f"- before: {_load()}\n")
+    t, cpu = time.perf_counter(), time.process_time()
     sets = (
         ("NER-Prosa (840 sentences, 300 held out)", nerp_prosa(shared), 300),
         ("GUM Wikinews (416 sentences, 104 held out)", gum_sentences(shared), 104),
@@ -110,6 +116,10 @@ def curves(shared: Path, rounds: int) -> None:
             m, o = statistics.mean(model), statistics.mean(own)
             print(f"| {name} | {n} | {m:.3f} | {o:.3f} | {100 * (m - o):+.1f} |")
         sys.stdout.flush()
+    print(
+        f"\n- {rounds} rounds: {time.perf_counter() - t:.0f} s wall, "
+        f"{time.process_time() - cpu:.0f} s CPU; {_load()} after"
+    )
 
 
 def stance(shared: Path, rounds: int) -> None:
@@ -143,7 +153,7 @@ def active(shared: Path, rounds: int, measures: tuple[str, ...], share: float) -
     order or by the model's uncertainty under each measure (``share`` of each batch random,
     seeded), retrained after each; one training per step both scores and picks."""
     print("\n## Active learning on NER-Prosa: held-out span F1 against the number labelled\n")
-    print(f"- load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"- before: {_load()}")
     t, cpu = time.perf_counter(), time.process_time()
     data = nerp_prosa(shared)
     steps = (25, 50, 100, 150, 200, 300, 400)
@@ -207,7 +217,7 @@ def active(shared: Path, rounds: int, measures: tuple[str, ...], share: float) -
         )
     print(
         f"- {rounds} rounds: {time.perf_counter() - t:.0f} s wall, "
-        f"{time.process_time() - cpu:.0f} s CPU; load average after {os.getloadavg()[0]:.1f}"
+        f"{time.process_time() - cpu:.0f} s CPU; {_load()} after"
     )
 
 
@@ -230,10 +240,6 @@ def _articles(shared: Path, n: int, sentences: int, seed: int) -> list[EntityExa
 def _child_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
-
-
-def _load() -> str:
-    return f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
 
 
 def speed(shared: Path, articles: int) -> None:
