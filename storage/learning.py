@@ -38,6 +38,7 @@ from core.learn.record import (
 from core.learn.scores import MIN_ARTICLES, Evaluation
 from core.learn.stance import StanceExample
 from core.suggest.base import Proposal
+from core.workers import die_with_parent
 from storage.errors import ProjectError
 from storage.models import ModelClass, make_learning_models
 from storage.stance_proposals import StanceProposals
@@ -518,7 +519,9 @@ WORKER_NICENESS = 5
 
 
 def _background(init: Callable[..., None] | None = None, *args: Any) -> None:
-    """A worker process's initializer: lower its priority, then ``init(*args)``."""
+    """A worker process's initializer: end with the app however it ends, lower the
+    worker's priority, then ``init(*args)``."""
+    die_with_parent()
     if hasattr(os, "nice"):
         try:
             os.nice(WORKER_NICENESS)
