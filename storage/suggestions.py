@@ -101,7 +101,7 @@ class Suggestions(SuggestionDecisions, SuggestionRuns, DocSuggestions):
         query = s.select(s.article, s.layer, s.label, s.start, s.end).where(
             s.article.in_(ids), s.source == source
         )
-        for aid, *key in query.tuples():
+        for aid, *key in self.db.execute(query):  # the driver's rows: no per-field conversion
             existing.setdefault(aid, set()).add(tuple(key))
         fresh = [
             (aid, key[0], key[1], key[2], key[3], source, score)
