@@ -152,11 +152,26 @@ class Edits(ProjectPart):
         }
         pairs = sorted({(e.article_id, ids[e.annotator]) for e in todo})
         results: list[EditResult] = []
+        # How many sets of the call touch each pair: the spans a set leaves behind are worked
+        # out only for a pair a later set of the call will see.
+        later: dict[tuple[int, int], int] = {}
+        for e in todo:
+            key = (e.article_id, ids[e.annotator])
+            later[key] = later.get(key, 0) + 1
         with self._write():
             self._lock_pairs(pairs)
             access = self._access()
             lengths = self._lengths(sorted({a for a, _ in pairs}))
             stored = self._stored(pairs)
+            # Document labels and progress are read once for the call and followed here as
+            # each set changes them, so each set sees the ones before it; they are written
+            # together at the end (one statement per kind, not four per set).
+            docs = self._docs_of(sorted({(e.article_id, ids[e.annotator]) for e in todo if e.doc}))
+            progress = self._progress_of(
+                sorted({(e.article_id, ids[e.annotator]) for e in todo if e.status is not None})
+            )
+            doc_writes: dict[tuple[int, int, str], str | None] = {}
+            status_writes: dict[tuple[int, int], list[Any]] = {}
             decisions: list[tuple[Decision, int]] = []
             pending = 0  # placeholder ids (negative) of spans decided but not yet inserted
             for edits in todo:
@@ -173,19 +188,35 @@ class Edits(ProjectPart):
                     error = AccessDenied if first.code == OWNER else LabelError
                     raise error(first.reason)  # rolls back every set of this call
                 result = EditResult(edits.article_id, edits.annotator, refused=decision.refused)
-                # Document labels and status now, in order, so each sees the set before it;
-                # spans are written together below, the rule having seen each set in turn.
-                now = _now()
                 if decision.doc:
-                    result.doc_before = self._store_doc(decision, key[1], now)
+                    held = docs.setdefault(key, {})
+                    result.doc_before = {k: held.get(k) for k, _ in decision.doc}
+                    for doc_key, value in decision.doc:
+                        doc_writes[(*key, doc_key)] = value
+                        if value is None:
+                            held.pop(doc_key, None)
+                        else:
+                            held[doc_key] = value
                 if decision.status is not None:
-                    result.status_before = self._store_status(decision, key[1], now)
+                    status, note, seconds = progress.get(key, ("todo", "", 0.0))
+                    result.status_before = Progress(
+                        edits.article_id, edits.annotator, status, note, seconds
+                    )
+                    change = decision.status
+                    progress[key] = (change.status, change.note, seconds + change.add_seconds)
+                    write = status_writes.setdefault(key, [None, None, 0.0])
+                    write[0], write[1] = change.status, change.note
+                    write[2] += float(change.add_seconds)
                 result.deleted = list(decision.delete)
                 result.relabelled = [span for span, _ in decision.relabel]
-                stored[key], pending = _after(stored.get(key, []), decision, pending)
+                later[key] -= 1
+                if later[key]:
+                    stored[key], pending = _after(stored.get(key, []), decision, pending)
                 decisions.append((decision, key[1]))
                 results.append(result)
             self._store_spans(decisions, results)
+            self._write_docs(doc_writes)
+            self._write_progress(status_writes)
             # What the deleted and relabelled entities taught the own-labels suggester goes
             # with them, in this transaction (storage.own_labels).
             untaught = [
@@ -303,65 +334,91 @@ class Edits(ProjectPart):
                     )
         return out
 
-    def _store_doc(self, d: Decision, annotator_id: int, now: dt.datetime) -> dict[str, str | None]:
+    def _pair_rows(self, sql: str, pairs: Sequence[tuple[int, int]]) -> Iterable[tuple[Any, ...]]:
+        """Rows of ``sql`` (selecting article_id, annotator_id first, with ``{articles}`` and
+        ``{annotators}`` to fill) for the given pairs, in chunks of articles."""
         p = self.db.param
+        wanted = set(pairs)
+        annotators = sorted({b for _, b in pairs})
+        articles = sorted({a for a, _ in pairs})
         cursor = self.db.cursor()
-        keys = [k for k, _ in d.doc]
-        cursor.execute(
-            f"SELECT key, value FROM doc_label WHERE article_id = {p} AND annotator_id = {p}"
-            f" AND key IN ({', '.join([p] * len(keys))})",
-            [d.article_id, annotator_id, *keys],
-        )
-        before: dict[str, str | None] = {k: None for k in keys}
-        before.update(dict(cursor.fetchall()))
-        for key, value in d.doc:
-            if value is None:
-                cursor.execute(
-                    f"DELETE FROM doc_label WHERE article_id = {p} AND annotator_id = {p}"
-                    f" AND key = {p}",
-                    (d.article_id, annotator_id, key),
-                )
-            else:
-                cursor.execute(
-                    "INSERT INTO doc_label (article_id, annotator_id, key, value, created,"
-                    f" updated) VALUES ({p}, {p}, {p}, {p}, {p}, {p})"
-                    " ON CONFLICT (article_id, annotator_id, key) DO UPDATE SET"
-                    " value = excluded.value, updated = excluded.updated",
-                    (d.article_id, annotator_id, key, value, now, now),
-                )
-        return before
+        for i in range(0, len(articles), _CHUNK):
+            part = articles[i : i + _CHUNK]
+            cursor.execute(
+                sql.format(
+                    articles=", ".join([p] * len(part)), annotators=", ".join([p] * len(annotators))
+                ),
+                [*part, *annotators],
+            )
+            for row in cursor.fetchall():
+                if (row[0], row[1]) in wanted:
+                    yield row
 
-    def _store_status(self, d: Decision, annotator_id: int, now: dt.datetime) -> Progress:
-        assert d.status is not None
+    def _docs_of(self, pairs: Sequence[tuple[int, int]]) -> dict[tuple[int, int], dict[str, str]]:
+        out: dict[tuple[int, int], dict[str, str]] = {}
+        for aid, ann, key, value in self._pair_rows(
+            "SELECT article_id, annotator_id, key, value FROM doc_label"
+            " WHERE article_id IN ({articles}) AND annotator_id IN ({annotators})",
+            pairs,
+        ):
+            out.setdefault((aid, ann), {})[key] = value
+        return out
+
+    def _progress_of(
+        self, pairs: Sequence[tuple[int, int]]
+    ) -> dict[tuple[int, int], tuple[str, str, float]]:
+        return {
+            (aid, ann): (status, note, seconds)
+            for aid, ann, status, note, seconds in self._pair_rows(
+                "SELECT article_id, annotator_id, status, note, seconds FROM progress"
+                " WHERE article_id IN ({articles}) AND annotator_id IN ({annotators})",
+                pairs,
+            )
+        }
+
+    def _write_docs(self, writes: dict[tuple[int, int, str], str | None]) -> None:
+        """Each document label's last value in the call: gone when None, else upserted."""
+        if not writes:
+            return
         p = self.db.param
         cursor = self.db.cursor()
-        cursor.execute(
-            f"SELECT status, note, seconds FROM progress WHERE article_id = {p}"
-            f" AND annotator_id = {p}",
-            (d.article_id, annotator_id),
-        )
-        row = cursor.fetchone()
-        before = Progress(d.article_id, d.annotator, "todo")
-        if row is not None:
-            before = Progress(d.article_id, d.annotator, row[0], row[1], row[2])
+        now = _now()
+        gone = [key for key, value in writes.items() if value is None]
+        if gone:
+            cursor.executemany(
+                f"DELETE FROM doc_label WHERE article_id = {p} AND annotator_id = {p}"
+                f" AND key = {p}",
+                gone,
+            )
+        kept = [(*key, value, now, now) for key, value in writes.items() if value is not None]
+        if kept:
+            cursor.executemany(
+                "INSERT INTO doc_label (article_id, annotator_id, key, value, created,"
+                f" updated) VALUES ({p}, {p}, {p}, {p}, {p}, {p})"
+                " ON CONFLICT (article_id, annotator_id, key) DO UPDATE SET"
+                " value = excluded.value, updated = excluded.updated",
+                kept,
+            )
+
+    def _write_progress(self, writes: dict[tuple[int, int], list[Any]]) -> None:
+        """Each pair's last status and note, and the seconds of all its sets added up."""
+        if not writes:
+            return
+        p = self.db.param
+        now = _now()
         # The time is added by the database, inside this transaction: two windows adding
         # seconds at once both count.
-        cursor.execute(
+        self.db.cursor().executemany(
             "INSERT INTO progress (article_id, annotator_id, status, note, seconds, updated)"
             f" VALUES ({p}, {p}, {p}, {p}, {p}, {p})"
             " ON CONFLICT (article_id, annotator_id) DO UPDATE SET status = excluded.status,"
             " note = excluded.note, seconds = progress.seconds + excluded.seconds,"
             " updated = excluded.updated",
-            (
-                d.article_id,
-                annotator_id,
-                d.status.status,
-                d.status.note,
-                float(d.status.add_seconds),
-                now,
-            ),
+            [
+                (aid, ann, status, note, seconds, now)
+                for (aid, ann), (status, note, seconds) in writes.items()
+            ],
         )
-        return before
 
 
 def _after(stored: list[Span], decision: Decision, pending: int) -> tuple[list[Span], int]:
