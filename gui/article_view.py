@@ -12,15 +12,20 @@ from __future__ import annotations
 
 import html
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetrics,
     QKeyEvent,
     QMouseEvent,
+    QPainter,
+    QPaintEvent,
     QPalette,
+    QPen,
     QTextCharFormat,
     QTextCursor,
     QTextOption,
@@ -36,6 +41,9 @@ from gui.text_geometry import TextGeometry
 BOILERPLATE_UNDERLINE = "#757575"
 #: Selection colour of the article text: dark, far from every light label colour.
 SELECTION = "#263238"
+#: Review marks: a disputed item is boxed and tagged in this red, an agreed one tagged in grey.
+DISPUTED_MARK = "#c62828"
+AGREED_MARK = "#9e9e9e"
 RTL_LANGS = {"ar", "he", "fa", "ur", "ps", "yi", "dv", "ug", "ckb", "sd", "syr"}
 
 
@@ -51,6 +59,18 @@ def is_rtl(article: Article) -> bool:
         if bidi == "L":
             return False
     return False
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewMark:
+    """Who gave an item, drawn in the text itself (review mode): ``tag`` (initials and label,
+    "A C: PER | B: ORG") is written small above the end of ``[start, end)`` (code points);
+    a disputed item is also boxed and underlined in red, an agreed one stays plain."""
+
+    start: int
+    end: int
+    tag: str
+    disputed: bool
 
 
 class AnnotText(QPlainTextEdit):
@@ -76,6 +96,17 @@ class AnnotText(QPlainTextEdit):
         self.setPalette(palette)
         self.key_handler: Callable[[QKeyEvent], bool] | None = None
         self.tooltip_for: Callable[[int], str] | None = None  # Qt position -> text
+        #: Paints over the text after Qt has drawn it (the review marks).
+        self.overlay: Callable[[QPainter, QRect], None] | None = None
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.overlay is not None:
+            painter = QPainter(self.viewport())
+            try:
+                self.overlay(painter, event.rect())
+            finally:
+                painter.end()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.key_handler is not None and self.key_handler(event):
@@ -153,6 +184,8 @@ class ArticleView(QWidget):
         self.colours: dict[str, str] = {}
         self.search_words: list[str] = []
         self.model: OpenArticle | None = None
+        self.marks: list[ReviewMark] = []
+        self.text.overlay = self._paint_marks
 
     @property
     def article(self) -> Article | None:
@@ -175,6 +208,7 @@ class ArticleView(QWidget):
         out and paints the article once."""
         assert self.formats is not None, "set_schema first"
         self.model = model
+        self.marks = []  # another article's marks; review mode sets this one's
         article = model.article
         self.geometry_ = TextGeometry.of(article.text, model.lines)
         self._set_header(article, model.status)
@@ -213,7 +247,61 @@ class ArticleView(QWidget):
             selection.cursor = self._cursor(sg.start, sg.end)
             selection.format = fmt
             selections.append(selection)
+        for mark in self.marks:
+            if not mark.disputed:
+                continue
+            fmt = QTextCharFormat()
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+            fmt.setUnderlineColor(QColor(DISPUTED_MARK))
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = self._cursor(mark.start, mark.end)
+            selection.format = fmt
+            selections.append(selection)
         self.text.setExtraSelections(selections)
+
+    def set_marks(self, marks: Iterable[ReviewMark]) -> None:
+        """Show who gave what in the text (review mode); an empty list takes them away."""
+        self.marks = list(marks)
+        self.draw_suggestions()
+        self.text.viewport().update()
+
+    def mark_rects(self, mark: ReviewMark) -> tuple[QRect, QRect]:
+        """Viewport rectangles of the caret at the mark's start and end."""
+        return (
+            self.text.cursorRect(self._cursor(mark.start, mark.start)),
+            self.text.cursorRect(self._cursor(mark.end, mark.end)),
+        )
+
+    def _paint_marks(self, painter: QPainter, area: QRect) -> None:
+        """Box each disputed item (where it sits on one line) and write every mark's tag
+        small above its end, on a white ground so that it reads over the line above."""
+        if not self.marks:
+            return
+        font = QFont(self.text.font())
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.62))
+        font.setBold(True)
+        painter.setFont(font)
+        metrics = QFontMetrics(font)
+        height = self.text.viewport().height()
+        for mark in self.marks:
+            first, last = self.mark_rects(mark)
+            if last.bottom() < 0 or first.top() > height:
+                continue  # not on screen
+            colour = QColor(DISPUTED_MARK if mark.disputed else AGREED_MARK)
+            if mark.disputed and first.top() == last.top():
+                left, right = sorted((first.left(), last.left()))
+                painter.setPen(QPen(colour, 1.5))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(QRect(left - 1, first.top(), right - left + 2, first.height()))
+            width = metrics.horizontalAdvance(mark.tag) + 4
+            tag = QRect(
+                last.left() - width // 2, last.top() - metrics.height() + 3, width, metrics.height()
+            )
+            if not tag.intersects(area):
+                continue
+            painter.fillRect(tag, QColor(255, 255, 255, 230))
+            painter.setPen(colour)
+            painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, mark.tag)
 
     def set_search_words(self, words: list[str]) -> None:
         self.search_words = list(words)
