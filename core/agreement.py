@@ -31,7 +31,7 @@ from core.export.records import ExportRecord
 from core.reliability import NominalAlpha, PairTable
 from core.tokens import token_offsets, token_range
 
-_LABEL = itemgetter(2)
+_CODE = itemgetter(0)  # the label's code: the first character of an EntityCodes string
 LAYER_NAMES = ("entity", "boilerplate", "stance")
 STANCE_PREFIX = "stance:"
 #: How many of the most disputed articles a report keeps.
@@ -41,11 +41,51 @@ DISPUTED_KEPT = 20
 SpanKey = tuple[int, int, str]
 
 
+class EntityCodes:
+    """Entity spans as short strings, ``"A120:131"``: one character for the label, then the
+    offsets. A set of these is built straight from text the database joins (no tuple per
+    span), and sets of them are intersected and their labels counted in C
+    (``Counter(map(itemgetter(0), keys))``): how agreement keeps up with ten million spans.
+    Codes are handed out as labels turn up; letters first, so that SQL can make them."""
+
+    #: Codes a query may write itself (they need no escaping in SQL).
+    LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+    def __init__(self, labels: Iterable[str] = ()) -> None:
+        self.code: dict[str, str] = {}
+        self.label: dict[str, str] = {}
+        for label in labels:
+            self.code_of(label)
+
+    def code_of(self, label: str) -> str:
+        code = self.code.get(label)
+        if code is None:
+            n = len(self.code)
+            # Past the letters, characters no offset or separator uses.
+            code = self.LETTERS[n] if n < len(self.LETTERS) else chr(0x100 + n)
+            self.code[label], self.label[code] = code, label
+        return code
+
+    def encode(self, spans: Iterable[SpanKey]) -> frozenset[str]:
+        code_of = self.code_of
+        return frozenset(f"{code_of(label)}{start}:{end}" for start, end, label in spans)
+
+    def decode(self, key: str) -> SpanKey:
+        start, end = key[1:].split(":")
+        return int(start), int(end), self.label[key[0]]
+
+    def letter_codes(self) -> dict[str, str]:
+        """Label -> code for the codes that are letters."""
+        return {label: c for label, c in self.code.items() if c in self.LETTERS}
+
+
 @dataclass(frozen=True, slots=True)
 class Judgement:
-    """One annotator's labels of one article they finished."""
+    """One annotator's labels of one article they finished. ``entities`` holds
+    ``(start, end, label)`` tuples, or the strings of an :class:`EntityCodes` when the
+    article says ``coded``."""
 
-    entities: frozenset[SpanKey] = frozenset()
+    entities: frozenset[Any] = frozenset()
     boilerplate: frozenset[SpanKey] = frozenset()
     doc: Mapping[str, str] = field(default_factory=dict)
 
@@ -63,6 +103,8 @@ class ArticleJudgements:
     article_id: int
     by: Mapping[str, Judgement]
     text: str | None = None
+    #: The entities are :class:`EntityCodes` strings (of the counter's codes), not tuples.
+    coded: bool = False
 
 
 def nonempty_lines(text: str) -> list[tuple[int, int]]:
@@ -266,9 +308,7 @@ class _AlphaAndPairs:
 @dataclass
 class _EntityPairCounts:
     articles: int = 0
-    matched: Counter[str] = field(default_factory=Counter)
-    in_a: Counter[str] = field(default_factory=Counter)
-    in_b: Counter[str] = field(default_factory=Counter)
+    matched: Counter[str] = field(default_factory=Counter)  # per label code
     overlap_a: int = 0  # spans of a that overlap a span of b with the same label
     overlap_b: int = 0
 
@@ -303,6 +343,12 @@ class AgreementCounter:
         self._stance: dict[str, _AlphaAndPairs] = {}
         self._boilerplate = _AlphaAndPairs()
         self._entity: dict[tuple[str, str], _EntityPairCounts] = {}
+        #: Label codes of the entity spans; storage reads spans already coded with these.
+        self.codes = EntityCodes()
+        #: Per group of finishers (names, sorted): each one's spans per label code. A pair's
+        #: span counts are summed from the groups holding both at the end, so each article
+        #: counts each annotator's labels once, not once per pair.
+        self._entity_labels: dict[tuple[str, ...], dict[str, Counter[str]]] = {}
         self._tokens = NominalAlpha()
         self._articles = 0
         self._disputed: list[tuple[int, int]] = []  # min-heap of (items, -article_id)
@@ -322,7 +368,7 @@ class AgreementCounter:
         if "stance" in self.layers:
             disputed += self._add_stance(by)
         if "entity" in self.layers:
-            disputed += self._add_entities(by, article.text)
+            disputed += self._add_entities(by, article.text, coded=article.coded)
         if "boilerplate" in self.layers:
             if article.text is None:
                 raise ValueError("boilerplate agreement needs the article texts")
@@ -356,8 +402,18 @@ class AgreementCounter:
         self._boilerplate.add(dict.fromkeys(by, 0), count=len(lines) - len(any_marked))
         return sum(1 for i in any_marked if not all(i in m for m in marked.values()))
 
-    def _add_entities(self, by: Mapping[str, Judgement], text: str | None) -> int:
-        entities = {a: j.entities for a, j in by.items()}
+    def _add_entities(self, by: Mapping[str, Judgement], text: str | None, *, coded: bool) -> int:
+        codes = self.codes
+        entities: dict[str, frozenset[str]] = {
+            a: j.entities if coded else codes.encode(j.entities) for a, j in by.items()
+        }
+        finishers = tuple(entities)
+        per_label = self._entity_labels.get(finishers)
+        if per_label is None:
+            per_label = self._entity_labels[finishers] = {a: Counter() for a in finishers}
+        for a, ea in entities.items():
+            # Counter.update of an iterator (not a mapping) counts in C.
+            per_label[a].update(map(_CODE, ea))
         for a, b in itertools.combinations(entities, 2):
             counts = self._entity.get((a, b))
             if counts is None:
@@ -365,26 +421,36 @@ class AgreementCounter:
             ea, eb = entities[a], entities[b]
             counts.articles += 1
             same = ea & eb
-            counts.matched.update(map(_LABEL, same))
-            # Counter.update of an iterator (not a mapping) counts in C.
-            counts.in_a.update(map(_LABEL, ea))
-            counts.in_b.update(map(_LABEL, eb))
+            counts.matched.update(map(_CODE, same))
             # An exact match overlaps itself. A span only one side has can overlap only a
             # span only the other side has: one annotator's entities never overlap each
             # other, so a span both have leaves no room for it. Those are few.
             counts.overlap_a += len(same)
             counts.overlap_b += len(same)
             if len(same) < len(ea) and len(same) < len(eb):
-                only_a, only_b = ea - same, eb - same
+                only_a = [codes.decode(k) for k in ea - same]
+                only_b = [codes.decode(k) for k in eb - same]
                 counts.overlap_a += _overlapping(only_a, only_b)
                 counts.overlap_b += _overlapping(only_b, only_a)
         if self.token_alpha:
             if text is None:
                 raise ValueError("token alpha needs the article texts")
-            self._add_tokens(entities, text)
+            self._add_tokens(
+                {a: frozenset(map(codes.decode, ea)) for a, ea in entities.items()}, text
+            )
         union = frozenset().union(*entities.values())
         everyone = frozenset.intersection(*entities.values())
         return len(union) - len(everyone)
+
+    def _pair_spans(self, a: str, b: str) -> tuple[Counter[str], Counter[str]]:
+        """Spans of a and of b per label code, over the articles both finished."""
+        in_a: Counter[str] = Counter()
+        in_b: Counter[str] = Counter()
+        for group, per_label in self._entity_labels.items():
+            if a in group and b in group:
+                in_a.update(per_label[a])
+                in_b.update(per_label[b])
+        return in_a, in_b
 
     def _add_tokens(
         self, entities: Mapping[str, frozenset[tuple[int, int, str]]], text: str
@@ -426,10 +492,12 @@ class AgreementCounter:
             pairs = []
             for a, b in itertools.combinations(names, 2):
                 c = self._entity.get((a, b)) or _EntityPairCounts()
-                labels = sorted(set(c.in_a) | set(c.in_b))
+                in_a, in_b = self._pair_spans(a, b)
+                label_of = self.codes.label
+                labels = sorted(set(in_a) | set(in_b), key=label_of.__getitem__)
                 na, nb, matched = (
-                    sum(c.in_a.values()),
-                    sum(c.in_b.values()),
+                    sum(in_a.values()),
+                    sum(in_b.values()),
                     sum(c.matched.values()),
                 )
                 overlap = _overlap_f1(c.overlap_a, c.overlap_b, na, nb)
@@ -440,8 +508,8 @@ class AgreementCounter:
                         articles=c.articles,
                         f1=_f1(matched, na, nb),
                         per_label={
-                            label: _f1(c.matched[label], c.in_a[label], c.in_b[label])
-                            for label in labels
+                            label_of[code]: _f1(c.matched[code], in_a[code], in_b[code])
+                            for code in labels
                         },
                         overlap_f1=overlap,
                         spans_a=na,

@@ -21,6 +21,7 @@ from core.agreement import (
     AgreementCounter,
     AgreementReport,
     ArticleJudgements,
+    EntityCodes,
     Judgement,
 )
 from storage.errors import ProjectError
@@ -89,9 +90,11 @@ class AgreementFigures(ProjectPart):
         on_progress: Callable[[JudgementProgress], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
         page: int = PAGE,
+        codes: EntityCodes | None = None,
     ) -> Iterator[ArticleJudgements]:
         """Every article finished by at least ``min_finishers`` of ``annotators``, in id
-        order, with the labels of those who finished it."""
+        order, with the labels of those who finished it. With ``codes`` the entities come
+        as :class:`EntityCodes` strings (``coded`` articles), joined by the database."""
         wanted = set(annotators)
         ids: dict[int, str] = {
             aid: name
@@ -120,6 +123,9 @@ class AgreementFigures(ProjectPart):
             done = {(aid, ann) for aid in chunk for ann in finishers[aid]}
             spans: dict[str, dict[tuple[int, int], frozenset]] = {}
             for layer in layers:
+                if layer == "entity" and codes is not None:
+                    spans[layer] = self._coded_entities(chunk, done, ids, codes)
+                    continue
                 # One C-level step from JSON to a set of (start, end, label) tuples.
                 spans[layer] = mine = {}
                 for aid, ann, packed_spans in self.db.execute_sql(
@@ -159,9 +165,58 @@ class AgreementFigures(ProjectPart):
                     )
                     for ann in finishers[aid]
                 }
-                yield ArticleJudgements(aid, by, bodies.get(aid))
+                yield ArticleJudgements(aid, by, bodies.get(aid), coded=codes is not None)
             if on_progress is not None:
                 on_progress(JudgementProgress(first + len(chunk), len(order)))
+
+    def _coded_entities(
+        self,
+        chunk: list[int],
+        done: set[tuple[int, int]],
+        ids: dict[int, str],
+        codes: EntityCodes,
+    ) -> dict[tuple[int, int], frozenset[str]]:
+        """Each finisher's entity spans of the articles ``chunk[0]..chunk[-1]`` as
+        :class:`EntityCodes` strings, which the database writes and joins with commas (so
+        Python splits one string per annotator and article instead of making a tuple per
+        span). Spans whose label has no letter code yet come aside as JSON and are coded
+        here."""
+        p = self.db.param
+        letters = codes.letter_codes()
+        if letters:
+            # The codes are our own letters; the labels go in as parameters.
+            case = "CASE label " + " ".join(f"WHEN {p} THEN '{c}'" for c in letters.values())
+            case += " END"
+            known = f"label IN ({', '.join([p] * len(letters))})"
+        else:
+            case, known = "NULL", "1 = 0"
+        if isinstance(self.db, pw.SqliteDatabase):
+            joined = f"group_concat({case} || start || ':' || \"end\", ',')"
+            aside = f'json_group_array(json_array(start, "end", label)) FILTER (WHERE NOT {known})'
+        else:
+            key = f"{case} || CAST(start AS TEXT) || ':' || CAST(\"end\" AS TEXT)"
+            joined = f"string_agg({key}, ',')"
+            aside = (
+                f'CAST(json_agg(json_build_array(start, "end", label)) FILTER (WHERE NOT {known})'
+                " AS TEXT)"
+            )
+        among = f"({', '.join([p] * len(ids))})"
+        labels = list(letters)
+        out: dict[tuple[int, int], frozenset[str]] = {}
+        loads = json.loads
+        for aid, ann, packed, unknown in self.db.execute_sql(
+            f"SELECT article_id, annotator_id, {joined}, {aside} FROM span"
+            f" WHERE article_id >= {p} AND article_id <= {p} AND layer = 'entity'"
+            f" AND annotator_id + 0 IN {among} GROUP BY article_id, annotator_id",
+            [*labels, *labels, chunk[0], chunk[-1], *ids],
+        ).fetchall():
+            if (aid, ann) not in done:
+                continue
+            keys = frozenset(packed.split(",")) if packed else frozenset()
+            if unknown and unknown != "[]":
+                keys |= codes.encode(map(tuple, loads(unknown)))
+            out[aid, ann] = keys
+        return out
 
     def article_judgements(
         self, article_id: int, annotators: Sequence[str] | None = None
@@ -217,6 +272,8 @@ class AgreementFigures(ProjectPart):
         """Agreement of ``annotators`` (default: all but gold) over their finished work."""
         names = self.agreement_annotators(annotators)
         counter = AgreementCounter(names, layers=layers, token_alpha=token_alpha)
+        for label in self.project.schema().entity_labels:
+            counter.codes.code_of(label.name)
         span_layers = [layer for layer in ("entity", "boilerplate") if layer in counter.layers]
         for article in self.judgements(
             names,
@@ -224,6 +281,7 @@ class AgreementFigures(ProjectPart):
             texts=counter.needs_text,
             on_progress=on_progress,
             should_stop=should_stop,
+            codes=counter.codes,
         ):
             counter.add(article)
         return counter.report()
