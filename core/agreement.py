@@ -276,33 +276,39 @@ def _overlap_f1(overlap_a: int, overlap_b: int, na: int, nb: int) -> float | Non
 
 
 class _AlphaAndPairs:
-    """Alpha over everyone and a table per pair, the pairs made as annotators turn up."""
+    """Alpha over everyone and a table per pair, the pairs made as annotators turn up.
+    Units are tallied by their pattern of values first (a million boilerplate lines show a
+    few dozen patterns) and fed to the coefficients once, when the figures are asked for."""
 
     def __init__(self) -> None:
-        self.alpha = NominalAlpha()
-        self.pairs: dict[tuple[str, str], PairTable] = {}
+        self._patterns: Counter[tuple[tuple[str, Any], ...]] = Counter()
 
     def add(self, values: Mapping[str, Any], *, count: int = 1) -> None:
         """``values``: annotator -> value, ordered by annotator name (None: missing)."""
-        self.alpha.add(values.values(), count=count)
-        present = [(a, v) for a, v in values.items() if v is not None]
-        for (a, va), (b, vb) in itertools.combinations(present, 2):
-            table = self.pairs.get((a, b))
-            if table is None:
-                table = self.pairs[a, b] = PairTable()
-            table.add(va, vb, count=count)
+        if count > 0:
+            self._patterns[tuple(values.items())] += count
 
     def figures(self, annotators: list[str]) -> AlphaFigures:
+        alpha = NominalAlpha()
+        tables: dict[tuple[str, str], PairTable] = {}
+        for pattern, count in self._patterns.items():
+            alpha.add([v for _, v in pattern], count=count)
+            present = [(a, v) for a, v in pattern if v is not None]
+            for (a, va), (b, vb) in itertools.combinations(present, 2):
+                table = tables.get((a, b))
+                if table is None:
+                    table = tables[a, b] = PairTable()
+                table.add(va, vb, count=count)
         pairs = []
         for a, b in itertools.combinations(annotators, 2):
-            table = self.pairs.get((a, b)) or PairTable()
+            table = tables.get((a, b)) or PairTable()
             confusion: dict[str, dict[str, int]] = {}
             for (va, vb), n in sorted(table.counts.items(), key=repr):
                 confusion.setdefault(str(va), {})[str(vb)] = n
             pairs.append(
                 PairFigures(a, b, table.units, table.agreement(), table.kappa(), confusion)
             )
-        return AlphaFigures(self.alpha.units, self.alpha.value(), pairs)
+        return AlphaFigures(alpha.units, alpha.value(), pairs)
 
 
 @dataclass
@@ -314,12 +320,24 @@ class _EntityPairCounts:
 
 
 def _overlapping(spans: Iterable[SpanKey], others: Iterable[SpanKey]) -> int:
-    """How many of ``spans`` overlap one of ``others`` with the same label."""
-    return sum(
-        1
-        for start, end, label in spans
-        if any(label == ol and start < oe and os_ < end for os_, oe, ol in others)
-    )
+    """How many of ``spans`` overlap one of ``others`` with the same label: a sweep over
+    ``others`` sorted by start, each span looking back only as far as some earlier other
+    still reaches into it (the running maximum of their ends says how far that is)."""
+    ordered = sorted(others)
+    if not ordered:
+        return 0
+    starts = [o[0] for o in ordered]
+    reach: list[int] = list(itertools.accumulate((o[1] for o in ordered), max))
+    found = 0
+    for start, end, label in spans:
+        i = bisect.bisect_left(starts, end) - 1  # the others starting before this one ends
+        while i >= 0 and reach[i] > start:
+            other = ordered[i]
+            if other[1] > start and other[2] == label:
+                found += 1
+                break
+            i -= 1
+    return found
 
 
 class AgreementCounter:

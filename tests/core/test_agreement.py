@@ -246,3 +246,27 @@ def test_the_worked_example_of_the_readme() -> None:
     entity = agreement([ArticleJudgements(1, one)], ["ana", "budi"], layers=["entity"]).entity
     assert entity.pairs[0].f1 == 0.5
     assert entity.pairs[0].per_label == {"GPE": 0.0, "LOC": 0.0, "PER": 1.0}
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_overlap_sweep_counts_what_comparing_every_pair_counts(seed: int) -> None:
+    """Overlapping spans found by the sorted sweep equal those of the plain definition,
+    also when one side's spans overlap each other (nothing in the sweep assumes they don't)."""
+    import random
+
+    from core.agreement import _overlapping
+
+    rng = random.Random(seed)
+
+    def spans() -> list[tuple[int, int, str]]:
+        out = []
+        for _ in range(rng.randint(0, 25)):
+            start = rng.randrange(0, 120)
+            out.append((start, start + rng.randint(1, 15), rng.choice("AB")))
+        return out
+
+    mine, others = spans(), spans()
+    plain = sum(
+        1 for s, e, lab in mine if any(lab == ol and s < oe and os_ < e for os_, oe, ol in others)
+    )
+    assert _overlapping(mine, others) == plain
