@@ -31,7 +31,7 @@ from core.export.records import ExportRecord
 from core.reliability import NominalAlpha, PairTable
 from core.tokens import token_offsets, token_range
 
-_CODE = itemgetter(0)  # the label's code: the first character of an EntityCodes string
+_CODE = itemgetter(slice(0, 2))  # the label's code: the first two characters of an EntityCodes key
 LAYER_NAMES = ("entity", "boilerplate", "stance")
 STANCE_PREFIX = "stance:"
 #: How many of the most disputed articles a report keeps.
@@ -42,14 +42,18 @@ SpanKey = tuple[int, int, str]
 
 
 class EntityCodes:
-    """Entity spans as short strings, ``"A120:131"``: one character for the label, then the
-    offsets. A set of these is built straight from text the database joins (no tuple per
-    span), and sets of them are intersected and their labels counted in C
-    (``Counter(map(itemgetter(0), keys))``): how agreement keeps up with ten million spans.
-    Codes are handed out as labels turn up; letters first, so that SQL can make them."""
+    """Entity spans as short strings of digits, ``"10" + start + end`` with the offsets
+    zero-padded to eight digits (``"100000012000000131"``): the first two characters are
+    the label's code. The database writes exactly these as numbers and joins them, so a set
+    of them is built without a tuple per span, and sets are intersected and their labels
+    counted in C (``Counter(map(itemgetter(slice(0, 2)), keys))``): how agreement keeps up
+    with ten million spans. Codes are handed out as labels turn up; past 90 labels, or for
+    offsets of nine digits, keys take a form only Python writes (never equal to a number)."""
 
-    #: Codes a query may write itself (they need no escaping in SQL).
-    LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    #: Codes "10".."99": what SQL can write as the leading digits of a number.
+    SQL_CODES = 90
+    #: Offsets below this fit their eight digits.
+    OFFSET_LIMIT = 100_000_000
 
     def __init__(self, labels: Iterable[str] = ()) -> None:
         self.code: dict[str, str] = {}
@@ -61,22 +65,29 @@ class EntityCodes:
         code = self.code.get(label)
         if code is None:
             n = len(self.code)
-            # Past the letters, characters no offset or separator uses.
-            code = self.LETTERS[n] if n < len(self.LETTERS) else chr(0x100 + n)
+            code = str(10 + n) if n < self.SQL_CODES else f"{chr(0x100 + n)}:"
             self.code[label], self.label[code] = code, label
         return code
 
     def encode(self, spans: Iterable[SpanKey]) -> frozenset[str]:
-        code_of = self.code_of
-        return frozenset(f"{code_of(label)}{start}:{end}" for start, end, label in spans)
+        code_of, limit = self.code_of, self.OFFSET_LIMIT
+        return frozenset(
+            f"{code_of(label)}{start:08d}{end:08d}"
+            if end < limit
+            else f"{code_of(label)}{start}:{end}:"
+            for start, end, label in spans
+        )
 
     def decode(self, key: str) -> SpanKey:
-        start, end = key[1:].split(":")
-        return int(start), int(end), self.label[key[0]]
+        label = self.label[key[:2]]
+        if key.endswith(":"):
+            start, end = key[2:-1].split(":")
+            return int(start), int(end), label
+        return int(key[2:10]), int(key[10:18]), label
 
-    def letter_codes(self) -> dict[str, str]:
-        """Label -> code for the codes that are letters."""
-        return {label: c for label, c in self.code.items() if c in self.LETTERS}
+    def sql_codes(self) -> dict[str, int]:
+        """Label -> code as a number, for the codes SQL may write."""
+        return {label: int(c) for label, c in self.code.items() if c.isdigit()}
 
 
 @dataclass(frozen=True, slots=True)

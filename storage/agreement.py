@@ -122,9 +122,12 @@ class AgreementFigures(ProjectPart):
             lo, hi = chunk[0], chunk[-1]
             done = {(aid, ann) for aid in chunk for ann in finishers[aid]}
             spans: dict[str, dict[tuple[int, int], frozenset]] = {}
+            if codes is not None and "entity" in layers:
+                spans = self._coded_spans(
+                    chunk, done, ids, codes, boilerplate="boilerplate" in layers
+                )
             for layer in layers:
-                if layer == "entity" and codes is not None:
-                    spans[layer] = self._coded_entities(chunk, done, ids, codes)
+                if layer in spans:
                     continue
                 # One C-level step from JSON to a set of (start, end, label) tuples.
                 spans[layer] = mine = {}
@@ -169,53 +172,77 @@ class AgreementFigures(ProjectPart):
             if on_progress is not None:
                 on_progress(JudgementProgress(first + len(chunk), len(order)))
 
-    def _coded_entities(
+    def _coded_spans(
         self,
         chunk: list[int],
         done: set[tuple[int, int]],
         ids: dict[int, str],
         codes: EntityCodes,
-    ) -> dict[tuple[int, int], frozenset[str]]:
-        """Each finisher's entity spans of the articles ``chunk[0]..chunk[-1]`` as
-        :class:`EntityCodes` strings, which the database writes and joins with commas (so
-        Python splits one string per annotator and article instead of making a tuple per
-        span). Spans whose label has no letter code yet come aside as JSON and are coded
-        here."""
+        *,
+        boilerplate: bool,
+    ) -> dict[str, dict[tuple[int, int], frozenset]]:
+        """Each finisher's spans of the articles ``chunk[0]..chunk[-1]`` in one pass over
+        their rows (each layer's own query would read every row again): entities as
+        :class:`EntityCodes` keys, which the database computes as numbers and joins with
+        commas (Python splits one string per annotator and article, no tuple per span);
+        entities it cannot code (a label without a code yet, nine-digit offsets) come aside
+        as JSON and are coded here; boilerplate as JSON tuples."""
         p = self.db.param
-        letters = codes.letter_codes()
-        if letters:
-            # The codes are our own letters; the labels go in as parameters.
-            case = "CASE label " + " ".join(f"WHEN {p} THEN '{c}'" for c in letters.values())
-            case += " END"
-            known = f"label IN ({', '.join([p] * len(letters))})"
-        else:
-            case, known = "NULL", "1 = 0"
-        if isinstance(self.db, pw.SqliteDatabase):
-            joined = f"group_concat({case} || start || ':' || \"end\", ',')"
-            aside = f'json_group_array(json_array(start, "end", label)) FILTER (WHERE NOT {known})'
-        else:
-            key = f"{case} || CAST(start AS TEXT) || ':' || CAST(\"end\" AS TEXT)"
-            joined = f"string_agg({key}, ',')"
-            aside = (
-                f'CAST(json_agg(json_build_array(start, "end", label)) FILTER (WHERE NOT {known})'
-                " AS TEXT)"
+        numbers = codes.sql_codes()
+        sqlite = isinstance(self.db, pw.SqliteDatabase)
+        limit = EntityCodes.OFFSET_LIMIT
+        if numbers:
+            case = "CASE label " + " ".join(
+                f"WHEN {p} THEN {code * 10**16}" for code in numbers.values()
             )
+            # start * 10^8 + end: eight digits each (PostgreSQL multiplies int4s as int4).
+            start = "start" if sqlite else "CAST(start AS BIGINT)"
+            key = f'{case} END + {start} * {limit} + "end"'
+            fast = f"layer = 'entity' AND label IN ({', '.join([p] * len(numbers))}) AND \"end\" < {limit}"
+        else:
+            key, fast = "NULL", "1 = 0"
+        slow = f"layer = 'entity' AND NOT ({fast})"
+        if sqlite:
+            columns = [
+                f"group_concat({key}, ',') FILTER (WHERE {fast})",
+                f'json_group_array(json_array(start, "end", label)) FILTER (WHERE {slow})',
+                'json_group_array(json_array(start, "end", label))'
+                " FILTER (WHERE layer = 'boilerplate')",
+            ]
+        else:
+            columns = [
+                f"string_agg(CAST({key} AS TEXT), ',') FILTER (WHERE {fast})",
+                f'CAST(json_agg(json_build_array(start, "end", label)) FILTER (WHERE {slow}) AS TEXT)',
+                'CAST(json_agg(json_build_array(start, "end", label))'
+                " FILTER (WHERE layer = 'boilerplate') AS TEXT)",
+            ]
+        labels = list(numbers)
+        params: list[object] = [*labels, *labels, *labels]  # the key, fast, slow
+        if not boilerplate:
+            columns[2] = "NULL"
         among = f"({', '.join([p] * len(ids))})"
-        labels = list(letters)
-        out: dict[tuple[int, int], frozenset[str]] = {}
+        entities: dict[tuple[int, int], frozenset] = {}
+        boiler: dict[tuple[int, int], frozenset] = {}
         loads = json.loads
-        for aid, ann, packed, unknown in self.db.execute_sql(
-            f"SELECT article_id, annotator_id, {joined}, {aside} FROM span"
-            f" WHERE article_id >= {p} AND article_id <= {p} AND layer = 'entity'"
+        empty: frozenset = frozenset()
+        for aid, ann, packed, aside, boiler_json in self.db.execute_sql(
+            f"SELECT article_id, annotator_id, {', '.join(columns)} FROM span"
+            f" WHERE article_id >= {p} AND article_id <= {p}"
             f" AND annotator_id + 0 IN {among} GROUP BY article_id, annotator_id",
-            [*labels, *labels, chunk[0], chunk[-1], *ids],
+            [*params, chunk[0], chunk[-1], *ids],
         ).fetchall():
             if (aid, ann) not in done:
                 continue
-            keys = frozenset(packed.split(",")) if packed else frozenset()
-            if unknown and unknown != "[]":
-                keys |= codes.encode(map(tuple, loads(unknown)))
-            out[aid, ann] = keys
+            keys = frozenset(packed.split(",")) if packed else empty
+            if aside and aside != "[]":
+                keys |= codes.encode(map(tuple, loads(aside)))
+            if keys:
+                entities[aid, ann] = keys
+            if boiler_json and boiler_json != "[]":
+                boiler[aid, ann] = frozenset(map(tuple, loads(boiler_json)))
+        out = {"entity": entities}
+        if boilerplate:
+            out["boilerplate"] = boiler
         return out
 
     def article_judgements(

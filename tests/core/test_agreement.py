@@ -270,3 +270,16 @@ def test_the_overlap_sweep_counts_what_comparing_every_pair_counts(seed: int) ->
         1 for s, e, lab in mine if any(lab == ol and s < oe and os_ < e for os_, oe, ol in others)
     )
     assert _overlapping(mine, others) == plain
+
+
+def test_entity_codes_round_trip_past_ninety_labels_and_nine_digit_offsets() -> None:
+    from core.agreement import EntityCodes
+
+    codes = EntityCodes()
+    spans = [(n, n + 3, f"L{n}") for n in range(95)] + [(123_456_789, 123_456_800, "L0")]
+    keys = codes.encode(spans)
+    assert len(keys) == len(spans)
+    assert sorted(map(codes.decode, keys)) == sorted(spans)
+    # What the database writes for a span: the code's number, then eight digits each.
+    assert codes.encode([(12, 131, "L0")]) == {str(10 * 10**16 + 12 * 10**8 + 131)}
+    assert codes.sql_codes()["L0"] == 10 and "L94" not in codes.sql_codes()
