@@ -20,8 +20,6 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-import peewee as pw
-
 from core.edits import (
     OWNER,
     ROLES,
@@ -260,34 +258,35 @@ class Edits(ProjectPart):
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", (article_id, annotator_id))
 
     def _lengths(self, article_ids: list[int]) -> dict[int, int]:
-        t = self.m.ArticleText
+        """Each article's text length in code points (plain SQL: peewee spends more time
+        building a 500-id IN list than the database spends answering it)."""
+        p = self.db.param
+        cursor = self.db.cursor()
         out: dict[int, int] = {}
         for i in range(0, len(article_ids), _CHUNK):
             part = article_ids[i : i + _CHUNK]
-            query = t.select(t.article, pw.fn.LENGTH(t.text)).where(t.article.in_(part))
-            out.update((int(a), int(n)) for a, n in query.tuples())
+            cursor.execute(
+                "SELECT article_id, LENGTH(text) FROM article_text"
+                f" WHERE article_id IN ({', '.join([p] * len(part))})",
+                part,
+            )
+            out.update((int(a), int(n)) for a, n in cursor.fetchall())
         return out
 
     def _stored(self, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], list[Span]]:
         """The spans of each (article, annotator) pair, read inside the write transaction."""
-        s = self.m.Span
         names = self.project.annotator_names()
-        wanted = set(pairs)
-        annotators = sorted({b for _, b in pairs})
-        articles = sorted({a for a, _ in pairs})
         out: dict[tuple[int, int], list[Span]] = {}
-        for i in range(0, len(articles), _CHUNK):
-            query = (
-                s.select(s.id, s.article, s.annotator, s.layer, s.label, s.start, s.end, s.origin)
-                .where(s.article.in_(articles[i : i + _CHUNK]), s.annotator.in_(annotators))
-                .order_by(s.start, s.end, s.id)
-                .tuples()
+        rows = self._pair_rows(
+            'SELECT article_id, annotator_id, id, layer, label, start, "end", origin FROM span'
+            " WHERE article_id IN ({articles}) AND annotator_id IN ({annotators})"
+            ' ORDER BY start, "end", id',
+            pairs,
+        )
+        for aid, ann, sid, layer, label, start, end, origin in rows:
+            out.setdefault((aid, ann), []).append(
+                Span(sid, aid, names[ann], layer, label, start, end, origin)
             )
-            for sid, aid, ann, layer, label, start, end, origin in query:
-                if (aid, ann) in wanted:
-                    out.setdefault((aid, ann), []).append(
-                        Span(sid, aid, names[ann], layer, label, start, end, origin)
-                    )
         return out
 
     def _insert(
