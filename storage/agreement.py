@@ -182,67 +182,67 @@ class AgreementFigures(ProjectPart):
         boilerplate: bool,
     ) -> dict[str, dict[tuple[int, int], frozenset]]:
         """Each finisher's spans of the articles ``chunk[0]..chunk[-1]`` in one pass over
-        their rows (each layer's own query would read every row again): entities as
+        their rows (a query per layer would read every row again). Entities come as
         :class:`EntityCodes` keys, which the database computes as numbers and joins with
-        commas (Python splits one string per annotator and article, no tuple per span);
-        entities it cannot code (a label without a code yet, nine-digit offsets) come aside
-        as JSON and are coded here; boilerplate as JSON tuples."""
+        commas, so Python splits one string per annotator and article and makes no tuple
+        per span; boilerplate the same way, decoded to tuples (a few per article). A span
+        the database cannot code (a label without a code yet, nine-digit offsets) leaves a
+        count that does not match the keys, and that annotator's layer is read again."""
         p = self.db.param
         numbers = codes.sql_codes()
         sqlite = isinstance(self.db, pw.SqliteDatabase)
         limit = EntityCodes.OFFSET_LIMIT
+        start = "start" if sqlite else "CAST(start AS BIGINT)"  # PostgreSQL: int4 * int4
         if numbers:
             case = "CASE label " + " ".join(
                 f"WHEN {p} THEN {code * 10**16}" for code in numbers.values()
             )
-            # start * 10^8 + end: eight digits each (PostgreSQL multiplies int4s as int4).
-            start = "start" if sqlite else "CAST(start AS BIGINT)"
+            # An unknown label makes the CASE NULL, and the key with it: left out.
             key = f'{case} END + {start} * {limit} + "end"'
-            fast = f"layer = 'entity' AND label IN ({', '.join([p] * len(numbers))}) AND \"end\" < {limit}"
         else:
-            key, fast = "NULL", "1 = 0"
-        slow = f"layer = 'entity' AND NOT ({fast})"
-        if sqlite:
-            columns = [
-                f"group_concat({key}, ',') FILTER (WHERE {fast})",
-                f'json_group_array(json_array(start, "end", label)) FILTER (WHERE {slow})',
-                'json_group_array(json_array(start, "end", label))'
-                " FILTER (WHERE layer = 'boilerplate')",
-            ]
-        else:
-            columns = [
-                f"string_agg(CAST({key} AS TEXT), ',') FILTER (WHERE {fast})",
-                f'CAST(json_agg(json_build_array(start, "end", label)) FILTER (WHERE {slow}) AS TEXT)',
-                'CAST(json_agg(json_build_array(start, "end", label))'
-                " FILTER (WHERE layer = 'boilerplate') AS TEXT)",
-            ]
-        labels = list(numbers)
-        params: list[object] = [*labels, *labels, *labels]  # the key, fast, slow
-        if not boilerplate:
-            columns[2] = "NULL"
+            key = "NULL"
+        layers = ["entity", "boilerplate"] if boilerplate else ["entity"]
+        columns = []
+        for layer in layers:
+            coded = f"CASE WHEN layer = '{layer}' AND \"end\" < {limit} THEN {key} END"
+            joined = (
+                f"group_concat({coded}, ',')"
+                if sqlite
+                else f"string_agg(CAST({coded} AS TEXT), ',')"
+            )
+            columns += [joined, f"COUNT(CASE WHEN layer = '{layer}' THEN 1 END)"]
         among = f"({', '.join([p] * len(ids))})"
-        entities: dict[tuple[int, int], frozenset] = {}
-        boiler: dict[tuple[int, int], frozenset] = {}
-        loads = json.loads
-        empty: frozenset = frozenset()
-        for aid, ann, packed, aside, boiler_json in self.db.execute_sql(
+        out: dict[str, dict[tuple[int, int], frozenset]] = {layer: {} for layer in layers}
+        recount: list[tuple[str, int, int]] = []
+        decode = codes.decode
+        for row in self.db.execute_sql(
             f"SELECT article_id, annotator_id, {', '.join(columns)} FROM span"
             f" WHERE article_id >= {p} AND article_id <= {p}"
             f" AND annotator_id + 0 IN {among} GROUP BY article_id, annotator_id",
-            [*params, chunk[0], chunk[-1], *ids],
+            [*(list(numbers) * len(layers)), chunk[0], chunk[-1], *ids],
         ).fetchall():
+            aid, ann = row[0], row[1]
             if (aid, ann) not in done:
                 continue
-            keys = frozenset(packed.split(",")) if packed else empty
-            if aside and aside != "[]":
-                keys |= codes.encode(map(tuple, loads(aside)))
-            if keys:
-                entities[aid, ann] = keys
-            if boiler_json and boiler_json != "[]":
-                boiler[aid, ann] = frozenset(map(tuple, loads(boiler_json)))
-        out = {"entity": entities}
-        if boilerplate:
-            out["boilerplate"] = boiler
+            for n, layer in enumerate(layers):
+                packed, count = row[2 + 2 * n], row[3 + 2 * n]
+                if not count:
+                    continue
+                keys = frozenset(packed.split(",")) if packed else frozenset()
+                if len(keys) != count:
+                    recount.append((layer, aid, ann))
+                elif layer == "entity":
+                    out[layer][aid, ann] = keys
+                else:
+                    out[layer][aid, ann] = frozenset(map(decode, keys))
+        for layer, aid, ann in recount:
+            spans = self.db.execute_sql(
+                f'SELECT start, "end", label FROM span WHERE article_id = {p}'
+                f" AND annotator_id = {p} AND layer = {p}",
+                [aid, ann, layer],
+            ).fetchall()
+            tuples = frozenset(map(tuple, spans))
+            out[layer][aid, ann] = codes.encode(tuples) if layer == "entity" else tuples
         return out
 
     def article_judgements(
@@ -299,8 +299,9 @@ class AgreementFigures(ProjectPart):
         """Agreement of ``annotators`` (default: all but gold) over their finished work."""
         names = self.agreement_annotators(annotators)
         counter = AgreementCounter(names, layers=layers, token_alpha=token_alpha)
-        for label in self.project.schema().entity_labels:
-            counter.codes.code_of(label.name)
+        schema = self.project.schema()
+        for label in [*(e.name for e in schema.entity_labels), *schema.boilerplate_kinds]:
+            counter.codes.code_of(label)
         span_layers = [layer for layer in ("entity", "boilerplate") if layer in counter.layers]
         for article in self.judgements(
             names,
