@@ -443,6 +443,10 @@ class AgreementCounter:
         for a, ea in entities.items():
             # Counter.update of an iterator (not a mapping) counts in C.
             per_label[a].update(map(_CODE, ea))
+        union = frozenset().union(*entities.values())
+        everyone = frozenset.intersection(*entities.values())
+        # Spans not everyone has, as tuples once (the pairs' overlap checks need offsets).
+        spans = {k: codes.decode(k) for k in union - everyone}
         for a, b in itertools.combinations(entities, 2):
             counts = self._entity.get((a, b))
             if counts is None:
@@ -457,8 +461,8 @@ class AgreementCounter:
             counts.overlap_a += len(same)
             counts.overlap_b += len(same)
             if len(same) < len(ea) and len(same) < len(eb):
-                only_a = [codes.decode(k) for k in ea - same]
-                only_b = [codes.decode(k) for k in eb - same]
+                only_a = [spans[k] for k in ea - same]
+                only_b = [spans[k] for k in eb - same]
                 counts.overlap_a += _overlapping(only_a, only_b)
                 counts.overlap_b += _overlapping(only_b, only_a)
         if self.token_alpha:
@@ -467,9 +471,7 @@ class AgreementCounter:
             self._add_tokens(
                 {a: frozenset(map(codes.decode, ea)) for a, ea in entities.items()}, text
             )
-        union = frozenset().union(*entities.values())
-        everyone = frozenset.intersection(*entities.values())
-        return len(union) - len(everyone)
+        return len(spans)
 
     def _pair_spans(self, a: str, b: str) -> tuple[Counter[str], Counter[str]]:
         """Spans of a and of b per label code, over the articles both finished."""
