@@ -22,7 +22,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from core.agreement import ArticleJudgements, SpanKey, nonempty_lines, touched_lines
+from core.agreement import (
+    ArticleJudgements,
+    EntityCodes,
+    SpanKey,
+    nonempty_lines,
+    touched_lines,
+)
 from core.edits import ADJUDICATED, make_origin, origin_kind
 
 
@@ -73,8 +79,11 @@ def _overlapping(spans: list[SpanKey]) -> set[SpanKey]:
     return out
 
 
-def adjudicate(article: ArticleJudgements, *, min_agree: int | None = None) -> GoldArticle:
-    """The gold labels of ``article`` by the rule above. Boilerplate needs ``article.text``."""
+def adjudicate(
+    article: ArticleJudgements, *, min_agree: int | None = None, codes: EntityCodes | None = None
+) -> GoldArticle:
+    """The gold labels of ``article`` by the rule above. Boilerplate needs ``article.text``;
+    a ``coded`` article (entities as keys, as storage reads them in bulk) its ``codes``."""
     finishers = tuple(sorted(article.by))
     n = len(finishers)
     if not n:
@@ -91,6 +100,11 @@ def adjudicate(article: ArticleJudgements, *, min_agree: int | None = None) -> G
     votes: Counter[SpanKey] = Counter()
     for j in article.by.values():
         votes.update(j.entities)  # counted in C
+    if article.coded:
+        if codes is None:
+            raise ValueError("a coded article needs its entity codes")
+        decode = codes.decode  # each distinct span once, not once per annotator
+        votes = Counter({decode(key): count for key, count in votes.items()})
     chosen = [span for span, count in votes.items() if count >= threshold]
     clashing = _overlapping(chosen)
     for start, end, label in sorted(votes):

@@ -155,15 +155,17 @@ class Adjudication(AgreementFigures):
         self.project.annotator_id(into)
         report = AdjudicationReport(annotators=names, into=into)
         batch: list[GoldArticle] = []
+        codes = self.entity_codes()
         for article in self.judgements(
             names,
             texts=True,
             min_finishers=1,
             on_progress=on_progress,
             should_stop=should_stop,
+            codes=codes,
         ):
             report.articles += 1
-            batch.append(adjudicate(article, min_agree=min_agree))
+            batch.append(adjudicate(article, min_agree=min_agree, codes=codes))
             if len(batch) >= PAGE:
                 self._store_gold(batch, into, report)
                 batch = []

@@ -68,6 +68,12 @@ class AgreementFigures(ProjectPart):
             )
         return sorted(set(names))
 
+    def entity_codes(self) -> EntityCodes:
+        """Codes for the schema's labels and boilerplate kinds, which the database can then
+        write itself (a label not in the schema gets its code as it turns up)."""
+        schema = self.project.schema()
+        return EntityCodes([*(e.name for e in schema.entity_labels), *schema.boilerplate_kinds])
+
     def _finishers(self, ids: dict[int, str], min_finishers: int) -> dict[int, list[int]]:
         p = self.db.param
         rows = self.db.execute_sql(
@@ -299,9 +305,7 @@ class AgreementFigures(ProjectPart):
         """Agreement of ``annotators`` (default: all but gold) over their finished work."""
         names = self.agreement_annotators(annotators)
         counter = AgreementCounter(names, layers=layers, token_alpha=token_alpha)
-        schema = self.project.schema()
-        for label in [*(e.name for e in schema.entity_labels), *schema.boilerplate_kinds]:
-            counter.codes.code_of(label)
+        counter.codes = self.entity_codes()
         span_layers = [layer for layer in ("entity", "boilerplate") if layer in counter.layers]
         for article in self.judgements(
             names,
