@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -325,7 +326,7 @@ class Edits(ProjectPart):
                     f"INSERT INTO span ({'id, ' if with_id else ''}{columns}) VALUES "
                     + ", ".join([one] * len(part))
                     + ' RETURNING id, article_id, annotator_id, layer, label, start, "end", origin',
-                    [v for row in part for v in row],
+                    list(itertools.chain.from_iterable(part)),
                 )
                 for sid, aid, ann, layer, label, start, end, origin in cursor.fetchall():
                     out[(aid, ann, layer, label, start, end)] = Span(
