@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from core.agreement import (
     ArticleJudgements,
@@ -97,14 +98,15 @@ def adjudicate(
         gold.undecided.append(f"{n} of the {threshold} annotators needed have finished it")
         return gold
 
-    votes: Counter[SpanKey] = Counter()
+    counted: Counter[Any] = Counter()
     for j in article.by.values():
-        votes.update(j.entities)  # counted in C
+        counted.update(j.entities)  # counted in C
+    votes: Counter[SpanKey] = counted
     if article.coded:
         if codes is None:
             raise ValueError("a coded article needs its entity codes")
         decode = codes.decode  # each distinct span once, not once per annotator
-        votes = Counter({decode(key): count for key, count in votes.items()})
+        votes = Counter({decode(key): count for key, count in counted.items()})
     chosen = [span for span, count in votes.items() if count >= threshold]
     clashing = _overlapping(chosen)
     for start, end, label in sorted(votes):
