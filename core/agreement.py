@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import itertools
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -144,6 +145,33 @@ def touched_lines(
             if lines[i][1] > start:
                 hit.add(i)
             i += 1
+    return hit
+
+
+#: A line with nothing but whitespace (``\n`` ends lines; ``\r`` of CRLF is whitespace).
+_BLANK_LINE = re.compile(r"^[^\S\n]*$", re.MULTILINE)
+
+
+def count_nonempty_lines(text: str) -> int:
+    """``len(nonempty_lines(text))``, counted in C."""
+    return text.count("\n") + 1 - len(_BLANK_LINE.findall(text))
+
+
+def touched_line_starts(text: str, spans: Iterable[SpanKey]) -> set[int]:
+    """The starts of the non-empty lines ``spans`` touch: what :func:`touched_lines` finds,
+    named by where each line starts, found from the spans alone (a few lines each) instead
+    of by listing every line of the text."""
+    hit: set[int] = set()
+    find = text.find
+    for start, end, _ in spans:
+        line = text.rfind("\n", 0, start) + 1
+        while line < end:
+            stop = find("\n", line)
+            if stop < 0:
+                stop = len(text)
+            if stop > start and stop > line and not text[line:stop].isspace():
+                hit.add(line)
+            line = stop + 1
     return hit
 
 
@@ -330,21 +358,38 @@ class _EntityPairCounts:
     overlap_b: int = 0
 
 
+#: Above this many candidates of one label a span's overlap is found by bisection.
+_SWEEP_FROM = 16
+
+
 def _overlapping(spans: Iterable[SpanKey], others: Iterable[SpanKey]) -> int:
-    """How many of ``spans`` overlap one of ``others`` with the same label: a sweep over
-    ``others`` sorted by start, each span looking back only as far as some earlier other
-    still reaches into it (the running maximum of their ends says how far that is)."""
-    ordered = sorted(others)
-    if not ordered:
-        return 0
-    starts = [o[0] for o in ordered]
-    reach: list[int] = list(itertools.accumulate((o[1] for o in ordered), max))
+    """How many of ``spans`` overlap one of ``others`` with the same label. Others are
+    grouped by label; a span looks through the few of its label one by one, or, where a
+    label has many, sweeps them sorted by start and looks back only as far as some earlier
+    one still reaches into it (the running maximum of their ends says how far that is)."""
+    by_label: dict[str, list[tuple[int, int]]] = {}
+    for start, end, label in others:
+        by_label.setdefault(label, []).append((start, end))
+    swept: dict[str, tuple[list[tuple[int, int]], list[int], list[int]]] = {}
     found = 0
     for start, end, label in spans:
-        i = bisect.bisect_left(starts, end) - 1  # the others starting before this one ends
+        candidates = by_label.get(label)
+        if not candidates:
+            continue
+        if len(candidates) <= _SWEEP_FROM:
+            for o_start, o_end in candidates:
+                if o_start < end and start < o_end:
+                    found += 1
+                    break
+            continue
+        if label not in swept:
+            ordered = sorted(candidates)
+            reach = list(itertools.accumulate((o[1] for o in ordered), max))
+            swept[label] = (ordered, [o[0] for o in ordered], reach)
+        ordered, starts, reach = swept[label]
+        i = bisect.bisect_left(starts, end) - 1  # those starting before this one ends
         while i >= 0 and reach[i] > start:
-            other = ordered[i]
-            if other[1] > start and other[2] == label:
+            if ordered[i][1] > start:
                 found += 1
                 break
             i -= 1
@@ -422,13 +467,15 @@ class AgreementCounter:
         return disputed
 
     def _add_boilerplate(self, by: Mapping[str, Judgement], text: str) -> int:
-        lines = nonempty_lines(text)
-        marked = {a: touched_lines(lines, sorted(j.boilerplate)) for a, j in by.items()}
+        # Lines are named by where they start; only those a span touches are looked at.
+        marked = {a: touched_line_starts(text, j.boilerplate) for a, j in by.items()}
         any_marked = set().union(*marked.values())
         for i in sorted(any_marked):
             self._boilerplate.add({a: int(i in m) for a, m in marked.items()})
         # Lines nobody marked are alike: counted in one go.
-        self._boilerplate.add(dict.fromkeys(by, 0), count=len(lines) - len(any_marked))
+        self._boilerplate.add(
+            dict.fromkeys(by, 0), count=count_nonempty_lines(text) - len(any_marked)
+        )
         return sum(1 for i in any_marked if not all(i in m for m in marked.values()))
 
     def _add_entities(self, by: Mapping[str, Judgement], text: str | None, *, coded: bool) -> int:

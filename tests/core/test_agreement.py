@@ -260,7 +260,7 @@ def test_the_overlap_sweep_counts_what_comparing_every_pair_counts(seed: int) ->
 
     def spans() -> list[tuple[int, int, str]]:
         out = []
-        for _ in range(rng.randint(0, 25)):
+        for _ in range(rng.randint(0, 25) if seed % 3 else rng.randint(30, 90)):
             start = rng.randrange(0, 120)
             out.append((start, start + rng.randint(1, 15), rng.choice("AB")))
         return out
@@ -283,3 +283,33 @@ def test_entity_codes_round_trip_past_ninety_labels_and_nine_digit_offsets() -> 
     # What the database writes for a span: the code's number, then eight digits each.
     assert codes.encode([(12, 131, "L0")]) == {str(10 * 10**16 + 12 * 10**8 + 131)}
     assert codes.sql_codes()["L0"] == 10 and "L94" not in codes.sql_codes()
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_lines_found_from_the_spans_are_the_lines_found_by_listing_them(seed: int) -> None:
+    """Boilerplate agreement names touched lines by their start and counts non-empty lines
+    in C; both must agree with nonempty_lines/touched_lines on any text (CRLF, blank lines
+    of spaces or of \\u2028, emoji, CJK Extension B, RTL)."""
+    import random
+
+    from core.agreement import (
+        count_nonempty_lines,
+        nonempty_lines,
+        touched_line_starts,
+        touched_lines,
+    )
+
+    rng = random.Random(seed)
+    pieces = ["Baca juga", "👨🏻‍🚒", "𠮷野", "محطة تحلية", "  ", "\t", "\u2028", "\x1c", "x"]
+    ends = ["\n", "\r\n", "\n\n", "\n  \n", ""]
+    text = "".join(rng.choice(pieces) + rng.choice(ends) for _ in range(rng.randint(0, 30)))
+    lines = nonempty_lines(text)
+    assert count_nonempty_lines(text) == len(lines)
+    spans = []
+    for _ in range(rng.randint(0, 6)):
+        if not text:
+            break
+        start = rng.randrange(len(text))
+        spans.append((start, min(len(text), start + rng.randint(1, 40)), "boilerplate"))
+    expected = {lines[i][0] for i in touched_lines(lines, sorted(spans))}
+    assert touched_line_starts(text, spans) == expected
