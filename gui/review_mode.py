@@ -4,7 +4,9 @@ Entering it makes the window work as the ``gold`` annotator (so "edit as usual" 
 with the ordinary keys) and shows the review panel above the text: one row per item
 (:mod:`core.review`) with a lane per annotator (their initials, ● where they gave it) and a
 gold column; agreed rows plain, disputed rows highlighted; stance options as rows too, each
-annotator's choice side by side. The view draws gold as it is being built.
+annotator's choice side by side. The view draws gold as it is being built, and marks each
+disputed place in the text itself (:func:`review_marks`: boxed in red, who gave which label
+written above it), so the reviewer reads every annotator's labels where they sit.
 
 Every decision is a command pushed through the session (undoable, committed, broadcast) and
 stored under gold with the origin ``review:<reviewer>``. The keys come first in the key table
