@@ -199,6 +199,9 @@ class EditResult:
     doc_before: dict[str, str | None] = field(default_factory=dict)
     status_before: Progress | None = None
     refused: list[Refusal] = field(default_factory=list)
+    #: How many spans were stored: ``len(added)``, also when the caller asked for no spans
+    #: back (a bulk write that will never be undone span by span).
+    stored: int = 0
 
 
 # ---- who may change whose labels --------------------------------------------------------

@@ -241,8 +241,10 @@ class Adjudication(AgreementFigures):
             if row != before:
                 rows.append((gold.article_id, *row, now))
         with self.project.transaction():
-            for result in self.edits.apply_edit_sets(sets, strict=False):
-                report.spans_added += len(result.added)
+            # Adjudication is undone by running it again, never span by span: the stored
+            # spans need not be read back.
+            for result in self.edits.apply_edit_sets(sets, strict=False, spans_back=False):
+                report.spans_added += result.stored
                 report.spans_removed += len(result.deleted)
                 for refusal in result.refused:
                     if refusal.code == OWNER:
