@@ -27,8 +27,7 @@ from core.agreement import (
     ArticleJudgements,
     EntityCodes,
     SpanKey,
-    nonempty_lines,
-    touched_lines,
+    touched_line_starts,
 )
 from core.edits import ADJUDICATED, make_origin, origin_kind
 
@@ -121,21 +120,22 @@ def adjudicate(
     if any(j.boilerplate for j in article.by.values()):
         if article.text is None:
             raise ValueError("boilerplate adjudication needs the article text")
-        lines = nonempty_lines(article.text)
-        starts = [start for start, _ in lines]
+        text = article.text
+        # Lines are named by where they start, found from the spans (no list of every line).
         kinds: dict[int, Counter[str]] = {}
         marked: Counter[int] = Counter()
         for j in article.by.values():
             mine: set[int] = set()
             for span in j.boilerplate:
-                for i in touched_lines(lines, (span,), starts):
-                    kinds.setdefault(i, Counter())[span[2]] += 1
-                    mine.add(i)
+                for line in touched_line_starts(text, (span,)):
+                    kinds.setdefault(line, Counter())[span[2]] += 1
+                    mine.add(line)
             marked.update(mine)
-        for i, count in sorted(marked.items()):
-            start, end = lines[i]
+        for start, count in sorted(marked.items()):
+            end = text.find("\n", start)
+            end = len(text) if end < 0 else end
             if count >= threshold:
-                label = sorted(kinds[i].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+                label = sorted(kinds[start].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
                 gold.boilerplate.append((start, end, label))
             elif n - count < threshold:
                 gold.undecided.append(f"boilerplate line {start}–{end}: {count} of {n}")
