@@ -104,8 +104,8 @@ def adjudicate(
     if article.coded:
         if codes is None:
             raise ValueError("a coded article needs its entity codes")
-        decode = codes.decode  # each distinct span once, not once per annotator
-        votes = Counter({decode(key): count for key, count in counted.items()})
+        # Each distinct span once, not once per annotator.
+        votes = Counter(codes.decode_counts(counted))
     chosen = [span for span, count in votes.items() if count >= threshold]
     clashing = _overlapping(chosen)
     for start, end, label in sorted(votes):

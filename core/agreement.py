@@ -86,6 +86,16 @@ class EntityCodes:
             return int(start), int(end), label
         return int(key[2:10]), int(key[10:18]), label
 
+    def decode_counts(self, counts: Mapping[str, int]) -> dict[SpanKey, int]:
+        """``{decode(key): n}`` for many keys, the common form decoded inline (a call per
+        key costs as much as the decoding)."""
+        label = self.label
+        decode = self.decode
+        return {
+            (int(key[2:10]), int(key[10:18]), label[key[:2]]) if key[-1] != ":" else decode(key): n
+            for key, n in counts.items()
+        }
+
     def sql_codes(self) -> dict[str, int]:
         """Label -> code as a number, for the codes SQL may write."""
         return {label: int(c) for label, c in self.code.items() if c.isdigit()}

@@ -280,6 +280,7 @@ def test_entity_codes_round_trip_past_ninety_labels_and_nine_digit_offsets() -> 
     keys = codes.encode(spans)
     assert len(keys) == len(spans)
     assert sorted(map(codes.decode, keys)) == sorted(spans)
+    assert codes.decode_counts(dict.fromkeys(keys, 2)) == dict.fromkeys(spans, 2)
     # What the database writes for a span: the code's number, then eight digits each.
     assert codes.encode([(12, 131, "L0")]) == {str(10 * 10**16 + 12 * 10**8 + 131)}
     assert codes.sql_codes()["L0"] == 10 and "L94" not in codes.sql_codes()
