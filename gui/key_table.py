@@ -73,11 +73,20 @@ CHORDS = (
         "Ctrl+F, /",
         "search the articles (Esc returns to the text where it was)",
     ),
+    # Shift+Tab before Tab: a keyboard sends Backtab, a test may send Tab with Shift.
+    KeyRow("previous_pane", ("Backtab", "Shift+Tab"), "Shift+Tab", "previous pane"),
     KeyRow("next_pane", ("Tab",), "Tab", "next pane: article list → text → guidelines"),
 )
 #: Actions the article list runs from the same table (it has no text to type into); the
 #: search box and the guidelines take every key as typing.
-LIST_ACTIONS = ("next_article", "previous_article", "focus_search", "keymap", "next_pane")
+LIST_ACTIONS = (
+    "next_article",
+    "previous_article",
+    "focus_search",
+    "keymap",
+    "next_pane",
+    "previous_pane",
+)
 WORKSPACE_KEYS = (
     KeyRow("next_article", ("j",), "J", "next article"),
     KeyRow("previous_article", ("k",), "K", "previous article"),
@@ -94,7 +103,8 @@ SUGGESTION_KEYS = (
     KeyRow("reject", ("x",), "X", "reject it (it does not come back)"),
     KeyRow("next_suggestion", ("n",), "N", "next suggestion"),
 )
-#: Accept the stance model's proposals ("guess") for the targets still without a stance.
+#: Accept the stance proposals ("guess": a near-duplicate's stance, the model's) for the
+#: targets still without a stance; with Shift, reject them.
 STANCE_PROPOSAL_KEY = "g"
 EXPLAINED = (
     KeyRow("", (), "Mouse / Shift+arrows", "select text (snaps to words)"),
@@ -143,12 +153,22 @@ def key_table(schema: Schema) -> list[KeyRow]:
                     )
                 )
     if schema.stance_targets:
+        # Shift+G first: a plain key's row takes its Shift form with it.
+        rows.append(
+            KeyRow(
+                "reject_stance_proposals",
+                (f"Shift+{STANCE_PROPOSAL_KEY}",),
+                f"Shift+{STANCE_PROPOSAL_KEY.upper()}",
+                "reject the stance proposed beside the stance keys (it does not come back)",
+            )
+        )
         rows.append(
             KeyRow(
                 "accept_stance_proposals",
                 (STANCE_PROPOSAL_KEY,),
                 _plain(STANCE_PROPOSAL_KEY),
-                "accept the model's stance proposal (shown beside the stance keys)",
+                "accept the stance proposed beside the stance keys (a near-duplicate's or "
+                "the model's)",
             )
         )
     return [*rows, *WORKSPACE_KEYS, *SUGGESTION_KEYS, *EXPLAINED]

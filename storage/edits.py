@@ -173,7 +173,7 @@ class Edits(ProjectPart):
             progress = self._progress_of(
                 sorted({(e.article_id, ids[e.annotator]) for e in todo if e.status is not None})
             )
-            doc_writes: dict[tuple[int, int, str], str | None] = {}
+            doc_writes: dict[tuple[int, int, str], tuple[str | None, str]] = {}
             status_writes: dict[tuple[int, int], list[Any]] = {}
             decisions: list[tuple[Decision, int]] = []
             pending = 0  # placeholder ids (negative) of spans decided but not yet inserted
@@ -195,7 +195,7 @@ class Edits(ProjectPart):
                     held = docs.setdefault(key, {})
                     result.doc_before = {k: held.get(k) for k, _ in decision.doc}
                     for doc_key, value in decision.doc:
-                        doc_writes[(*key, doc_key)] = value
+                        doc_writes[(*key, doc_key)] = (value, decision.doc_origin)
                         if value is None:
                             held.pop(doc_key, None)
                         else:
@@ -394,27 +394,33 @@ class Edits(ProjectPart):
             )
         }
 
-    def _write_docs(self, writes: dict[tuple[int, int, str], str | None]) -> None:
-        """Each document label's last value in the call: gone when None, else upserted."""
+    def _write_docs(self, writes: dict[tuple[int, int, str], tuple[str | None, str]]) -> None:
+        """Each document label's last value in the call and its origin: gone when the value
+        is None, else upserted."""
         if not writes:
             return
         p = self.db.param
         cursor = self.db.cursor()
         now = _now()
-        gone = [key for key, value in writes.items() if value is None]
+        gone = [key for key, (value, _) in writes.items() if value is None]
         if gone:
             cursor.executemany(
                 f"DELETE FROM doc_label WHERE article_id = {p} AND annotator_id = {p}"
                 f" AND key = {p}",
                 gone,
             )
-        kept = [(*key, value, now, now) for key, value in writes.items() if value is not None]
+        kept = [
+            (*key, value, origin, now, now)
+            for key, (value, origin) in writes.items()
+            if value is not None
+        ]
         if kept:
             cursor.executemany(
-                "INSERT INTO doc_label (article_id, annotator_id, key, value, created,"
-                f" updated) VALUES ({p}, {p}, {p}, {p}, {p}, {p})"
+                "INSERT INTO doc_label (article_id, annotator_id, key, value, origin,"
+                f" created, updated) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p})"
                 " ON CONFLICT (article_id, annotator_id, key) DO UPDATE SET"
-                " value = excluded.value, updated = excluded.updated",
+                " value = excluded.value, origin = excluded.origin,"
+                " updated = excluded.updated",
                 kept,
             )
 
