@@ -14,18 +14,29 @@ import html
 import unicodedata
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QKeyEvent,
     QMouseEvent,
+    QPainter,
+    QPaintEvent,
     QPalette,
+    QTextBlock,
     QTextCharFormat,
     QTextCursor,
     QTextOption,
 )
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QPlainTextEdit,
+    QTextEdit,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.models import Article, Span
 from core.open_article import OpenArticle
@@ -76,6 +87,68 @@ class AnnotText(QPlainTextEdit):
         self.setPalette(palette)
         self.key_handler: Callable[[QKeyEvent], bool] | None = None
         self.tooltip_for: Callable[[int], str] | None = None  # Qt position -> text
+        self.highlighter: SpanHighlighter | None = None
+        self.formats: Formats | None = None
+        #: ``(utf16 position of the span end, label)`` of every tag the last paint drew.
+        self.painted_tags: list[tuple[int, str]] = []
+
+    def visible_blocks(self) -> list[QTextBlock]:
+        """The blocks on screen now, top to bottom."""
+        out = []
+        block, offset = self.firstVisibleBlock(), self.contentOffset()
+        bottom = self.viewport().height()
+        while block.isValid():
+            if self.blockBoundingGeometry(block).translated(offset).top() > bottom:
+                break
+            if block.isVisible():
+                out.append(block)
+            block = block.next()
+        return out
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        # Blocks get their formats when first shown (gui.highlighter: lazy, so a long
+        # article opens without formatting every paragraph).
+        highlighter = self.highlighter
+        blocks = self.visible_blocks() if highlighter is not None else []
+        for block in blocks:
+            assert highlighter is not None
+            highlighter.ensure(block)
+        super().paintEvent(event)
+        self._paint_tags(blocks)
+
+    def _paint_tags(self, blocks: list[QTextBlock]) -> None:
+        """Each entity span's label name, small, in the room its last character leaves."""
+        self.painted_tags = []
+        formats, highlighter = self.formats, self.highlighter
+        if formats is None or highlighter is None or not formats.tags:
+            return
+        painter = QPainter(self.viewport())
+        painter.setFont(formats.tag_font)
+        offset = self.contentOffset()
+        rtl = self.document().defaultTextOption().textDirection() == Qt.LayoutDirection.RightToLeft
+        for block in blocks:
+            tags = highlighter.index.tags.get(block.blockNumber())
+            if not tags:
+                continue
+            layout = block.layout()
+            origin = self.blockBoundingGeometry(block).translated(offset).topLeft()
+            origin += layout.position()
+            for end, label in tags:
+                line = layout.lineForTextPosition(max(0, end - 1))
+                if not line.isValid():
+                    continue
+                x = line.cursorToX(end)[0]
+                width = formats.tag_width.get(label, 0.0)
+                left = x if rtl else x - width
+                rect = QRectF(origin.x() + left, origin.y() + line.y(), width, line.height())
+                painter.setPen(formats.tag_colour.get(label, QColor("#000000")))
+                painter.drawText(
+                    rect.adjusted(1, 0, -1, 0),
+                    Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                    label,
+                )
+                self.painted_tags.append((block.position() + end, label))
+        painter.end()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.key_handler is not None and self.key_handler(event):
@@ -148,8 +221,14 @@ class ArticleView(QWidget):
         layout.addWidget(self.meta)
         layout.addWidget(self.text, 1)
         self.highlighter = SpanHighlighter(self.text.document())
+        self.text.highlighter = self.highlighter
         self.geometry_: TextGeometry = TextGeometry.of("")
         self.formats: Formats | None = None
+        self.schema: Schema | None = None
+        #: View ▸ Label names on spans, View ▸ High contrast (gui.view_options).
+        self.show_tags = True
+        self.high_contrast = False
+        self._plain_palette = self.text.palette()
         self.colours: dict[str, str] = {}
         self.search_words: list[str] = []
         self.model: OpenArticle | None = None
@@ -165,10 +244,43 @@ class ArticleView(QWidget):
     # ---- showing -------------------------------------------------------------------------
 
     def set_schema(self, schema: Schema) -> None:
-        self.formats = Formats(schema)
-        self.colours = {e.name: e.colour for e in schema.entity_labels}
+        self.schema = schema
+        self._make_formats()
         self.draw_spans()
         self.draw_suggestions()
+
+    def _make_formats(self) -> None:
+        """Formats for the schema, the text's font (tags scale with zoom) and the options;
+        label colours keep away from both selection colours (the text's and the app's)."""
+        assert self.schema is not None
+        app_selection = QApplication.palette().color(QPalette.ColorRole.Highlight).name()
+        self.formats = Formats(
+            self.schema,
+            selections=(SELECTION, app_selection),
+            font=self.text.font(),
+            tags=self.show_tags,
+            high_contrast=self.high_contrast,
+        )
+        self.text.formats = self.formats
+        self.colours = dict(self.formats.colours)
+
+    def set_options(self, *, tags: bool | None = None, high_contrast: bool | None = None) -> None:
+        """Turn label tags or high contrast on or off and repaint what is on screen."""
+        if tags is not None:
+            self.show_tags = tags
+        if high_contrast is not None and high_contrast != self.high_contrast:
+            self.high_contrast = high_contrast
+            palette = QPalette(self._plain_palette)
+            if high_contrast:  # black on white, whatever the desktop theme
+                for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+                    palette.setColor(group, QPalette.ColorRole.Base, QColor("#ffffff"))
+                    palette.setColor(group, QPalette.ColorRole.Text, QColor("#000000"))
+            self.text.setPalette(palette)
+        if self.schema is not None:
+            self._make_formats()
+            self.draw_spans()
+            self.draw_suggestions()
+        self.text.viewport().update()
 
     def draw(self, model: OpenArticle) -> None:
         """Draw ``model``: highlights are computed before the text is set, so the widget lays
@@ -182,6 +294,7 @@ class ArticleView(QWidget):
         index = build_index(self.geometry_, model.spans, self.formats, self.search_words)
         self.highlighter.load(index, self.formats)
         self.text.setPlainText(article.text)
+        self.highlighter.text_set()
         self.draw_suggestions()
 
     def draw_spans(self) -> None:
@@ -254,6 +367,8 @@ class ArticleView(QWidget):
             self.text.zoomIn(steps)
         elif steps < 0:
             self.text.zoomOut(-steps)
+        if steps and self.schema is not None:  # the tags' size and room follow the text's
+            self.set_options()
 
     # ---- selection in code points --------------------------------------------------------
 

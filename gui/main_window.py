@@ -53,6 +53,7 @@ from gui.team_dialogs import (
     TeamDialog,
     choose_packages,
 )
+from gui.view_options import add_view_options
 from gui.welcome import WelcomeDialog
 from gui.window_state import restore_window, save_window
 from gui.workers import wait_for_jobs
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self._act_as(self.annotator)
         self.session = Session(project, self.annotator, self)
         self.workspace = Workspace(self.session)
+        self.view_options.apply(self.workspace.view)
         self.undo_group.addStack(self.workspace.undo_stack)
         self.undo_group.setActiveStack(self.workspace.undo_stack)
         self.setCentralWidget(self.workspace)
@@ -409,6 +411,10 @@ class MainWindow(QMainWindow):
         )
         # Ctrl+F from anywhere (the guidelines, the filters); / only where typing is not text.
         self._add_keyed(view, "&Find articles", "focus_search")
+        view.addSeparator()
+        self.view_options = add_view_options(
+            view, self.settings, self, lambda: getattr(self.__dict__.get("workspace"), "view", None)
+        )
         view.addSeparator()
         self._dock_toggles = view
         project_menu = bar.addMenu("&Project")
