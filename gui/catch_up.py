@@ -69,7 +69,7 @@ class CatchUp(QObject):
                 ).articles
             return done
 
-        self.job = Job(work, cleanup=project.end_thread, parent=self)
+        self.job = Job(work, cleanup=project.end_thread, owner=self)
         self.job.progressed.connect(
             lambda d, t, text: self.progressed.emit(f"{text}: {d:,} of {t:,} articles")
         )

@@ -29,7 +29,7 @@ class JobDialog(QDialog):
 
     def run_job(self, work: Callable[[JobControl], Any], *, cleanup: Callable[[], None]) -> None:
         # peewee gives the worker thread its own connection: ``cleanup`` closes it at the end.
-        self.job = Job(work, cleanup=cleanup, parent=self)
+        self.job = Job(work, cleanup=cleanup, owner=self)
         self.job.progressed.connect(self._on_progress)
         self.job.succeeded.connect(self._on_done)
         self.job.failed.connect(self._on_failed)

@@ -101,7 +101,7 @@ class ModelTrainer(QObject):
                     break
             return outcome
 
-        job = Job(work, cleanup=project.end_thread, parent=self)
+        job = Job(work, cleanup=project.end_thread, owner=self)
         job.progressed.connect(lambda _d, _t, text: text and self.statusChanged.emit(text))
         job.succeeded.connect(self._succeeded)
         job.failed.connect(self._failed)

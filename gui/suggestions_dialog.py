@@ -228,7 +228,7 @@ class SuggestionsDialog(QDialog):
             return
         self._queued = None
         self._busy(True)
-        job = Job(fn, cleanup=self.project.end_thread, parent=self)
+        job = Job(fn, cleanup=self.project.end_thread, owner=self)
         job.progressed.connect(self._progressed)
         job.succeeded.connect(done)
         job.failed.connect(lambda text: self.status.setText(f"Failed: {text}"))

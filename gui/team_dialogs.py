@@ -73,7 +73,7 @@ class _Background:
     ) -> None:
         self.serial += 1
         serial = self.serial
-        job = Job(work, cleanup=self.project.end_thread, parent=self.owner)
+        job = Job(work, cleanup=self.project.end_thread, owner=self.owner)
         job.succeeded.connect(lambda result: serial == self.serial and done(result))
         job.failed.connect(lambda message: serial == self.serial and failed(message))
         self.jobs.add(job)
