@@ -38,9 +38,7 @@ _IDEOGRAPHS = (
 @functools.cache
 def _marks_class() -> str:
     """Combining marks (categories M*), variation selectors, emoji skin tones, tags."""
-    parts = [
-        re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in MARK_RANGES
-    ]
+    parts = [re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in MARK_RANGES]
     return "".join(parts) + "\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f"
 
 
