@@ -127,7 +127,7 @@ class AnnotText(QPlainTextEdit):
         offset = self.contentOffset()
         rtl = self.document().defaultTextOption().textDirection() == Qt.LayoutDirection.RightToLeft
         for block in blocks:
-            tags = highlighter.index.tags.get(block.blockNumber())
+            tags = highlighter.index.tags(block.blockNumber())
             if not tags:
                 continue
             layout = block.layout()

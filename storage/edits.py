@@ -239,20 +239,25 @@ class Edits(ProjectPart):
 
     def _stored(self, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], list[Span]]:
         """The spans of each (article, annotator) pair, read inside the write transaction."""
-        s = self.m.Span
         names = self.project.annotator_names()
         wanted = set(pairs)
         annotators = sorted({b for _, b in pairs})
         articles = sorted({a for a, _ in pairs})
         out: dict[tuple[int, int], list[Span]] = {}
+        p = self.db.param
+        cursor = self.db.cursor()
         for i in range(0, len(articles), _CHUNK):
-            query = (
-                s.select(s.id, s.article, s.annotator, s.layer, s.label, s.start, s.end, s.origin)
-                .where(s.article.in_(articles[i : i + _CHUNK]), s.annotator.in_(annotators))
-                .order_by(s.start, s.end, s.id)
-                .tuples()
+            # A plain cursor: peewee's row processing cost ~12 ms of CPU per label key on
+            # an article with 1,000 spans.
+            some = articles[i : i + _CHUNK]
+            cursor.execute(
+                'SELECT id, article_id, annotator_id, layer, label, start, "end", origin '
+                f"FROM span WHERE article_id IN ({', '.join([p] * len(some))}) "
+                f"AND annotator_id IN ({', '.join([p] * len(annotators))}) "
+                'ORDER BY start, "end", id',
+                [*some, *annotators],
             )
-            for sid, aid, ann, layer, label, start, end, origin in query:
+            for sid, aid, ann, layer, label, start, end, origin in cursor.fetchall():
                 if (aid, ann) in wanted:
                     out.setdefault((aid, ann), []).append(
                         Span(sid, aid, names[ann], layer, label, start, end, origin)

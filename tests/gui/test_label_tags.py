@@ -75,7 +75,8 @@ def test_view_label_names_switches_tags_off_and_the_setting_is_remembered(
     assert painted(again) == []
     again.view_options.tags.trigger()
     assert spaced(again) == [start + 12]
-    assert again.workspace.view.highlighter.index.tags
+    index = again.workspace.view.highlighter.index
+    assert [index.tags(n) for n in range(4)] == [[], [], [(30, "PER")], []]
     again.close()
     again.project.close()
 
