@@ -43,6 +43,7 @@ from gui.keymap_dialog import KeymapDialog
 from gui.labelled_import_dialog import LabelledImportOptions
 from gui.paths import default_project_path
 from gui.project_actions import RecentProjects, new_project_dialog, open_project_dialog
+from gui.sample_seeding import SampleSeeder
 from gui.schema_editor import SchemaEditorDialog
 from gui.session import Change, Session
 from gui.status_bar import WorkspaceStatus
@@ -258,6 +259,15 @@ class MainWindow(QMainWindow):
         if not paths:
             return
         ImportDialog(self.project, paths, self, labelled=labelled).exec()
+        self.imported()
+
+    def seed_sample(self) -> None:
+        """First start: the sample's articles, imported in the background (gui.sample_seeding)."""
+        self.sample_seeder = SampleSeeder(self.project, self.status, self.imported, self)
+        self.sample_seeder.start()
+
+    def imported(self) -> None:
+        """After an import: catch up, count, list and open what came in."""
         self.catch_up.start()  # what a stopped import left undone
         self._total = self.project.count_articles()
         self._show_progress()
