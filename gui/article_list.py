@@ -138,26 +138,32 @@ class ArticleListDock(QDockWidget):
         rows.setDefaultSectionSize(self.view.fontMetrics().height() + 6)
         header = self.view.horizontalHeader()
         # Fixed widths: ResizeToContents would measure rows, which a lazy model must avoid.
+        # The title is what identifies an article: it takes what the others leave, and they
+        # are as narrow as what they show ("0.42", "flagged", a two-letter language).
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-        # The title is what identifies an article: the other columns stay narrow.
-        for col, chars in (
-            (SOURCE, 11),
-            (LANG, 4),
-            (STATUS, 6),
-            (LABELS, 5),
-            (UNSURE, 6),
-            (DUPS, 4),
+        header.setMinimumSectionSize(12)
+        metrics = self.view.fontMetrics()
+        for col, widest in (
+            (SOURCE, "kabar.exa"),  # a longer source is elided; its tooltip is the row's
+            (LANG, "Lang"),
+            (STATUS, "flagged"),
+            (LABELS, "999"),
+            (UNSURE, "0.00"),
+            (DUPS, "99"),
         ):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(col, self.view.fontMetrics().averageCharWidth() * chars + 16)
+            header.resizeSection(col, metrics.horizontalAdvance(widest) + 12)
         # No indicator: import order until the user clicks a column header.
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)
 
         filters = QHBoxLayout()
         filters.setContentsMargins(0, 0, 0, 0)
-        for box in (self.status_box, self.lang_box, self.source_box):
-            filters.addWidget(box, 1)
+        # Status and language at their full width ("Any language" never cut to "Any
+        # languag" in a narrow list); the source, elided past eight characters, takes the rest.
+        filters.addWidget(self.status_box)
+        filters.addWidget(self.lang_box)
+        filters.addWidget(self.source_box, 1)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -191,6 +197,9 @@ class ArticleListDock(QDockWidget):
         self.model.modelReset.connect(self._follow_open)
         self.model.layoutChanged.connect(self._follow_open)
         self.model.rowsInserted.connect(lambda *_: self._follow_open())
+        for signal in (self.model.modelReset, self.model.rowsInserted, self.model.dataChanged):
+            signal.connect(self._show_columns)
+        self._show_columns()
 
         self._fill_choices()
         self._show_scope()
@@ -237,6 +246,12 @@ class ArticleListDock(QDockWidget):
             | QItemSelectionModel.SelectionFlag.Rows,
         )
         self.view.scrollTo(index)
+
+    def _show_columns(self, *_args: object) -> None:
+        """Unsure and Dups appear once a loaded row has something to show in them (a model
+        trained, near-duplicates grouped): empty, they would only narrow the titles."""
+        for col in (UNSURE, DUPS):
+            self.view.setColumnHidden(col, not self.model.shows_anything(col))
 
     def _follow_open(self) -> None:
         """The highlight is the open article's row whenever the list holds it (after a

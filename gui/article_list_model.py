@@ -20,17 +20,23 @@ from core.models import ArticleSummary
 from core.query import ArticleFilter
 from storage import ListCursor, Project
 
-#: (header, sort key in storage.listing)
+#: (header, sort key in storage.listing). The numeric columns have one-character headers
+#: (named in their tooltips, HEADER_TIPS) so that the title keeps the width of the list.
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("Title", "title"),
     ("Source", "source"),
     ("Lang", "lang"),
     ("Status", "status"),
-    ("Labels", "labels"),
-    ("Unsure", ""),  # the model's uncertainty; "" = not a sort order of storage
-    ("Dups", ""),  # near-duplicates: not a sort order of storage either
+    ("#", "labels"),
+    ("?", ""),  # the model's uncertainty; "" = not a sort order of storage
+    ("≈", ""),  # near-duplicates: not a sort order of storage either
 )
 TITLE, SOURCE, LANG, STATUS, LABELS, UNSURE, DUPS = range(len(COLUMNS))
+HEADER_TIPS = {
+    LABELS: "Labels: how many spans you made in the article",
+    UNSURE: "Unsure: how unsure the model trained on your labels is (0 sure, 1 lost)",
+    DUPS: "Dups: how many near-duplicates (rewrites of one report) the article has",
+}
 PAGE = 200
 ArticleIdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -189,6 +195,15 @@ class ArticleListModel(QAbstractTableModel):
             near_duplicates=r[_DUPS],
         )
 
+    def shows_anything(self, column: int) -> bool:
+        """Whether a loaded row has a value in the Unsure or Dups column (a project without
+        a trained model or near-duplicates has none: the list can leave the column out)."""
+        if column == UNSURE:
+            return any(r[_UNSURE] is not None for r in self._rows)
+        if column == DUPS:
+            return any(r[_DUPS] for r in self._rows)
+        return True
+
     def row_of(self, article_id: int) -> int | None:
         """The row of an article if it is loaded, else ``None``."""
         return self._row_of.get(article_id)
@@ -227,12 +242,12 @@ class ArticleListModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(COLUMNS)
-        ):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section][0]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS.get(section)
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:

@@ -161,7 +161,7 @@ class AnnotText(QPlainTextEdit):
         if (
             event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Tab
+            and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
             and self.key_handler is not None
             and self.key_handler(event)
         ):
@@ -289,6 +289,7 @@ class ArticleView(QWidget):
         self.model = model
         article = model.article
         self.geometry_ = TextGeometry.of(article.text, model.lines)
+        self.meta.setMinimumHeight(0)  # kept by set_article_metadata for the last article
         self._set_header(article, model.status)
         self._set_direction(is_rtl(article))
         index = build_index(self.geometry_, model.spans, self.formats, self.search_words)
@@ -336,6 +337,20 @@ class ArticleView(QWidget):
         if self.model is not None:
             self.model.status = status
             self._set_header(self.model.article, status)
+
+    def set_article_metadata(self, article: Article) -> None:
+        """The open article with new metadata (a language detected since it opened): the
+        header and the text direction follow; the text is the same, so it is not redrawn."""
+        if self.model is None or article.id != self.model.id:
+            return
+        was_rtl = is_rtl(self.model.article)
+        self.model.article = article
+        # "language pending" becoming "id" may take the line under the title one row shorter:
+        # its height stays (until the next article) so the text never jumps under the mouse.
+        self.meta.setMinimumHeight(self.meta.height())
+        self._set_header(article, self.model.status)
+        if is_rtl(article) != was_rtl:  # a new direction lays the text out again: only then
+            self._set_direction(is_rtl(article))
 
     def _set_header(self, article: Article, status: str) -> None:
         self.title.setText(article.title or "(untitled)")

@@ -26,6 +26,9 @@ class CatchUp(QObject):
     """Runs ``detect_languages``, ``index_pending`` and the suggesters on new articles."""
 
     progressed = Signal(str)  # a line for the status bar
+    #: Languages were detected (the first phase): headers and direction can follow at
+    #: once, before the longer phases end.
+    languagesDetected = Signal()
     done = Signal()
 
     def __init__(self, project: Project, parent: QObject | None = None) -> None:
@@ -70,15 +73,20 @@ class CatchUp(QObject):
             return done
 
         self.job = Job(work, cleanup=project.end_thread, owner=self)
-        self.job.progressed.connect(
-            lambda d, t, text: self.progressed.emit(f"{text}: {d:,} of {t:,} articles")
-        )
+        self.job.progressed.connect(self._progressed)
         # Queued from the job's thread: after stop() the project is closing, and "done"
         # would make the window read it again.
         self.job.succeeded.connect(lambda _n: None if self._closed else self.done.emit())
         self.job.failed.connect(lambda message: self.progressed.emit(f"Stopped: {message}"))
         self.job.start()
         return True
+
+    def _progressed(self, done: int, total: int, text: str) -> None:
+        """On the UI thread (the job relays its worker's reports): a status line, and once
+        the last language is stored, ``languagesDetected``."""
+        self.progressed.emit(f"{text}: {done:,} of {total:,} articles")
+        if text == _PHASES["languages"] and done >= total and not self._closed:
+            self.languagesDetected.emit()
 
     def stop(self) -> None:
         """Ask the job to stop and wait for it (the project is about to close); a start

@@ -73,11 +73,20 @@ CHORDS = (
         "Ctrl+F, /",
         "search the articles (Esc returns to the text where it was)",
     ),
+    # Shift+Tab before Tab: a keyboard sends Backtab, a test may send Tab with Shift.
+    KeyRow("previous_pane", ("Backtab", "Shift+Tab"), "Shift+Tab", "previous pane"),
     KeyRow("next_pane", ("Tab",), "Tab", "next pane: article list → text → guidelines"),
 )
 #: Actions the article list runs from the same table (it has no text to type into); the
 #: search box and the guidelines take every key as typing.
-LIST_ACTIONS = ("next_article", "previous_article", "focus_search", "keymap", "next_pane")
+LIST_ACTIONS = (
+    "next_article",
+    "previous_article",
+    "focus_search",
+    "keymap",
+    "next_pane",
+    "previous_pane",
+)
 WORKSPACE_KEYS = (
     KeyRow("next_article", ("j",), "J", "next article"),
     KeyRow("previous_article", ("k",), "K", "previous article"),

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QToolButton, QVBoxLayout, QWidget
 
 from core.schema import Schema
+from gui.flow_layout import FlowLayout
 from gui.stance_panel import StancePanel
 
 
@@ -23,9 +24,9 @@ class LabelBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._labels = QHBoxLayout()
-        self._labels.setContentsMargins(0, 0, 0, 0)
-        self._labels.setSpacing(4)
+        # The buttons wrap onto more lines when the window is narrow (gui.flow_layout):
+        # never "…" instead of a label's name, never a window wider than the screen.
+        self._labels = FlowLayout()
         self.stance = StancePanel()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -56,6 +57,8 @@ class LabelBar(QWidget):
             self._labels.addWidget(button)
         separator = QFrame()
         separator.setFrameShape(QFrame.Shape.VLine)
+        # A bare line asks for no size: as tall as a button, in a gap of its own.
+        separator.setFixedSize(9, QToolButton().sizeHint().height())
         self._labels.addWidget(separator)
         key = schema.boilerplate_key.upper()
         self.boilerplate = self._button(
@@ -69,7 +72,6 @@ class LabelBar(QWidget):
         self.boilerplate.setCheckable(False)
         self.boilerplate.clicked.connect(self.boilerplateClicked)
         self._labels.addWidget(self.boilerplate)
-        self._labels.addStretch(1)
         self.stance.set_schema(schema)
 
     def _button(self, text: str, *, tip: str, style: str) -> QToolButton:

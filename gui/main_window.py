@@ -17,16 +17,18 @@ from PySide6.QtGui import (
     QCloseEvent,
     QKeyEvent,
     QKeySequence,
+    QResizeEvent,
     QShowEvent,
     QUndoGroup,
 )
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QDockWidget,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QTabWidget,
+    QWidget,
 )
 
 from gui.about import show_about
@@ -46,6 +48,7 @@ from gui.project_actions import RecentProjects, new_project_dialog, open_project
 from gui.sample_seeding import SampleSeeder
 from gui.schema_editor import SchemaEditorDialog
 from gui.session import Change, Session
+from gui.side_panels import SidePanels
 from gui.status_bar import WorkspaceStatus
 from gui.team_dialogs import (
     AssignDialog,
@@ -98,10 +101,16 @@ class MainWindow(QMainWindow):
         self.docks = Docks(None, None)
         self.keymap_dialog: KeymapDialog | None = None
         self.catch_up: CatchUp | None = None
+        self.panels = SidePanels(self)  # where the docks go on a small screen; Tab's order
+        # A dock tabbed with another shows its tab at the top, where its title would be.
+        self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
         self.actions_ = self._build_menus()
         self._attach(project)
         self.resize(1280, 820)
         self._sized = restore_window(self, self.settings)
+        # A window restored narrow is compact before it shows: side by side, the panels'
+        # minimum widths would make it wider than it was left.
+        self.panels.fit()
         self._closed = False
         self.drops = FileDrops(self, open_project=self.open_project, import_files=self.import_files)
 
@@ -122,6 +131,9 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(self.workspace.undo_stack)
         self.setCentralWidget(self.workspace)
         self.docks = self._build_docks()
+        self.panels = SidePanels(self, self.docks.articles, self.docks.guidelines)
+        if self.isVisible():  # another project opened in a small window (else: on showing)
+            self.panels.fit()
         ws = self.workspace
         ws.articleOpened.connect(self._article_opened)
         self.session.changed.connect(self._changed)
@@ -136,6 +148,7 @@ class MainWindow(QMainWindow):
         self._show_progress()
         self.catch_up = CatchUp(project, self)
         self.catch_up.progressed.connect(lambda text: self.status.showMessage(text, 4000))
+        self.catch_up.languagesDetected.connect(self._languages_detected)
         self.catch_up.done.connect(self._caught_up)
         QTimer.singleShot(0, self.catch_up.start)  # after the first paint
         QTimer.singleShot(0, self._offer_package_owner)
@@ -165,6 +178,15 @@ class MainWindow(QMainWindow):
         found = self.project.navigation.next_article_id(article_id - 1)
         return article_id if found == article_id else None
 
+    def _languages_detected(self) -> None:
+        """The open article's header, direction and status bar, and the list's language
+        column and filter, say the language detected in the background."""
+        self.workspace.refresh_metadata()
+        if self.workspace.article_id is not None:
+            self.status.show_language(self.workspace.view.article.lang)
+        if self.docks.articles is not None:
+            self.docks.articles.reload()
+
     def _caught_up(self) -> None:
         self.status.showMessage(
             "Languages, search index, suggestions and near-duplicates are up to date", 4000
@@ -174,8 +196,9 @@ class MainWindow(QMainWindow):
             self.workspace.near_duplicates.show_for(self.workspace.article_id)
         if self.docks.articles is not None:
             self.docks.articles.reload()
+        self.workspace.refresh_metadata()
         if self.workspace.article_id is not None:
-            self.status.show_language(self.project.article(self.workspace.article_id).lang)
+            self.status.show_language(self.workspace.view.article.lang)
 
     def _stop_background(self) -> None:
         """Every background job on this project ends before it closes (a count still running
@@ -187,6 +210,7 @@ class MainWindow(QMainWindow):
 
     def _detach(self) -> None:
         self._stop_background()
+        self.panels = SidePanels(self)
         for dock in self.docks:
             if dock is not None:
                 self.removeDockWidget(dock)
@@ -336,10 +360,14 @@ class MainWindow(QMainWindow):
             return  # queued before the window closed
         # The guidelines stay in view on first start (without project guidelines they list
         # the labels and keys); View ▸ Guidelines hides them and the window remembers.
-        docks = [d for d in self.docks if d is not None and d.isVisible()]
-        self.resizeDocks(docks, [470, 240][: len(docks)], Qt.Orientation.Horizontal)
+        self.panels.size_first()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.panels.fit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.panels.fit(compact=False)  # remember the annotator's layout, not the small screen's
         save_window(self, self.settings)
         self._closed = True
         self._stop_background()
@@ -458,17 +486,15 @@ class MainWindow(QMainWindow):
             return True
         return super().eventFilter(watched, event)
 
-    def focus_next_pane(self) -> None:
-        """Tab: article list → article text → guidelines (when shown) → article list."""
-        docks = self.docks
-        text = self.workspace.view.text
-        panes = [docks.articles.view, text]
-        if docks.guidelines.isVisible():
-            panes.append(docks.guidelines.stack.currentWidget())
-        here = QApplication.focusWidget()
-        at = next((i for i, w in enumerate(panes) if w is here or w.isAncestorOf(here)), -1)
-        # Focus alone never scrolls the text: it is where the annotator left it.
-        panes[(at + 1) % len(panes)].setFocus(Qt.FocusReason.TabFocusReason)
+    def focus_next_pane(self, step: int = 1) -> None:
+        """Tab (``step`` 1) or Shift+Tab (-1): article list → text → guidelines → list."""
+        articles, guidelines = self.docks
+        targets: dict[QDockWidget, QWidget] = {}
+        if articles is not None:
+            targets[articles] = articles.view
+        if guidelines is not None:
+            targets[guidelines] = guidelines.stack.currentWidget()
+        self.panels.focus_next(self.workspace.view.text, targets, step)
 
     def show_agreement(self) -> AgreementDialog:
         """Project ▸ Agreement: figures computed in the background; a disputed article

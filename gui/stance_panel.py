@@ -1,42 +1,54 @@
-"""The stance panel: one row per stance target, one keyed button per option."""
+"""The stance panel: one line per stance target, one keyed button per option."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QToolButton, QVBoxLayout, QWidget
 
 from core.schema import Schema
+from gui.flow_layout import FlowLabel, FlowLayout
+
+
+def proposal_text(value: str, confidence: float, key: str) -> str:
+    return f"model: {value} {confidence:.0%} · {key.upper()} accepts"
 
 
 class StancePanel(QWidget):
-    """Shows the chosen value of each target at once; a click asks for a change."""
+    """Shows the chosen value of each target at once; a click asks for a change. A target's
+    name, options and the model's proposal wrap onto more lines in a narrow window."""
 
     optionClicked = Signal(str, str)  # target, value
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._grid = QGridLayout(self)
-        self._grid.setContentsMargins(0, 0, 0, 0)
-        self._grid.setHorizontalSpacing(4)
-        self._grid.setVerticalSpacing(2)
+        self._rows = QVBoxLayout(self)
+        self._rows.setContentsMargins(0, 0, 0, 0)
+        self._rows.setSpacing(2)
         self.buttons: dict[tuple[str, str], QToolButton] = {}
-        self.proposals: dict[str, QLabel] = {}
+        self.proposals: dict[str, FlowLabel] = {}
+        self._longest: dict[str, str] = {}  # per target: the longest proposal it may show
+        #: Once a model has proposed, each target keeps room for a proposal: one going (a
+        #: stance chosen) or coming back (undo) never wraps the line anew and moves the
+        #: text below. Without a stance model no room is spent.
+        self._proposing = False
 
     def set_schema(self, schema: Schema) -> None:
-        while self._grid.count():
-            item = self._grid.takeAt(0)
+        while self._rows.count():
+            item = self._rows.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
         self.buttons.clear()
         self.proposals.clear()
-        widest = max((len(t.options) for t in schema.stance_targets), default=0)
-        for row, target in enumerate(schema.stance_targets):
-            name = QLabel(f"Stance · {target.name}:")
+        self._longest.clear()
+        for target in schema.stance_targets:
+            row = QWidget()
+            line = FlowLayout(row)
+            name = FlowLabel(f"Stance · {target.name}:")
             if target.description:
                 name.setText(f"Stance · {target.name} ({target.description}):")
                 name.setToolTip(target.description)
-            self._grid.addWidget(name, row, 0)
-            for col, option in enumerate(target.options, start=1):
+            line.addWidget(name)
+            for option in target.options:
                 text = f"{option.key.upper()}  {option.value}" if option.key else option.value
                 button = QToolButton()
                 button.setText(text)
@@ -50,19 +62,23 @@ class StancePanel(QWidget):
                 button.clicked.connect(
                     lambda _=False, t=target.name, v=option.value: self.optionClicked.emit(t, v)
                 )
-                self._grid.addWidget(button, row, col)
+                line.addWidget(button)
                 self.buttons[(target.name, option.value)] = button
-            proposal = QLabel()
+            proposal = FlowLabel()
             proposal.setStyleSheet("color: #5d4037; font-style: italic; padding-left: 6px;")
-            self._grid.addWidget(proposal, row, widest + 1)
+            line.addWidget(proposal)
             self.proposals[target.name] = proposal
-        for col in range(widest + 3):
-            self._grid.setColumnStretch(col, 1 if col == widest + 2 else 0)
+            longest = max((o.value for o in target.options), key=len, default="")
+            self._longest[target.name] = proposal_text(longest, 1.0, "M")  # a wide key
+            self._rows.addWidget(row)
+        self._reserve(self._proposing)
         self.setVisible(bool(schema.stance_targets))
 
     def set_proposals(self, proposals: dict[str, tuple[str, float]], key: str) -> None:
         """The model's proposal per target (value, confidence) beside its keys; never a
         label until accepted with ``key``."""
+        if proposals and not self._proposing:
+            self._reserve(True)
         for target, label in self.proposals.items():
             found = proposals.get(target)
             if found is None:
@@ -70,11 +86,17 @@ class StancePanel(QWidget):
                 label.setToolTip("")
                 continue
             value, confidence = found
-            label.setText(f"model: {value} {confidence:.0%} · {key.upper()} accepts")
+            label.setText(proposal_text(value, confidence, key))
             label.setToolTip(
                 f"The stance model trained on this project's labels proposes {value} "
                 f"(probability {confidence:.2f}); press {key.upper()} to choose it"
             )
+
+    def _reserve(self, on: bool) -> None:
+        self._proposing = on
+        for target, label in self.proposals.items():
+            label.reserve = self._longest[target] if on else ""
+            label.updateGeometry()
 
     def set_values(self, values: dict[str, str]) -> None:
         """``values`` maps target name to chosen option (from the ``stance:<target>`` labels)."""

@@ -20,11 +20,12 @@ from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from core.models import Suggestion
 from core.open_article import OpenArticle
 from gui.article_view import ArticleView
+from gui.flow_layout import FlowLabel
 from gui.learning import ModelTrainer
 from gui.session import Change, Session, What
 from gui.suggestion_commands import AcceptSuggestion, BulkSuggestions, RejectSuggestion
@@ -51,12 +52,21 @@ class SuggestionHost(Protocol):
     def say(self, text: str) -> None: ...
 
 
+def _summary(count: int) -> str:
+    return (
+        f"{count:,} suggestion{'s' if count != 1 else ''} (dashed) · A accept · X reject · "
+        "N next · Shift+A / Shift+X all in article"
+    )
+
+
 class SuggestionBar(QWidget):
     """One line above the text: how many suggestions are pending, and the keys."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.summary = QLabel()
+        # A narrow window: two lines, never a wider window; as tall for one suggestion as
+        # for thousands, so a count that changes never moves the text below.
+        self.summary = FlowLabel(reserve=_summary(99_999))
         self.summary.setStyleSheet("color: #555;")
         self.accept_all = QPushButton("Accept all in article")
         self.project = QPushButton("Suggestions…")
@@ -70,10 +80,7 @@ class SuggestionBar(QWidget):
 
     def show_count(self, count: int) -> None:
         if count:
-            self.summary.setText(
-                f"{count} suggestion{'s' if count != 1 else ''} (dashed) · A accept · X reject · "
-                "N next · Shift+A / Shift+X all in article"
-            )
+            self.summary.setText(_summary(count))
         else:
             self.summary.setText("No pending suggestions in this article")
         self.accept_all.setEnabled(bool(count))

@@ -54,8 +54,9 @@ class Workspace(QWidget):
     searchRequested = Signal()
     #: An article marked done (Ctrl+Enter), with the seconds spent on it: the session count.
     doneCounted = Signal(float)
-    #: Tab (gui.key_table): the main window moves the focus to the next pane.
-    paneRequested = Signal()
+    #: Tab / Shift+Tab (gui.key_table): the main window moves the focus to the next (+1)
+    #: or previous (-1) pane.
+    paneRequested = Signal(int)
     message = Signal(str)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -194,7 +195,8 @@ class Workspace(QWidget):
             "redo": stack.redo,
             "keymap": self.keymapRequested.emit,
             "focus_search": self.searchRequested.emit,
-            "next_pane": self.paneRequested.emit,
+            "next_pane": lambda: self.paneRequested.emit(1),
+            "previous_pane": lambda: self.paneRequested.emit(-1),
             "accept_stance_proposals": self.accept_stance_proposals,
             **self.suggestions.actions(),
         }
@@ -239,6 +241,15 @@ class Workspace(QWidget):
             self.review.load(article_id)
         self.view.text.setFocus()
         self.articleOpened.emit(article_id)
+
+    def refresh_metadata(self) -> None:
+        """Read the open article's metadata again (its language, detected in the background
+        after it opened) and show it; the text, spans and scroll stay as they are."""
+        if self.open is None:
+            return
+        article = self.session.project.article(self.open.id)
+        if article != self.open.article:
+            self.view.set_article_metadata(article)
 
     def next_article(self) -> None:
         if self.article_id is not None:

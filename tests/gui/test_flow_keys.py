@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from core.models import NewArticle
 from gui.main_window import MainWindow
@@ -143,6 +143,61 @@ def test_tab_cycles_list_text_guidelines(qtbot, window: MainWindow) -> None:
     assert focused() is window.workspace.view.text
     key(qtbot, window, Qt.Key.Key_Tab)
     assert window.docks.guidelines.isAncestorOf(focused())
+
+
+def tab(qtbot, backwards: bool = False) -> None:
+    """A real Tab (Shift+Tab: the Backtab key a keyboard sends) on the focused widget."""
+    if backwards:
+        qtbot.keyClick(focused(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    else:
+        qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+
+
+def test_tab_goes_round_list_text_guidelines_and_shift_tab_goes_back(
+    qtbot, window: MainWindow
+) -> None:
+    window.docks.guidelines.show()
+    lst, text = window.docks.articles, window.workspace.view.text
+    guidelines = window.docks.guidelines
+    lst.view.setFocus()
+    scroll = text.verticalScrollBar()
+    scroll.setValue(scroll.maximum() // 2)
+    where = scroll.value()
+    for pane in (text, guidelines, lst, text):  # forward, round and round
+        tab(qtbot)
+        assert focused() is pane or pane.isAncestorOf(focused())
+    for pane in (lst, guidelines, text, lst):  # Shift+Tab: the other way
+        tab(qtbot, backwards=True)
+        assert focused() is pane or pane.isAncestorOf(focused())
+    assert scroll.value() == where  # passing through the text never scrolls it
+
+
+def test_tab_skips_a_hidden_guidelines_panel_and_raises_a_tabbed_one(
+    qtbot, window: MainWindow
+) -> None:
+    lst, text = window.docks.articles, window.workspace.view.text
+    guidelines = window.docks.guidelines
+    guidelines.close()
+    lst.view.setFocus()
+    tab(qtbot)
+    tab(qtbot)
+    assert focused() is lst.view
+    guidelines.show()
+    window.tabifyDockWidget(lst, guidelines)
+    lst.raise_()
+    QApplication.processEvents()
+    assert not in_front(guidelines)  # behind the list's tab
+    text.setFocus()
+    tab(qtbot)
+    assert in_front(guidelines) and guidelines.isAncestorOf(focused())
+    tab(qtbot)
+    assert in_front(lst) and focused() is lst.view
+
+
+def in_front(dock: QWidget) -> bool:
+    """Whether any of a dock is on screen (a dock behind another's tab is covered)."""
+    QApplication.processEvents()
+    return not dock.visibleRegion().isEmpty()
 
 
 def searched_words(win: MainWindow) -> list[str]:

@@ -161,6 +161,7 @@ def test_the_list_orders_next_to_do_by_uncertainty_remembers_it_and_shows_a_colu
         unsure = win.project.learning.uncertainties([articles[25][0]])[articles[25][0]]
         assert model.index(row, UNSURE).data() == f"{unsure:.2f}"
         assert model.index(model.row_of(articles[0][0]), UNSURE).data() == ""  # done
+        assert not dock.view.isColumnHidden(UNSURE)  # shown once a model gives values
         ws = win.workspace
         ws.show_article(articles[20][0])
         key(qtbot, win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)

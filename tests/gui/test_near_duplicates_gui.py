@@ -69,6 +69,7 @@ def test_the_list_shows_the_count_and_one_per_group_hides_the_rewrites(
     shown = {model.article_id(r): model.index(r, DUPS).data() for r in range(model.rowCount())}
     assert all(shown[i] == 3 for i in group)
     assert all(v == "" for i, v in shown.items() if i not in group)
+    assert not dock.view.isColumnHidden(DUPS)  # shown once there are near-duplicates
     dock.one_per_group.click()
     qtbot.waitUntil(lambda: model.rowCount() == len(articles) - 3)
     remaining = {model.article_id(r) for r in range(model.rowCount())}

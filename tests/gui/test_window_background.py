@@ -46,6 +46,22 @@ def test_languages_search_index_and_suggestions_fill_in_after_the_window_opens(
     assert project.count_articles(ArticleFilter(text="merendam")) == 1
 
 
+def test_the_article_header_shows_the_language_once_the_background_has_detected_it(
+    qtbot, window: MainWindow
+) -> None:
+    # The fixture's articles are stored without languages; the first one opened (in the
+    # window's constructor) before the background catch-up, started after the first paint.
+    meta = window.workspace.view.meta
+    first = window.workspace.article_id
+    assert first is not None
+    qtbot.waitUntil(lambda: window.project.imports.pending_languages() == 0, timeout=15_000)
+    assert window.project.article(first).lang == "id"
+    qtbot.waitUntil(lambda: "language pending" not in meta.text(), timeout=15_000)
+    assert meta.text().split(" · ")[-1] == "id"
+    assert window.status.language.text() == "Language: id"
+    assert window.workspace.article_id == first  # nothing reopened or moved
+
+
 def test_dropped_data_files_go_to_import_and_a_dropped_project_opens(qtbot, tmp_path: Path) -> None:
     target = QWidget()
     qtbot.addWidget(target)
