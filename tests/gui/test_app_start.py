@@ -70,8 +70,9 @@ def test_the_sample_comes_in_the_background_while_the_window_keeps_working(
     timer.timeout.connect(lambda: ticks.append(time.monotonic()))
     timer.start()
     window.seed_sample()
-    qtbot.waitUntil(lambda: not sample_pending(window.project), timeout=60_000)
+    qtbot.waitSignal(window.sample_seeder.done, timeout=60_000).wait()
     timer.stop()
+    assert not sample_pending(window.project)
     assert window.project.count_articles() == sample_size()
     assert window.workspace.article_id is not None  # the first article opened by itself
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
@@ -95,6 +96,7 @@ def test_a_start_that_finds_the_sample_unfinished_imports_it_again(qtbot, tmp_pa
     window = MainWindow(Project.open(path, exclusive=True), "ani", settings=settings)
     qtbot.addWidget(window)
     window.seed_sample()
-    qtbot.waitUntil(lambda: not sample_pending(window.project), timeout=60_000)
+    qtbot.waitSignal(window.sample_seeder.done, timeout=60_000).wait()
+    assert not sample_pending(window.project)
     assert window.project.count_articles() == sample_size()
     window.close()
