@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QTextBlock,
     QTextCharFormat,
     QTextCursor,
+    QTextLine,
     QTextOption,
 )
 from PySide6.QtWidgets import (
@@ -133,13 +134,12 @@ class AnnotText(QPlainTextEdit):
             layout = block.layout()
             origin = self.blockBoundingGeometry(block).translated(offset).topLeft()
             origin += layout.position()
-            for end, label in tags:
+            for end, lo, hi, space, label in tags:
                 line = layout.lineForTextPosition(max(0, end - 1))
                 if not line.isValid():
                     continue
-                x = line.cursorToX(end)[0]
                 width = formats.tag_width.get(label, 0.0)
-                left = x if rtl else x - width
+                left = _tag_left(line, end, lo, hi, space, width, rtl)
                 rect = QRectF(origin.x() + left, origin.y() + line.y(), width, line.height())
                 painter.setPen(formats.tag_colour.get(label, QColor("#000000")))
                 painter.drawText(
@@ -189,6 +189,25 @@ class AnnotText(QPlainTextEdit):
                 QToolTip.hideText()
             return True
         return super().viewportEvent(event)
+
+
+def _tag_left(
+    line: QTextLine, end: int, lo: int, hi: int, space: bool, width: float, rtl: bool
+) -> float:
+    """Where a tag starts (layout x): in the room letter spacing made on the widened
+    character ``[lo, hi)`` (gui.highlighter), on the side that faces the span; the
+    character's run direction comes from where Qt puts its two edges."""
+    x_end = line.cursorToX(end)[0]
+    if lo == hi:  # a right-to-left span at a line's end: the room is the free line end
+        return x_end - width if rtl else x_end
+    if hi == end:  # the span's own last character, widened after its glyph
+        forward = x_end >= line.cursorToX(lo)[0]
+        return x_end - width if forward else x_end
+    x_hi = line.cursorToX(hi)[0]  # the character after the span
+    forward = x_hi >= x_end
+    if space:  # a blank: the tag sits against the span
+        return x_end if forward else x_end - width
+    return x_hi - width if forward else x_hi  # punctuation: after it
 
 
 class ArticleView(QWidget):

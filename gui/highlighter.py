@@ -21,6 +21,7 @@ are). :class:`Formats` says whether tags are on and whether colours are high-con
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -48,7 +49,19 @@ UNKNOWN_BG = "#cccccc"
 TAG_SCALE = 0.62
 
 Piece = tuple[int, int, int]  # utf16 start in block, utf16 length, format number
-Tag = tuple[int, str]  # utf16 end in block, label name
+#: utf16 end of the span in its block, the widened character's utf16 range (empty: none),
+#: whether that character is whitespace, the label name.
+Tag = tuple[int, int, int, bool, str]
+
+
+def _right_to_left(text: str, end: int, start: int) -> bool:
+    """True if the span ``[start, end)`` ends in a right-to-left letter (combining marks
+    after it included): Arabic letters join, and letter spacing on the last one would cut it
+    from its word."""
+    i = end - 1
+    while i > start and unicodedata.bidirectional(text[i]) == "NSM":
+        i -= 1
+    return unicodedata.bidirectional(text[i]) in ("R", "AL")
 
 
 class Index:
@@ -69,6 +82,7 @@ class Index:
         self._by_line: dict[int, list[tuple[int, int, int, int, str]]] = defaultdict(list)
         self._pieces: dict[int, tuple[Piece, ...]] = {}
         self._tags: dict[int, list[Tag]] = {}
+        self.room: dict[str, int] = formats.room if formats is not None else {}
         if geometry is None or formats is None:
             return
         line_of = geometry.lines.line_of
@@ -110,25 +124,37 @@ class Index:
         if not entries or self.geometry is None:
             self._pieces[block], self._tags[block] = (), []
             return ()
-        lines, to16 = self.geometry.lines, self.geometry.to_qt
+        lines, to16, text = self.geometry.lines, self.geometry.to_qt, self.geometry.text
         ls, le = lines.line_range(block)
         base = to16(ls)
         out: list[Piece] = []
         tags: list[Tag] = []
+        rooms: list[Piece] = []
         for start, end, fmt, tagged, label in entries:
             s, e = max(start, ls), min(end, le)
             if e <= s:
                 continue
             a, b = to16(s) - base, to16(e) - base
-            if tagged >= 0 and e == end:
+            if tagged < 0 or e != end:
+                out.append((a, b - a, fmt))
+            elif not _right_to_left(text, end, start):
                 # The last code point carries the room for the tag.
                 last = b - (to16(end - 1) - base)
                 if b - a > last:
                     out.append((a, b - a - last, fmt))
                 out.append((b - last, last, tagged))
-                tags.append((b, label))
+                tags.append((b, b - last, b, False, label))
             else:
+                # A right-to-left ending keeps its letters joined: the character after the
+                # span (a space, a comma) makes the room; at a line's end there is room.
                 out.append((a, b - a, fmt))
+                if end < le:
+                    after = to16(end + 1) - base - b
+                    rooms.append((b, after, self.room[label]))
+                    tags.append((b, b, b + after, text[end].isspace(), label))
+                else:
+                    tags.append((b, b, b, False, label))
+        out.extend(rooms)
         pieces = tuple(out)
         self._pieces[block], self._tags[block] = pieces, tags
         return pieces
@@ -163,6 +189,7 @@ class Formats:
         self.formats: list[QTextCharFormat] = []
         self.by_label: dict[str, int] = {}
         self.tagged: dict[str, int] = {}
+        self.room: dict[str, int] = {}
         self.tag_width: dict[str, float] = {}
         self.tag_colour: dict[str, QColor] = {}
         for name, colour in self.colours.items():
@@ -204,6 +231,10 @@ class Formats:
             tagged.setFontLetterSpacingType(QFont.SpacingType.AbsoluteSpacing)
             tagged.setFontLetterSpacing(width)
             self.tagged[name] = self._add(tagged)
+            room = QTextCharFormat()  # the same room, on a character outside the span
+            room.setFontLetterSpacingType(QFont.SpacingType.AbsoluteSpacing)
+            room.setFontLetterSpacing(width)
+            self.room[name] = self._add(room)
         return number
 
     def _add(self, fmt: QTextCharFormat) -> int:

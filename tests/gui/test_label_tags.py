@@ -76,7 +76,7 @@ def test_view_label_names_switches_tags_off_and_the_setting_is_remembered(
     again.view_options.tags.trigger()
     assert spaced(again) == [start + 12]
     index = again.workspace.view.highlighter.index
-    assert [index.tags(n) for n in range(4)] == [[], [], [(30, "PER")], []]
+    assert [[(t[0], t[-1]) for t in index.tags(n)] for n in range(4)] == [[], [], [(30, "PER")], []]
     again.close()
     again.project.close()
 
@@ -154,3 +154,21 @@ def test_a_long_article_formats_only_the_blocks_shown_and_scrolling_formats_more
     assert view.text.toPlainText() == view.geometry_.text.replace("\n", "\n")
     win.close()
     win.project.close()
+
+
+def test_an_arabic_span_keeps_its_letters_joined_and_its_tag_beside_it(
+    qtbot, window: MainWindow
+) -> None:
+    aid = next(i for i in window.project.article_ids() if window.project.article(i).text == TRICKY)
+    window.workspace.show_article(aid)
+    word = "مرحبا بالعالم"
+    start = TRICKY.index(word)
+    end = start + len(word)
+    drag_select(qtbot, window, utf16(TRICKY, start), utf16(TRICKY, end))
+    key(qtbot, window, "4")
+    [span] = window.project.labels.spans(aid, annotator="ani")
+    assert (span.start, span.end) == (start, end)
+    # Letter spacing on the last Arabic letter would cut it from its word: the space after
+    # the span makes the room instead.
+    assert spaced(window) == [utf16(TRICKY, end)]
+    assert painted(window) == [(utf16(TRICKY, end), "LOC")]
