@@ -140,6 +140,9 @@ class EditSet:
     doc: tuple[tuple[str, str | None], ...] = ()
     status: StatusEdit | None = None
     skip_covered: bool = False
+    #: The origin of the document labels ``doc`` sets (``make_origin``): a stance accepted
+    #: from a suggestion keeps where it came from, as an accepted span does.
+    doc_origin: str = MANUAL
 
 
 #: Why an item was refused; callers choose by code what to report and what to skip quietly.
@@ -178,6 +181,7 @@ class Decision:
     doc: list[tuple[str, str | None]] = field(default_factory=list)
     status: StatusEdit | None = None
     refused: list[Refusal] = field(default_factory=list)
+    doc_origin: str = MANUAL
 
     @property
     def empty(self) -> bool:
@@ -316,7 +320,7 @@ def decide(
     """Decide ``edits`` against ``stored`` (the annotator's spans of the article) and the
     text's ``length`` (``None``: no such article). Nothing is refused silently: every item
     not accepted is in ``refused`` with its code and reason."""
-    out = Decision(edits.article_id, edits.annotator)
+    out = Decision(edits.article_id, edits.annotator, doc_origin=edits.doc_origin)
     items: list[object] = [*edits.delete, *edits.relabel, *edits.add, *edits.doc]
     if edits.status is not None:
         items.append(edits.status)

@@ -313,6 +313,7 @@ def _gold_edits(
         delete=tuple(delete),
         doc=tuple(doc),
         status=StatusEdit(status) if status != status_before else None,
+        doc_origin=origin,
     )
     return edits, auto_doc
 

@@ -328,11 +328,12 @@ class Edits(ProjectPart):
                 )
             else:
                 cursor.execute(
-                    "INSERT INTO doc_label (article_id, annotator_id, key, value, created,"
-                    f" updated) VALUES ({p}, {p}, {p}, {p}, {p}, {p})"
+                    "INSERT INTO doc_label (article_id, annotator_id, key, value, origin,"
+                    f" created, updated) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p})"
                     " ON CONFLICT (article_id, annotator_id, key) DO UPDATE SET"
-                    " value = excluded.value, updated = excluded.updated",
-                    (d.article_id, annotator_id, key, value, now, now),
+                    " value = excluded.value, origin = excluded.origin,"
+                    " updated = excluded.updated",
+                    (d.article_id, annotator_id, key, value, d.doc_origin, now, now),
                 )
         return before
 

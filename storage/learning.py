@@ -6,7 +6,8 @@ functions (in a spawned worker process unless told to stay in this one, as the C
 keeps the model bytes in ``learned_model`` and writes what the model proposes: entity spans
 as suggestions with source ``model`` (through the same suggestion storage as every other
 suggester), per-article uncertainty for "most uncertain first". Stance proposals are not
-stored: they are computed for the article on screen, and become a label only when accepted.
+stored: they are computed for the article on screen (:mod:`storage.stance_proposals`), and
+become a label only when accepted.
 """
 
 from __future__ import annotations
@@ -33,11 +34,11 @@ from core.learn.record import (
     too_few_reason,
 )
 from core.learn.scores import MIN_ARTICLES, Evaluation
-from core.learn.stance import StanceClassifier, StanceExample, StanceGuess
+from core.learn.stance import StanceExample
 from core.suggest.base import Proposal
 from storage.errors import ProjectError
 from storage.models import ModelClass, make_learning_models
-from storage.part import ProjectPart
+from storage.stance_proposals import StanceProposals
 
 if TYPE_CHECKING:
     from storage.assignments import Assignments
@@ -59,12 +60,11 @@ StopFn = Callable[[], bool]
 ProgressFn = Callable[[str, int, int], None]
 
 
-class Learning(ProjectPart):
+class Learning(StanceProposals):
     """``project.learning``: uses the project's settings, schema and annotator ids and the
     suggestion writer ``project.suggestions.replace_suggestions``."""
 
     _learning_tables: tuple[ModelClass, ModelClass] | None = None
-    _stance_cache: dict[str, tuple[dt.datetime, StanceClassifier]] | None = None
 
     def __init__(
         self, project: ProjectCore, *, labels: Labels, suggestions: Suggestions, team: Assignments
@@ -481,24 +481,6 @@ class Learning(ProjectPart):
                 .tuples()
             )
         return out
-
-    def stance_proposal(self, article_id: int, target: str) -> StanceGuess | None:
-        """What the stance model of ``target`` proposes for an article, or None when there is
-        no model or it is below the gate. Never stored: a label only once accepted."""
-        name = f"stance:{target}"
-        head = self.learned_model(name)
-        if head is None or head.silent_reason(self.learn_min_score()) is not None:
-            return None
-        cache = self._stance_cache if self._stance_cache is not None else {}
-        self._stance_cache = cache
-        cached = cache.get(name)
-        if cached is None or cached[0] != head.created:
-            full = self.learned_model(name, with_data=True)
-            assert full is not None and full.data is not None
-            cached = (full.created, StanceClassifier(full.data))
-            cache[name] = cached
-        ((_aid, text, lang),) = list(self._text_lang([article_id]))
-        return cached[1].guess(text, lang)
 
 
 def _split_name(name: str) -> tuple[str, str]:

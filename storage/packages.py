@@ -216,8 +216,8 @@ class Packages(ProjectPart):
         cursor.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", rows)
 
     def _copy_articles(self, package: Project, ids: list[int], ann: int, pkg_ann: int) -> None:
-        """Articles, texts, suggestions, and the annotator's progress, rejections and
-        assignment: rows that are not labels, copied as they are."""
+        """Articles, texts, suggestions (proposed stances too), and the annotator's
+        progress, rejections and assignment: rows that are not labels, copied as they are."""
         db, marks = self.db, _marks(self.db, len(ids))
         out = package.db.cursor()
         of_articles = f"article_id IN ({marks})"
@@ -232,6 +232,10 @@ class Packages(ProjectPart):
         mine = f"{of_articles} AND annotator_id = {db.param}"
         rejection_cols = ("article_id", "layer", "label", "start", '"end"', "created")
         _copy_rows(db, out, "rejection", rejection_cols, mine, [*ids, ann], owner=pkg_ann)
+        doc_suggestion_cols = ("article_id", "key", "value", "source", "score")
+        _copy_rows(db, out, "doc_suggestion", doc_suggestion_cols, of_articles, ids)
+        doc_rejection_cols = ("article_id", "key", "value", "created")
+        _copy_rows(db, out, "doc_rejection", doc_rejection_cols, mine, [*ids, ann], owner=pkg_ann)
         progress_cols = ("article_id", "status", "note", "seconds", "updated")
         _copy_rows(db, out, "progress", progress_cols, mine, [*ids, ann], owner=pkg_ann)
         out.executemany(

@@ -8,7 +8,8 @@ is never stored as a suggestion again, whatever source proposes it.
 Suggestions are shared by all annotators; what one annotator still has to decide (pending)
 leaves out what they rejected, what they already labelled, and switched-off sources.
 Running the suggesters lives in :mod:`storage.suggestion_runs`, accepting and rejecting
-in :mod:`storage.suggestion_decisions`.
+in :mod:`storage.suggestion_decisions`, proposed document labels (a stance) in
+:mod:`storage.doc_suggestions`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import peewee as pw
 
 from core.edits import covered
 from core.models import LAYERS, Suggestion
+from storage.doc_suggestions import DocSuggestions
 from storage.errors import LabelError
 from storage.suggestion_decisions import BulkResult, SuggestionDecisions
 from storage.suggestion_runs import SuggestionRuns
@@ -40,9 +42,10 @@ Key = tuple[str, str, int, int]
 __all__ = ["BulkResult", "SuggestionRow", "Suggestions"]
 
 
-class Suggestions(SuggestionDecisions, SuggestionRuns):
+class Suggestions(SuggestionDecisions, SuggestionRuns, DocSuggestions):
     """``project.suggestions``: stored suggestions, running the suggesters, accepting and
-    rejecting (through ``project.edits``), and their settings."""
+    rejecting (through ``project.edits``), their settings, and proposed document labels
+    (:mod:`storage.doc_suggestions`)."""
 
     def __init__(self, project: ProjectCore, *, edits: Edits) -> None:
         super().__init__(project)
