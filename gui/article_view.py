@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -26,11 +26,21 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QTextBlock,
     QTextCharFormat,
     QTextCursor,
+    QTextLine,
     QTextOption,
 )
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QPlainTextEdit,
+    QTextEdit,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.models import Article, Span
 from core.open_article import OpenArticle
@@ -96,17 +106,75 @@ class AnnotText(QPlainTextEdit):
         self.setPalette(palette)
         self.key_handler: Callable[[QKeyEvent], bool] | None = None
         self.tooltip_for: Callable[[int], str] | None = None  # Qt position -> text
+        self.highlighter: SpanHighlighter | None = None
+        self.formats: Formats | None = None
+        #: ``(utf16 position of the span end, label)`` of every tag the last paint drew.
+        self.painted_tags: list[tuple[int, str]] = []
         #: Paints over the text after Qt has drawn it (the review marks).
         self.overlay: Callable[[QPainter, QRect], None] | None = None
 
+    def visible_blocks(self) -> list[QTextBlock]:
+        """The blocks on screen now, top to bottom."""
+        out = []
+        block, offset = self.firstVisibleBlock(), self.contentOffset()
+        bottom = self.viewport().height()
+        while block.isValid():
+            if self.blockBoundingGeometry(block).translated(offset).top() > bottom:
+                break
+            if block.isVisible():
+                out.append(block)
+            block = block.next()
+        return out
+
     def paintEvent(self, event: QPaintEvent) -> None:
+        # Blocks get their formats when first shown (gui.highlighter: lazy, so a long
+        # article opens without formatting every paragraph).
+        highlighter = self.highlighter
+        blocks = self.visible_blocks() if highlighter is not None else []
+        for block in blocks:
+            assert highlighter is not None
+            highlighter.ensure(block)
         super().paintEvent(event)
+        self._paint_tags(blocks)
         if self.overlay is not None:
             painter = QPainter(self.viewport())
             try:
                 self.overlay(painter, event.rect())
             finally:
                 painter.end()
+
+    def _paint_tags(self, blocks: list[QTextBlock]) -> None:
+        """Each entity span's label name, small, in the room its last character leaves."""
+        self.painted_tags = []
+        formats, highlighter = self.formats, self.highlighter
+        if formats is None or highlighter is None or not formats.tags:
+            return
+        painter = QPainter(self.viewport())
+        painter.setFont(formats.tag_font)
+        offset = self.contentOffset()
+        rtl = self.document().defaultTextOption().textDirection() == Qt.LayoutDirection.RightToLeft
+        for block in blocks:
+            tags = highlighter.index.tags(block.blockNumber())
+            if not tags:
+                continue
+            layout = block.layout()
+            origin = self.blockBoundingGeometry(block).translated(offset).topLeft()
+            origin += layout.position()
+            for end, lo, hi, space, label in tags:
+                line = layout.lineForTextPosition(max(0, end - 1))
+                if not line.isValid():
+                    continue
+                width = formats.tag_width.get(label, 0.0)
+                left = _tag_left(line, end, lo, hi, space, width, rtl)
+                rect = QRectF(origin.x() + left, origin.y() + line.y(), width, line.height())
+                painter.setPen(formats.tag_colour.get(label, QColor("#000000")))
+                painter.drawText(
+                    rect.adjusted(1, 0, -1, 0),
+                    Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                    label,
+                )
+                self.painted_tags.append((block.position() + end, label))
+        painter.end()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.key_handler is not None and self.key_handler(event):
@@ -149,6 +217,25 @@ class AnnotText(QPlainTextEdit):
         return super().viewportEvent(event)
 
 
+def _tag_left(
+    line: QTextLine, end: int, lo: int, hi: int, space: bool, width: float, rtl: bool
+) -> float:
+    """Where a tag starts (layout x): in the room letter spacing made on the widened
+    character ``[lo, hi)`` (gui.highlighter), on the side that faces the span; the
+    character's run direction comes from where Qt puts its two edges."""
+    x_end = line.cursorToX(end)[0]
+    if lo == hi:  # a right-to-left span at a line's end: the room is the free line end
+        return x_end - width if rtl else x_end
+    if hi == end:  # the span's own last character, widened after its glyph
+        forward = x_end >= line.cursorToX(lo)[0]
+        return x_end - width if forward else x_end
+    x_hi = line.cursorToX(hi)[0]  # the character after the span
+    forward = x_hi >= x_end
+    if space:  # a blank: the tag sits against the span
+        return x_end if forward else x_end - width
+    return x_hi - width if forward else x_hi  # punctuation: after it
+
+
 class ArticleView(QWidget):
     """Draws one :class:`OpenArticle`; converts selections to code points."""
 
@@ -179,8 +266,14 @@ class ArticleView(QWidget):
         layout.addWidget(self.meta)
         layout.addWidget(self.text, 1)
         self.highlighter = SpanHighlighter(self.text.document())
+        self.text.highlighter = self.highlighter
         self.geometry_: TextGeometry = TextGeometry.of("")
         self.formats: Formats | None = None
+        self.schema: Schema | None = None
+        #: View ▸ Label names on spans, View ▸ High contrast (gui.view_options).
+        self.show_tags = True
+        self.high_contrast = False
+        self._plain_palette = self.text.palette()
         self.colours: dict[str, str] = {}
         self.search_words: list[str] = []
         self.model: OpenArticle | None = None
@@ -198,10 +291,43 @@ class ArticleView(QWidget):
     # ---- showing -------------------------------------------------------------------------
 
     def set_schema(self, schema: Schema) -> None:
-        self.formats = Formats(schema)
-        self.colours = {e.name: e.colour for e in schema.entity_labels}
+        self.schema = schema
+        self._make_formats()
         self.draw_spans()
         self.draw_suggestions()
+
+    def _make_formats(self) -> None:
+        """Formats for the schema, the text's font (tags scale with zoom) and the options;
+        label colours keep away from both selection colours (the text's and the app's)."""
+        assert self.schema is not None
+        app_selection = QApplication.palette().color(QPalette.ColorRole.Highlight).name()
+        self.formats = Formats(
+            self.schema,
+            selections=(SELECTION, app_selection),
+            font=self.text.font(),
+            tags=self.show_tags,
+            high_contrast=self.high_contrast,
+        )
+        self.text.formats = self.formats
+        self.colours = dict(self.formats.colours)
+
+    def set_options(self, *, tags: bool | None = None, high_contrast: bool | None = None) -> None:
+        """Turn label tags or high contrast on or off and repaint what is on screen."""
+        if tags is not None:
+            self.show_tags = tags
+        if high_contrast is not None and high_contrast != self.high_contrast:
+            self.high_contrast = high_contrast
+            palette = QPalette(self._plain_palette)
+            if high_contrast:  # black on white, whatever the desktop theme
+                for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+                    palette.setColor(group, QPalette.ColorRole.Base, QColor("#ffffff"))
+                    palette.setColor(group, QPalette.ColorRole.Text, QColor("#000000"))
+            self.text.setPalette(palette)
+        if self.schema is not None:
+            self._make_formats()
+            self.draw_spans()
+            self.draw_suggestions()
+        self.text.viewport().update()
 
     def draw(self, model: OpenArticle) -> None:
         """Draw ``model``: highlights are computed before the text is set, so the widget lays
@@ -217,6 +343,7 @@ class ArticleView(QWidget):
         index = build_index(self.geometry_, model.spans, self.formats, self.search_words)
         self.highlighter.load(index, self.formats)
         self.text.setPlainText(article.text)
+        self.highlighter.text_set()
         self.draw_suggestions()
 
     def draw_spans(self) -> None:
@@ -357,6 +484,8 @@ class ArticleView(QWidget):
             self.text.zoomIn(steps)
         elif steps < 0:
             self.text.zoomOut(-steps)
+        if steps and self.schema is not None:  # the tags' size and room follow the text's
+            self.set_options()
 
     # ---- selection in code points --------------------------------------------------------
 
