@@ -279,6 +279,11 @@ class ArticleView(QWidget):
         self.model: OpenArticle | None = None
         self.marks: list[ReviewMark] = []
         self.text.overlay = self._paint_marks
+        #: Code-point range whose suggestions are given to Qt now (see draw_suggestions).
+        self._drawn_window: tuple[int, int] = (0, 0)
+        bar = self.text.verticalScrollBar()
+        bar.valueChanged.connect(self._follow_scroll)
+        bar.rangeChanged.connect(self._follow_scroll)
 
     @property
     def article(self) -> Article | None:
@@ -360,11 +365,20 @@ class ArticleView(QWidget):
 
     def draw_suggestions(self) -> None:
         """Dashed underlines over the model's pending suggestions (extra selections, on top
-        of the label highlighting, which stays as it is)."""
+        of the label highlighting, which stays as it is).
+
+        Qt walks every extra selection on every paint, and building one costs ~30 µs: an
+        article where thousands of strings are suggested took seconds to open. So only the
+        suggestions within a screen above and below what is visible are given to Qt, and the
+        window follows the scroll bar (:meth:`_follow_scroll`).
+        """
         if self.model is None:
             return
+        lo, hi = self._drawn_window = self._window()
         selections = []
         for sg in self.model.suggestions:
+            if sg.end <= lo or sg.start >= hi:
+                continue
             fmt = QTextCharFormat()
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
             if sg.layer == "entity":
@@ -386,6 +400,43 @@ class ArticleView(QWidget):
             selection.format = fmt
             selections.append(selection)
         self.text.setExtraSelections(selections)
+
+    def _window(self) -> tuple[int, int]:
+        """The visible text and a screen's worth above and below it, in code points."""
+        blocks = self.text.visible_blocks()
+        if not blocks:
+            first = last = self.text.firstVisibleBlock()
+        else:
+            first, last = blocks[0], blocks[-1]
+        if not first.isValid():
+            return (0, 0)
+        lo = first.position()
+        hi = last.position() + last.length()
+        screen = max(hi - lo, 2000)
+        end = self.text.document().characterCount()
+        return (
+            self.geometry_.from_qt(max(0, lo - screen)),
+            self.geometry_.from_qt(min(end - 1, hi + screen)),
+        )
+
+    def _follow_scroll(self, *_args: int) -> None:
+        """Redraw the suggestions once the visible text leaves the window they were drawn for."""
+        if self.model is None or not self.model.suggestions:
+            return
+        blocks = self.text.visible_blocks()
+        if not blocks:
+            return
+        from_qt = self.geometry_.from_qt
+        lo = from_qt(blocks[0].position())
+        hi = from_qt(
+            min(
+                self.text.document().characterCount() - 1,
+                blocks[-1].position() + blocks[-1].length(),
+            )
+        )
+        drawn_lo, drawn_hi = self._drawn_window
+        if lo < drawn_lo or hi > drawn_hi:
+            self.draw_suggestions()
 
     def set_marks(self, marks: Iterable[ReviewMark]) -> None:
         """Show who gave what in the text (review mode); an empty list takes them away."""
