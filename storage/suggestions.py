@@ -160,7 +160,7 @@ class Suggestions(SuggestionDecisions, SuggestionRuns, DocSuggestions):
         # and an article can hold thousands of suggestions when a common string was labelled.
         p = self.db.param
         sql = (
-            "SELECT id, article_id, layer, label, start, \"end\", source, score FROM suggestion"
+            'SELECT id, article_id, layer, label, start, "end", source, score FROM suggestion'
             f" WHERE article_id = {p}"
         )
         args: list[Any] = [article_id]
