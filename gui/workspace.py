@@ -171,6 +171,7 @@ class Workspace(QWidget):
         if review is None:
             return
         self.review = None
+        self.view.set_marks([])
         review.panel.hide()
         review.panel.deleteLater()
         self._build_keys()
