@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import subprocess
 import sys
@@ -147,7 +148,11 @@ def main() -> None:
         seconds, peak, cpu, output = timed(argv)
         goal = GOALS[name]
         goal_text = f"goal {goal:.0f} s; " if goal else ""
-        print(f"{name:10} {seconds:6.1f} s ({goal_text}CPU {cpu:.1f} s) peak {peak:4.0f} MB")
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(
+            f"{name:10} {seconds:6.1f} s wall ({goal_text}CPU {cpu:.1f} s) peak {peak:4.0f} MB"
+            f" (load average {load} on {os.cpu_count()} cores)"
+        )
         if args.show:
             print(output)
 

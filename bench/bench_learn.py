@@ -16,6 +16,7 @@ spawned worker process, as the app does.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import resource
@@ -31,7 +32,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from learn_data import gum_sentences, nerp_prosa, stance_set  # noqa: E402
 
-from core.learn.entity import EntityExample, EntityTagger, train_entities  # noqa: E402
+from core.learn.entity import (  # noqa: E402
+    UNCERTAINTY_MEASURES,
+    EntityExample,
+    EntityTagger,
+    train_entities,
+)
 from core.learn.jobs import fit_entities  # noqa: E402
 from core.learn.scores import class_evaluation, span_evaluation  # noqa: E402
 from core.learn.stance import StanceClassifier, StanceExample, train_stance  # noqa: E402
@@ -41,6 +47,10 @@ OUT = ROOT / "bench" / "out"
 SIZES = (25, 50, 100, 200, 400)
 STANCE_SIZES = (25, 50, 100, 150)
 STANCE_SETS = ("stance-es-ca-catalonia-tweets", "stance-en-perspectrum", "stance-id-blog-politics")
+
+
+def _load() -> str:
+    return f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
 
 
 def own_labels(train: list[EntityExample]) -> Gazetteer:
@@ -84,6 +94,8 @@ def splits(data: list, rounds: int, held_size: int) -> list[tuple[list, list]]:
 
 def curves(shared: Path, rounds: int) -> None:
     print("## Entity learning curves: held-out span F1 (mean of rounds)\n")
+    print(f"- before: {_load()}\n")
+    t, cpu = time.perf_counter(), time.process_time()
     sets = (
         ("NER-Prosa (840 sentences, 300 held out)", nerp_prosa(shared), 300),
         ("GUM Wikinews (416 sentences, 104 held out)", gum_sentences(shared), 104),
@@ -104,6 +116,10 @@ def curves(shared: Path, rounds: int) -> None:
             m, o = statistics.mean(model), statistics.mean(own)
             print(f"| {name} | {n} | {m:.3f} | {o:.3f} | {100 * (m - o):+.1f} |")
         sys.stdout.flush()
+    print(
+        f"\n- {rounds} rounds: {time.perf_counter() - t:.0f} s wall, "
+        f"{time.process_time() - cpu:.0f} s CPU; {_load()} after"
+    )
 
 
 def stance(shared: Path, rounds: int) -> None:
@@ -132,46 +148,77 @@ def stance(shared: Path, rounds: int) -> None:
         sys.stdout.flush()
 
 
-def active(shared: Path, rounds: int) -> None:
-    """The gold labels play the annotator: batches of 25, chosen in import order or by the
-    model's uncertainty (a fifth of each batch random, seeded), retrained after each."""
+def active(shared: Path, rounds: int, measures: tuple[str, ...], share: float) -> None:
+    """The gold labels play the annotator: batches of 25 (50 from 100 on), chosen in import
+    order or by the model's uncertainty under each measure (``share`` of each batch random,
+    seeded), retrained after each; one training per step both scores and picks."""
     print("\n## Active learning on NER-Prosa: held-out span F1 against the number labelled\n")
+    print(f"- before: {_load()}")
+    t, cpu = time.perf_counter(), time.process_time()
     data = nerp_prosa(shared)
     steps = (25, 50, 100, 150, 200, 300, 400)
-    results: dict[str, dict[int, list[float]]] = {"import order": {}, "most uncertain": {}}
+    strategies = ("import order", *measures)
+    results: dict[str, dict[int, list[float]]] = {s: {} for s in strategies}
     for held, pool in splits(data, rounds, 300):
-        for strategy in results:
+        for strategy in strategies:
             rnd = random.Random(1)
             labelled = list(range(25))
             rest = list(range(25, len(pool)))
             while True:
                 n = len(labelled)
-                train = [pool[i] for i in labelled]
+                tagger = EntityTagger(train_entities([pool[i] for i in labelled]))
                 if n in steps:
-                    results[strategy].setdefault(n, []).append(f1_model(train, held))
+                    pred = [
+                        [(g.label, g.start, g.end) for g in tagger.guess(e.text, e.lang).spans]
+                        for e in held
+                    ]
+                    f1 = span_evaluation([e.spans for e in held], pred, folds=1).score
+                    results[strategy].setdefault(n, []).append(f1)
                 if n >= steps[-1]:
                     break
                 batch = 25 if n < 100 else 50
                 if strategy == "import order":
                     pick, rest = rest[:batch], rest[batch:]
                 else:
-                    tagger = EntityTagger(train_entities(train))
-                    scored = sorted(
-                        rest,
-                        key=lambda i: -tagger.guess(pool[i].text, pool[i].lang).uncertainty,
-                    )
-                    n_random = batch // 5
+                    value = {
+                        i: tagger.guess(pool[i].text, pool[i].lang, measure=strategy).uncertainty
+                        for i in rest
+                    }
+                    scored = sorted(rest, key=lambda i: -value[i])
+                    n_random = round(batch * share)
                     pick = scored[: batch - n_random]
-                    others = [i for i in rest if i not in set(pick)]
-                    pick += rnd.sample(others, n_random)
-                    rest = [i for i in rest if i not in set(pick)]
+                    chosen = set(pick)
+                    pick += rnd.sample([i for i in rest if i not in chosen], n_random)
+                    chosen = set(pick)
+                    rest = [i for i in rest if i not in chosen]
                 labelled += pick
-    print("| labelled | import order | most uncertain first (20 % random) |")
-    print("| ---: | ---: | ---: |")
+        sys.stdout.flush()
+    head = " | ".join(f"uncertain: {m}" for m in measures)
+    print(f"| labelled | import order | {head} |")
+    print("| ---: | ---: |" + " ---: |" * len(measures))
     for n in steps:
-        a = statistics.mean(results["import order"][n])
-        b = statistics.mean(results["most uncertain"][n])
-        print(f"| {n} | {a:.3f} | {b:.3f} |")
+        cells = " | ".join(f"{statistics.mean(results[s][n]):.3f}" for s in strategies)
+        print(f"| {n} | {cells} |")
+    # Where each order first reaches import order's F1 at 200 (linear between the steps).
+    goal = statistics.mean(results["import order"][200])
+    for s in measures:
+        means = [(n, statistics.mean(results[s][n])) for n in steps]
+        reach = next(
+            (
+                a + (b - a) * (goal - fa) / (fb - fa) if fb != fa else b
+                for (a, fa), (b, fb) in itertools.pairwise(means)
+                if fa < goal <= fb
+            ),
+            None,
+        )
+        where = f"{reach:.0f}" if reach is not None else "not within 400"
+        print(
+            f"- {s} ({share:.0%} random) reaches import order's F1 at 200 ({goal:.3f}) at {where}"
+        )
+    print(
+        f"- {rounds} rounds: {time.perf_counter() - t:.0f} s wall, "
+        f"{time.process_time() - cpu:.0f} s CPU; {_load()} after"
+    )
 
 
 def _articles(shared: Path, n: int, sentences: int, seed: int) -> list[EntityExample]:
@@ -197,65 +244,81 @@ def _child_cpu() -> float:
 
 def speed(shared: Path, articles: int) -> None:
     from core.models import NewArticle
+    from core.schema import EntityLabel, Schema
     from storage import Project
 
-    print("\n## Speed and memory (2 shared cores: figures are noisy)\n")
+    print("\n## Speed and memory (2 shared cores: wall times are inflated by the load)\n")
     train = _articles(shared, 1000, 10, seed=1)
     words = sum(len(e.text.split()) for e in train)
-    print(f"- load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    t, cpu = time.perf_counter(), time.process_time()
+    print(f"- before training: {_load()}")
+    t, cpu, main = time.perf_counter(), time.process_time(), time.thread_time()
     fit = fit_entities(train, [])
     took, took_cpu = time.perf_counter() - t, time.process_time() - cpu
+    main_cpu = time.thread_time() - main
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"- training on 1,000 labelled articles ({words:,} words; held-out fifth + final fit): "
-        f"{took:.1f} s wall, {took_cpu:.1f} s CPU; held-out F1 {fit.evaluation.score:.3f} "
+        f"- training on 1,000 labelled articles ({words:,} words; held-out fifth + final fit, "
+        f"side by side in two threads): {took:.1f} s wall, {took_cpu:.1f} s CPU in all, "
+        f"{main_cpu:.1f} s CPU on the longer thread (the wall time on two idle cores); "
+        f"{_load()} after; peak memory {rss:.0f} MB; held-out F1 {fit.evaluation.score:.3f} "
         f"(sentences repeat across these generated articles: the score is not a quality "
         f"figure); model {len(fit.data) / 1e6:.2f} MB"
     )
+    sys.stdout.flush()
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / "learn-speed.tandai"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    from core.schema import EntityLabel, Schema
-
     labels = sorted({lab for ex in train for lab, _s, _e in ex.spans})
     schema = Schema(entity_labels=tuple(EntityLabel(name, "#90caf9") for name in labels))
     with Project.create(path, schema=schema) as project:
-        corpus = _articles(shared, articles, 5, seed=2)
         t = time.perf_counter()
-        project.imports.store_articles(
-            [NewArticle(text=e.text, external_id=str(i)) for i, e in enumerate(corpus)]
-        )
+        tokens = 0
+        # Generated and stored in batches: this process holds what the app would, not the
+        # whole corpus (the labelled first 1,000 are those of the training above).
+        rnd_seed = 2
+        for start in range(0, articles, 5000):
+            batch = train if start == 0 else []
+            batch = batch + _articles(shared, min(5000, articles - start) - len(batch), 5, rnd_seed)
+            rnd_seed += 1
+            tokens += sum(len(e.text.split()) for e in batch[1000 if start == 0 else 0 :])
+            project.imports.store_articles(
+                [NewArticle(text=e.text, external_id=f"{start + i}") for i, e in enumerate(batch)]
+            )
         print(
-            f"- project of {articles:,} generated articles of 5 sentences stored in {time.perf_counter() - t:.1f} s"
+            f"- project of {articles:,} generated articles stored in {time.perf_counter() - t:.1f} s"
         )
         ids = list(project.article_ids())
-        for aid, ex in zip(ids[:1000], corpus[:1000], strict=True):
+        for aid, ex in zip(ids[:1000], train, strict=True):
             with project.transaction():
                 for label, start, end in ex.spans:
                     project.labels.add_span(
                         aid, annotator="bench", layer="entity", label=label, start=start, end=end
                     )
                 project.labels.set_status(aid, annotator="bench", status="done")
-        t, child = time.perf_counter(), _child_cpu()
+        print(f"- before `learn`: {_load()}")
+        t, child, cpu = time.perf_counter(), _child_cpu(), time.process_time()
         outcome = project.learning.learn(in_process=False)
         total, total_cpu = time.perf_counter() - t, _child_cpu() - child
-        tokens = sum(len(e.text.split()) for e in corpus[1000:])
         print(
             f"- `learn` on 1,000 done articles, then suggesting on {outcome.articles:,} "
-            f"({tokens:,} words): {total:.1f} s wall, worker process {total_cpu:.1f} s CPU; "
-            f"{outcome.stored:,} suggestions stored"
+            f"({tokens:,} words): {total:.1f} s wall, worker processes {total_cpu:.1f} s CPU, "
+            f"this process {time.process_time() - cpu:.1f} s CPU (reading, writing); "
+            f"{outcome.stored:,} suggestions stored; {_load()} after"
         )
-        t, child = time.perf_counter(), _child_cpu()
+        sys.stdout.flush()
+        t, child, cpu = time.perf_counter(), _child_cpu(), time.process_time()
         stored = project.learning.suggest_with_model(in_process=False)
         print(
             f"- `suggest_with_model` again (nothing new to store: {stored}) over "
-            f"{outcome.articles:,} articles: {time.perf_counter() - t:.1f} s wall, worker "
-            f"process {_child_cpu() - child:.1f} s CPU"
+            f"{outcome.articles:,} articles in the background (two worker processes): "
+            f"{time.perf_counter() - t:.1f} s wall, worker processes "
+            f"{_child_cpu() - child:.1f} s CPU, this process {time.process_time() - cpu:.1f} s "
+            f"CPU; {_load()} after"
         )
     me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"- peak memory: this process {me:.0f} MB, worker process {child:.0f} MB")
+    child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"- peak memory: this process {me:.0f} MB, largest worker process {child_rss:.0f} MB")
 
 
 def keys(shared: Path) -> None:
@@ -324,6 +387,13 @@ def main() -> None:
     parser.add_argument("--only", choices=("curves", "stance", "active", "speed", "keys"))
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument(
+        "--measures",
+        default="line",
+        help="uncertainty measures for --only active, comma-separated: "
+        + ", ".join(UNCERTAINTY_MEASURES),
+    )
+    parser.add_argument("--random-share", type=float, default=0.2)
     args = parser.parse_args()
     if not args.shared.is_dir():
         sys.exit(f"bench_learn: {args.shared} not found (give --shared DIR)")
@@ -332,7 +402,10 @@ def main() -> None:
     if args.only in (None, "stance"):
         stance(args.shared, args.rounds)
     if args.only in (None, "active"):
-        active(args.shared, args.rounds)
+        measures = tuple(m for m in args.measures.split(",") if m)
+        if unknown := [m for m in measures if m not in UNCERTAINTY_MEASURES]:
+            sys.exit(f"bench_learn: unknown measure {unknown[0]!r}")
+        active(args.shared, args.rounds, measures, args.random_share)
     if args.only in (None, "speed"):
         speed(args.shared, args.articles)
     if args.only in (None, "keys"):

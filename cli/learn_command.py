@@ -98,7 +98,8 @@ def cmd_learn(args: argparse.Namespace) -> int:
                 layer=layer,
                 target=target,
                 annotator=args.annotator,
-                in_process=True,
+                # Worker processes, as in the app: training beside, tagging on every core.
+                in_process=False,
                 on_progress=lambda text, done, total: total and bar.update(text, done, total),
             )
             bar.finish()

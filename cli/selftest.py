@@ -209,6 +209,7 @@ def train_model(_ctx: Context) -> str:
     import multiprocessing
 
     from core.learn.entity import EntityExample, EntityTagger, train_entities
+    from core.learn.jobs import guess_loaded, load_model
 
     people = ["Budi", "Sari", "Joko", "Dewi", "Rina", "Agus", "Wati", "Eko", "Tono", "Lina"]
     places = ["Jakarta", "Medan", "Bogor", "Padang", "Malang"]
@@ -219,10 +220,16 @@ def train_model(_ctx: Context) -> str:
         start = text.index(place)
         spans = (("PER", 8, 8 + len(person)), ("GPE", start, start + len(place)))
         examples.append(EntityExample(text, "id", spans))
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
+    spawn = multiprocessing.get_context("spawn")
+    with spawn.Pool(1) as pool:
         data = pool.apply(train_entities, (examples,))
     text = "Menteri Slamet tiba di Kupang hari ini."
     found = {(g.label, text[g.start : g.end]) for g in EntityTagger(data).guess(text, "id").spans}
+    # The suggesting workers load the model once, in their initializer, as storage runs them.
+    with spawn.Pool(1, initializer=load_model, initargs=("entity", data)) as pool:
+        ((_aid, guess),) = pool.apply(guess_loaded, ([(1, text, "id")],))
+    there = {(g.label, text[g.start : g.end]) for g in guess.spans}
+    check(there == found, f"a suggesting worker tagged {sorted(there)}, not {sorted(found)}")
     check(
         found == {("PER", "Slamet"), ("GPE", "Kupang")},
         f"the model trained in a worker tagged {sorted(found)}",

@@ -21,8 +21,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
-from core.agreement import ArticleJudgements, SpanKey, nonempty_lines, touched_lines
+from core.agreement import (
+    ArticleJudgements,
+    EntityCodes,
+    SpanKey,
+    touched_line_starts,
+)
 from core.edits import ADJUDICATED, make_origin, origin_kind
 
 
@@ -73,8 +79,11 @@ def _overlapping(spans: list[SpanKey]) -> set[SpanKey]:
     return out
 
 
-def adjudicate(article: ArticleJudgements, *, min_agree: int | None = None) -> GoldArticle:
-    """The gold labels of ``article`` by the rule above. Boilerplate needs ``article.text``."""
+def adjudicate(
+    article: ArticleJudgements, *, min_agree: int | None = None, codes: EntityCodes | None = None
+) -> GoldArticle:
+    """The gold labels of ``article`` by the rule above. Boilerplate needs ``article.text``;
+    a ``coded`` article (entities as keys, as storage reads them in bulk) its ``codes``."""
     finishers = tuple(sorted(article.by))
     n = len(finishers)
     if not n:
@@ -88,9 +97,15 @@ def adjudicate(article: ArticleJudgements, *, min_agree: int | None = None) -> G
         gold.undecided.append(f"{n} of the {threshold} annotators needed have finished it")
         return gold
 
-    votes: Counter[SpanKey] = Counter()
+    counted: Counter[Any] = Counter()
     for j in article.by.values():
-        votes.update(j.entities)  # counted in C
+        counted.update(j.entities)  # counted in C
+    votes: Counter[SpanKey] = counted
+    if article.coded:
+        if codes is None:
+            raise ValueError("a coded article needs its entity codes")
+        # Each distinct span once, not once per annotator.
+        votes = Counter(codes.decode_counts(counted))
     chosen = [span for span, count in votes.items() if count >= threshold]
     clashing = _overlapping(chosen)
     for start, end, label in sorted(votes):
@@ -105,21 +120,22 @@ def adjudicate(article: ArticleJudgements, *, min_agree: int | None = None) -> G
     if any(j.boilerplate for j in article.by.values()):
         if article.text is None:
             raise ValueError("boilerplate adjudication needs the article text")
-        lines = nonempty_lines(article.text)
-        starts = [start for start, _ in lines]
+        text = article.text
+        # Lines are named by where they start, found from the spans (no list of every line).
         kinds: dict[int, Counter[str]] = {}
         marked: Counter[int] = Counter()
         for j in article.by.values():
             mine: set[int] = set()
             for span in j.boilerplate:
-                for i in touched_lines(lines, (span,), starts):
-                    kinds.setdefault(i, Counter())[span[2]] += 1
-                    mine.add(i)
+                for line in touched_line_starts(text, (span,)):
+                    kinds.setdefault(line, Counter())[span[2]] += 1
+                    mine.add(line)
             marked.update(mine)
-        for i, count in sorted(marked.items()):
-            start, end = lines[i]
+        for start, count in sorted(marked.items()):
+            end = text.find("\n", start)
+            end = len(text) if end < 0 else end
             if count >= threshold:
-                label = sorted(kinds[i].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+                label = sorted(kinds[start].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
                 gold.boilerplate.append((start, end, label))
             elif n - count < threshold:
                 gold.undecided.append(f"boilerplate line {start}–{end}: {count} of {n}")

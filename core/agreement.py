@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import itertools
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from core.export.records import ExportRecord
 from core.reliability import NominalAlpha, PairTable
 from core.tokens import token_offsets, token_range
 
-_LABEL = itemgetter(2)
+_CODE = itemgetter(slice(0, 2))  # the label's code: the first two characters of an EntityCodes key
 LAYER_NAMES = ("entity", "boilerplate", "stance")
 STANCE_PREFIX = "stance:"
 #: How many of the most disputed articles a report keeps.
@@ -41,11 +42,72 @@ DISPUTED_KEPT = 20
 SpanKey = tuple[int, int, str]
 
 
+class EntityCodes:
+    """Entity spans as short strings of digits, ``"10" + start + end`` with the offsets
+    zero-padded to eight digits (``"100000012000000131"``): the first two characters are
+    the label's code. The database writes exactly these as numbers and joins them, so a set
+    of them is built without a tuple per span, and sets are intersected and their labels
+    counted in C (``Counter(map(itemgetter(slice(0, 2)), keys))``): how agreement keeps up
+    with ten million spans. Codes are handed out as labels turn up; past 90 labels, or for
+    offsets of nine digits, keys take a form only Python writes (never equal to a number)."""
+
+    #: Codes "10".."99": what SQL can write as the leading digits of a number.
+    SQL_CODES = 90
+    #: Offsets below this fit their eight digits.
+    OFFSET_LIMIT = 100_000_000
+
+    def __init__(self, labels: Iterable[str] = ()) -> None:
+        self.code: dict[str, str] = {}
+        self.label: dict[str, str] = {}
+        for label in labels:
+            self.code_of(label)
+
+    def code_of(self, label: str) -> str:
+        code = self.code.get(label)
+        if code is None:
+            n = len(self.code)
+            code = str(10 + n) if n < self.SQL_CODES else f"{chr(0x100 + n)}:"
+            self.code[label], self.label[code] = code, label
+        return code
+
+    def encode(self, spans: Iterable[SpanKey]) -> frozenset[str]:
+        code_of, limit = self.code_of, self.OFFSET_LIMIT
+        return frozenset(
+            f"{code_of(label)}{start:08d}{end:08d}"
+            if end < limit
+            else f"{code_of(label)}{start}:{end}:"
+            for start, end, label in spans
+        )
+
+    def decode(self, key: str) -> SpanKey:
+        label = self.label[key[:2]]
+        if key.endswith(":"):
+            start, end = key[2:-1].split(":")
+            return int(start), int(end), label
+        return int(key[2:10]), int(key[10:18]), label
+
+    def decode_counts(self, counts: Mapping[str, int]) -> dict[SpanKey, int]:
+        """``{decode(key): n}`` for many keys, the common form decoded inline (a call per
+        key costs as much as the decoding)."""
+        label = self.label
+        decode = self.decode
+        return {
+            (int(key[2:10]), int(key[10:18]), label[key[:2]]) if key[-1] != ":" else decode(key): n
+            for key, n in counts.items()
+        }
+
+    def sql_codes(self) -> dict[str, int]:
+        """Label -> code as a number, for the codes SQL may write."""
+        return {label: int(c) for label, c in self.code.items() if c.isdigit()}
+
+
 @dataclass(frozen=True, slots=True)
 class Judgement:
-    """One annotator's labels of one article they finished."""
+    """One annotator's labels of one article they finished. ``entities`` holds
+    ``(start, end, label)`` tuples, or the strings of an :class:`EntityCodes` when the
+    article says ``coded``."""
 
-    entities: frozenset[SpanKey] = frozenset()
+    entities: frozenset[Any] = frozenset()
     boilerplate: frozenset[SpanKey] = frozenset()
     doc: Mapping[str, str] = field(default_factory=dict)
 
@@ -63,6 +125,8 @@ class ArticleJudgements:
     article_id: int
     by: Mapping[str, Judgement]
     text: str | None = None
+    #: The entities are :class:`EntityCodes` strings (of the counter's codes), not tuples.
+    coded: bool = False
 
 
 def nonempty_lines(text: str) -> list[tuple[int, int]]:
@@ -91,6 +155,33 @@ def touched_lines(
             if lines[i][1] > start:
                 hit.add(i)
             i += 1
+    return hit
+
+
+#: A line with nothing but whitespace (``\n`` ends lines; ``\r`` of CRLF is whitespace).
+_BLANK_LINE = re.compile(r"^[^\S\n]*$", re.MULTILINE)
+
+
+def count_nonempty_lines(text: str) -> int:
+    """``len(nonempty_lines(text))``, counted in C."""
+    return text.count("\n") + 1 - len(_BLANK_LINE.findall(text))
+
+
+def touched_line_starts(text: str, spans: Iterable[SpanKey]) -> set[int]:
+    """The starts of the non-empty lines ``spans`` touch: what :func:`touched_lines` finds,
+    named by where each line starts, found from the spans alone (a few lines each) instead
+    of by listing every line of the text."""
+    hit: set[int] = set()
+    find = text.find
+    for start, end, _ in spans:
+        line = text.rfind("\n", 0, start) + 1
+        while line < end:
+            stop = find("\n", line)
+            if stop < 0:
+                stop = len(text)
+            if stop > start and stop > line and not text[line:stop].isspace():
+                hit.add(line)
+            line = stop + 1
     return hit
 
 
@@ -234,52 +325,85 @@ def _overlap_f1(overlap_a: int, overlap_b: int, na: int, nb: int) -> float | Non
 
 
 class _AlphaAndPairs:
-    """Alpha over everyone and a table per pair, the pairs made as annotators turn up."""
+    """Alpha over everyone and a table per pair, the pairs made as annotators turn up.
+    Units are tallied by their pattern of values first (a million boilerplate lines show a
+    few dozen patterns) and fed to the coefficients once, when the figures are asked for."""
 
     def __init__(self) -> None:
-        self.alpha = NominalAlpha()
-        self.pairs: dict[tuple[str, str], PairTable] = {}
+        self._patterns: Counter[tuple[tuple[str, Any], ...]] = Counter()
 
     def add(self, values: Mapping[str, Any], *, count: int = 1) -> None:
         """``values``: annotator -> value, ordered by annotator name (None: missing)."""
-        self.alpha.add(values.values(), count=count)
-        present = [(a, v) for a, v in values.items() if v is not None]
-        for (a, va), (b, vb) in itertools.combinations(present, 2):
-            table = self.pairs.get((a, b))
-            if table is None:
-                table = self.pairs[a, b] = PairTable()
-            table.add(va, vb, count=count)
+        if count > 0:
+            self._patterns[tuple(values.items())] += count
 
     def figures(self, annotators: list[str]) -> AlphaFigures:
+        alpha = NominalAlpha()
+        tables: dict[tuple[str, str], PairTable] = {}
+        for pattern, count in self._patterns.items():
+            alpha.add([v for _, v in pattern], count=count)
+            present = [(a, v) for a, v in pattern if v is not None]
+            for (a, va), (b, vb) in itertools.combinations(present, 2):
+                table = tables.get((a, b))
+                if table is None:
+                    table = tables[a, b] = PairTable()
+                table.add(va, vb, count=count)
         pairs = []
         for a, b in itertools.combinations(annotators, 2):
-            table = self.pairs.get((a, b)) or PairTable()
+            table = tables.get((a, b)) or PairTable()
             confusion: dict[str, dict[str, int]] = {}
             for (va, vb), n in sorted(table.counts.items(), key=repr):
                 confusion.setdefault(str(va), {})[str(vb)] = n
             pairs.append(
                 PairFigures(a, b, table.units, table.agreement(), table.kappa(), confusion)
             )
-        return AlphaFigures(self.alpha.units, self.alpha.value(), pairs)
+        return AlphaFigures(alpha.units, alpha.value(), pairs)
 
 
 @dataclass
 class _EntityPairCounts:
     articles: int = 0
-    matched: Counter[str] = field(default_factory=Counter)
-    in_a: Counter[str] = field(default_factory=Counter)
-    in_b: Counter[str] = field(default_factory=Counter)
+    matched: Counter[str] = field(default_factory=Counter)  # per label code
     overlap_a: int = 0  # spans of a that overlap a span of b with the same label
     overlap_b: int = 0
 
 
+#: Above this many candidates of one label a span's overlap is found by bisection.
+_SWEEP_FROM = 16
+
+
 def _overlapping(spans: Iterable[SpanKey], others: Iterable[SpanKey]) -> int:
-    """How many of ``spans`` overlap one of ``others`` with the same label."""
-    return sum(
-        1
-        for start, end, label in spans
-        if any(label == ol and start < oe and os_ < end for os_, oe, ol in others)
-    )
+    """How many of ``spans`` overlap one of ``others`` with the same label. Others are
+    grouped by label; a span looks through the few of its label one by one, or, where a
+    label has many, sweeps them sorted by start and looks back only as far as some earlier
+    one still reaches into it (the running maximum of their ends says how far that is)."""
+    by_label: dict[str, list[tuple[int, int]]] = {}
+    for start, end, label in others:
+        by_label.setdefault(label, []).append((start, end))
+    swept: dict[str, tuple[list[tuple[int, int]], list[int], list[int]]] = {}
+    found = 0
+    for start, end, label in spans:
+        candidates = by_label.get(label)
+        if not candidates:
+            continue
+        if len(candidates) <= _SWEEP_FROM:
+            for o_start, o_end in candidates:
+                if o_start < end and start < o_end:
+                    found += 1
+                    break
+            continue
+        if label not in swept:
+            ordered = sorted(candidates)
+            reach = list(itertools.accumulate((o[1] for o in ordered), max))
+            swept[label] = (ordered, [o[0] for o in ordered], reach)
+        ordered, starts, reach = swept[label]
+        i = bisect.bisect_left(starts, end) - 1  # those starting before this one ends
+        while i >= 0 and reach[i] > start:
+            if ordered[i][1] > start:
+                found += 1
+                break
+            i -= 1
+    return found
 
 
 class AgreementCounter:
@@ -303,6 +427,12 @@ class AgreementCounter:
         self._stance: dict[str, _AlphaAndPairs] = {}
         self._boilerplate = _AlphaAndPairs()
         self._entity: dict[tuple[str, str], _EntityPairCounts] = {}
+        #: Label codes of the entity spans; storage reads spans already coded with these.
+        self.codes = EntityCodes()
+        #: Per group of finishers (names, sorted): each one's spans per label code. A pair's
+        #: span counts are summed from the groups holding both at the end, so each article
+        #: counts each annotator's labels once, not once per pair.
+        self._entity_labels: dict[tuple[str, ...], dict[str, Counter[str]]] = {}
         self._tokens = NominalAlpha()
         self._articles = 0
         self._disputed: list[tuple[int, int]] = []  # min-heap of (items, -article_id)
@@ -322,7 +452,7 @@ class AgreementCounter:
         if "stance" in self.layers:
             disputed += self._add_stance(by)
         if "entity" in self.layers:
-            disputed += self._add_entities(by, article.text)
+            disputed += self._add_entities(by, article.text, coded=article.coded)
         if "boilerplate" in self.layers:
             if article.text is None:
                 raise ValueError("boilerplate agreement needs the article texts")
@@ -347,17 +477,33 @@ class AgreementCounter:
         return disputed
 
     def _add_boilerplate(self, by: Mapping[str, Judgement], text: str) -> int:
-        lines = nonempty_lines(text)
-        marked = {a: touched_lines(lines, sorted(j.boilerplate)) for a, j in by.items()}
+        # Lines are named by where they start; only those a span touches are looked at.
+        marked = {a: touched_line_starts(text, j.boilerplate) for a, j in by.items()}
         any_marked = set().union(*marked.values())
         for i in sorted(any_marked):
             self._boilerplate.add({a: int(i in m) for a, m in marked.items()})
         # Lines nobody marked are alike: counted in one go.
-        self._boilerplate.add(dict.fromkeys(by, 0), count=len(lines) - len(any_marked))
+        self._boilerplate.add(
+            dict.fromkeys(by, 0), count=count_nonempty_lines(text) - len(any_marked)
+        )
         return sum(1 for i in any_marked if not all(i in m for m in marked.values()))
 
-    def _add_entities(self, by: Mapping[str, Judgement], text: str | None) -> int:
-        entities = {a: j.entities for a, j in by.items()}
+    def _add_entities(self, by: Mapping[str, Judgement], text: str | None, *, coded: bool) -> int:
+        codes = self.codes
+        entities: dict[str, frozenset[str]] = {
+            a: j.entities if coded else codes.encode(j.entities) for a, j in by.items()
+        }
+        finishers = tuple(entities)
+        per_label = self._entity_labels.get(finishers)
+        if per_label is None:
+            per_label = self._entity_labels[finishers] = {a: Counter() for a in finishers}
+        for a, ea in entities.items():
+            # Counter.update of an iterator (not a mapping) counts in C.
+            per_label[a].update(map(_CODE, ea))
+        union = frozenset().union(*entities.values())
+        everyone = frozenset.intersection(*entities.values())
+        # Spans not everyone has, as tuples once (the pairs' overlap checks need offsets).
+        spans = {k: codes.decode(k) for k in union - everyone}
         for a, b in itertools.combinations(entities, 2):
             counts = self._entity.get((a, b))
             if counts is None:
@@ -365,26 +511,34 @@ class AgreementCounter:
             ea, eb = entities[a], entities[b]
             counts.articles += 1
             same = ea & eb
-            counts.matched.update(map(_LABEL, same))
-            # Counter.update of an iterator (not a mapping) counts in C.
-            counts.in_a.update(map(_LABEL, ea))
-            counts.in_b.update(map(_LABEL, eb))
+            counts.matched.update(map(_CODE, same))
             # An exact match overlaps itself. A span only one side has can overlap only a
             # span only the other side has: one annotator's entities never overlap each
             # other, so a span both have leaves no room for it. Those are few.
             counts.overlap_a += len(same)
             counts.overlap_b += len(same)
             if len(same) < len(ea) and len(same) < len(eb):
-                only_a, only_b = ea - same, eb - same
+                only_a = [spans[k] for k in ea - same]
+                only_b = [spans[k] for k in eb - same]
                 counts.overlap_a += _overlapping(only_a, only_b)
                 counts.overlap_b += _overlapping(only_b, only_a)
         if self.token_alpha:
             if text is None:
                 raise ValueError("token alpha needs the article texts")
-            self._add_tokens(entities, text)
-        union = frozenset().union(*entities.values())
-        everyone = frozenset.intersection(*entities.values())
-        return len(union) - len(everyone)
+            self._add_tokens(
+                {a: frozenset(map(codes.decode, ea)) for a, ea in entities.items()}, text
+            )
+        return len(spans)
+
+    def _pair_spans(self, a: str, b: str) -> tuple[Counter[str], Counter[str]]:
+        """Spans of a and of b per label code, over the articles both finished."""
+        in_a: Counter[str] = Counter()
+        in_b: Counter[str] = Counter()
+        for group, per_label in self._entity_labels.items():
+            if a in group and b in group:
+                in_a.update(per_label[a])
+                in_b.update(per_label[b])
+        return in_a, in_b
 
     def _add_tokens(
         self, entities: Mapping[str, frozenset[tuple[int, int, str]]], text: str
@@ -426,10 +580,12 @@ class AgreementCounter:
             pairs = []
             for a, b in itertools.combinations(names, 2):
                 c = self._entity.get((a, b)) or _EntityPairCounts()
-                labels = sorted(set(c.in_a) | set(c.in_b))
+                in_a, in_b = self._pair_spans(a, b)
+                label_of = self.codes.label
+                labels = sorted(set(in_a) | set(in_b), key=label_of.__getitem__)
                 na, nb, matched = (
-                    sum(c.in_a.values()),
-                    sum(c.in_b.values()),
+                    sum(in_a.values()),
+                    sum(in_b.values()),
                     sum(c.matched.values()),
                 )
                 overlap = _overlap_f1(c.overlap_a, c.overlap_b, na, nb)
@@ -440,8 +596,8 @@ class AgreementCounter:
                         articles=c.articles,
                         f1=_f1(matched, na, nb),
                         per_label={
-                            label: _f1(c.matched[label], c.in_a[label], c.in_b[label])
-                            for label in labels
+                            label_of[code]: _f1(c.matched[code], in_a[code], in_b[code])
+                            for code in labels
                         },
                         overlap_f1=overlap,
                         spans_a=na,

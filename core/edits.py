@@ -13,6 +13,7 @@ database (the text's length, the annotator's stored spans, the project's roles).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -140,6 +141,9 @@ class EditSet:
     doc: tuple[tuple[str, str | None], ...] = ()
     status: StatusEdit | None = None
     skip_covered: bool = False
+    #: The origin of the document labels ``doc`` sets (``make_origin``): a stance accepted
+    #: from a suggestion keeps where it came from, as an accepted span does.
+    doc_origin: str = MANUAL
 
 
 #: Why an item was refused; callers choose by code what to report and what to skip quietly.
@@ -178,6 +182,7 @@ class Decision:
     doc: list[tuple[str, str | None]] = field(default_factory=list)
     status: StatusEdit | None = None
     refused: list[Refusal] = field(default_factory=list)
+    doc_origin: str = MANUAL
 
     @property
     def empty(self) -> bool:
@@ -198,6 +203,9 @@ class EditResult:
     doc_before: dict[str, str | None] = field(default_factory=dict)
     status_before: Progress | None = None
     refused: list[Refusal] = field(default_factory=list)
+    #: How many spans were stored: ``len(added)``, also when the caller asked for no spans
+    #: back (a bulk write that will never be undone span by span).
+    stored: int = 0
 
 
 # ---- who may change whose labels --------------------------------------------------------
@@ -316,7 +324,7 @@ def decide(
     """Decide ``edits`` against ``stored`` (the annotator's spans of the article) and the
     text's ``length`` (``None``: no such article). Nothing is refused silently: every item
     not accepted is in ``refused`` with its code and reason."""
-    out = Decision(edits.article_id, edits.annotator)
+    out = Decision(edits.article_id, edits.annotator, doc_origin=edits.doc_origin)
     items: list[object] = [*edits.delete, *edits.relabel, *edits.add, *edits.doc]
     if edits.status is not None:
         items.append(edits.status)
@@ -354,13 +362,15 @@ def decide(
         out.relabel.append((was, label))
         held.remove(was)
         held.add(NewSpan(was.layer, label, was.start, was.end, was.origin, was.id))
+    # A set of thousands of spans names a few labels: each is looked up in the schema once.
+    label_checks: dict[tuple[str, str], tuple[str, str] | None] = {}
     for new in edits.add:
-        refusal = _span_refusal(new, schema, length, held, edits)
+        refusal = _span_refusal(new, schema, length, held, edits, label_checks)
         if refusal is not None:
             out.refused.append(refusal)
             continue
         out.add.append(new)
-        held.add(new)
+        held.add(new, clash_checked=True)
     seen_keys: set[str] = set()
     for key, value in edits.doc:
         reason = doc_refusal(schema, key, value)
@@ -386,19 +396,33 @@ def _no_article(article_id: int) -> str:
 
 class _Held:
     """The annotator's spans while a set is decided, indexed for the checks: exact copies by
-    key, entities and boilerplate apart (a bulk accept adds thousands to one article)."""
+    key, entities and boilerplate apart (a bulk accept or an adjudication adds thousands to
+    one article). Entities are also kept sorted by offsets, so the overlap check of a new
+    span looks at its neighbours only (a sweep, not a comparison with every held span); as
+    long as the held entities do not overlap each other, which the rule keeps true, that
+    finds exactly what :func:`entity_clash` would find."""
 
     def __init__(self, spans: Iterable[SpanLike]) -> None:
         self.by_key: dict[tuple[str, str, int, int], SpanLike] = {}
         self.entities: list[SpanLike] = []
         self.boilerplate: list[SpanLike] = []
+        # (start, end, order added, span): order added breaks ties, so spans are never
+        # compared, and says which of several clashing spans entity_clash would name first.
+        self._sorted: list[tuple[int, int, int, SpanLike]] = []
+        self._added = 0
+        self._disjoint = True
         for span in spans:
             self.add(span)
 
-    def add(self, span: SpanLike) -> None:
+    def add(self, span: SpanLike, *, clash_checked: bool = False) -> None:
+        """``clash_checked``: the caller has just found that ``span`` overlaps no held entity."""
         self.by_key.setdefault((span.layer, span.label, span.start, span.end), span)
         if span.layer == "entity":
+            if self._disjoint and not clash_checked:
+                self._disjoint = self.entity_clash(span.start, span.end) is None
             self.entities.append(span)
+            self._added += 1
+            bisect.insort(self._sorted, (span.start, span.end, self._added, span))
         elif span.layer == "boilerplate":
             self.boilerplate.append(span)
 
@@ -406,17 +430,45 @@ class _Held:
         key = (span.layer, span.label, span.start, span.end)
         if self.by_key.get(key) is span:
             del self.by_key[key]
+        if span.layer == "entity":
+            for i, entry in enumerate(self._sorted):
+                if entry[3] is span:
+                    del self._sorted[i]
+                    break
         for group in (self.entities, self.boilerplate):
             for i, h in enumerate(group):
                 if h is span:
                     del group[i]
                     return
 
+    def entity_clash(self, start: int, end: int) -> SpanLike | None:
+        """What ``entity_clash(self.entities, start, end)`` answers, found by bisection."""
+        if not self._disjoint:
+            return entity_clash(self.entities, start, end)
+        held = self._sorted
+        i = bisect.bisect_left(held, (end,)) - 1
+        first: tuple[int, int, int, SpanLike] | None = None
+        # Disjoint spans sorted by start are sorted by end too: walk back while they reach in.
+        while i >= 0 and held[i][1] > start:
+            if held[i][0] < end and (first is None or held[i][2] < first[2]):
+                first = held[i]
+            i -= 1
+        return None if first is None else first[3]
+
 
 def _span_refusal(
-    new: NewSpan, schema: Schema, length: int, held: _Held, edits: EditSet
+    new: NewSpan,
+    schema: Schema,
+    length: int,
+    held: _Held,
+    edits: EditSet,
+    label_checks: dict[tuple[str, str], tuple[str, str] | None],
 ) -> Refusal | None:
-    bad = label_refusal(schema, new.layer, new.label)
+    layer_label = (new.layer, new.label)
+    if layer_label in label_checks:
+        bad = label_checks[layer_label]
+    else:
+        bad = label_checks[layer_label] = label_refusal(schema, new.layer, new.label)
     if bad is not None:
         return Refusal(new, *bad)
     if not (0 <= new.start < new.end <= length):
@@ -430,7 +482,7 @@ def _span_refusal(
     if same is not None:
         return Refusal(new, DUPLICATE, f"already labelled: {new.label} {new.start}–{new.end}", same)
     if new.layer == "entity":
-        clash = entity_clash(held.entities, new.start, new.end)
+        clash = held.entity_clash(new.start, new.end)
         if clash is not None:
             return Refusal(new, OVERLAP, overlap_reason(clash), clash)
     elif edits.skip_covered and covered(new, held.boilerplate):

@@ -79,6 +79,20 @@ class DocLabel:
 
 
 @dataclass(frozen=True, slots=True)
+class DocSuggestion:
+    """A document label proposed for an article (a stance carried from a near-duplicate,
+    or a stance model's guess, ``id`` 0: computed, not stored), never a label until an
+    annotator accepts it."""
+
+    id: int
+    article_id: int
+    key: str
+    value: str
+    source: str
+    score: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
 class Progress:
     article_id: int
     annotator: str

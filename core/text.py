@@ -68,6 +68,9 @@ def line_ranges(text: str) -> list[tuple[int, int]]:
     return ranges
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
 class Utf16Map:
     """Convert between code-point offsets and UTF-16 offsets of one text.
 
@@ -76,7 +79,9 @@ class Utf16Map:
     """
 
     def __init__(self, text: str) -> None:
-        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+        # A regular expression finds them in C: a Python loop over every character cost
+        # ~15 ms on a 20,000-word article, each time it was opened.
+        self._astral = [m.start() for m in _ASTRAL.finditer(text)]
         # UTF-16 position of each astral character = its code-point index + astrals before it.
         self._astral16 = [cp + n for n, cp in enumerate(self._astral)]
         self._length = len(text)

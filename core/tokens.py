@@ -23,12 +23,11 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-import sys
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.text import UNSPACED_CHARS
+from core.unicode_marks import MARK_RANGES
 
 _IDEOGRAPHS = (
     "\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3038-\u303c\u3040-\u30ff\u31f0-\u31ff"
@@ -39,14 +38,7 @@ _IDEOGRAPHS = (
 @functools.cache
 def _marks_class() -> str:
     """Combining marks (categories M*), variation selectors, emoji skin tones, tags."""
-    ranges: list[tuple[int, int]] = []
-    for cp in range(sys.maxunicode + 1):
-        if unicodedata.category(chr(cp))[0] == "M":
-            if ranges and ranges[-1][1] == cp - 1:
-                ranges[-1] = (ranges[-1][0], cp)
-            else:
-                ranges.append((cp, cp))
-    parts = [re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges]
+    parts = [re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in MARK_RANGES]
     return "".join(parts) + "\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QIcon
@@ -13,28 +14,48 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 from core.redact import is_postgres_url, mask_secrets
 from gui.annotator_dialog import ask_annotator, save_annotator, saved_annotator
 from gui.crash import install_crash_handler
-from gui.first_start import ensure_default_project
-from gui.main_window import MainWindow
 from gui.paths import APP_NAME, ORG_NAME, default_project_path
 from resources import resource_path
-from storage import PasswordNeeded, Project, ProjectError
+
+if TYPE_CHECKING:
+    from storage import Project
+
+# The main window, the storage layer and the first-start module (peewee with it) are
+# imported inside run_gui, after a new user's name is asked: importing them took ~0.9 s, which
+# the first question need not wait for (issue #13: ≤ 1 s to the name dialog).
 
 
 def choose_project(argv: list[str], settings: QSettings) -> Path | str:
     """The file (or PostgreSQL URL) named on the command line, else the last file opened,
-    else the sample."""
+    else the sample project (created empty: its articles come in the background, see
+    gui.first_start)."""
     if argv:
         # A URL stays a string: Path() would fold "postgresql://" into "postgresql:/".
         return argv[0] if is_postgres_url(argv[0]) else Path(argv[0])
     last = settings.value("project/last", "", type=str)
     if last and Path(last).exists():
         return Path(last)
-    return ensure_default_project(default_project_path())
+    from gui.first_start import create_default_project
+
+    return create_default_project(default_project_path())
+
+
+def is_first_start(argv: list[str], settings: QSettings) -> bool:
+    """No project named, none opened before, no sample project yet: a new user."""
+    last = settings.value("project/last", "", type=str)
+    return (
+        not argv
+        and not (last and Path(last).exists())
+        and not default_project_path().exists()
+        and not saved_annotator(settings)
+    )
 
 
 def _open_asking_password(target: Path | str) -> Project:
     """Open ``target``; a server that wants a password nobody gave (URL, PGPASSWORD,
     ~/.pgpass) gets one asked for, handed to libpq through PGPASSWORD, never stored."""
+    from storage import PasswordNeeded, Project
+
     try:
         return Project.open(target, exclusive=True)
     except PasswordNeeded as exc:
@@ -55,8 +76,19 @@ def run_gui(argv: list[str]) -> int:
     # From here on an unexpected error shows a dialog naming the log file, never vanishes.
     install_crash_handler(app)
     settings = QSettings()
+    targets = [a for a in argv if not a.startswith("-")]
+    if is_first_start(targets, settings):
+        # A new user names themself first: nothing to wait for before the question.
+        name = ask_annotator(None, known=[])
+        if not name:
+            return 0
+        save_annotator(settings, name)
+    from gui.first_start import sample_pending
+    from gui.main_window import MainWindow
+    from storage import ProjectError
+
     try:
-        path = choose_project([a for a in argv if not a.startswith("-")], settings)
+        path = choose_project(targets, settings)
         project = _open_asking_password(path)
     except ProjectError as exc:
         QMessageBox.critical(None, APP_NAME, mask_secrets(str(exc)))
@@ -76,6 +108,8 @@ def run_gui(argv: list[str]) -> int:
         window.show()  # as the annotator left it
     else:
         window.showMaximized()
+    if sample_pending(project):
+        window.seed_sample()
     try:
         return app.exec()
     finally:

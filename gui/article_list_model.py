@@ -28,8 +28,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("Lang", "lang"),
     ("Status", "status"),
     ("#", "labels"),
-    ("?", ""),  # the model's uncertainty; "" = not a sort order of storage
-    ("≈", ""),  # near-duplicates: not a sort order of storage either
+    ("?", "unsure"),  # the learned model's uncertainty
+    ("≈", ""),  # near-duplicates: not a sort order of storage
 )
 TITLE, SOURCE, LANG, STATUS, LABELS, UNSURE, DUPS = range(len(COLUMNS))
 HEADER_TIPS = {

@@ -12,20 +12,35 @@ from __future__ import annotations
 
 import html
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetrics,
     QKeyEvent,
     QMouseEvent,
+    QPainter,
+    QPaintEvent,
     QPalette,
+    QPen,
+    QTextBlock,
     QTextCharFormat,
     QTextCursor,
+    QTextLine,
     QTextOption,
 )
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QPlainTextEdit,
+    QTextEdit,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.models import Article, Span
 from core.open_article import OpenArticle
@@ -36,6 +51,9 @@ from gui.text_geometry import TextGeometry
 BOILERPLATE_UNDERLINE = "#757575"
 #: Selection colour of the article text: dark, far from every light label colour.
 SELECTION = "#263238"
+#: Review marks: a disputed item is boxed and tagged in this red, an agreed one tagged in grey.
+DISPUTED_MARK = "#c62828"
+AGREED_MARK = "#9e9e9e"
 RTL_LANGS = {"ar", "he", "fa", "ur", "ps", "yi", "dv", "ug", "ckb", "sd", "syr"}
 
 
@@ -51,6 +69,18 @@ def is_rtl(article: Article) -> bool:
         if bidi == "L":
             return False
     return False
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewMark:
+    """Who gave an item, drawn in the text itself (review mode): ``tag`` (initials and label,
+    "A C: PER | B: ORG") is written small above the end of ``[start, end)`` (code points);
+    a disputed item is also boxed and underlined in red, an agreed one stays plain."""
+
+    start: int
+    end: int
+    tag: str
+    disputed: bool
 
 
 class AnnotText(QPlainTextEdit):
@@ -76,6 +106,75 @@ class AnnotText(QPlainTextEdit):
         self.setPalette(palette)
         self.key_handler: Callable[[QKeyEvent], bool] | None = None
         self.tooltip_for: Callable[[int], str] | None = None  # Qt position -> text
+        self.highlighter: SpanHighlighter | None = None
+        self.formats: Formats | None = None
+        #: ``(utf16 position of the span end, label)`` of every tag the last paint drew.
+        self.painted_tags: list[tuple[int, str]] = []
+        #: Paints over the text after Qt has drawn it (the review marks).
+        self.overlay: Callable[[QPainter, QRect], None] | None = None
+
+    def visible_blocks(self) -> list[QTextBlock]:
+        """The blocks on screen now, top to bottom."""
+        out = []
+        block, offset = self.firstVisibleBlock(), self.contentOffset()
+        bottom = self.viewport().height()
+        while block.isValid():
+            if self.blockBoundingGeometry(block).translated(offset).top() > bottom:
+                break
+            if block.isVisible():
+                out.append(block)
+            block = block.next()
+        return out
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        # Blocks get their formats when first shown (gui.highlighter: lazy, so a long
+        # article opens without formatting every paragraph).
+        highlighter = self.highlighter
+        blocks = self.visible_blocks() if highlighter is not None else []
+        for block in blocks:
+            assert highlighter is not None
+            highlighter.ensure(block)
+        super().paintEvent(event)
+        self._paint_tags(blocks)
+        if self.overlay is not None:
+            painter = QPainter(self.viewport())
+            try:
+                self.overlay(painter, event.rect())
+            finally:
+                painter.end()
+
+    def _paint_tags(self, blocks: list[QTextBlock]) -> None:
+        """Each entity span's label name, small, in the room its last character leaves."""
+        self.painted_tags = []
+        formats, highlighter = self.formats, self.highlighter
+        if formats is None or highlighter is None or not formats.tags:
+            return
+        painter = QPainter(self.viewport())
+        painter.setFont(formats.tag_font)
+        offset = self.contentOffset()
+        rtl = self.document().defaultTextOption().textDirection() == Qt.LayoutDirection.RightToLeft
+        for block in blocks:
+            tags = highlighter.index.tags(block.blockNumber())
+            if not tags:
+                continue
+            layout = block.layout()
+            origin = self.blockBoundingGeometry(block).translated(offset).topLeft()
+            origin += layout.position()
+            for end, lo, hi, space, label in tags:
+                line = layout.lineForTextPosition(max(0, end - 1))
+                if not line.isValid():
+                    continue
+                width = formats.tag_width.get(label, 0.0)
+                left = _tag_left(line, end, lo, hi, space, width, rtl)
+                rect = QRectF(origin.x() + left, origin.y() + line.y(), width, line.height())
+                painter.setPen(formats.tag_colour.get(label, QColor("#000000")))
+                painter.drawText(
+                    rect.adjusted(1, 0, -1, 0),
+                    Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                    label,
+                )
+                self.painted_tags.append((block.position() + end, label))
+        painter.end()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.key_handler is not None and self.key_handler(event):
@@ -118,6 +217,25 @@ class AnnotText(QPlainTextEdit):
         return super().viewportEvent(event)
 
 
+def _tag_left(
+    line: QTextLine, end: int, lo: int, hi: int, space: bool, width: float, rtl: bool
+) -> float:
+    """Where a tag starts (layout x): in the room letter spacing made on the widened
+    character ``[lo, hi)`` (gui.highlighter), on the side that faces the span; the
+    character's run direction comes from where Qt puts its two edges."""
+    x_end = line.cursorToX(end)[0]
+    if lo == hi:  # a right-to-left span at a line's end: the room is the free line end
+        return x_end - width if rtl else x_end
+    if hi == end:  # the span's own last character, widened after its glyph
+        forward = x_end >= line.cursorToX(lo)[0]
+        return x_end - width if forward else x_end
+    x_hi = line.cursorToX(hi)[0]  # the character after the span
+    forward = x_hi >= x_end
+    if space:  # a blank: the tag sits against the span
+        return x_end if forward else x_end - width
+    return x_hi - width if forward else x_hi  # punctuation: after it
+
+
 class ArticleView(QWidget):
     """Draws one :class:`OpenArticle`; converts selections to code points."""
 
@@ -148,11 +266,24 @@ class ArticleView(QWidget):
         layout.addWidget(self.meta)
         layout.addWidget(self.text, 1)
         self.highlighter = SpanHighlighter(self.text.document())
+        self.text.highlighter = self.highlighter
         self.geometry_: TextGeometry = TextGeometry.of("")
         self.formats: Formats | None = None
+        self.schema: Schema | None = None
+        #: View ▸ Label names on spans, View ▸ High contrast (gui.view_options).
+        self.show_tags = True
+        self.high_contrast = False
+        self._plain_palette = self.text.palette()
         self.colours: dict[str, str] = {}
         self.search_words: list[str] = []
         self.model: OpenArticle | None = None
+        self.marks: list[ReviewMark] = []
+        self.text.overlay = self._paint_marks
+        #: Code-point range whose suggestions are given to Qt now (see draw_suggestions).
+        self._drawn_window: tuple[int, int] = (0, 0)
+        bar = self.text.verticalScrollBar()
+        bar.valueChanged.connect(self._follow_scroll)
+        bar.rangeChanged.connect(self._follow_scroll)
 
     @property
     def article(self) -> Article | None:
@@ -165,16 +296,50 @@ class ArticleView(QWidget):
     # ---- showing -------------------------------------------------------------------------
 
     def set_schema(self, schema: Schema) -> None:
-        self.formats = Formats(schema)
-        self.colours = {e.name: e.colour for e in schema.entity_labels}
+        self.schema = schema
+        self._make_formats()
         self.draw_spans()
         self.draw_suggestions()
+
+    def _make_formats(self) -> None:
+        """Formats for the schema, the text's font (tags scale with zoom) and the options;
+        label colours keep away from both selection colours (the text's and the app's)."""
+        assert self.schema is not None
+        app_selection = QApplication.palette().color(QPalette.ColorRole.Highlight).name()
+        self.formats = Formats(
+            self.schema,
+            selections=(SELECTION, app_selection),
+            font=self.text.font(),
+            tags=self.show_tags,
+            high_contrast=self.high_contrast,
+        )
+        self.text.formats = self.formats
+        self.colours = dict(self.formats.colours)
+
+    def set_options(self, *, tags: bool | None = None, high_contrast: bool | None = None) -> None:
+        """Turn label tags or high contrast on or off and repaint what is on screen."""
+        if tags is not None:
+            self.show_tags = tags
+        if high_contrast is not None and high_contrast != self.high_contrast:
+            self.high_contrast = high_contrast
+            palette = QPalette(self._plain_palette)
+            if high_contrast:  # black on white, whatever the desktop theme
+                for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+                    palette.setColor(group, QPalette.ColorRole.Base, QColor("#ffffff"))
+                    palette.setColor(group, QPalette.ColorRole.Text, QColor("#000000"))
+            self.text.setPalette(palette)
+        if self.schema is not None:
+            self._make_formats()
+            self.draw_spans()
+            self.draw_suggestions()
+        self.text.viewport().update()
 
     def draw(self, model: OpenArticle) -> None:
         """Draw ``model``: highlights are computed before the text is set, so the widget lays
         out and paints the article once."""
         assert self.formats is not None, "set_schema first"
         self.model = model
+        self.marks = []  # another article's marks; review mode sets this one's
         article = model.article
         self.geometry_ = TextGeometry.of(article.text, model.lines)
         self.meta.setMinimumHeight(0)  # kept by set_article_metadata for the last article
@@ -183,6 +348,7 @@ class ArticleView(QWidget):
         index = build_index(self.geometry_, model.spans, self.formats, self.search_words)
         self.highlighter.load(index, self.formats)
         self.text.setPlainText(article.text)
+        self.highlighter.text_set()
         self.draw_suggestions()
 
     def draw_spans(self) -> None:
@@ -199,11 +365,20 @@ class ArticleView(QWidget):
 
     def draw_suggestions(self) -> None:
         """Dashed underlines over the model's pending suggestions (extra selections, on top
-        of the label highlighting, which stays as it is)."""
+        of the label highlighting, which stays as it is).
+
+        Qt walks every extra selection on every paint, and building one costs ~30 µs: an
+        article where thousands of strings are suggested took seconds to open. So only the
+        suggestions within a screen above and below what is visible are given to Qt, and the
+        window follows the scroll bar (:meth:`_follow_scroll`).
+        """
         if self.model is None:
             return
+        lo, hi = self._drawn_window = self._window()
         selections = []
         for sg in self.model.suggestions:
+            if sg.end <= lo or sg.start >= hi:
+                continue
             fmt = QTextCharFormat()
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
             if sg.layer == "entity":
@@ -214,7 +389,98 @@ class ArticleView(QWidget):
             selection.cursor = self._cursor(sg.start, sg.end)
             selection.format = fmt
             selections.append(selection)
+        for mark in self.marks:
+            if not mark.disputed:
+                continue
+            fmt = QTextCharFormat()
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+            fmt.setUnderlineColor(QColor(DISPUTED_MARK))
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = self._cursor(mark.start, mark.end)
+            selection.format = fmt
+            selections.append(selection)
         self.text.setExtraSelections(selections)
+
+    def _window(self) -> tuple[int, int]:
+        """The visible text and a screen's worth above and below it, in code points."""
+        blocks = self.text.visible_blocks()
+        if not blocks:
+            first = last = self.text.firstVisibleBlock()
+        else:
+            first, last = blocks[0], blocks[-1]
+        if not first.isValid():
+            return (0, 0)
+        lo = first.position()
+        hi = last.position() + last.length()
+        screen = max(hi - lo, 2000)
+        end = self.text.document().characterCount()
+        return (
+            self.geometry_.from_qt(max(0, lo - screen)),
+            self.geometry_.from_qt(min(end - 1, hi + screen)),
+        )
+
+    def _follow_scroll(self, *_args: int) -> None:
+        """Redraw the suggestions once the visible text leaves the window they were drawn for."""
+        if self.model is None or not self.model.suggestions:
+            return
+        blocks = self.text.visible_blocks()
+        if not blocks:
+            return
+        from_qt = self.geometry_.from_qt
+        lo = from_qt(blocks[0].position())
+        hi = from_qt(
+            min(
+                self.text.document().characterCount() - 1,
+                blocks[-1].position() + blocks[-1].length(),
+            )
+        )
+        drawn_lo, drawn_hi = self._drawn_window
+        if lo < drawn_lo or hi > drawn_hi:
+            self.draw_suggestions()
+
+    def set_marks(self, marks: Iterable[ReviewMark]) -> None:
+        """Show who gave what in the text (review mode); an empty list takes them away."""
+        self.marks = list(marks)
+        self.draw_suggestions()
+        self.text.viewport().update()
+
+    def mark_rects(self, mark: ReviewMark) -> tuple[QRect, QRect]:
+        """Viewport rectangles of the caret at the mark's start and end."""
+        return (
+            self.text.cursorRect(self._cursor(mark.start, mark.start)),
+            self.text.cursorRect(self._cursor(mark.end, mark.end)),
+        )
+
+    def _paint_marks(self, painter: QPainter, area: QRect) -> None:
+        """Box each disputed item (where it sits on one line) and write every mark's tag
+        small above its end, on a white ground so that it reads over the line above."""
+        if not self.marks:
+            return
+        font = QFont(self.text.font())
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.62))
+        font.setBold(True)
+        painter.setFont(font)
+        metrics = QFontMetrics(font)
+        height = self.text.viewport().height()
+        for mark in self.marks:
+            first, last = self.mark_rects(mark)
+            if last.bottom() < 0 or first.top() > height:
+                continue  # not on screen
+            colour = QColor(DISPUTED_MARK if mark.disputed else AGREED_MARK)
+            if mark.disputed and first.top() == last.top():
+                left, right = sorted((first.left(), last.left()))
+                painter.setPen(QPen(colour, 1.5))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(QRect(left - 1, first.top(), right - left + 2, first.height()))
+            width = metrics.horizontalAdvance(mark.tag) + 4
+            tag = QRect(
+                last.left() - width // 2, last.top() - metrics.height() + 3, width, metrics.height()
+            )
+            if not tag.intersects(area):
+                continue
+            painter.fillRect(tag, QColor(255, 255, 255, 230))
+            painter.setPen(colour)
+            painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, mark.tag)
 
     def set_search_words(self, words: list[str]) -> None:
         self.search_words = list(words)
@@ -269,6 +535,8 @@ class ArticleView(QWidget):
             self.text.zoomIn(steps)
         elif steps < 0:
             self.text.zoomOut(-steps)
+        if steps and self.schema is not None:  # the tags' size and room follow the text's
+            self.set_options()
 
     # ---- selection in code points --------------------------------------------------------
 

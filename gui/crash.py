@@ -32,7 +32,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from core.logs import LOG_NAME, MAX_LOG_BYTES, format_report, write_report
 from core.redact import mask_secrets
 from gui.paths import APP_NAME, data_dir
-from storage import ProjectError
 
 __all__ = ["LOG_NAME", "MAX_LOG_BYTES", "format_report", "install_crash_handler", "write_report"]
 
@@ -111,7 +110,7 @@ class CrashHandler(QObject):
             report += f"(could not write {self.log}: {err})\n"
         if sys.stderr is not None:
             sys.stderr.write(report)
-        known = isinstance(exc, ProjectError)  # full disk, read-only, busy: its own words
+        known = _is_project_error(exc)  # full disk, read-only, busy: its own words
         # PySide prefixes an error that crossed a virtual method once per frame it crossed.
         text = _PYSIDE_PREFIX.sub("", str(exc))
         summary = f"{exc_type.__name__}: {text}" if text and not known else text
@@ -204,3 +203,11 @@ def install_crash_handler(
 
 def installed_handler() -> CrashHandler | None:
     return _installed
+
+
+def _is_project_error(exc: BaseException) -> bool:
+    """A ``storage.ProjectError``, asked without importing storage: the handler is installed
+    before the first question of a first start, which should not wait for the storage layer
+    to load (~0.3 s); before storage is loaded, nothing can have raised one."""
+    storage = sys.modules.get("storage")
+    return storage is not None and isinstance(exc, storage.ProjectError)

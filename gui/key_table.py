@@ -103,7 +103,8 @@ SUGGESTION_KEYS = (
     KeyRow("reject", ("x",), "X", "reject it (it does not come back)"),
     KeyRow("next_suggestion", ("n",), "N", "next suggestion"),
 )
-#: Accept the stance model's proposals ("guess") for the targets still without a stance.
+#: Accept the stance proposals ("guess": a near-duplicate's stance, the model's) for the
+#: targets still without a stance; with Shift, reject them.
 STANCE_PROPOSAL_KEY = "g"
 EXPLAINED = (
     KeyRow("", (), "Mouse / Shift+arrows", "select text (snaps to words)"),
@@ -152,12 +153,22 @@ def key_table(schema: Schema) -> list[KeyRow]:
                     )
                 )
     if schema.stance_targets:
+        # Shift+G first: a plain key's row takes its Shift form with it.
+        rows.append(
+            KeyRow(
+                "reject_stance_proposals",
+                (f"Shift+{STANCE_PROPOSAL_KEY}",),
+                f"Shift+{STANCE_PROPOSAL_KEY.upper()}",
+                "reject the stance proposed beside the stance keys (it does not come back)",
+            )
+        )
         rows.append(
             KeyRow(
                 "accept_stance_proposals",
                 (STANCE_PROPOSAL_KEY,),
                 _plain(STANCE_PROPOSAL_KEY),
-                "accept the model's stance proposal (shown beside the stance keys)",
+                "accept the stance proposed beside the stance keys (a near-duplicate's or "
+                "the model's)",
             )
         )
     return [*rows, *WORKSPACE_KEYS, *SUGGESTION_KEYS, *EXPLAINED]

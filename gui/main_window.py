@@ -45,6 +45,7 @@ from gui.keymap_dialog import KeymapDialog
 from gui.labelled_import_dialog import LabelledImportOptions
 from gui.paths import default_project_path
 from gui.project_actions import RecentProjects, new_project_dialog, open_project_dialog
+from gui.sample_seeding import SampleSeeder
 from gui.schema_editor import SchemaEditorDialog
 from gui.session import Change, Session
 from gui.side_panels import SidePanels
@@ -56,6 +57,7 @@ from gui.team_dialogs import (
     TeamDialog,
     choose_packages,
 )
+from gui.view_options import add_view_options
 from gui.welcome import WelcomeDialog
 from gui.window_state import restore_window, save_window
 from gui.workers import wait_for_jobs
@@ -124,6 +126,7 @@ class MainWindow(QMainWindow):
         self._act_as(self.annotator)
         self.session = Session(project, self.annotator, self)
         self.workspace = Workspace(self.session)
+        self.view_options.apply(self.workspace.view)
         self.undo_group.addStack(self.workspace.undo_stack)
         self.undo_group.setActiveStack(self.workspace.undo_stack)
         self.setCentralWidget(self.workspace)
@@ -280,6 +283,15 @@ class MainWindow(QMainWindow):
         if not paths:
             return
         ImportDialog(self.project, paths, self, labelled=labelled).exec()
+        self.imported()
+
+    def seed_sample(self) -> None:
+        """First start: the sample's articles, imported in the background (gui.sample_seeding)."""
+        self.sample_seeder = SampleSeeder(self.project, self.status, self.imported, self)
+        self.sample_seeder.start()
+
+    def imported(self) -> None:
+        """After an import: catch up, count, list and open what came in."""
         self.catch_up.start()  # what a stopped import left undone
         self._total = self.project.count_articles()
         self._show_progress()
@@ -437,6 +449,10 @@ class MainWindow(QMainWindow):
         )
         # Ctrl+F from anywhere (the guidelines, the filters); / only where typing is not text.
         self._add_keyed(view, "&Find articles", "focus_search")
+        view.addSeparator()
+        self.view_options = add_view_options(
+            view, self.settings, self, lambda: getattr(self.__dict__.get("workspace"), "view", None)
+        )
         view.addSeparator()
         self._dock_toggles = view
         project_menu = bar.addMenu("&Project")

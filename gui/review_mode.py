@@ -4,7 +4,9 @@ Entering it makes the window work as the ``gold`` annotator (so "edit as usual" 
 with the ordinary keys) and shows the review panel above the text: one row per item
 (:mod:`core.review`) with a lane per annotator (their initials, ● where they gave it) and a
 gold column; agreed rows plain, disputed rows highlighted; stance options as rows too, each
-annotator's choice side by side. The view draws gold as it is being built.
+annotator's choice side by side. The view draws gold as it is being built, and marks each
+disputed place in the text itself (:func:`review_marks`: boxed in red, who gave which label
+written above it), so the reviewer reads every annotator's labels where they sit.
 
 Every decision is a command pushed through the session (undoable, committed, broadcast) and
 stored under gold with the origin ``review:<reviewer>``. The keys come first in the key table
@@ -30,6 +32,7 @@ from core.review import (
     review_origin,
     same_label,
 )
+from gui.article_view import ReviewMark
 from gui.key_table import KeyRow
 from gui.session import Change, What
 from gui.undo_commands import DeleteSpan, EditCommand, EditGroup, SetDocLabel, SetStatus
@@ -135,6 +138,7 @@ class ReviewPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = QLabel("")
+        self.title.setWordWrap(True)
         self.tree = QTreeWidget()
         self.tree.setRootIsDecorated(False)
         self.tree.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the article text
@@ -149,6 +153,37 @@ class ReviewPanel(QWidget):
 def _initials(names: tuple[str, ...]) -> list[str]:
     """``A (ana)``-style column headers; numbered as Alt+N takes them."""
     return [f"{n} {name[:1].upper()}" for n, name in enumerate(names, 1)]
+
+
+def short_names(names: tuple[str, ...]) -> dict[str, str]:
+    """Each annotator's mark in the text: the initial, or as many letters as tell them
+    apart (ana and andi: "ANA", "AND"), or the lane number when nothing does."""
+    for size in range(1, 4):
+        tags = [name[:size].upper() for name in names]
+        if len(set(tags)) == len(tags):
+            return dict(zip(names, tags, strict=True))
+    return {name: str(n) for n, name in enumerate(names, 1)}
+
+
+def review_marks(review: ReviewArticle) -> list[ReviewMark]:
+    """The marks of an article's disputed spans and lines in the text: per place, who gave
+    which label ("A C: PER | B: ORG"). Agreed places get none: they stay plain (a tag on
+    each of 35 agreed entities would bury the few that need the reviewer)."""
+    short = short_names(review.finishers)
+    places: dict[tuple[int, int], list[Item]] = {}
+    for item in review.items:
+        if item.layer != STANCE:
+            places.setdefault((item.start, item.end), []).append(item)
+    marks = []
+    for (start, end), items in sorted(places.items()):
+        if all(review.agreed(i) for i in items):
+            continue
+        tag = " | ".join(
+            "".join(short[n] for n in review.finishers if n in i.by) + ": " + i.label
+            for i in sorted(items, key=lambda i: (-len(i.by), i.label))
+        )
+        marks.append(ReviewMark(start, end, tag, disputed=True))
+    return marks
 
 
 class ReviewMode:
@@ -230,6 +265,7 @@ class ReviewMode:
         if review is None:
             return
         names = review.finishers
+        tree.setColumnCount(len(names) + 3)
         tree.setHeaderLabels(["item", "label", *_initials(names), "gold"])
         tree.setColumnWidth(0, 300)
         tree.setColumnWidth(1, 90)
@@ -241,6 +277,8 @@ class ReviewMode:
             f"Review of article {review.article_id} as {GOLD} (by {self.reviewer}): "
             f"{len(review.items)} items, {disputed} disputed, {open_} still open; finished by "
             + ", ".join(f"{n} = {name}" for n, name in enumerate(names, 1))
+            + ". In the text, disputed places are boxed in red with who gave which label;"
+            " unmarked labels are agreed."
         )
         bold = QFont()
         bold.setBold(True)
@@ -262,6 +300,7 @@ class ReviewMode:
             elif self.in_gold(item):
                 row.setBackground(len(names) + 2, QBrush(_IN_GOLD))
             tree.addTopLevelItem(row)
+        self.ws.view.set_marks(review_marks(review))
         self._show_current()
 
     def _show_current(self) -> None:

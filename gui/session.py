@@ -21,7 +21,7 @@ from typing import Protocol, cast
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from core.models import Progress, Span
+from core.models import DocSuggestion, Progress, Span
 from storage import BulkResult, Project
 
 
@@ -218,6 +218,19 @@ class Session(QObject):
 
     def remove_rejections(self, rejection_ids: Iterable[int]) -> int:
         return self.project.suggestions.remove_rejections(rejection_ids)
+
+    def accept_doc_suggestion(self, sg: DocSuggestion, *, annotator: str) -> str | None:
+        """A proposed document label (a stance) as the annotator's; storage gives it its
+        origin. Returns the previous value."""
+        return self.project.suggestions.accept_doc_suggestion(sg, annotator=annotator)
+
+    def reject_doc_suggestion(self, sg: DocSuggestion, *, annotator: str) -> int:
+        return self.project.suggestions.reject_doc_suggestion(
+            sg.article_id, annotator=annotator, key=sg.key, value=sg.value
+        )
+
+    def remove_doc_rejections(self, rejection_ids: Iterable[int]) -> int:
+        return self.project.suggestions.remove_doc_rejections(rejection_ids)
 
     def decide_all(self, *, accept: bool, annotator: str, scope: dict[str, object]) -> BulkResult:
         """Accept or reject every pending suggestion of ``scope`` (article_id, layer, source);

@@ -5,17 +5,31 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QToolButton, QVBoxLayout, QWidget
 
+from core.models import DocSuggestion
 from core.schema import Schema
 from gui.flow_layout import FlowLabel, FlowLayout
 
 
-def proposal_text(value: str, confidence: float, key: str) -> str:
-    return f"model: {value} {confidence:.0%} · {key.upper()} accepts"
+def proposal_text(source: str, value: str, confidence: float, key: str) -> str:
+    keys = f"{key.upper()} accepts, Shift+{key.upper()} rejects"
+    return f"{source}: {value} {confidence:.0%} · {keys}"
+
+
+#: Who proposes, per source, for the proposal's tooltip.
+_WHY = {
+    "model": "The stance model trained on this project's labels",
+    "near-duplicate": "Your stance on a near-duplicate of this article (a rewrite of it)",
+}
+_CONFIDENCE = {
+    "model": "probability",
+    "near-duplicate": "share of the labelled near-duplicates",
+}
 
 
 class StancePanel(QWidget):
     """Shows the chosen value of each target at once; a click asks for a change. A target's
-    name, options and the model's proposal wrap onto more lines in a narrow window."""
+    name, options and the proposal (a near-duplicate's or the model's) wrap onto more lines in
+    a narrow window."""
 
     optionClicked = Signal(str, str)  # target, value
 
@@ -27,9 +41,9 @@ class StancePanel(QWidget):
         self.buttons: dict[tuple[str, str], QToolButton] = {}
         self.proposals: dict[str, FlowLabel] = {}
         self._longest: dict[str, str] = {}  # per target: the longest proposal it may show
-        #: Once a model has proposed, each target keeps room for a proposal: one going (a
+        #: Once something has proposed, each target keeps room for a proposal: one going (a
         #: stance chosen) or coming back (undo) never wraps the line anew and moves the
-        #: text below. Without a stance model no room is spent.
+        #: text below. Without proposals no room is spent.
         self._proposing = False
 
     def set_schema(self, schema: Schema) -> None:
@@ -69,14 +83,16 @@ class StancePanel(QWidget):
             line.addWidget(proposal)
             self.proposals[target.name] = proposal
             longest = max((o.value for o in target.options), key=len, default="")
-            self._longest[target.name] = proposal_text(longest, 1.0, "M")  # a wide key
+            source = max(_WHY, key=len)
+            self._longest[target.name] = proposal_text(source, longest, 1.0, "M")  # a wide key
             self._rows.addWidget(row)
         self._reserve(self._proposing)
         self.setVisible(bool(schema.stance_targets))
 
-    def set_proposals(self, proposals: dict[str, tuple[str, float]], key: str) -> None:
-        """The model's proposal per target (value, confidence) beside its keys; never a
-        label until accepted with ``key``."""
+    def set_proposals(self, proposals: dict[str, DocSuggestion], key: str) -> None:
+        """The proposal per target (a stance carried from a near-duplicate, or the model's)
+        beside its keys, with its source and confidence; never a label until accepted with
+        ``key`` (rejected with Shift+``key``)."""
         if proposals and not self._proposing:
             self._reserve(True)
         for target, label in self.proposals.items():
@@ -85,11 +101,11 @@ class StancePanel(QWidget):
                 label.clear()
                 label.setToolTip("")
                 continue
-            value, confidence = found
-            label.setText(proposal_text(value, confidence, key))
+            label.setText(proposal_text(found.source, found.value, found.score, key))
             label.setToolTip(
-                f"The stance model trained on this project's labels proposes {value} "
-                f"(probability {confidence:.2f}); press {key.upper()} to choose it"
+                f"{_WHY.get(found.source, found.source)} proposes {found.value} "
+                f"({_CONFIDENCE.get(found.source, 'confidence')} {found.score:.2f}); "
+                f"press {key.upper()} to choose it, Shift+{key.upper()} to turn it down"
             )
 
     def _reserve(self, on: bool) -> None:

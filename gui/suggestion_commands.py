@@ -8,7 +8,8 @@ redo restore that span exactly as it was stored.
 
 from __future__ import annotations
 
-from core.models import Span, Suggestion
+from core.edits import stance_target
+from core.models import DocSuggestion, Span, Suggestion
 from gui.session import Change, What
 from gui.undo_commands import CommandContext, EditCommand
 from storage import BulkResult
@@ -57,6 +58,51 @@ class RejectSuggestion(EditCommand):
     def revert(self) -> None:
         if self.rejection_id is not None:
             self.ctx.session.remove_rejections([self.rejection_id])
+
+
+def _describe_doc(sg: DocSuggestion) -> str:
+    target = stance_target(sg.key)
+    return f"stance {target}: {sg.value}" if target is not None else f"{sg.key}: {sg.value}"
+
+
+class AcceptDocSuggestion(EditCommand):
+    """A proposed stance (a near-duplicate's, or the model's) becomes the annotator's, with
+    the origin storage gives it (``suggestion:<source>``); undo clears it again."""
+
+    what = What.DOC | What.SUGGESTIONS
+
+    def __init__(self, ctx: CommandContext, sg: DocSuggestion) -> None:
+        super().__init__(ctx, sg.article_id, f"Accept {_describe_doc(sg)}")
+        self.sg = sg
+        self.previous: str | None = None
+
+    def apply(self) -> None:
+        self.previous = self.ctx.session.accept_doc_suggestion(self.sg, annotator=self.annotator)
+
+    def revert(self) -> None:
+        self.ctx.session.set_doc_label(
+            self.article_id, annotator=self.annotator, key=self.sg.key, value=self.previous
+        )
+
+
+class RejectDocSuggestion(EditCommand):
+    """The annotator turns a proposed stance down; it is remembered and does not come back
+    (from that source or another)."""
+
+    what = What.DOC | What.SUGGESTIONS
+
+    def __init__(self, ctx: CommandContext, sg: DocSuggestion) -> None:
+        super().__init__(ctx, sg.article_id, f"Reject {_describe_doc(sg)}")
+        self.sg = sg
+        self.rejection_id: int | None = None
+
+    def apply(self) -> None:
+        session = self.ctx.session
+        self.rejection_id = session.reject_doc_suggestion(self.sg, annotator=self.annotator)
+
+    def revert(self) -> None:
+        if self.rejection_id is not None:
+            self.ctx.session.remove_doc_rejections([self.rejection_id])
 
 
 class BulkSuggestions(EditCommand):

@@ -34,15 +34,3 @@ class TextGeometry:
     def from_qt(self, position: int) -> int:
         """The code point offset of widget position ``position``."""
         return self.utf16.to_code_point(position)
-
-    def block_pieces(self, start: int, end: int) -> list[tuple[int, int, int]]:
-        """``(block, utf16 start in block, utf16 length)`` of ``[start, end)``, split at lines."""
-        out = []
-        to16 = self.utf16.to_utf16
-        for line in range(self.lines.line_of(start), self.lines.line_of(max(start, end - 1)) + 1):
-            ls, le = self.lines.line_range(line)
-            s, e = max(start, ls), min(end, le)
-            if e > s:
-                base = to16(ls)
-                out.append((line, to16(s) - base, to16(e) - to16(s)))
-        return out

@@ -18,7 +18,7 @@ from PySide6.QtGui import QKeyEvent, QUndoStack
 from PySide6.QtWidgets import QInputDialog, QLabel, QVBoxLayout, QWidget
 
 from core.edits import entity_clash, stance_key, stances
-from core.models import Span
+from core.models import DocSuggestion, Span
 from core.open_article import OpenArticle
 from core.query import ArticleFilter
 from core.schema import Schema
@@ -30,6 +30,7 @@ from gui.learning import ModelTrainer
 from gui.near_duplicate_bar import NearDuplicateBar
 from gui.review_mode import REVIEW_KEYS, ReviewMode
 from gui.session import Change, Session, What
+from gui.suggestion_commands import AcceptDocSuggestion, RejectDocSuggestion
 from gui.suggestions_overlay import SuggestionOverlay
 from gui.undo_commands import (
     AddSpan,
@@ -170,6 +171,7 @@ class Workspace(QWidget):
         if review is None:
             return
         self.review = None
+        self.view.set_marks([])
         review.panel.hide()
         review.panel.deleteLater()
         self._build_keys()
@@ -198,6 +200,7 @@ class Workspace(QWidget):
             "next_pane": lambda: self.paneRequested.emit(1),
             "previous_pane": lambda: self.paneRequested.emit(-1),
             "accept_stance_proposals": self.accept_stance_proposals,
+            "reject_stance_proposals": self.reject_stance_proposals,
             **self.suggestions.actions(),
         }
 
@@ -473,35 +476,36 @@ class Workspace(QWidget):
             now = f"set to {new}" if new is not None else "cleared"
             self.say(f"Stance {target} {now} · Ctrl+Z undoes it")
 
-    def stance_proposals(self) -> dict[str, tuple[str, float]]:
-        """The stance models' proposals for the open article, for targets without a stance
-        yet (a model below its quality gate proposes nothing)."""
+    def stance_proposals(self) -> dict[str, DocSuggestion]:
+        """What is proposed for the open article's stance, per target without a stance yet:
+        a stance carried from a near-duplicate before the model's guess (a model below its
+        quality gate proposes nothing; a rejected value is not proposed again)."""
         if self.article_id is None:
             return {}
-        out: dict[str, tuple[str, float]] = {}
-        for target in self.schema.stance_targets:
-            if target.name in self.stance_values:
-                continue
-            guess = self.session.project.learning.stance_proposal(self.article_id, target.name)
-            if guess is not None:
-                out[target.name] = (guess.label, guess.confidence)
-        return out
+        return self.session.project.learning.stance_proposals(
+            self.article_id, annotator=self.session.annotator
+        )
 
     def show_stance_proposals(self) -> None:
         self.label_bar.stance.set_proposals(self.stance_proposals(), STANCE_PROPOSAL_KEY)
 
     def accept_stance_proposals(self) -> None:
-        """Choose what the stance models propose, for every target without a stance, as one
-        undo step."""
+        """Choose what is proposed, for every target without a stance, as one undo step."""
+        self._decide_stance_proposals(AcceptDocSuggestion, "accept")
+
+    def reject_stance_proposals(self) -> None:
+        """Turn down what is proposed for every target without a stance, as one undo step."""
+        self._decide_stance_proposals(RejectDocSuggestion, "reject")
+
+    def _decide_stance_proposals(
+        self, command: type[AcceptDocSuggestion | RejectDocSuggestion], verb: str
+    ) -> None:
         proposals = self.stance_proposals()
         if self.article_id is None or not proposals:
-            self.notify("No stance proposal from a model for this article")
+            self.notify("No stance proposal for this article")
             return
-        parts: list[EditCommand] = [
-            SetDocLabel(self.ctx, self.article_id, key=stance_key(t), value=v, previous=None)
-            for t, (v, _confidence) in proposals.items()
-        ]
-        self.push(parts[0] if len(parts) == 1 else self._group("accept stance proposal", parts))
+        parts: list[EditCommand] = [command(self.ctx, sg) for sg in proposals.values()]
+        self.push(parts[0] if len(parts) == 1 else self._group(f"{verb} stance proposal", parts))
 
     def _set_status(self, status: str, note: str = "") -> bool:
         if self.article_id is None:

@@ -155,15 +155,17 @@ class Adjudication(AgreementFigures):
         self.project.annotator_id(into)
         report = AdjudicationReport(annotators=names, into=into)
         batch: list[GoldArticle] = []
+        codes = self.entity_codes()
         for article in self.judgements(
             names,
             texts=True,
             min_finishers=1,
             on_progress=on_progress,
             should_stop=should_stop,
+            codes=codes,
         ):
             report.articles += 1
-            batch.append(adjudicate(article, min_agree=min_agree))
+            batch.append(adjudicate(article, min_agree=min_agree, codes=codes))
             if len(batch) >= PAGE:
                 self._store_gold(batch, into, report)
                 batch = []
@@ -239,8 +241,10 @@ class Adjudication(AgreementFigures):
             if row != before:
                 rows.append((gold.article_id, *row, now))
         with self.project.transaction():
-            for result in self.edits.apply_edit_sets(sets, strict=False):
-                report.spans_added += len(result.added)
+            # Adjudication is undone by running it again, never span by span: the stored
+            # spans need not be read back.
+            for result in self.edits.apply_edit_sets(sets, strict=False, spans_back=False):
+                report.spans_added += result.stored
                 report.spans_removed += len(result.deleted)
                 for refusal in result.refused:
                     if refusal.code == OWNER:
@@ -313,6 +317,7 @@ def _gold_edits(
         delete=tuple(delete),
         doc=tuple(doc),
         status=StatusEdit(status) if status != status_before else None,
+        doc_origin=origin,
     )
     return edits, auto_doc
 

@@ -21,6 +21,7 @@ from core.agreement import (
     AgreementCounter,
     AgreementReport,
     ArticleJudgements,
+    EntityCodes,
     Judgement,
 )
 from storage.errors import ProjectError
@@ -67,6 +68,12 @@ class AgreementFigures(ProjectPart):
             )
         return sorted(set(names))
 
+    def entity_codes(self) -> EntityCodes:
+        """Codes for the schema's labels and boilerplate kinds, which the database can then
+        write itself (a label not in the schema gets its code as it turns up)."""
+        schema = self.project.schema()
+        return EntityCodes([*(e.name for e in schema.entity_labels), *schema.boilerplate_kinds])
+
     def _finishers(self, ids: dict[int, str], min_finishers: int) -> dict[int, list[int]]:
         p = self.db.param
         rows = self.db.execute_sql(
@@ -89,9 +96,11 @@ class AgreementFigures(ProjectPart):
         on_progress: Callable[[JudgementProgress], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
         page: int = PAGE,
+        codes: EntityCodes | None = None,
     ) -> Iterator[ArticleJudgements]:
         """Every article finished by at least ``min_finishers`` of ``annotators``, in id
-        order, with the labels of those who finished it."""
+        order, with the labels of those who finished it. With ``codes`` the entities come
+        as :class:`EntityCodes` strings (``coded`` articles), joined by the database."""
         wanted = set(annotators)
         ids: dict[int, str] = {
             aid: name
@@ -119,7 +128,13 @@ class AgreementFigures(ProjectPart):
             lo, hi = chunk[0], chunk[-1]
             done = {(aid, ann) for aid in chunk for ann in finishers[aid]}
             spans: dict[str, dict[tuple[int, int], frozenset]] = {}
+            if codes is not None and "entity" in layers:
+                spans = self._coded_spans(
+                    chunk, done, ids, codes, boilerplate="boilerplate" in layers
+                )
             for layer in layers:
+                if layer in spans:
+                    continue
                 # One C-level step from JSON to a set of (start, end, label) tuples.
                 spans[layer] = mine = {}
                 for aid, ann, packed_spans in self.db.execute_sql(
@@ -159,9 +174,82 @@ class AgreementFigures(ProjectPart):
                     )
                     for ann in finishers[aid]
                 }
-                yield ArticleJudgements(aid, by, bodies.get(aid))
+                yield ArticleJudgements(aid, by, bodies.get(aid), coded=codes is not None)
             if on_progress is not None:
                 on_progress(JudgementProgress(first + len(chunk), len(order)))
+
+    def _coded_spans(
+        self,
+        chunk: list[int],
+        done: set[tuple[int, int]],
+        ids: dict[int, str],
+        codes: EntityCodes,
+        *,
+        boilerplate: bool,
+    ) -> dict[str, dict[tuple[int, int], frozenset]]:
+        """Each finisher's spans of the articles ``chunk[0]..chunk[-1]`` in one pass over
+        their rows (a query per layer would read every row again). Entities come as
+        :class:`EntityCodes` keys, which the database computes as numbers and joins with
+        commas, so Python splits one string per annotator and article and makes no tuple
+        per span; boilerplate the same way, decoded to tuples (a few per article). A span
+        the database cannot code (a label without a code yet, nine-digit offsets) leaves a
+        count that does not match the keys, and that annotator's layer is read again."""
+        p = self.db.param
+        numbers = codes.sql_codes()
+        sqlite = isinstance(self.db, pw.SqliteDatabase)
+        limit = EntityCodes.OFFSET_LIMIT
+        start = "start" if sqlite else "CAST(start AS BIGINT)"  # PostgreSQL: int4 * int4
+        if numbers:
+            case = "CASE label " + " ".join(
+                f"WHEN {p} THEN {code * 10**16}" for code in numbers.values()
+            )
+            # An unknown label makes the CASE NULL, and the key with it: left out.
+            key = f'{case} END + {start} * {limit} + "end"'
+        else:
+            key = "NULL"
+        layers = ["entity", "boilerplate"] if boilerplate else ["entity"]
+        columns = []
+        for layer in layers:
+            coded = f"CASE WHEN layer = '{layer}' AND \"end\" < {limit} THEN {key} END"
+            joined = (
+                f"group_concat({coded}, ',')"
+                if sqlite
+                else f"string_agg(CAST({coded} AS TEXT), ',')"
+            )
+            columns += [joined, f"COUNT(CASE WHEN layer = '{layer}' THEN 1 END)"]
+        among = f"({', '.join([p] * len(ids))})"
+        out: dict[str, dict[tuple[int, int], frozenset]] = {layer: {} for layer in layers}
+        recount: list[tuple[str, int, int]] = []
+        decode = codes.decode
+        for row in self.db.execute_sql(
+            f"SELECT article_id, annotator_id, {', '.join(columns)} FROM span"
+            f" WHERE article_id >= {p} AND article_id <= {p}"
+            f" AND annotator_id + 0 IN {among} GROUP BY article_id, annotator_id",
+            [*(list(numbers) * len(layers)), chunk[0], chunk[-1], *ids],
+        ).fetchall():
+            aid, ann = row[0], row[1]
+            if (aid, ann) not in done:
+                continue
+            for n, layer in enumerate(layers):
+                packed, count = row[2 + 2 * n], row[3 + 2 * n]
+                if not count:
+                    continue
+                keys = frozenset(packed.split(",")) if packed else frozenset()
+                if len(keys) != count:
+                    recount.append((layer, aid, ann))
+                elif layer == "entity":
+                    out[layer][aid, ann] = keys
+                else:
+                    out[layer][aid, ann] = frozenset(map(decode, keys))
+        for layer, aid, ann in recount:
+            spans = self.db.execute_sql(
+                f'SELECT start, "end", label FROM span WHERE article_id = {p}'
+                f" AND annotator_id = {p} AND layer = {p}",
+                [aid, ann, layer],
+            ).fetchall()
+            tuples = frozenset(map(tuple, spans))
+            out[layer][aid, ann] = codes.encode(tuples) if layer == "entity" else tuples
+        return out
 
     def article_judgements(
         self, article_id: int, annotators: Sequence[str] | None = None
@@ -217,6 +305,7 @@ class AgreementFigures(ProjectPart):
         """Agreement of ``annotators`` (default: all but gold) over their finished work."""
         names = self.agreement_annotators(annotators)
         counter = AgreementCounter(names, layers=layers, token_alpha=token_alpha)
+        counter.codes = self.entity_codes()
         span_layers = [layer for layer in ("entity", "boilerplate") if layer in counter.layers]
         for article in self.judgements(
             names,
@@ -224,6 +313,7 @@ class AgreementFigures(ProjectPart):
             texts=counter.needs_text,
             on_progress=on_progress,
             should_stop=should_stop,
+            codes=counter.codes,
         ):
             counter.add(article)
         return counter.report()

@@ -371,6 +371,7 @@ class LabelledImports(ProjectPart):
                 annotator,
                 add=tuple(NewSpan(s.layer, s.label, s.start, s.end, IMPORTED) for s in r.spans),
                 doc=tuple(r.doc_labels.items()),
+                doc_origin=IMPORTED,
             )
             for r, aid in zip(batch, article_ids, strict=True)
         ]

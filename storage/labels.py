@@ -105,11 +105,31 @@ class Labels(ProjectPart):
         )
         return dict(rows.tuples())
 
+    def doc_label_origins(self, article_id: int, *, annotator: str) -> dict[str, str]:
+        """Key -> origin of the annotator's document labels (``manual``,
+        ``suggestion:near-duplicate``, ...)."""
+        p = self.db.param
+        cursor = self.db.execute_sql(
+            f"SELECT key, origin FROM doc_label WHERE article_id = {p} AND annotator_id = {p}",
+            (article_id, self.project.annotator_id(annotator)),
+        )
+        return dict(cursor.fetchall())
+
     def set_doc_label(
-        self, article_id: int, *, annotator: str, key: str, value: str | None
+        self,
+        article_id: int,
+        *,
+        annotator: str,
+        key: str,
+        value: str | None,
+        origin: str = MANUAL,
     ) -> str | None:
-        """Set (or with ``None`` clear) one document label; returns the previous value."""
-        result = self.edits.apply_edits(EditSet(article_id, annotator, doc=((key, value),)))
+        """Set (or with ``None`` clear) one document label; returns the previous value.
+        ``origin`` says where the value came from (``suggestion:<source>`` for an accepted
+        proposal)."""
+        result = self.edits.apply_edits(
+            EditSet(article_id, annotator, doc=((key, value),), doc_origin=origin)
+        )
         return result.doc_before[key]
 
     def all_doc_labels(self, article_id: int) -> list[DocLabel]:

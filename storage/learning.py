@@ -6,7 +6,8 @@ functions (in a spawned worker process unless told to stay in this one, as the C
 keeps the model bytes in ``learned_model`` and writes what the model proposes: entity spans
 as suggestions with source ``model`` (through the same suggestion storage as every other
 suggester), per-article uncertainty for "most uncertain first". Stance proposals are not
-stored: they are computed for the article on screen, and become a label only when accepted.
+stored: they are computed for the article on screen (:mod:`storage.stance_proposals`), and
+become a label only when accepted.
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import multiprocessing
+import os
 import random
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 import peewee as pw
 
 from core.learn.entity import EntityExample, Negative
-from core.learn.jobs import Fit, fit_entities, fit_stance, guess_entities, guess_stance
+from core.learn.jobs import Fit, fit_entities, fit_stance, guess_loaded, load_model
 from core.learn.record import (
     DEFAULT_MIN_F1,
     DEFAULT_RETRAIN_EVERY,
@@ -33,11 +36,12 @@ from core.learn.record import (
     too_few_reason,
 )
 from core.learn.scores import MIN_ARTICLES, Evaluation
-from core.learn.stance import StanceClassifier, StanceExample, StanceGuess
+from core.learn.stance import StanceExample
 from core.suggest.base import Proposal
+from core.workers import die_with_parent
 from storage.errors import ProjectError
 from storage.models import ModelClass, make_learning_models
-from storage.part import ProjectPart
+from storage.stance_proposals import StanceProposals
 
 if TYPE_CHECKING:
     from storage.assignments import Assignments
@@ -59,12 +63,11 @@ StopFn = Callable[[], bool]
 ProgressFn = Callable[[str, int, int], None]
 
 
-class Learning(ProjectPart):
+class Learning(StanceProposals):
     """``project.learning``: uses the project's settings, schema and annotator ids and the
     suggestion writer ``project.suggestions.replace_suggestions``."""
 
     _learning_tables: tuple[ModelClass, ModelClass] | None = None
-    _stance_cache: dict[str, tuple[dt.datetime, StanceClassifier]] | None = None
 
     def __init__(
         self, project: ProjectCore, *, labels: Labels, suggestions: Suggestions, team: Assignments
@@ -343,22 +346,17 @@ class Learning(ProjectPart):
         _, unc = self._learning()
         if model.layer == ENTITY:
             labelled = set(self._done_pairs(None))
-            fn: Callable[..., Any] = guess_entities
         else:
             d = self.m.DocLabel
             labelled = {
                 r[0] for r in d.select(d.article).where(d.key == model.name).distinct().tuples()
             }
-            fn = guess_stance
         a = self.m.Article
         total = a.select().count() - len(labelled)
         report = SuggestReport()
-        for ids in self._unlabelled_pages(labelled):
-            items = list(self._text_lang(ids))
-            guesses = run(fn, model.data, items)
-            if guesses is None:
-                outcome.stopped = True
-                break
+        pages = ((list(self._text_lang(ids)),) for ids in self._unlabelled_pages(labelled))
+        for guesses in run.pipeline(load_model, (model.layer, model.data), guess_loaded, pages):
+            ids = [aid for aid, _g in guesses]
             with self._write():
                 unc.delete().where(unc.model == model.name, unc.article.in_(ids)).execute()
                 unc.insert_many(
@@ -377,9 +375,10 @@ class Learning(ProjectPart):
                     for aid, g in guesses
                 }
                 self.suggestions.replace_suggestions(proposals, {MODEL_SOURCE}, report)
-            outcome.articles += len(items)
+            outcome.articles += len(ids)
             if on_progress:
                 on_progress("suggesting", outcome.articles, total)
+        outcome.stopped = run.stopped
         outcome.stored = report.stored[MODEL_SOURCE]
         outcome.removed = report.removed
 
@@ -421,20 +420,26 @@ class Learning(ProjectPart):
         ]
         return names[0] if names else None
 
-    def ordering_uncertainties(self, ids: Sequence[int]) -> dict[int, float]:
-        """Uncertainty of these articles under :meth:`ordering_model`, in one query (the
-        list decorates every page with it)."""
+    def ordering_uncertainty_rows(self, *, ids_only: bool = False) -> pw.ModelSelect:
+        """``(aid, value)`` of every article under :meth:`ordering_model` (``aid`` alone with
+        ``ids_only``), in one query: the article list decorates its pages with it and sorts
+        by it."""
         _, unc = self._learning()
         # 'entity' sorts before 'stance': the same choice as ordering_model.
         first = pw.SQL(
             "(SELECT CASE WHEN layer = 'entity' THEN 'entity' ELSE 'stance:' || target END "
             "FROM learned_model ORDER BY layer, target LIMIT 1)"
         )
-        return dict(
-            unc.select(unc.article, unc.value)
-            .where(unc.article.in_(list(ids)), unc.model == first)
-            .tuples()
-        )
+        fields = [unc.article.alias("aid")]
+        if not ids_only:
+            fields.append(unc.value.alias("value"))
+        return unc.select(*fields).where(unc.model == first)
+
+    def ordering_uncertainties(self, ids: Sequence[int]) -> dict[int, float]:
+        """Uncertainty of these articles under :meth:`ordering_model`."""
+        _, unc = self._learning()
+        rows = self.ordering_uncertainty_rows().where(unc.article.in_(list(ids))).tuples()
+        return {int(aid): float(value) for aid, value in cast(Iterable[tuple[int, float]], rows)}
 
     def most_uncertain_todo(
         self, annotator: str, *, exclude: int = 0, queue: bool = False
@@ -482,24 +487,6 @@ class Learning(ProjectPart):
             )
         return out
 
-    def stance_proposal(self, article_id: int, target: str) -> StanceGuess | None:
-        """What the stance model of ``target`` proposes for an article, or None when there is
-        no model or it is below the gate. Never stored: a label only once accepted."""
-        name = f"stance:{target}"
-        head = self.learned_model(name)
-        if head is None or head.silent_reason(self.learn_min_score()) is not None:
-            return None
-        cache = self._stance_cache if self._stance_cache is not None else {}
-        self._stance_cache = cache
-        cached = cache.get(name)
-        if cached is None or cached[0] != head.created:
-            full = self.learned_model(name, with_data=True)
-            assert full is not None and full.data is not None
-            cached = (full.created, StanceClassifier(full.data))
-            cache[name] = cached
-        ((_aid, text, lang),) = list(self._text_lang([article_id]))
-        return cached[1].guess(text, lang)
-
 
 def _split_name(name: str) -> tuple[str, str]:
     if name == ENTITY:
@@ -524,35 +511,106 @@ def _record(row: tuple) -> LearnedModel:
     )
 
 
+#: Worker processes that tag articles side by side (the training uses one).
+GUESS_PROCESSES = max(1, min(2, os.cpu_count() or 1))
+#: How much lower the workers' scheduling priority is than the app's (POSIX nice): with two
+#: workers on two cores, the window's thread must still get a core for a label key.
+WORKER_NICENESS = 5
+
+
+def _background(init: Callable[..., None] | None = None, *args: Any) -> None:
+    """A worker process's initializer: end with the app however it ends, lower the
+    worker's priority, then ``init(*args)``."""
+    die_with_parent()
+    if hasattr(os, "nice"):
+        try:
+            os.nice(WORKER_NICENESS)
+        except OSError:
+            pass  # not allowed here: the worker runs at the app's priority
+    if init is not None:
+        init(*args)
+
+
 class _Runner:
-    """Runs a ``core.learn.jobs`` function here or in one spawned worker process (spawn:
-    fork is unsafe beside Qt threads), checking ``should_stop`` while it waits; a stop
-    ends the worker at once. Returns None when stopped."""
+    """Runs ``core.learn.jobs`` functions here or in spawned worker processes (spawn: fork
+    is unsafe beside Qt threads), checking ``should_stop`` while it waits; a stop ends the
+    workers at once. A call returns None when stopped; :attr:`stopped` tells."""
 
     def __init__(self, in_process: bool, should_stop: StopFn | None) -> None:
         self._in_process = in_process
         self._should_stop = should_stop
         self._pool: Any = None
+        self.stopped = False
 
     def __enter__(self) -> _Runner:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._close()
+
+    def _close(self) -> None:
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()
+            self._pool = None
+
+    def _stop(self) -> bool:
+        if self._should_stop is not None and self._should_stop():
+            self.stopped = True
+        return self.stopped
 
     def __call__(self, fn: Callable[..., Any], *args: Any) -> Any:
-        stop = self._should_stop
-        if stop and stop():
+        if self._stop():
             return None
         if self._in_process:
             return fn(*args)
         if self._pool is None:
-            self._pool = multiprocessing.get_context("spawn").Pool(1)
+            self._pool = multiprocessing.get_context("spawn").Pool(1, initializer=_background)
         pending = self._pool.apply_async(fn, args)
         while not pending.ready():
-            if stop and stop():
+            if self._stop():
                 return None
             pending.wait(0.1)
         return pending.get()
+
+    def pipeline(
+        self,
+        init: Callable[..., None],
+        init_args: tuple[Any, ...],
+        fn: Callable[..., Any],
+        calls: Iterable[tuple[Any, ...]],
+    ) -> Iterator[Any]:
+        """``fn(*args)`` for each ``args`` of ``calls``, in order, in
+        :data:`GUESS_PROCESSES` worker processes that each ran ``init(*init_args)`` once
+        (the model crosses once per process, not once per call). Two calls per worker are in
+        flight, so the workers tag while this process reads the next articles and writes
+        the last results. Ends early when stopped."""
+        if self._in_process:
+            init(*init_args)
+            for args in calls:
+                if self._stop():
+                    return
+                yield fn(*args)
+            return
+        # The training worker is done: its memory goes back before the taggers start.
+        self._close()
+        self._pool = multiprocessing.get_context("spawn").Pool(
+            GUESS_PROCESSES, initializer=_background, initargs=(init, *init_args)
+        )
+        pending: deque[Any] = deque()
+        todo: Iterator[tuple[Any, ...] | None] = iter(calls)
+        while True:
+            while len(pending) < 2 * GUESS_PROCESSES:
+                call = next(todo, None)
+                if call is None:
+                    break
+                pending.append(self._pool.apply_async(fn, call))
+            if not pending:
+                return
+            head = pending.popleft()
+            while not head.ready():
+                if self._stop():
+                    self._close()
+                    return
+                head.wait(0.1)
+            yield head.get()

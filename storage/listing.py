@@ -12,7 +12,9 @@ Orders whose key is not a plain column are split into *segments* that each page 
 - label count: the articles without a label of the annotator in id order, then the labelled
   ones by (count, id), counted over the annotator's spans (a cost that grows with the work
   done, not with the size of the corpus);
-- language: articles still waiting for detection (``NULL``) first, then by (lang, id).
+- language: articles still waiting for detection (``NULL``) first, then by (lang, id);
+- uncertainty: the articles the learned model has no figure for in id order, then the others
+  by (uncertainty, id) under the model that orders "most uncertain first".
 
 Descending is the exact reverse of ascending. A page is returned with a :class:`ListCursor`
 to continue from; ``None`` means the list is exhausted.
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
 
     pass
 
-SORT_KEYS = ("id", "title", "source", "lang", "status", "labels")
+SORT_KEYS = ("id", "title", "source", "lang", "status", "labels", "unsure")
 #: Titles are sorted by their first characters: the same expression is indexed (migration 3),
 #: and a bounded key keeps PostgreSQL's b-tree happy with pathological multi-kB titles.
 TITLE_SORT_CHARS = 200
@@ -55,7 +57,9 @@ class ListCursor:
 class _Segment:
     condition: pw.Expression | None  # which articles belong to it (beside the filter)
     key: pw.Node | None  # sort key before id; None: id order only
-    labelled: bool = False  # the label-count segment (key comes from the span aggregate)
+    #: "labels": the label-count segment (key from the span aggregate); "unsure": the
+    #: articles the ordering model has an uncertainty for (key from that table); "": none.
+    joined: str = ""
 
 
 class Listing(ProjectPart):
@@ -196,7 +200,15 @@ class Listing(ProjectPart):
         if sort == "labels":
             return [
                 _Segment(a.id.not_in(self._labelled_ids(flt.annotator)), None),
-                _Segment(None, None, labelled=True),
+                _Segment(None, None, joined="labels"),
+            ]
+        if sort == "unsure":
+            # Articles the model has no figure for (done before it was trained, or no model)
+            # come first ascending, last descending: "most uncertain first" starts with a figure.
+            figured = self.learning.ordering_uncertainty_rows(ids_only=True)
+            return [
+                _Segment(a.id.not_in(figured), None),
+                _Segment(None, None, joined="unsure"),
             ]
         return [_Segment(None, None)]
 
@@ -221,7 +233,11 @@ class Listing(ProjectPart):
         if seg.condition is not None:
             query = query.where(seg.condition)
         key: Any = seg.key
-        if seg.labelled:
+        if seg.joined == "unsure":
+            unsure = self.learning.ordering_uncertainty_rows().alias("uc")
+            query = query.join(unsure, on=(unsure.c.aid == a.id))
+            key = unsure.c.value
+        if seg.joined == "labels":
             s = self.m.Span
             counts = s.select(s.article.alias("aid"), pw.fn.COUNT(s.id).alias("n"))
             if flt.annotator:
@@ -245,6 +261,10 @@ class Listing(ProjectPart):
                 # (key, id) > (k, i), spelled so that the planner sees a range on the key
                 # (SQLite scans the whole index for a row-value comparison on an expression).
                 k, i = started.key, started.last_id
+                if seg.joined == "unsure":
+                    # The column is single precision on PostgreSQL (REAL): compared with the
+                    # double read back from it, the row itself would count as after itself.
+                    k = pw.Cast(pw.Value(k), "real")
                 if descending:
                     query = query.where(key <= k, (key < k) | (a.id < i))
                 else:

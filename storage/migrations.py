@@ -24,6 +24,7 @@ from storage.errors import ProjectError
 from storage.models import (
     make_adjudication_model,
     make_assignment_model,
+    make_doc_suggestion_models,
     make_learning_models,
     make_models,
     make_near_duplicate_models,
@@ -120,6 +121,15 @@ def _v9_near_duplicates(db: pw.Database) -> None:
         db.create_tables([key_model])
 
 
+def _v10_doc_suggestions(db: pw.Database) -> None:
+    """Document labels proposed and turned down (storage.doc_suggestions), and the origin
+    of a document label (``manual``, ``suggestion:near-duplicate``, ...), which spans had
+    from the start. The default is in the table, so that every writer of ``doc_label``
+    that does not name an origin stores ``manual``."""
+    db.execute_sql("ALTER TABLE doc_label ADD COLUMN origin VARCHAR(200) NOT NULL DEFAULT 'manual'")
+    db.create_tables(list(make_doc_suggestion_models(db)))
+
+
 #: (version reached, step). Append only.
 STEPS: list[tuple[int, Callable[[pw.Database], None]]] = [
     (1, _v1_tables),
@@ -131,6 +141,7 @@ STEPS: list[tuple[int, Callable[[pw.Database], None]]] = [
     (7, _v7_team),
     (8, _v8_learning),
     (9, _v9_near_duplicates),
+    (10, _v10_doc_suggestions),
 ]
 CURRENT_VERSION = STEPS[-1][0]
 

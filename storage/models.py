@@ -313,3 +313,48 @@ def make_near_duplicate_models(db: pw.Database) -> tuple[ModelClass, ModelClass]
             primary_key = pw.CompositeKey("key", "article")
 
     return NearDuplicate, NearDuplicateKey
+
+
+def make_doc_suggestion_models(db: pw.Database) -> tuple[ModelClass, ModelClass]:
+    """The tables of schema version 10 (storage.doc_suggestions): document labels proposed
+    for an article (a stance carried from a near-duplicate) and the ones an annotator
+    turned down, so that they do not come back. The counterparts of ``suggestion`` and
+    ``rejection`` for labels that have no offsets."""
+
+    class DocSuggestion(pw.Model):
+        article = pw.IntegerField(
+            column_name="article_id",
+            index=True,
+            constraints=[pw.SQL("REFERENCES article (id) ON DELETE CASCADE")],
+        )
+        key = pw.CharField(max_length=200)
+        value = pw.CharField(max_length=200)
+        source = pw.CharField(max_length=200)
+        score = pw.FloatField(default=1.0)
+
+        class Meta:
+            database = db
+            legacy_table_names = False
+            table_name = "doc_suggestion"
+            indexes = ((("article", "key", "value", "source"), True),)
+
+    class DocRejection(pw.Model):
+        article = pw.IntegerField(
+            column_name="article_id",
+            constraints=[pw.SQL("REFERENCES article (id) ON DELETE CASCADE")],
+        )
+        annotator = pw.IntegerField(
+            column_name="annotator_id",
+            constraints=[pw.SQL("REFERENCES annotator (id) ON DELETE CASCADE")],
+        )
+        key = pw.CharField(max_length=200)
+        value = pw.CharField(max_length=200)
+        created = pw.DateTimeField(default=_now)
+
+        class Meta:
+            database = db
+            legacy_table_names = False
+            table_name = "doc_rejection"
+            indexes = ((("article", "annotator", "key", "value"), True),)
+
+    return DocSuggestion, DocRejection

@@ -83,25 +83,26 @@ class Navigation(ProjectPart):
         text order and their document labels, read as plain tuples (the view opens an
         article on every J/K press, so it skips building model instances)."""
         ann = self.project.annotator_id(annotator)
-        s, d = self.m.Span, self.m.DocLabel
-        rows = (
-            s.select(s.id, s.layer, s.label, s.start, s.end, s.origin)
-            .where(s.article == article_id, s.annotator == ann)
-            .order_by(s.start, s.end, s.id)
-            .tuples()
+        d = self.m.DocLabel
+        # One plain cursor: peewee's row processing cost ~12 ms of CPU for 1,000 spans.
+        p = self.db.param
+        cursor = self.db.execute_sql(
+            'SELECT id, layer, label, start, "end", origin FROM span '
+            f'WHERE article_id = {p} AND annotator_id = {p} ORDER BY start, "end", id',
+            (article_id, ann),
         )
         spans = [
             Span(
-                id=r[0],
+                id=sid,
                 article_id=article_id,
                 annotator=annotator,
-                layer=r[1],
-                label=r[2],
-                start=r[3],
-                end=r[4],
-                origin=r[5],
+                layer=layer,
+                label=label,
+                start=start,
+                end=end,
+                origin=origin,
             )
-            for r in rows
+            for sid, layer, label, start, end, origin in cursor.fetchall()
         ]
         docs = d.select(d.key, d.value).where(d.article == article_id, d.annotator == ann)
         return spans, dict(docs.tuples())

@@ -23,8 +23,6 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-import peewee as pw
-
 from core.suggest.gazetteer import tokenize
 from storage.part import ProjectPart
 
@@ -152,23 +150,27 @@ class OwnLabels(ProjectPart):
         return out
 
     def _candidate_surfaces(
-        self, model: ModelClass, label: str, surface: str, extra: pw.Expression | None = None
+        self, model: ModelClass, label: str, surface: str, source: str | None = None
     ) -> Iterator[tuple[int, str]]:
-        """(row id, surface) of entity rows of ``model`` (span or suggestion) labelled
-        ``label`` in the articles whose text may hold ``surface``. The database cuts the
-        strings out, so texts never leave it."""
-        t = self.m.ArticleText
+        """(row id, surface) of entity rows of ``model`` (span or suggestion; of ``source``
+        only, if given) labelled ``label`` in the articles whose text may hold ``surface``.
+        The database cuts the strings out, so texts never leave it. Plain SQL: building the
+        same query with peewee for ~2,000 candidate articles cost more CPU than running it
+        (a delete's taking back, on the UI thread)."""
+        p = self.db.param
+        table = model._meta.table_name
+        text_table = self.m.ArticleText._meta.table_name
+        extra = f" AND m.source = {p}" if source is not None else ""
+        cursor = self.db.cursor()
         for ids in self._phrase_candidates(surface):
-            query = (
-                model.select(
-                    model.id, pw.fn.SUBSTR(t.text, model.start + 1, model.end - model.start)
-                )
-                .join(t, on=(t.article == model.article))
-                .where(model.article.in_(ids), model.layer == "entity", model.label == label)
+            cursor.execute(
+                f'SELECT m.id, SUBSTR(t.text, m.start + 1, m."end" - m.start) FROM {table} m '
+                f"JOIN {text_table} t ON t.article_id = m.article_id "
+                f"WHERE m.article_id IN ({', '.join([p] * len(ids))}) "
+                f"AND m.layer = {p} AND m.label = {p}{extra}",
+                [*ids, "entity", label, *([source] if source is not None else [])],
             )
-            if extra is not None:
-                query = query.where(extra)
-            yield from query.tuples()
+            yield from cursor.fetchall()
 
     def _still_taught(self, found: dict[Taught, str]) -> set[Taught]:
         """The pairs of ``found`` some entity span still teaches."""
@@ -188,9 +190,16 @@ class OwnLabels(ProjectPart):
         for (label, key), surface in found.items():
             ids = [
                 sid
-                for sid, text in self._candidate_surfaces(s, label, surface, s.source == SOURCE)
+                for sid, text in self._candidate_surfaces(s, label, surface, SOURCE)
                 if phrase_key(text) == key
             ]
+            cursor = self.db.cursor()
             for i in range(0, len(ids), _CHUNK):
-                removed += s.delete().where(s.id.in_(ids[i : i + _CHUNK])).execute()
+                some = ids[i : i + _CHUNK]
+                cursor.execute(
+                    f"DELETE FROM {s._meta.table_name} "
+                    f"WHERE id IN ({', '.join([self.db.param] * len(some))})",
+                    some,
+                )
+                removed += cursor.rowcount
         return removed

@@ -4,7 +4,8 @@ A package is an ordinary project file (the app opens it like any other) that als
 :class:`core.package.PackageInfo`: the source project's id and name and the annotator it is
 for. It carries that annotator's articles (same ids, texts, languages), the project's
 settings (schema, guidelines, suggestion rules and lexicon), the suggestions of those
-articles, and the annotator's labels, progress and rejections so far.
+articles, the models learned from the project's labels (with their uncertainty about those
+articles), and the annotator's labels, progress and rejections so far.
 
 Rows that are not labels are copied with batched ``executemany``; labels go through the
 one edit path (``core.edits`` decides, ``Project.edits.apply_edit_sets`` writes), like every
@@ -186,6 +187,7 @@ class Packages(ProjectPart):
         try:
             with package.transaction():
                 self._copy_settings(package, info)
+                self._copy_models(package)
                 pkg_ann = package.annotator_id(annotator)
                 done = 0
                 for chunk in _chunks(ids):
@@ -215,9 +217,16 @@ class Packages(ProjectPart):
         cursor = package.db.cursor()
         cursor.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", rows)
 
+    def _copy_models(self, package: Project) -> None:
+        """The models learned from the project's labels (``storage.learning``): the
+        annotator's copy proposes entities and stance with them at once, with no labels of
+        its own to train on yet (its Train now retrains on the package's labels)."""
+        cols = ("layer", "target", "data", "created", "trained_on", "negatives", "evaluation")
+        _copy_rows(self.db, package.db.cursor(), "learned_model", cols, "1 = 1", [])
+
     def _copy_articles(self, package: Project, ids: list[int], ann: int, pkg_ann: int) -> None:
-        """Articles, texts, suggestions, and the annotator's progress, rejections and
-        assignment: rows that are not labels, copied as they are."""
+        """Articles, texts, suggestions (proposed stances too), and the annotator's
+        progress, rejections and assignment: rows that are not labels, copied as they are."""
         db, marks = self.db, _marks(self.db, len(ids))
         out = package.db.cursor()
         of_articles = f"article_id IN ({marks})"
@@ -229,9 +238,17 @@ class Packages(ProjectPart):
         _copy_rows(db, out, "article_text", ("article_id", "text"), of_articles, ids)
         suggestion_cols = ("article_id", "layer", "label", "start", '"end"', "source", "score")
         _copy_rows(db, out, "suggestion", suggestion_cols, of_articles, ids)
+        # How unsure the models are about these articles: "most uncertain first" works in
+        # the package without a training of its own.
+        of_ids = f"article IN ({marks})"
+        _copy_rows(db, out, "uncertainty", ("article", "model", "value"), of_ids, ids)
         mine = f"{of_articles} AND annotator_id = {db.param}"
         rejection_cols = ("article_id", "layer", "label", "start", '"end"', "created")
         _copy_rows(db, out, "rejection", rejection_cols, mine, [*ids, ann], owner=pkg_ann)
+        doc_suggestion_cols = ("article_id", "key", "value", "source", "score")
+        _copy_rows(db, out, "doc_suggestion", doc_suggestion_cols, of_articles, ids)
+        doc_rejection_cols = ("article_id", "key", "value", "created")
+        _copy_rows(db, out, "doc_rejection", doc_rejection_cols, mine, [*ids, ann], owner=pkg_ann)
         progress_cols = ("article_id", "status", "note", "seconds", "updated")
         _copy_rows(db, out, "progress", progress_cols, mine, [*ids, ann], owner=pkg_ann)
         out.executemany(

@@ -1,9 +1,10 @@
-"""Label one rewrite, carry to the rest: an annotator's spans become suggestions (source
-``near-duplicate``) in the other articles of its near-duplicate group.
+"""Label one rewrite, carry to the rest: an annotator's spans and stances become
+suggestions (source ``near-duplicate``) in the other articles of its near-duplicate group.
 
 Placing is :func:`core.propagate.carry`; storing goes through ``add_suggestions`` like any
 suggester's output, so a carried span is accepted or rejected like any suggestion, a
-rejected one does not come back, and carrying twice stores nothing new.
+rejected one does not come back, and carrying twice stores nothing new. A stance is a
+document-level proposal (``add_doc_suggestions``), shown beside the stance keys.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from core.edits import stance_target
 from core.propagate import carry
 from storage.near_duplicates import NearDuplicateGroups
 from storage.part import ProjectPart
@@ -27,13 +29,16 @@ SOURCE = "near-duplicate"
 @dataclass(slots=True)
 class PropagationReport:
     """``placed``: spans found again in a near-duplicate (``stored`` of them new
-    suggestions); ``unplaced``: spans whose text or surroundings the rewrite changed."""
+    suggestions); ``unplaced``: spans whose text or surroundings the rewrite changed;
+    ``stances``: stance values proposed to near-duplicates (``stances_stored`` new)."""
 
     sources: int = 0
     targets: int = 0
     placed: int = 0
     stored: int = 0
     unplaced: int = 0
+    stances: int = 0
+    stances_stored: int = 0
 
     def summary(self) -> str:
         if not self.sources:
@@ -43,8 +48,31 @@ class PropagationReport:
             f"{self.targets:,} near-duplicate{'s' if self.targets != 1 else ''} of "
             f"{self.sources:,} labelled article{'s' if self.sources != 1 else ''} "
             f"({self.stored:,} new suggestions, source {SOURCE}); {self.unplaced:,} could not "
-            "be placed (their text or its surroundings differ)"
+            "be placed (their text or its surroundings differ); "
+            f"{self.stances:,} stance{'s' if self.stances != 1 else ''} carried "
+            f"({self.stances_stored:,} new)"
         )
+
+
+def carried_stances(
+    members: dict[int, dict[str, str]], target: int
+) -> list[tuple[str, str, float]]:
+    """The stance proposals for ``target`` from the stances the other ``members`` of its
+    group were given (article id -> key -> value): each value with the share of those
+    labelled articles that chose it, so two rewrites labelled differently give two
+    proposals of 0.5, and the one the majority chose is shown first."""
+    tally: dict[str, dict[str, int]] = {}
+    for aid, stances in members.items():
+        if aid == target:
+            continue
+        for key, value in stances.items():
+            per = tally.setdefault(key, {})
+            per[value] = per.get(value, 0) + 1
+    return [
+        (key, value, count / sum(per.values()))
+        for key, per in sorted(tally.items())
+        for value, count in sorted(per.items())
+    ]
 
 
 class Propagation(ProjectPart):
@@ -54,6 +82,27 @@ class Propagation(ProjectPart):
     labels: Labels
     suggestions: Suggestions
 
+    def _labelled_articles(self, annotator: str) -> list[int]:
+        """Articles where ``annotator`` has a span or a stance, in id order."""
+        ann = self.project.annotator_id(annotator)
+        s, d = self.m.Span, self.m.DocLabel
+        ids = {r for (r,) in s.select(s.article).where(s.annotator == ann).distinct().tuples()}
+        ids.update(
+            r
+            for (r,) in d.select(d.article)
+            .where(d.annotator == ann, d.key.startswith("stance:"))
+            .distinct()
+            .tuples()
+        )
+        return sorted(ids)
+
+    def _stances(self, article_id: int, annotator: str) -> dict[str, str]:
+        return {
+            k: v
+            for k, v in self.labels.doc_labels(article_id, annotator=annotator).items()
+            if stance_target(k) is not None
+        }
+
     def propagate_labels(
         self,
         *,
@@ -62,21 +111,16 @@ class Propagation(ProjectPart):
         should_stop: Callable[[], bool] | None = None,
         group_first: bool = True,
     ) -> PropagationReport:
-        """Carry ``annotator``'s spans from ``article_ids`` (default: every article they
-        labelled) to the other articles of each one's near-duplicate group
-        (``group_first``: group the articles not grouped yet before)."""
+        """Carry ``annotator``'s spans and stances from ``article_ids`` (default: every
+        article they labelled) to the other articles of each one's near-duplicate group
+        (``group_first``: group the articles not grouped yet before). A stance is proposed
+        with the share of the group's labelled articles that chose it (:func:`carried_stances`)."""
         if group_first:
             self.update_near_duplicates(should_stop=should_stop)  # type: ignore[attr-defined]
         report = PropagationReport()
         if article_ids is None:
-            s = self.m.Span
-            query = (
-                s.select(s.article)
-                .where(s.annotator == self.project.annotator_id(annotator))
-                .distinct()
-                .order_by(s.article)
-            )
-            article_ids = [r[0] for r in query.tuples()]
+            article_ids = self._labelled_articles(annotator)
+        stances: dict[int, dict[str, str]] = {}
         for source_id in article_ids:
             if should_stop and should_stop():
                 break
@@ -85,19 +129,39 @@ class Propagation(ProjectPart):
                 (sp.start, sp.end, sp.layer, sp.label)
                 for sp in self.labels.spans(source_id, annotator=annotator)
             ]
-            if not others or not spans:
+            for aid in (source_id, *others):
+                if aid not in stances:
+                    stances[aid] = self._stances(aid, annotator)
+            if not others or not (spans or stances[source_id]):
                 continue
             report.sources += 1
             text = self.project.article(source_id).text
-            for target_id in others:
-                carried = carry(text, self.project.article(target_id).text, spans)
-                report.targets += 1
-                report.placed += len(carried.placed)
-                report.unplaced += len(carried.unplaced)
-                rows = [
-                    (layer, label, start, end, 1.0) for start, end, layer, label in carried.placed
-                ]
-                report.stored += self.suggestions.add_suggestions(target_id, rows, source=SOURCE)
+            group = {aid: stances[aid] for aid in (source_id, *others)}
+            # One write per labelled article, not two per near-duplicate: a group of ten
+            # carried from the app is one commit (one fsync) instead of twenty.
+            with self._write():
+                for target_id in others:
+                    report.targets += 1
+                    if spans:
+                        carried = carry(text, self.project.article(target_id).text, spans)
+                        report.placed += len(carried.placed)
+                        report.unplaced += len(carried.unplaced)
+                        rows = [
+                            (layer, label, start, end, 1.0)
+                            for start, end, layer, label in carried.placed
+                        ]
+                        report.stored += self.suggestions.add_suggestions(
+                            target_id, rows, source=SOURCE
+                        )
+                    proposals = [
+                        row
+                        for row in carried_stances(group, target_id)
+                        if row[0] in stances[source_id]
+                    ]
+                    report.stances += len(proposals)
+                    report.stances_stored += self.suggestions.add_doc_suggestions(
+                        target_id, proposals, source=SOURCE
+                    )
         return report
 
 

@@ -8,7 +8,8 @@ is never stored as a suggestion again, whatever source proposes it.
 Suggestions are shared by all annotators; what one annotator still has to decide (pending)
 leaves out what they rejected, what they already labelled, and switched-off sources.
 Running the suggesters lives in :mod:`storage.suggestion_runs`, accepting and rejecting
-in :mod:`storage.suggestion_decisions`.
+in :mod:`storage.suggestion_decisions`, proposed document labels (a stance) in
+:mod:`storage.doc_suggestions`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import peewee as pw
 
 from core.edits import covered
 from core.models import LAYERS, Suggestion
+from storage.doc_suggestions import DocSuggestions
 from storage.errors import LabelError
 from storage.suggestion_decisions import BulkResult, SuggestionDecisions
 from storage.suggestion_runs import SuggestionRuns
@@ -40,9 +42,10 @@ Key = tuple[str, str, int, int]
 __all__ = ["BulkResult", "SuggestionRow", "Suggestions"]
 
 
-class Suggestions(SuggestionDecisions, SuggestionRuns):
+class Suggestions(SuggestionDecisions, SuggestionRuns, DocSuggestions):
     """``project.suggestions``: stored suggestions, running the suggesters, accepting and
-    rejecting (through ``project.edits``), and their settings."""
+    rejecting (through ``project.edits``), their settings, and proposed document labels
+    (:mod:`storage.doc_suggestions`)."""
 
     def __init__(self, project: ProjectCore, *, edits: Edits) -> None:
         super().__init__(project)
@@ -98,7 +101,7 @@ class Suggestions(SuggestionDecisions, SuggestionRuns):
         query = s.select(s.article, s.layer, s.label, s.start, s.end).where(
             s.article.in_(ids), s.source == source
         )
-        for aid, *key in query.tuples():
+        for aid, *key in self.db.execute(query):  # the driver's rows: no per-field conversion
             existing.setdefault(aid, set()).add(tuple(key))
         fresh = [
             (aid, key[0], key[1], key[2], key[3], source, score)
@@ -153,13 +156,26 @@ class Suggestions(SuggestionDecisions, SuggestionRuns):
         With ``annotator``: only those still pending for them (not rejected by them, not
         already among their spans) from sources that are switched on.
         """
-        s = self.m.Suggestion
-        query = s.select().where(s.article == article_id)
+        # A plain cursor, not model rows: peewee's per-value conversion cost ~15 µs a row,
+        # and an article can hold thousands of suggestions when a common string was labelled.
+        p = self.db.param
+        sql = (
+            'SELECT id, article_id, layer, label, start, "end", source, score FROM suggestion'
+            f" WHERE article_id = {p}"
+        )
+        args: list[Any] = [article_id]
         if layer is not None:
-            query = query.where(s.layer == layer)
+            sql += f" AND layer = {p}"
+            args.append(layer)
         if sources is not None:
-            query = query.where(s.source.in_(list(sources)))
-        found = [self._suggestion(row) for row in query.order_by(s.start, s.end, s.id)]
+            wanted = list(sources)
+            if not wanted:
+                return []
+            sql += f" AND source IN ({', '.join([p] * len(wanted))})"
+            args.extend(wanted)
+        cursor = self.db.cursor()
+        cursor.execute(sql + ' ORDER BY start, "end", id', args)
+        found = [Suggestion(*row) for row in cursor.fetchall()]
         if annotator is None:
             return found
         return self._pending(found, self.project.annotator_id(annotator))

@@ -297,7 +297,8 @@ def run_export(
     agreement_text: Callable[[], str] | None = None,
 ) -> ExportSummary:
     """Write the export of ``source()`` records into folder ``out``. ``scan`` gives the
-    records for a split's first pass (boilerplate spans and stance suffice); default source.
+    records for a split's first pass when ``groups`` gives the groups (which labels a record
+    holds and its stance suffice); grouping here reads ``source``, which has the texts.
     ``groups``: near-duplicate groups kept by the project (else computed from the texts);
     ``on_article`` sees each article's records as they are written (the agreement of the
     annotators the export holds is counted so); ``agreement_text`` gives the card's
@@ -352,7 +353,10 @@ def _write_staged(
         collecting = gc.isenabled()
         gc.disable()
         try:
-            planned = _plan(scan or source, options, total, on_progress, should_stop, groups)
+            # Grouping the texts here needs them: a scan without text serves given groups.
+            hashing = options.group_near_duplicates and groups is None
+            first = source if hashing or scan is None else scan
+            planned = _plan(first, options, total, on_progress, should_stop, groups)
         finally:
             if collecting:
                 gc.enable()

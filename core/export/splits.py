@@ -2,10 +2,11 @@
 
 Units are groups (an article with its near-duplicates; every record of an article is in
 its article's group), so no group straddles two splits. Within each stratum (the groups'
-stance labels joined with the rarest entity label they hold, "" where there is neither) the groups are put in a seeded order (SHA-1 of
-seed and the group's smallest id, so the order does not depend on the project's row ids)
-and each goes to the split furthest below its share of that stratum so far. Same records,
-same seed: same assignment.
+stance labels joined with the rarest entity label they hold, "" where there is neither) the
+groups go largest first, equal sizes in a seeded order (SHA-1 of seed and the group's
+smallest id, so the order does not depend on the project's row ids), each to the split
+furthest below its share relative to that share (:func:`assign`). Same records, same seed:
+same assignment.
 """
 
 from __future__ import annotations
@@ -30,27 +31,35 @@ def _order(seed: int, key: str) -> bytes:
 def assign(
     groups: Sequence[Group], split: Sequence[tuple[str, float]], seed: int
 ) -> dict[str, str]:
-    """``group key -> split name``."""
+    """``group key -> split name``.
+
+    Within each stratum the groups go largest first (equal sizes in the seeded order),
+    each to the split that has, relative to its share, received least so far: the least
+    records per unit of fraction, in the stratum plus in the whole export. Measured
+    relative to the share, a group's own size weighs the same on every split, so a large
+    group is not drawn to the largest split (counting the group in absolute terms sent
+    12,115 grouped articles to train, 8 to dev and 22 to test at 0.8/0.1/0.1); placing the
+    large groups first leaves the single articles to even the sizes out at the end. Exact
+    ties go by the seeded order of (group, split).
+    """
     by_stratum: dict[str, list[Group]] = defaultdict(list)
     for group in groups:
         by_stratum[group.stratum].append(group)
     result: dict[str, str] = {}
     overall = [0] * len(split)
-    grand = 0
     for stratum in sorted(by_stratum):
-        members = sorted(by_stratum[stratum], key=lambda g: (_order(seed, g.key), g.key))
+        members = sorted(by_stratum[stratum], key=lambda g: (-g.size, _order(seed, g.key), g.key))
         counts = [0] * len(split)
-        total = 0
         for group in members:
-            total += group.size
-            grand += group.size
-            # Below its share in this stratum first; the whole export's shortfall breaks
-            # near-ties, so small strata do not all round the same split down to nothing.
-            deficits = [
-                (fraction * total - counts[i]) + (fraction * grand - overall[i])
-                for i, (_, fraction) in enumerate(split)
+            # Records per unit of share (stratum plus export); a split with no share never.
+            loads = [
+                (
+                    (counts[i] + overall[i]) / fraction if fraction > 0 else float("inf"),
+                    _order(seed, f"{group.key}\x00{name}"),
+                )
+                for i, (name, fraction) in enumerate(split)
             ]
-            best = max(range(len(split)), key=lambda i: (deficits[i], -i))
+            best = min(range(len(split)), key=loads.__getitem__)
             counts[best] += group.size
             overall[best] += group.size
             result[group.key] = split[best][0]

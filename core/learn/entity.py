@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import struct
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,27 +93,25 @@ def _shape(word: str) -> str:
 
 
 @functools.lru_cache(maxsize=200_000)
-def _word_features(word: str) -> tuple[str, ...]:
-    """What a word says on its own; cached, as words repeat (most of the feature cost)."""
+def _token(word: str) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Everything a word contributes, built once per distinct word (words repeat: this is
+    most of the feature cost): its lower case, its own features, and what it says as the
+    left and as the right neighbour of another token."""
     lo = word.lower()
-    feats = [
-        "w=" + lo,
-        "s4=" + lo[-4:],
-        "s3=" + lo[-3:],
-        "s2=" + lo[-2:],
-        "p2=" + lo[:2],
-        "p3=" + lo[:3],
-        "sh=" + _shape(word),
-    ]
+    shape = _shape(word)
+    own = ["w=" + lo, "s4=" + lo[-4:], "s3=" + lo[-3:], "s2=" + lo[-2:], "p3=" + lo[:3]]
+    own.append("sh=" + shape)
     if word[:1].isupper():
-        feats.append("title")
+        own.append("title")
     if word.isupper() and len(word) > 1:
-        feats.append("upper")
+        own.append("upper")
     if any(ch.isdigit() for ch in word):
-        feats.append("digit")
+        own.append("digit")
     if len(word) == 1 and not word.isalnum():
-        feats.append("punct")
-    return tuple(feats)
+        own.append("punct")
+    left = ("-1w=" + lo, "-1s=" + shape, "-2w=" + lo)
+    right = ("+1w=" + lo, "+1s=" + shape, "+2w=" + lo)
+    return lo, tuple(own), left, right
 
 
 Line = list[tuple[int, int]]
@@ -136,27 +136,32 @@ def token_lines(text: str) -> list[Line]:
 def line_features(
     text: str, lang: str, line: Line, lexicon: Lexicon | None = None
 ) -> list[list[str]]:
+    """The features of each token of a line: the word, its affixes and shape, the article's
+    language (alone and joined with the word), its neighbours' words and shapes (one and two
+    away), the pair of it and the previous word, and the labelled string it is part of."""
     words = [text[s:e] for s, e in line]
-    known = lexicon.tags(words) if lexicon is not None else [None] * len(words)
-    lows = [w.lower() for w in words]
-    shapes = [_shape(w) for w in words]
+    infos = [_token(w) for w in words]
+    known = lexicon.tags(words) if lexicon is not None else None
     lang_bias = "lang=" + lang
+    word_lang = f"lw={lang}|"
     out: list[list[str]] = []
-    n = len(words)
-    for i, word in enumerate(words):
-        f = ["b", lang_bias, f"lw={lang}|{lows[i]}", *_word_features(word)]
-        if known[i] is not None:
-            f += ["lex=" + known[i], "lex"]  # type: ignore[operator]
+    last = len(infos) - 1
+    for i, (lo, own, _left, _right) in enumerate(infos):
+        f = [lang_bias, word_lang + lo, *own]
+        if known is not None and (tag := known[i]) is not None:
+            f += ("lex=" + tag, "lex")
         if i:
-            f += ["-1w=" + lows[i - 1], "-1s=" + shapes[i - 1], f"-1w|w={lows[i - 1]}|{lows[i]}"]
+            prev = infos[i - 1]
+            f += (prev[2][0], prev[2][1], f"-1w|w={prev[0]}|{lo}")
             if i > 1:
-                f += ["-2w=" + lows[i - 2], "-2s=" + shapes[i - 2]]
+                f.append(infos[i - 2][2][2])
         else:
             f.append("bol")
-        if i + 1 < n:
-            f += ["+1w=" + lows[i + 1], "+1s=" + shapes[i + 1]]
-            if i + 2 < n:
-                f += ["+2w=" + lows[i + 2], "+2s=" + shapes[i + 2]]
+        if i < last:
+            nxt = infos[i + 1][3]
+            f += (nxt[0], nxt[1])
+            if i + 1 < last:
+                f.append(infos[i + 2][3][2])
         else:
             f.append("eol")
         out.append(f)
@@ -195,6 +200,11 @@ class Lexicon:
 
     def __init__(self, phrases: dict[tuple[str, ...], str] | None = None) -> None:
         self.phrases = phrases or {}
+        # The longest phrase starting with each word: most words start none, and are passed
+        # over with one dict lookup instead of one per phrase length.
+        self._longest: dict[str, int] = {}
+        for words in self.phrases:
+            self._longest[words[0]] = max(self._longest.get(words[0], 0), len(words))
 
     @classmethod
     def from_examples(cls, examples: Iterable[EntityExample]) -> Lexicon:
@@ -208,17 +218,23 @@ class Lexicon:
                     count[label] = count.get(label, 0) + 1
         return cls({k: max(v, key=lambda lab: v[lab]) for k, v in votes.items()})
 
-    def tags(self, words: Sequence[str]) -> list[str | None]:
-        """``B-LABEL``/``I-LABEL`` where a labelled string occurs (longest first), else None."""
-        out: list[str | None] = [None] * len(words)
-        phrases = self.phrases
-        if not phrases:
-            return out
+    def tags(self, words: Sequence[str]) -> list[str | None] | None:
+        """``B-LABEL``/``I-LABEL`` where a labelled string occurs (longest first), else None;
+        None alone when no labelled string occurs at all."""
+        longest = self._longest
+        out: list[str | None] | None = None
         i = 0
-        while i < len(words):
-            for n in range(min(MAX_PHRASE, len(words) - i), 0, -1):
-                label = phrases.get(tuple(words[i : i + n]))
+        n_words = len(words)
+        while i < n_words:
+            most = longest.get(words[i])
+            if most is None:
+                i += 1
+                continue
+            for n in range(min(most, n_words - i), 0, -1):
+                label = self.phrases.get(tuple(words[i : i + n]))
                 if label is not None:
+                    if out is None:
+                        out = [None] * n_words
                     out[i] = "B-" + label
                     for k in range(i + 1, i + n):
                         out[k] = "I-" + label
@@ -257,26 +273,34 @@ def unpack_model(data: bytes) -> tuple[bytes, Lexicon]:
 
 
 def _append_all(
-    trainer: pycrfsuite.Trainer,
+    trainers: Sequence[tuple[pycrfsuite.Trainer, int]],
     examples: Sequence[EntityExample],
     negatives: Sequence[Negative],
     groups: Sequence[int],
     negative_group: int,
 ) -> Lexicon:
-    """Append every example (in its group) and negative; returns the lexicon of all."""
+    """Append every example (in its group) and negative to each ``(trainer, skip)``: a
+    trainer gets the items of every group but ``skip`` (-1: all). The features of a line
+    are built once for all trainers and dropped at once (kept, they would weigh hundreds of
+    MB at 1,000 articles). Returns the lexicon of all the examples."""
     # Each half of the articles sees the strings labelled in the other half only.
     halves = [
         Lexicon.from_examples(examples[1::2]),
         Lexicon.from_examples(examples[0::2]),
     ]
     appended = 0
+
+    def append(feats: list[list[str]], tags: list[str], group: int) -> None:
+        for trainer, skip in trainers:
+            if group != skip:
+                trainer.append(feats, tags, group)
+
     for n, ex in enumerate(examples):
         spans = flat_spans(ex.spans)
         lexicon = halves[n % 2]
         for line in token_lines(ex.text):
             inside = [sp for sp in spans if sp[1] < line[-1][1] and sp[2] > line[0][0]]
-            feats = line_features(ex.text, ex.lang, line, lexicon)
-            trainer.append(feats, _tags(line, inside), groups[n])
+            append(line_features(ex.text, ex.lang, line, lexicon), _tags(line, inside), groups[n])
             appended += 1
     full = Lexicon.from_examples(examples)
     for neg in negatives:
@@ -284,7 +308,7 @@ def _append_all(
             idx = [i for i, (s, e) in enumerate(line) if s < neg.end and e > neg.start]
             if idx:
                 feats = line_features(neg.text, neg.lang, line, full)
-                trainer.append([feats[i] for i in idx], [OUTSIDE] * len(idx), negative_group)
+                append([feats[i] for i in idx], [OUTSIDE] * len(idx), negative_group)
                 appended += 1
     if not appended:
         raise ValueError("nothing to learn from: the labelled articles have no words")
@@ -323,8 +347,54 @@ def train_entities(examples: Sequence[EntityExample], negatives: Sequence[Negati
     """The model's bytes (labelled strings + CRF), trained on ``examples`` (and
     ``negatives`` tagged outside)."""
     trainer = _new_trainer(examples)
-    full = _append_all(trainer, examples, negatives, [0] * len(examples), 0)
+    full = _append_all([(trainer, -1)], examples, negatives, [0] * len(examples), 0)
     return pack_model(_train(trainer), full)
+
+
+#: How unsure the model is about an article, for "most uncertain first" (compared on the
+#: simulated annotator of bench/bench_learn.py ``--only active``):
+#: ``line``: the largest ``1 - P(best tags)`` over its lines (least confidence);
+#: ``token-sum`` / ``token-mean``: ``1 - P(predicted tag)`` summed over its tokens, or their
+#: mean; ``entropy-sum`` / ``entropy-mean``: the tag entropy of each token, summed or mean
+#: (reads every label's marginal: costs labels x more); ``margin``: 1 minus the smallest gap
+#: between a token's two likeliest tags.
+UNCERTAINTY_MEASURES = ("line", "token-sum", "token-mean", "entropy-sum", "entropy-mean", "margin")
+
+
+class _UncertaintyStats:
+    """Accumulates what the measures need over an article's lines."""
+
+    def __init__(self) -> None:
+        self.line = 0.0
+        self.tokens = 0
+        self.token_sum = 0.0
+        self.entropy_sum = 0.0
+        self.margin = 0.0
+
+    def add(self, tagger: pycrfsuite.Tagger, tags: Sequence[str], measure: str) -> None:
+        self.tokens += len(tags)
+        if measure == "line":
+            self.line = max(self.line, 1.0 - tagger.probability(tags))
+        elif measure.startswith("token"):
+            self.token_sum += sum(1.0 - tagger.marginal(t, k) for k, t in enumerate(tags))
+        else:
+            labels = tagger.labels()
+            for k in range(len(tags)):
+                probs = sorted((tagger.marginal(y, k) for y in labels), reverse=True)
+                self.entropy_sum -= sum(p * math.log(p) for p in probs if p > 0)
+                gap = probs[0] - probs[1] if len(probs) > 1 else 1.0
+                self.margin = max(self.margin, 1.0 - gap)
+
+    def value(self, measure: str) -> float:
+        n = max(1, self.tokens)
+        return {
+            "line": self.line,
+            "token-sum": self.token_sum,
+            "token-mean": self.token_sum / n,
+            "entropy-sum": self.entropy_sum,
+            "entropy-mean": self.entropy_sum / n,
+            "margin": self.margin,
+        }[measure]
 
 
 class EntityTagger:
@@ -337,16 +407,18 @@ class EntityTagger:
         self._tagger.open_inmemory(crf)
         self.labels = sorted({t[2:] for t in self._tagger.labels() if t != OUTSIDE})
 
-    def guess(self, text: str, lang: str) -> ArticleGuess:
+    def guess(self, text: str, lang: str, *, measure: str = "line") -> ArticleGuess:
+        """Proposed spans and the article's uncertainty by ``measure`` (see
+        :data:`UNCERTAINTY_MEASURES`)."""
         tagger = self._tagger
         found: list[EntityGuess] = []
-        uncertainty = 0.0
+        stats = _UncertaintyStats()
         for line in token_lines(text):
             tagger.set(line_features(text, lang, line, self.lexicon))
             tags = tagger.tag()
             if not tags:
                 continue
-            uncertainty = max(uncertainty, 1.0 - tagger.probability(tags))
+            stats.add(tagger, tags, measure)
             i = 0
             while i < len(tags):
                 tag = tags[i]
@@ -360,7 +432,7 @@ class EntityTagger:
                 confidence = min(tagger.marginal(tags[k], k) for k in range(i, j))
                 found.append(EntityGuess(label, line[i][0], line[j - 1][1], confidence))
                 i = j
-        return ArticleGuess(tuple(found), uncertainty)
+        return ArticleGuess(tuple(found), stats.value(measure))
 
 
 # ---- evaluation -------------------------------------------------------------------------
@@ -376,12 +448,15 @@ def fit_and_evaluate(
     """The model trained on every example, and its span F1 on held-out articles (k folds
     when few are labelled, one fifth otherwise).
 
-    The features of every article are built once, each in the group of its fold, and
-    crfsuite trains once per fold leaving that group out, then once on all: building
-    features costs more than a training here. The held-out articles are tagged with the
-    strings labelled in the other folds only; while training, articles see the strings of
-    the other half of all articles, which may include held-out ones (a string, never its
-    label's weight, so the scores are barely flattered).
+    The features of every article are built once. With k folds, crfsuite trains once per
+    fold leaving that fold's group out, then once on all. With one held-out fifth (many
+    articles, where a training takes seconds) the model without it and the model on all
+    train side by side in two threads, each with its own copy of the items: crfsuite lets
+    go of the interpreter while it trains, so a second core halves the wait, and the
+    held-out articles are tagged while the final model still trains. The held-out articles
+    are tagged with the strings labelled in the other folds only; while training, articles
+    see the strings of the other half of all articles, which may include held-out ones (a
+    string, never its label's weight, so the scores are barely flattered).
     """
     folds = held_out_folds(len(examples), seed=seed)
     groups = [len(folds)] * len(examples)
@@ -389,24 +464,31 @@ def fit_and_evaluate(
         for i in fold:
             groups[i] = g
     trainer = _new_trainer(examples)
-    full = _append_all(trainer, examples, negatives, groups, len(folds))
+    side_by_side = len(folds) == 1
+    fold_trainer = _new_trainer(examples) if side_by_side else trainer
+    sinks = [(trainer, -1), (fold_trainer, 0)] if side_by_side else [(trainer, -1)]
+    full = _append_all(sinks, examples, negatives, groups, len(folds))
     gold: list[tuple[SpanKey, ...]] = []
     predicted: list[list[SpanKey]] = []
-    for g, held in enumerate(folds):
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        final = pool.submit(_train, trainer) if side_by_side else None
+        for g, held in enumerate(folds):
+            if should_stop and should_stop():
+                raise InterruptedError("training stopped")
+            out = set(held)
+            lexicon = Lexicon.from_examples([ex for i, ex in enumerate(examples) if i not in out])
+            crf = _train(fold_trainer) if side_by_side else _train(trainer, g)
+            tagger = EntityTagger(pack_model(crf, lexicon))
+            for i in held:
+                ex = examples[i]
+                gold.append(flat_spans(ex.spans))
+                guess = tagger.guess(ex.text, ex.lang)
+                predicted.append([(x.label, x.start, x.end) for x in guess.spans])
+        evaluation = span_evaluation(gold, predicted, folds=len(folds))
         if should_stop and should_stop():
             raise InterruptedError("training stopped")
-        out = set(held)
-        lexicon = Lexicon.from_examples([ex for i, ex in enumerate(examples) if i not in out])
-        tagger = EntityTagger(pack_model(_train(trainer, g), lexicon))
-        for i in held:
-            ex = examples[i]
-            gold.append(flat_spans(ex.spans))
-            guess = tagger.guess(ex.text, ex.lang)
-            predicted.append([(x.label, x.start, x.end) for x in guess.spans])
-    evaluation = span_evaluation(gold, predicted, folds=len(folds))
-    if should_stop and should_stop():
-        raise InterruptedError("training stopped")
-    return pack_model(_train(trainer), full), evaluation
+        model = final.result() if final is not None else _train(trainer)
+    return pack_model(model, full), evaluation
 
 
 def evaluate_entities(

@@ -43,6 +43,25 @@ def fit_stance(examples: Sequence[StanceExample], seed: int = 0) -> Fit:
     return Fit(train_stance(examples), evaluation)
 
 
+#: The model a guessing worker loaded (:func:`load_model`), so that its bytes cross into each
+#: worker process once, not once per chunk of articles. One per process: a worker serves
+#: one model's pass over the articles and then ends.
+_loaded: dict[str, EntityTagger | StanceClassifier] = {}
+
+
+def load_model(layer: str, data: bytes) -> None:
+    """Read a model for :func:`guess_loaded` (a worker process's initializer)."""
+    _loaded["model"] = EntityTagger(data) if layer == "entity" else StanceClassifier(data)
+
+
+def guess_loaded(
+    items: Sequence[tuple[int, str, str]],
+) -> list[tuple[int, ArticleGuess | StanceGuess]]:
+    """``(article id, guess)`` for ``(id, text, lang)`` items, by the loaded model."""
+    model = _loaded["model"]
+    return [(aid, model.guess(text, lang)) for aid, text, lang in items]
+
+
 def guess_entities(
     data: bytes, items: Sequence[tuple[int, str, str]]
 ) -> list[tuple[int, ArticleGuess]]:

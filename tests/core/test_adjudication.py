@@ -114,3 +114,30 @@ def test_nobody_finished_and_a_zero_bar_are_refused() -> None:
         adjudicate(ArticleJudgements(1, {}, TEXT))
     with pytest.raises(ValueError, match="at least 1"):
         adjudicate(ArticleJudgements(1, {"ana": _j()}, TEXT), min_agree=0)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_coded_article_is_adjudicated_as_its_tuples_are(seed: int) -> None:
+    """Storage hands adjudication entity keys (EntityCodes); the gold must be the same."""
+    import random
+
+    from core.agreement import ArticleJudgements, EntityCodes, Judgement
+
+    rng = random.Random(seed)
+    base = [(s, s + rng.randint(1, 6), rng.choice(["PER", "ORG", "GPE"])) for s in range(0, 90, 7)]
+    by = {}
+    for name in ("ana", "budi", "citra")[: rng.randint(1, 3)]:
+        mine = frozenset(span for span in base if rng.random() < 0.8)
+        by[name] = Judgement(entities=mine, doc={"stance:main": rng.choice(["a", "b"])})
+    plain = ArticleJudgements(1, by, "x" * 100)
+    codes = EntityCodes(["GPE"])
+    coded = ArticleJudgements(
+        1,
+        {n: Judgement(codes.encode(j.entities), j.boilerplate, j.doc) for n, j in by.items()},
+        "x" * 100,
+        coded=True,
+    )
+    for min_agree in (None, 1, 2):
+        assert adjudicate(coded, min_agree=min_agree, codes=codes) == adjudicate(
+            plain, min_agree=min_agree
+        )

@@ -246,3 +246,71 @@ def test_the_worked_example_of_the_readme() -> None:
     entity = agreement([ArticleJudgements(1, one)], ["ana", "budi"], layers=["entity"]).entity
     assert entity.pairs[0].f1 == 0.5
     assert entity.pairs[0].per_label == {"GPE": 0.0, "LOC": 0.0, "PER": 1.0}
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_overlap_sweep_counts_what_comparing_every_pair_counts(seed: int) -> None:
+    """Overlapping spans found by the sorted sweep equal those of the plain definition,
+    also when one side's spans overlap each other (nothing in the sweep assumes they don't)."""
+    import random
+
+    from core.agreement import _overlapping
+
+    rng = random.Random(seed)
+
+    def spans() -> list[tuple[int, int, str]]:
+        out = []
+        for _ in range(rng.randint(0, 25) if seed % 3 else rng.randint(30, 90)):
+            start = rng.randrange(0, 120)
+            out.append((start, start + rng.randint(1, 15), rng.choice("AB")))
+        return out
+
+    mine, others = spans(), spans()
+    plain = sum(
+        1 for s, e, lab in mine if any(lab == ol and s < oe and os_ < e for os_, oe, ol in others)
+    )
+    assert _overlapping(mine, others) == plain
+
+
+def test_entity_codes_round_trip_past_ninety_labels_and_nine_digit_offsets() -> None:
+    from core.agreement import EntityCodes
+
+    codes = EntityCodes()
+    spans = [(n, n + 3, f"L{n}") for n in range(95)] + [(123_456_789, 123_456_800, "L0")]
+    keys = codes.encode(spans)
+    assert len(keys) == len(spans)
+    assert sorted(map(codes.decode, keys)) == sorted(spans)
+    assert codes.decode_counts(dict.fromkeys(keys, 2)) == dict.fromkeys(spans, 2)
+    # What the database writes for a span: the code's number, then eight digits each.
+    assert codes.encode([(12, 131, "L0")]) == {str(10 * 10**16 + 12 * 10**8 + 131)}
+    assert codes.sql_codes()["L0"] == 10 and "L94" not in codes.sql_codes()
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_lines_found_from_the_spans_are_the_lines_found_by_listing_them(seed: int) -> None:
+    """Boilerplate agreement names touched lines by their start and counts non-empty lines
+    in C; both must agree with nonempty_lines/touched_lines on any text (CRLF, blank lines
+    of spaces or of \\u2028, emoji, CJK Extension B, RTL)."""
+    import random
+
+    from core.agreement import (
+        count_nonempty_lines,
+        nonempty_lines,
+        touched_line_starts,
+        touched_lines,
+    )
+
+    rng = random.Random(seed)
+    pieces = ["Baca juga", "👨🏻‍🚒", "𠮷野", "محطة تحلية", "  ", "\t", "\u2028", "\x1c", "x"]
+    ends = ["\n", "\r\n", "\n\n", "\n  \n", ""]
+    text = "".join(rng.choice(pieces) + rng.choice(ends) for _ in range(rng.randint(0, 30)))
+    lines = nonempty_lines(text)
+    assert count_nonempty_lines(text) == len(lines)
+    spans = []
+    for _ in range(rng.randint(0, 6)):
+        if not text:
+            break
+        start = rng.randrange(len(text))
+        spans.append((start, min(len(text), start + rng.randint(1, 40)), "boilerplate"))
+    expected = {lines[i][0] for i in touched_lines(lines, sorted(spans))}
+    assert touched_line_starts(text, spans) == expected

@@ -9,6 +9,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from core.export.splits import Group, assign
 from core.neardup import NearDuplicates, band_keys, jaccard, shingles
 
@@ -99,3 +101,31 @@ def test_small_strata_still_fill_every_split() -> None:
     groups = [Group(f"g{i}", 1, "ab"[i % 2]) for i in range(10)]
     split = (("train", 0.8), ("dev", 0.1), ("test", 0.1))
     assert set(assign(groups, split, seed=0).values()) == {"train", "dev", "test"}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_grouped_articles_are_shared_out_in_proportion_and_sizes_follow_the_shares(
+    seed: int,
+) -> None:
+    rng = random.Random(seed)
+    cuts = sorted(rng.sample(range(1, 20), 2))
+    split = (
+        ("train", cuts[0] / 20),
+        ("dev", (cuts[1] - cuts[0]) / 20),
+        ("test", (20 - cuts[1]) / 20),
+    )
+    strata = [f"s{i}" for i in range(rng.randint(1, 6))]
+    groups = [Group(f"g{i:05d}", rng.randint(2, 16), rng.choice(strata)) for i in range(400)]
+    groups += [Group(f"a{i:05d}", 1, rng.choice(strata)) for i in range(4000)]
+    rng.shuffle(groups)
+    chosen = assign(groups, split, seed=seed)
+    assert chosen == assign(sorted(groups, key=lambda g: g.key), split, seed=seed)
+    assert set(chosen) == {g.key for g in groups}  # every group whole, in one split
+    total = sum(g.size for g in groups)
+    grouped = sum(g.size for g in groups if g.size > 1)
+    for name, fraction in split:
+        size = sum(g.size for g in groups if chosen[g.key] == name)
+        assert abs(size - fraction * total) <= 0.01 * total + 16, (name, size)
+        held = sum(g.size for g in groups if g.size > 1 and chosen[g.key] == name)
+        # In proportion: within a quarter of the share (and one large group) of it.
+        assert abs(held - fraction * grouped) <= 0.25 * fraction * grouped + 16, (name, held)

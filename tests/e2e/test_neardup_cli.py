@@ -42,10 +42,12 @@ def test_import_reports_or_skips_near_duplicates_and_propagate_carries_labels(
             p.labels.add_span(
                 aid, annotator="ani", layer="entity", label=label, start=start, end=end
             )
+        p.labels.set_doc_label(aid, annotator="ani", key="stance:main", value="favour")
     run = tandai("propagate", project, "--annotator", "ani")
     assert run.returncode == 0, run.stderr
     assert "carried to 3 near-duplicates of 1 labelled article" in run.stdout
     assert "could not be placed" in run.stdout
+    assert "3 stances carried (3 new)" in run.stdout
     run = tandai(
         "import", project, tmp_path / "b.jsonl", "--as-annotator", "x", "--near-duplicates", "skip"
     )

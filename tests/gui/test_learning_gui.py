@@ -129,15 +129,25 @@ def test_the_stance_proposal_shows_beside_the_keys_and_g_accepts_it_undoably(
         aid, expected = ids[35], values[made[35].label]
         ws.show_article(aid)
         shown = ws.label_bar.stance.proposals["main"].text()
-        assert shown.startswith(f"model: {expected} ") and shown.endswith("· G accepts")
+        assert shown.startswith(f"model: {expected} ")
+        assert shown.endswith("· G accepts, Shift+G rejects")
         assert win.project.labels.doc_labels(aid, annotator="ani") == {}  # only shown, not stored
         key(qtbot, win, "g")
         assert win.project.labels.doc_labels(aid, annotator="ani") == {"stance:main": expected}
+        assert win.project.labels.doc_label_origins(aid, annotator="ani") == {
+            "stance:main": "suggestion:model"
+        }
         assert ws.label_bar.stance.buttons[("main", expected)].isChecked()
         assert ws.label_bar.stance.proposals["main"].text() == ""  # decided: no proposal
         key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
         assert win.project.labels.doc_labels(aid, annotator="ani") == {}
         assert ws.label_bar.stance.proposals["main"].text() == shown
+        key(qtbot, win, "G", Qt.KeyboardModifier.ShiftModifier)  # turned down: not proposed
+        assert ws.label_bar.stance.proposals["main"].text() == ""
+        ws.show_article(ids[34])
+        ws.show_article(aid)
+        assert ws.label_bar.stance.proposals["main"].text() == ""
+        assert win.project.labels.doc_labels(aid, annotator="ani") == {}
     finally:
         win.close()
         win.project.close()
@@ -179,3 +189,62 @@ def test_the_list_orders_next_to_do_by_uncertainty_remembers_it_and_shows_a_colu
     finally:
         again.close()
         again.project.close()
+
+
+def test_clicking_the_unsure_header_sorts_by_uncertainty_and_again_most_uncertain_first(
+    qtbot, learned: tuple[Path, list], settings: QSettings, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QPoint
+
+    from gui.article_list_model import UNSURE
+
+    path, articles = learned
+    win = wh.open_window(qtbot, path, settings)
+    try:
+        dock = win.docks.articles
+        view, model = dock.view, dock.model
+        header = view.horizontalHeader()
+        unsure = win.project.learning.uncertainties([aid for aid, _ in articles])
+        assert len(set(unsure.values())) > 5
+        done = [aid for aid, _ in articles[:20]]  # no figure: done before the training
+        by_value = sorted(unsure, key=lambda a: (unsure[a], a))
+
+        def click_header() -> None:
+            header.setOffsetToSectionPosition(UNSURE)
+            x = header.sectionViewportPosition(UNSURE) + header.sectionSize(UNSURE) // 2
+            assert 0 <= x < header.viewport().width()
+            qtbot.mouseClick(
+                header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
+            )
+
+        def shown() -> list[int]:
+            return [model.article_id(r) for r in range(model.rowCount())]
+
+        click_header()
+        assert header.sortIndicatorSection() == UNSURE
+        ascending = done + by_value  # articles without a figure first, in id order
+        if header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder:
+            ascending = ascending[::-1]
+        qtbot.waitUntil(lambda: shown() == ascending)
+        click_header()  # the other way: exactly the reverse
+        qtbot.waitUntil(lambda: shown() == ascending[::-1])
+        row = model.row_of(by_value[-1])
+        assert row in (0, len(articles) - 1)
+        assert model.index(row, UNSURE).data() == f"{unsure[by_value[-1]]:.2f}"
+    finally:
+        win.close()
+        win.project.close()
+    # The order toggle is the project's own: another project opened with the same settings
+    # starts in import order.
+    other = tmp_path / "other.tandai"
+    with Project.create(other) as project:
+        fill(project, done=0, total=3)
+    with Project.open(path) as project:
+        project.learning.set_next_todo_order("uncertain")
+    win = wh.open_window(qtbot, other, settings)
+    try:
+        assert win.docks.articles.order_box.currentData() == "imported"
+        assert win.project.learning.next_todo_order() == "imported"
+    finally:
+        win.close()
+        win.project.close()

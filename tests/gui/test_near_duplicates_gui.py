@@ -105,3 +105,48 @@ def test_apply_my_labels_puts_them_in_the_near_duplicates_as_suggestions(
     carried = {s.id for s in pending if s.source == "near-duplicate"}
     assert carried
     assert carried <= {s.id for s in win.workspace.suggestions.items}  # shown on opening
+
+
+def test_a_carried_stance_shows_beside_the_keys_g_accepts_it_and_ctrl_z_undoes_it(
+    qtbot, grouped_window: tuple[MainWindow, list]
+) -> None:
+    from PySide6.QtCore import Qt
+
+    win, _articles = grouped_window
+    group = win.project.near_duplicates.near_duplicate_groups()[0]
+    labelled, accepted, rejected = group[0], group[1], group[2]
+    win.workspace.show_article(labelled)
+    key(qtbot, win, "w")  # the default schema's key for stance main: against
+    assert win.project.labels.doc_labels(labelled, annotator="ani") == {"stance:main": "against"}
+    messages: list[str] = []
+    win.workspace.message.connect(messages.append)
+    win.workspace.apply_labels_to_near_duplicates()
+    assert "3 stances carried (3 new)" in messages[-1]
+
+    stance = win.workspace.label_bar.stance
+    key(qtbot, win, "d")
+    assert win.workspace.article_id == accepted
+    shown = stance.proposals["main"].text()
+    assert shown == "near-duplicate: against 100% · G accepts, Shift+G rejects"
+    assert win.project.labels.doc_labels(accepted, annotator="ani") == {}  # shown, not stored
+    key(qtbot, win, "g")
+    assert win.project.labels.doc_labels(accepted, annotator="ani") == {"stance:main": "against"}
+    with Project.open(win.project.target) as other:  # a second connection: it is stored
+        assert other.labels.doc_label_origins(accepted, annotator="ani") == {
+            "stance:main": "suggestion:near-duplicate"
+        }
+    assert stance.buttons[("main", "against")].isChecked()
+    assert stance.proposals["main"].text() == ""  # decided: no proposal
+    key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert win.project.labels.doc_labels(accepted, annotator="ani") == {}
+    assert not stance.buttons[("main", "against")].isChecked()
+    assert stance.proposals["main"].text() == shown
+
+    key(qtbot, win, "d")
+    assert win.workspace.article_id == rejected
+    key(qtbot, win, "G", Qt.KeyboardModifier.ShiftModifier)
+    assert stance.proposals["main"].text() == ""
+    assert win.project.labels.doc_labels(rejected, annotator="ani") == {}
+    assert win.project.suggestions.doc_suggestions(rejected, annotator="ani") == []
+    key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert stance.proposals["main"].text() == shown

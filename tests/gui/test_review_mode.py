@@ -6,9 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor
 
 from core.models import NewArticle
+from gui.article_view import DISPUTED_MARK, ReviewMark
+from gui.review_mode import short_names
 from storage import GOLD, Project
 
 WORDS = [f"Nama{n}" for n in range(20)]
@@ -163,3 +166,58 @@ def test_the_keyboard_map_lists_the_review_keys_while_reviewing(qtbot, window) -
     shown = dict(ws.key_help())
     assert shown["Shift+A"] == "review: accept every agreed item"
     assert shown["Alt+2"].startswith("review: gold becomes annotator 2's version")
+
+
+def _red_pixels(image, rect) -> int:
+    """Pixels of the disputed-mark red (or close to it) inside ``rect`` of ``image``."""
+    mark = QColor(DISPUTED_MARK)
+    count = 0
+    for x in range(max(rect.left(), 0), min(rect.right(), image.width() - 1) + 1):
+        for y in range(max(rect.top(), 0), min(rect.bottom(), image.height() - 1) + 1):
+            c = image.pixelColor(x, y)
+            if (
+                abs(c.red() - mark.red())
+                + abs(c.green() - mark.green())
+                + abs(c.blue() - mark.blue())
+                < 90
+            ):
+                count += 1
+    return count
+
+
+def test_the_text_marks_each_disputed_place_with_who_gave_which_label(qtbot, window) -> None:
+    ws = window.workspace
+    assert ws.enter_review(1)
+    spans = _spans()
+    marks = {(m.start, m.end): m for m in ws.view.marks}
+    # Only the three disputed places are marked; the 17 agreed entities stay plain.
+    assert set(marks) == {spans[n][:2] for n in (17, 18, 19)}
+    assert marks[spans[17][:2]].tag == f"AB: {spans[17][2]}"
+    assert marks[spans[18][:2]].tag == f"C: {spans[18][2]}"
+    assert marks[spans[19][:2]].tag == f"AC: {spans[19][2]}"
+    assert all(m.disputed for m in marks.values())
+    # The marks are painted in the text (after the emoji: code points, not UTF-16 units):
+    # red around and above a disputed name, none on an agreed one.
+    view = ws.view
+    view.text.viewport().repaint()
+    image = view.text.viewport().grab().toImage()
+    for n, red in ((17, True), (18, True), (5, False)):
+        first, last = view.mark_rects(ReviewMark(*spans[n][:2], "", True))
+        around = QRect(first.left() - 3, first.top() - 12, last.left() - first.left() + 6, 14)
+        assert (_red_pixels(image, around) > 20) == red, n
+    # Once settled, the place is still marked (it is disputed), and leaving takes marks away.
+    qtbot.keyClick(view.text, Qt.Key.Key_Return)
+    assert {(m.start, m.end) for m in view.marks} == set(marks)
+    qtbot.keyClick(
+        view.text,
+        Qt.Key.Key_R,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert view.marks == []
+    _quiet(qtbot, ws)
+
+
+def test_annotators_sharing_an_initial_are_told_apart_in_the_marks() -> None:
+    assert short_names(("ana", "andi", "budi")) == {"ana": "ANA", "andi": "AND", "budi": "BUD"}
+    assert short_names(("ana", "budi")) == {"ana": "A", "budi": "B"}
+    assert short_names(("abc1", "abc2")) == {"abc1": "1", "abc2": "2"}

@@ -17,7 +17,7 @@ import pytest
 from PySide6.QtCore import QRect, QSettings
 from PySide6.QtWidgets import QApplication, QDockWidget, QToolButton, QWidget
 
-from core.models import NewArticle
+from core.models import DocSuggestion, NewArticle
 from gui.article_list_model import COLUMNS, DUPS, TITLE, UNSURE
 from gui.main_window import MainWindow
 from storage import Project
@@ -205,11 +205,21 @@ def test_a_count_or_a_proposal_coming_and_going_never_moves_the_text(
     for count in (0, 1, 12, 9_999, 0):
         ws.suggestions.bar.show_count(count)
         assert top() == where, count
+
     # The first proposal a stance model makes may take room (it comes with an article
     # opening); from then on a proposal going (a stance chosen) or back (undo) keeps it.
-    ws.label_bar.stance.set_proposals({"main": ("favour", 0.61)}, "g")
+    def proposed(value: str, score: float, source: str = "model") -> dict[str, DocSuggestion]:
+        return {"main": DocSuggestion(0, 0, "stance:main", value, source, score)}
+
+    ws.label_bar.stance.set_proposals(proposed("favour", 0.61), "g")
     where = top()
-    for proposals in ({}, {"main": ("unrelated", 0.93)}, {}, {"main": ("against", 1.0)}):
+    for proposals in (
+        {},
+        proposed("unrelated", 0.93),
+        {},
+        proposed("against", 1.0),
+        proposed("unrelated", 0.5, "near-duplicate"),  # the longest source
+    ):
         ws.label_bar.stance.set_proposals(proposals, "g")
         assert top() == where, proposals
 

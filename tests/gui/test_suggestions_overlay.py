@@ -3,6 +3,8 @@ and decided per source across the project from the dialog — all checked in the
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -321,3 +323,48 @@ def test_an_accepted_suggestion_deleted_and_brought_back_by_undo_keeps_its_origi
     key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.project.labels.spans(aid, annotator="ani", layer="entity") == [accepted]
     assert accepted.origin == "suggestion:model"
+
+
+def test_a_long_article_full_of_suggestions_gives_qt_only_those_near_the_screen(
+    qtbot, tmp_path: Path, settings: QSettings
+) -> None:
+    """Thousands of pending suggestions (a common string labelled): Qt walks every extra
+    selection on every paint, so only those within a screen of the visible text are drawn,
+    and scrolling to the end (real keys) brings the last ones in; offsets stay exact past
+    emoji, CJK Extension B, right-to-left text and CRLF."""
+    line = "Warga 👨🏻‍🚒 𠮷野 مرحبا Jakarta menolak tarif baru di Jakarta.\r\n"
+    text = line * 400
+    data = tmp_path / "long.jsonl"
+    data.write_text(json.dumps({"text": text}) + "\n", "utf-8")
+    path = tmp_path / "long.tandai"
+    with Project.create(path) as project:
+        project.imports.import_files([data], detect=False)
+        aid = next(iter(project.article_ids()))
+        stored = project.article(aid).text
+        rows = [("entity", "GPE", m.start(), m.end(), 0.9) for m in re.finditer("Jakarta", stored)]
+        assert project.suggestions.add_suggestions(aid, rows, source="model") == 800
+    win = wh.open_window(qtbot, path, settings)
+    try:
+        win.workspace.show_article(aid)
+        qtbot.waitUntil(lambda: len(underlined(win)) > 0)
+        first = underlined(win)
+        assert set(first) == {"Jakarta"}
+        assert len(first) < 200, "every suggestion of the article was handed to Qt"
+        last = rows[-1]
+        text_widget = win.workspace.view.text
+        text_widget.setFocus()
+        qtbot.keyClick(text_widget, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+        want = (utf16(stored, last[2]), utf16(stored, last[3]))
+        qtbot.waitUntil(
+            lambda: (
+                want
+                in {
+                    (s.cursor.selectionStart(), s.cursor.selectionEnd())
+                    for s in text_widget.extraSelections()
+                }
+            )
+        )
+        assert set(underlined(win)) == {"Jakarta"}
+    finally:
+        win.close()
+        win.project.close()

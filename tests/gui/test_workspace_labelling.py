@@ -85,7 +85,7 @@ def test_clicking_a_span_selects_it_a_label_key_relabels_it_and_delete_removes_i
     assert selected_text(window) == "Suryani Halim"
     key(qtbot, window, "2")
     assert entity_texts(window) == [("ORG", "Suryani Halim")]
-    assert (start, start + 13, "#9fc5f8") in painted_ranges(window)
+    assert (start, start + 13, "#8fd9c8") in painted_ranges(window)
     click_at(qtbot, window, start + 3)
     key(qtbot, window, Qt.Key.Key_Delete)
     assert entity_texts(window) == []

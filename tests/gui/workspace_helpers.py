@@ -77,13 +77,18 @@ def selected_text(win: MainWindow) -> str:
 
 
 def painted_ranges(win: MainWindow) -> list[tuple[int, int, str]]:
-    """``(utf16 start, utf16 end, background)`` of every format the highlighter painted."""
+    """``(utf16 start, utf16 end, background)`` of every format the highlighter painted; a
+    span's last character, formatted apart to make room for its label tag, is counted with
+    the rest of the span."""
     doc = win.workspace.view.text.document()
-    out = []
+    out: list[tuple[int, int, str]] = []
     block = doc.begin()
     while block.isValid():
         for r in block.layout().formats():
             bg = r.format.background().color().name() if r.format.background().style() else ""
-            out.append((block.position() + r.start, block.position() + r.start + r.length, bg))
+            start, end = block.position() + r.start, block.position() + r.start + r.length
+            if r.format.fontLetterSpacing() > 0 and out and out[-1][1:] == (start, bg):
+                start = out.pop()[0]
+            out.append((start, end, bg))
         block = block.next()
     return out

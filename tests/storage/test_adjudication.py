@@ -35,6 +35,9 @@ def test_adjudication_stores_what_a_majority_agrees_on_and_queues_the_rest(
         ("boilerplate", "boilerplate", 29, 46, "adjudicated:ana+budi"),
     ]
     assert project.labels.doc_labels(a, annotator="gold") == {"stance:main": "favour"}
+    assert project.labels.doc_label_origins(a, annotator="gold") == {
+        "stance:main": "adjudicated:ana+budi"
+    }
     assert project.agreement.review_queue() == [a]
     item = project.agreement.review_item(a)
     assert item is not None and item.state == "review"

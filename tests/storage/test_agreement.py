@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.agreement import ArticleJudgements, Judgement, agreement
+from core.models import NewArticle
 from storage import Project, ProjectError
 from tests.storage.agreement_helpers import TEXTS, team_project
 
@@ -101,3 +102,43 @@ def test_judgements_stream_in_pages_with_progress(labelled: tuple[Project, list[
     assert [j.article_id for j in got] == ids
     assert sorted(got[2].by) == ["budi"]
     assert [(p.done, p.total) for p in seen] == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_spans_read_coded_give_the_figures_of_spans_read_as_tuples(project: Project) -> None:
+    """The agreement reads entities as codes the database joins; the figures must be those
+    of the plain (start, end, label) judgements, also for a label the schema no longer
+    has (it comes aside as JSON) and offsets past the emoji and CJK Extension B."""
+    import dataclasses
+    import random
+
+    rng = random.Random(7)
+    team_project(project)
+    text = "Kim Jong Un 👨🏻‍🚒 di 𠮷野 dan Jakarta.\r\nBaca juga: banjir " * 6
+    project.imports.store_articles([NewArticle(text=text, title=f"r{n}") for n in range(12)])
+    labels = ["PER", "GPE", "ORG", "OLDLABEL"]
+    schema = project.schema()
+    project.set_schema(schema.with_entity_label("OLDLABEL"))
+    for aid in list(project.article_ids())[3:]:
+        base = [(s, s + rng.randint(2, 6), rng.choice(labels)) for s in range(0, 200, 9)]
+        for name in ("ana", "budi", "citra"):
+            for start, end, label in base:
+                if rng.random() < 0.8:
+                    project.labels.add_span(
+                        aid, annotator=name, layer="entity", label=label, start=start, end=end
+                    )
+            if rng.random() < 0.9:
+                project.labels.set_status(aid, annotator=name, status="done")
+    # The label leaves the schema: its spans stay and still count.
+    project.set_schema(
+        dataclasses.replace(
+            project.schema(),
+            entity_labels=tuple(e for e in project.schema().entity_labels if e.name != "OLDLABEL"),
+        )
+    )
+    names = project.agreement.agreement_annotators()
+    plain = agreement(
+        list(project.agreement.judgements(names, texts=True)), names, layers=["entity"]
+    )
+    coded = project.agreement.agreement(layers=["entity"])
+    assert coded.to_json() == plain.to_json()
+    assert "OLDLABEL" in coded.entity.pairs[0].per_label

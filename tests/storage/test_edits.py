@@ -227,3 +227,26 @@ def test_bulk_accept_and_labelled_import_into_someone_elses_labels_are_refused_w
         assert project.count_articles() == 1  # refused before anything was stored
         assert project.suggestions.accept_all(annotator="ani").done == 1
         assert [s.annotator for s in project.labels.spans(aid)] == ["ani"]
+
+
+def test_a_bulk_write_without_spans_back_stores_the_same_spans_and_counts_them(
+    project: Project,
+) -> None:
+    a, b = articles(project)
+    spans = (
+        NewSpan("entity", "GPE", *at("Jakarta"), origin="adjudicated:ana+budi"),
+        NewSpan("entity", "GPE", *at("Jakarta"), origin="adjudicated:ana+budi"),  # a copy
+        NewSpan("boilerplate", "boilerplate", 0, 5, origin="adjudicated:ana+budi"),
+    )
+    quick = project.edits.apply_edit_sets([EditSet(a, "gold", add=spans)], spans_back=False)
+    full = project.edits.apply_edit_sets([EditSet(b, "gold", add=spans)])
+    assert quick[0].added == [] and quick[0].stored == 2 == full[0].stored == len(full[0].added)
+    assert [r.code for r in quick[0].refused] == [r.code for r in full[0].refused] == ["duplicate"]
+
+    def stored(aid: int) -> list[tuple[str, str, int, int, str]]:
+        return sorted(
+            (s.layer, s.label, s.start, s.end, s.origin)
+            for s in project.labels.spans(aid, annotator="gold")
+        )
+
+    assert stored(a) == stored(b) and len(stored(a)) == 2

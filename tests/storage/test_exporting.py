@@ -36,6 +36,22 @@ def test_records_carry_each_annotators_labels_and_status_in_article_order(
     assert records[2].uid.startswith("tandai-") and len(records[2].uid) == 23
 
 
+def test_bare_records_name_the_labels_each_record_holds_without_text_or_offsets(
+    project: Project, tmp_path: Path
+) -> None:
+    ids = labelled_project(project, tmp_path)
+    project.labels.set_status(ids[0], annotator="bob", status="flagged")
+    selection = ExportSelection(statuses=("done", "flagged"))
+    full = list(project.exports.export_records(selection, layers=("entity",)))
+    bare = list(project.exports.export_records(selection, layers=("entity",), bare=True))
+    assert [(r.article_id, r.annotator, r.status, r.uid, r.stance) for r in bare] == [
+        (r.article_id, r.annotator, r.status, r.uid, r.stance) for r in full
+    ]
+    assert all(r.text == "" and r.meta == {} for r in bare)
+    for b, f in zip(bare, full, strict=True):
+        assert sorted(b.spans) == sorted({(0, 0, s[2], s[3]) for s in f.spans})
+
+
 def test_filters_by_status_annotator_language_and_source(project: Project, tmp_path: Path) -> None:
     ids = labelled_project(project, tmp_path)
     project.labels.set_status(ids[1], annotator="alice", status="skipped")

@@ -75,7 +75,12 @@ def test_labels_attach_to_an_article_that_is_already_in_the_project(
     project.imports.import_files([write_jsonl(tmp_path / "plain.jsonl", [{"text": TEXT}])])
     a, b = at("القاهرة")
     report = project.imports.import_labelled(
-        [write_jsonl(tmp_path / "l.jsonl", [{"text": TEXT + "\n", "label": [[a, b, "GPE"]]}])],
+        [
+            write_jsonl(
+                tmp_path / "l.jsonl",
+                [{"text": TEXT + "\n", "label": [[a, b, "GPE"]], "stance": {"main": "favour"}}],
+            )
+        ],
         annotator="ann",
     )
     assert (report.imported, report.duplicates, report.spans) == (0, 1, 1)
@@ -83,6 +88,10 @@ def test_labels_attach_to_an_article_that_is_already_in_the_project(
     assert [
         project.article(article.id).text[s.start : s.end] for s in project.labels.spans(article.id)
     ] == ["القاهرة"]
+    assert [s.origin for s in project.labels.spans(article.id)] == ["imported"]
+    assert project.labels.doc_label_origins(article.id, annotator="ann") == {
+        "stance:main": "imported"
+    }
 
 
 def test_bad_labels_are_reported_per_line_skipped_and_the_article_flagged(

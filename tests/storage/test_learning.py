@@ -158,12 +158,20 @@ def test_rejections_become_negatives_and_accepts_keep_the_model_origin(project: 
 
 
 def test_training_in_a_worker_process_gives_the_same_model(project: Project) -> None:
-    fill(project, done=12)
+    articles = fill(project, done=12, total=1100)  # three chunks of articles to tag
+    ids = [aid for aid, _ in articles[12:]]
     here = project.learning.learn(in_process=True)
+    suggested = {aid: model_keys(project, aid) for aid in ids}
+    unsure = project.learning.uncertainties(ids)
     there = project.learning.learn(in_process=False)
     assert here.model is not None and there.model is not None
     assert there.model.data == here.model.data
     assert there.model.evaluation == here.model.evaluation
+    # Tagged by two worker processes, chunk by chunk: the same suggestions and figures.
+    assert there.articles == here.articles == len(ids)
+    assert {aid: model_keys(project, aid) for aid in ids} == suggested
+    assert project.learning.uncertainties(ids) == pytest.approx(unsure)
+    assert sum(len(v) for v in suggested.values()) > 2000
 
 
 def test_a_stop_request_ends_training_and_keeps_the_old_model(project: Project) -> None:
@@ -263,3 +271,42 @@ def test_most_uncertain_first_stays_inside_the_assigned_queue(project: Project) 
         assert pick in mine
         project.labels.set_status(pick, annotator="ani", status="done")
         current = pick
+
+
+def test_a_work_package_carries_the_models_so_the_annotator_s_copy_suggests_at_once(
+    project: Project, tmp_path: Path
+) -> None:
+    articles = fill(project, done=20, total=40)
+    project.learning.learn(in_process=True)
+    stored = project.learning.learned_model("entity", with_data=True)
+    assert stored is not None and stored.data
+    project.team.assign(["ani", "budi"], seed=3)
+    mine = sorted(project.article_ids(ArticleFilter(assigned_to="ani")))
+    todo = [aid for aid, _gold in articles[20:] if aid in mine]
+    assert todo
+    project.team.write_packages(tmp_path / "out", annotators=["ani"])
+    with Project.open(tmp_path / "out" / "ani.tandai") as pkg:
+        carried = pkg.learning.learned_model("entity", with_data=True)
+        assert carried is not None
+        assert carried.data == stored.data and carried.evaluation == stored.evaluation
+        assert carried.trained_on == 20 and carried.created == stored.created
+        assert pkg.learning.model_status() == project.learning.model_status()
+        gold = dict(articles)
+        for aid in todo:
+            assert model_keys(pkg, aid) == set(gold[aid])
+        assert pkg.learning.uncertainties(todo) == pytest.approx(
+            project.learning.uncertainties(todo)
+        )
+        # An article the annotator adds to the package is suggested by the carried model
+        # at once: offsets in code points past an emoji, CJK Extension B, RTL text and CRLF.
+        text, spans = made_up_article(random.Random(77))
+        pkg.imports.store_articles([NewArticle(text="𠮷野 👨🏻‍🚒 القاهرة\r\n" + text)])
+        new_id = max(pkg.article_ids())
+        stored_text = pkg.article(new_id).text
+        assert stored_text.endswith(text)
+        shift = len(stored_text) - len(text)
+        assert pkg.learning.suggest_with_model() > 0
+        found = model_keys(pkg, new_id)
+        assert {(label, s + shift, e + shift) for label, s, e in spans} <= found
+        for label, s, e in found:
+            assert label in {"PER", "GPE"} and stored_text[s:e].strip() == stored_text[s:e]

@@ -55,6 +55,7 @@ def expected_order(project: Project, sort: str, descending: bool) -> list[int]:
             "lang": (r.lang is not None, r.lang or "", r.id),
             "status": (status_rank[r.status], r.id),
             "labels": (r.label_count, r.id),
+            "unsure": (r.uncertainty is not None, r.uncertainty or 0.0, r.id),
         }[sort]
 
     return [r.id for r in sorted(rows, key=key, reverse=descending)]
@@ -85,6 +86,28 @@ def test_every_sort_order_pages_through_all_articles_exactly_once_in_order(
     want = expected_order(project, sort, descending)
     for limit in (1, 3, 4, 100):
         assert read_all(project, sort, descending, limit) == want, f"limit {limit}"
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_sorting_by_uncertainty_follows_the_learned_model_and_pages_by_keyset(
+    project: Project, descending: bool
+) -> None:
+    from tests.storage.test_learning import fill
+
+    articles = fill(project, done=12, total=30)
+    project.learning.learn(in_process=True)
+    unsure = project.learning.uncertainties([aid for aid, _ in articles])
+    assert len(set(unsure.values())) > 5  # a real spread, not one value
+    want = expected_order(project, "unsure", descending)
+    for limit in (1, 4, 100):
+        assert read_all(project, "unsure", descending, limit) == want, f"limit {limit}"
+    done = [aid for aid, _ in articles[:12]]  # no figure: done before the training
+    if descending:
+        assert want[0] == max(unsure, key=lambda a: (unsure[a], a))
+        assert want[-12:] == done[::-1]
+    else:
+        assert want[:12] == done
+        assert want[-1] == max(unsure, key=lambda a: (unsure[a], a))
 
 
 def test_status_and_label_count_in_rows_are_those_of_the_annotator(project: Project) -> None:

@@ -60,6 +60,11 @@ def test_a_package_holds_the_annotators_articles_schema_guidelines_rules_and_ide
     queues = team_project(project)
     first = queues["ana"][0]
     project.suggestions.add_suggestions(first, [("entity", "PER", 0, 3, 0.9)], source="gazetteer")
+    carried = [("stance:main", "favour", 0.5), ("stance:main", "against", 0.5)]
+    project.suggestions.add_doc_suggestions(first, carried, source="near-duplicate")
+    project.suggestions.reject_doc_suggestion(
+        first, annotator="ana", key="stance:main", value="favour"
+    )
     written = project.team.write_packages(tmp_path / "out")
     assert [w.annotator for w in written] == ["ana", "budi"]
     assert [w.path.name for w in written] == ["ana.tandai", "budi.tandai"]
@@ -77,6 +82,8 @@ def test_a_package_holds_the_annotators_articles_schema_guidelines_rules_and_ide
         assert [s.source for s in pkg.suggestions.suggestions(first, annotator="ana")] == [
             "gazetteer"
         ]
+        proposed = pkg.suggestions.doc_suggestions(first, annotator="ana")
+        assert [(p.value, p.source) for p in proposed] == [("against", "near-duplicate")]
     assert project.team.package_info() is None
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["ana.tandai", "budi.tandai"]
 

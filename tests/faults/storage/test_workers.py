@@ -94,3 +94,64 @@ def test_killing_an_import_during_language_detection_leaves_no_process_behind(
         for pid in left:  # do not leave them to the next test either
             subprocess.run(["kill", "-9", str(pid)], check=False)
         assert not left, f"{len(left)} processes outlived the import"
+
+
+LEARN_CHILD = """
+import sys
+import time
+sys.path.insert(0, sys.argv[2])
+from storage import Project
+
+def progress(text, done, total):
+    print(text, flush=True)
+    if sys.argv[3] == "idle" and text == "suggesting" and done:
+        time.sleep(600)  # the app busy elsewhere: the taggers finish their chunks and wait
+
+with Project.open(sys.argv[1]) as project:
+    project.learning.learn(in_process=False, on_progress=progress)
+"""
+
+
+@pytest.fixture(scope="module")
+def labelled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.storage.test_learning import fill
+
+    path = tmp_path_factory.mktemp("learn") / "p.tandai"
+    with Project.create(path) as project:
+        fill(project, done=20, total=6000)
+    return path
+
+
+@pytest.mark.parametrize("phase", ["training", "suggesting", "idle"])
+def test_killing_the_app_while_a_model_trains_or_suggests_leaves_no_process_behind(
+    labelled: Path, tmp_path: Path, phase: str
+) -> None:
+    path = tmp_path / "p.tandai"
+    path.write_bytes(labelled.read_bytes())
+    child = subprocess.Popen(
+        [sys.executable, "-c", LEARN_CHILD, str(path), str(ROOT), phase],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    wait_for = "suggesting" if phase == "idle" else phase
+    while not child.stdout.readline().startswith(wait_for):
+        assert child.poll() is None, "learn ended before the phase"
+    if phase == "idle":
+        time.sleep(3)  # the taggers' chunks are done: they wait for more
+    below: set[int] = set()
+    deadline = time.monotonic() + 30
+    want = 2 if phase == "training" else 3  # resource tracker + one trainer / two taggers
+    while time.monotonic() < deadline and len(below) < want:
+        below = {p for p in _descendants(child.pid) if _alive(p)}
+        time.sleep(0.05)
+    assert len(below) >= want, "expected the worker processes"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(p) for p in below):
+        time.sleep(0.1)
+    left = [p for p in below if _alive(p)]
+    for pid in left:
+        subprocess.run(["kill", "-9", str(pid)], check=False)
+    assert not left, f"{len(left)} processes outlived the app"
