@@ -151,8 +151,9 @@ class ArticleImports(PendingWork):
                 self._group_import(report, skip=near_duplicates == "skip", should_stop=should_stop)
             with self._write():
                 batch.update(imported=report.imported).where(batch.id == report.batch_id).execute()
-            if detect and not report.cancelled:
-                self.index_pending(on_progress=on_progress, should_stop=should_stop)
+        if detect and not report.cancelled:
+            # After the languages (a few seconds for 100,000): progress ends on indexing.
+            self.index_pending(on_progress=on_progress, should_stop=should_stop)
 
     def _group_import(
         self, report: ImportReport, *, skip: bool, should_stop: StopFn | None
