@@ -7,7 +7,8 @@ import json
 import sys
 
 from cli.exits import EXIT_FAILED
-from core.agreement import LAYER_NAMES, describe_report
+from core.agreement import LAYER_NAMES
+from core.agreement_report import describe_report
 from core.progress import ProgressBar
 from storage import JudgementProgress, Project
 

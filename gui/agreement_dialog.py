@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.agreement import AgreementReport, AlphaFigures
+from core.agreement_report import AgreementReport, AlphaFigures
 from gui.job_dialog import JobDialog
 from gui.workers import JobControl
 from storage import GOLD, AdjudicationReport, JudgementProgress, Project

@@ -19,11 +19,11 @@ import peewee as pw
 from core.agreement import (
     LAYER_NAMES,
     AgreementCounter,
-    AgreementReport,
     ArticleJudgements,
     EntityCodes,
     Judgement,
 )
+from core.agreement_report import AgreementReport
 from storage.errors import ProjectError
 from storage.part import ProjectPart
 

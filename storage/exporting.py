@@ -17,7 +17,8 @@ from typing import Any
 
 import peewee as pw
 
-from core.agreement import AgreementCounter, describe_report, judgements_of
+from core.agreement import AgreementCounter, judgements_of
+from core.agreement_report import describe_report
 from core.export.pipeline import ExportProgress, ExportSummary, run_export
 from core.export.records import ExportOptions, ExportRecord, ExportSelection
 from core.models import STATUSES

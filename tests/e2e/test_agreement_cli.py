@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from core.agreement import describe_report
+from core.agreement_report import describe_report
 from storage import Project
 from tests.e2e.test_export_cli import tandai
 from tests.storage.agreement_helpers import team_project
