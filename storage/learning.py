@@ -14,12 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import multiprocessing
-import os
 import random
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 import peewee as pw
 
@@ -35,10 +32,10 @@ from core.learn.record import (
     LearnOutcome,
     too_few_reason,
 )
+from core.learn.runner import Runner
 from core.learn.scores import MIN_ARTICLES, Evaluation
 from core.learn.stance import StanceExample
 from core.suggest.base import Proposal
-from core.workers import die_with_parent
 from storage.errors import ProjectError
 from storage.models import ModelClass, make_learning_models
 from storage.stance_proposals import StanceProposals
@@ -285,7 +282,7 @@ class Learning(StanceProposals):
         name = ENTITY if layer == ENTITY else f"stance:{target}"
         _split_name(name)  # refuses an empty target
         fit: Fit | None = None
-        with _Runner(in_process, should_stop) as run:
+        with Runner(in_process, should_stop) as run:
             if on_progress:
                 on_progress("reading labels", 0, 0)
             if layer == ENTITY:
@@ -326,7 +323,7 @@ class Learning(StanceProposals):
         if model is None:
             return 0
         outcome = LearnOutcome(ENTITY, model, model.silent_reason(self.learn_min_score()))
-        with _Runner(in_process, should_stop) as run:
+        with Runner(in_process, should_stop) as run:
             self._apply_model(model, outcome, run, on_progress)
         return outcome.stored
 
@@ -334,7 +331,7 @@ class Learning(StanceProposals):
         self,
         model: LearnedModel,
         outcome: LearnOutcome,
-        run: _Runner,
+        run: Runner,
         on_progress: ProgressFn | None,
     ) -> None:
         """Predict on every article not labelled yet: uncertainty always (a silent model
@@ -509,108 +506,3 @@ def _record(row: tuple) -> LearnedModel:
         evaluation=Evaluation.from_dict(json.loads(evaluation)),
         data=bytes(data[0]) if data else None,
     )
-
-
-#: Worker processes that tag articles side by side (the training uses one).
-GUESS_PROCESSES = max(1, min(2, os.cpu_count() or 1))
-#: How much lower the workers' scheduling priority is than the app's (POSIX nice): with two
-#: workers on two cores, the window's thread must still get a core for a label key.
-WORKER_NICENESS = 5
-
-
-def _background(init: Callable[..., None] | None = None, *args: Any) -> None:
-    """A worker process's initializer: end with the app however it ends, lower the
-    worker's priority, then ``init(*args)``."""
-    die_with_parent()
-    if hasattr(os, "nice"):
-        try:
-            os.nice(WORKER_NICENESS)
-        except OSError:
-            pass  # not allowed here: the worker runs at the app's priority
-    if init is not None:
-        init(*args)
-
-
-class _Runner:
-    """Runs ``core.learn.jobs`` functions here or in spawned worker processes (spawn: fork
-    is unsafe beside Qt threads), checking ``should_stop`` while it waits; a stop ends the
-    workers at once. A call returns None when stopped; :attr:`stopped` tells."""
-
-    def __init__(self, in_process: bool, should_stop: StopFn | None) -> None:
-        self._in_process = in_process
-        self._should_stop = should_stop
-        self._pool: Any = None
-        self.stopped = False
-
-    def __enter__(self) -> _Runner:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._close()
-
-    def _close(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
-
-    def _stop(self) -> bool:
-        if self._should_stop is not None and self._should_stop():
-            self.stopped = True
-        return self.stopped
-
-    def __call__(self, fn: Callable[..., Any], *args: Any) -> Any:
-        if self._stop():
-            return None
-        if self._in_process:
-            return fn(*args)
-        if self._pool is None:
-            self._pool = multiprocessing.get_context("spawn").Pool(1, initializer=_background)
-        pending = self._pool.apply_async(fn, args)
-        while not pending.ready():
-            if self._stop():
-                return None
-            pending.wait(0.1)
-        return pending.get()
-
-    def pipeline(
-        self,
-        init: Callable[..., None],
-        init_args: tuple[Any, ...],
-        fn: Callable[..., Any],
-        calls: Iterable[tuple[Any, ...]],
-    ) -> Iterator[Any]:
-        """``fn(*args)`` for each ``args`` of ``calls``, in order, in
-        :data:`GUESS_PROCESSES` worker processes that each ran ``init(*init_args)`` once
-        (the model crosses once per process, not once per call). Two calls per worker are in
-        flight, so the workers tag while this process reads the next articles and writes
-        the last results. Ends early when stopped."""
-        if self._in_process:
-            init(*init_args)
-            for args in calls:
-                if self._stop():
-                    return
-                yield fn(*args)
-            return
-        # The training worker is done: its memory goes back before the taggers start.
-        self._close()
-        self._pool = multiprocessing.get_context("spawn").Pool(
-            GUESS_PROCESSES, initializer=_background, initargs=(init, *init_args)
-        )
-        pending: deque[Any] = deque()
-        todo: Iterator[tuple[Any, ...] | None] = iter(calls)
-        while True:
-            while len(pending) < 2 * GUESS_PROCESSES:
-                call = next(todo, None)
-                if call is None:
-                    break
-                pending.append(self._pool.apply_async(fn, call))
-            if not pending:
-                return
-            head = pending.popleft()
-            while not head.ready():
-                if self._stop():
-                    self._close()
-                    return
-                head.wait(0.1)
-            yield head.get()
