@@ -51,15 +51,20 @@ def one_run(cmd: list[str], env: dict[str, str], cpu: list[float] | None = None)
     return float(line.split()[1]) - started
 
 
-def prepared_env(home: Path) -> dict[str, str]:
-    """Folders of a returning user: annotator known, sample project already seeded."""
-    env = dict(
+def fresh_env(home: Path) -> dict[str, str]:
+    """The app's data, settings and cache folders under ``home``, and the start-up probe on."""
+    return dict(
         os.environ,
         TANDAI_STARTUP_PROBE="1",
         XDG_DATA_HOME=str(home / "data"),
         XDG_CONFIG_HOME=str(home / "config"),
         XDG_CACHE_HOME=str(home / "cache"),
     )
+
+
+def prepared_env(home: Path) -> dict[str, str]:
+    """Folders of a returning user: annotator known, sample project already seeded."""
+    env = fresh_env(home)
     conf = home / "config" / "Tandai" / "Tandai.conf"
     conf.parent.mkdir(parents=True, exist_ok=True)
     conf.write_text("[annotator]\nname=measure\n", encoding="utf-8")
@@ -74,13 +79,7 @@ def _children_cpu() -> float:
 def first_start_run(cmd: list[str], home: Path) -> tuple[float, float]:
     """Seconds from launch to the annotator dialog, in fresh folders: wall, and the CPU the
     process had used when it was ended there (a little after the dialog)."""
-    env = dict(
-        os.environ,
-        TANDAI_STARTUP_PROBE="1",
-        XDG_DATA_HOME=str(home / "data"),
-        XDG_CONFIG_HOME=str(home / "config"),
-        XDG_CACHE_HOME=str(home / "cache"),
-    )
+    env = fresh_env(home)
     cpu = _children_cpu()
     started = time.time()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
