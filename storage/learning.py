@@ -20,8 +20,15 @@ from typing import TYPE_CHECKING, cast
 
 import peewee as pw
 
-from core.learn.entity import EntityExample, Negative
-from core.learn.jobs import Fit, fit_entities, fit_stance, guess_loaded, load_model
+from core.learn.entity import EntityExample, Negative, splits_in_two
+from core.learn.jobs import (
+    Fit,
+    fit_entities,
+    fit_entities_part,
+    fit_stance,
+    guess_loaded,
+    load_model,
+)
 from core.learn.record import (
     DEFAULT_MIN_F1,
     DEFAULT_RETRAIN_EVERY,
@@ -291,7 +298,17 @@ class Learning(StanceProposals):
                 if count >= MIN_ARTICLES:
                     if on_progress:
                         on_progress(f"training on {count} articles", 0, 0)
-                    fit = run(fit_entities, examples, negatives)
+                    if splits_in_two(count):
+                        # The final model and the held-out scores in two processes at once.
+                        halves = run.pair(
+                            (fit_entities_part, (examples, negatives, "final")),
+                            (fit_entities_part, (examples, negatives, "evaluation")),
+                        )
+                        if halves is not None:
+                            (data, _), (_, evaluation) = halves
+                            fit = Fit(data, evaluation)
+                    else:
+                        fit = run(fit_entities, examples, negatives)
             else:
                 stance = self.stance_training_set(target, annotator=annotator)
                 count, neg_count = len(stance), 0

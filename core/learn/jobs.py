@@ -35,7 +35,16 @@ def fit_entities(
     """Held-out scores (of models that never saw the held-out articles) and the model that
     is kept, trained on every labelled article."""
     data, evaluation = fit_and_evaluate(examples, negatives, seed=seed)
+    assert evaluation is not None
     return Fit(data, evaluation)
+
+
+def fit_entities_part(
+    examples: Sequence[EntityExample], negatives: Sequence[Negative], part: str, seed: int = 0
+) -> tuple[bytes, Evaluation | None]:
+    """One of the two halves of :func:`fit_entities` (``"final"`` or ``"evaluation"``), for
+    two worker processes: crfsuite does not let go of the interpreter while it trains."""
+    return fit_and_evaluate(examples, negatives, seed=seed, part=part)
 
 
 def fit_stance(examples: Sequence[StanceExample], seed: int = 0) -> Fit:

@@ -80,6 +80,31 @@ class Runner:
             pending.wait(0.1)
         return pending.get()
 
+    def pair(
+        self,
+        first: tuple[Callable[..., Any], tuple[Any, ...]],
+        second: tuple[Callable[..., Any], tuple[Any, ...]],
+    ) -> tuple[Any, Any] | None:
+        """``fn(*args)`` of both calls at once, in two worker processes (one after the other
+        in process); None when stopped. For two trainings: crfsuite does not let go of the
+        interpreter, so threads would not run them side by side."""
+        if self._stop():
+            return None
+        if self._in_process:
+            return first[0](*first[1]), second[0](*second[1])
+        self._close()
+        self._pool = multiprocessing.get_context("spawn").Pool(2, initializer=_background)
+        pending = [self._pool.apply_async(fn, args) for fn, args in (first, second)]
+        for result in pending:
+            while not result.ready():
+                if self._stop():
+                    self._close()
+                    return None
+                result.wait(0.1)
+        a, b = (result.get() for result in pending)
+        self._close()
+        return a, b
+
     def pipeline(
         self,
         init: Callable[..., None],

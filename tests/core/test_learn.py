@@ -172,3 +172,21 @@ def test_the_model_bytes_carry_the_labelled_strings_it_reads() -> None:
     assert Lexicon.from_json(lexicon.to_json()).phrases == lexicon.phrases
     with pytest.raises(ValueError, match="not a Tandai entity model"):
         EntityTagger(crf)
+
+
+def test_the_two_halves_of_a_fit_give_the_fit_itself() -> None:
+    """With many articles (one held-out fifth) storage trains the final model and works out
+    the held-out scores in two processes; the halves must be exactly what one fit gives
+    (the same items, the same model bytes, the same scores)."""
+    from core.learn.entity import fit_and_evaluate, splits_in_two
+    from core.learn.jobs import fit_entities_part
+
+    many = examples(210, seed=3)
+    assert splits_in_two(len(many)) and not splits_in_two(40)
+    whole = fit_entities(many, [])
+    model, none = fit_entities_part(many, [], "final")
+    empty, evaluation = fit_entities_part(many, [], "evaluation")
+    assert model == whole.data and none is None
+    assert empty == b"" and evaluation == whole.evaluation
+    with pytest.raises(ValueError):
+        fit_and_evaluate(examples(40), [], part="final")

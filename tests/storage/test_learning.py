@@ -174,6 +174,21 @@ def test_training_in_a_worker_process_gives_the_same_model(project: Project) -> 
     assert sum(len(v) for v in suggested.values()) > 2000
 
 
+def test_many_done_articles_train_final_and_held_out_models_in_two_processes(
+    project: Project,
+) -> None:
+    """From 200 done articles one fifth is held out, and the model on all and the held-out
+    scores are worked out in two worker processes at once: the same model and scores as in
+    one process."""
+    fill(project, done=210, total=215)
+    here = project.learning.learn(in_process=True)
+    there = project.learning.learn(in_process=False)
+    assert here.model is not None and there.model is not None
+    assert there.model.evaluation.folds == 1
+    assert there.model.data == here.model.data
+    assert there.model.evaluation == here.model.evaluation
+
+
 def test_a_stop_request_ends_training_and_keeps_the_old_model(project: Project) -> None:
     fill(project, done=12)
     project.learning.learn(in_process=True)
