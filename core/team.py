@@ -39,6 +39,10 @@ class TeamStats:
     rows: list[TeamRow] = field(default_factory=list)
     total: TeamRow | None = None
 
+    def all_rows(self) -> list[TeamRow]:
+        """Each annotator's row, then the whole project's (when there is one)."""
+        return [*self.rows, *([self.total] if self.total else [])]
+
 
 def _median(values: Sequence[float]) -> float | None:
     return statistics.median(values) if values else None
@@ -79,6 +83,22 @@ def team_stats(rows: Sequence[TeamRow], done_seconds: Mapping[str, Sequence[floa
     return TeamStats(rows=with_median, total=total)
 
 
+def row_cells(r: TeamRow, *, missing: str) -> list[str]:
+    """A row's figures as text, in the table's column order (the CLI table and the GUI's
+    Team dialog); ``missing`` stands where a figure cannot be worked out yet."""
+    return [
+        r.annotator,
+        f"{r.assigned:,}",
+        f"{r.done:,}",
+        f"{r.skipped:,}",
+        f"{r.flagged:,}",
+        f"{r.remaining:,}",
+        missing if r.median_seconds is None else f"{r.median_seconds:.0f}",
+        missing if r.labels_per_hour is None else f"{r.labels_per_hour:.0f}",
+        missing if r.last_active is None else r.last_active.strftime("%Y-%m-%d %H:%M"),
+    ]
+
+
 def format_team_table(stats: TeamStats) -> list[str]:
     """The table ``stats --team`` prints, one string per line."""
     header = (
@@ -92,20 +112,7 @@ def format_team_table(stats: TeamStats) -> list[str]:
         "labels/h",
         "last active (UTC)",
     )
-    body = [
-        (
-            r.annotator,
-            f"{r.assigned:,}",
-            f"{r.done:,}",
-            f"{r.skipped:,}",
-            f"{r.flagged:,}",
-            f"{r.remaining:,}",
-            "-" if r.median_seconds is None else f"{r.median_seconds:.0f}",
-            "-" if r.labels_per_hour is None else f"{r.labels_per_hour:.0f}",
-            "-" if r.last_active is None else r.last_active.strftime("%Y-%m-%d %H:%M"),
-        )
-        for r in [*stats.rows, *([stats.total] if stats.total else [])]
-    ]
+    body = [row_cells(r, missing="-") for r in stats.all_rows()]
     widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
 
     def line(cells: Sequence[str]) -> str:

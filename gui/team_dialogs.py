@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from core.assign import AssignError, AssignPlan, parse_annotators
 from core.query import ArticleFilter
-from core.team import PROJECT_ROW, TeamStats
+from core.team import PROJECT_ROW, TeamStats, row_cells
 from gui.job_dialog import JobDialog
 from gui.workers import Job, JobControl
 from storage import Project, ProjectError
@@ -340,20 +340,12 @@ class TeamDialog(QDialog):
         )
 
     def _show(self, stats: TeamStats) -> None:
-        rows = [*stats.rows, *([stats.total] if stats.total else [])]
+        rows = stats.all_rows()
         self.table.setRowCount(len(rows))
         for row, r in enumerate(rows):
-            cells = [
-                "Whole project" if r.annotator == PROJECT_ROW else r.annotator,
-                f"{r.assigned:,}",
-                f"{r.done:,}",
-                f"{r.skipped:,}",
-                f"{r.flagged:,}",
-                f"{r.remaining:,}",
-                "–" if r.median_seconds is None else f"{r.median_seconds:.0f}",
-                "–" if r.labels_per_hour is None else f"{r.labels_per_hour:.0f}",
-                "–" if r.last_active is None else r.last_active.strftime("%Y-%m-%d %H:%M"),
-            ]
+            cells = row_cells(r, missing="–")
+            if r.annotator == PROJECT_ROW:
+                cells[0] = "Whole project"
             for col, text in enumerate(cells):
                 item = _cell(text, right=col > 0)
                 if r.annotator == PROJECT_ROW:
