@@ -6,16 +6,12 @@ import argparse
 import json
 import sys
 
+from cli.arguments import comma_list
 from cli.exits import EXIT_FAILED
 from core.agreement import LAYER_NAMES
 from core.agreement_report import describe_report
 from core.progress import ProgressBar
 from storage import JudgementProgress, Project
-
-
-def csv_names(value: str | None) -> list[str]:
-    """``"ana, budi"`` -> ``["ana", "budi"]``."""
-    return [v.strip() for v in (value or "").split(",") if v.strip()]
 
 
 def add_agreement_parser(sub: argparse._SubParsersAction) -> None:
@@ -51,7 +47,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 
     with Project.open(args.project) as project:
         report = project.agreement.agreement(
-            csv_names(args.annotator) or None,
+            comma_list([args.annotator]) or None,
             layers=(args.layer,) if args.layer else LAYER_NAMES,
             token_alpha=args.token_alpha,
             on_progress=on_progress,
@@ -106,7 +102,7 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
     with Project.open(args.project, user=args.user) as project:
         report = project.agreement.adjudicate(
             into=args.into.strip(),
-            annotators=csv_names(args.annotator) or None,
+            annotators=comma_list([args.annotator]) or None,
             min_agree=args.min_agree,
             on_progress=on_progress,
         )

@@ -11,6 +11,7 @@ import argparse
 import shlex
 import sys
 
+from cli.arguments import comma_list
 from cli.exits import EXIT_FAILED
 from core.export.pipeline import ExportError, ExportProgress
 from core.export.records import FORMATS, ExportOptions, ExportSelection, parse_split
@@ -18,11 +19,6 @@ from core.models import STATUSES
 from core.progress import ProgressBar
 from core.redact import strip_password
 from storage import Project
-
-
-def _csv(values: list[str]) -> tuple[str, ...]:
-    """``--lang id,en --lang ar`` -> ``("id", "en", "ar")``."""
-    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
 
 
 def add_export_parser(sub: argparse._SubParsersAction) -> None:
@@ -100,7 +96,7 @@ def add_export_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def options_from_args(args: argparse.Namespace) -> ExportOptions:
-    statuses = STATUSES if args.status.strip() == "all" else _csv([args.status])
+    statuses = STATUSES if args.status.strip() == "all" else tuple(comma_list([args.status]))
     unknown = sorted(set(statuses) - set(STATUSES))
     if unknown or not statuses:
         raise ValueError(f"--status: unknown {unknown}; use {', '.join(STATUSES)} or all")
@@ -108,8 +104,8 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
         format=args.format,
         selection=ExportSelection(
             statuses=tuple(statuses),
-            annotators=_csv(args.annotator),
-            langs=_csv(args.lang),
+            annotators=tuple(comma_list(args.annotator)),
+            langs=tuple(comma_list(args.lang)),
             sources=tuple(args.source),
         ),
         tokens=bool(args.tokens),
