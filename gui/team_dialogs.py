@@ -85,14 +85,6 @@ class _Background:
             job.wait(msecs)
 
 
-def _message(text: str) -> str:
-    """A storage error as the user should read it: without the exception's class name."""
-    for prefix in ("ProjectError: ", "AccessDenied: ", "LabelError: "):
-        if text.startswith(prefix):
-            return text[len(prefix) :]
-    return text
-
-
 class AssignDialog(QDialog):
     """Share unassigned articles out; the table previews what each annotator would get."""
 
@@ -226,7 +218,7 @@ class AssignDialog(QDialog):
         self.background.run(
             lambda _c: (project.team.plan_assignment(**args), project.team.assignment_counts()),
             self._show_plan,
-            lambda message: self.summary.setText(_message(message)),
+            lambda message: self.summary.setText(message),
         )
 
     def _show_plan(self, result: tuple[AssignPlan, dict[str, int]]) -> None:
@@ -284,7 +276,7 @@ class AssignDialog(QDialog):
         self.outcome.setText(f"Moved {moved:,} unfinished articles from {source} to {target}.")
 
     def _failed(self, message: str) -> None:
-        self.outcome.setText(_message(message))
+        self.outcome.setText(message)
         self.assign_button.setEnabled(self.plan is not None and bool(self.plan.pairs))
 
     def done(self, result: int) -> None:
@@ -336,7 +328,7 @@ class TeamDialog(QDialog):
         self.background.run(
             lambda _c: project.team.team_stats(),
             self._show,
-            lambda message: self.note.setText(_message(message)),
+            lambda message: self.note.setText(message),
         )
 
     def _show(self, stats: TeamStats) -> None:
@@ -440,7 +432,7 @@ class MergeDialog(JobDialog):
         self.phase_label.setText(f"Merged {self.merged} of {len(self.paths)} packages.")
 
     def _on_failed(self, message: str) -> None:
-        self.phase_label.setText(_message(message))
+        self.phase_label.setText(message)
 
     def _on_finished(self) -> None:
         self.cancel_button.setText("Close")
@@ -558,7 +550,7 @@ class PackageDialog(JobDialog):
         )
 
     def _on_failed(self, message: str) -> None:
-        self.phase_label.setText(_message(message))
+        self.phase_label.setText(message)
 
     def _on_finished(self) -> None:
         self.cancel_button.setText("Close")
