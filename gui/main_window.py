@@ -35,6 +35,7 @@ from gui.about import show_about
 from gui.agreement_dialog import AgreementDialog
 from gui.annotator_dialog import ask_annotator, save_annotator, saved_annotator
 from gui.article_list import ArticleListDock
+from gui.assign_dialog import AssignDialog
 from gui.catch_up import CatchUp
 from gui.export_dialog import ExportDialog
 from gui.file_drops import FileDrops
@@ -51,7 +52,6 @@ from gui.session import Change, Session
 from gui.side_panels import SidePanels
 from gui.status_bar import WorkspaceStatus
 from gui.team_dialogs import (
-    AssignDialog,
     MergeDialog,
     PackageDialog,
     TeamDialog,

@@ -1,28 +1,22 @@
-"""Team work in the app: Project ▸ Assign… (with a preview of the counts per annotator),
-Project ▸ Team progress, and File ▸ Merge work packages….
+"""Team work in the app: Project ▸ Team progress, File ▸ Write work packages… and File ▸
+Merge work packages… (Project ▸ Assign… is :mod:`gui.assign_dialog`).
 
-Each dialog is a thin form over ``storage.Project`` (``plan_assignment``/``assign``/
-``reassign``, ``team_stats``, ``merge_package``): the same calls as the command line. Anything
+Each dialog is a thin form over ``storage.Project`` (``team_stats``, ``write_packages``,
+``merge_package``): the same calls as the command line. Anything
 that reads or writes many rows runs in a background :class:`gui.workers.Job`, so the window
 stays responsive on a large project.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,258 +24,25 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from core.assign import AssignError, AssignPlan, parse_annotators
-from core.query import ArticleFilter
 from core.team import PROJECT_ROW, TeamStats, row_cells
 from gui.job_dialog import JobDialog
-from gui.workers import Job, JobControl
+from gui.workers import JobControl, LatestJob
 from storage import Project, ProjectError
 
-#: Typing pauses this long before the preview is computed again.
-PREVIEW_DELAY_MS = 300
 
-
-def _cell(text: str, *, right: bool = True) -> QTableWidgetItem:
+def table_cell(text: str, *, right: bool = True) -> QTableWidgetItem:
+    """A read-only table cell, numbers right-aligned."""
     item = QTableWidgetItem(text)
     item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
     if right:
         item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return item
-
-
-class _Background:
-    """Keeps at most one background job of a dialog and drops results of stale ones."""
-
-    def __init__(self, owner: QWidget, project: Project) -> None:
-        self.owner = owner
-        self.project = project
-        self.serial = 0
-        self.jobs: set[Job] = set()
-
-    def run(
-        self,
-        work: Callable[[JobControl], Any],
-        done: Callable[[Any], None],
-        failed: Callable[[str], None],
-    ) -> None:
-        self.serial += 1
-        serial = self.serial
-        job = Job(work, cleanup=self.project.end_thread, owner=self.owner)
-        job.succeeded.connect(lambda result: serial == self.serial and done(result))
-        job.failed.connect(lambda message: serial == self.serial and failed(message))
-        self.jobs.add(job)
-        job.finished.connect(lambda: self.jobs.discard(job))
-        job.start()
-
-    def wait(self, msecs: int = 30_000) -> None:
-        for job in list(self.jobs):
-            job.wait(msecs)
-
-
-class AssignDialog(QDialog):
-    """Share unassigned articles out; the table previews what each annotator would get."""
-
-    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Assign articles")
-        self.resize(560, 560)
-        self.project = project
-        self.background = _Background(self, project)
-        self.plan: AssignPlan | None = None
-        held = project.team.assignment_counts()
-
-        self.annotators = QLineEdit(", ".join(held or project.annotators()))
-        self.annotators.setPlaceholderText("ana, budi, citra")
-        self.overlap = QDoubleSpinBox()
-        self.overlap.setRange(0, 100)
-        self.overlap.setSuffix(" %")
-        self.overlap.setDecimals(0)
-        self.per_overlap = QSpinBox()
-        self.per_overlap.setRange(2, 20)
-        self.seed = QSpinBox()
-        self.seed.setRange(0, 1_000_000)
-        self.lang = QComboBox()
-        self.lang.addItem("Any language", None)
-        for lang in project.languages():
-            self.lang.addItem(lang, lang)
-        self.source = QComboBox()
-        self.source.addItem("Any source", None)
-        for source in project.sources():
-            self.source.addItem(source or "(no source)", source)
-        self.todo_only = QCheckBox("Only articles nobody has finished")
-
-        form = QFormLayout()
-        form.addRow("Annotators:", self.annotators)
-        form.addRow("Overlap (given to several):", self.overlap)
-        form.addRow("Annotators per overlapping article:", self.per_overlap)
-        form.addRow("Seed:", self.seed)
-        form.addRow("Language:", self.lang)
-        form.addRow("Source:", self.source)
-        form.addRow("", self.todo_only)
-
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        #: What the last Assign or Move did (or why it was refused).
-        self.outcome = QLabel()
-        self.outcome.setWordWrap(True)
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Annotator", "Holds now", "New", "After"])
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-
-        self.move_from = QComboBox()
-        self.move_to = QComboBox()
-        self.move_button = QPushButton("Move unfinished")
-        move_row = QHBoxLayout()
-        move_row.addWidget(QLabel("From"))
-        move_row.addWidget(self.move_from, 1)
-        move_row.addWidget(QLabel("to"))
-        move_row.addWidget(self.move_to, 1)
-        move_row.addWidget(self.move_button)
-        move_box = QGroupBox("Reassign an annotator's unfinished articles")
-        move_box.setLayout(move_row)
-        self._fill_people()
-
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.assign_button = self.buttons.addButton(
-            "Assign", QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.assign_button.setEnabled(False)
-        self.buttons.rejected.connect(self.reject)
-        self.assign_button.clicked.connect(self.apply)
-        self.move_button.clicked.connect(self.move)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(QLabel("Preview: what each annotator would get"))
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.summary)
-        layout.addWidget(move_box)
-        layout.addWidget(self.outcome)
-        layout.addWidget(self.buttons)
-
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(PREVIEW_DELAY_MS)
-        self._debounce.timeout.connect(self.preview)
-        self.annotators.textChanged.connect(self._debounce.start)
-        for spin in (self.overlap, self.per_overlap, self.seed):
-            spin.valueChanged.connect(self._debounce.start)
-        for box in (self.lang, self.source):
-            box.currentIndexChanged.connect(self._debounce.start)
-        self.todo_only.toggled.connect(self._debounce.start)
-        self.preview()
-
-    def _fill_people(self) -> None:
-        held = self.project.team.assignment_counts()
-        names = sorted(set(held) | set(self.project.annotators()))
-        for box, choices in ((self.move_from, sorted(held)), (self.move_to, names)):
-            box.clear()
-            box.addItems(choices)
-        if self.move_to.count() > 1 and self.move_to.currentText() == self.move_from.currentText():
-            self.move_to.setCurrentIndex(1)
-        self.move_button.setEnabled(bool(held))
-
-    def _arguments(self) -> dict[str, Any]:
-        lang, source = self.lang.currentData(), self.source.currentData()
-        return {
-            "annotators": parse_annotators(self.annotators.text()),
-            "overlap": self.overlap.value() / 100,
-            "per_overlap": self.per_overlap.value(),
-            "seed": self.seed.value(),
-            "flt": ArticleFilter(
-                langs=(lang,) if lang else (),
-                sources=(source,) if source is not None else (),
-                statuses=("todo",) if self.todo_only.isChecked() else (),
-            ),
-        }
-
-    def preview(self) -> None:
-        """Compute the plan in the background; the table shows it when it arrives."""
-        self._debounce.stop()
-        self.assign_button.setEnabled(False)
-        try:
-            args = self._arguments()
-        except AssignError as exc:
-            self.summary.setText(str(exc))
-            self.table.setRowCount(0)
-            return
-        self.summary.setText("Computing…")
-        project = self.project
-        self.background.run(
-            lambda _c: (project.team.plan_assignment(**args), project.team.assignment_counts()),
-            self._show_plan,
-            lambda message: self.summary.setText(message),
-        )
-
-    def _show_plan(self, result: tuple[AssignPlan, dict[str, int]]) -> None:
-        plan, held = result
-        self.plan = plan
-        names = list(plan.new_counts)
-        names += [n for n in held if n not in plan.new_counts]
-        self.table.setRowCount(len(names))
-        for row, name in enumerate(names):
-            new = plan.new_counts.get(name, 0)
-            now = held.get(name, 0)
-            cells = [name, f"{now:,}", f"+{new:,}", f"{now + new:,}"]
-            for col, text in enumerate(cells):
-                self.table.setItem(row, col, _cell(text, right=col > 0))
-        if plan.articles:
-            self.summary.setText(
-                f"{plan.articles:,} unassigned articles match; {plan.overlapping:,} of them go "
-                f"to {self.per_overlap.value()} annotators each ({len(plan.pairs):,} assignments)."
-            )
-        else:
-            self.summary.setText("Every matching article is assigned already: nothing to add.")
-        self.assign_button.setEnabled(bool(plan.pairs))
-
-    def apply(self) -> None:
-        try:
-            args = self._arguments()
-        except AssignError as exc:
-            self.outcome.setText(str(exc))
-            return
-        self.assign_button.setEnabled(False)
-        self.outcome.setText("Assigning…")
-        project = self.project
-        self.background.run(lambda _c: project.team.assign(**args), self._assigned, self._failed)
-
-    def _assigned(self, plan: AssignPlan) -> None:
-        self.outcome.setText(
-            f"Assigned {plan.articles:,} articles ({len(plan.pairs):,} assignments)."
-        )
-        self._fill_people()
-        self.preview()
-
-    def move(self) -> None:
-        source, target = self.move_from.currentText(), self.move_to.currentText()
-        project = self.project
-        self.outcome.setText(f"Moving {source}'s unfinished articles to {target}…")
-        self.background.run(
-            lambda _c: project.team.reassign(source, target),
-            lambda moved: self._moved(moved, source, target),
-            self._failed,
-        )
-
-    def _moved(self, moved: int, source: str, target: str) -> None:
-        self._fill_people()
-        self.preview()
-        self.outcome.setText(f"Moved {moved:,} unfinished articles from {source} to {target}.")
-
-    def _failed(self, message: str) -> None:
-        self.outcome.setText(message)
-        self.assign_button.setEnabled(self.plan is not None and bool(self.plan.pairs))
-
-    def done(self, result: int) -> None:
-        self.background.wait()
-        super().done(result)
 
 
 TEAM_COLUMNS = [
@@ -305,7 +66,7 @@ class TeamDialog(QDialog):
         self.setWindowTitle("Team progress")
         self.resize(860, 360)
         self.project = project
-        self.background = _Background(self, project)
+        self.background = LatestJob(self, project)
         self.table = QTableWidget(0, len(TEAM_COLUMNS))
         self.table.setHorizontalHeaderLabels(TEAM_COLUMNS)
         self.table.verticalHeader().hide()
@@ -339,7 +100,7 @@ class TeamDialog(QDialog):
             if r.annotator == PROJECT_ROW:
                 cells[0] = "Whole project"
             for col, text in enumerate(cells):
-                item = _cell(text, right=col > 0)
+                item = table_cell(text, right=col > 0)
                 if r.annotator == PROJECT_ROW:
                     font = item.font()
                     font.setBold(True)
@@ -455,11 +216,11 @@ class PackageDialog(JobDialog):
         self.people.verticalHeader().hide()
         self.people.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for row, (name, count) in enumerate(held.items()):
-            item = _cell(name, right=False)
+            item = table_cell(name, right=False)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
             self.people.setItem(row, 0, item)
-            self.people.setItem(row, 1, _cell(f"{count:,}"))
+            self.people.setItem(row, 1, table_cell(f"{count:,}"))
         self.folder = QLineEdit()
         self.folder.setPlaceholderText("Folder to write the packages into")
         browse = QPushButton("Choose…")

@@ -20,7 +20,7 @@ from core.export.pipeline import ExportError
 from core.logs import log_exception
 from core.redact import mask_secrets
 from gui.crash import installed_handler
-from storage import ProjectError
+from storage import Project, ProjectError
 
 
 class JobControl:
@@ -177,3 +177,33 @@ class Job(QObject):
             self.finished.emit()
         # Retired from the next turn of the event loop, not from inside its own slot.
         QTimer.singleShot(0, lambda job=self: _alive.discard(job))
+
+
+class LatestJob:
+    """A dialog's background work where only the latest request counts: results and errors
+    of jobs started before it are dropped (a preview recomputed as the user types)."""
+
+    def __init__(self, owner: QObject, project: Project) -> None:
+        self.owner = owner
+        self.project = project
+        self.serial = 0
+        self.jobs: set[Job] = set()
+
+    def run(
+        self,
+        work: Callable[[JobControl], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[str], None],
+    ) -> None:
+        self.serial += 1
+        serial = self.serial
+        job = Job(work, cleanup=self.project.end_thread, owner=self.owner)
+        job.succeeded.connect(lambda result: serial == self.serial and done(result))
+        job.failed.connect(lambda message: serial == self.serial and failed(message))
+        self.jobs.add(job)
+        job.finished.connect(lambda: self.jobs.discard(job))
+        job.start()
+
+    def wait(self, msecs: int = 30_000) -> None:
+        for job in list(self.jobs):
+            job.wait(msecs)

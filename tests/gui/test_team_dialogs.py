@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from core.query import ArticleFilter
 from gui.article_list import ALL
-from gui.team_dialogs import AssignDialog, MergeDialog, TeamDialog
+from gui.assign_dialog import AssignDialog
+from gui.team_dialogs import MergeDialog, TeamDialog
 from storage import Project
 from tests.gui.workspace_helpers import open_window
 

@@ -11,7 +11,8 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from core.models import NewArticle
-from gui.team_dialogs import AssignDialog, MergeDialog, PackageDialog, TeamDialog
+from gui.assign_dialog import AssignDialog
+from gui.team_dialogs import MergeDialog, PackageDialog, TeamDialog
 from storage import Project
 from tests.gui.workspace_helpers import click_at, key, open_window
 
