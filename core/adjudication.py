@@ -23,12 +23,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.agreement import (
-    ArticleJudgements,
-    EntityCodes,
-    SpanKey,
-    touched_line_starts,
-)
+from core.agreement import ArticleJudgements, touched_line_starts
+from core.entity_codes import EntityCodes, SpanKey
 from core.edits import ADJUDICATED, make_origin, origin_kind
 
 

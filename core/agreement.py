@@ -36,6 +36,7 @@ from core.agreement_report import (
     EntityPair,
     PairFigures,
 )
+from core.entity_codes import EntityCodes, SpanKey
 from core.export.records import ExportRecord
 from core.reliability import NominalAlpha, PairTable
 from core.tokens import token_offsets, token_range
@@ -45,69 +46,6 @@ LAYER_NAMES = ("entity", "boilerplate", "stance")
 STANCE_PREFIX = "stance:"
 #: How many of the most disputed articles a report keeps.
 DISPUTED_KEPT = 20
-
-#: ``(start, end, label)``
-SpanKey = tuple[int, int, str]
-
-
-class EntityCodes:
-    """Entity spans as short strings of digits, ``"10" + start + end`` with the offsets
-    zero-padded to eight digits (``"100000012000000131"``): the first two characters are
-    the label's code. The database writes exactly these as numbers and joins them, so a set
-    of them is built without a tuple per span, and sets are intersected and their labels
-    counted in C (``Counter(map(itemgetter(slice(0, 2)), keys))``): how agreement keeps up
-    with ten million spans. Codes are handed out as labels turn up; past 90 labels, or for
-    offsets of nine digits, keys take a form only Python writes (never equal to a number)."""
-
-    #: Codes "10".."99": what SQL can write as the leading digits of a number.
-    SQL_CODES = 90
-    #: Offsets below this fit their eight digits.
-    OFFSET_LIMIT = 100_000_000
-
-    def __init__(self, labels: Iterable[str] = ()) -> None:
-        self.code: dict[str, str] = {}
-        self.label: dict[str, str] = {}
-        for label in labels:
-            self.code_of(label)
-
-    def code_of(self, label: str) -> str:
-        code = self.code.get(label)
-        if code is None:
-            n = len(self.code)
-            code = str(10 + n) if n < self.SQL_CODES else f"{chr(0x100 + n)}:"
-            self.code[label], self.label[code] = code, label
-        return code
-
-    def encode(self, spans: Iterable[SpanKey]) -> frozenset[str]:
-        code_of, limit = self.code_of, self.OFFSET_LIMIT
-        return frozenset(
-            f"{code_of(label)}{start:08d}{end:08d}"
-            if end < limit
-            else f"{code_of(label)}{start}:{end}:"
-            for start, end, label in spans
-        )
-
-    def decode(self, key: str) -> SpanKey:
-        label = self.label[key[:2]]
-        if key.endswith(":"):
-            start, end = key[2:-1].split(":")
-            return int(start), int(end), label
-        return int(key[2:10]), int(key[10:18]), label
-
-    def decode_counts(self, counts: Mapping[str, int]) -> dict[SpanKey, int]:
-        """``{decode(key): n}`` for many keys, the common form decoded inline (a call per
-        key costs as much as the decoding)."""
-        label = self.label
-        decode = self.decode
-        return {
-            (int(key[2:10]), int(key[10:18]), label[key[:2]]) if key[-1] != ":" else decode(key): n
-            for key, n in counts.items()
-        }
-
-    def sql_codes(self) -> dict[str, int]:
-        """Label -> code as a number, for the codes SQL may write."""
-        return {label: int(c) for label, c in self.code.items() if c.isdigit()}
-
 
 @dataclass(frozen=True, slots=True)
 class Judgement:
@@ -229,6 +167,9 @@ class _AlphaAndPairs:
         if count > 0:
             self._patterns[tuple(values.items())] += count
 
+    def merge(self, other: _AlphaAndPairs) -> None:
+        self._patterns.update(other._patterns)
+
     def figures(self, annotators: list[str]) -> AlphaFigures:
         alpha = NominalAlpha()
         tables: dict[tuple[str, str], PairTable] = {}
@@ -255,9 +196,22 @@ class _AlphaAndPairs:
 @dataclass
 class _EntityPairCounts:
     articles: int = 0
-    matched: Counter[str] = field(default_factory=Counter)  # per label code
+    #: Per label code, the spans both have that not every finisher of the article has (the
+    #: others are in the group's ``shared``).
+    matched: Counter[str] = field(default_factory=Counter)
     overlap_a: int = 0  # spans of a that overlap a span of b with the same label
     overlap_b: int = 0
+
+
+@dataclass
+class _EntityGroup:
+    """Entity spans per label code over the articles one group of annotators finished:
+    ``shared`` those every one of them has, counted once an article (most spans: counting
+    them once per annotator and once per pair was the bulk of the counting), ``own`` each
+    annotator's others."""
+
+    shared: Counter[str] = field(default_factory=Counter)
+    own: dict[str, Counter[str]] = field(default_factory=dict)
 
 
 #: Above this many candidates of one label a span's overlap is found by bisection.
@@ -321,10 +275,10 @@ class AgreementCounter:
         self._entity: dict[tuple[str, str], _EntityPairCounts] = {}
         #: Label codes of the entity spans; storage reads spans already coded with these.
         self.codes = EntityCodes()
-        #: Per group of finishers (names, sorted): each one's spans per label code. A pair's
-        #: span counts are summed from the groups holding both at the end, so each article
-        #: counts each annotator's labels once, not once per pair.
-        self._entity_labels: dict[tuple[str, ...], dict[str, Counter[str]]] = {}
+        #: Per group of finishers (names, sorted). A pair's span counts are summed from the
+        #: groups holding both at the end, so each article counts a span everyone has once,
+        #: not once per annotator and pair.
+        self._entity_groups: dict[tuple[str, ...], _EntityGroup] = {}
         self._tokens = NominalAlpha()
         self._articles = 0
         self._disputed: list[tuple[int, int]] = []  # min-heap of (items, -article_id)
@@ -350,11 +304,51 @@ class AgreementCounter:
                 raise ValueError("boilerplate agreement needs the article texts")
             disputed += self._add_boilerplate(by, article.text)
         if disputed:
-            entry = (disputed, -article.article_id)
-            if len(self._disputed) < DISPUTED_KEPT:
-                heapq.heappush(self._disputed, entry)
-            elif entry > self._disputed[0]:
-                heapq.heapreplace(self._disputed, entry)
+            self._keep_disputed((disputed, -article.article_id))
+
+    def _keep_disputed(self, entry: tuple[int, int]) -> None:
+        if len(self._disputed) < DISPUTED_KEPT:
+            heapq.heappush(self._disputed, entry)
+        elif entry > self._disputed[0]:
+            heapq.heapreplace(self._disputed, entry)
+
+    def merge(self, other: AgreementCounter) -> None:
+        """Add the counts of ``other``: a counter of other articles (another process's
+        share of the project) over the same annotators and layers. Its label codes may
+        differ from this one's (codes are handed out as labels turn up): they are mapped
+        through the labels."""
+        if (other._only, other.layers, other.token_alpha) != (
+            self._only,
+            self.layers,
+            self.token_alpha,
+        ):
+            raise ValueError("only counters of the same annotators and layers merge")
+        self._seen |= other._seen
+        self._articles += other._articles
+        for target, counts in other._stance.items():
+            self._stance.setdefault(target, _AlphaAndPairs()).merge(counts)
+        self._boilerplate.merge(other._boilerplate)
+        recode = {code: self.codes.code_of(label) for code, label in other.codes.label.items()}
+
+        def recoded(counts: Counter[str]) -> Counter[str]:
+            return Counter({recode[code]: n for code, n in counts.items()})
+
+        for pair, theirs in other._entity.items():
+            mine = self._entity.setdefault(pair, _EntityPairCounts())
+            mine.articles += theirs.articles
+            mine.matched.update(recoded(theirs.matched))
+            mine.overlap_a += theirs.overlap_a
+            mine.overlap_b += theirs.overlap_b
+        for finishers, group in other._entity_groups.items():
+            into = self._entity_groups.setdefault(
+                finishers, _EntityGroup(own={a: Counter() for a in finishers})
+            )
+            into.shared.update(recoded(group.shared))
+            for a, counts in group.own.items():
+                into.own[a].update(recoded(counts))
+        self._tokens.merge(other._tokens)
+        for entry in other._disputed:
+            self._keep_disputed(entry)
 
     def _add_stance(self, by: Mapping[str, Judgement]) -> int:
         stances = {a: j.stance() for a, j in by.items()}
@@ -386,32 +380,38 @@ class AgreementCounter:
             a: j.entities if coded else codes.encode(j.entities) for a, j in by.items()
         }
         finishers = tuple(entities)
-        per_label = self._entity_labels.get(finishers)
-        if per_label is None:
-            per_label = self._entity_labels[finishers] = {a: Counter() for a in finishers}
-        for a, ea in entities.items():
-            # Counter.update of an iterator (not a mapping) counts in C.
-            per_label[a].update(map(_CODE, ea))
-        union = frozenset().union(*entities.values())
+        group = self._entity_groups.get(finishers)
+        if group is None:
+            group = self._entity_groups[finishers] = _EntityGroup(
+                own={a: Counter() for a in finishers}
+            )
         everyone = frozenset.intersection(*entities.values())
+        # Counter.update of an iterator (not a mapping) counts in C.
+        group.shared.update(map(_CODE, everyone))
+        extra = {a: ea - everyone for a, ea in entities.items()}
+        for a, mine in extra.items():
+            if mine:
+                group.own[a].update(map(_CODE, mine))
         # Spans not everyone has, as tuples once (the pairs' overlap checks need offsets).
-        spans = {k: codes.decode(k) for k in union - everyone}
+        spans = {k: codes.decode(k) for k in frozenset().union(*extra.values())}
         for a, b in itertools.combinations(entities, 2):
             counts = self._entity.get((a, b))
             if counts is None:
                 counts = self._entity[a, b] = _EntityPairCounts()
-            ea, eb = entities[a], entities[b]
+            xa, xb = extra[a], extra[b]
             counts.articles += 1
-            same = ea & eb
-            counts.matched.update(map(_CODE, same))
+            same = xa & xb
+            if same:
+                counts.matched.update(map(_CODE, same))
             # An exact match overlaps itself. A span only one side has can overlap only a
             # span only the other side has: one annotator's entities never overlap each
             # other, so a span both have leaves no room for it. Those are few.
-            counts.overlap_a += len(same)
-            counts.overlap_b += len(same)
-            if len(same) < len(ea) and len(same) < len(eb):
-                only_a = [spans[k] for k in ea - same]
-                only_b = [spans[k] for k in eb - same]
+            matched = len(everyone) + len(same)
+            counts.overlap_a += matched
+            counts.overlap_b += matched
+            if len(same) < len(xa) and len(same) < len(xb):
+                only_a = [spans[k] for k in xa - same]
+                only_b = [spans[k] for k in xb - same]
                 counts.overlap_a += _overlapping(only_a, only_b)
                 counts.overlap_b += _overlapping(only_b, only_a)
         if self.token_alpha:
@@ -422,15 +422,20 @@ class AgreementCounter:
             )
         return len(spans)
 
-    def _pair_spans(self, a: str, b: str) -> tuple[Counter[str], Counter[str]]:
-        """Spans of a and of b per label code, over the articles both finished."""
+    def _pair_spans(self, a: str, b: str) -> tuple[Counter[str], Counter[str], Counter[str]]:
+        """Spans of a, spans of b and spans of everyone per label code, over the articles
+        both finished."""
         in_a: Counter[str] = Counter()
         in_b: Counter[str] = Counter()
-        for group, per_label in self._entity_labels.items():
-            if a in group and b in group:
-                in_a.update(per_label[a])
-                in_b.update(per_label[b])
-        return in_a, in_b
+        shared: Counter[str] = Counter()
+        for finishers, group in self._entity_groups.items():
+            if a in finishers and b in finishers:
+                shared.update(group.shared)
+                in_a.update(group.own[a])
+                in_b.update(group.own[b])
+        in_a.update(shared)
+        in_b.update(shared)
+        return in_a, in_b, shared
 
     def _add_tokens(
         self, entities: Mapping[str, frozenset[tuple[int, int, str]]], text: str
@@ -472,13 +477,14 @@ class AgreementCounter:
             pairs = []
             for a, b in itertools.combinations(names, 2):
                 c = self._entity.get((a, b)) or _EntityPairCounts()
-                in_a, in_b = self._pair_spans(a, b)
+                in_a, in_b, same = self._pair_spans(a, b)
+                same.update(c.matched)
                 label_of = self.codes.label
                 labels = sorted(set(in_a) | set(in_b), key=label_of.__getitem__)
                 na, nb, matched = (
                     sum(in_a.values()),
                     sum(in_b.values()),
-                    sum(c.matched.values()),
+                    sum(same.values()),
                 )
                 overlap = _overlap_f1(c.overlap_a, c.overlap_b, na, nb)
                 pairs.append(
@@ -488,7 +494,7 @@ class AgreementCounter:
                         articles=c.articles,
                         f1=_f1(matched, na, nb),
                         per_label={
-                            label_of[code]: _f1(c.matched[code], in_a[code], in_b[code])
+                            label_of[code]: _f1(same[code], in_a[code], in_b[code])
                             for code in labels
                         },
                         overlap_f1=overlap,

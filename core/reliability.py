@@ -36,6 +36,10 @@ class NominalAlpha:
         if len(present) >= 2 and count > 0:
             self._patterns[tuple(sorted(present, key=repr))] += count
 
+    def merge(self, other: NominalAlpha) -> None:
+        """Add the units ``other`` was fed (counted apart, in another process)."""
+        self._patterns.update(other._patterns)
+
     @property
     def units(self) -> int:
         """Pairable units: those with at least two values."""

@@ -156,7 +156,7 @@ class Adjudication(AgreementFigures):
         report = AdjudicationReport(annotators=names, into=into)
         batch: list[GoldArticle] = []
         codes = self.entity_codes()
-        for article in self.judgements(
+        for article in self.reader.judgements(
             names,
             texts=True,
             min_finishers=1,

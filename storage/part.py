@@ -30,6 +30,9 @@ class ProjectCore(Protocol):
     db: pw.Database
     m: Models
     name: str
+    #: What the project was opened from (a path or a URL, with any password): what a
+    #: worker process opens to read it too.
+    target: str
 
     def transaction(self) -> contextlib.AbstractContextManager[None]: ...
     def get_setting(self, key: str, default: Any = None) -> Any: ...

@@ -121,7 +121,8 @@ def test_a_coded_article_is_adjudicated_as_its_tuples_are(seed: int) -> None:
     """Storage hands adjudication entity keys (EntityCodes); the gold must be the same."""
     import random
 
-    from core.agreement import ArticleJudgements, EntityCodes, Judgement
+    from core.agreement import ArticleJudgements, Judgement
+    from core.entity_codes import EntityCodes
 
     rng = random.Random(seed)
     base = [(s, s + rng.randint(1, 6), rng.choice(["PER", "ORG", "GPE"])) for s in range(0, 90, 7)]

@@ -273,7 +273,7 @@ def test_the_overlap_sweep_counts_what_comparing_every_pair_counts(seed: int) ->
 
 
 def test_entity_codes_round_trip_past_ninety_labels_and_nine_digit_offsets() -> None:
-    from core.agreement import EntityCodes
+    from core.entity_codes import EntityCodes
 
     codes = EntityCodes()
     spans = [(n, n + 3, f"L{n}") for n in range(95)] + [(123_456_789, 123_456_800, "L0")]

@@ -95,7 +95,7 @@ def test_judgements_stream_in_pages_with_progress(labelled: tuple[Project, list[
     project, ids = labelled
     seen = []
     got = list(
-        project.agreement.judgements(
+        project.agreement.reader.judgements(
             ["ana", "budi", "citra"], min_finishers=1, page=1, on_progress=seen.append
         )
     )
@@ -137,7 +137,7 @@ def test_spans_read_coded_give_the_figures_of_spans_read_as_tuples(project: Proj
     )
     names = project.agreement.agreement_annotators()
     plain = agreement(
-        list(project.agreement.judgements(names, texts=True)), names, layers=["entity"]
+        list(project.agreement.reader.judgements(names, texts=True)), names, layers=["entity"]
     )
     coded = project.agreement.agreement(layers=["entity"])
     assert coded.to_json() == plain.to_json()
