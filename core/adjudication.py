@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.agreement import ArticleJudgements, touched_line_starts
-from core.entity_codes import EntityCodes, SpanKey
 from core.edits import ADJUDICATED, make_origin, origin_kind
+from core.entity_codes import EntityCodes, SpanKey
 
 
 def adjudicated_origin(annotators: list[str] | tuple[str, ...]) -> str:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import bisect
 import heapq
 import itertools
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +45,7 @@ LAYER_NAMES = ("entity", "boilerplate", "stance")
 STANCE_PREFIX = "stance:"
 #: How many of the most disputed articles a report keeps.
 DISPUTED_KEPT = 20
+
 
 @dataclass(frozen=True, slots=True)
 class Judgement:
@@ -104,13 +104,11 @@ def touched_lines(
     return hit
 
 
-#: A line with nothing but whitespace (``\n`` ends lines; ``\r`` of CRLF is whitespace).
-_BLANK_LINE = re.compile(r"^[^\S\n]*$", re.MULTILINE)
-
-
 def count_nonempty_lines(text: str) -> int:
-    """``len(nonempty_lines(text))``, counted in C."""
-    return text.count("\n") + 1 - len(_BLANK_LINE.findall(text))
+    """``len(nonempty_lines(text))``, without the offsets: empty lines counted in C, only
+    the others asked whether they are all whitespace (``\r`` of CRLF is whitespace)."""
+    lines = text.split("\n")
+    return len(lines) - lines.count("") - sum(1 for line in lines if line and line.isspace())
 
 
 def touched_line_starts(text: str, spans: Iterable[SpanKey]) -> set[int]:
@@ -167,6 +165,11 @@ class _AlphaAndPairs:
         if count > 0:
             self._patterns[tuple(values.items())] += count
 
+    def add_pattern(self, pattern: tuple[tuple[str, Any], ...], count: int = 1) -> None:
+        """:meth:`add` of ``tuple(values.items())``, already made."""
+        if count > 0:
+            self._patterns[pattern] += count
+
     def merge(self, other: _AlphaAndPairs) -> None:
         self._patterns.update(other._patterns)
 
@@ -214,42 +217,27 @@ class _EntityGroup:
     own: dict[str, Counter[str]] = field(default_factory=dict)
 
 
-#: Above this many candidates of one label a span's overlap is found by bisection.
-_SWEEP_FROM = 16
-
-
-def _overlapping(spans: Iterable[SpanKey], others: Iterable[SpanKey]) -> int:
-    """How many of ``spans`` overlap one of ``others`` with the same label. Others are
-    grouped by label; a span looks through the few of its label one by one, or, where a
-    label has many, sweeps them sorted by start and looks back only as far as some earlier
-    one still reaches into it (the running maximum of their ends says how far that is)."""
-    by_label: dict[str, list[tuple[int, int]]] = {}
-    for start, end, label in others:
-        by_label.setdefault(label, []).append((start, end))
-    swept: dict[str, tuple[list[tuple[int, int]], list[int], list[int]]] = {}
-    found = 0
-    for start, end, label in spans:
-        candidates = by_label.get(label)
-        if not candidates:
+def overlap_neighbours(spans: Mapping[str, SpanKey]) -> dict[str, set[str]]:
+    """For each of ``spans`` (key -> span) that overlaps another of the same label, the keys
+    of those others. Per label, sorted by start, each span looks forward only at those that
+    start before it ends, all of which overlap it: the work is the overlaps found (one
+    annotator's entities never overlap each other, so they are few)."""
+    by_label: dict[str, list[tuple[int, int, str]]] = {}
+    for key, (start, end, label) in spans.items():
+        by_label.setdefault(label, []).append((start, end, key))
+    near: dict[str, set[str]] = {}
+    for group in by_label.values():
+        if len(group) < 2:
             continue
-        if len(candidates) <= _SWEEP_FROM:
-            for o_start, o_end in candidates:
-                if o_start < end and start < o_end:
-                    found += 1
+        group.sort()
+        for i, (start, end, key) in enumerate(group):
+            for o_start, o_end, other in group[i + 1 :]:
+                if o_start >= end:
                     break
-            continue
-        if label not in swept:
-            ordered = sorted(candidates)
-            reach = list(itertools.accumulate((o[1] for o in ordered), max))
-            swept[label] = (ordered, [o[0] for o in ordered], reach)
-        ordered, starts, reach = swept[label]
-        i = bisect.bisect_left(starts, end) - 1  # those starting before this one ends
-        while i >= 0 and reach[i] > start:
-            if ordered[i][1] > start:
-                found += 1
-                break
-            i -= 1
-    return found
+                if o_end > start:  # (an empty span overlaps nothing)
+                    near.setdefault(key, set()).add(other)
+                    near.setdefault(other, set()).add(key)
+    return near
 
 
 class AgreementCounter:
@@ -351,28 +339,35 @@ class AgreementCounter:
             self._keep_disputed(entry)
 
     def _add_stance(self, by: Mapping[str, Judgement]) -> int:
-        stances = {a: j.stance() for a, j in by.items()}
-        targets = sorted({t for s in stances.values() for t in s})
+        docs = [(a, j.doc) for a, j in by.items()]
+        keys = {k for _, doc in docs for k in doc if k.startswith(STANCE_PREFIX)}
         disputed = 0
-        for target in targets:
-            values = {a: s.get(target) for a, s in stances.items()}
-            if target not in self._stance:
-                self._stance[target] = _AlphaAndPairs()
-            self._stance[target].add(values)
-            disputed += len(set(values.values())) > 1
+        for key in sorted(keys):
+            target = key[len(STANCE_PREFIX) :]
+            pattern = tuple([(a, doc.get(key)) for a, doc in docs])
+            counts = self._stance.get(target)
+            if counts is None:
+                counts = self._stance[target] = _AlphaAndPairs()
+            counts.add_pattern(pattern)
+            disputed += len({v for _, v in pattern}) > 1
         return disputed
 
     def _add_boilerplate(self, by: Mapping[str, Judgement], text: str) -> int:
         # Lines are named by where they start; only those a span touches are looked at.
-        marked = {a: touched_line_starts(text, j.boilerplate) for a, j in by.items()}
-        any_marked = set().union(*marked.values())
-        for i in sorted(any_marked):
-            self._boilerplate.add({a: int(i in m) for a, m in marked.items()})
+        marked = [
+            (a, touched_line_starts(text, j.boilerplate) if j.boilerplate else set())
+            for a, j in by.items()
+        ]
+        any_marked = set().union(*(m for _, m in marked))
+        add = self._boilerplate.add_pattern
+        disputed = 0
+        for i in any_marked:
+            pattern = tuple([(a, int(i in m)) for a, m in marked])
+            add(pattern)
+            disputed += not all(v for _, v in pattern)
         # Lines nobody marked are alike: counted in one go.
-        self._boilerplate.add(
-            dict.fromkeys(by, 0), count=count_nonempty_lines(text) - len(any_marked)
-        )
-        return sum(1 for i in any_marked if not all(i in m for m in marked.values()))
+        add(tuple((a, 0) for a in by), count_nonempty_lines(text) - len(any_marked))
+        return disputed
 
     def _add_entities(self, by: Mapping[str, Judgement], text: str | None, *, coded: bool) -> int:
         codes = self.codes
@@ -392,8 +387,10 @@ class AgreementCounter:
         for a, mine in extra.items():
             if mine:
                 group.own[a].update(map(_CODE, mine))
-        # Spans not everyone has, as tuples once (the pairs' overlap checks need offsets).
-        spans = {k: codes.decode(k) for k in frozenset().union(*extra.values())}
+        # Spans not everyone has, as tuples once (the overlap checks need offsets), and
+        # which of them overlap each other.
+        spans = codes.decode_keys(frozenset().union(*extra.values()))
+        near = overlap_neighbours(spans) if spans else {}
         for a, b in itertools.combinations(entities, 2):
             counts = self._entity.get((a, b))
             if counts is None:
@@ -409,11 +406,14 @@ class AgreementCounter:
             matched = len(everyone) + len(same)
             counts.overlap_a += matched
             counts.overlap_b += matched
-            if len(same) < len(xa) and len(same) < len(xb):
-                only_a = [spans[k] for k in xa - same]
-                only_b = [spans[k] for k in xb - same]
-                counts.overlap_a += _overlapping(only_a, only_b)
-                counts.overlap_b += _overlapping(only_b, only_a)
+            if near and len(same) < len(xa) and len(same) < len(xb):
+                only_a, only_b = xa - same, xb - same
+                counts.overlap_a += sum(
+                    1 for k in only_a if k in near and not near[k].isdisjoint(only_b)
+                )
+                counts.overlap_b += sum(
+                    1 for k in only_b if k in near and not near[k].isdisjoint(only_a)
+                )
         if self.token_alpha:
             if text is None:
                 raise ValueError("token alpha needs the article texts")

@@ -53,6 +53,17 @@ class EntityCodes:
             return int(start), int(end), label
         return int(key[2:10]), int(key[10:18]), label
 
+    def decode_keys(self, keys: Iterable[str]) -> dict[str, SpanKey]:
+        """``{key: decode(key)}`` for many keys, decoded inline as in :meth:`decode_counts`."""
+        label = self.label
+        decode = self.decode
+        return {
+            key: (int(key[2:10]), int(key[10:18]), label[key[:2]])
+            if key[-1] != ":"
+            else decode(key)
+            for key in keys
+        }
+
     def decode_counts(self, counts: Mapping[str, int]) -> dict[SpanKey, int]:
         """``{decode(key): n}`` for many keys, the common form decoded inline (a call per
         key costs as much as the decoding)."""

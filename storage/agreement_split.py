@@ -226,9 +226,7 @@ def _work(conn: multiprocessing.connection.Connection, part: _Part) -> None:
     try:
         db = open_database(part.target, must_exist=True)
         try:
-            counter = AgreementCounter(
-                part.names, layers=part.layers, token_alpha=part.token_alpha
-            )
+            counter = AgreementCounter(part.names, layers=part.layers, token_alpha=part.token_alpha)
             counter.codes = EntityCodes(part.labels)
             count_range(
                 counter,

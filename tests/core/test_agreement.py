@@ -249,27 +249,34 @@ def test_the_worked_example_of_the_readme() -> None:
 
 
 @pytest.mark.parametrize("seed", range(30))
-def test_the_overlap_sweep_counts_what_comparing_every_pair_counts(seed: int) -> None:
-    """Overlapping spans found by the sorted sweep equal those of the plain definition,
-    also when one side's spans overlap each other (nothing in the sweep assumes they don't)."""
+def test_overlap_neighbours_give_what_comparing_every_pair_counts(seed: int) -> None:
+    """Spans of one side overlapping a span of the other with the same label, found through
+    the overlap neighbours, equal those of the plain definition, also when one side's
+    spans overlap each other (nothing assumes they don't) and with empty spans."""
     import random
 
-    from core.agreement import _overlapping
+    from core.agreement import overlap_neighbours
 
     rng = random.Random(seed)
 
-    def spans() -> list[tuple[int, int, str]]:
-        out = []
+    def spans() -> set[tuple[int, int, str]]:
+        out = set()
         for _ in range(rng.randint(0, 25) if seed % 3 else rng.randint(30, 90)):
             start = rng.randrange(0, 120)
-            out.append((start, start + rng.randint(1, 15), rng.choice("AB")))
+            out.add((start, start + rng.randint(0 if seed % 5 == 0 else 1, 15), rng.choice("AB")))
         return out
 
     mine, others = spans(), spans()
+    mine, others = mine - others, others - mine  # what one side has and the other not
+    keys = {f"{s}:{e}:{label}": (s, e, label) for s, e, label in mine | others}
+    key_of = {span: key for key, span in keys.items()}
+    near = overlap_neighbours(keys)
+    theirs = {key_of[span] for span in others}
+    found = sum(1 for span in mine if not near.get(key_of[span], set()).isdisjoint(theirs))
     plain = sum(
         1 for s, e, lab in mine if any(lab == ol and s < oe and os_ < e for os_, oe, ol in others)
     )
-    assert _overlapping(mine, others) == plain
+    assert found == plain
 
 
 def test_entity_codes_round_trip_past_ninety_labels_and_nine_digit_offsets() -> None:
