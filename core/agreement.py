@@ -332,8 +332,8 @@ class AgreementCounter:
                 finishers, _EntityGroup(own={a: Counter() for a in finishers})
             )
             into.shared.update(recoded(group.shared))
-            for a, counts in group.own.items():
-                into.own[a].update(recoded(counts))
+            for a, own in group.own.items():
+                into.own[a].update(recoded(own))
         self._tokens.merge(other._tokens)
         for entry in other._disputed:
             self._keep_disputed(entry)

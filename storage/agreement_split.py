@@ -8,16 +8,13 @@ connection to the project, counts the upper half and sends its counter back. The
 are those of one process counting everything; only the order in which units are added
 differs.
 
-The worker ends with this process however it ends (:func:`core.workers.die_with_parent`), is
-ended when the caller stops, and reads only. If it cannot do its part (it cannot connect, say
-a server that asks it for a password), this process counts that half itself: a worker is a
-speed-up, never a condition.
+The worker (:mod:`storage.spawned`) reads only. If it cannot do its part (it cannot
+connect, say, to a server that asks it for a password), this process counts that half
+itself.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.connection
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,15 +23,16 @@ import peewee as pw
 
 from core.agreement import AgreementCounter
 from core.entity_codes import EntityCodes
-from core.workers import die_with_parent
 from storage.database import open_database
 from storage.judgements import Finishers, JudgementProgress, JudgementReader
+from storage.spawned import Send, Spawned
 
 #: Below this many articles to count the worker's start (~0.3 s) is not worth it.
 SPLIT_FROM = 20_000
 #: Processes counting side by side (the machine's cores, at most two).
 PROCESSES = max(1, min(2, os.cpu_count() or 1))
 
+PROGRESS, COUNTED = "progress", "counted"
 ProgressFn = Callable[[JudgementProgress], None]
 StopFn = Callable[[], bool]
 
@@ -115,17 +113,25 @@ def count_agreement(
     )
     total = len(order)
     here = sum(1 for aid in order if aid < split)
-    with _Worker(part) as worker:
+    theirs: AgreementCounter | None = None
+    with Spawned(_count_part, (part,), name="agreement-part") as worker:
+        done = 0
+
+        def take() -> None:
+            nonlocal done, theirs
+            while worker.messages:
+                kind, value = worker.messages.popleft()
+                if kind == PROGRESS:
+                    done = value
+                elif kind == COUNTED:
+                    theirs = value
 
         def progress(p: JudgementProgress) -> None:
             """This process's pages, with the worker's added."""
             worker.poll()
+            take()
             if on_progress is not None:
-                on_progress(JudgementProgress(p.done + worker.done, total))
-
-        def waiting() -> None:
-            if on_progress is not None:
-                on_progress(JudgementProgress(here + worker.done, total))
+                on_progress(JudgementProgress(p.done + done, total))
 
         count_range(
             counter,
@@ -136,109 +142,48 @@ def count_agreement(
             on_progress=progress,
             should_stop=should_stop,
         )
-        if should_stop is not None and should_stop():
-            return
-        theirs = worker.wait(should_stop, waiting)
+        while theirs is None and not (worker.failed or worker.ended):
+            if should_stop is not None and should_stop():
+                return
+            worker.poll(0.1)
+            take()
+            if on_progress is not None:
+                on_progress(JudgementProgress(here + done, total))
+    if should_stop is not None and should_stop():
+        return
     if theirs is not None:
         counter.merge(theirs)
-    elif not worker.stopped:
-        # The worker could not do its part: this process counts it.
+        return
 
-        def after_here(p: JudgementProgress) -> None:
-            if on_progress is not None:
-                on_progress(JudgementProgress(here + p.done, total))
+    # The worker could not do its part: this process counts it.
+    def after_here(p: JudgementProgress) -> None:
+        if on_progress is not None:
+            on_progress(JudgementProgress(here + p.done, total))
 
+    count_range(
+        counter,
+        reader,
+        names,
+        finished=finished,
+        id_range=upper,
+        on_progress=after_here,
+        should_stop=should_stop,
+    )
+
+
+def _count_part(send: Send, part: _Part) -> None:
+    """The worker's part: count ``part`` on a connection of its own, send the counter."""
+    db = open_database(part.target, must_exist=True)
+    try:
+        counter = AgreementCounter(part.names, layers=part.layers, token_alpha=part.token_alpha)
+        counter.codes = EntityCodes(part.labels)
         count_range(
             counter,
-            reader,
-            names,
-            finished=finished,
-            id_range=upper,
-            on_progress=after_here,
-            should_stop=should_stop,
+            JudgementReader(db),
+            part.names,
+            id_range=part.id_range,
+            on_progress=lambda p: send(PROGRESS, p.done),
         )
-
-
-class _Worker:
-    """One spawned process counting a :class:`_Part`, talking over a one-way pipe:
-    ``("progress", done)`` per page, then ``("done", counter)`` or ``("failed", reason)``."""
-
-    def __init__(self, part: _Part) -> None:
-        ctx = multiprocessing.get_context("spawn")
-        self._conn, child = ctx.Pipe(duplex=False)
-        self._process = ctx.Process(
-            target=_work, args=(child, part), name="agreement-part", daemon=True
-        )
-        self.done = 0
-        self.stopped = False
-        self._counter: AgreementCounter | None = None
-        self._failed = False
-        try:
-            self._process.start()
-        except OSError:
-            self._failed = True  # no process to be had: counted here
-        finally:
-            child.close()
-
-    def __enter__(self) -> _Worker:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._process.is_alive():
-            self._process.terminate()
-        if self._process.pid is not None:
-            self._process.join()
-        self._conn.close()
-
-    def _finished(self) -> bool:
-        return self._failed or self._counter is not None
-
-    def poll(self, timeout: float = 0.0) -> None:
-        """Take what the worker has sent (waiting up to ``timeout`` for the first)."""
-        try:
-            while not self._finished() and self._conn.poll(timeout):
-                timeout = 0.0
-                kind, value = self._conn.recv()
-                if kind == "progress":
-                    self.done = value
-                elif kind == "done":
-                    self._counter = value
-                else:
-                    self._failed = True
-        except (EOFError, OSError):
-            self._failed = True  # the worker is gone without its result
-
-    def wait(self, should_stop: StopFn | None, tick: Callable[[], None]) -> AgreementCounter | None:
-        """The worker's counter; None when it failed or ``should_stop`` said stop (then
-        :attr:`stopped`)."""
-        while not self._finished():
-            if should_stop is not None and should_stop():
-                self.stopped = True
-                return None
-            self.poll(0.1)
-            tick()
-        return self._counter
-
-
-def _work(conn: multiprocessing.connection.Connection, part: _Part) -> None:
-    """The worker process: count ``part`` on a connection of its own, send the counter."""
-    die_with_parent()
-    try:
-        db = open_database(part.target, must_exist=True)
-        try:
-            counter = AgreementCounter(part.names, layers=part.layers, token_alpha=part.token_alpha)
-            counter.codes = EntityCodes(part.labels)
-            count_range(
-                counter,
-                JudgementReader(db),
-                part.names,
-                id_range=part.id_range,
-                on_progress=lambda p: conn.send(("progress", p.done)),
-            )
-        finally:
-            db.close()
-        conn.send(("done", counter))
-    except Exception as exc:  # the parent counts this part itself
-        conn.send(("failed", type(exc).__name__))
     finally:
-        conn.close()
+        db.close()
+    send(COUNTED, counter)

@@ -73,3 +73,51 @@ def team_project(project: Project) -> list[int]:
     _label(project, c, "budi", entities=[(0, 11, "PER")], boiler=[(38, 47)], stance="favour")
     _label(project, c, "gold", entities=[(0, 11, "PER")], boiler=[(38, 47)], stance="favour")
     return ids
+
+
+def random_team_project(project: Project, *, articles: int = 14, seed: int = 7) -> list[int]:
+    """``articles`` more articles (emoji, CJK Extension B, RTL, CRLF) labelled at random by
+    ana, budi and citra, mostly finished; the label OLDLABEL is used only in the later half
+    and then leaves the schema (its spans stay and still count)."""
+    import dataclasses
+    import random
+
+    rng = random.Random(seed)
+    text = "Kim Jong Un 👨🏻‍🚒 di 𠮷野 dan محطة تحلية.\r\nBaca juga: banjir\n\n" * 6
+    project.imports.store_articles(
+        [NewArticle(text=f"{text}nomor {n}", title=f"r{seed}-{n}") for n in range(articles)]
+    )
+    project.set_schema(project.schema().with_entity_label("OLDLABEL"))
+    ids = sorted(project.article_ids())[-articles:]
+    for n, aid in enumerate(ids):
+        labels = ["PER", "GPE", "ORG"] + (["OLDLABEL"] if n >= articles // 2 else [])
+        base = [(s, s + rng.randint(2, 6), rng.choice(labels)) for s in range(0, 300, 9)]
+        lines = [(0, 40), (42, 61), (104, 120)]
+        for name in ("ana", "budi", "citra"):
+            for start, end, label in base:
+                if rng.random() < 0.8:
+                    project.labels.add_span(
+                        aid, annotator=name, layer="entity", label=label, start=start, end=end
+                    )
+            for start, end in lines:
+                if rng.random() < 0.5:
+                    project.labels.add_span(
+                        aid,
+                        annotator=name,
+                        layer="boilerplate",
+                        label="boilerplate",
+                        start=start,
+                        end=end,
+                    )
+            stance = rng.choice(["favour", "against", "neutral", None])
+            if stance:
+                project.labels.set_doc_label(aid, annotator=name, key="stance:main", value=stance)
+            if rng.random() < 0.9:
+                project.labels.set_status(aid, annotator=name, status="done")
+    project.set_schema(
+        dataclasses.replace(
+            project.schema(),
+            entity_labels=tuple(e for e in project.schema().entity_labels if e.name != "OLDLABEL"),
+        )
+    )
+    return ids

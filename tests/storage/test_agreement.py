@@ -7,7 +7,7 @@ import pytest
 from core.agreement import ArticleJudgements, Judgement, agreement
 from core.models import NewArticle
 from storage import Project, ProjectError
-from tests.storage.agreement_helpers import TEXTS, team_project
+from tests.storage.agreement_helpers import TEXTS, random_team_project, team_project
 
 
 @pytest.fixture
@@ -142,3 +142,28 @@ def test_spans_read_coded_give_the_figures_of_spans_read_as_tuples(project: Proj
     coded = project.agreement.agreement(layers=["entity"])
     assert coded.to_json() == plain.to_json()
     assert "OLDLABEL" in coded.entity.pairs[0].per_label
+
+
+def test_two_processes_give_the_figures_of_one(project: Project) -> None:
+    """A large project is counted in two processes (the worker counts the upper half of the
+    article ids on its own connection); the figures are those of one process, also for a
+    label the schema no longer has that only the worker's half uses (its code is mapped
+    through the label) and with token alpha."""
+    team_project(project)
+    random_team_project(project)
+    one = project.agreement.agreement(processes=1, token_alpha=True)
+    seen = []
+    two = project.agreement.agreement(processes=2, token_alpha=True, on_progress=seen.append)
+    assert two.to_json() == one.to_json()
+    assert "OLDLABEL" in two.entity.pairs[0].per_label
+    assert two.articles > 10 and seen[-1].done == seen[-1].total == two.articles
+
+
+def test_a_worker_that_cannot_open_the_project_leaves_its_half_to_this_process(
+    project: Project, tmp_path
+) -> None:
+    team_project(project)
+    random_team_project(project)
+    one = project.agreement.agreement(processes=1)
+    project.target = str(tmp_path / "moved-away.tandai")  # what the worker will try to open
+    assert project.agreement.agreement(processes=2).to_json() == one.to_json()
