@@ -13,11 +13,14 @@ database (the text's length, the annotator's stored spans, the project's roles).
 
 from __future__ import annotations
 
-import bisect
+import itertools
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from core.held_spans import HeldSpans
+from core.held_spans import entity_clash as entity_clash  # part of the rule: callers ask it here
 from core.models import LAYERS, STATUSES, Progress, Span
 from core.schema import Schema
 
@@ -255,16 +258,6 @@ class Access:
 # ---- the rule ---------------------------------------------------------------------------
 
 
-def entity_clash(held: Iterable[SpanLike], start: int, end: int) -> SpanLike | None:
-    """The first entity span of ``held`` overlapping ``[start, end)``: entity spans of one
-    annotator never overlap (nested entities would need a second layer), boilerplate may
-    cover entities."""
-    for span in held:
-        if span.layer == "entity" and span.start < end and span.end > start:
-            return span
-    return None
-
-
 def covered(span: SpanLike, held: Iterable[SpanLike]) -> bool:
     """Already labelled: the same span, or boilerplate inside a boilerplate span."""
     for h in held:
@@ -337,7 +330,7 @@ def decide(
         return out
 
     by_id = {s.id: s for s in stored}
-    held = _Held(stored)
+    held = HeldSpans(stored)
     for span_id in edits.delete:
         gone = by_id.pop(span_id, None)
         if gone is None:
@@ -364,7 +357,9 @@ def decide(
         held.add(NewSpan(was.layer, label, was.start, was.end, was.origin, was.id))
     # A set of thousands of spans names a few labels: each is looked up in the schema once.
     label_checks: dict[tuple[str, str], tuple[str, str] | None] = {}
-    for new in edits.add:
+    if len(edits.add) > 1 and _all_accepted(edits, schema, length, held, label_checks):
+        out.add = list(edits.add)  # what the checks one by one would accept: every span
+    for new in () if out.add else edits.add:
         refusal = _span_refusal(new, schema, length, held, edits, label_checks)
         if refusal is not None:
             out.refused.append(refusal)
@@ -394,73 +389,46 @@ def _no_article(article_id: int) -> str:
     return f"no article with id {article_id}"
 
 
-class _Held:
-    """The annotator's spans while a set is decided, indexed for the checks: exact copies by
-    key, entities and boilerplate apart (a bulk accept or an adjudication adds thousands to
-    one article). Entities are also kept sorted by offsets, so the overlap check of a new
-    span looks at its neighbours only (a sweep, not a comparison with every held span); as
-    long as the held entities do not overlap each other, which the rule keeps true, that
-    finds exactly what :func:`entity_clash` would find."""
-
-    def __init__(self, spans: Iterable[SpanLike]) -> None:
-        self.by_key: dict[tuple[str, str, int, int], SpanLike] = {}
-        self.entities: list[SpanLike] = []
-        self.boilerplate: list[SpanLike] = []
-        # (start, end, order added, span): order added breaks ties, so spans are never
-        # compared, and says which of several clashing spans entity_clash would name first.
-        self._sorted: list[tuple[int, int, int, SpanLike]] = []
-        self._added = 0
-        self._disjoint = True
-        for span in spans:
-            self.add(span)
-
-    def add(self, span: SpanLike, *, clash_checked: bool = False) -> None:
-        """``clash_checked``: the caller has just found that ``span`` overlaps no held entity."""
-        self.by_key.setdefault((span.layer, span.label, span.start, span.end), span)
-        if span.layer == "entity":
-            if self._disjoint and not clash_checked:
-                self._disjoint = self.entity_clash(span.start, span.end) is None
-            self.entities.append(span)
-            self._added += 1
-            bisect.insort(self._sorted, (span.start, span.end, self._added, span))
-        elif span.layer == "boilerplate":
-            self.boilerplate.append(span)
-
-    def remove(self, span: SpanLike) -> None:
-        key = (span.layer, span.label, span.start, span.end)
-        if self.by_key.get(key) is span:
-            del self.by_key[key]
-        if span.layer == "entity":
-            for i, entry in enumerate(self._sorted):
-                if entry[3] is span:
-                    del self._sorted[i]
-                    break
-        for group in (self.entities, self.boilerplate):
-            for i, h in enumerate(group):
-                if h is span:
-                    del group[i]
-                    return
-
-    def entity_clash(self, start: int, end: int) -> SpanLike | None:
-        """What ``entity_clash(self.entities, start, end)`` answers, found by bisection."""
-        if not self._disjoint:
-            return entity_clash(self.entities, start, end)
-        held = self._sorted
-        i = bisect.bisect_left(held, (end,)) - 1
-        first: tuple[int, int, int, SpanLike] | None = None
-        # Disjoint spans sorted by start are sorted by end too: walk back while they reach in.
-        while i >= 0 and held[i][1] > start:
-            if held[i][0] < end and (first is None or held[i][2] < first[2]):
-                first = held[i]
-            i -= 1
-        return None if first is None else first[3]
+def _all_accepted(
+    edits: EditSet,
+    schema: Schema,
+    length: int,
+    held: HeldSpans,
+    label_checks: dict[tuple[str, str], tuple[str, str] | None],
+) -> bool:
+    """Whether :func:`_span_refusal` would accept every span of ``edits.add`` one by one,
+    found for the whole set at once (an adjudication adds 35 spans an article, 3.5 million
+    in all): known labels, within the text, no copies (of each other or of held spans), and
+    the entities, held and new, sorted by start, each ending before the next starts. When
+    anything would be refused the caller checks span by span, to refuse exactly what the
+    one-by-one rule refuses, with its reasons."""
+    adds = edits.add
+    if edits.skip_covered or not held.disjoint:
+        return False
+    for layer, label in {(n.layer, n.label) for n in adds}:
+        if (layer, label) not in label_checks:
+            label_checks[layer, label] = label_refusal(schema, layer, label)
+        if label_checks[layer, label] is not None:
+            return False
+    starts = [n.start for n in adds]
+    ends = [n.end for n in adds]
+    if min(starts) < 0 or max(ends) > length or any(map(operator.ge, starts, ends)):
+        return False
+    keys = {(n.layer, n.label, n.start, n.end) for n in adds}
+    if len(keys) < len(adds) or not keys.isdisjoint(held.by_key):
+        return False
+    entities = sorted(
+        [(n.start, n.end) for n in adds if n.layer == "entity"]
+        + [(h.start, h.end) for h in held.entities]
+    )
+    return all(a[1] <= b[0] for a, b in itertools.pairwise(entities))
 
 
 def _span_refusal(
     new: NewSpan,
     schema: Schema,
     length: int,
-    held: _Held,
+    held: HeldSpans,
     edits: EditSet,
     label_checks: dict[tuple[str, str], tuple[str, str] | None],
 ) -> Refusal | None:

@@ -13,15 +13,17 @@ leaves articles a reviewer settled by hand (state ``settled``) alone.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from core.adjudication import GoldArticle, adjudicate, is_adjudicated
+from core.adjudication import GoldArticle, is_adjudicated
 from core.agreement import STANCE_PREFIX
 from core.edits import DUPLICATE, OVERLAP, OWNER, EditSet, NewSpan, StatusEdit
+from storage.adjudication_split import gold_pages
 from storage.agreement import GOLD, AgreementFigures, JudgementProgress
 from storage.errors import AccessDenied, ProjectError
 from storage.models import ModelClass, make_adjudication_model
@@ -37,9 +39,6 @@ DONE, REVIEW, SETTLED = "done", "review", "settled"
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-PAGE = 1000
 
 
 @dataclass
@@ -145,8 +144,11 @@ class Adjudication(AgreementFigures):
         min_agree: int | None = None,
         on_progress: Callable[[JudgementProgress], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
+        processes: int | None = None,
     ) -> AdjudicationReport:
-        """Store under ``into`` what the finishers of each article agree on (see module)."""
+        """Store under ``into`` what the finishers of each article agree on (see module).
+        ``processes``: 2 reads and decides in a worker process while this one writes
+        (default on a large project, see :mod:`storage.adjudication_split`)."""
         if min_agree is not None and min_agree < 1:
             raise ProjectError("--min-agree must be at least 1")
         names = [n for n in self.agreement_annotators(annotators) if n != into]
@@ -154,23 +156,20 @@ class Adjudication(AgreementFigures):
             raise ProjectError(f"{self.name}: no annotators to adjudicate from")
         self.project.annotator_id(into)
         report = AdjudicationReport(annotators=names, into=into)
-        batch: list[GoldArticle] = []
-        codes = self.entity_codes()
-        for article in self.reader.judgements(
+        pages = gold_pages(
+            self.db,
+            self.project.target,
             names,
-            texts=True,
-            min_finishers=1,
+            self.entity_codes(),
+            min_agree,
+            processes=processes,
             on_progress=on_progress,
             should_stop=should_stop,
-            codes=codes,
-        ):
-            report.articles += 1
-            batch.append(adjudicate(article, min_agree=min_agree, codes=codes))
-            if len(batch) >= PAGE:
-                self._store_gold(batch, into, report)
-                batch = []
-        if batch:
-            self._store_gold(batch, into, report)
+        )
+        with contextlib.closing(pages):  # leaving early ends the worker
+            for page in pages:
+                report.articles += len(page)
+                self._store_gold(page, into, report)
         return report
 
     def _store_gold(self, batch: list[GoldArticle], into: str, report: AdjudicationReport) -> None:
@@ -277,12 +276,13 @@ def _gold_edits(
     labels the rule holds after it (remembered for the next run). No edit set when nothing
     changes, so that a re-run over a settled project writes next to nothing."""
     origin = gold.origin
-    wanted = {("entity", label, st, en) for st, en, label in gold.entities}
-    wanted |= {("boilerplate", label, st, en) for st, en, label in gold.boilerplate}
+    # Keys (start, end, layer, label): sorted as they are, in the order spans are added.
+    wanted = {(st, en, "entity", label) for st, en, label in gold.entities}
+    wanted |= {(st, en, "boilerplate", label) for st, en, label in gold.boilerplate}
     delete: list[int] = []
     have = set()
     for span_id, layer, label, start, end, span_origin in spans:
-        key = (layer, label, start, end)
+        key = (start, end, layer, label)
         # An automatic span goes when the rule no longer wants it or now decides it from
         # other annotators (its origin says whose labels it came from).
         if (key not in wanted or span_origin != origin) and is_adjudicated(span_origin):
@@ -290,8 +290,8 @@ def _gold_edits(
         else:
             have.add(key)
     add = tuple(
-        NewSpan(layer, label, start, end, origin=origin)
-        for layer, label, start, end in sorted(wanted - have, key=lambda k: (k[2], k[3], k[0]))
+        NewSpan(layer, label, start, end, origin)
+        for start, end, layer, label in sorted(wanted - have)
     )
     doc: list[tuple[str, str | None]] = []
     auto_doc: dict[str, str] = {}

@@ -285,3 +285,48 @@ def test_the_sorted_overlap_check_finds_what_comparing_with_every_span_finds(see
         else:
             got.append((r.code, None))
     assert got == _linear_decision(edits, held)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_a_set_of_many_spans_is_decided_as_its_spans_one_after_another(seed: int) -> None:
+    """A set of many spans is first checked as a whole (all accepted?) and only then span by
+    span: the decision must be exactly that of adding its spans one by one, each seeing the
+    ones accepted before it, whatever the set holds (overlaps with each other or with held
+    spans, copies, unknown labels, spans past the text, empty spans, boilerplate)."""
+    import random
+
+    rng = random.Random(seed)
+    clean = seed % 2 == 0  # half the sets are ones the whole-set check accepts
+    labels = ["PER", "ORG"] + ([] if clean else ["XXX"])
+    held = stored(
+        *(
+            (900 + n, "entity", rng.choice(["PER", "ORG"]), s, s + 2)
+            for n, s in enumerate(range(50, 80, 10))
+            if rng.random() < 0.7
+        ),
+        *([(990, "boilerplate", "ad", 0, 30)] if rng.random() < 0.5 else []),
+    )
+    adds = []
+    for start in range(0, 48, 3 if clean else 2):
+        if rng.random() < 0.6:
+            end = start + (rng.randint(1, 3) if clean else rng.randint(0, 6))
+            layer = "entity" if rng.random() < 0.8 else "boilerplate"
+            label = rng.choice(labels) if layer == "entity" else "ad"
+            adds.append(NewSpan(layer, label, start, end))
+    if not clean and adds:
+        adds.append(rng.choice(adds))  # a copy within the set
+    whole = run(EditSet(1, "ani", add=tuple(adds)), held=held, length=100 if clean else 46)
+    one_by_one: list[NewSpan] = []
+    refused: list[tuple[NewSpan, str, str]] = []
+    now = list(held)
+    for n, new in enumerate(adds):
+        single = run(EditSet(1, "ani", add=(new,)), held=now, length=100 if clean else 46)
+        one_by_one += single.add
+        refused += [(r.item, r.code, r.reason) for r in single.refused]
+        now += [
+            Span(-n - 1, 1, "ani", s.layer, s.label, s.start, s.end, s.origin) for s in single.add
+        ]
+    assert whole.add == one_by_one
+    assert [(r.item, r.code, r.reason) for r in whole.refused] == refused
+    if clean:
+        assert whole.add and not whole.refused
