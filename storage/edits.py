@@ -323,13 +323,23 @@ class Edits(ProjectPart):
         # (~40% of a bulk insert's time).
         stamp: Any = str(now) if is_sqlite(self.db) else now
         for with_id in (False, True):
-            rows: list[tuple[Any, ...]] = [
-                ((n.id,) if with_id else ())
-                + (d.article_id, ann, n.layer, n.label, n.start, n.end, n.origin, stamp, stamp)
-                for d, ann in decisions
-                for n in d.add
-                if (n.id is not None and n.id not in taken) == with_id
-            ]
+            if not with_id and not wanted:
+                # No span asks for its old id (a bulk write): one pass, no test per span.
+                rows: list[tuple[Any, ...]] = [
+                    (d.article_id, ann, n.layer, n.label, n.start, n.end, n.origin, stamp, stamp)
+                    for d, ann in decisions
+                    for n in d.add
+                ]
+            elif with_id and not wanted:
+                continue
+            else:
+                rows = [
+                    ((n.id,) if with_id else ())
+                    + (d.article_id, ann, n.layer, n.label, n.start, n.end, n.origin, stamp, stamp)
+                    for d, ann in decisions
+                    for n in d.add
+                    if (n.id is not None and n.id not in taken) == with_id
+                ]
             one = "(" + ", ".join([p] * (10 if with_id else 9)) + ")"
             for i in range(0, len(rows), _CHUNK):
                 part = rows[i : i + _CHUNK]
