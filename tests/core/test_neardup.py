@@ -155,7 +155,7 @@ def test_band_keys_borrow_for_every_empty_bin_from_the_next_filled_one() -> None
     and each must take the next filled bin's value (wrapping past the last bin)."""
     import random
 
-    from core.neardup import _MASK, _MIX, BANDS, BINS, band_keys
+    from core.neardup import _MASK, _MIX, _SPREAD, BANDS, BINS, band_keys
 
     def reference(values: list[int]) -> list[int]:
         mins: dict[int, int] = {}
@@ -167,7 +167,8 @@ def test_band_keys_borrow_for_every_empty_bin_from_the_next_filled_one() -> None
             if b not in mins:
                 donor = next((f for f in filled if f > b), filled[0])
                 mins[b] = (mins[donor] + ((donor - b) % BINS) * _MIX) & _MASK
-        return [hash((mins[2 * k], mins[2 * k + 1], k)) for k in range(BANDS)]
+        cut = [(mins[b] * _SPREAD & _MASK) >> 16 for b in range(BINS)]
+        return [(cut[2 * k] << 16 | cut[2 * k + 1]) or 1 for k in range(BANDS)]
 
     rng = random.Random(4)
     for size in (1, 2, 3, 10, 50, 95, 400):
