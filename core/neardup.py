@@ -198,6 +198,14 @@ def sketch(words: Sequence[int], skeleton: Sequence[int] | None = None) -> array
     return out
 
 
+def sketch_texts(texts: list[str]) -> array:
+    """The sketches of ``texts``, side by side (what a worker process is asked for)."""
+    out = array("I")
+    for text in texts:
+        out.extend(sketch(*fingerprint(text)))
+    return out
+
+
 def _agreeing_bins(a: bytes | memoryview, b: bytes | memoryview) -> int:
     """How many of the 16-bit bins two halves of sketches agree on (SWAR on one integer:
     each lane's bits are ORed down into its lowest bit, which then counts a difference)."""

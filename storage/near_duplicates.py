@@ -28,8 +28,12 @@ this one start again from what is left, instead of writing decisions made withou
 from __future__ import annotations
 
 import bisect
+import concurrent.futures as cf
+import multiprocessing
+import os
 import sys
 from array import array
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import compress
@@ -43,9 +47,10 @@ from core.neardup import (
     band_candidates,
     fingerprint,
     near_duplicates,
-    sketch,
+    sketch_texts,
     worth_checking,
 )
+from core.workers import die_with_parent
 from storage.database import is_sqlite
 from storage.models import make_near_duplicate_models
 from storage.part import ProjectPart
@@ -56,6 +61,9 @@ NEW_CHUNK = 100_000
 #: ``_KEYSET_BUDGET // chunk`` bands, each pass reading the grouped articles' sketches.
 _KEYSET_BUDGET = 2_000_000
 WRITE_ROWS = 20_000
+#: Chunks of at least this many articles are sketched by :data:`_WORKERS` worker processes.
+_POOL_MIN = 4_000
+_WORKERS = 2
 _READ = 500
 _STREAM = 5_000
 #: Fingerprints kept while deciding (~2 kB each for a 3,000-character article).
@@ -187,16 +195,44 @@ class NearDuplicateGroups(ProjectPart):
     def _sketch_chunk(
         self, ids: list[int], stop: Callable[[], bool], progress: Callable[[int], None]
     ) -> _Chunk | None:
+        """Read and sketch the chunk's texts: in worker processes when there are many
+        (hashing is pure Python, and the catch-up's other passes keep this process busy)."""
+        batches = (ids[start : start + _READ] for start in range(0, len(ids), _READ))
+        texts = map(self._texts_in_order, batches)
         sketches = array("I")
-        for start in range(0, len(ids), _READ):
+        workers = min(_WORKERS, os.cpu_count() or 1)
+        if len(ids) < _POOL_MIN or workers <= 1:
+            for part in texts:
+                if stop():
+                    return None
+                sketches.extend(sketch_texts(part))
+                progress(len(sketches) // SKETCH_KEYS)
+            return _Chunk(ids, sketches)
+        context = multiprocessing.get_context("spawn")  # fork is unsafe beside Qt threads
+        with cf.ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=die_with_parent
+        ) as pool:
+            running: deque[cf.Future[array]] = deque()
+            for part in texts:
+                if stop():
+                    break
+                running.append(pool.submit(sketch_texts, part))
+                while len(running) >= workers * 3 or (running and running[0].done()):
+                    sketches.extend(running.popleft().result())
+                    progress(len(sketches) // SKETCH_KEYS)
             if stop():
+                for future in running:
+                    future.cancel()
                 return None
-            part = ids[start : start + _READ]
-            texts = dict(self._texts(part))
-            for aid in part:
-                sketches.extend(sketch(*fingerprint(texts.get(aid, ""))))
-            progress(start + len(part))
+            for future in running:
+                sketches.extend(future.result())
+        progress(len(ids))
         return _Chunk(ids, sketches)
+
+    def _texts_in_order(self, ids: list[int]) -> list[str]:
+        """The texts of ``ids``, in that order ("" for one deleted meanwhile)."""
+        texts = dict(self._texts(ids))
+        return [texts.get(aid, "") for aid in ids]
 
     def _stored_sketches(self) -> Any:
         """``(ids, sketches)`` pages of the grouped articles, in id order."""

@@ -353,14 +353,17 @@ def test_a_version_10_project_drops_its_key_table_and_groups_again_from_sketches
         assert want and sorted(project.near_duplicates.near_duplicate_groups()) == want
 
 
+@pytest.mark.parametrize("workers", [False, True])
 def test_small_chunks_passes_and_writes_give_the_groups_of_one_pass(
-    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: bool
 ) -> None:
     """A million articles go in chunks, bands in passes over the grouped sketches, rows in
-    several transactions; made tiny here, the groups must still equal grouping at once."""
+    several transactions, sketches made by worker processes; made tiny here, the groups
+    must still equal grouping at once."""
     import storage.near_duplicates as stored
 
     monkeypatch.setattr(stored, "NEW_CHUNK", 9)
+    monkeypatch.setattr(stored, "_POOL_MIN", 6 if workers else 10**9)
     monkeypatch.setattr(stored, "_KEYSET_BUDGET", 40)  # 4 bands a pass
     monkeypatch.setattr(stored, "WRITE_ROWS", 4)
     monkeypatch.setattr(stored, "_STREAM", 5)
