@@ -206,10 +206,21 @@ def sketch_texts(texts: list[str]) -> array:
     return out
 
 
-def _agreeing_bins(a: bytes | memoryview, b: bytes | memoryview) -> int:
-    """How many of the 16-bit bins two halves of sketches agree on (SWAR on one integer:
-    each lane's bits are ORed down into its lowest bit, which then counts a difference)."""
-    x = int.from_bytes(a, "little") ^ int.from_bytes(b, "little")
+#: A sketch as :func:`worth_checking` compares it: each signal's bins as one integer of
+#: 16-bit lanes (0: the signal is empty).
+Bins = tuple[int, int]
+
+
+def sketch_bins(keys: bytes | memoryview) -> Bins:
+    """A stored sketch (little-endian keys) as :data:`Bins`."""
+    half = BANDS * 4
+    return int.from_bytes(keys[:half], "little"), int.from_bytes(keys[half:], "little")
+
+
+def _agreeing_bins(x: int) -> int:
+    """How many 16-bit lanes of ``x`` (two signatures XORed) are zero, in integer
+    arithmetic: each lane's bits are ORed down into its lowest bit, which then counts a
+    difference."""
     x |= x >> 8
     x |= x >> 4
     x |= x >> 2
@@ -217,16 +228,15 @@ def _agreeing_bins(a: bytes | memoryview, b: bytes | memoryview) -> int:
     return BINS - (x & _LANE_LOW_BITS).bit_count()
 
 
-def worth_checking(a: bytes | memoryview, b: bytes | memoryview) -> bool:
+def worth_checking(a: Bins, b: Bins) -> bool:
     """Whether two sketches' bins could come from a pair :func:`near_duplicates` joins
     (see the module's notes for the odds); only such pairs are checked exactly."""
-    half = SKETCH_KEYS * 2
-    words = _agreeing_bins(a[:half], b[:half])
+    words = _agreeing_bins(a[0] ^ b[0])
     if words >= WORD_BINS_ALONE:
         return True
-    if words < WORD_BINS_FLOOR or not any(a[half : half + 4]) or not any(b[half : half + 4]):
+    if words < WORD_BINS_FLOOR or not a[1] or not b[1]:
         return False
-    return _agreeing_bins(a[half:], b[half:]) >= SKELETON_BINS_FLOOR
+    return _agreeing_bins(a[1] ^ b[1]) >= SKELETON_BINS_FLOOR
 
 
 def band_candidates(
@@ -323,14 +333,13 @@ class NearDuplicates:
         groups = UnionFind(len(self._sets))
         size = SKETCH_KEYS * self._sketches.itemsize
         raw = memoryview(self._sketches).cast("B")
+        sketches = [sketch_bins(raw[i * size : (i + 1) * size]) for i in range(len(self._sets))]
         rejected: set[tuple[int, int]] = set()
         for band in range(SKETCH_KEYS):
             for j, i in band_candidates(self._sketches[band::SKETCH_KEYS]):
                 if groups.find(i) == groups.find(j) or (j, i) in rejected:
                     continue
-                if not worth_checking(
-                    raw[i * size : (i + 1) * size], raw[j * size : (j + 1) * size]
-                ):
+                if not worth_checking(sketches[i], sketches[j]):
                     continue
                 self.stats.checked += 1
                 if self.similar(i, j):

@@ -44,9 +44,11 @@ import peewee as pw
 from core.neardup import (
     BUCKET_PEERS,
     SKETCH_KEYS,
+    Bins,
     band_candidates,
     fingerprint,
     near_duplicates,
+    sketch_bins,
     sketch_texts,
     worth_checking,
 )
@@ -112,13 +114,17 @@ class _Conflict(Exception):
 
 @dataclass(slots=True)
 class _Chunk:
-    """New articles being grouped: ids ascending, sketches side by side."""
+    """New articles being grouped: ids ascending, sketches side by side, and each one's
+    bins as :func:`core.neardup.worth_checking` compares them."""
 
     ids: list[int]
     sketches: array
+    bins: list[Bins] = field(init=False)
 
-    def raw(self, pos: int) -> memoryview:
-        return memoryview(self.sketches).cast("B")[pos * _SKETCH_BYTES : (pos + 1) * _SKETCH_BYTES]
+    def __post_init__(self) -> None:
+        raw = memoryview(_blob(self.sketches))
+        size = _SKETCH_BYTES
+        self.bins = [sketch_bins(raw[k * size : (k + 1) * size]) for k in range(len(self.ids))]
 
 
 class NearDuplicateGroups(ProjectPart):
@@ -256,7 +262,7 @@ class NearDuplicateGroups(ProjectPart):
         chunk, sorted by later id."""
         ids = chunk.ids
         kept: set[tuple[int, int]] = set()
-        held_sketches: dict[int, bytes] = {}
+        held_bins: dict[int, Bins] = {}
         per_pass = max(1, min(SKETCH_KEYS, _KEYSET_BUDGET // len(ids)))
         for first in range(0, SKETCH_KEYS, per_pass):
             bands = range(first, min(SKETCH_KEYS, first + per_pass))
@@ -275,17 +281,17 @@ class NearDuplicateGroups(ProjectPart):
                             holders = peers.setdefault(column[pos], [])
                             if len(holders) < BUCKET_PEERS:
                                 holders.append(~page_ids[pos])
-                                held_sketches[page_ids[pos]] = blobs[pos]
+                                held_bins[page_ids[pos]] = sketch_bins(blobs[pos])
             for band in bands:
                 if stop():
                     return None
-                other: bytes | memoryview
+                other: Bins
                 for peer, i in band_candidates(chunk.sketches[band::SKETCH_KEYS], held[band]):
                     if peer < 0:
-                        pair, other = (~peer, ids[i]), held_sketches[~peer]
+                        pair, other = (~peer, ids[i]), held_bins[~peer]
                     else:
-                        pair, other = (ids[peer], ids[i]), chunk.raw(peer)
-                    if pair not in kept and worth_checking(other, chunk.raw(i)):
+                        pair, other = (ids[peer], ids[i]), chunk.bins[peer]
+                    if pair not in kept and worth_checking(other, chunk.bins[i]):
                         kept.add(pair)
         return sorted(kept, key=lambda pair: (pair[1], pair[0]))
 
