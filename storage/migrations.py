@@ -27,7 +27,6 @@ from storage.models import (
     make_doc_suggestion_models,
     make_learning_models,
     make_models,
-    make_near_duplicate_models,
     make_repeated_line_model,
     make_role_model,
 )
@@ -103,22 +102,22 @@ def _v8_learning(db: pw.Database) -> None:
 
 def _v9_near_duplicates(db: pw.Database) -> None:
     """Near-duplicate groups and their LSH keys (storage.near_duplicates); existing
-    articles are grouped by the background catch-up, like languages."""
-    group_model, key_model = make_near_duplicate_models(db)
-    db.create_tables([group_model])
-    if is_sqlite(db):
-        # WITHOUT ROWID: the (key, article) primary key is the table, not a second b-tree.
-        db.execute_sql(
-            'CREATE TABLE IF NOT EXISTS "near_duplicate_key" ("key" INTEGER NOT NULL, '
-            '"article_id" INTEGER NOT NULL REFERENCES "article" ("id") ON DELETE CASCADE, '
-            'PRIMARY KEY ("key", "article_id")) WITHOUT ROWID'
-        )
-        db.execute_sql(
-            'CREATE INDEX IF NOT EXISTS "near_duplicate_key_article_id" '
-            'ON "near_duplicate_key" ("article_id")'
-        )
-    else:
-        db.create_tables([key_model])
+    articles are grouped by the background catch-up, like languages. Version 11 replaced
+    the key table by a sketch per article; the table is made here as version 9 had it."""
+    db.execute_sql(
+        'CREATE TABLE IF NOT EXISTS "near_duplicate" ("article_id" INTEGER NOT NULL PRIMARY KEY '
+        'REFERENCES article (id) ON DELETE CASCADE, "group_id" INTEGER NOT NULL)'
+    )
+    db.execute_sql(
+        'CREATE INDEX IF NOT EXISTS "near_duplicate_group_id" ON "near_duplicate" ("group_id")'
+    )
+    key = '"key" INTEGER NOT NULL' if is_sqlite(db) else '"key" BIGINT NOT NULL'
+    rowid = " WITHOUT ROWID" if is_sqlite(db) else ""
+    db.execute_sql(
+        f'CREATE TABLE IF NOT EXISTS "near_duplicate_key" ({key}, '
+        '"article_id" INTEGER NOT NULL REFERENCES "article" ("id") ON DELETE CASCADE, '
+        f'PRIMARY KEY ("key", "article_id")){rowid}'
+    )
 
 
 def _v10_doc_suggestions(db: pw.Database) -> None:
@@ -128,6 +127,17 @@ def _v10_doc_suggestions(db: pw.Database) -> None:
     that does not name an origin stores ``manual``."""
     db.execute_sql("ALTER TABLE doc_label ADD COLUMN origin VARCHAR(200) NOT NULL DEFAULT 'manual'")
     db.create_tables(list(make_doc_suggestion_models(db)))
+
+
+def _v11_near_duplicate_sketches(db: pw.Database) -> None:
+    """Each grouped article keeps its sketch (384 bytes: its LSH band keys and MinHash bins)
+    instead of one row per band key in ``near_duplicate_key`` (96 rows an article, whose
+    random keys made every batch rewrite much of a large index). The groups are derived
+    data: they are cleared and the catch-up groups every article again."""
+    db.execute_sql('DROP TABLE IF EXISTS "near_duplicate_key"')
+    db.execute_sql('DELETE FROM "near_duplicate"')
+    blob = "BLOB" if is_sqlite(db) else "BYTEA"
+    db.execute_sql(f'ALTER TABLE "near_duplicate" ADD COLUMN "sketch" {blob}')
 
 
 #: (version reached, step). Append only.
@@ -142,6 +152,7 @@ STEPS: list[tuple[int, Callable[[pw.Database], None]]] = [
     (8, _v8_learning),
     (9, _v9_near_duplicates),
     (10, _v10_doc_suggestions),
+    (11, _v11_near_duplicate_sketches),
 ]
 CURRENT_VERSION = STEPS[-1][0]
 
