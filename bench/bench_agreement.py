@@ -108,12 +108,15 @@ with contextlib.redirect_stdout(out):
     code = run({argv!r})
 elapsed = time.perf_counter() - started
 usage = resource.getrusage(resource.RUSAGE_SELF)
+workers = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(out.getvalue()[-1500:])
-print(f"RESULT {{code}} {{elapsed:.2f}} {{usage.ru_maxrss / 1024:.0f}} {{usage.ru_utime + usage.ru_stime:.2f}}")
+print(f"RESULT {{code}} {{elapsed:.2f}} {{max(usage.ru_maxrss, workers.ru_maxrss) / 1024:.0f}} {{usage.ru_utime + usage.ru_stime:.2f}} {{workers.ru_utime + workers.ru_stime:.2f}}")
 """
 
 
-def timed(argv: list[str]) -> tuple[float, float, float, str]:
+def timed(argv: list[str]) -> tuple[float, float, float, float, str]:
+    """Wall seconds, peak MB (the largest process), CPU seconds of the command's process
+    and of its worker processes, and its output."""
     child = subprocess.run(
         [sys.executable, "-c", CHILD.format(root=str(ROOT), argv=argv)],
         capture_output=True,
@@ -123,8 +126,8 @@ def timed(argv: list[str]) -> tuple[float, float, float, str]:
     result = next((line for line in lines if line.startswith("RESULT")), None)
     if result is None or result.split()[1] != "0":
         raise SystemExit(child.stdout + child.stderr)
-    _, _, seconds, peak, cpu = result.split()
-    return float(seconds), float(peak), float(cpu), "\n".join(lines[:-1])
+    _, _, seconds, peak, cpu, workers = result.split()
+    return float(seconds), float(peak), float(cpu), float(workers), "\n".join(lines[:-1])
 
 
 def main() -> None:
@@ -134,9 +137,12 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true", help="regenerate the project")
     parser.add_argument("--only", choices=sorted(GOALS), help="run one command")
     parser.add_argument("--show", action="store_true", help="print each command's output")
+    parser.add_argument(
+        "--project", help="time on this project file instead (a copy: adjudicate writes to it)"
+    )
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    project = str(build_project(args.articles, args.chars, args.fresh))
+    project = args.project or str(build_project(args.articles, args.chars, args.fresh))
     runs = {
         "agreement": ["agreement", project, "-q"],
         "tokens": ["agreement", project, "-q", "--layer", "entity", "--token-alpha"],
@@ -145,12 +151,14 @@ def main() -> None:
     for name, argv in runs.items():
         if args.only and name != args.only:
             continue
-        seconds, peak, cpu, output = timed(argv)
+        before = os.getloadavg()[0]
+        seconds, peak, cpu, workers, output = timed(argv)
         goal = GOALS[name]
         goal_text = f"goal {goal:.0f} s; " if goal else ""
-        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        load = f"{before:.1f} -> {os.getloadavg()[0]:.1f}"
         print(
-            f"{name:10} {seconds:6.1f} s wall ({goal_text}CPU {cpu:.1f} s) peak {peak:4.0f} MB"
+            f"{name:10} {seconds:6.1f} s wall ({goal_text}CPU {cpu + workers:.1f} s: {cpu:.1f} s"
+            f" this process, {workers:.1f} s worker) peak {peak:4.0f} MB"
             f" (load average {load} on {os.cpu_count()} cores)"
         )
         if args.show:

@@ -71,14 +71,17 @@ class GoldArticle:
         return not self.undecided
 
 
-def _overlapping(spans: list[SpanKey]) -> set[SpanKey]:
+def _overlapping(ordered: list[SpanKey]) -> set[SpanKey]:
+    """The spans of ``ordered`` (sorted) that overlap another of them."""
     out: set[SpanKey] = set()
-    ordered = sorted(spans)
-    for i, (start, end, label) in enumerate(ordered):
-        for other in ordered[i + 1 :]:
-            if other[0] >= end:
-                break
-            out.update({(start, end, label), other})
+    n = len(ordered)
+    for i, span in enumerate(ordered):
+        end = span[1]
+        k = i + 1
+        while k < n and ordered[k][0] < end:
+            out.add(span)
+            out.add(ordered[k])
+            k += 1
     return out
 
 
@@ -103,42 +106,57 @@ def adjudicate(
     counted: Counter[Any] = Counter()
     for j in article.by.values():
         counted.update(j.entities)  # counted in C
-    votes: Counter[SpanKey] = counted
+    # Keys (or spans) enough finishers gave, and those neither in nor out; most of an
+    # article's spans are in, and only they and the few undecided are decoded.
+    chosen_keys = [key for key, count in counted.items() if count >= threshold]
+    open_keys = [
+        key for key, count in counted.items() if count < threshold and n - count < threshold
+    ]
     if article.coded:
         if codes is None:
             raise ValueError("a coded article needs its entity codes")
-        # Each distinct span once, not once per annotator.
-        votes = Counter(codes.decode_counts(counted))
-    chosen = [span for span, count in votes.items() if count >= threshold]
+        decoded = codes.decode_keys([*chosen_keys, *open_keys])
+        chosen = sorted(decoded[key] for key in chosen_keys)
+        votes = [(decoded[key], counted[key]) for key in open_keys]
+    else:
+        chosen = sorted(chosen_keys)
+        votes = [(key, counted[key]) for key in open_keys]
     clashing = _overlapping(chosen)
-    for start, end, label in sorted(votes):
-        count = votes[start, end, label]
-        if (start, end, label) in clashing:
-            gold.undecided.append(f"entity {label} {start}–{end}: overlaps another decided span")
-        elif count >= threshold:
-            gold.entities.append((start, end, label))
-        elif n - count < threshold:
-            gold.undecided.append(f"entity {label} {start}–{end}: {count} of {n}")
+    # Undecided entities in span order: those enough gave that overlap another such
+    # (one annotator's entities never overlap), and those neither in nor out.
+    undecided = [
+        (span, f"entity {span[2]} {span[0]}–{span[1]}: overlaps another decided span")
+        for span in clashing
+    ]
+    undecided += [
+        (span, f"entity {span[2]} {span[0]}–{span[1]}: {count} of {n}") for span, count in votes
+    ]
+    gold.entities = [span for span in chosen if span not in clashing] if clashing else chosen
+    gold.undecided += [reason for _, reason in sorted(undecided)]
 
     if any(j.boilerplate for j in article.by.values()):
         if article.text is None:
             raise ValueError("boilerplate adjudication needs the article text")
         text = article.text
         # Lines are named by where they start, found from the spans (no list of every line).
-        kinds: dict[int, Counter[str]] = {}
+        kinds: dict[int, dict[str, int]] = {}
         marked: Counter[int] = Counter()
         for j in article.by.values():
             mine: set[int] = set()
             for span in j.boilerplate:
                 for line in touched_line_starts(text, (span,)):
-                    kinds.setdefault(line, Counter())[span[2]] += 1
+                    of_line = kinds.get(line)
+                    if of_line is None:
+                        of_line = kinds[line] = {}
+                    of_line[span[2]] = of_line.get(span[2], 0) + 1
                     mine.add(line)
             marked.update(mine)
         for start, count in sorted(marked.items()):
             end = text.find("\n", start)
             end = len(text) if end < 0 else end
             if count >= threshold:
-                label = sorted(kinds[start].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+                # The kind most of them gave (the first by name among equals).
+                label = min(kinds[start].items(), key=lambda kv: (-kv[1], kv[0]))[0]
                 gold.boilerplate.append((start, end, label))
             elif n - count < threshold:
                 gold.undecided.append(f"boilerplate line {start}–{end}: {count} of {n}")
