@@ -85,7 +85,8 @@ def make_models(db: pw.Database) -> Models:
         created = pw.DateTimeField(default=_now)
 
     class Span(Base):
-        article = pw.ForeignKeyField(Article, on_delete="CASCADE")
+        # No index of its own: (article, annotator) below leads with it (version 12).
+        article = pw.ForeignKeyField(Article, on_delete="CASCADE", index=False)
         annotator = pw.ForeignKeyField(Annotator, on_delete="CASCADE")
         layer = pw.CharField(max_length=50)
         label = pw.CharField(max_length=200)

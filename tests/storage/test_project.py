@@ -188,3 +188,31 @@ def test_end_thread_closes_only_the_calling_threads_connection(project_target: s
         assert seen == [False, True]
         assert not project.db.is_closed()  # the main thread's connection is untouched
         assert project.count_articles() == 1
+
+
+def test_version_12_drops_the_span_index_on_the_article_alone(tmp_path: Path) -> None:
+    """Every stored span was written into an index on article_id alone and one on
+    (article_id, annotator_id); the second answers searches by article as well."""
+    path = tmp_path / "old.tandai"
+    db = open_database(str(path), must_exist=False)
+    migrate(db, name="old", upto=11)
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "span_article_id" ON "span" ("article_id")')
+    db.close()
+
+    def indexes(con: sqlite3.Connection) -> set[str]:
+        rows = con.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'span'").fetchall()
+        return {name for (name,) in rows if name.startswith("span_")}
+
+    con = sqlite3.connect(path)
+    assert "span_article_id" in indexes(con)
+    con.close()
+    with Project.open(path):
+        pass
+    con = sqlite3.connect(path)
+    assert indexes(con) == {"span_annotator_id", "span_article_id_annotator_id"}
+    plan = " ".join(
+        str(row)
+        for row in con.execute("EXPLAIN QUERY PLAN SELECT id FROM span WHERE article_id = 1")
+    )
+    assert "span_article_id_annotator_id" in plan
+    con.close()
