@@ -47,6 +47,8 @@ class _Part:
     token_alpha: bool
     labels: tuple[str, ...]  # the counter's labels in code order, so the codes agree
     id_range: tuple[int, int]
+    #: Who finished which article of the range (read once, by this process).
+    finished: Finishers
 
 
 def count_range(
@@ -110,6 +112,7 @@ def count_agreement(
         counter.token_alpha,
         tuple(counter.codes.code),
         upper,
+        {aid: finished[aid] for aid in order[len(order) // 2 :]},
     )
     total = len(order)
     here = sum(1 for aid in order if aid < split)
@@ -182,6 +185,7 @@ def _count_part(send: Send, part: _Part) -> None:
             JudgementReader(db),
             part.names,
             id_range=part.id_range,
+            finished=part.finished,
             on_progress=lambda p: send(PROGRESS, p.done),
         )
     finally:
