@@ -3,11 +3,13 @@ re-runs that redo the automatic part only."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from core.export.records import ExportSelection
 from storage import AccessDenied, Project, ProjectError
-from tests.storage.agreement_helpers import team_project
+from tests.storage.agreement_helpers import random_team_project, team_project
 
 
 def _gold(project: Project, aid: int) -> list[tuple[str, str, int, int, str]]:
@@ -163,3 +165,44 @@ def test_once_there_is_a_lead_only_a_lead_adjudicates(team: tuple[Project, list[
     assert {origin for aid in ids for *_, origin in _gold(project, aid)} == {"manual"}
     project.edits.act_as("lea")
     assert project.agreement.adjudicate(into="gold").decided == 2
+
+
+def _everything_of(project: Project, into: str, ids: list[int]) -> list[object]:
+    return [
+        (
+            [
+                (s.layer, s.label, s.start, s.end, s.origin)
+                for s in project.labels.spans(aid, annotator=into)
+            ],
+            project.labels.doc_labels(aid, annotator=into),
+            project.agreement.review_item(aid),
+        )
+        for aid in ids
+    ]
+
+
+@pytest.mark.parametrize("worker_opens", [True, False])
+def test_a_worker_deciding_while_this_process_writes_stores_what_one_process_stores(
+    project: Project, tmp_path, worker_opens: bool
+) -> None:
+    """On a large project a worker process reads and decides while this process writes;
+    the gold it leaves is that of one process. A worker that cannot open the project
+    (moved away, say) leaves the deciding to this process."""
+    ids = team_project(project) + random_team_project(project)
+    names = ["ana", "budi", "citra"]
+    one = project.agreement.adjudicate(into="gold1", annotators=names, processes=1)
+    alone = _everything_of(project, "gold1", ids)
+    if not worker_opens:
+        project.target = str(tmp_path / "moved-away.tandai")
+    seen = []
+    two = project.agreement.adjudicate(
+        into="gold2", annotators=names, processes=2, on_progress=seen.append
+    )
+    assert _everything_of(project, "gold2", ids) == alone
+    assert dataclasses.replace(two, into="gold1") == one
+    assert one.spans_added > 100 and one.review > 0 and one.decided > 0
+    assert seen[-1].done == seen[-1].total == one.articles
+    # Run again with the worker: nothing left to change.
+    again = project.agreement.adjudicate(into="gold2", annotators=names, processes=2)
+    assert (again.spans_added, again.spans_removed, again.doc_labels) == (0, 0, 0)
+    assert _everything_of(project, "gold2", ids) == alone
