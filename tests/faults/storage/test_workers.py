@@ -155,3 +155,78 @@ def test_killing_the_app_while_a_model_trains_or_suggests_leaves_no_process_behi
     for pid in left:
         subprocess.run(["kill", "-9", str(pid)], check=False)
     assert not left, f"{len(left)} processes outlived the app"
+
+
+TEAM_CHILD = """
+import sys
+sys.path.insert(0, sys.argv[2])
+from storage import Project
+
+with Project.open(sys.argv[1]) as project:
+    if sys.argv[3] == "agreement":
+        project.agreement.agreement(processes=2, on_progress=lambda p: print(p.done, flush=True))
+    else:
+        project.agreement.adjudicate(
+            into="gold", processes=2, on_progress=lambda p: print(p.done, flush=True)
+        )
+"""
+
+
+@pytest.fixture(scope="module")
+def team(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """6,000 articles two annotators finished, with a few entities each."""
+    folder = tmp_path_factory.mktemp("team")
+    path = folder / "p.tandai"
+    words = "Joko Widodo bertemu Kim Jong Un di Jakarta dan 𠮷野 pada hari Senin"
+    with Project.create(path) as project:
+        for name in ("ana", "budi"):
+            data = folder / f"{name}.jsonl"
+            lines = []
+            for i in range(6000):
+                text = f"{i}. {words} {i * 7}.\nBaca juga: banjir"
+                start = text.index("Joko")
+                spans = [{"start": start, "end": start + 11, "label": "PER"}]
+                if name == "budi" or i % 3:
+                    at = text.index("Jakarta")
+                    spans.append({"start": at, "end": at + 7, "label": "GPE"})
+                record = {"text": text, "spans": spans, "status": "done"}
+                lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+            data.write_text("".join(lines), "utf-8")
+            project.imports.import_labelled([data], annotator=name, detect=False)
+    return path
+
+
+@pytest.mark.parametrize("command", ["agreement", "adjudicate"])
+def test_killing_agreement_or_adjudication_leaves_no_worker_and_a_valid_project(
+    team: Path, tmp_path: Path, command: str
+) -> None:
+    """The worker that counts or decides half the project ends with the process that
+    started it; a killed adjudication leaves the pages it committed and a sound file."""
+    path = tmp_path / "p.tandai"
+    path.write_bytes(team.read_bytes())
+    child = subprocess.Popen(
+        [sys.executable, "-c", TEAM_CHILD, str(path), str(ROOT), command],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    below: set[int] = set()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not below:
+        below = {p for p in _descendants(child.pid) if _alive(p)}
+        time.sleep(0.02)
+    assert below, "expected the worker process"
+    child.stdout.readline()  # a page is done
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(p) for p in below):
+        time.sleep(0.1)
+    left = [p for p in below if _alive(p)]
+    for pid in left:
+        subprocess.run(["kill", "-9", str(pid)], check=False)
+    assert not left, f"{len(left)} processes outlived the {command}"
+    with Project.open(path) as project:
+        assert project.db.execute_sql("PRAGMA integrity_check").fetchone() == ("ok",)
+        report = project.agreement.adjudicate(into="gold")  # goes on from where it was
+        assert report.articles == 6000 and report.decided == 4000 and report.review == 2000
