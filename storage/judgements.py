@@ -206,7 +206,7 @@ class JudgementReader:
         of_layers = ", ".join([p] * len(layers))
         out: dict[str, dict[tuple[int, int], frozenset]] = {layer: {} for layer in layers}
         recount: list[tuple[int, int]] = []
-        decode = codes.decode_keys
+        decode = codes.decode
         for row in self.db.execute_sql(
             f"SELECT article_id, annotator_id, {', '.join(columns)}, COUNT(*) FROM span"
             f" WHERE article_id >= {p} AND article_id <= {p} AND layer IN ({of_layers})"
@@ -223,7 +223,8 @@ class JudgementReader:
             if got[0]:
                 out["entity"][aid, ann] = got[0]
             if boilerplate and got[1]:
-                out["boilerplate"][aid, ann] = frozenset(decode(got[1]).values())
+                # A few a row: a call per key costs less than a dict of them.
+                out["boilerplate"][aid, ann] = frozenset(map(decode, got[1]))
         for aid, ann in recount:
             rows = self.db.execute_sql(
                 f'SELECT layer, start, "end", label FROM span WHERE article_id = {p}'
