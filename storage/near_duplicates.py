@@ -387,9 +387,13 @@ class NearDuplicateGroups(ProjectPart):
             cursor = self.db.cursor()
             cursor.executemany(
                 'INSERT INTO "near_duplicate" ("article_id", "group_id", "sketch") '
-                f"VALUES ({p}, {p}, {p})",
+                f"VALUES ({p}, {p}, {p}) ON CONFLICT DO NOTHING",
                 rows,
             )
+            # Rows already there: another process grouped some of these articles between
+            # this run's list of ungrouped ones and its count; nothing of this batch stays.
+            if self._grouped_count() != expected + len(rows):
+                raise _Conflict
             if merged:
                 cursor.executemany(
                     f'UPDATE "near_duplicate" SET "group_id" = {p} WHERE "group_id" = {p}',
