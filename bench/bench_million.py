@@ -23,7 +23,6 @@ import argparse
 import os
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -32,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.bench_list_search import timed  # noqa: E402
 from core.query import ArticleFilter  # noqa: E402
 from storage import Project  # noqa: E402
 from storage.listing import TITLE_SORT_CHARS, ListCursor  # noqa: E402
@@ -40,12 +40,8 @@ OUT = ROOT / "bench" / "out"
 
 
 def median_ms(fn, repeat: int = 5) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1000, result
+    seconds, result = timed(fn, repeat)
+    return seconds * 1000, result
 
 
 def load() -> str:
