@@ -184,7 +184,9 @@ class NearDuplicateGroups(ProjectPart):
         progress: Callable[[int], None],
     ) -> None:
         grouped = self._grouped_count()
-        chunk = self._sketch_chunk(ids, stop, lambda n: progress(report.articles + n // 2))
+        # Progress: sketching is the first half of a chunk's share, the writes the second.
+        before, half = report.articles, len(ids) // 2
+        chunk = self._sketch_chunk(ids, stop, lambda n: progress(before + n // 2))
         if chunk is None:
             report.cancelled = True
             return
@@ -192,7 +194,11 @@ class NearDuplicateGroups(ProjectPart):
         if pairs is None:
             report.cancelled = True
             return
-        self._decide_and_write(chunk, pairs, grouped, report, stop, progress)
+        self._decide_and_write(
+            chunk, pairs, grouped, report, stop, lambda n: progress(before + half + n // 2)
+        )
+        if not report.cancelled:
+            progress(before + len(ids))
 
     def _texts(self, ids: list[int]) -> list[tuple[int, str]]:
         t = self.m.ArticleText
@@ -344,7 +350,7 @@ class NearDuplicateGroups(ProjectPart):
             report.articles += len(part)
             report.found += len(found)
             report.found_ids += sorted(found)
-            progress(report.articles)
+            progress(written)
 
     def _fingerprints(self, prints: dict[int, tuple[array, array]], wanted: list[int]) -> None:
         """Fingerprints of ``wanted`` into ``prints``, read from the texts; the oldest
@@ -387,9 +393,13 @@ class NearDuplicateGroups(ProjectPart):
             cursor = self.db.cursor()
             cursor.executemany(
                 'INSERT INTO "near_duplicate" ("article_id", "group_id", "sketch") '
-                f"VALUES ({p}, {p}, {p})",
+                f"VALUES ({p}, {p}, {p}) ON CONFLICT DO NOTHING",
                 rows,
             )
+            # Rows already there: another process grouped some of these articles between
+            # this run's list of ungrouped ones and its count; nothing of this batch stays.
+            if self._grouped_count() != expected + len(rows):
+                raise _Conflict
             if merged:
                 cursor.executemany(
                     f'UPDATE "near_duplicate" SET "group_id" = {p} WHERE "group_id" = {p}',

@@ -365,7 +365,7 @@ def test_small_chunks_passes_and_writes_give_the_groups_of_one_pass(
     monkeypatch.setattr(stored, "NEW_CHUNK", 9)
     monkeypatch.setattr(stored, "_POOL_MIN", 6 if workers else 10**9)
     monkeypatch.setattr(stored, "_KEYSET_BUDGET", 40)  # 4 bands a pass
-    monkeypatch.setattr(stored, "WRITE_ROWS", 4)
+    monkeypatch.setattr(stored, "WRITE_ROWS", 2)  # progress must not go back when writing
     monkeypatch.setattr(stored, "_STREAM", 5)
     monkeypatch.setattr(stored, "_CACHE", 3)
     texts = [a.text for a in corpus(21, stories=5, background=12)]
