@@ -398,10 +398,13 @@ def _all_accepted(
 ) -> bool:
     """Whether :func:`_span_refusal` would accept every span of ``edits.add`` one by one,
     found for the whole set at once (an adjudication adds 35 spans an article, 3.5 million
-    in all): known labels, within the text, no copies (of each other or of held spans), and
-    the entities, held and new, sorted by start, each ending before the next starts. When
-    anything would be refused the caller checks span by span, to refuse exactly what the
-    one-by-one rule refuses, with its reasons."""
+    in all): known labels, within the text (so none is empty), no copies, and no two
+    entities, held or new, overlapping. Entities need no copy check of their own: a copy
+    of a (non-empty) entity overlaps it. And n non-empty spans are pairwise disjoint
+    exactly when, their starts and their ends each sorted, every end but the last comes at
+    or before the next start (no point is then inside two spans). When anything would be
+    refused the caller checks span by span, to refuse exactly what the one-by-one rule
+    refuses, with its reasons."""
     adds = edits.add
     if edits.skip_covered or not held.disjoint:
         return False
@@ -414,14 +417,18 @@ def _all_accepted(
     ends = [n.end for n in adds]
     if min(starts) < 0 or max(ends) > length or any(map(operator.ge, starts, ends)):
         return False
-    keys = {(n.layer, n.label, n.start, n.end) for n in adds}
-    if len(keys) < len(adds) or not keys.isdisjoint(held.by_key):
-        return False
-    entities = sorted(
-        [(n.start, n.end) for n in adds if n.layer == "entity"]
-        + [(h.start, h.end) for h in held.entities]
-    )
-    return all(a[1] <= b[0] for a, b in itertools.pairwise(entities))
+    others = [(n.layer, n.label, n.start, n.end) for n in adds if n.layer != "entity"]
+    if others:
+        keys = set(others)
+        if len(keys) < len(others) or not keys.isdisjoint(held.by_key):
+            return False
+        starts = [n.start for n in adds if n.layer == "entity"]
+        ends = [n.end for n in adds if n.layer == "entity"]
+    starts += [h.start for h in held.entities]
+    ends += [h.end for h in held.entities]
+    starts.sort()
+    ends.sort()
+    return all(map(operator.le, ends, itertools.islice(starts, 1, None)))
 
 
 def _span_refusal(

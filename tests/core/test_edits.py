@@ -310,11 +310,15 @@ def test_a_set_of_many_spans_is_decided_as_its_spans_one_after_another(seed: int
     for start in range(0, 48, 3 if clean else 2):
         if rng.random() < 0.6:
             end = start + (rng.randint(1, 3) if clean else rng.randint(0, 6))
-            layer = "entity" if rng.random() < 0.8 else "boilerplate"
+            layer = rng.choice(["entity"] * 8 + ["boilerplate", "evidence"])
             label = rng.choice(labels) if layer == "entity" else "ad"
             adds.append(NewSpan(layer, label, start, end))
     if not clean and adds:
         adds.append(rng.choice(adds))  # a copy within the set
+    copied = seed % 4 == 2 and bool(held)
+    if copied:  # a set otherwise accepted whole, but for a copy of a held span
+        h = rng.choice(held)
+        adds.insert(rng.randrange(len(adds) + 1), NewSpan(h.layer, h.label, h.start, h.end))
     whole = run(EditSet(1, "ani", add=tuple(adds)), held=held, length=100 if clean else 46)
     one_by_one: list[NewSpan] = []
     refused: list[tuple[NewSpan, str, str]] = []
@@ -329,4 +333,4 @@ def test_a_set_of_many_spans_is_decided_as_its_spans_one_after_another(seed: int
     assert whole.add == one_by_one
     assert [(r.item, r.code, r.reason) for r in whole.refused] == refused
     if clean:
-        assert whole.add and not whole.refused
+        assert whole.add and [r.code for r in whole.refused] == (["duplicate"] if copied else [])
