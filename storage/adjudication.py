@@ -277,22 +277,24 @@ def _gold_edits(
     changes, so that a re-run over a settled project writes next to nothing."""
     origin = gold.origin
     # Keys (start, end, layer, label): sorted as they are, in the order spans are added.
-    wanted = {(st, en, "entity", label) for st, en, label in gold.entities}
-    wanted |= {(st, en, "boilerplate", label) for st, en, label in gold.boilerplate}
+    keys = [(st, en, "entity", label) for st, en, label in gold.entities]
+    keys += [(st, en, "boilerplate", label) for st, en, label in gold.boilerplate]
     delete: list[int] = []
-    have = set()
-    for span_id, layer, label, start, end, span_origin in spans:
-        key = (start, end, layer, label)
-        # An automatic span goes when the rule no longer wants it or now decides it from
-        # other annotators (its origin says whose labels it came from).
-        if (key not in wanted or span_origin != origin) and is_adjudicated(span_origin):
-            delete.append(span_id)
-        else:
-            have.add(key)
-    add = tuple(
-        NewSpan(layer, label, start, end, origin)
-        for start, end, layer, label in sorted(wanted - have)
-    )
+    if spans:
+        wanted = set(keys)
+        have = set()
+        for span_id, layer, label, start, end, span_origin in spans:
+            key = (start, end, layer, label)
+            # An automatic span goes when the rule no longer wants it or now decides it
+            # from other annotators (its origin says whose labels it came from).
+            if (key not in wanted or span_origin != origin) and is_adjudicated(span_origin):
+                delete.append(span_id)
+            else:
+                have.add(key)
+        keys = list(wanted - have)
+    # (No gold span yet, as on a first run: every key is added; the rule gives each once.)
+    keys.sort()
+    add = tuple(NewSpan(layer, label, start, end, origin) for start, end, layer, label in keys)
     doc: list[tuple[str, str | None]] = []
     auto_doc: dict[str, str] = {}
     for doc_key in sorted({STANCE_PREFIX + t for t in gold.stance} | set(auto_before)):
