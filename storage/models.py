@@ -85,8 +85,9 @@ def make_models(db: pw.Database) -> Models:
         created = pw.DateTimeField(default=_now)
 
     class Span(Base):
-        # No index of its own: (article, annotator) below leads with it (version 12).
-        article = pw.ForeignKeyField(Article, on_delete="CASCADE", index=False)
+        # Version 1 made an index on article alone too (these models make the version-1
+        # tables); version 12 drops it: (article, annotator) below leads with it.
+        article = pw.ForeignKeyField(Article, on_delete="CASCADE")
         annotator = pw.ForeignKeyField(Annotator, on_delete="CASCADE")
         layer = pw.CharField(max_length=50)
         label = pw.CharField(max_length=200)
