@@ -8,12 +8,14 @@ frequent get their suggestions too.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from core.suggest import repeated
+from core.suggest.batch import line_keys_many
+from core.workers import in_order
 from storage.models import ModelClass, make_repeated_line_model
 from storage.part import ProjectPart
 
@@ -23,6 +25,11 @@ if TYPE_CHECKING:
 #: Article ids remembered per line until it becomes frequent (see ``first_ids``).
 FIRST_IDS_CAP = 50
 BATCH = 250
+#: From this many articles a pass does its text work in worker processes: below it,
+#: starting them (~1 s of CPU each, importing the suggesters) costs more than it saves.
+POOL_FROM = 1500
+#: Pages handed to the workers ahead of the one being stored.
+AHEAD = 6
 
 
 @dataclass
@@ -50,14 +57,16 @@ class RepeatedLines(ProjectPart):
 
     def _texts(self, ids: list[int]) -> list[tuple[int, str, str, str]]:
         """(id, source, title, text) of some articles, in id order."""
-        a, t = self.m.Article, self.m.ArticleText
-        return list(
-            a.select(a.id, a.source, a.title, t.text)
-            .join(t, on=(t.article == a.id))
-            .where(a.id.in_(ids))
-            .order_by(a.id)
-            .tuples()
+        if not ids:
+            return []
+        p = self.db.param
+        cursor = self.db.execute_sql(  # raw SQL: read twice per article by a suggesters' run
+            "SELECT a.id, a.source, a.title, t.text FROM article a"
+            " JOIN article_text t ON t.article_id = a.id"
+            f" WHERE a.id IN ({', '.join([p] * len(ids))}) ORDER BY a.id",
+            ids,
         )
+        return list(cursor.fetchall())
 
     def _id_pages(self, after: int = 0) -> Iterator[list[int]]:
         a = self.m.Article
@@ -72,10 +81,14 @@ class RepeatedLines(ProjectPart):
             after = ids[-1]
 
     def update_repeated_index(
-        self, *, on_progress: Callable[[SuggestProgress], None] | None = None
+        self,
+        *,
+        on_progress: Callable[[SuggestProgress], None] | None = None,
+        pool: cf.Executor | None = None,
     ) -> set[int]:
         """Count the lines of articles not counted yet; returns the ids of older articles
-        that hold a line which has just become frequent (they need suggesting again)."""
+        that hold a line which has just become frequent (they need suggesting again).
+        A large pass hashes the lines in ``pool``'s processes; this one counts and stores."""
         model = self._repeated_model()
         k = self.repeated_min_articles()
         upto = int(self.project.get_setting("suggest.repeated_upto", 0))
@@ -83,13 +96,21 @@ class RepeatedLines(ProjectPart):
         total = a.select().where(a.id > upto).count()
         done = 0
         affected: set[int] = set()
-        for ids in self._id_pages(upto):
+        use = pool if total >= POOL_FROM else None
+
+        def jobs() -> Iterator[tuple[tuple[list[int], list[str]], tuple]]:
+            for ids in self._id_pages(upto):
+                rows = self._texts(ids)
+                sources = [source for _aid, source, _title, _text in rows]
+                yield (ids, sources), ([(aid, "", text) for aid, _s, _t, text in rows],)
+
+        for (ids, sources), keyed in in_order(use, line_keys_many, jobs(), ahead=AHEAD):
             counts: dict[tuple[str, str], list[int]] = {}
             samples: dict[tuple[str, str], str] = {}
-            for aid, source, _title, text in self._texts(ids):
-                for key, lines in repeated.article_keys(text).items():
+            for source, (aid, keys) in zip(sources, keyed, strict=True):
+                for key, sample in keys:
                     counts.setdefault((source, key), []).append(aid)
-                    samples.setdefault((source, key), lines[0].text[:200])
+                    samples.setdefault((source, key), sample)
             with self._write():
                 self._merge_counts(model, counts, samples, k, affected)
                 self.project.set_setting("suggest.repeated_upto", ids[-1])
