@@ -11,10 +11,10 @@ from __future__ import annotations
 import concurrent.futures as cf
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from core.suggest.batch import line_keys_many
+from core.suggest.batch import CountedLine, count_lines
 from core.workers import in_order
 from storage.models import ModelClass, make_repeated_line_model
 from storage.part import ProjectPart
@@ -25,6 +25,12 @@ if TYPE_CHECKING:
 #: Article ids remembered per line until it becomes frequent (see ``first_ids``).
 FIRST_IDS_CAP = 50
 BATCH = 250
+#: Articles per transaction while counting lines. Each new line adds a row to an index of
+#: random keys (hashes), so a commit writes about one index page per new line; a larger
+#: page shares more of those pages. Still a short transaction (~0.1 s of work).
+COUNT_BATCH = 1000
+#: Frequent lines remembered from the counting for the suggesting pass (a few MB at most).
+FREQUENT_CAP = 100_000
 #: From this many articles a pass does its text work in worker processes: below it,
 #: starting them (~1 s of CPU each, importing the suggesters) costs more than it saves.
 POOL_FROM = 1500
@@ -39,6 +45,33 @@ class SuggestProgress:
     phase: str
     done: int
     total: int
+
+
+@dataclass
+class CountedLines:
+    """What one update of the repeated-line index learnt, for the suggesting pass after it.
+
+    Every line key of the articles it counted (ids above ``after``, up to ``upto``) had its
+    count read and raised, so the keys among them that reached ``k`` are exactly those of
+    their keys that are frequent now: suggesting those articles needs no look-up.
+    """
+
+    after: int
+    upto: int
+    k: int
+    #: (source, key) frequent after the update; None when more than FREQUENT_CAP.
+    frequent: set[tuple[str, str]] | None
+    #: Older articles holding a line that has just become frequent.
+    affected: set[int] = field(default_factory=set)
+
+    def covers(self, article_id: int, k: int) -> bool:
+        """True if :attr:`frequent` answers for this article's lines at this K."""
+        return self.frequent is not None and k == self.k and self.after < article_id <= self.upto
+
+
+def _id_list(ids: list[int]) -> str:
+    """``json.dumps`` of a list of ints, without its per-call cost (called per new line)."""
+    return "[" + ", ".join(map(str, ids)) + "]"
 
 
 class RepeatedLines(ProjectPart):
@@ -68,12 +101,11 @@ class RepeatedLines(ProjectPart):
         )
         return list(cursor.fetchall())
 
-    def _id_pages(self, after: int = 0) -> Iterator[list[int]]:
+    def _id_pages(self, after: int = 0, size: int = BATCH) -> Iterator[list[int]]:
         a = self.m.Article
         while True:
             ids = [
-                r[0]
-                for r in a.select(a.id).where(a.id > after).order_by(a.id).limit(BATCH).tuples()
+                r[0] for r in a.select(a.id).where(a.id > after).order_by(a.id).limit(size).tuples()
             ]
             if not ids:
                 return
@@ -85,52 +117,43 @@ class RepeatedLines(ProjectPart):
         *,
         on_progress: Callable[[SuggestProgress], None] | None = None,
         pool: cf.Executor | None = None,
-    ) -> set[int]:
-        """Count the lines of articles not counted yet; returns the ids of older articles
-        that hold a line which has just become frequent (they need suggesting again).
-        A large pass hashes the lines in ``pool``'s processes; this one counts and stores."""
+    ) -> CountedLines:
+        """Count the lines of articles not counted yet. Returns the ids of older articles
+        that hold a line which has just become frequent (they need suggesting again), and
+        which of the counted articles' lines are frequent now (:class:`CountedLines`).
+        A large pass hashes and groups the lines in ``pool``'s processes; this one stores."""
         model = self._repeated_model()
         k = self.repeated_min_articles()
         upto = int(self.project.get_setting("suggest.repeated_upto", 0))
         a = self.m.Article
         total = a.select().where(a.id > upto).count()
         done = 0
-        affected: set[int] = set()
+        counted = CountedLines(after=upto, upto=upto, k=k, frequent=set())
         use = pool if total >= POOL_FROM else None
 
-        def jobs() -> Iterator[tuple[tuple[list[int], list[str]], tuple]]:
-            for ids in self._id_pages(upto):
+        def jobs() -> Iterator[tuple[list[int], tuple]]:
+            for ids in self._id_pages(upto, COUNT_BATCH):
                 rows = self._texts(ids)
-                sources = [source for _aid, source, _title, _text in rows]
-                yield (ids, sources), ([(aid, "", text) for aid, _s, _t, text in rows],)
+                yield ids, ([(aid, source, text) for aid, source, _title, text in rows],)
 
-        for (ids, sources), keyed in in_order(use, line_keys_many, jobs(), ahead=AHEAD):
-            counts: dict[tuple[str, str], list[int]] = {}
-            samples: dict[tuple[str, str], str] = {}
-            for source, (aid, keys) in zip(sources, keyed, strict=True):
-                for key, sample in keys:
-                    counts.setdefault((source, key), []).append(aid)
-                    samples.setdefault((source, key), sample)
+        for ids, lines in in_order(use, count_lines, jobs(), ahead=AHEAD):
             with self._write():
-                self._merge_counts(model, counts, samples, k, affected)
+                self._merge_counts(model, lines, counted)
                 self.project.set_setting("suggest.repeated_upto", ids[-1])
+            counted.upto = ids[-1]
             done += len(ids)
             if on_progress:
                 on_progress(SuggestProgress("index", done, total))
-        return affected
+        return counted
 
     def _merge_counts(
-        self,
-        model: ModelClass,
-        counts: dict[tuple[str, str], list[int]],
-        samples: dict[tuple[str, str], str],
-        k: int,
-        affected: set[int],
+        self, model: ModelClass, lines: list[CountedLine], counted: CountedLines
     ) -> None:
+        """Add one page's line counts to the table (inside the caller's transaction)."""
         by_source: dict[str, list[str]] = {}
-        for source, key in counts:
+        for source, key, _aids, _sample in lines:
             by_source.setdefault(source, []).append(key)
-        stored: dict[tuple[str, str], tuple[int, int, list[int]]] = {}
+        stored: dict[tuple[str, str], tuple[int, int, str]] = {}
         p = self.db.param
         for source, keys in by_source.items():
             for i in range(0, len(keys), 400):
@@ -142,28 +165,30 @@ class RepeatedLines(ProjectPart):
                     [source, *part],
                 )
                 for row in cursor.fetchall():
-                    stored[(source, row[1])] = (row[0], row[2], json.loads(row[3]))
+                    stored[(source, row[1])] = (row[0], row[2], row[3])
+        k, frequent = counted.k, counted.frequent
         new_rows: list[tuple[str, str, int, str, str]] = []
         updates: list[tuple[int, str, int]] = []
-        for (source, key), aids in counts.items():
-            if (source, key) in stored:
-                row_id, before, first = stored[(source, key)]
+        for source, key, aids, sample in lines:
+            found = stored.get((source, key))
+            if found is not None:
+                row_id, before, first_ids = found
                 after = before + len(aids)
+                first: list[int] | None = None
                 if before < k <= after:
-                    affected.update(first)
-                if len(first) < FIRST_IDS_CAP:
-                    first = (first + aids)[:FIRST_IDS_CAP]
-                updates.append((after, json.dumps(first), row_id))
+                    first = json.loads(first_ids)
+                    counted.affected.update(first)
+                if first_ids.count(",") + 1 < FIRST_IDS_CAP:  # a list of fewer than CAP ids
+                    first = json.loads(first_ids) if first is None else first
+                    first_ids = _id_list((first + aids)[:FIRST_IDS_CAP])
+                updates.append((after, first_ids, row_id))
             else:
-                new_rows.append(
-                    (
-                        source,
-                        key,
-                        len(aids),
-                        samples[(source, key)],
-                        json.dumps(aids[:FIRST_IDS_CAP]),
-                    )
-                )
+                after = len(aids)
+                new_rows.append((source, key, after, sample, _id_list(aids[:FIRST_IDS_CAP])))
+            if frequent is not None and after >= k:
+                frequent.add((source, key))
+        if frequent is not None and len(frequent) > FREQUENT_CAP:
+            counted.frequent = None  # too many to keep: the next pass looks them up
         # Raw executemany: ORM statements per row cost more than counting the lines.
         cursor = self.db.cursor()
         if updates:

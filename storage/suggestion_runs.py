@@ -253,7 +253,8 @@ class SuggestionRuns(RepeatedLines, SuggestionSettings, OwnLabels):
             if pool is not None
             else process_pool(default_workers()) as shared
         ):  # its processes start only if a pass is large enough to use them
-            affected = self.update_repeated_index(on_progress=on_progress, pool=shared)
+            counted = self.update_repeated_index(on_progress=on_progress, pool=shared)
+            affected = counted.affected
             k = self.repeated_min_articles()
             suggesters = RunSuggesters(
                 BoilerplateSuggesters(
@@ -276,10 +277,20 @@ class SuggestionRuns(RepeatedLines, SuggestionSettings, OwnLabels):
                     report.stopped = True
                     break
                 source_of = {aid: source for aid, source, _text in rows}
-                keys = {
-                    (source_of[a.article_id], key) for a in analyses for key in a.boilerplate.keys
-                }
-                frequent = self._frequent_keys(keys, k) if "repeated" in wanted else set()
+                frequent: set[tuple[str, str]] = set()
+                if "repeated" in wanted:
+                    # The counting just before knows the frequent lines of the articles it
+                    # counted; older articles (or a stopped run's) are looked up.
+                    keys = {
+                        (source_of[a.article_id], key)
+                        for a in analyses
+                        if not counted.covers(a.article_id, k)
+                        for key in a.boilerplate.keys
+                    }
+                    if counted.frequent is not None and counted.k == k:
+                        frequent = counted.frequent
+                    if keys:
+                        frequent = frequent | self._frequent_keys(keys, k)
                 proposals: dict[int, list[Proposal]] = {}
                 for a in analyses:
                     src = source_of[a.article_id]

@@ -1,7 +1,7 @@
 """The suggesters' text work on many articles at once, fit to run in worker processes.
 
 A project-wide run reads every new article twice: once to count its lines (the repeated-line
-index) and once to suggest. Everything in those passes that needs only the article's own
+index, :func:`count_lines`) and once to suggest (:func:`analyse_many`). Everything in those passes that needs only the article's own
 text - splitting lines, hashing them, the lexicon, rules and shape rules, the gazetteers -
 is done here on chunks of ``(id, title, text)``; what needs the project (which lines are
 frequent, what is stored, what was rejected) stays with the caller, which stores. The same
@@ -53,13 +53,22 @@ class RunSuggesters:
         return out
 
 
-def line_keys_many(rows: list[TextRow]) -> list[tuple[int, list[tuple[str, str]]]]:
-    """(article id, [(line key, sample)]) for each row: the repeated-line index's input.
-    The sample is the key's first line, cut to 200 characters; keys in first-line order."""
-    return [
-        (aid, [(key, lines[0].text[:200]) for key, lines in repeated.line_keys(split_lines(text))])
-        for aid, _title, text in rows
-    ]
+#: (source, line key, ids of the articles that have it, its first line cut to 200 chars)
+CountedLine = tuple[str, str, list[int], str]
+
+
+def count_lines(rows: list[tuple[int, str, str]]) -> list[CountedLine]:
+    """The repeated-line index's input from ``(id, source, text)`` rows: each distinct
+    (source, line key), in the order of its first line, with the articles that have it."""
+    found: dict[tuple[str, str], CountedLine] = {}
+    for aid, source, text in rows:
+        for key, lines in repeated.line_keys(split_lines(text)):
+            entry = found.get((source, key))
+            if entry is None:
+                found[(source, key)] = (source, key, [aid], lines[0].text[:200])
+            else:
+                entry[2].append(aid)
+    return list(found.values())
 
 
 _cached: tuple[str, RunSuggesters] | None = None
