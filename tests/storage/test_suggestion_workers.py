@@ -4,8 +4,16 @@ one, or beside the languages in ``process_pending``)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import resource
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +24,9 @@ from core.suggest.repeated import RepeatedLineIndex
 from core.suggest.rules import Rule, RuleMatcher
 from core.suggest.shape import suggest_lines as shape_lines
 from storage import Project
-from storage.repeated_lines import POOL_FROM
+from storage.repeated_lines import COUNT_BATCH, POOL_FROM
+
+ROOT = Path(__file__).resolve().parents[2]
 
 FOOTER = "Ikuti berita terkini Kabar Nusa 📰 di saluran kami setiap hari"
 PATTERNS = [
@@ -142,3 +152,93 @@ def test_the_first_pass_beside_the_languages_stores_the_same_as_a_run_of_its_own
     assert stored(project) == expected(project)
     assert project.suggestions.pending_suggestions() == 0
     assert project.imports.pending_languages() == 0
+
+
+RUN = """
+import sys
+from storage import Project
+with Project.open(sys.argv[1]) as project:
+    project.suggestions.run_suggesters(only_new=True)
+"""
+
+
+def _marks(path: Path) -> tuple[int, int]:
+    """(suggest.done_upto, suggest.repeated_upto) as another process committed them."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    try:
+        rows = dict(
+            conn.execute(
+                "SELECT key, value FROM meta WHERE key IN"
+                " ('setting:suggest.done_upto', 'setting:suggest.repeated_upto')"
+            ).fetchall()
+        )
+    finally:
+        conn.close()
+    return (
+        int(rows.get("setting:suggest.done_upto", 0)),
+        int(rows.get("setting:suggest.repeated_upto", 0)),
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("phase", ["counting", "suggesting"])
+def test_a_run_killed_with_its_workers_busy_is_completed_by_the_next(
+    tmp_path: Path, phase: str
+) -> None:
+    """SIGKILL while the workers count lines or analyse texts: the project stays valid,
+    the workers end with their parent, and the next run stores exactly what one
+    uninterrupted run stores."""
+    target = tmp_path / "p.tandai"
+    count = 2 * COUNT_BATCH + 500
+    with Project.create(str(target)) as project:
+        prepared(project, count)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", RUN, str(target)], env=env, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+        with contextlib.suppress(sqlite3.OperationalError):
+            done, counted = _marks(target)
+            if (phase == "counting" and counted > 0) or (phase == "suggesting" and done > 0):
+                break
+    children = _children(proc.pid)
+    proc.kill()
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL, "the run ended before it was killed"
+    done, counted = _marks(target)
+    assert done < count
+    _wait_gone(children)
+    with Project.open(str(target)) as project:
+        assert project.db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+        project.suggestions.run_suggesters(only_new=True)
+        assert stored(project) == expected(project)
+        assert project.suggestions.pending_suggestions() == 0
+
+
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (Linux /proc)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                stat = (entry / "stat").read_text()
+                if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                    out.append(int(entry.name))
+    return out
+
+
+def _wait_gone(pids: list[int], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    left = list(pids)
+    while left and time.monotonic() < deadline:
+        left = [p for p in left if Path(f"/proc/{p}").exists() and not _zombie(p)]
+        time.sleep(0.05)
+    assert not left, f"worker processes outlived their parent: {left}"
+
+
+def _zombie(pid: int) -> bool:
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    return True
