@@ -91,17 +91,18 @@ def is_url_only(text: str) -> bool:
     return bool(_URL_ONLY.match(text))
 
 
-def is_date_only(text: str) -> bool:
-    """A dateline: digits and date words only ("Senin, 9 Desember 2024 | 10:15 WIB")."""
-    if not _DIGIT.search(text) or word_count(text) > 12:
+def is_date_only(text: str, words: int | None = None) -> bool:
+    """A dateline: digits and date words only ("Senin, 9 Desember 2024 | 10:15 WIB").
+    ``words``: ``word_count(text)`` if the caller has it (so for the next functions)."""
+    if not _DIGIT.search(text) or (word_count(text) if words is None else words) > 12:
         return False
     rest = _DATE_TOKEN.sub(" ", text)
     return bool(_DATE_FILLER.match(rest))
 
 
-def is_byline(text: str) -> bool:
+def is_byline(text: str, words: int | None = None) -> bool:
     """A role word and then names only: capitalised words, connectors, more roles."""
-    if word_count(text) > 14 or text.endswith(("!", "?")):
+    if (word_count(text) if words is None else words) > 14 or text.endswith(("!", "?")):
         return False
     match = _BYLINE_START.match(text)
     if not match or not match.group(1):
@@ -119,14 +120,15 @@ def is_byline(text: str) -> bool:
     return names > 0
 
 
-def is_body(line: Line) -> bool:
+def is_body(line: Line, words: int | None = None) -> bool:
     """A paragraph that reads as running text."""
-    words = word_count(line.text)
+    words = word_count(line.text) if words is None else words
     return words >= BODY_ANY_WORDS or (words >= BODY_SENTENCE_WORDS and ends_sentence(line.text))
 
 
-def _is_edge_line(line: Line, title: str) -> bool:
-    if word_count(line.text) > EDGE_MAX_WORDS or ends_sentence(line.text):
+def _is_edge_line(line: Line, title: str, words: int | None = None) -> bool:
+    words = word_count(line.text) if words is None else words
+    if words > EDGE_MAX_WORDS or ends_sentence(line.text):
         return False
     return not (title and normalise_line(line.text) == title)
 
@@ -153,12 +155,13 @@ def line_facts(lines: list[Line], *, title: str = "") -> ShapeFacts:
     for line in lines:
         if line.empty:
             continue
+        text, words = line.text, word_count(line.text)  # counted once, used by each rule
         # A body line never is an edge line (it is long, or it ends a sentence).
-        if is_body(line):
+        if is_body(line, words):
             body.append(line.index)
-        elif _is_edge_line(line, title_key):
+        elif _is_edge_line(line, title_key, words):
             edges.append(line.index)
-        if is_url_only(line.text) or is_date_only(line.text) or is_byline(line.text):
+        if is_url_only(text) or is_date_only(text, words) or is_byline(text, words):
             kinds.append(line.index)
     return ShapeFacts(tuple(body), tuple(edges), tuple(kinds))
 
