@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from core.suggest.batch import CountedLine, count_lines
 from core.workers import in_order
+from storage.database import is_sqlite
 from storage.models import ModelClass, make_repeated_line_model
 from storage.part import ProjectPart
 
@@ -34,8 +35,10 @@ FREQUENT_CAP = 100_000
 #: From this many articles a pass does its text work in worker processes: below it,
 #: starting them (~1 s of CPU each, importing the suggesters) costs more than it saves.
 POOL_FROM = 1500
-#: Pages handed to the workers ahead of the one being stored.
+#: Pages handed to the workers ahead of the one being stored (their texts stay in this
+#: process until their results come back): enough to keep two workers busy.
 AHEAD = 6
+COUNT_AHEAD = 3
 
 
 @dataclass
@@ -88,13 +91,15 @@ class RepeatedLines(ProjectPart):
             self._repeated_line_model = model
         return model
 
-    def _texts(self, ids: list[int]) -> list[tuple[int, str, str, str]]:
-        """(id, source, title, text) of some articles, in id order."""
+    def _texts(self, ids: list[int], *, encoded: bool = False) -> list[tuple]:
+        """(id, source, title, text) of some articles, in id order. ``encoded``: the texts
+        as UTF-8 bytes where the database gives them so (SQLite), for worker processes."""
         if not ids:
             return []
         p = self.db.param
+        text = "CAST(t.text AS BLOB)" if encoded and is_sqlite(self.db) else "t.text"
         cursor = self.db.execute_sql(  # raw SQL: read twice per article by a suggesters' run
-            "SELECT a.id, a.source, a.title, t.text FROM article a"
+            f"SELECT a.id, a.source, a.title, {text} FROM article a"
             " JOIN article_text t ON t.article_id = a.id"
             f" WHERE a.id IN ({', '.join([p] * len(ids))}) ORDER BY a.id",
             ids,
@@ -133,10 +138,10 @@ class RepeatedLines(ProjectPart):
 
         def jobs() -> Iterator[tuple[list[int], tuple]]:
             for ids in self._id_pages(upto, COUNT_BATCH):
-                rows = self._texts(ids)
+                rows = self._texts(ids, encoded=use is not None)
                 yield ids, ([(aid, source, text) for aid, source, _title, text in rows],)
 
-        for ids, lines in in_order(use, count_lines, jobs(), ahead=AHEAD):
+        for ids, lines in in_order(use, count_lines, jobs(), ahead=COUNT_AHEAD):
             with self._write():
                 self._merge_counts(model, lines, counted)
                 self.project.set_setting("suggest.repeated_upto", ids[-1])

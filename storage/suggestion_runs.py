@@ -14,12 +14,18 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import peewee as pw
 
 from core.suggest.base import BOILERPLATE_SOURCES, Proposal, split_lines
-from core.suggest.batch import ArticleAnalysis, RunSuggesters, TextRow, analyse_many
+from core.suggest.batch import (
+    ArticleAnalysis,
+    RunSuggesters,
+    TextRow,
+    analyse_many,
+    as_text,
+)
 from core.suggest.boilerplate import BoilerplateSuggesters
 from core.suggest.gazetteer import Gazetteer, gazetteer_from_patterns
 from core.suggest.rules import Rule, RuleMatcher
@@ -301,7 +307,7 @@ class SuggestionRuns(RepeatedLines, SuggestionSettings, OwnLabels):
                         found = [Proposal(p.layer, label, p.start, p.end, p.source) for p in found]
                     found.extend(a.entities)
                     proposals[a.article_id] = found
-                texts = {aid: text for aid, _source, text in rows}
+                texts = _Texts({aid: text for aid, _source, text in rows})
                 with self._write():  # the page and its mark together: one commit
                     self.replace_suggestions(proposals, ran, report, own, texts)
                     if article_ids is None:
@@ -317,18 +323,19 @@ class SuggestionRuns(RepeatedLines, SuggestionSettings, OwnLabels):
         suggesters: RunSuggesters,
         pages: Iterable[list[int]],
         pool: cf.Executor | None,
-    ) -> Iterator[tuple[tuple[list[int], list[tuple[int, str, str]]], list[ArticleAnalysis]]]:
+    ) -> Iterator[tuple[tuple[list[int], list[tuple[int, str, Any]]], list[ArticleAnalysis]]]:
         """Each page's ``(ids, [(id, source, text)])`` with the text work of its articles,
-        in page order; in ``pool``'s processes when one is given, read ahead a few pages."""
+        in page order; in ``pool``'s processes when one is given, read ahead a few pages
+        (the texts then as UTF-8 bytes: :func:`core.suggest.batch.as_text`)."""
         blob = pickle.dumps(suggesters) if pool is not None else b""
         token = uuid.uuid4().hex
 
         def here(_token: str, _blob: bytes, rows: list[TextRow]) -> list[ArticleAnalysis]:
             return suggesters.analyse(rows)
 
-        def jobs() -> Iterator[tuple[tuple[list[int], list[tuple[int, str, str]]], tuple]]:
+        def jobs() -> Iterator[tuple[tuple[list[int], list[tuple[int, str, Any]]], tuple]]:
             for ids in pages:
-                rows = self._texts(ids)
+                rows = self._texts(ids, encoded=pool is not None)
                 yield (
                     (ids, [(aid, source, text) for aid, source, _title, text in rows]),
                     (token, blob, [(aid, title, text) for aid, _source, title, text in rows]),
@@ -383,7 +390,7 @@ class SuggestionRuns(RepeatedLines, SuggestionSettings, OwnLabels):
         ran: set[str],
         report: SuggestReport,
         own: _OwnLabelRun | None = None,
-        texts: dict[int, str] | None = None,
+        texts: Mapping[int, str] | None = None,
     ) -> None:
         """Bring the suggestions of the sources in ``ran`` up to date for these articles.
         ``own`` and ``texts``: a run of the own-labels suggester (see :class:`_OwnLabelRun`);
@@ -445,6 +452,23 @@ class SuggestionRuns(RepeatedLines, SuggestionSettings, OwnLabels):
                 report.stored[src] += self._insert_suggestions(
                     rows, src, existing=stored, rejected=rejected
                 )
+
+
+class _Texts(Mapping[int, str]):
+    """Texts of a page as read for the workers, decoded only if asked for (the own-labels
+    check after a label was taken back during the run)."""
+
+    def __init__(self, raw: dict[int, str | bytes]) -> None:
+        self._raw = raw
+
+    def __getitem__(self, article_id: int) -> str:
+        return as_text(self._raw[article_id])
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
 
 
 @dataclass

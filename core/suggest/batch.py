@@ -22,8 +22,15 @@ from core.suggest.base import Proposal, split_lines
 from core.suggest.boilerplate import BoilerplateAnalysis, BoilerplateSuggesters
 from core.suggest.gazetteer import Gazetteer
 
-#: (article id, title, text)
-TextRow = tuple[int, str, str]
+#: (article id, title, text); the text may come as UTF-8 bytes (see :func:`as_text`).
+TextRow = tuple[int, str, str | bytes]
+
+
+def as_text(text: str | bytes) -> str:
+    """A text handed over as UTF-8 bytes, decoded. The storing process reads texts as bytes
+    for the workers: it never decodes them (a text with an emoji takes four bytes a
+    character as a ``str``) and pickling them costs no encoding."""
+    return text.decode("utf-8") if isinstance(text, bytes) else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +51,8 @@ class RunSuggesters:
 
     def analyse(self, rows: list[TextRow]) -> list[ArticleAnalysis]:
         out: list[ArticleAnalysis] = []
-        for article_id, title, text in rows:
+        for article_id, title, raw in rows:
+            text = as_text(raw)
             entities: list[Proposal] = []
             for name, gazetteer in self.gazetteers:
                 entities.extend(gazetteer.match(text, source=name))
@@ -57,12 +65,12 @@ class RunSuggesters:
 CountedLine = tuple[str, str, list[int], str]
 
 
-def count_lines(rows: list[tuple[int, str, str]]) -> list[CountedLine]:
+def count_lines(rows: list[tuple[int, str, str | bytes]]) -> list[CountedLine]:
     """The repeated-line index's input from ``(id, source, text)`` rows: each distinct
     (source, line key), in the order of its first line, with the articles that have it."""
     found: dict[tuple[str, str], CountedLine] = {}
     for aid, source, text in rows:
-        for key, lines in repeated.line_keys(split_lines(text)):
+        for key, lines in repeated.line_keys(split_lines(as_text(text))):
             entry = found.get((source, key))
             if entry is None:
                 found[(source, key)] = (source, key, [aid], lines[0].text[:200])
