@@ -166,7 +166,6 @@ from storage import Project
 with Project.open({project!r}) as project:  # migrates the project on its first run
     pass
 with sqlite3.connect({project!r}) as db:  # group every article again, as after an import
-    db.execute("DELETE FROM near_duplicate_key")
     db.execute("DELETE FROM near_duplicate")
 with Project.open({project!r}) as project:
     started = time.perf_counter()
@@ -195,7 +194,6 @@ for aid, text in db.execute("SELECT article_id, text FROM article_text ORDER BY 
     finder.add(text)
 roots = finder.groups()
 elapsed = time.perf_counter() - started
-db.execute("DELETE FROM near_duplicate_key")
 db.execute("DELETE FROM near_duplicate")
 db.executemany(
     "INSERT INTO near_duplicate (article_id, group_id) VALUES (?, ?)",

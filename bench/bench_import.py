@@ -260,8 +260,9 @@ def run(count: int, chars: int, keep: bool, runs: int, listable_only: bool, phas
     print(f"peak memory, storing:    {peak_mb(resource.RUSAGE_SELF):6.0f} MB  (goal <= 300 MB)")
     target = project_path(data)
     if listable_only:
-        for leftover in OUT.glob(f"{target.name}*"):
-            leftover.unlink()
+        if not keep:
+            for leftover in OUT.glob(f"{target.name}*"):
+                leftover.unlink()
         return
     figures: dict[str, Figure] = {}
     with Project.open(target) as project:

@@ -17,13 +17,25 @@ exact similarity; an estimate never groups or separates anything on its own.
   "exact" means exact up to that.
 - One-permutation MinHash: the 32-bit space is cut into :data:`BINS` = 96 bins and each
   keeps its smallest shingle hash (an empty bin borrows from the next filled one,
-  "rotation densification"); two articles agree on a bin with probability ~ their Jaccard.
-- LSH: :data:`BANDS` = 48 bands of :data:`ROWS` = 2 bins. A pair at Jaccard 0.3 shares a
-  band with probability 1 - (1 - 0.3^2)^48 = 0.989, at 0.4 0.9997, at 0.1 0.38, at 0.01
-  0.005; the exact check throws the low ones out.
+  "rotation densification"), mixed and cut to 16 bits; two articles agree on a bin with
+  probability ~ their Jaccard (plus 2^-16 for two different minima).
+- LSH: :data:`BANDS` = 48 bands of :data:`ROWS` = 2 bins, a band's key being its two bins
+  as one 32-bit number. A pair at Jaccard 0.3 shares a band with probability
+  1 - (1 - 0.3^2)^48 = 0.989, at 0.4 0.9997, at 0.1 0.38, at 0.01 0.005.
 - A band whose key many articles share (a common boilerplate line left in every article of
-  one site) is compared with at most :data:`BUCKET_PEERS` earlier members per newcomer:
-  a real rewrite shares dozens of other bands as well.
+  one site) is compared with its first :data:`BUCKET_PEERS` holders only: a real rewrite
+  shares dozens of other bands as well.
+- A pair sharing a band is a candidate only when its 96 bins could come from a pair the
+  rule joins (:func:`worth_checking`): at least :data:`WORD_BINS_ALONE` word bins agree
+  (a pair at 0.3 agrees on 28.8 of 96; fewer than 12 has probability ~1e-4), or at least
+  :data:`WORD_BINS_FLOOR` word bins and :data:`SKELETON_BINS_FLOOR` skeleton bins agree
+  (at the second signal's own thresholds, 0.06 and 0.12, a pair falls short with
+  probability 0.064 and 0.012; at its typical 0.15 and 0.3, < 1e-4). On text made of a
+  few hundred words, where almost every pair of articles shares some skeleton band, this
+  is what keeps the exact checks (which need both texts) to a few per thousand articles.
+  An estimate still never joins anything: every candidate is decided exactly.
+- An article's 96 band keys (48 per signal; 0: the signal is empty) are its *sketch*,
+  384 bytes, what a project stores to find candidates for later articles.
 
 A shingle set is kept as a 32-bit array (~1.8 kB for a 3,000-character article).
 """
@@ -36,7 +48,7 @@ import re
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress, repeat
 
@@ -46,6 +58,10 @@ BINS = 96
 ROWS = 2
 BANDS = BINS // ROWS
 BUCKET_PEERS = 32
+SKETCH_KEYS = 2 * BANDS
+WORD_BINS_ALONE = 12
+WORD_BINS_FLOOR = 3
+SKELETON_BINS_FLOOR = 5
 #: The second signal: skeleton shingles of this many tokens, grouped at this similarity
 #: when the word 3-shingles also agree at least :data:`SKELETON_WORD_FLOOR`.
 SKELETON = 8
@@ -59,8 +75,10 @@ _WORDS = re.compile(
 SKELETON_KEPT = 3
 _UTF8, _SURROGATES, _THREE = repeat("utf-8"), repeat("surrogatepass"), repeat(3)
 _KEPT = repeat(SKELETON_KEPT)
-_MIX = 0x9E3779B9
-_SKELETON_SALT = 0x5BD1E995  # golden-ratio step: a borrowed bin differs from its donor's value
+_MIX = 0x9E3779B9  # golden-ratio step: a borrowed bin differs from its donor's value
+_SPREAD = 0x9E3779B1
+_NO_KEYS = [0] * BANDS
+_LANE_LOW_BITS = sum(1 << (16 * k) for k in range(BINS))
 
 
 def _word_hashes(text: str) -> tuple[list[str], list[int]]:
@@ -150,16 +168,8 @@ def near_duplicates(
     return jaccard(*skeletons) >= SKELETON_THRESHOLD
 
 
-def all_band_keys(words: Sequence[int], skeleton: Sequence[int]) -> list[int]:
-    """Both signals' LSH keys (2 x :data:`BANDS`) cut to 32 bits, for storing: a stored
-    key that collides only makes one more candidate, and every candidate is checked."""
-    keys = band_keys(words) if words else []
-    keys += [k ^ _SKELETON_SALT for k in band_keys(skeleton)] if skeleton else []
-    return [k & _MASK for k in keys]
-
-
-def band_keys(shingle_set: Sequence[int]) -> list[int]:
-    """The :data:`BANDS` LSH keys of a non-empty shingle set (signed 64-bit integers)."""
+def bins(shingle_set: Sequence[int]) -> list[int]:
+    """The :data:`BINS` MinHash bins of a non-empty shingle set, 16 bits each."""
     values = sorted(shingle_set, reverse=True)
     # Sorted high to low, so for each bin the last value written, its smallest, stays.
     mins = dict(zip([v * BINS >> 32 for v in values], values, strict=True))
@@ -170,7 +180,86 @@ def band_keys(shingle_set: Sequence[int]) -> list[int]:
                 after = bisect.bisect_right(filled, b)  # the next filled bin, wrapping
                 donor = filled[after] if after < len(filled) else filled[0]
                 mins[b] = (mins[donor] + ((donor - b) % BINS) * _MIX) & _MASK
-    return [hash((mins[2 * k], mins[2 * k + 1], k)) for k in range(BANDS)]
+    # Mixed before cutting: a bin's minimum sits near the bin's start, its low bits do not.
+    return [(mins[b] * _SPREAD & _MASK) >> 16 for b in range(BINS)]
+
+
+def band_keys(shingle_set: Sequence[int]) -> list[int]:
+    """The :data:`BANDS` LSH keys of a non-empty shingle set: two bins as one 32-bit
+    number, never 0 (0 stands for "no key")."""
+    values = bins(shingle_set)
+    return [(values[2 * k] << 16 | values[2 * k + 1]) or 1 for k in range(BANDS)]
+
+
+def sketch(words: Sequence[int], skeleton: Sequence[int] | None = None) -> array:
+    """Both signals' band keys, :data:`SKETCH_KEYS` of them (an empty signal: zeros)."""
+    out = array("I", band_keys(words) if words else _NO_KEYS)
+    out.extend(band_keys(skeleton) if words and skeleton else _NO_KEYS)
+    return out
+
+
+def sketch_texts(texts: list[str]) -> array:
+    """The sketches of ``texts``, side by side (what a worker process is asked for)."""
+    out = array("I")
+    for text in texts:
+        out.extend(sketch(*fingerprint(text)))
+    return out
+
+
+#: A sketch as :func:`worth_checking` compares it: each signal's bins as one integer of
+#: 16-bit lanes (0: the signal is empty).
+Bins = tuple[int, int]
+
+
+def sketch_bins(keys: bytes | memoryview) -> Bins:
+    """A stored sketch (little-endian keys) as :data:`Bins`."""
+    half = BANDS * 4
+    return int.from_bytes(keys[:half], "little"), int.from_bytes(keys[half:], "little")
+
+
+def _agreeing_bins(x: int) -> int:
+    """How many 16-bit lanes of ``x`` (two signatures XORed) are zero, in integer
+    arithmetic: each lane's bits are ORed down into its lowest bit, which then counts a
+    difference."""
+    x |= x >> 8
+    x |= x >> 4
+    x |= x >> 2
+    x |= x >> 1
+    return BINS - (x & _LANE_LOW_BITS).bit_count()
+
+
+def worth_checking(a: Bins, b: Bins) -> bool:
+    """Whether two sketches' bins could come from a pair :func:`near_duplicates` joins
+    (see the module's notes for the odds); only such pairs are checked exactly."""
+    words = _agreeing_bins(a[0] ^ b[0])
+    if words >= WORD_BINS_ALONE:
+        return True
+    if words < WORD_BINS_FLOOR or not a[1] or not b[1]:
+        return False
+    return _agreeing_bins(a[1] ^ b[1]) >= SKELETON_BINS_FLOOR
+
+
+def band_candidates(
+    keys: Sequence[int], held: dict[int, list[int]] | None = None
+) -> Iterator[tuple[int, int]]:
+    """For one band, pairs ``(peer, i)``: ``i`` a position in ``keys`` (the band's key of
+    each new article, in order), ``peer`` one of the first :data:`BUCKET_PEERS` holders of
+    its key: those in ``held`` (key -> earlier articles' references, first ones first, at
+    most BUCKET_PEERS), then earlier positions. Key 0 is no key."""
+    held = held or {}
+    relevant = {key for key, count in Counter(keys).items() if count > 1 or key in held}
+    relevant.discard(0)
+    firsts: dict[int, list[int]] = {}
+    for i in compress(range(len(keys)), map(relevant.__contains__, keys)):
+        key = keys[i]
+        earlier = held.get(key, ())
+        mine = firsts.setdefault(key, [])
+        for peer in earlier:
+            yield peer, i
+        for j in mine:
+            yield j, i
+        if len(earlier) + len(mine) < BUCKET_PEERS:
+            mine.append(i)
 
 
 @dataclass(slots=True)
@@ -216,9 +305,8 @@ class NearDuplicates:
     def __init__(self, *, skeletons: bool = True) -> None:
         self.skeletons = skeletons
         self._sets: list[array] = []
-        self._keys = array("q")
         self._skeletons: list[array] = []
-        self._skeleton_keys = array("q")
+        self._sketches = array("I")
         self.stats = GroupingStats()
 
     def __len__(self) -> int:
@@ -230,52 +318,36 @@ class NearDuplicates:
         return self.add_shingles(shingles(text))
 
     def add_shingles(self, shingle_set: array, skeleton: array | None = None) -> int:
+        skeleton = skeleton if self.skeletons and skeleton is not None else array("I")
         self._sets.append(shingle_set)
-        # An article without words gets keys no other article has: it stays alone.
-        self._keys.extend(band_keys(shingle_set) if shingle_set else [0] * BANDS)
-        if self.skeletons:
-            skeleton = skeleton if skeleton is not None else array("I")
-            self._skeletons.append(skeleton)
-            self._skeleton_keys.extend(band_keys(skeleton) if skeleton else [0] * BANDS)
+        self._skeletons.append(skeleton)
+        self._sketches.extend(sketch(shingle_set, skeleton))
         return len(self._sets) - 1
 
-    def similar(self, i: int, j: int, mine: set[int]) -> bool:
+    def similar(self, i: int, j: int, mine: set[int] | None = None) -> bool:
         skeletons = (self._skeletons[i], self._skeletons[j]) if self.skeletons else None
         return near_duplicates(self._sets[i], self._sets[j], skeletons, words_a_set=mine)
 
     def groups(self) -> list[int]:
         """For every text, the index of the first text of its group (itself if alone)."""
         groups = UnionFind(len(self._sets))
-        rejected: set[int] = set()
-        self._join(self._keys, groups, rejected)
-        if self.skeletons:
-            self._join(self._skeleton_keys, groups, rejected)
-        return groups.roots()
-
-    def _join(self, keys: array, groups: UnionFind, rejected: set[int]) -> None:
-        n = len(self._sets)
-        sets = self._sets
-        for band in range(BANDS):
-            column = keys[band::BANDS]
-            shared = {key for key, count in Counter(column).items() if count > 1}
-            buckets: dict[int, list[int]] = {}
-            for i, key in enumerate(column):
-                if key not in shared or not sets[i]:
+        size = SKETCH_KEYS * self._sketches.itemsize
+        raw = memoryview(self._sketches).cast("B")
+        sketches = [sketch_bins(raw[i * size : (i + 1) * size]) for i in range(len(self._sets))]
+        rejected: set[tuple[int, int]] = set()
+        for band in range(SKETCH_KEYS):
+            for j, i in band_candidates(self._sketches[band::SKETCH_KEYS]):
+                if groups.find(i) == groups.find(j) or (j, i) in rejected:
                     continue
-                peers = buckets.setdefault(key, [])
-                mine: set[int] | None = None
-                for j in peers:
-                    if groups.find(i) == groups.find(j) or j * n + i in rejected:
-                        continue
-                    mine = mine if mine is not None else set(sets[i])
-                    self.stats.checked += 1
-                    if self.similar(i, j, mine):
-                        groups.union(i, j)
-                        self.stats.joined += 1
-                    else:
-                        rejected.add(j * n + i)
-                if len(peers) < BUCKET_PEERS:
-                    peers.append(i)
+                if not worth_checking(sketches[i], sketches[j]):
+                    continue
+                self.stats.checked += 1
+                if self.similar(i, j):
+                    groups.union(i, j)
+                    self.stats.joined += 1
+                else:
+                    rejected.add((j, i))
+        return groups.roots()
 
 
 def group_members(roots: Iterable[int]) -> dict[int, list[int]]:

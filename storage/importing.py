@@ -29,6 +29,7 @@ from core.text import content_hash
 from core.workers import default_workers, process_pool
 from storage.database import is_sqlite
 from storage.errors import ProjectBusy
+from storage.migrations import without_title_sort_index
 from storage.pending import PendingWork
 
 if TYPE_CHECKING:
@@ -39,6 +40,10 @@ if TYPE_CHECKING:
 MAX_CHARS = 1_000_000
 #: Rows per executemany (and per labelled-import step).
 BATCH = 1000
+#: An import of at least this many bytes, and more than the project holds (at
+#: ~:data:`_BYTES_AN_ARTICLE` a stored article), builds the title sort index after storing.
+DEFERRED_INDEX_BYTES = 4 << 20
+_BYTES_AN_ARTICLE = 3_000
 #: A commit of a bulk import holds at most this much text, or what was read in this time.
 COMMIT_BYTES = 16 << 20
 COMMIT_SECONDS = 1.0
@@ -137,7 +142,7 @@ class ArticleImports(PendingWork):
         batch = self.m.ImportBatch
         with self._write():
             report.batch_id = batch.insert(paths=json.dumps([str(p) for p in paths])).execute()
-        with self._bulk_writing():
+        with self._bulk_writing(paths):
             yield
         after = (
             self.languages_alongside(on_progress=on_progress, should_stop=should_stop)
@@ -175,7 +180,7 @@ class ArticleImports(PendingWork):
             report.imported -= len(mine)
 
     @contextlib.contextmanager
-    def _bulk_writing(self) -> Iterator[None]:
+    def _bulk_writing(self, paths: Iterable[Path | str]) -> Iterator[None]:
         """While articles are stored, SQLite commits without waiting for the disk.
 
         ``synchronous=NORMAL`` in WAL mode keeps every commit atomic and survives a killed
@@ -185,13 +190,22 @@ class ArticleImports(PendingWork):
         are never written this way: this connection goes back to ``synchronous=FULL`` before
         the import returns, and the WAL is checkpointed and truncated so it does not stay as
         large as the data.
+
+        An import that brings more text than the project holds (and at least
+        :data:`DEFERRED_INDEX_BYTES`) stores without the title sort index and builds it at
+        the end (``storage.migrations.without_title_sort_index``).
         """
         if not is_sqlite(self.db):
             yield
             return
+        files, _ = expand_paths([Path(p) for p in paths])
+        incoming = sum(_size(f) for f in files)
+        held = self.db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM article").fetchone()[0]
+        large = incoming >= max(DEFERRED_INDEX_BYTES, held * _BYTES_AN_ARTICLE)
         self.db.execute_sql("PRAGMA synchronous = NORMAL")
         try:
-            yield
+            with without_title_sort_index(self.db) if large else contextlib.nullcontext():
+                yield
         finally:
             self.db.execute_sql("PRAGMA synchronous = FULL")
             with contextlib.suppress(pw.DatabaseError):

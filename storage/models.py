@@ -281,9 +281,9 @@ def make_learning_models(db: pw.Database) -> tuple[ModelClass, ModelClass]:
     return LearnedModel, Uncertainty
 
 
-def make_near_duplicate_models(db: pw.Database) -> tuple[ModelClass, ModelClass]:
-    """The near-duplicate tables (schema version 9, storage.near_duplicates): each grouped
-    article's group, and the LSH keys by which new articles find their candidates."""
+def make_near_duplicate_models(db: pw.Database) -> ModelClass:
+    """The near-duplicate table (schema versions 9 and 11, storage.near_duplicates): each
+    grouped article's group and its sketch, by which later articles find their candidates."""
 
     class NearDuplicate(pw.Model):
         article = pw.IntegerField(
@@ -292,27 +292,14 @@ def make_near_duplicate_models(db: pw.Database) -> tuple[ModelClass, ModelClass]
             constraints=[pw.SQL("REFERENCES article (id) ON DELETE CASCADE")],
         )
         group_id = pw.IntegerField(index=True)
+        sketch = pw.BlobField(null=True)
 
         class Meta:
             database = db
             legacy_table_names = False
             table_name = "near_duplicate"
 
-    class NearDuplicateKey(pw.Model):
-        key = pw.BigIntegerField()
-        article = pw.IntegerField(
-            column_name="article_id",
-            index=True,
-            constraints=[pw.SQL("REFERENCES article (id) ON DELETE CASCADE")],
-        )
-
-        class Meta:
-            database = db
-            legacy_table_names = False
-            table_name = "near_duplicate_key"
-            primary_key = pw.CompositeKey("key", "article")
-
-    return NearDuplicate, NearDuplicateKey
+    return NearDuplicate
 
 
 def make_doc_suggestion_models(db: pw.Database) -> tuple[ModelClass, ModelClass]:

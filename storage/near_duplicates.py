@@ -1,42 +1,77 @@
 """Near-duplicate groups kept in the project, updated as articles arrive.
 
-Two tables (schema step ``_v9_near_duplicates``):
+One table (schema steps ``_v9_near_duplicates`` and ``_v11_near_duplicate_sketches``),
+``near_duplicate``: one row per grouped article, its ``group_id`` (the smallest article id
+of its group; an article alone has ``group_id`` = its own id) and its sketch (its 96 LSH
+band keys, :func:`core.neardup.sketch`; NULL: no words).
 
-- ``near_duplicate``: one row per grouped article, its ``group_id`` (the smallest article
-  id of its group; an article alone has ``group_id`` = its own id);
-- ``near_duplicate_key``: the LSH keys of every grouped article (both signals, 32 bits),
-  so that a new article finds its candidates with an index look-up instead of a pass over
-  the project.
+Articles without a row are grouped in chunks of up to :data:`NEW_CHUNK`, in id order:
 
-Articles without a ``near_duplicate`` row are grouped in batches, in id order: each one's
-candidates are the stored articles (and batch mates) sharing a key; each candidate pair is
-decided by :func:`core.neardup.near_duplicates` on the exact similarities of the two texts
-(the candidates' texts are read again; nothing estimated is stored as a decision); joined
-groups take the smaller ``group_id``. One batch is one transaction, so a stop part-way
-leaves a consistent project and the next run goes on from there.
+1. their texts are read and sketched;
+2. candidates: for each band, the pairs :func:`core.neardup.band_candidates` gives, the
+   earlier side being a grouped article (its sketch read back: the grouped articles are
+   streamed once per group of bands, only those holding one of the chunk's keys are kept)
+   or an earlier article of the chunk; a pair whose bins make it worth checking
+   (:func:`core.neardup.worth_checking`) is kept;
+3. every kept pair is decided by :func:`core.neardup.near_duplicates` on the exact
+   similarities of the two texts, read again (nothing estimated is stored as a decision),
+   and joined groups take the smaller ``group_id``.
+
+Sketching and comparing write nothing, so the write lock is held only for the writes: rows
+go in transactions of :data:`WRITE_ROWS` articles, each leaving a consistent project (a
+stop part-way leaves the rest ungrouped, and the next run treats the written ones as
+grouped, as this run would have). Before each write the row count is compared with what
+this run expects: a second process that grouped some of the same articles meanwhile makes
+this one start again from what is left, instead of writing decisions made without them.
 """
 
 from __future__ import annotations
 
+import bisect
+import concurrent.futures as cf
+import multiprocessing
+import os
+import sys
 from array import array
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from itertools import compress
+from typing import Any
 
 import peewee as pw
 
-from core.neardup import BUCKET_PEERS, all_band_keys, fingerprint, near_duplicates
+from core.neardup import (
+    BUCKET_PEERS,
+    SKETCH_KEYS,
+    Bins,
+    band_candidates,
+    fingerprint,
+    near_duplicates,
+    sketch_bins,
+    sketch_texts,
+    worth_checking,
+)
+from core.workers import die_with_parent
 from storage.database import is_sqlite
 from storage.models import make_near_duplicate_models
 from storage.part import ProjectPart
 
-if TYPE_CHECKING:
-    pass
-
-BATCH = 200
-_CHUNK = 500
-#: Fingerprints kept between batches (~2 kB each for a 3,000-character article).
+#: New articles sketched and compared at once (384 bytes of sketch each).
+NEW_CHUNK = 100_000
+#: New articles' band keys held in sets at once: bands are compared in passes of
+#: ``_KEYSET_BUDGET // chunk`` bands, each pass reading the grouped articles' sketches.
+_KEYSET_BUDGET = 2_000_000
+WRITE_ROWS = 20_000
+#: Chunks of at least this many articles are sketched by :data:`_WORKERS` worker processes.
+_POOL_MIN = 4_000
+_WORKERS = 2
+_READ = 500
+_STREAM = 5_000
+#: Fingerprints kept while deciding (~2 kB each for a 3,000-character article).
 _CACHE = 8000
+_SKETCH_BYTES = SKETCH_KEYS * 4
+_BIG_ENDIAN = sys.byteorder == "big"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,25 +92,63 @@ class NearDuplicateReport:
     cancelled: bool = False
 
 
+def _blob(keys: array) -> bytes:
+    """A sketch as stored: little-endian 32-bit keys."""
+    if _BIG_ENDIAN:
+        keys = array("I", keys)
+        keys.byteswap()
+    return keys.tobytes()
+
+
+def _sketches(blobs: list[bytes]) -> array:
+    out = array("I")
+    out.frombytes(b"".join(blobs))
+    if _BIG_ENDIAN:
+        out.byteswap()
+    return out
+
+
+class _Conflict(Exception):
+    """Another process grouped articles while this run was deciding."""
+
+
+@dataclass(slots=True)
+class _Chunk:
+    """New articles being grouped: ids ascending, sketches side by side, and each one's
+    bins as :func:`core.neardup.worth_checking` compares them."""
+
+    ids: list[int]
+    sketches: array
+    bins: list[Bins] = field(init=False)
+
+    def __post_init__(self) -> None:
+        raw = memoryview(_blob(self.sketches))
+        size = _SKETCH_BYTES
+        self.bins = [sketch_bins(raw[k * size : (k + 1) * size]) for k in range(len(self.ids))]
+
+
 class NearDuplicateGroups(ProjectPart):
     """Near-duplicate groups, a piece of ``project.near_duplicates``."""
 
-    def _nd_models(self) -> tuple[Any, Any]:
-        models = getattr(self, "_near_duplicate_models", None)
-        if models is None:
-            models = make_near_duplicate_models(self.db)
-            self._near_duplicate_models = models
-        return models
+    def _nd_model(self) -> Any:
+        model = getattr(self, "_near_duplicate_model", None)
+        if model is None:
+            model = make_near_duplicate_models(self.db)
+            self._near_duplicate_model = model
+        return model
 
     def _ungrouped(self) -> pw.ModelSelect:
         a = self.m.Article
-        group_model, _ = self._nd_models()
+        group_model = self._nd_model()
         grouped = group_model.select(group_model.article).where(group_model.article == a.id)
         return a.select(a.id).where(~pw.fn.EXISTS(grouped))
 
     def pending_near_duplicates(self) -> int:
         """Articles not grouped yet."""
         return self._ungrouped().count()
+
+    def _grouped_count(self) -> int:
+        return int(self.db.execute_sql('SELECT COUNT(*) FROM "near_duplicate"').fetchone()[0])
 
     def update_near_duplicates(
         self,
@@ -86,154 +159,260 @@ class NearDuplicateGroups(ProjectPart):
         """Group the articles not grouped yet with everything grouped before them."""
         report = NearDuplicateReport()
         total = self.pending_near_duplicates()
-        t = self.m.ArticleText
-        while True:
-            if should_stop and should_stop():
-                report.cancelled = True
-                break
-            with self._write():
-                if not is_sqlite(self.db):
-                    # Two processes grouping at once (the app's catch-up and an export)
-                    # would both pick the same ungrouped articles; SQLite's IMMEDIATE write
-                    # transaction already serialises them, PostgreSQL needs a lock.
-                    self.db.execute_sql("SELECT pg_advisory_xact_lock(72530015)")
-                query: Any = self._ungrouped().order_by(self.m.Article.id).limit(BATCH)
-                ids = [int(row[0]) for row in query.tuples()]
-                if not ids:
-                    break
-                rows = list(
-                    t.select(t.article, t.text)
-                    .where(t.article.in_(ids))
-                    .order_by(t.article)
-                    .tuples()
-                )
-                self._group_batch(rows, report)
-            report.articles += len(rows)
+        stop = should_stop or (lambda: False)
+
+        def progress(done: int) -> None:
             if on_progress:
-                on_progress(NearDuplicateProgress("near-duplicates", report.articles, total))
+                on_progress(NearDuplicateProgress("near-duplicates", min(done, total), total))
+
+        while not report.cancelled:
+            query: Any = self._ungrouped().order_by(self.m.Article.id).limit(NEW_CHUNK)
+            ids = [int(row[0]) for row in query.tuples()]
+            if not ids:
+                break
+            try:
+                self._group_chunk(ids, report, stop, progress)
+            except _Conflict:
+                continue  # start again from what the other process left
         return report
 
-    def _group_batch(self, rows: list[tuple[int, str]], report: NearDuplicateReport) -> None:
-        prints: dict[int, tuple[array, array]] = {}
-        keys: dict[int, list[int]] = {}
-        for aid, text in rows:
-            prints[aid] = fingerprint(text)
-            keys[aid] = all_band_keys(*prints[aid])
-        # Candidates: stored articles sharing a key (at most BUCKET_PEERS per key), then
-        # earlier articles of this batch.
-        wanted = sorted({k for ks in keys.values() for k in ks})
-        holders: dict[int, list[int]] = {}
+    def _group_chunk(
+        self,
+        ids: list[int],
+        report: NearDuplicateReport,
+        stop: Callable[[], bool],
+        progress: Callable[[int], None],
+    ) -> None:
+        grouped = self._grouped_count()
+        # Progress: sketching is the first half of a chunk's share, the writes the second.
+        before, half = report.articles, len(ids) // 2
+        chunk = self._sketch_chunk(ids, stop, lambda n: progress(before + n // 2))
+        if chunk is None:
+            report.cancelled = True
+            return
+        pairs = self._candidates(chunk, grouped > 0, stop)
+        if pairs is None:
+            report.cancelled = True
+            return
+        self._decide_and_write(
+            chunk, pairs, grouped, report, stop, lambda n: progress(before + half + n // 2)
+        )
+        if not report.cancelled:
+            progress(before + len(ids))
+
+    def _texts(self, ids: list[int]) -> list[tuple[int, str]]:
+        t = self.m.ArticleText
+        return list(t.select(t.article, t.text).where(t.article.in_(ids)).tuples())
+
+    def _sketch_chunk(
+        self, ids: list[int], stop: Callable[[], bool], progress: Callable[[int], None]
+    ) -> _Chunk | None:
+        """Read and sketch the chunk's texts: in worker processes when there are many
+        (hashing is pure Python, and the catch-up's other passes keep this process busy)."""
+        batches = (ids[start : start + _READ] for start in range(0, len(ids), _READ))
+        texts = map(self._texts_in_order, batches)
+        sketches = array("I")
+        workers = min(_WORKERS, os.cpu_count() or 1)
+        if len(ids) < _POOL_MIN or workers <= 1:
+            for part in texts:
+                if stop():
+                    return None
+                sketches.extend(sketch_texts(part))
+                progress(len(sketches) // SKETCH_KEYS)
+            return _Chunk(ids, sketches)
+        context = multiprocessing.get_context("spawn")  # fork is unsafe beside Qt threads
+        with cf.ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=die_with_parent
+        ) as pool:
+            running: deque[cf.Future[array]] = deque()
+            for part in texts:
+                if stop():
+                    break
+                running.append(pool.submit(sketch_texts, part))
+                while len(running) >= workers * 3 or (running and running[0].done()):
+                    sketches.extend(running.popleft().result())
+                    progress(len(sketches) // SKETCH_KEYS)
+            if stop():
+                for future in running:
+                    future.cancel()
+                return None
+            for future in running:
+                sketches.extend(future.result())
+        progress(len(ids))
+        return _Chunk(ids, sketches)
+
+    def _texts_in_order(self, ids: list[int]) -> list[str]:
+        """The texts of ``ids``, in that order ("" for one deleted meanwhile)."""
+        texts = dict(self._texts(ids))
+        return [texts.get(aid, "") for aid in ids]
+
+    def _stored_sketches(self) -> Any:
+        """``(ids, sketches)`` pages of the grouped articles, in id order."""
+        last = -1
         p = self.db.param
-        for i in range(0, len(wanted), _CHUNK):
-            chunk = wanted[i : i + _CHUNK]
-            # Raw SQL: peewee builds a 500-value IN list ~40x slower than SQLite runs it.
-            cursor = self.db.execute_sql(
-                'SELECT "key", "article_id" FROM "near_duplicate_key" WHERE "key" IN '
-                f"({', '.join([p] * len(chunk))})",
-                chunk,
-            )
-            for key, other in cursor.fetchall():
-                holders.setdefault(key, []).append(other)
-        for peers in holders.values():
-            peers.sort()
-        group_of: dict[int, int] = {}
-        candidates: dict[int, set[int]] = {}
-        # A key is stored for its first BUCKET_PEERS articles only: later ones compare with
-        # those (as the in-memory grouping does), and a key every article of a site shares
-        # costs 32 rows, not one per article.
-        new_keys: list[tuple[int, int]] = []
-        for aid, _ in rows:
-            mine = candidates.setdefault(aid, set())
-            for key in sorted(set(keys[aid])):
-                peers = holders.setdefault(key, [])
-                mine.update(peers)
-                if len(peers) < BUCKET_PEERS:
-                    peers.append(aid)
-                    new_keys.append((key, aid))
-            mine.discard(aid)
-        cache = self._nd_fingerprints()
-        others = sorted({o for c in candidates.values() for o in c} - prints.keys())
-        missing = []
-        for other in others:
-            cached = cache.pop(other, None)
-            if cached is None:
-                missing.append(other)
-            else:
-                prints[other] = cache[other] = cached  # most recently used last
-        for i in range(0, len(missing), _CHUNK):
-            t = self.m.ArticleText
-            for other, text in (
-                t.select(t.article, t.text).where(t.article.in_(missing[i : i + _CHUNK])).tuples()
-            ):
-                prints[other] = cache[other] = fingerprint(text)
-        for aid, _ in rows:
-            cache[aid] = prints[aid]
-        while len(cache) > _CACHE:
-            del cache[next(iter(cache))]
-        for other, gid in self._stored_groups(others):
-            group_of[other] = gid
-        for aid, _ in rows:
-            group_of[aid] = aid
+        while True:
+            rows = self.db.execute_sql(
+                'SELECT "article_id", "sketch" FROM "near_duplicate" WHERE "article_id" > '
+                f'{p} AND "sketch" IS NOT NULL ORDER BY "article_id" LIMIT {_STREAM}',
+                (last,),
+            ).fetchall()
+            if not rows:
+                return
+            last = int(rows[-1][0])
+            yield [int(r[0]) for r in rows], [bytes(r[1]) for r in rows]
+
+    def _candidates(
+        self, chunk: _Chunk, any_grouped: bool, stop: Callable[[], bool]
+    ) -> list[tuple[int, int]] | None:
+        """The pairs ``(earlier id, later id)`` worth checking exactly, later ids in the
+        chunk, sorted by later id."""
+        ids = chunk.ids
+        kept: set[tuple[int, int]] = set()
+        held_bins: dict[int, Bins] = {}
+        per_pass = max(1, min(SKETCH_KEYS, _KEYSET_BUDGET // len(ids)))
+        for first in range(0, SKETCH_KEYS, per_pass):
+            bands = range(first, min(SKETCH_KEYS, first + per_pass))
+            # Grouped holders of the chunk's keys, first ones first, as ~id (negative).
+            held: dict[int, dict[int, list[int]]] = {band: {} for band in bands}
+            if any_grouped:
+                keysets = {band: set(chunk.sketches[band::SKETCH_KEYS]) for band in bands}
+                for page_ids, blobs in self._stored_sketches():
+                    if stop():
+                        return None
+                    page = _sketches(blobs)
+                    for band in bands:
+                        column = page[band::SKETCH_KEYS]
+                        mine, peers = keysets[band], held[band]
+                        for pos in compress(range(len(column)), map(mine.__contains__, column)):
+                            holders = peers.setdefault(column[pos], [])
+                            if len(holders) < BUCKET_PEERS:
+                                holders.append(~page_ids[pos])
+                                held_bins[page_ids[pos]] = sketch_bins(blobs[pos])
+            for band in bands:
+                if stop():
+                    return None
+                other: Bins
+                for peer, i in band_candidates(chunk.sketches[band::SKETCH_KEYS], held[band]):
+                    if peer < 0:
+                        pair, other = (~peer, ids[i]), held_bins[~peer]
+                    else:
+                        pair, other = (ids[peer], ids[i]), chunk.bins[peer]
+                    if pair not in kept and worth_checking(other, chunk.bins[i]):
+                        kept.add(pair)
+        return sorted(kept, key=lambda pair: (pair[1], pair[0]))
+
+    def _decide_and_write(
+        self,
+        chunk: _Chunk,
+        pairs: list[tuple[int, int]],
+        grouped: int,
+        report: NearDuplicateReport,
+        stop: Callable[[], bool],
+        progress: Callable[[int], None],
+    ) -> None:
+        ids = chunk.ids
+        earlier_ids = sorted({a for a, _ in pairs} - set(ids))
+        group_of: dict[int, int] = dict(self._stored_groups(earlier_ids))
+        prints: dict[int, tuple[array, array]] = {}
+        later = [b for _, b in pairs]
 
         def find(x: int) -> int:
             while group_of.get(x, x) != x:
                 x = group_of[x]
             return x
 
-        batch = {aid for aid, _ in rows}
-        merged: dict[int, int] = {}  # stored group id -> the group it joins
-        for aid, _ in rows:
-            words = prints[aid][0]
-            words_set = set(words)
-            joined_earlier = False
-            for other in sorted(candidates[aid]):
-                if other not in prints:
-                    continue
-                if find(other) == find(aid):
-                    joined_earlier = joined_earlier or other < aid
-                    continue
-                skeletons = (prints[aid][1], prints[other][1])
-                if near_duplicates(words, prints[other][0], skeletons, words_a_set=words_set):
-                    ra, rb = find(aid), find(other)
+        written = 0
+        for start in range(0, len(ids), WRITE_ROWS):
+            if stop():
+                report.cancelled = True
+                return
+            part = ids[start : start + WRITE_ROWS]
+            lo = bisect.bisect_left(later, part[0])
+            hi = bisect.bisect_right(later, part[-1])
+            mine = pairs[lo:hi]
+            self._fingerprints(prints, sorted({x for pair in mine for x in pair}))
+            batch = set(part)
+            merged: dict[int, int] = {}  # a written group's id -> the group it joins
+            found: set[int] = set()
+            for a, b in mine:
+                ra, rb = find(a), find(b)
+                if ra != rb and near_duplicates(
+                    prints[b][0], prints[a][0], (prints[b][1], prints[a][1])
+                ):
                     low, high = min(ra, rb), max(ra, rb)
                     group_of[high] = low
-                    if high not in batch:  # a stored group: its rows move too
+                    if high not in batch:  # a written group: its rows move too
                         merged[high] = low
-                    joined_earlier = joined_earlier or other < aid
-            if joined_earlier:
-                report.found += 1
-                report.found_ids.append(aid)
-        cursor = self.db.cursor()
-        cursor.executemany(
-            f'INSERT INTO "near_duplicate" ("article_id", "group_id") VALUES ({p}, {p})',
-            [(aid, find(aid)) for aid, _ in rows],
-        )
-        cursor.executemany(
-            f'INSERT INTO "near_duplicate_key" ("key", "article_id") VALUES ({p}, {p})',
-            new_keys,
-        )
-        if merged:
-            cursor.executemany(
-                f'UPDATE "near_duplicate" SET "group_id" = {p} WHERE "group_id" = {p}',
-                [(find(gid), gid) for gid in sorted(merged)],
-            )
+                if find(b) < b:
+                    found.add(b)
+            self._write_rows(part, find, merged, chunk, start, grouped + written)
+            written += len(part)
+            report.articles += len(part)
+            report.found += len(found)
+            report.found_ids += sorted(found)
+            progress(written)
 
-    def _nd_fingerprints(self) -> dict[int, tuple[array, array]]:
-        """Recently read candidates' fingerprints: the first articles of busy keys are
-        everyone's candidates, and hashing their texts again each batch would dominate."""
-        cache = getattr(self, "_near_duplicate_cache", None)
-        if cache is None:
-            cache = {}
-            self._near_duplicate_cache = cache
-        return cache
+    def _fingerprints(self, prints: dict[int, tuple[array, array]], wanted: list[int]) -> None:
+        """Fingerprints of ``wanted`` into ``prints``, read from the texts; the oldest
+        others are let go beyond :data:`_CACHE` (the grouped articles most often wanted
+        are the first holders of busy keys, wanted again and again)."""
+        missing = [aid for aid in wanted if aid not in prints]
+        for aid in wanted:
+            if aid in prints:
+                prints[aid] = prints.pop(aid)  # most recently used last
+        surplus = len(prints) + len(missing) - _CACHE
+        for old in list(prints)[: max(0, min(surplus, len(prints) - len(wanted)))]:
+            del prints[old]
+        for start in range(0, len(missing), _READ):
+            for aid, text in self._texts(missing[start : start + _READ]):
+                prints[aid] = fingerprint(text)
+        for aid in missing:
+            prints.setdefault(aid, (array("I"), array("I")))  # deleted meanwhile: no words
+
+    def _write_rows(
+        self,
+        part: list[int],
+        find: Callable[[int], int],
+        merged: dict[int, int],
+        chunk: _Chunk,
+        offset: int,
+        expected: int,
+    ) -> None:
+        p = self.db.param
+        rows = []
+        for k, aid in enumerate(part, offset):
+            keys = chunk.sketches[k * SKETCH_KEYS : (k + 1) * SKETCH_KEYS]
+            rows.append((aid, find(aid), _blob(keys) if keys[0] else None))
+        with self._write():
+            if not is_sqlite(self.db):
+                # SQLite's IMMEDIATE write transaction already serialises two processes
+                # grouping at once (the app's catch-up and an export); PostgreSQL needs a lock.
+                self.db.execute_sql("SELECT pg_advisory_xact_lock(72530015)")
+            if self._grouped_count() != expected:
+                raise _Conflict
+            cursor = self.db.cursor()
+            cursor.executemany(
+                'INSERT INTO "near_duplicate" ("article_id", "group_id", "sketch") '
+                f"VALUES ({p}, {p}, {p}) ON CONFLICT DO NOTHING",
+                rows,
+            )
+            # Rows already there: another process grouped some of these articles between
+            # this run's list of ungrouped ones and its count; nothing of this batch stays.
+            if self._grouped_count() != expected + len(rows):
+                raise _Conflict
+            if merged:
+                cursor.executemany(
+                    f'UPDATE "near_duplicate" SET "group_id" = {p} WHERE "group_id" = {p}',
+                    [(find(gid), gid) for gid in sorted(merged)],
+                )
 
     def _stored_groups(self, ids: list[int]) -> list[tuple[int, int]]:
-        group_model, _ = self._nd_models()
+        group_model = self._nd_model()
         out: list[tuple[int, int]] = []
-        for i in range(0, len(ids), _CHUNK):
+        for i in range(0, len(ids), _READ):
             out += list(
                 group_model.select(group_model.article, group_model.group_id)
-                .where(group_model.article.in_(ids[i : i + _CHUNK]))
+                .where(group_model.article.in_(ids[i : i + _READ]))
                 .tuples()
             )
         return out
@@ -241,7 +420,7 @@ class NearDuplicateGroups(ProjectPart):
     def first_of_group_condition(self) -> pw.Expression:
         """An article that no group lists under a smaller id (a group's id is its first)."""
         a = self.m.Article
-        group_model, _ = self._nd_models()
+        group_model = self._nd_model()
         later = group_model.select(group_model.article).where(
             group_model.article == a.id, group_model.group_id != a.id
         )
@@ -250,7 +429,7 @@ class NearDuplicateGroups(ProjectPart):
     def near_duplicate_counts(self, ids: list[int]) -> dict[int, int]:
         """For these articles, how many other articles their group holds (absent: none).
         One query, so that decorating a page of the list stays a fixed number of them."""
-        group_model, _ = self._nd_models()
+        group_model = self._nd_model()
         mate = group_model.alias("mate")
         query = (
             group_model.select(group_model.article, pw.fn.COUNT(mate.article))
@@ -264,7 +443,7 @@ class NearDuplicateGroups(ProjectPart):
     def near_duplicates_of(self, article_id: int) -> list[int]:
         """The other articles of ``article_id``'s group, by id (empty: none, or not grouped
         yet)."""
-        group_model, _ = self._nd_models()
+        group_model = self._nd_model()
         gid = (
             group_model.select(group_model.group_id)
             .where(group_model.article == article_id)
@@ -282,7 +461,7 @@ class NearDuplicateGroups(ProjectPart):
 
     def near_duplicate_group_ids(self) -> dict[int, int]:
         """Article id -> group id, for the articles in groups of two or more."""
-        group_model, _ = self._nd_models()
+        group_model = self._nd_model()
         counted = (
             group_model.select(group_model.group_id)
             .group_by(group_model.group_id)
@@ -296,7 +475,7 @@ class NearDuplicateGroups(ProjectPart):
 
     def near_duplicate_groups(self) -> list[list[int]]:
         """Every group of two or more articles (ids ascending), largest first."""
-        group_model, _ = self._nd_models()
+        group_model = self._nd_model()
         members: dict[int, list[int]] = {}
         query = (
             group_model.select(group_model.group_id, group_model.article)

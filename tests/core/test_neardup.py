@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import sys
 from pathlib import Path
 
 import pytest
@@ -155,7 +156,7 @@ def test_band_keys_borrow_for_every_empty_bin_from_the_next_filled_one() -> None
     and each must take the next filled bin's value (wrapping past the last bin)."""
     import random
 
-    from core.neardup import _MASK, _MIX, BANDS, BINS, band_keys
+    from core.neardup import _MASK, _MIX, _SPREAD, BANDS, BINS, band_keys
 
     def reference(values: list[int]) -> list[int]:
         mins: dict[int, int] = {}
@@ -167,10 +168,64 @@ def test_band_keys_borrow_for_every_empty_bin_from_the_next_filled_one() -> None
             if b not in mins:
                 donor = next((f for f in filled if f > b), filled[0])
                 mins[b] = (mins[donor] + ((donor - b) % BINS) * _MIX) & _MASK
-        return [hash((mins[2 * k], mins[2 * k + 1], k)) for k in range(BANDS)]
+        cut = [(mins[b] * _SPREAD & _MASK) >> 16 for b in range(BINS)]
+        return [(cut[2 * k] << 16 | cut[2 * k + 1]) or 1 for k in range(BANDS)]
 
     rng = random.Random(4)
     for size in (1, 2, 3, 10, 50, 95, 400):
         values = [rng.getrandbits(32) for _ in range(size)]
         assert band_keys(values) == reference(values)
     assert band_keys([_MASK]) == reference([_MASK])  # only the last bin filled: all wrap
+
+
+def test_bins_agreeing_are_counted_lane_by_lane_and_decide_what_is_worth_checking() -> None:
+    """The integer trick that counts agreeing 16-bit bins, against a plain count; and the
+    thresholds of the module's notes, at their edges."""
+    from array import array
+
+    from core.neardup import (
+        BANDS,
+        BINS,
+        SKELETON_BINS_FLOOR,
+        WORD_BINS_ALONE,
+        WORD_BINS_FLOOR,
+        _agreeing_bins,
+        sketch_bins,
+        worth_checking,
+    )
+
+    rng = random.Random(5)
+
+    def signature(agree_with: list[int] | None, agreeing: int) -> list[int]:
+        if agree_with is None:
+            return [rng.getrandbits(16) for _ in range(BINS)]
+        same = set(rng.sample(range(BINS), agreeing))
+        return [v if b in same else (v + 1 + rng.getrandbits(15)) & 0xFFFF
+                for b, v in enumerate(agree_with)]  # fmt: skip
+
+    def as_bins(words: list[int], skeleton: list[int] | None) -> tuple[int, int]:
+        keys = array("I", [words[2 * k] << 16 | words[2 * k + 1] for k in range(BANDS)])
+        keys.extend([skeleton[2 * k] << 16 | skeleton[2 * k + 1] for k in range(BANDS)]
+                    if skeleton else [0] * BANDS)  # fmt: skip
+        if sys.byteorder != "little":
+            keys.byteswap()
+        return sketch_bins(keys.tobytes())
+
+    for agreeing in (0, 1, 2, 15, 16, 17, 95, 96):
+        a = signature(None, 0)
+        b = signature(a, agreeing)
+        x = as_bins(a, None)[0] ^ as_bins(b, None)[0]
+        assert _agreeing_bins(x) == sum(p == q for p, q in zip(a, b, strict=True)) == agreeing
+    words, skeleton = signature(None, 0), signature(None, 0)
+    base = as_bins(words, skeleton)
+    for w, s, worth in [
+        (WORD_BINS_ALONE, 0, True),
+        (WORD_BINS_ALONE - 1, 0, False),
+        (WORD_BINS_FLOOR, SKELETON_BINS_FLOOR, True),
+        (WORD_BINS_FLOOR - 1, BINS, False),
+        (WORD_BINS_FLOOR, SKELETON_BINS_FLOOR - 1, False),
+    ]:
+        other = as_bins(signature(words, w), signature(skeleton, s))
+        assert worth_checking(base, other) is worth, (w, s)
+    no_skeleton = as_bins(signature(words, WORD_BINS_ALONE - 1), None)
+    assert not worth_checking(base, no_skeleton)  # an empty skeleton agrees with nothing

@@ -6,6 +6,8 @@ import itertools
 import json
 from pathlib import Path
 
+import pytest
+
 from core.neardup import NearDuplicates, group_members
 from storage import Project
 from tests.fixtures.rewrites import corpus
@@ -317,3 +319,69 @@ def test_stance_labels_of_a_version_9_project_are_manual_after_the_migration(
             1, [("stance:main", "against", 0.5)], source="near-duplicate"
         )
         assert [s.value for s in project.suggestions.doc_suggestions(1)] == ["against"]
+
+
+def test_a_version_10_project_drops_its_key_table_and_groups_again_from_sketches(
+    tmp_path: Path,
+) -> None:
+    from storage.database import open_database
+    from storage.migrations import migrate
+
+    texts = [a.text for a in corpus(3, stories=3, background=4)]
+    path = tmp_path / "old.tandai"
+    db = open_database(str(path), must_exist=False)
+    migrate(db, name="old", upto=10)  # groups kept as 96 key rows an article
+    for i, text in enumerate(texts, 1):
+        db.execute_sql(
+            "INSERT INTO article (external_id, content_hash, title, url, source, published,"
+            f" meta, created) VALUES ('a{i}', 'h{i}', '', '', 'x', '', '{{}}', '2024-01-01')"
+        )
+        db.execute_sql("INSERT INTO article_text (article_id, text) VALUES (?, ?)", (i, text))
+        db.execute_sql("INSERT INTO near_duplicate (article_id, group_id) VALUES (?, ?)", (i, i))
+        db.execute_sql("INSERT INTO near_duplicate_key (key, article_id) VALUES (?, ?)", (i, i))
+    db.close()
+    with Project.open(path) as project:
+        tables = project.db.get_tables()
+        assert "near_duplicate_key" not in tables
+        # The old rows held no sketch: every article waits to be grouped again.
+        assert project.near_duplicates.pending_near_duplicates() == len(texts)
+        project.near_duplicates.update_near_duplicates()
+        finder = NearDuplicates()
+        for text in texts:
+            finder.add(text)
+        want = sorted(sorted(i + 1 for i in m) for m in group_members(finder.groups()).values())
+        assert want and sorted(project.near_duplicates.near_duplicate_groups()) == want
+
+
+@pytest.mark.parametrize("workers", [False, True])
+def test_small_chunks_passes_and_writes_give_the_groups_of_one_pass(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: bool
+) -> None:
+    """A million articles go in chunks, bands in passes over the grouped sketches, rows in
+    several transactions, sketches made by worker processes; made tiny here, the groups
+    must still equal grouping at once."""
+    import storage.near_duplicates as stored
+
+    monkeypatch.setattr(stored, "NEW_CHUNK", 9)
+    monkeypatch.setattr(stored, "_POOL_MIN", 6 if workers else 10**9)
+    monkeypatch.setattr(stored, "_KEYSET_BUDGET", 40)  # 4 bands a pass
+    monkeypatch.setattr(stored, "WRITE_ROWS", 2)  # progress must not go back when writing
+    monkeypatch.setattr(stored, "_STREAM", 5)
+    monkeypatch.setattr(stored, "_CACHE", 3)
+    texts = [a.text for a in corpus(21, stories=5, background=12)]
+    crlf = "Berita 𠮷野 القاهرة\r\nhari ini 😀 banjir besar di kota"
+    texts += ["😀 🎉", crlf, crlf + " lagi"]
+    project.imports.import_files([_write(tmp_path / "c.jsonl", texts, "c")], detect=False)
+    seen: list[int] = []
+    report = project.near_duplicates.update_near_duplicates(
+        on_progress=lambda p: seen.append(p.done)
+    )
+    assert report.articles == len(texts) and seen == sorted(seen) and seen[-1] == len(texts)
+    order = [_by_external_id(project)[f"c{i}"] for i in range(len(texts))]
+    finder = NearDuplicates()
+    for text in texts:
+        finder.add(text)
+    want = sorted(sorted(order[i] for i in m) for m in group_members(finder.groups()).values())
+    assert len(want) >= 5
+    assert sorted(project.near_duplicates.near_duplicate_groups()) == want
+    assert sorted([order[-2], order[-1]]) in want  # emoji, CJK Ext. B, RTL, CRLF: one group
