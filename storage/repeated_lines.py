@@ -122,6 +122,7 @@ class RepeatedLines(ProjectPart):
         *,
         on_progress: Callable[[SuggestProgress], None] | None = None,
         pool: cf.Executor | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> CountedLines:
         """Count the lines of articles not counted yet. Returns the ids of older articles
         that hold a line which has just become frequent (they need suggesting again), and
@@ -142,6 +143,8 @@ class RepeatedLines(ProjectPart):
                 yield ids, ([(aid, source, text) for aid, source, _title, text in rows],)
 
         for ids, lines in in_order(use, count_lines, jobs(), ahead=COUNT_AHEAD):
+            if should_stop and should_stop():
+                break  # the mark says how far the counting got; the next update goes on
             with self._write():
                 self._merge_counts(model, lines, counted)
                 self.project.set_setting("suggest.repeated_upto", ids[-1])

@@ -259,7 +259,9 @@ class SuggestionRuns(RepeatedLines, SuggestionSettings, OwnLabels):
             if pool is not None
             else process_pool(default_workers()) as shared
         ):  # its processes start only if a pass is large enough to use them
-            counted = self.update_repeated_index(on_progress=on_progress, pool=shared)
+            counted = self.update_repeated_index(
+                on_progress=on_progress, pool=shared, should_stop=should_stop
+            )
             affected = counted.affected
             k = self.repeated_min_articles()
             suggesters = RunSuggesters(

@@ -242,3 +242,24 @@ def _zombie(pid: int) -> bool:
     with contextlib.suppress(OSError):
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
     return True
+
+
+def test_a_run_stopped_while_counting_lines_stops_there_and_the_next_goes_on(
+    project: Project,
+) -> None:
+    prepared(project, COUNT_BATCH + 200)
+    phases: list[str] = []
+    report = project.suggestions.run_suggesters(
+        only_new=True,
+        on_progress=lambda p: phases.append(p.phase),
+        should_stop=lambda: bool(phases),  # after the first page of counting
+    )
+    assert report.stopped and report.articles == 0 and phases == ["index"]
+    assert stored(project) == Counter()
+    assert (
+        project.get_setting("suggest.repeated_upto")
+        == sorted(project.article_ids())[COUNT_BATCH - 1]
+    )
+    report = project.suggestions.run_suggesters(only_new=True)
+    assert not report.stopped and report.articles == COUNT_BATCH + 200
+    assert stored(project) == expected(project)
