@@ -278,6 +278,9 @@ class SuggestionRuns(RepeatedLines, SuggestionSettings, OwnLabels):
             pages = self._target_pages(article_ids, only_new, done_upto, affected)
             total = self._target_total(article_ids, only_new, done_upto, affected)
             report = SuggestReport()
+            if should_stop and should_stop():  # heard while counting: read no page ahead
+                report.stopped = True
+                pages = iter(())
             for (ids, rows), analyses in self._analysed(
                 suggesters, pages, shared if total >= POOL_FROM else None
             ):
