@@ -263,3 +263,28 @@ def test_a_run_stopped_while_counting_lines_stops_there_and_the_next_goes_on(
     report = project.suggestions.run_suggesters(only_new=True)
     assert not report.stopped and report.articles == COUNT_BATCH + 200
     assert stored(project) == expected(project)
+
+
+def test_lines_counted_by_another_process_meanwhile_are_not_counted_twice(
+    project: Project, project_target: str
+) -> None:
+    """The counting reads the stored counts before taking the write lock; a count that
+    moved meanwhile (another run counted the same articles) stops it instead of adding
+    the same articles again."""
+    prepared(project, 2 * COUNT_BATCH + 200)
+    other_ran: list[int] = []
+
+    def other_counts(progress: object) -> None:
+        if not other_ran:
+            with Project.open(project_target) as other:
+                other.suggestions.update_repeated_index()
+            other_ran.append(1)
+
+    project.suggestions.run_suggesters(only_new=True, on_progress=other_counts)
+    assert other_ran
+    index = RepeatedLineIndex()
+    for a in (project.article(aid) for aid in project.article_ids()):
+        index.add(a.source, a.text)
+    rows = project.db.execute_sql("SELECT source, key, articles FROM repeated_line").fetchall()
+    assert {(s, k): n for s, k, n in rows} == dict(index._counts)
+    assert stored(project) == expected(project)
