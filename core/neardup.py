@@ -87,13 +87,19 @@ def _word_hashes(text: str) -> tuple[list[str], list[int]]:
     return words, list(map(zlib.crc32, map(str.encode, lowered, _UTF8, _SURROGATES)))
 
 
-def _shingle_set(hashes: list[int], size: int) -> array:
+def _shingle_hashes(hashes: list[int], size: int) -> list[int]:
+    """Hashes of the ``size``-word shingles of a text's word hashes, repeats kept (a
+    MinHash bin is the same over a set or a list; only the exact check needs the set)."""
     if not hashes:
-        return array("I")
+        return []
     if len(hashes) < size:
-        return array("I", [hash(tuple(hashes)) & _MASK])
+        return [hash(tuple(hashes)) & _MASK]
     tuples = zip(*(hashes[k:] for k in range(size)), strict=False)
-    return array("I", set(map(_MASK.__and__, map(hash, tuples))))
+    return list(map(_MASK.__and__, map(hash, tuples)))
+
+
+def _shingle_set(hashes: list[int], size: int) -> array:
+    return array("I", set(_shingle_hashes(hashes, size)))
 
 
 def shingles(text: str) -> array:
@@ -114,6 +120,12 @@ def fingerprint(text: str) -> tuple[array, array]:
     placeholder; its shingles are :data:`SKELETON` tokens long. Two outlets' own reports
     of one event share names, but not sentence skeletons.
     """
+    words, skeleton = _shingle_lists(text)
+    return array("I", set(words)), array("I", set(skeleton))
+
+
+def _shingle_lists(text: str) -> tuple[list[int], list[int]]:
+    """:func:`fingerprint`'s two signals as lists of shingle hashes, repeats kept."""
     words, hashes = _word_hashes(text)
     # Per word, in C-level maps (a Python loop here would double an export's scan):
     # a content word is longer than three letters, all letters, all lower case.
@@ -125,16 +137,13 @@ def fingerprint(text: str) -> tuple[array, array]:
     kept = list(map(operator.not_, content))
     skeleton = list(map(operator.mul, hashes, kept))
     if len(skeleton) < SKELETON:
-        return _shingle_set(hashes, SHINGLE), array("I")
+        return _shingle_hashes(hashes, SHINGLE), []
     # Only shingles with SKELETON_KEPT kept words or more: "· · · di · · · ·" occurs in
     # every Indonesian text and would make every pair a candidate.
     counts = list(accumulate(kept, initial=0))
     informative = map(operator.ge, map(operator.sub, counts[SKELETON:], counts), _KEPT)
     tuples = compress(zip(*(skeleton[k:] for k in range(SKELETON)), strict=False), informative)
-    return (
-        _shingle_set(hashes, SHINGLE),
-        array("I", set(map(_MASK.__and__, map(hash, tuples)))),
-    )
+    return _shingle_hashes(hashes, SHINGLE), list(map(_MASK.__and__, map(hash, tuples)))
 
 
 def skeleton_shingles(text: str) -> array:
@@ -202,7 +211,7 @@ def sketch_texts(texts: list[str]) -> array:
     """The sketches of ``texts``, side by side (what a worker process is asked for)."""
     out = array("I")
     for text in texts:
-        out.extend(sketch(*fingerprint(text)))
+        out.extend(sketch(*_shingle_lists(text)))  # no sets: the bins do not need them
     return out
 
 

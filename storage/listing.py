@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 SORT_KEYS = ("id", "title", "source", "lang", "status", "labels", "unsure")
 #: Titles are sorted by their first characters: the same expression is indexed (migration 3),
 #: and a bounded key keeps PostgreSQL's b-tree happy with pathological multi-kB titles.
+#: Index hits read for the first window of an id-ordered page of a free-text filter.
+_TEXT_WINDOW = 1_000
 TITLE_SORT_CHARS = 200
 
 
@@ -228,8 +230,51 @@ class Listing(ProjectPart):
         limit: int,
     ) -> list[tuple[int, Any]]:
         """``(id, key)`` rows of one segment after ``resume``, in order."""
+        if seg.key is None and not seg.joined and flt.text.strip():
+            windowed = self._text_windows(flt, seg, descending, resume, limit)
+            if windowed is not None:
+                return windowed
+        return self._segment_rows(flt, seg, descending, resume, limit)
+
+    def _text_windows(
+        self,
+        flt: ArticleFilter,
+        seg: _Segment,
+        descending: bool,
+        resume: ListCursor | None,
+        limit: int,
+    ) -> list[tuple[int, Any]] | None:
+        """An id-ordered page of a free-text filter, read window by window of index hits
+        (growing fourfold while other filters leave the page short), so that a word in
+        most articles does not make SQLite gather all its hits for one page."""
+        start = resume.last_id if resume is not None and resume.last_id else None
+        start = start if start is not None else ((1 << 62) if descending else 0)
+        rows: list[tuple[int, Any]] = []
+        size = _TEXT_WINDOW
+        while len(rows) < limit:
+            window = self.project.text_window(flt.text, start, size, descending=descending)
+            if window is None:
+                return None
+            cursor = ListCursor(0, None, rows[-1][0]) if rows else resume
+            rows += self._segment_rows(flt, seg, descending, cursor, limit - len(rows), window)
+            low, high = window
+            start = low if descending else high - 1
+            if (low <= 0) if descending else (high >= 1 << 62):
+                break  # that window reached the last hit
+            size *= 4
+        return rows
+
+    def _segment_rows(
+        self,
+        flt: ArticleFilter,
+        seg: _Segment,
+        descending: bool,
+        resume: ListCursor | None,
+        limit: int,
+        text_ids: tuple[int, int] | None = None,
+    ) -> list[tuple[int, Any]]:
         a = self.m.Article
-        query = self.project.filtered(flt)
+        query = self.project.filtered(flt, text_ids=text_ids)
         if seg.condition is not None:
             query = query.where(seg.condition)
         key: Any = seg.key

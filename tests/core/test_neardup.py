@@ -7,6 +7,7 @@ import itertools
 import json
 import random
 import sys
+from array import array
 from pathlib import Path
 
 import pytest
@@ -229,3 +230,16 @@ def test_bins_agreeing_are_counted_lane_by_lane_and_decide_what_is_worth_checkin
         assert worth_checking(base, other) is worth, (w, s)
     no_skeleton = as_bins(signature(words, WORD_BINS_ALONE - 1), None)
     assert not worth_checking(base, no_skeleton)  # an empty skeleton agrees with nothing
+
+
+def test_sketches_of_texts_equal_the_sketches_of_their_fingerprints() -> None:
+    """Workers sketch from shingle lists with repeats; the bins must be the sets'."""
+    from core.neardup import sketch, sketch_texts
+
+    texts = [a.text for a in corpus(6, stories=3, background=5)]
+    texts += ["", "Two words", "Berita 𠮷野 القاهرة\r\nhari ini 😀 banjir besar di kota kota kota"]
+    texts += ["kota " * 40]  # one shingle repeated: a set of one
+    expected = array("I")
+    for text in texts:
+        expected.extend(sketch(*fingerprint(text)))
+    assert sketch_texts(texts) == expected

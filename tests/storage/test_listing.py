@@ -194,3 +194,48 @@ def test_distinct_values_for_the_filter_menus_match_a_plain_distinct(project: Pr
 
 def test_distinct_values_of_an_empty_project_are_empty(project: Project) -> None:
     assert project.listing.distinct_values("source") == []
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_a_text_filter_pages_by_windows_of_hits_and_finds_what_the_plain_query_finds(
+    project: Project, monkeypatch: pytest.MonkeyPatch, descending: bool
+) -> None:
+    """Id-ordered pages of a free-text filter read the index window by window (tiny windows
+    here, other filters leaving them short); every page together is the plain result."""
+    import storage.listing as listing
+
+    monkeypatch.setattr(listing, "_TEXT_WINDOW", 2)
+    project.imports.store_articles(
+        NewArticle(
+            text=f"Berita {i} 😀 𠮷野 שלום\r\n" + ("banjir besar " if i % 3 else "") + "kota",
+            title=f"Judul {i}",
+            source=f"site{i % 4}.example",
+        )
+        for i in range(60)
+    )
+    project.imports.index_pending()
+    ids = list(project.article_ids())
+    for aid in ids[::5]:
+        project.labels.set_status(aid, annotator=ANN, status="done")
+    filters = [
+        ArticleFilter(annotator=ANN, text="banjir"),
+        ArticleFilter(annotator=ANN, text="banjir bes", sources=("site1.example",)),
+        ArticleFilter(annotator=ANN, text="kota", statuses=("done",)),
+        ArticleFilter(annotator=ANN, text="tidak ada"),
+        ArticleFilter(annotator=ANN, text="𠮷野 banjir"),  # by reading texts: no windows
+    ]
+    for flt in filters:
+        plain = sorted(r.id for r in project.list_articles(flt, limit=1000))
+        assert plain or flt.text == "tidak ada"
+        for sort in ("id", "status"):
+            for limit in (1, 3, 7):
+                seen, cursor = [], None
+                while True:
+                    page, cursor = project.listing.list_sorted(
+                        flt, sort=sort, descending=descending, after=cursor, limit=limit
+                    )
+                    seen += [r.id for r in page]
+                    if cursor is None:
+                        break
+                want = sorted(plain, reverse=descending)
+                assert (seen if sort == "id" else sorted(seen, reverse=descending)) == want
