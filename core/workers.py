@@ -13,10 +13,17 @@ worker ends, and the app starts pools from background threads.)
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import multiprocessing
 import multiprocessing.connection
 import os
 import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+K = TypeVar("K")
+R = TypeVar("R")
 
 
 def _exit_when_parent_dies(sentinel: object) -> None:
@@ -32,3 +39,51 @@ def die_with_parent() -> None:
     threading.Thread(
         target=_exit_when_parent_dies, args=(parent.sentinel,), name="parent-watch", daemon=True
     ).start()
+
+
+def process_pool(workers: int) -> cf.ProcessPoolExecutor:
+    """A pool of spawned processes (fork is unsafe beside Qt threads) that end with this
+    one. Its processes start at the first submitted job, so an unused pool costs nothing."""
+    context = multiprocessing.get_context("spawn")
+    return cf.ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=die_with_parent
+    )
+
+
+def default_workers() -> int:
+    """Worker processes for a large batch: one per core, at most four."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def in_order(
+    pool: cf.Executor | None,
+    fn: Callable[..., R],
+    jobs: Iterable[tuple[K, tuple[Any, ...]]],
+    *,
+    ahead: int,
+) -> Iterator[tuple[K, R]]:
+    """``(key, fn(*args))`` for each ``(key, args)`` of ``jobs``, in the order of ``jobs``.
+
+    With a pool, up to ``ahead`` jobs run at once while the caller handles the oldest
+    result; ``jobs`` is read only as far as needed (it may read a database page by page).
+    Results come back in order because the caller keeps a watermark of what it stored: a
+    later page stored before an earlier one would be skipped after a stop. Leaving the
+    loop early cancels the jobs not started yet.
+    """
+    if pool is None:
+        for key, args in jobs:
+            yield key, fn(*args)
+        return
+    running: deque[tuple[K, cf.Future[R]]] = deque()
+    try:
+        for key, args in jobs:
+            running.append((key, pool.submit(fn, *args)))
+            if len(running) >= ahead:
+                oldest, future = running.popleft()
+                yield oldest, future.result()
+        while running:
+            oldest, future = running.popleft()
+            yield oldest, future.result()
+    finally:
+        for _key, future in running:
+            future.cancel()

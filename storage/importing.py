@@ -12,8 +12,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import json
-import multiprocessing
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -28,7 +26,7 @@ from core.models import NewArticle
 from core.readers import Problem, RawRecord, expand_paths, read_file
 from core.report import ImportReport
 from core.text import content_hash
-from core.workers import die_with_parent
+from core.workers import default_workers, process_pool
 from storage.database import is_sqlite
 from storage.errors import ProjectBusy
 from storage.migrations import without_title_sort_index
@@ -432,17 +430,20 @@ class ArticleImports(PendingWork):
         workers: int | None = None,
         on_progress: ProgressFn | None = None,
         should_stop: StopFn | None = None,
+        pool: cf.Executor | None = None,
     ) -> int:
         """Detect the language of every article that has none yet; returns how many.
 
         Work goes to worker processes (langdetect is pure Python: threads would not help),
         each detecting on a bounded sample of the text; results are written in batches.
+        ``pool``: processes to use instead of starting new ones (shared with the suggesters
+        by :meth:`process_pending`).
         """
         total = self.pending_languages()
         if not total:
             return 0
         if workers is None:
-            workers = 1 if total < _INPROCESS_LIMIT else max(1, min(4, os.cpu_count() or 1))
+            workers = 1 if total < _INPROCESS_LIMIT else default_workers()
         done = 0
 
         def write(results: list[tuple[int, str, float]]) -> None:
@@ -472,10 +473,7 @@ class ArticleImports(PendingWork):
                     break
                 write(detect_many(chunk))
             return done
-        context = multiprocessing.get_context("spawn")  # fork is unsafe beside Qt threads
-        with cf.ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=die_with_parent
-        ) as pool:
+        with contextlib.nullcontext(pool) if pool is not None else process_pool(workers) as pool:
             running: set[cf.Future] = set()
             for chunk in chunks:
                 if should_stop and should_stop():

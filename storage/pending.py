@@ -1,21 +1,25 @@
 """The work an article still needs after it is stored, done with both cores busy.
 
-Languages are detected in worker processes (langdetect is pure Python), while the importing
-process mostly waits for them; the full-text index, the suggesters' first pass and the
-near-duplicate groups run in this process. Done one after the other, the cores idle half
-of the time: during the languages this process waits, during the rest the workers are gone.
-So the languages run from a thread of their own (its own connection, as every thread has)
-while the calling thread does the rest. Each pass is still made of short transactions and
-keeps its own marks, so a stop at any point leaves a valid project and the next run goes on.
+Languages are detected in worker processes (langdetect is pure Python); the full-text index,
+the suggesters' first pass and the near-duplicate groups run in this process, but the
+suggesters' text work (splitting and hashing lines, lexicon, rules, shape, gazetteers) goes
+to the same worker processes as the languages, and this process only stores what they found.
+Done one after the other, the cores idle half of the time: during the languages this
+process waits, during the rest the workers are idle. So the languages run from a thread of
+their own (its own connection, as every thread has) while the calling thread does the rest.
+Each pass is still made of short transactions and keeps its own marks, so a stop at any
+point leaves a valid project and the next run goes on.
 """
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from core.workers import default_workers, process_pool
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:
@@ -37,6 +41,7 @@ class PendingWork(ProjectPart):
             workers: int | None = None,
             on_progress: ProgressFn | None = None,
             should_stop: StopFn | None = None,
+            pool: cf.Executor | None = None,
         ) -> int: ...
 
         def index_pending(
@@ -55,12 +60,19 @@ class PendingWork(ProjectPart):
         and group near-duplicates (``near_duplicates``); returns the articles handled, summed
         over the passes. ``on_progress`` is called from two threads."""
         done = 0
-        with self.languages_alongside(on_progress=on_progress, should_stop=should_stop) as got:
+        # One pool for the languages and the suggesters' text work: two processes per two
+        # cores, not four; its processes start only if a pass is large enough to use them.
+        with (
+            process_pool(default_workers()) as pool,
+            self.languages_alongside(
+                on_progress=on_progress, should_stop=should_stop, pool=pool
+            ) as got,
+        ):
             done += self.index_pending(on_progress=on_progress, should_stop=should_stop)
             stopped = should_stop is not None and should_stop()
             if suggest and not stopped:
                 done += self.suggestions.run_suggesters(
-                    only_new=True, on_progress=on_progress, should_stop=should_stop
+                    only_new=True, on_progress=on_progress, should_stop=should_stop, pool=pool
                 ).articles
             stopped = should_stop is not None and should_stop()
             if near_duplicates and not stopped:
@@ -71,7 +83,11 @@ class PendingWork(ProjectPart):
 
     @contextmanager
     def languages_alongside(
-        self, *, on_progress: Callable[[Any], None] | None, should_stop: StopFn | None
+        self,
+        *,
+        on_progress: Callable[[Any], None] | None,
+        should_stop: StopFn | None,
+        pool: cf.Executor | None = None,
     ) -> Iterator[list[int]]:
         """Detect languages in a thread while the body runs; yields a one-item list that
         holds how many were detected once the block is left. An error of the thread is
@@ -85,7 +101,7 @@ class PendingWork(ProjectPart):
 
         def languages() -> None:
             try:
-                got[0] = self.detect_languages(on_progress=on_progress, should_stop=stop)
+                got[0] = self.detect_languages(on_progress=on_progress, should_stop=stop, pool=pool)
             except BaseException as exc:  # handed to the calling thread
                 failed.append(exc)
             finally:

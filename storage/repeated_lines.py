@@ -8,12 +8,15 @@ frequent get their suggestions too.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from core.suggest import repeated
+from core.suggest.batch import CountedLine, count_lines
+from core.workers import in_order
+from storage.database import is_sqlite
 from storage.models import ModelClass, make_repeated_line_model
 from storage.part import ProjectPart
 
@@ -23,6 +26,20 @@ if TYPE_CHECKING:
 #: Article ids remembered per line until it becomes frequent (see ``first_ids``).
 FIRST_IDS_CAP = 50
 BATCH = 250
+#: Articles per transaction while counting lines. Each new line adds a row to an index of
+#: random keys (hashes), so a commit writes about one index page per new line; a larger
+#: page shares more of those pages (at 100,000 articles 250 a commit cost ~4 s more CPU
+#: than 500 or 1,000). 1,000 held the write lock ~145 ms a commit, 500 ~75 ms.
+COUNT_BATCH = 500
+#: Frequent lines remembered from the counting for the suggesting pass (a few MB at most).
+FREQUENT_CAP = 100_000
+#: From this many articles a pass does its text work in worker processes: below it,
+#: starting them (~1 s of CPU each, importing the suggesters) costs more than it saves.
+POOL_FROM = 1500
+#: Pages handed to the workers ahead of the one being stored (their texts stay in this
+#: process until their results come back): enough to keep two workers busy.
+AHEAD = 6
+COUNT_AHEAD = 3
 
 
 @dataclass
@@ -32,6 +49,55 @@ class SuggestProgress:
     phase: str
     done: int
     total: int
+
+
+@dataclass
+class CountedLines:
+    """What one update of the repeated-line index learnt, for the suggesting pass after it.
+
+    Every line key of the articles it counted (ids above ``after``, up to ``upto``) had its
+    count read and raised, so the keys among them that reached ``k`` are exactly those of
+    their keys that are frequent now: suggesting those articles needs no look-up.
+    """
+
+    after: int
+    upto: int
+    k: int
+    #: (source, key) frequent after the update; None when more than FREQUENT_CAP.
+    frequent: set[tuple[str, str]] | None
+    #: Older articles holding a line that has just become frequent.
+    affected: set[int] = field(default_factory=set)
+
+    def add(self, plan: _CountPlan) -> None:
+        """Take in a page of counts once it is committed."""
+        self.affected.update(plan.affected)
+        if self.frequent is not None:
+            self.frequent.update(plan.frequent)
+            if len(self.frequent) > FREQUENT_CAP:
+                self.frequent = None  # too many to keep: the suggesting pass looks them up
+
+    def covers(self, article_id: int, k: int) -> bool:
+        """True if :attr:`frequent` answers for this article's lines at this K."""
+        return self.frequent is not None and k == self.k and self.after < article_id <= self.upto
+
+
+@dataclass
+class _CountPlan:
+    """One page of line counts, planned before the write lock is taken."""
+
+    #: (articles, first_ids, row id) of lines already in the table.
+    updates: list[tuple[int, str, int]] = field(default_factory=list)
+    #: (source, key, articles, sample, first_ids) of lines new to it.
+    new_rows: list[tuple[str, str, int, str, str]] = field(default_factory=list)
+    #: Older articles holding a line that reaches K with this page.
+    affected: set[int] = field(default_factory=set)
+    #: (source, key) of the page's lines that are frequent with it.
+    frequent: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _id_list(ids: list[int]) -> str:
+    """``json.dumps`` of a list of ints, without its per-call cost (called per new line)."""
+    return "[" + ", ".join(map(str, ids)) + "]"
 
 
 class RepeatedLines(ProjectPart):
@@ -48,23 +114,26 @@ class RepeatedLines(ProjectPart):
             self._repeated_line_model = model
         return model
 
-    def _texts(self, ids: list[int]) -> list[tuple[int, str, str, str]]:
-        """(id, source, title, text) of some articles, in id order."""
-        a, t = self.m.Article, self.m.ArticleText
-        return list(
-            a.select(a.id, a.source, a.title, t.text)
-            .join(t, on=(t.article == a.id))
-            .where(a.id.in_(ids))
-            .order_by(a.id)
-            .tuples()
+    def _texts(self, ids: list[int], *, encoded: bool = False) -> list[tuple]:
+        """(id, source, title, text) of some articles, in id order. ``encoded``: the texts
+        as UTF-8 bytes where the database gives them so (SQLite), for worker processes."""
+        if not ids:
+            return []
+        p = self.db.param
+        text = "CAST(t.text AS BLOB)" if encoded and is_sqlite(self.db) else "t.text"
+        cursor = self.db.execute_sql(  # raw SQL: read twice per article by a suggesters' run
+            f"SELECT a.id, a.source, a.title, {text} FROM article a"
+            " JOIN article_text t ON t.article_id = a.id"
+            f" WHERE a.id IN ({', '.join([p] * len(ids))}) ORDER BY a.id",
+            ids,
         )
+        return list(cursor.fetchall())
 
-    def _id_pages(self, after: int = 0) -> Iterator[list[int]]:
+    def _id_pages(self, after: int = 0, size: int = BATCH) -> Iterator[list[int]]:
         a = self.m.Article
         while True:
             ids = [
-                r[0]
-                for r in a.select(a.id).where(a.id > after).order_by(a.id).limit(BATCH).tuples()
+                r[0] for r in a.select(a.id).where(a.id > after).order_by(a.id).limit(size).tuples()
             ]
             if not ids:
                 return
@@ -72,44 +141,56 @@ class RepeatedLines(ProjectPart):
             after = ids[-1]
 
     def update_repeated_index(
-        self, *, on_progress: Callable[[SuggestProgress], None] | None = None
-    ) -> set[int]:
-        """Count the lines of articles not counted yet; returns the ids of older articles
-        that hold a line which has just become frequent (they need suggesting again)."""
+        self,
+        *,
+        on_progress: Callable[[SuggestProgress], None] | None = None,
+        pool: cf.Executor | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> CountedLines:
+        """Count the lines of articles not counted yet. Returns the ids of older articles
+        that hold a line which has just become frequent (they need suggesting again), and
+        which of the counted articles' lines are frequent now (:class:`CountedLines`).
+        A large pass hashes and groups the lines in ``pool``'s processes; this one stores."""
         model = self._repeated_model()
         k = self.repeated_min_articles()
         upto = int(self.project.get_setting("suggest.repeated_upto", 0))
         a = self.m.Article
         total = a.select().where(a.id > upto).count()
         done = 0
-        affected: set[int] = set()
-        for ids in self._id_pages(upto):
-            counts: dict[tuple[str, str], list[int]] = {}
-            samples: dict[tuple[str, str], str] = {}
-            for aid, source, _title, text in self._texts(ids):
-                for key, lines in repeated.article_keys(text).items():
-                    counts.setdefault((source, key), []).append(aid)
-                    samples.setdefault((source, key), lines[0].text[:200])
+        counted = CountedLines(after=upto, upto=upto, k=k, frequent=set())
+        use = pool if total >= POOL_FROM else None
+
+        def jobs() -> Iterator[tuple[list[int], tuple]]:
+            for ids in self._id_pages(upto, COUNT_BATCH):
+                rows = self._texts(ids, encoded=use is not None)
+                yield ids, ([(aid, source, text) for aid, source, _title, text in rows],)
+
+        for ids, lines in in_order(use, count_lines, jobs(), ahead=COUNT_AHEAD):
+            if should_stop and should_stop():
+                break  # the mark says how far the counting got; the next update goes on
+            # What is stored is read before the write lock is taken, so that the lock is
+            # held for the writes only (a label key pressed meanwhile waits less). Only a
+            # counting moves the mark, in the commit of its counts: an unchanged mark
+            # means that what was read is still what is stored.
+            plan = self._plan_counts(model, lines, k)
             with self._write():
-                self._merge_counts(model, counts, samples, k, affected)
+                if int(self.project.get_setting("suggest.repeated_upto", 0)) != counted.upto:
+                    break  # another process is counting these articles: leave them to it
+                self._write_counts(plan)
                 self.project.set_setting("suggest.repeated_upto", ids[-1])
+            counted.add(plan)
+            counted.upto = ids[-1]
             done += len(ids)
             if on_progress:
                 on_progress(SuggestProgress("index", done, total))
-        return affected
+        return counted
 
-    def _merge_counts(
-        self,
-        model: ModelClass,
-        counts: dict[tuple[str, str], list[int]],
-        samples: dict[tuple[str, str], str],
-        k: int,
-        affected: set[int],
-    ) -> None:
+    def _plan_counts(self, model: ModelClass, lines: list[CountedLine], k: int) -> _CountPlan:
+        """What adding one page's line counts to the table writes (read, nothing written)."""
         by_source: dict[str, list[str]] = {}
-        for source, key in counts:
+        for source, key, _aids, _sample in lines:
             by_source.setdefault(source, []).append(key)
-        stored: dict[tuple[str, str], tuple[int, int, list[int]]] = {}
+        stored: dict[tuple[str, str], tuple[int, int, str]] = {}
         p = self.db.param
         for source, keys in by_source.items():
             for i in range(0, len(keys), 400):
@@ -121,40 +202,43 @@ class RepeatedLines(ProjectPart):
                     [source, *part],
                 )
                 for row in cursor.fetchall():
-                    stored[(source, row[1])] = (row[0], row[2], json.loads(row[3]))
-        new_rows: list[tuple[str, str, int, str, str]] = []
-        updates: list[tuple[int, str, int]] = []
-        for (source, key), aids in counts.items():
-            if (source, key) in stored:
-                row_id, before, first = stored[(source, key)]
+                    stored[(source, row[1])] = (row[0], row[2], row[3])
+        plan = _CountPlan()
+        for source, key, aids, sample in lines:
+            found = stored.get((source, key))
+            if found is not None:
+                row_id, before, first_ids = found
                 after = before + len(aids)
+                first: list[int] | None = None
                 if before < k <= after:
-                    affected.update(first)
-                if len(first) < FIRST_IDS_CAP:
-                    first = (first + aids)[:FIRST_IDS_CAP]
-                updates.append((after, json.dumps(first), row_id))
+                    first = json.loads(first_ids)
+                    plan.affected.update(first)
+                if first_ids.count(",") + 1 < FIRST_IDS_CAP:  # a list of fewer than CAP ids
+                    first = json.loads(first_ids) if first is None else first
+                    first_ids = _id_list((first + aids)[:FIRST_IDS_CAP])
+                plan.updates.append((after, first_ids, row_id))
             else:
-                new_rows.append(
-                    (
-                        source,
-                        key,
-                        len(aids),
-                        samples[(source, key)],
-                        json.dumps(aids[:FIRST_IDS_CAP]),
-                    )
-                )
+                after = len(aids)
+                plan.new_rows.append((source, key, after, sample, _id_list(aids[:FIRST_IDS_CAP])))
+            if after >= k:
+                plan.frequent.append((source, key))
+        return plan
+
+    def _write_counts(self, plan: _CountPlan) -> None:
+        """Write a planned page of counts (inside the caller's transaction)."""
         # Raw executemany: ORM statements per row cost more than counting the lines.
+        p = self.db.param
         cursor = self.db.cursor()
-        if updates:
+        if plan.updates:
             cursor.executemany(
                 f'UPDATE "repeated_line" SET "articles" = {p}, "first_ids" = {p} WHERE "id" = {p}',
-                updates,
+                plan.updates,
             )
-        if new_rows:
+        if plan.new_rows:
             cursor.executemany(
                 'INSERT INTO "repeated_line" ("source", "key", "articles", "sample", "first_ids") '
                 f"VALUES ({p}, {p}, {p}, {p}, {p})",
-                new_rows,
+                plan.new_rows,
             )
 
     def _frequent_keys(self, pairs: set[tuple[str, str]], k: int) -> set[tuple[str, str]]:

@@ -7,22 +7,33 @@ suggesters, and writes what changed.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
+import contextlib
+import pickle
+import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import peewee as pw
 
-from core.suggest import repeated
 from core.suggest.base import BOILERPLATE_SOURCES, Proposal, split_lines
+from core.suggest.batch import (
+    ArticleAnalysis,
+    RunSuggesters,
+    TextRow,
+    analyse_many,
+    as_text,
+)
 from core.suggest.boilerplate import BoilerplateSuggesters
 from core.suggest.gazetteer import Gazetteer, gazetteer_from_patterns
 from core.suggest.rules import Rule, RuleMatcher
 from core.text import has_unspaced_script
+from core.workers import default_workers, in_order, process_pool
 from storage.database import is_sqlite
 from storage.own_labels import OwnLabels, phrase_key
-from storage.repeated_lines import BATCH, RepeatedLines, SuggestProgress
+from storage.repeated_lines import AHEAD, BATCH, POOL_FROM, RepeatedLines, SuggestProgress
 from storage.search import search_terms
 from storage.suggestion_settings import SuggestionSettings, bundled_lexicon_data
 
@@ -57,8 +68,15 @@ class SuggestionRuns(RepeatedLines, SuggestionSettings, OwnLabels):
     if TYPE_CHECKING:  # provided by Suggestions
 
         def _insert_suggestions(
-            self, rows: dict[int, dict[tuple[str, str, int, int], float]], source: str
+            self,
+            rows: dict[int, dict[tuple[str, str, int, int], float]],
+            source: str,
+            *,
+            existing: Mapping[int, Collection[tuple]] | None = None,
+            rejected: Mapping[int, Collection[tuple]] | None = None,
         ) -> int: ...
+
+        def _rejected_keys(self, article_ids: list[int]) -> dict[int, set[tuple]]: ...
 
     # ---- rules from an example -----------------------------------------------------------
 
@@ -216,6 +234,7 @@ class SuggestionRuns(RepeatedLines, SuggestionSettings, OwnLabels):
         only_new: bool = False,
         on_progress: Callable[[SuggestProgress], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
+        pool: cf.Executor | None = None,
     ) -> SuggestReport:
         """Run the enabled suggesters (and the project's rules) and store what they propose.
 
@@ -223,6 +242,10 @@ class SuggestionRuns(RepeatedLines, SuggestionSettings, OwnLabels):
         to date: new ones stored, ones no longer proposed removed (a raised K, a removed
         rule), rejected ones never stored. ``only_new`` looks only at articles added since
         the last run, plus older ones holding a line that has just become frequent.
+
+        The text work of a large run goes to worker processes (``pool``, or a pool of its
+        own): this process only reads, asks which lines are frequent and stores, so it stays
+        free for the passes that run beside it (:mod:`storage.pending`).
         """
         wanted = set(sources or ALL_SOURCES) - set(self.disabled_sources())
         rules = [
@@ -231,49 +254,99 @@ class SuggestionRuns(RepeatedLines, SuggestionSettings, OwnLabels):
             if r.source not in self.disabled_sources()
             and (sources is None or r.source in wanted or "rules" in wanted)
         ]
-        affected = self.update_repeated_index(on_progress=on_progress)
-        k = self.repeated_min_articles()
-        boiler = BoilerplateSuggesters(
-            self.lexicon(), RuleMatcher(rules) if rules else None, enabled=wanted
-        )
-        gazetteers = self._entity_gazetteers(wanted)
-        own = _OwnLabelRun(self._last_suggestion_id(), self._teaching_generation())
-        ran = (wanted & set(ALL_SOURCES)) | {r.source for r in rules}
-        label = self.project.schema().default_boilerplate_kind
+        with (
+            contextlib.nullcontext(pool)
+            if pool is not None
+            else process_pool(default_workers()) as shared
+        ):  # its processes start only if a pass is large enough to use them
+            counted = self.update_repeated_index(
+                on_progress=on_progress, pool=shared, should_stop=should_stop
+            )
+            affected = counted.affected
+            k = self.repeated_min_articles()
+            suggesters = RunSuggesters(
+                BoilerplateSuggesters(
+                    self.lexicon(), RuleMatcher(rules) if rules else None, enabled=wanted
+                ),
+                self._entity_gazetteers(wanted),
+            )
+            own = _OwnLabelRun(self._last_suggestion_id(), self._teaching_generation())
+            ran = (wanted & set(ALL_SOURCES)) | {r.source for r in rules}
+            label = self.project.schema().default_boilerplate_kind
 
-        done_upto = int(self.project.get_setting("suggest.done_upto", 0))
-        pages = self._target_pages(article_ids, only_new, done_upto, affected)
-        total = self._target_total(article_ids, only_new, done_upto, affected)
-        report = SuggestReport()
-        for ids in pages:
-            if should_stop and should_stop():
+            done_upto = int(self.project.get_setting("suggest.done_upto", 0))
+            pages = self._target_pages(article_ids, only_new, done_upto, affected)
+            total = self._target_total(article_ids, only_new, done_upto, affected)
+            report = SuggestReport()
+            if should_stop and should_stop():  # heard while counting: read no page ahead
                 report.stopped = True
-                break
-            rows = self._texts(ids)
-            lines = {aid: repeated.article_keys(text) for aid, _s, _t, text in rows}
-            keys = {(source, key) for aid, source, _t, _x in rows for key in lines[aid]}
-            frequent = self._frequent_keys(keys, k) if "repeated" in wanted else set()
-            proposals: dict[int, list[Proposal]] = {}
-            for aid, source, title, text in rows:
-
-                def known(keys: Iterable[str], s: str = source, f: set = frequent) -> set[str]:
-                    return {x for x in keys if (s, x) in f}
-
-                found = boiler.suggest(text, title=title, frequent=known, keys=lines[aid])
-                if label != "boilerplate":
-                    found = [Proposal(p.layer, label, p.start, p.end, p.source) for p in found]
-                for name, gazetteer in gazetteers:
-                    found.extend(gazetteer.match(text, source=name))
-                proposals[aid] = found
-            texts = {aid: text for aid, _s, _t, text in rows}
-            self.replace_suggestions(proposals, ran, report, own, texts)
-            report.articles += len(rows)
-            if article_ids is None:
-                done_upto = max(done_upto, ids[-1])
-                self.project.set_setting("suggest.done_upto", done_upto)
-            if on_progress:
-                on_progress(SuggestProgress("suggest", report.articles, total))
+                pages = iter(())
+            for (ids, rows), analyses in self._analysed(
+                suggesters, pages, shared if total >= POOL_FROM else None
+            ):
+                if should_stop and should_stop():
+                    report.stopped = True
+                    break
+                source_of = {aid: source for aid, source, _text in rows}
+                frequent: set[tuple[str, str]] = set()
+                if "repeated" in wanted:
+                    # The counting just before knows the frequent lines of the articles it
+                    # counted; older articles (or a stopped run's) are looked up.
+                    keys = {
+                        (source_of[a.article_id], key)
+                        for a in analyses
+                        if not counted.covers(a.article_id, k)
+                        for key in a.boilerplate.keys
+                    }
+                    if counted.frequent is not None and counted.k == k:
+                        frequent = counted.frequent
+                    if keys:
+                        frequent = frequent | self._frequent_keys(keys, k)
+                proposals: dict[int, list[Proposal]] = {}
+                for a in analyses:
+                    src = source_of[a.article_id]
+                    found = a.boilerplate.proposals(
+                        {x for x in a.boilerplate.keys if (src, x) in frequent}
+                    )
+                    if label != "boilerplate":
+                        found = [Proposal(p.layer, label, p.start, p.end, p.source) for p in found]
+                    found.extend(a.entities)
+                    proposals[a.article_id] = found
+                texts = _Texts({aid: text for aid, _source, text in rows})
+                with self._write():  # the page and its mark together: one commit
+                    self.replace_suggestions(proposals, ran, report, own, texts)
+                    if article_ids is None:
+                        done_upto = max(done_upto, ids[-1])
+                        self.project.set_setting("suggest.done_upto", done_upto)
+                report.articles += len(rows)
+                if on_progress:
+                    on_progress(SuggestProgress("suggest", report.articles, total))
         return report
+
+    def _analysed(
+        self,
+        suggesters: RunSuggesters,
+        pages: Iterable[list[int]],
+        pool: cf.Executor | None,
+    ) -> Iterator[tuple[tuple[list[int], list[tuple[int, str, Any]]], list[ArticleAnalysis]]]:
+        """Each page's ``(ids, [(id, source, text)])`` with the text work of its articles,
+        in page order; in ``pool``'s processes when one is given, read ahead a few pages
+        (the texts then as UTF-8 bytes: :func:`core.suggest.batch.as_text`)."""
+        blob = pickle.dumps(suggesters) if pool is not None else b""
+        token = uuid.uuid4().hex
+
+        def here(_token: str, _blob: bytes, rows: list[TextRow]) -> list[ArticleAnalysis]:
+            return suggesters.analyse(rows)
+
+        def jobs() -> Iterator[tuple[tuple[list[int], list[tuple[int, str, Any]]], tuple]]:
+            for ids in pages:
+                rows = self._texts(ids, encoded=pool is not None)
+                yield (
+                    (ids, [(aid, source, text) for aid, source, _title, text in rows]),
+                    (token, blob, [(aid, title, text) for aid, _source, title, text in rows]),
+                )
+
+        return in_order(pool, analyse_many if pool is not None else here, jobs(), ahead=AHEAD)
 
     def _target_pages(
         self,
@@ -322,7 +395,7 @@ class SuggestionRuns(RepeatedLines, SuggestionSettings, OwnLabels):
         ran: set[str],
         report: SuggestReport,
         own: _OwnLabelRun | None = None,
-        texts: dict[int, str] | None = None,
+        texts: Mapping[int, str] | None = None,
     ) -> None:
         """Bring the suggestions of the sources in ``ran`` up to date for these articles.
         ``own`` and ``texts``: a run of the own-labels suggester (see :class:`_OwnLabelRun`);
@@ -349,13 +422,19 @@ class SuggestionRuns(RepeatedLines, SuggestionSettings, OwnLabels):
                     for aid, found in proposals.items()
                 }
             existing: dict[tuple[int, str], dict[tuple, int]] = {}
-            query = s.select(s.id, s.article, s.source, s.layer, s.label, s.start, s.end).where(
-                s.article.in_(ids), s.source.in_(sorted(ran))
+            mark = self.db.param
+            sources = sorted(ran)
+            # Raw SQL and the driver's rows as they come: peewee's query building and
+            # per-field conversion cost more than the rest of this process's share of a pass.
+            cursor = self.db.execute_sql(
+                'SELECT id, article_id, source, layer, label, start, "end" FROM suggestion'
+                f" WHERE article_id IN ({', '.join([mark] * len(ids))})"
+                f" AND source IN ({', '.join([mark] * len(sources))})",
+                [*ids, *sources],
             )
-            # The driver's rows as they come: peewee's per-field conversion cost more than
-            # the rest of a model's pass over 100,000 articles in this process.
-            for row_id, aid, src, *key in self.db.execute(query):
+            for row_id, aid, src, *key in cursor.fetchall():
                 existing.setdefault((aid, src), {})[tuple(key)] = row_id
+            rejected = self._rejected_keys(ids)
             new: dict[str, dict[int, dict[tuple, float]]] = {}
             for aid, found in proposals.items():
                 for p in found:
@@ -374,7 +453,27 @@ class SuggestionRuns(RepeatedLines, SuggestionSettings, OwnLabels):
             for i in range(0, len(stale), 500):
                 report.removed += s.delete().where(s.id.in_(stale[i : i + 500])).execute()
             for src, rows in new.items():
-                report.stored[src] += self._insert_suggestions(rows, src)
+                stored = {aid: existing.get((aid, src), {}) for aid in rows}
+                report.stored[src] += self._insert_suggestions(
+                    rows, src, existing=stored, rejected=rejected
+                )
+
+
+class _Texts(Mapping[int, str]):
+    """Texts of a page as read for the workers, decoded only if asked for (the own-labels
+    check after a label was taken back during the run)."""
+
+    def __init__(self, raw: dict[int, str | bytes]) -> None:
+        self._raw = raw
+
+    def __getitem__(self, article_id: int) -> str:
+        return as_text(self._raw[article_id])
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
 
 
 @dataclass

@@ -14,7 +14,7 @@ in :mod:`storage.suggestion_decisions`, proposed document labels (a stance) in
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import peewee as pw
@@ -53,13 +53,18 @@ class Suggestions(SuggestionDecisions, SuggestionRuns, DocSuggestions):
 
     # ---- storing -------------------------------------------------------------------------
 
-    def _rejected_keys(self, article_ids: Iterable[int]) -> dict[int, set[Key]]:
-        r = self.m.Rejection
+    def _rejected_keys(self, article_ids: list[int]) -> dict[int, set[Key]]:
+        """(layer, label, start, end) rejected by anyone, per article."""
         out: dict[int, set[Key]] = {}
-        query = r.select(r.article, r.layer, r.label, r.start, r.end).where(
-            r.article.in_(list(article_ids))
+        if not article_ids:
+            return out
+        p = self.db.param
+        cursor = self.db.execute_sql(  # raw SQL: peewee builds a long IN list slowly
+            'SELECT article_id, layer, label, start, "end" FROM rejection'
+            f" WHERE article_id IN ({', '.join([p] * len(article_ids))})",
+            article_ids,
         )
-        for aid, *key in query.tuples():
+        for aid, *key in cursor.fetchall():
             out.setdefault(aid, set()).add(tuple(key))
         return out
 
@@ -92,17 +97,29 @@ class Suggestions(SuggestionDecisions, SuggestionRuns, DocSuggestions):
         with self._write():
             return self._insert_suggestions({article_id: checked}, source)
 
-    def _insert_suggestions(self, rows: dict[int, dict[Key, float]], source: str) -> int:
-        """Insert new rows (inside the caller's transaction); skips stored and rejected ones."""
-        s = self.m.Suggestion
+    def _insert_suggestions(
+        self,
+        rows: dict[int, dict[Key, float]],
+        source: str,
+        *,
+        existing: Mapping[int, Collection[Key]] | None = None,
+        rejected: Mapping[int, Collection[Key]] | None = None,
+    ) -> int:
+        """Insert new rows (inside the caller's transaction); skips stored and rejected ones.
+        ``existing`` (this source's stored keys) and ``rejected``: for callers that read them
+        already in this transaction, for all of ``rows``' articles."""
         ids = list(rows)
-        rejected = self._rejected_keys(ids)
-        existing: dict[int, set[Key]] = {}
-        query = s.select(s.article, s.layer, s.label, s.start, s.end).where(
-            s.article.in_(ids), s.source == source
-        )
-        for aid, *key in self.db.execute(query):  # the driver's rows: no per-field conversion
-            existing.setdefault(aid, set()).add(tuple(key))
+        if rejected is None:
+            rejected = self._rejected_keys(ids)
+        if existing is None:
+            s = self.m.Suggestion
+            found: dict[int, set[Key]] = {}
+            query = s.select(s.article, s.layer, s.label, s.start, s.end).where(
+                s.article.in_(ids), s.source == source
+            )
+            for aid, *key in self.db.execute(query):  # the driver's rows: no conversion
+                found.setdefault(aid, set()).add(tuple(key))
+            existing = found
         fresh = [
             (aid, key[0], key[1], key[2], key[3], source, score)
             for aid, keys in rows.items()

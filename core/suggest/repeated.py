@@ -30,16 +30,22 @@ def line_key(text: str) -> str | None:
     return hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
-def article_keys(text: str) -> dict[str, list[Line]]:
-    """Each distinct line key of an article, with the lines that have it."""
+def line_keys(lines: Iterable[Line]) -> list[tuple[str, list[Line]]]:
+    """Each distinct line key among ``lines``, with the lines that have it, in the order
+    of their first line."""
     keys: dict[str, list[Line]] = defaultdict(list)
-    for line in split_lines(text):
+    for line in lines:
         if line.empty:
             continue
         key = line_key(line.text)
         if key is not None:
             keys[key].append(line)
-    return dict(keys)
+    return list(keys.items())
+
+
+def article_keys(text: str) -> dict[str, list[Line]]:
+    """Each distinct line key of an article, with the lines that have it."""
+    return dict(line_keys(split_lines(text)))
 
 
 def suggest_lines(

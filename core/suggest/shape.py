@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from core.suggest.base import (
     Line,
@@ -90,17 +91,18 @@ def is_url_only(text: str) -> bool:
     return bool(_URL_ONLY.match(text))
 
 
-def is_date_only(text: str) -> bool:
-    """A dateline: digits and date words only ("Senin, 9 Desember 2024 | 10:15 WIB")."""
-    if not _DIGIT.search(text) or word_count(text) > 12:
+def is_date_only(text: str, words: int | None = None) -> bool:
+    """A dateline: digits and date words only ("Senin, 9 Desember 2024 | 10:15 WIB").
+    ``words``: ``word_count(text)`` if the caller has it (so for the next functions)."""
+    if not _DIGIT.search(text) or (word_count(text) if words is None else words) > 12:
         return False
     rest = _DATE_TOKEN.sub(" ", text)
     return bool(_DATE_FILLER.match(rest))
 
 
-def is_byline(text: str) -> bool:
+def is_byline(text: str, words: int | None = None) -> bool:
     """A role word and then names only: capitalised words, connectors, more roles."""
-    if word_count(text) > 14 or text.endswith(("!", "?")):
+    if (word_count(text) if words is None else words) > 14 or text.endswith(("!", "?")):
         return False
     match = _BYLINE_START.match(text)
     if not match or not match.group(1):
@@ -118,38 +120,69 @@ def is_byline(text: str) -> bool:
     return names > 0
 
 
-def is_body(line: Line) -> bool:
+def is_body(line: Line, words: int | None = None) -> bool:
     """A paragraph that reads as running text."""
-    words = word_count(line.text)
+    words = word_count(line.text) if words is None else words
     return words >= BODY_ANY_WORDS or (words >= BODY_SENTENCE_WORDS and ends_sentence(line.text))
 
 
-def _is_edge_line(line: Line, title: str) -> bool:
-    if word_count(line.text) > EDGE_MAX_WORDS or ends_sentence(line.text):
+def _is_edge_line(line: Line, title: str, words: int | None = None) -> bool:
+    words = word_count(line.text) if words is None else words
+    if words > EDGE_MAX_WORDS or ends_sentence(line.text):
         return False
     return not (title and normalise_line(line.text) == title)
 
 
-def suggest_lines(lines: list[Line], *, title: str = "", known: Collection[int] = ()) -> list[Line]:
-    """Boilerplate lines by shape. ``known`` are indices other suggesters already took: they
-    do not count as body when the edges are found (a long disclaimer ending in a full stop
-    after the body would otherwise hide the lines before it)."""
+@dataclass(frozen=True, slots=True)
+class ShapeFacts:
+    """What the shape rules need of each line, found before anything about the other
+    suggesters is known (a worker process finds it; :func:`pick` finishes the job)."""
+
+    #: Lines that read as body paragraphs, in text order.
+    body: tuple[int, ...]
+    #: Lines that are boilerplate if they lie before the first or after the last body line.
+    edges: tuple[int, ...]
+    #: Lines that are boilerplate wherever they are (a URL, a dateline, a byline).
+    kinds: tuple[int, ...]
+
+
+def line_facts(lines: list[Line], *, title: str = "") -> ShapeFacts:
+    """The per-line half of :func:`suggest_lines`: it looks at each line's text once."""
     title_key = normalise_line(title) if title else ""
-    body = [ln.index for ln in lines if not ln.empty and ln.index not in known and is_body(ln)]
-    found: dict[int, Line] = {}
+    body: list[int] = []
+    edges: list[int] = []
+    kinds: list[int] = []
+    for line in lines:
+        if line.empty:
+            continue
+        text, words = line.text, word_count(line.text)  # counted once, used by each rule
+        # A body line never is an edge line (it is long, or it ends a sentence).
+        if is_body(line, words):
+            body.append(line.index)
+        elif _is_edge_line(line, title_key, words):
+            edges.append(line.index)
+        if is_url_only(text) or is_date_only(text, words) or is_byline(text, words):
+            kinds.append(line.index)
+    return ShapeFacts(tuple(body), tuple(edges), tuple(kinds))
+
+
+def pick(facts: ShapeFacts, known: Collection[int] = ()) -> list[int]:
+    """Indices of the boilerplate lines by shape, in text order. ``known`` are indices
+    other suggesters already took: they do not count as body when the edges are found (a
+    long disclaimer ending in a full stop after the body would otherwise hide the lines
+    before it)."""
+    found = set(facts.kinds)
+    body = [i for i in facts.body if i not in known] if known else facts.body
     if body:
         first, last = body[0], body[-1]
-        for line in lines:
-            if line.empty or first <= line.index <= last:
-                continue
-            if _is_edge_line(line, title_key):
-                found[line.index] = line
-    for line in lines:
-        if line.empty or line.index in found:
-            continue
-        if is_url_only(line.text) or is_date_only(line.text) or is_byline(line.text):
-            found[line.index] = line
-    return [found[i] for i in sorted(found)]
+        found.update(i for i in facts.edges if i < first or i > last)
+    return sorted(found)
+
+
+def suggest_lines(lines: list[Line], *, title: str = "", known: Collection[int] = ()) -> list[Line]:
+    """Boilerplate lines by shape (:func:`line_facts`, then :func:`pick`)."""
+    by_index = {line.index: line for line in lines}
+    return [by_index[i] for i in pick(line_facts(lines, title=title), known)]
 
 
 def suggest(text: str, *, title: str = "") -> list[Proposal]:
