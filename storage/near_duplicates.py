@@ -29,11 +29,10 @@ from __future__ import annotations
 
 import bisect
 import concurrent.futures as cf
-import multiprocessing
+import contextlib
 import os
 import sys
 from array import array
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import compress
@@ -52,7 +51,7 @@ from core.neardup import (
     sketch_texts,
     worth_checking,
 )
-from core.workers import die_with_parent
+from core.workers import in_order, process_pool
 from storage.database import is_sqlite
 from storage.models import make_near_duplicate_models
 from storage.part import ProjectPart
@@ -155,8 +154,12 @@ class NearDuplicateGroups(ProjectPart):
         *,
         on_progress: Callable[[NearDuplicateProgress], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
+        pool: cf.Executor | None = None,
     ) -> NearDuplicateReport:
-        """Group the articles not grouped yet with everything grouped before them."""
+        """Group the articles not grouped yet with everything grouped before them.
+
+        ``pool``: worker processes to sketch in (the catch-up's, shared with the languages
+        and the suggesters); without one, a large chunk starts its own."""
         report = NearDuplicateReport()
         total = self.pending_near_duplicates()
         stop = should_stop or (lambda: False)
@@ -171,7 +174,7 @@ class NearDuplicateGroups(ProjectPart):
             if not ids:
                 break
             try:
-                self._group_chunk(ids, report, stop, progress)
+                self._group_chunk(ids, report, stop, progress, pool)
             except _Conflict:
                 continue  # start again from what the other process left
         return report
@@ -182,11 +185,12 @@ class NearDuplicateGroups(ProjectPart):
         report: NearDuplicateReport,
         stop: Callable[[], bool],
         progress: Callable[[int], None],
+        pool: cf.Executor | None,
     ) -> None:
         grouped = self._grouped_count()
         # Progress: sketching is the first half of a chunk's share, the writes the second.
         before, half = report.articles, len(ids) // 2
-        chunk = self._sketch_chunk(ids, stop, lambda n: progress(before + n // 2))
+        chunk = self._sketch_chunk(ids, stop, lambda n: progress(before + n // 2), pool)
         if chunk is None:
             report.cancelled = True
             return
@@ -205,40 +209,27 @@ class NearDuplicateGroups(ProjectPart):
         return list(t.select(t.article, t.text).where(t.article.in_(ids)).tuples())
 
     def _sketch_chunk(
-        self, ids: list[int], stop: Callable[[], bool], progress: Callable[[int], None]
+        self,
+        ids: list[int],
+        stop: Callable[[], bool],
+        progress: Callable[[int], None],
+        pool: cf.Executor | None,
     ) -> _Chunk | None:
         """Read and sketch the chunk's texts: in worker processes when there are many
         (hashing is pure Python, and the catch-up's other passes keep this process busy)."""
         batches = (ids[start : start + _READ] for start in range(0, len(ids), _READ))
-        texts = map(self._texts_in_order, batches)
+        jobs = ((None, (texts,)) for texts in map(self._texts_in_order, batches))
         sketches = array("I")
         workers = min(_WORKERS, os.cpu_count() or 1)
-        if len(ids) < _POOL_MIN or workers <= 1:
-            for part in texts:
+        large = len(ids) >= _POOL_MIN and workers > 1
+        with contextlib.ExitStack() as stack:
+            if pool is None and large:
+                pool = stack.enter_context(process_pool(workers))
+            for _, part in in_order(pool if large else None, sketch_texts, jobs, ahead=workers * 3):
                 if stop():
-                    return None
-                sketches.extend(sketch_texts(part))
+                    return None  # leaving in_order cancels what has not started
+                sketches.extend(part)
                 progress(len(sketches) // SKETCH_KEYS)
-            return _Chunk(ids, sketches)
-        context = multiprocessing.get_context("spawn")  # fork is unsafe beside Qt threads
-        with cf.ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=die_with_parent
-        ) as pool:
-            running: deque[cf.Future[array]] = deque()
-            for part in texts:
-                if stop():
-                    break
-                running.append(pool.submit(sketch_texts, part))
-                while len(running) >= workers * 3 or (running and running[0].done()):
-                    sketches.extend(running.popleft().result())
-                    progress(len(sketches) // SKETCH_KEYS)
-            if stop():
-                for future in running:
-                    future.cancel()
-                return None
-            for future in running:
-                sketches.extend(future.result())
-        progress(len(ids))
         return _Chunk(ids, sketches)
 
     def _texts_in_order(self, ids: list[int]) -> list[str]:

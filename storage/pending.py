@@ -77,7 +77,7 @@ class PendingWork(ProjectPart):
             stopped = should_stop is not None and should_stop()
             if near_duplicates and not stopped:
                 done += self.near_duplicates.update_near_duplicates(
-                    on_progress=on_progress, should_stop=should_stop
+                    on_progress=on_progress, should_stop=should_stop, pool=pool
                 ).articles
         return done + got[0]
 
