@@ -60,7 +60,7 @@ from storage.part import ProjectPart
 NEW_CHUNK = 100_000
 #: New articles' band keys held in sets at once: bands are compared in passes of
 #: ``_KEYSET_BUDGET // chunk`` bands, each pass reading the grouped articles' sketches.
-_KEYSET_BUDGET = 2_000_000
+_KEYSET_BUDGET = 500_000
 WRITE_ROWS = 20_000
 #: Chunks of at least this many articles are sketched by :data:`_WORKERS` worker processes.
 _POOL_MIN = 4_000
@@ -121,7 +121,8 @@ class _Chunk:
     bins: list[Bins] = field(init=False)
 
     def __post_init__(self) -> None:
-        raw = memoryview(_blob(self.sketches))
+        # The array's own bytes where they are already little-endian: no copy of the chunk.
+        raw = memoryview(_blob(self.sketches) if _BIG_ENDIAN else self.sketches).cast("B")
         size = _SKETCH_BYTES
         self.bins = [sketch_bins(raw[k * size : (k + 1) * size]) for k in range(len(self.ids))]
 
