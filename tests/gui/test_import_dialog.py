@@ -87,6 +87,9 @@ def test_cancel_stops_a_long_import_and_keeps_what_was_stored(
     with big.open("w", encoding="utf-8") as fh:
         for i in range(60_000):
             fh.write(json.dumps({"id": i, "title": f"t{i}", "text": f"{BODY} {i}"}) + "\n")
+    # Many small commits, each a place where the Cancel is heard: on a loaded machine the
+    # whole file could otherwise be stored in the second or two before the click lands.
+    project.imports.commit_bytes = 256 << 10
     dialog = ImportDialog(project, [big])
     qtbot.addWidget(dialog)
     # the window keeps painting: a timer in the GUI thread keeps firing during the import
