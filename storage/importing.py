@@ -29,7 +29,12 @@ from core.text import content_hash
 from core.workers import default_workers, process_pool
 from storage.database import is_sqlite
 from storage.errors import ProjectBusy
-from storage.migrations import without_title_sort_index
+from storage.migrations import (
+    CONTENT_KEY,
+    CONTENT_KEY_CHARS,
+    build_deferred_index,
+    without_indexes,
+)
 from storage.pending import PendingWork
 
 if TYPE_CHECKING:
@@ -72,6 +77,44 @@ T = TypeVar("T")
 StopFn = Callable[[], bool]
 
 
+#: Content hashes a large import holds in memory (~80 bytes each) before it builds the
+#: content-key index after all and looks them up there (a few million-article import).
+KNOWN_HASHES_LIMIT = 1_500_000
+
+
+class _KnownHashes:
+    """The content hashes a project holds, in memory, for a large import into SQLite that
+    runs without the content-key index (``storage.migrations.without_indexes``).
+
+    It reads the hashes of every article with an id above the last one it has seen, inside
+    each batch's write transaction: the articles already there, those the import stored in
+    its previous batches, and any a second importer stored meanwhile. So it answers exactly
+    what the index would, for ~80 bytes an article.
+    """
+
+    def __init__(self) -> None:
+        self._digests: set[bytes | str] = set()
+        self._upto = 0
+
+    def __len__(self) -> int:
+        return len(self._digests)
+
+    def stored(self, cursor: Any, hashes: list[str]) -> set[str]:
+        cursor.execute("SELECT id, content_hash FROM article WHERE id > ?", (self._upto,))
+        for article_id, key in cursor:  # row by row: the first batch may read many
+            self._digests.add(_digest(key))
+            self._upto = max(self._upto, article_id)
+        return {h for h in hashes if _digest(h) in self._digests}
+
+
+def _digest(key: str) -> bytes | str:
+    """A hex content hash as its 20 bytes (a third of the string's memory)."""
+    try:
+        return bytes.fromhex(key)
+    except ValueError:  # not a hash this release made: kept as it is
+        return key
+
+
 class ArticleImports(PendingWork):
     """Articles into the project (part of ``project.imports``): reading, storing, language
     detection and the search index."""
@@ -79,6 +122,8 @@ class ArticleImports(PendingWork):
     #: Text per commit of a bulk import; tests lower it to stop between commits.
     commit_bytes: int = COMMIT_BYTES
     near_duplicates: NearDuplicateGroups
+    #: The project's content hashes, while a large import runs without the content-key index.
+    _known: _KnownHashes | None = None
 
     def import_files(
         self,
@@ -137,12 +182,16 @@ class ArticleImports(PendingWork):
         on_progress: ProgressFn | None,
         should_stop: StopFn | None,
         near_duplicates: str | None = None,
+        by_hash: bool = False,
     ) -> Iterator[None]:
-        """One import: its batch row around the storing, then the catch-up passes."""
+        """One import: its batch row around the storing, then the catch-up passes.
+
+        ``by_hash``: the import looks its articles up by content hash as it goes (a labelled
+        import does, to attach their labels), so the content-key index must stay."""
         batch = self.m.ImportBatch
         with self._write():
             report.batch_id = batch.insert(paths=json.dumps([str(p) for p in paths])).execute()
-        with self._bulk_writing(paths):
+        with self._bulk_writing(paths, by_hash=by_hash):
             yield
         after = (
             self.languages_alongside(on_progress=on_progress, should_stop=should_stop)
@@ -180,7 +229,7 @@ class ArticleImports(PendingWork):
             report.imported -= len(mine)
 
     @contextlib.contextmanager
-    def _bulk_writing(self, paths: Iterable[Path | str]) -> Iterator[None]:
+    def _bulk_writing(self, paths: Iterable[Path | str], *, by_hash: bool) -> Iterator[None]:
         """While articles are stored, SQLite commits without waiting for the disk.
 
         ``synchronous=NORMAL`` in WAL mode keeps every commit atomic and survives a killed
@@ -192,8 +241,9 @@ class ArticleImports(PendingWork):
         large as the data.
 
         An import that brings more text than the project holds (and at least
-        :data:`DEFERRED_INDEX_BYTES`) stores without the title sort index and builds it at
-        the end (``storage.migrations.without_title_sort_index``).
+        :data:`DEFERRED_INDEX_BYTES`) stores without the title sort index and the content-key
+        index and builds them at the end (``storage.migrations.without_indexes``); meanwhile
+        duplicates are found in memory (:class:`_KnownHashes`).
         """
         if not is_sqlite(self.db):
             yield
@@ -202,10 +252,16 @@ class ArticleImports(PendingWork):
         incoming = sum(_size(f) for f in files)
         held = self.db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM article").fetchone()[0]
         large = incoming >= max(DEFERRED_INDEX_BYTES, held * _BYTES_AN_ARTICLE)
+        deferred = ["article_title_sort"] + ([] if by_hash else ["article_content_key"])
         self.db.execute_sql("PRAGMA synchronous = NORMAL")
         try:
-            with without_title_sort_index(self.db) if large else contextlib.nullcontext():
-                yield
+            with without_indexes(self.db, deferred if large else []):
+                if large and not by_hash:
+                    self._known = _KnownHashes()
+                try:
+                    yield
+                finally:
+                    self._known = None
         finally:
             self.db.execute_sql("PRAGMA synchronous = FULL")
             with contextlib.suppress(pw.DatabaseError):
@@ -298,6 +354,10 @@ class ArticleImports(PendingWork):
     ) -> None:
         """One transaction for the batch; if the database refuses it, each article is tried
         alone (in a savepoint), so one bad record is reported and the others are stored."""
+        if self._known is not None and len(self._known) >= KNOWN_HASHES_LIMIT:
+            # Memory stays bounded: from here on the index finds them.
+            build_deferred_index(self.db, "article_content_key")
+            self._known = None
         unique: dict[str, NewArticle] = {}
         report.records += len(batch)
         for article in batch:
@@ -311,8 +371,13 @@ class ArticleImports(PendingWork):
             else:
                 unique[key] = article
         with self._write():
+            if not is_sqlite(self.db):
+                # No unique index keeps a text from being stored twice (v13): the check below
+                # and the insert must not interleave with another importer's. SQLite's
+                # IMMEDIATE transaction already serialises them; PostgreSQL needs a lock.
+                self.db.execute_sql("SELECT pg_advisory_xact_lock(72530016)")
             cursor = self.db.cursor()
-            existing = _ids_by_hash(cursor, self.db.param, list(unique))
+            existing = self._stored(cursor, list(unique))
             report.duplicates += len(existing)
             fresh = [(k, a) for k, a in unique.items() if k not in existing]
             if not fresh:
@@ -332,6 +397,12 @@ class ArticleImports(PendingWork):
                     report.imported += 1
                 except _REFUSED as exc:
                     _refuse(report, on_problem, item[1].origin, _refusal(exc))
+
+    def _stored(self, cursor: Any, hashes: list[str]) -> set[str]:
+        """Which of these content hashes the project holds (inside the write transaction)."""
+        if self._known is not None:
+            return self._known.stored(cursor, hashes)
+        return set(ids_by_hash(cursor, self.db.param, hashes))
 
     def _warn_shared_ids(
         self,
@@ -370,30 +441,43 @@ class ArticleImports(PendingWork):
     def _insert_articles(self, fresh: list[tuple[str, NewArticle]], batch_id: int | None) -> None:
         p = self.db.param
         cursor = self.db.cursor()
+        sqlite = is_sqlite(self.db)
         for i in range(0, len(fresh), BATCH):
             part = fresh[i : i + BATCH]
-            cursor.executemany(
-                "INSERT INTO article (external_id, content_hash, title, url, source, published,"
-                " meta, batch_id, lang, lang_confidence, created) VALUES ("
-                + ", ".join([p] * 10)
-                + ", CURRENT_TIMESTAMP)",
-                [
-                    (
-                        a.external_id,
-                        k,
-                        a.title,
-                        a.url,
-                        a.source,
-                        a.published,
-                        json.dumps(a.meta, ensure_ascii=False) if a.meta else "{}",
-                        batch_id,
-                        a.lang,
-                        None if a.lang is None else 1.0,  # given by the source, not guessed
-                    )
-                    for k, a in part
-                ],
+            if sqlite:
+                # The write transaction keeps every other writer out, so the next ids are
+                # known: no lookup by hash (the content-key index may be deferred).
+                top = cursor.execute("SELECT COALESCE(MAX(id), 0) FROM article").fetchone()[0]
+                ids = {k: top + 1 + n for n, (k, _) in enumerate(part)}
+            rows: list[tuple[Any, ...]] = [
+                (
+                    a.external_id,
+                    k,
+                    a.title,
+                    a.url,
+                    a.source,
+                    a.published,
+                    json.dumps(a.meta, ensure_ascii=False) if a.meta else "{}",
+                    batch_id,
+                    a.lang,
+                    None if a.lang is None else 1.0,  # given by the source, not guessed
+                )
+                for k, a in part
+            ]
+            columns = (
+                "external_id, content_hash, title, url, source, published, meta, batch_id,"
+                " lang, lang_confidence"
             )
-            ids = _ids_by_hash(cursor, p, [k for k, _ in part])
+            if sqlite:
+                columns = "id, " + columns
+                rows = [(ids[k], *row) for (k, _), row in zip(part, rows, strict=True)]
+            marks = ", ".join([p] * len(rows[0]))
+            cursor.executemany(
+                f"INSERT INTO article ({columns}, created) VALUES ({marks}, CURRENT_TIMESTAMP)",
+                rows,
+            )
+            if not sqlite:
+                ids = ids_by_hash(cursor, p, [k for k, _ in part])
             cursor.executemany(
                 f"INSERT INTO article_text (article_id, text) VALUES ({p}, {p})",
                 [(ids[k], a.text) for k, a in part],
@@ -572,14 +656,19 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _ids_by_hash(cursor: Any, p: str, hashes: list[str]) -> dict[str, int]:
-    """Ids of the articles that have these content hashes (absent ones are left out)."""
+def ids_by_hash(cursor: Any, p: str, hashes: list[str]) -> dict[str, int]:
+    """Ids of the articles that have these content hashes (absent ones are left out).
+
+    Found through the index on the hash's first 64 bits (``storage.migrations.CONTENT_KEY``),
+    then compared whole: two texts that share those bits are still two articles."""
+    wanted = set(hashes)
     ids: dict[str, int] = {}
     for i in range(0, len(hashes), 500):
-        part = hashes[i : i + 500]
+        part = sorted({h[:CONTENT_KEY_CHARS] for h in hashes[i : i + 500]})
         cursor.execute(
-            f"SELECT content_hash, id FROM article WHERE content_hash IN ({', '.join([p] * len(part))})",
+            f"SELECT content_hash, id FROM article WHERE {CONTENT_KEY} IN"
+            f" ({', '.join([p] * len(part))})",
             part,
         )
-        ids.update((h, int(article_id)) for h, article_id in cursor.fetchall())
+        ids.update((h, int(article_id)) for h, article_id in cursor.fetchall() if h in wanted)
     return ids

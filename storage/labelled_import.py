@@ -27,7 +27,7 @@ from core.labelled import LabelledRecord, LabelledReport, parse_labelled
 from core.readers import Problem, RawRecord
 from core.text import content_hash
 from storage.errors import AccessDenied, LabelError, ProjectError
-from storage.importing import BATCH, MAX_CHARS, ArticleImports, ImportProgress
+from storage.importing import BATCH, MAX_CHARS, ArticleImports, ImportProgress, ids_by_hash
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:
@@ -70,6 +70,7 @@ class LabelledImports(ProjectPart):
             detect: bool,
             on_progress: Callable[[ImportProgress], None] | None,
             should_stop: Callable[[], bool] | None,
+            by_hash: bool = False,
         ) -> contextlib.AbstractContextManager[None]: ...
         def _read_records(
             self,
@@ -179,7 +180,12 @@ class LabelledImports(ProjectPart):
                 on_problem(f"{origin}: {reason}")
 
         with self._import_run(
-            paths, report, detect=detect, on_progress=on_progress, should_stop=should_stop
+            paths,
+            report,
+            detect=detect,
+            on_progress=on_progress,
+            should_stop=should_stop,
+            by_hash=True,
         ):
             records = self._read_records(
                 paths,
@@ -227,7 +233,7 @@ class LabelledImports(ProjectPart):
         one (the record is counted as stored or duplicate like any other)."""
         self.store_articles([r.article for r in batch], report=report)
         hashes = [content_hash(r.article.text) for r in batch]
-        ids = self._ids_of(sorted(set(hashes)))
+        ids = ids_by_hash(self.db.cursor(), self.db.param, sorted(set(hashes)))
         kept: list[tuple[LabelledRecord, int]] = []
         for record, key in zip(batch, hashes, strict=True):
             if key not in ids:  # the record itself was skipped, and reported as a record
@@ -339,18 +345,6 @@ class LabelledImports(ProjectPart):
                 part,
             ).fetchall()
             found.update((int(a), e) for a, e in rows)
-        return found
-
-    def _ids_of(self, hashes: list[str]) -> dict[str, int]:
-        p = self.db.param
-        found: dict[str, int] = {}
-        for i in range(0, len(hashes), 500):
-            part = hashes[i : i + 500]
-            rows = self.db.execute_sql(
-                f"SELECT content_hash, id FROM article WHERE content_hash IN ({', '.join([p] * len(part))})",
-                part,
-            ).fetchall()
-            found.update((h, int(a)) for h, a in rows)
         return found
 
     def _store_labels(

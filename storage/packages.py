@@ -38,6 +38,7 @@ from core.package import (
 )
 from storage.assignments import Assignments
 from storage.errors import LabelError, ProjectError
+from storage.importing import ids_by_hash
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:
@@ -365,13 +366,7 @@ class Packages(ProjectPart):
         report.articles = len(hashes)
         for i in range(0, len(hashes), _CHUNK):
             part = hashes[i : i + _CHUNK]
-            here = dict(
-                _rows(
-                    self.db,
-                    f"SELECT content_hash, id FROM article WHERE content_hash IN ({_marks(self.db, len(part))})",
-                    [h for _, h in part],
-                )
-            )
+            here = ids_by_hash(self.db.cursor(), self.db.param, [h for _, h in part])
             mapping = {pid: here[h] for pid, h in part if h in here}
             report.missing += len(part) - len(mapping)
             if not mapping:

@@ -10,9 +10,10 @@ import pytest
 from core.models import NewArticle
 from core.query import ArticleFilter
 from core.schema import Schema
+from core.text import content_hash
 from storage import Project, ProjectError, ProjectLocked
 from storage.database import open_database
-from storage.migrations import CURRENT_VERSION, migrate
+from storage.migrations import CONTENT_KEY, CURRENT_VERSION, migrate
 
 
 def add(project: Project, *texts: str, source: str = "site.example") -> list[int]:
@@ -215,4 +216,34 @@ def test_version_12_drops_the_span_index_on_the_article_alone(tmp_path: Path) ->
         for row in con.execute("EXPLAIN QUERY PLAN SELECT id FROM span WHERE article_id = 1")
     )
     assert "span_article_id_annotator_id" in plan
+    con.close()
+
+
+def test_version_13_finds_articles_by_a_prefix_of_their_content_hash(tmp_path: Path) -> None:
+    """The unique index on the whole hash makes way for one on its first 64 bits: articles
+    stored before the migration are still found, and so still skipped as duplicates."""
+    path = tmp_path / "old.tandai"
+    text = "Kabar lama dari Kursk 𠮷 🔥\nخبر قديم"
+    db = open_database(str(path), must_exist=False)
+    migrate(db, name="old", upto=12)
+    db.execute_sql(
+        "INSERT INTO article (external_id, content_hash, title, url, source, published,"
+        " meta, created) VALUES ('a1', ?, 'Lama', '', 'x', '', '{}', '2024-01-01')",
+        (content_hash(text),),
+    )
+    db.execute_sql("INSERT INTO article_text (article_id, text) VALUES (1, ?)", (text,))
+    db.close()
+    with Project.open(path) as project:
+        report = project.imports.store_articles([NewArticle(text=text + "\r\n")])
+        assert (report.imported, report.duplicates) == (0, 1)
+    con = sqlite3.connect(path)
+    names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "article_content_key" in names and "article_content_hash" not in names
+    plan = " ".join(
+        str(row)
+        for row in con.execute(
+            f"EXPLAIN QUERY PLAN SELECT id FROM article WHERE {CONTENT_KEY} = 'abc'"
+        )
+    )
+    assert "article_content_key" in plan
     con.close()
