@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from core.query import ArticleFilter  # noqa: E402
 from storage import Project  # noqa: E402
+from storage.importing import ImportProgress  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 T = TypeVar("T")
@@ -229,15 +230,23 @@ def project_path(data: Path) -> Path:
     return OUT / f"{data.stem}.tandai"
 
 
-def listable_run(data: Path) -> tuple[Figure, object]:
-    """Until the articles are stored, the first page listed and counted."""
+def listable_run(data: Path, split: int = 0) -> tuple[Figure, object]:
+    """Until the articles are stored, the first page listed and counted. ``split``: also
+    print the wall time of each ``split`` articles read (flat when storing is linear)."""
     target = project_path(data)
     for leftover in OUT.glob(f"{target.name}*"):
         leftover.unlink()
+    marks = [0, time.perf_counter()]
+
+    def each_split(p: ImportProgress) -> None:
+        if split and p.phase == "store" and p.articles >= marks[0] + split:
+            now = time.perf_counter()
+            print(f"  articles {marks[0] + 1:>9,}–{p.articles:,}: {now - marks[1]:5.1f} s")
+            marks[:] = [p.articles, now]
 
     def store() -> object:
         with Project.create(target) as project:
-            report = project.imports.import_files([data], detect=False)
+            report = project.imports.import_files([data], detect=False, on_progress=each_split)
             project.list_articles(limit=50)
             project.count_articles(ArticleFilter(statuses=("todo",)))
         return report
@@ -245,13 +254,17 @@ def listable_run(data: Path) -> tuple[Figure, object]:
     return measured(store)
 
 
-def run(count: int, chars: int, keep: bool, runs: int, listable_only: bool, phases: bool) -> None:
+def run(
+    count: int, chars: int, keep: bool, runs: int, listable_only: bool, phases: bool, split: int
+) -> None:
     data = news_file(count, chars)
     size_mb = data.stat().st_size / 1e6
     print(f"data: {data.name}, {count:,} articles, {size_mb:.0f} MB")
     raw = min((raw_limit(data) for _ in range(runs)), key=lambda f: f.wall)
     print(f"raw limit (orjson + executemany into SQLite, no checks): {raw.text()}")
-    listable, report = min((listable_run(data) for _ in range(runs)), key=lambda r: r[0].wall)
+    listable, report = min(
+        (listable_run(data, split) for _ in range(runs)), key=lambda r: r[0].wall
+    )
     print(
         f"stored and listable:     {listable.text()}\n"
         f"                         best of {runs}; raw limit {raw.wall:.1f} s wall,"
@@ -367,8 +380,23 @@ if __name__ == "__main__":
     parser.add_argument(
         "--listable-only", action="store_true", help="only the raw limit and the storing"
     )
+    parser.add_argument(
+        "--split",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print the storing's wall time for each N articles read",
+    )
     args = parser.parse_args()
     if not args.accuracy_only:
-        run(args.articles, args.chars, args.keep, args.runs, args.listable_only, args.phases)
+        run(
+            args.articles,
+            args.chars,
+            args.keep,
+            args.runs,
+            args.listable_only,
+            args.phases,
+            args.split,
+        )
     if not args.listable_only:
         language_accuracy()
