@@ -41,8 +41,9 @@ if TYPE_CHECKING:
 SORT_KEYS = ("id", "title", "source", "lang", "status", "labels", "unsure")
 #: Titles are sorted by their first characters: the same expression is indexed (migration 3),
 #: and a bounded key keeps PostgreSQL's b-tree happy with pathological multi-kB titles.
-#: Index hits read for the first window of an id-ordered page of a free-text filter.
-_TEXT_WINDOW = 1_000
+#: Index hits read for the first window of an id-ordered page of a free-text filter (and of
+#: a count that stops early, ``Project.count_articles``).
+TEXT_WINDOW = 1_000
 TITLE_SORT_CHARS = 200
 
 
@@ -250,7 +251,7 @@ class Listing(ProjectPart):
         start = resume.last_id if resume is not None and resume.last_id else None
         start = start if start is not None else ((1 << 62) if descending else 0)
         rows: list[tuple[int, Any]] = []
-        size = _TEXT_WINDOW
+        size = TEXT_WINDOW
         while len(rows) < limit:
             window = self.project.text_window(flt.text, start, size, descending=descending)
             if window is None:

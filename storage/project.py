@@ -19,6 +19,7 @@ from core.query import ArticleFilter, ProjectStats
 from core.schema import Schema
 from core.text import has_unspaced_script
 from resources import resource_path
+from storage import listing
 from storage.adjudication import Agreement
 from storage.database import (
     describe,
@@ -403,12 +404,41 @@ class Project:
         ).fetchone()
         return (start + 1, 1 << 62 if row is None else int(row[0]) + 1)
 
-    def count_articles(self, flt: ArticleFilter | None = None) -> int:
+    def count_articles(
+        self, flt: ArticleFilter | None = None, *, at_most: int | None = None
+    ) -> int:
+        """How many articles ``flt`` selects. ``at_most``: stop counting past it and return
+        ``at_most + 1`` ("more than at_most"). A count reads every match: a word in most of a
+        million articles takes ~300 ms to count whole, ~10 ms to count past 10,000 (the
+        list shows that first, then the whole count)."""
         flt = flt or ArticleFilter()
         if flt.assigned_to and replace(flt, assigned_to=None, annotator=None) == ArticleFilter():
             # Only "assigned to me": the queue's own index counts it (~1 ms, not a scan).
-            return self.team.queue_length(flt.assigned_to)
-        return self.filtered(flt).count()
+            count = self.team.queue_length(flt.assigned_to)
+            return count if at_most is None else min(count, at_most + 1)
+        if at_most is None:
+            return int(self.filtered(flt).count())
+        if flt.text.strip():
+            by_windows = self._count_text_windows(flt, at_most)
+            if by_windows is not None:
+                return by_windows
+        a = self.m.Article
+        return int(self.filtered(flt).select(a.id).limit(at_most + 1).count())
+
+    def _count_text_windows(self, flt: ArticleFilter, at_most: int) -> int | None:
+        """A free-text filter counted window by window of index hits (see
+        :meth:`text_window`), up to just past ``at_most``; None if it cannot go by windows
+        (then a LIMIT would not help either: SQLite gathers every hit first)."""
+        start, size, total = 0, listing.TEXT_WINDOW, 0
+        while total <= at_most:
+            window = self.text_window(flt.text, start, size, descending=False)
+            if window is None:
+                return None
+            total += int(self.filtered(flt, text_ids=window).count())
+            if window[1] >= 1 << 62:
+                break  # that window reached the last hit
+            start, size = window[1] - 1, size * 4
+        return min(total, at_most + 1)
 
     def list_articles(
         self, flt: ArticleFilter | None = None, *, after_id: int = 0, limit: int = 200

@@ -234,3 +234,34 @@ def test_a_count_arriving_after_the_dock_is_gone_is_dropped(qtbot, project: Proj
     qtbot.waitUntil(lambda: not shiboken6.isValid(widget))
     widget._show_count(serial, 30)  # what a late job would deliver: no error, nothing shown
     assert counts == []
+
+
+def test_a_count_past_the_quick_count_says_more_than_then_the_whole_count(
+    qtbot, dock: ArticleListDock, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list counts to QUICK_COUNT first (a few ms at a million); past it, the label says
+    "more than N" at once and then gives the whole count, which alone is announced."""
+    import gui.article_list as article_list
+
+    monkeypatch.setattr(article_list, "QUICK_COUNT", 5)
+    shown: list[str] = []
+    real_set_text = dock.count_label.setText
+
+    def spy(text: str) -> None:
+        shown.append(text)
+        real_set_text(text)
+
+    dock.count_label.setText = spy  # type: ignore[method-assign]
+    counts: list[int] = []
+    dock.countChanged.connect(counts.append)
+    ids = list(project.article_ids())
+    project.labels.set_status(ids[0], annotator=ANN, status="done")
+    dock.status_box.setCurrentIndex(dock.status_box.findData("todo"))
+    qtbot.waitUntil(lambda: dock.count_label.text() == "29 articles")
+    assert "more than 5 articles, counting…" in shown
+    assert counts == [29]
+    shown.clear()
+    dock.status_box.setCurrentIndex(dock.status_box.findData("done"))
+    qtbot.waitUntil(lambda: dock.count_label.text() == "1 article")
+    assert not [t for t in shown if t.startswith("more than")]
+    assert counts == [29, 1]

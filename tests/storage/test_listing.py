@@ -204,7 +204,7 @@ def test_a_text_filter_pages_by_windows_of_hits_and_finds_what_the_plain_query_f
     here, other filters leaving them short); every page together is the plain result."""
     import storage.listing as listing
 
-    monkeypatch.setattr(listing, "_TEXT_WINDOW", 2)
+    monkeypatch.setattr(listing, "TEXT_WINDOW", 2)
     project.imports.store_articles(
         NewArticle(
             text=f"Berita {i} 😀 𠮷野 שלום\r\n" + ("banjir besar " if i % 3 else "") + "kota",
@@ -239,3 +239,38 @@ def test_a_text_filter_pages_by_windows_of_hits_and_finds_what_the_plain_query_f
                         break
                 want = sorted(plain, reverse=descending)
                 assert (seen if sort == "id" else sorted(seen, reverse=descending)) == want
+
+
+def test_a_count_that_stops_early_agrees_with_the_whole_count(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``at_most`` counts to just past it: by windows of index hits for a free-text filter
+    (two hits a window here), by a LIMIT otherwise; never more, never a different answer."""
+    import storage.listing as listing
+
+    monkeypatch.setattr(listing, "TEXT_WINDOW", 2)
+    project.imports.store_articles(
+        NewArticle(
+            text=f"Berita {i} 😀 𠮷野 שלום\r\n" + ("banjir besar " if i % 3 else "") + "kota",
+            title=f"Judul {i}",
+            source=f"site{i % 4}.example",
+        )
+        for i in range(60)
+    )
+    project.imports.index_pending()
+    for aid in list(project.article_ids())[::5]:
+        project.labels.set_status(aid, annotator=ANN, status="done")
+    filters = [
+        ArticleFilter(),
+        ArticleFilter(annotator=ANN, statuses=("todo",)),
+        ArticleFilter(annotator=ANN, text="banjir"),
+        ArticleFilter(annotator=ANN, text="banjir bes", sources=("site1.example",)),
+        ArticleFilter(annotator=ANN, text="kota", statuses=("done",)),
+        ArticleFilter(annotator=ANN, text="tidak ada"),
+        ArticleFilter(annotator=ANN, text="𠮷野 banjir"),  # by reading texts: no windows
+    ]
+    for flt in filters:
+        whole = project.count_articles(flt)
+        assert whole == len(list(project.article_ids(flt)))
+        for at_most in (0, 1, 5, 17, 39, 100):
+            assert project.count_articles(flt, at_most=at_most) == min(whole, at_most + 1)
