@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import query
 from core.models import STATUSES
 from core.query import ArticleFilter
 from gui.article_list_model import (
@@ -53,8 +54,6 @@ from storage import Project, search_terms
 
 #: Typing pauses this long before the list is searched, so a fast typist costs one query.
 SEARCH_DELAY_MS = 250
-#: The list's count stops here first and says "more than" (see ``ArticleList._update_count``).
-QUICK_COUNT = 10_000
 PENDING = "pending"  # the language filter's name for "not detected yet"
 MINE, ALL = "mine", "all"  # the scope box: the annotator's queue, or every article
 #: How many more pages set_current may fetch to find an article that is not loaded yet.
@@ -378,13 +377,13 @@ class ArticleListDock(QDockWidget):
     def _update_count(self) -> None:
         """Count the matching articles in the background: on a million articles a filtered
         count reads every row (~0.1 s, ~0.3 s for a word in most of them), too long for the
-        UI thread on every keystroke. Counted first up to :data:`QUICK_COUNT` (a few ms);
-        past it the label says so at once ("more than 10,000 articles") and then the whole
-        count replaces it."""
+        UI thread on every keystroke. Counted first up to ``core.query.QUICK_COUNT`` (a few
+        ms); past it the label says so at once ("more than 10,000 articles") and then the
+        whole count replaces it."""
         self._count_serial += 1
         serial, flt, project = self._count_serial, self.model.filter, self.project
         self.count_label.setText("counting…")
-        quick = QUICK_COUNT
+        quick = query.QUICK_COUNT
 
         def counted(total: int) -> None:
             if total <= quick:
@@ -424,7 +423,8 @@ class ArticleListDock(QDockWidget):
 
     def wait_for_count(self, msecs: int = 10_000) -> None:
         """Block until the pending counts are shown (for tests and benchmarks); a quick
-        count past :data:`QUICK_COUNT` starts the whole count when it is shown, so twice."""
+        count past ``core.query.QUICK_COUNT`` starts the whole count when it is shown, so
+        twice."""
         for _ in range(2):
             wait_for_jobs(msecs)
             QCoreApplication.sendPostedEvents()

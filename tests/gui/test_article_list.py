@@ -241,9 +241,9 @@ def test_a_count_past_the_quick_count_says_more_than_then_the_whole_count(
 ) -> None:
     """The list counts to QUICK_COUNT first (a few ms at a million); past it, the label says
     "more than N" at once and then gives the whole count, which alone is announced."""
-    import gui.article_list as article_list
+    import core.query
 
-    monkeypatch.setattr(article_list, "QUICK_COUNT", 5)
+    monkeypatch.setattr(core.query, "QUICK_COUNT", 5)
     shown: list[str] = []
     real_set_text = dock.count_label.setText
 
