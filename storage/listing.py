@@ -41,8 +41,7 @@ if TYPE_CHECKING:
 SORT_KEYS = ("id", "title", "source", "lang", "status", "labels", "unsure")
 #: Titles are sorted by their first characters: the same expression is indexed (migration 3),
 #: and a bounded key keeps PostgreSQL's b-tree happy with pathological multi-kB titles.
-#: Index hits read for the first window of an id-ordered page of a free-text filter (and of
-#: a count that stops early, ``Project.count_articles``).
+#: Index hits read for the first window of an id-ordered page of a free-text filter.
 TEXT_WINDOW = 1_000
 TITLE_SORT_CHARS = 200
 

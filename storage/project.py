@@ -19,7 +19,6 @@ from core.query import ArticleFilter, ProjectStats
 from core.schema import Schema
 from core.text import has_unspaced_script
 from resources import resource_path
-from storage import listing
 from storage.adjudication import Agreement
 from storage.database import (
     describe,
@@ -429,7 +428,10 @@ class Project:
         """A free-text filter counted window by window of index hits (see
         :meth:`text_window`), up to just past ``at_most``; None if it cannot go by windows
         (then a LIMIT would not help either: SQLite gathers every hit first)."""
-        start, size, total = 0, listing.TEXT_WINDOW, 0
+        # The first window holds just enough hits; it grows fourfold while other filters
+        # leave it short. Few windows: each reads the last word's prefix anew (~15 ms for a
+        # word in most of a million articles).
+        start, size, total = 0, at_most + 1, 0
         while total <= at_most:
             window = self.text_window(flt.text, start, size, descending=False)
             if window is None:
