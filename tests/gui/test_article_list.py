@@ -239,7 +239,7 @@ def test_a_count_arriving_after_the_dock_is_gone_is_dropped(qtbot, project: Proj
 def test_a_count_past_the_quick_count_says_more_than_then_the_whole_count(
     qtbot, dock: ArticleListDock, project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The list counts to QUICK_COUNT first (a few ms at a million); past it, the label says
+    """The list counts to QUICK_COUNT first (tens of ms at a million); past it, the label says
     "more than N" at once and then gives the whole count, which alone is announced."""
     import core.query
 
