@@ -196,15 +196,9 @@ def test_distinct_values_of_an_empty_project_are_empty(project: Project) -> None
     assert project.listing.distinct_values("source") == []
 
 
-@pytest.mark.parametrize("descending", [False, True])
-def test_a_text_filter_pages_by_windows_of_hits_and_finds_what_the_plain_query_finds(
-    project: Project, monkeypatch: pytest.MonkeyPatch, descending: bool
-) -> None:
-    """Id-ordered pages of a free-text filter read the index window by window (tiny windows
-    here, other filters leaving them short); every page together is the plain result."""
-    import storage.listing as listing
-
-    monkeypatch.setattr(listing, "TEXT_WINDOW", 2)
+def _sixty_articles(project: Project) -> list[ArticleFilter]:
+    """Sixty indexed articles (emoji, CJK Extension B, RTL, CRLF), two in three with
+    "banjir", every fifth done for ANN; returns free-text filters to try on them."""
     project.imports.store_articles(
         NewArticle(
             text=f"Berita {i} 😀 𠮷野 שלום\r\n" + ("banjir besar " if i % 3 else "") + "kota",
@@ -214,17 +208,27 @@ def test_a_text_filter_pages_by_windows_of_hits_and_finds_what_the_plain_query_f
         for i in range(60)
     )
     project.imports.index_pending()
-    ids = list(project.article_ids())
-    for aid in ids[::5]:
+    for aid in list(project.article_ids())[::5]:
         project.labels.set_status(aid, annotator=ANN, status="done")
-    filters = [
+    return [
         ArticleFilter(annotator=ANN, text="banjir"),
         ArticleFilter(annotator=ANN, text="banjir bes", sources=("site1.example",)),
         ArticleFilter(annotator=ANN, text="kota", statuses=("done",)),
         ArticleFilter(annotator=ANN, text="tidak ada"),
         ArticleFilter(annotator=ANN, text="𠮷野 banjir"),  # by reading texts: no windows
     ]
-    for flt in filters:
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_a_text_filter_pages_by_windows_of_hits_and_finds_what_the_plain_query_finds(
+    project: Project, monkeypatch: pytest.MonkeyPatch, descending: bool
+) -> None:
+    """Id-ordered pages of a free-text filter read the index window by window (tiny windows
+    here, other filters leaving them short); every page together is the plain result."""
+    import storage.listing as listing
+
+    monkeypatch.setattr(listing, "TEXT_WINDOW", 2)
+    for flt in _sixty_articles(project):
         plain = sorted(r.id for r in project.list_articles(flt, limit=1000))
         assert plain or flt.text == "tidak ada"
         for sort in ("id", "status"):
@@ -245,27 +249,8 @@ def test_a_count_that_stops_early_agrees_with_the_whole_count(project: Project) 
     """``at_most`` counts to just past it: by windows of index hits for a free-text filter
     (growing while other filters leave them short), by a LIMIT otherwise; never more,
     never a different answer."""
-    project.imports.store_articles(
-        NewArticle(
-            text=f"Berita {i} 😀 𠮷野 שלום\r\n" + ("banjir besar " if i % 3 else "") + "kota",
-            title=f"Judul {i}",
-            source=f"site{i % 4}.example",
-        )
-        for i in range(60)
-    )
-    project.imports.index_pending()
-    for aid in list(project.article_ids())[::5]:
-        project.labels.set_status(aid, annotator=ANN, status="done")
-    filters = [
-        ArticleFilter(),
-        ArticleFilter(annotator=ANN, statuses=("todo",)),
-        ArticleFilter(annotator=ANN, text="banjir"),
-        ArticleFilter(annotator=ANN, text="banjir bes", sources=("site1.example",)),
-        ArticleFilter(annotator=ANN, text="kota", statuses=("done",)),
-        ArticleFilter(annotator=ANN, text="tidak ada"),
-        ArticleFilter(annotator=ANN, text="𠮷野 banjir"),  # by reading texts: no windows
-    ]
-    for flt in filters:
+    filters = [ArticleFilter(), ArticleFilter(annotator=ANN, statuses=("todo",))]
+    for flt in filters + _sixty_articles(project):
         whole = project.count_articles(flt)
         assert whole == len(list(project.article_ids(flt)))
         for at_most in (0, 1, 5, 17, 39, 100):
