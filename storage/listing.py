@@ -30,6 +30,7 @@ import peewee as pw
 from core.models import STATUSES, ArticleSummary
 from core.query import ArticleFilter
 from storage.part import ProjectPart
+from storage.search import TextWindow
 
 if TYPE_CHECKING:
     from storage.learning import Learning
@@ -257,7 +258,7 @@ class Listing(ProjectPart):
                 return None
             cursor = ListCursor(0, None, rows[-1][0]) if rows else resume
             rows += self._segment_rows(flt, seg, descending, cursor, limit - len(rows), window)
-            low, high = window
+            low, high, _ = window
             start = low if descending else high - 1
             if (low <= 0) if descending else (high >= 1 << 62):
                 break  # that window reached the last hit
@@ -271,7 +272,7 @@ class Listing(ProjectPart):
         descending: bool,
         resume: ListCursor | None,
         limit: int,
-        text_ids: tuple[int, int] | None = None,
+        text_ids: TextWindow | None = None,
     ) -> list[tuple[int, Any]]:
         a = self.m.Article
         query = self.project.filtered(flt, text_ids=text_ids)

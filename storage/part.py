@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from core.query import ArticleFilter
     from core.schema import Schema
     from storage.models import Models
+    from storage.search import TextWindow
 
 
 class ProjectCore(Protocol):
@@ -46,11 +47,11 @@ class ProjectCore(Protocol):
     def text_length(self, article_id: int) -> int: ...
     def article(self, article_id: int) -> Article: ...
     def filtered(
-        self, flt: ArticleFilter, *, text_ids: tuple[int, int] | None = None
+        self, flt: ArticleFilter, *, text_ids: TextWindow | None = None
     ) -> pw.ModelSelect: ...
     def text_window(
         self, text: str, start: int, size: int, *, descending: bool
-    ) -> tuple[int, int] | None: ...
+    ) -> TextWindow | None: ...
     def status_condition(self, flt: ArticleFilter) -> pw.Expression: ...
 
 

@@ -40,7 +40,13 @@ from storage.models import Models, make_models
 from storage.navigation import Navigation
 from storage.packages import Team
 from storage.propagation import NearDuplicates
-from storage.search import fts_match_expression, search_terms, tsquery_expression
+from storage.search import (
+    MAX_IDS_WINDOW,
+    TextWindow,
+    fts_match_expression,
+    search_terms,
+    tsquery_expression,
+)
 from storage.suggestions import Suggestions
 
 PROJECT_SUFFIX = ".tandai"
@@ -300,11 +306,9 @@ class Project:
             raise ProjectError(f"{self.name}: no article with id {article_id}")
         return int(length)
 
-    def filtered(
-        self, flt: ArticleFilter, *, text_ids: tuple[int, int] | None = None
-    ) -> pw.ModelSelect:
-        """The articles ``flt`` selects; ``text_ids``: only index hits with ids in
-        ``[low, high)`` (see :meth:`text_window`)."""
+    def filtered(self, flt: ArticleFilter, *, text_ids: TextWindow | None = None) -> pw.ModelSelect:
+        """The articles ``flt`` selects; ``text_ids``: only these index hits (one window of
+        them, see :meth:`text_window`) instead of a search of the index."""
         a = self.m.Article
         query = a.select()
         if flt.ids:
@@ -340,7 +344,7 @@ class Project:
             cond = todo if cond is None else (cond | todo)
         return cond
 
-    def _text_condition(self, text: str, ids: tuple[int, int] | None = None) -> pw.Expression:
+    def _text_condition(self, text: str, ids: TextWindow | None = None) -> pw.Expression:
         """Every word of ``text`` must occur (the last one as a prefix), in title or text."""
         a, t = self.m.Article, self.m.ArticleText
         words = search_terms(text)
@@ -355,16 +359,18 @@ class Project:
             cond = found if cond is None else (cond & found)
         return cond
 
-    def _index_condition(self, text: str, ids: tuple[int, int] | None = None) -> pw.Expression:
+    def _index_condition(self, text: str, ids: TextWindow | None = None) -> pw.Expression:
         a, t = self.m.Article, self.m.ArticleText
         if self.is_sqlite:
+            if ids is not None and ids.ids is not None:  # the hits as read: no second search
+                return a.id.in_(pw.SQL("(SELECT value FROM json_each(?))", [json.dumps(ids.ids)]))
             match = fts_match_expression(text)
             if ids is not None:
                 return a.id.in_(
                     pw.SQL(
                         "(SELECT rowid FROM article_fts WHERE article_fts MATCH ?"
                         " AND rowid >= ? AND rowid < ?)",
-                        [match, *ids],
+                        [match, ids.low, ids.high],
                     )
                 )
             return a.id.in_(
@@ -379,29 +385,34 @@ class Project:
 
     def text_window(
         self, text: str, start: int, size: int, *, descending: bool
-    ) -> tuple[int, int] | None:
-        """Ids ``[low, high)`` holding the next ``size`` index hits of ``text`` after
-        ``start`` (upwards, or downwards from just below it), the rest of the way when
-        fewer remain; None when the filter cannot go by windows (PostgreSQL, or words the
-        index cannot find alone). An id-ordered page of a common word reads one window of
-        hits instead of all of them: at a million articles, 15-25 ms instead of 85-170 ms."""
+    ) -> TextWindow | None:
+        """The next ``size`` index hits of ``text`` after ``start`` (upwards, or downwards
+        from just below it), the rest of the way when fewer remain; None when the filter
+        cannot go by windows (PostgreSQL, or words the index cannot find alone). An
+        id-ordered page of a common word reads one window of hits instead of all of them:
+        at a million articles, 15-25 ms instead of 85-170 ms."""
         words = search_terms(text)
         if not self.is_sqlite or not words or any(map(has_unspaced_script, words)):
             return None
         match = fts_match_expression(" ".join(words))
-        if descending:
-            row = self.db.execute_sql(
-                "SELECT rowid FROM article_fts WHERE article_fts MATCH ? AND rowid < ?"
-                " ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-                (match, start, size - 1),
+        order, op = ("DESC", "<") if descending else ("", ">")
+        query = (
+            f"SELECT rowid FROM article_fts WHERE article_fts MATCH ? AND rowid {op} ?"
+            f" ORDER BY rowid {order}"
+        )
+        ids: tuple[int, ...] | None = None
+        if size > MAX_IDS_WINDOW:  # only where the window ends
+            last = self.db.execute_sql(
+                f"{query} LIMIT 1 OFFSET ?", (match, start, size - 1)
             ).fetchone()
-            return (0 if row is None else int(row[0]), start)
-        row = self.db.execute_sql(
-            "SELECT rowid FROM article_fts WHERE article_fts MATCH ? AND rowid > ?"
-            " ORDER BY rowid LIMIT 1 OFFSET ?",
-            (match, start, size - 1),
-        ).fetchone()
-        return (start + 1, 1 << 62 if row is None else int(row[0]) + 1)
+            end = None if last is None else int(last[0])
+        else:
+            rows = self.db.execute_sql(f"{query} LIMIT ?", (match, start, size)).fetchall()
+            ids = tuple(int(r[0]) for r in rows)
+            end = ids[-1] if len(ids) == size else None
+        if descending:
+            return TextWindow(0 if end is None else end, start, ids)
+        return TextWindow(start + 1, 1 << 62 if end is None else end + 1, ids)
 
     def count_articles(
         self, flt: ArticleFilter | None = None, *, at_most: int | None = None
@@ -437,9 +448,9 @@ class Project:
             if window is None:
                 return None
             total += int(self.filtered(flt, text_ids=window).count())
-            if window[1] >= 1 << 62:
+            if window.high >= 1 << 62:
                 break  # that window reached the last hit
-            start, size = window[1] - 1, size * 4
+            start, size = window.high - 1, size * 4
         return min(total, at_most + 1)
 
     def list_articles(

@@ -3,10 +3,28 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from core.text import has_unspaced_script
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+
+
+#: Windows of up to this many hits carry their ids (they travel to SQLite as one JSON list);
+#: larger ones, read when other filters leave few of the hits, are a range of ids that
+#: SQLite searches the index in again (cheaper than shipping the ids when few are kept).
+MAX_IDS_WINDOW = 16_000
+
+
+class TextWindow(NamedTuple):
+    """Index hits of a free-text filter with ids in ``[low, high)``: in a small window all
+    of them, in ``ids``, read once (FTS5 gathers the hits of every word a prefix stands for
+    before it gives the first, ~15 ms at a million for a word in most articles); None in a
+    large one."""
+
+    low: int
+    high: int
+    ids: tuple[int, ...] | None
 
 
 def search_terms(text: str) -> list[str]:

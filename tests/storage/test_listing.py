@@ -219,15 +219,19 @@ def _sixty_articles(project: Project) -> list[ArticleFilter]:
     ]
 
 
+@pytest.mark.parametrize("ids_window", [16_000, 8])
 @pytest.mark.parametrize("descending", [False, True])
 def test_a_text_filter_pages_by_windows_of_hits_and_finds_what_the_plain_query_finds(
-    project: Project, monkeypatch: pytest.MonkeyPatch, descending: bool
+    project: Project, monkeypatch: pytest.MonkeyPatch, descending: bool, ids_window: int
 ) -> None:
     """Id-ordered pages of a free-text filter read the index window by window (tiny windows
-    here, other filters leaving them short); every page together is the plain result."""
+    here, other filters leaving them short; windows past ``ids_window`` hits are ranges of
+    ids rather than the ids); every page together is the plain result."""
     import storage.listing as listing
+    import storage.project
 
     monkeypatch.setattr(listing, "TEXT_WINDOW", 2)
+    monkeypatch.setattr(storage.project, "MAX_IDS_WINDOW", ids_window)
     for flt in _sixty_articles(project):
         plain = sorted(r.id for r in project.list_articles(flt, limit=1000))
         assert plain or flt.text == "tidak ada"
@@ -245,10 +249,16 @@ def test_a_text_filter_pages_by_windows_of_hits_and_finds_what_the_plain_query_f
                 assert (seen if sort == "id" else sorted(seen, reverse=descending)) == want
 
 
-def test_a_count_that_stops_early_agrees_with_the_whole_count(project: Project) -> None:
+@pytest.mark.parametrize("ids_window", [16_000, 3])
+def test_a_count_that_stops_early_agrees_with_the_whole_count(
+    project: Project, monkeypatch: pytest.MonkeyPatch, ids_window: int
+) -> None:
     """``at_most`` counts to just past it: by windows of index hits for a free-text filter
-    (growing while other filters leave them short), by a LIMIT otherwise; never more,
-    never a different answer."""
+    (growing while other filters leave them short; past ``ids_window`` hits, ranges of
+    ids), by a LIMIT otherwise; never more, never a different answer."""
+    import storage.project
+
+    monkeypatch.setattr(storage.project, "MAX_IDS_WINDOW", ids_window)
     filters = [ArticleFilter(), ArticleFilter(annotator=ANN, statuses=("todo",))]
     for flt in filters + _sixty_articles(project):
         whole = project.count_articles(flt)
