@@ -419,7 +419,7 @@ class Project:
     ) -> int:
         """How many articles ``flt`` selects. ``at_most``: stop counting past it and return
         ``at_most + 1`` ("more than at_most"). A count reads every match: a word in most of a
-        million articles takes ~300 ms to count whole, 30–45 ms to count past 10,000 (the
+        million articles takes ~300 ms to count whole, 25–30 ms to count past 10,000 (the
         list shows that first, then the whole count)."""
         flt = flt or ArticleFilter()
         if flt.assigned_to and replace(flt, assigned_to=None, annotator=None) == ArticleFilter():
