@@ -40,10 +40,10 @@ if TYPE_CHECKING:
     pass
 
 SORT_KEYS = ("id", "title", "source", "lang", "status", "labels", "unsure")
-#: Titles are sorted by their first characters: the same expression is indexed (migration 3),
-#: and a bounded key keeps PostgreSQL's b-tree happy with pathological multi-kB titles.
 #: Index hits read for the first window of an id-ordered page of a free-text filter.
 TEXT_WINDOW = 1_000
+#: Titles are sorted by their first characters: the same expression is indexed (migration 3),
+#: and a bounded key keeps PostgreSQL's b-tree happy with pathological multi-kB titles.
 TITLE_SORT_CHARS = 200
 
 
@@ -248,21 +248,19 @@ class Listing(ProjectPart):
         """An id-ordered page of a free-text filter, read window by window of index hits
         (growing fourfold while other filters leave the page short), so that a word in
         most articles does not make SQLite gather all its hits for one page."""
-        start = resume.last_id if resume is not None and resume.last_id else None
-        start = start if start is not None else ((1 << 62) if descending else 0)
+        if resume is not None and resume.last_id:
+            start = resume.last_id
+        else:
+            start = (1 << 62) if descending else 0
+        windows = self.project.text_windows(flt.text, start, TEXT_WINDOW, descending=descending)
+        if windows is None:
+            return None
         rows: list[tuple[int, Any]] = []
-        size = TEXT_WINDOW
-        while len(rows) < limit:
-            window = self.project.text_window(flt.text, start, size, descending=descending)
-            if window is None:
-                return None
+        for window in windows:
             cursor = ListCursor(0, None, rows[-1][0]) if rows else resume
             rows += self._segment_rows(flt, seg, descending, cursor, limit - len(rows), window)
-            low, high, _ = window
-            start = low if descending else high - 1
-            if (low <= 0) if descending else (high >= 1 << 62):
-                break  # that window reached the last hit
-            size *= 4
+            if len(rows) >= limit:
+                break
         return rows
 
     def _segment_rows(

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from storage.database import write_transaction
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     import peewee as pw
 
     from core.models import Article
@@ -49,9 +51,9 @@ class ProjectCore(Protocol):
     def filtered(
         self, flt: ArticleFilter, *, text_ids: TextWindow | None = None
     ) -> pw.ModelSelect: ...
-    def text_window(
+    def text_windows(
         self, text: str, start: int, size: int, *, descending: bool
-    ) -> TextWindow | None: ...
+    ) -> Iterator[TextWindow] | None: ...
     def status_condition(self, flt: ArticleFilter) -> pw.Expression: ...
 
 
