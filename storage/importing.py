@@ -445,13 +445,20 @@ class ArticleImports(PendingWork):
         sqlite = is_sqlite(self.db)
         for i in range(0, len(fresh), BATCH):
             part = fresh[i : i + BATCH]
+            columns = (
+                "external_id, content_hash, title, url, source, published, meta, batch_id,"
+                " lang, lang_confidence"
+            )
+            ids: dict[str, int] = {}
             if sqlite:
                 # The write transaction keeps every other writer out, so the next ids are
                 # known: no lookup by hash (the content-key index may be deferred).
                 top = cursor.execute("SELECT COALESCE(MAX(id), 0) FROM article").fetchone()[0]
                 ids = {k: top + 1 + n for n, (k, _) in enumerate(part)}
-            rows: list[tuple[Any, ...]] = [
+                columns = "id, " + columns
+            rows = [
                 (
+                    *((ids[k],) if sqlite else ()),
                     a.external_id,
                     k,
                     a.title,
@@ -465,13 +472,6 @@ class ArticleImports(PendingWork):
                 )
                 for k, a in part
             ]
-            columns = (
-                "external_id, content_hash, title, url, source, published, meta, batch_id,"
-                " lang, lang_confidence"
-            )
-            if sqlite:
-                columns = "id, " + columns
-                rows = [(ids[k], *row) for (k, _), row in zip(part, rows, strict=True)]
             marks = ", ".join([p] * len(rows[0]))
             cursor.executemany(
                 f"INSERT INTO article ({columns}, created) VALUES ({marks}, CURRENT_TIMESTAMP)",
