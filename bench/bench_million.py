@@ -64,24 +64,19 @@ def listing(project: Project, count: int) -> None:
             lambda s=sort, c=cursor: project.listing.list_sorted(flt, sort=s, after=c, limit=200)
         )
         print(f"  list by {sort:6}  first page {first:7.1f} ms   a page half-way {deep:7.1f} ms")
-    for name, f in [
-        ("status todo", ArticleFilter(annotator="bench", statuses=("todo",))),
-        ("source", ArticleFilter(annotator="bench", sources=("Warta Kita",))),
-    ]:
+    filters = [
+        ("filter status todo", "rows", ArticleFilter(annotator="bench", statuses=("todo",))),
+        ("filter source", "rows", ArticleFilter(annotator="bench", sources=("Warta Kita",))),
+    ] + [
+        (f"search {text!r}", "hits", ArticleFilter(annotator="bench", text=text))
+        for text in ("hospital", "rumah sakit", "zzzq")
+    ]
+    for name, unit, f in filters:
         counted, n = median_ms(lambda f=f: project.count_articles(f))
         quick, _ = median_ms(lambda f=f: project.count_articles(f, at_most=QUICK_COUNT))
         page, _ = median_ms(lambda f=f: project.listing.list_sorted(f, limit=200))
         print(
-            f"  filter {name:12} {n:>9,} rows  count {counted:7.1f} ms"
-            f" (to {QUICK_COUNT:,}: {quick:5.1f} ms)  first page {page:7.1f} ms"
-        )
-    for text in ("hospital", "rumah sakit", "zzzq"):
-        f = ArticleFilter(annotator="bench", text=text)
-        counted, n = median_ms(lambda f=f: project.count_articles(f))
-        quick, _ = median_ms(lambda f=f: project.count_articles(f, at_most=QUICK_COUNT))
-        page, _ = median_ms(lambda f=f: project.listing.list_sorted(f, limit=200))
-        print(
-            f"  search {text!r:14} {n:>9,} hits  count {counted:7.1f} ms"
+            f"  {name:20} {n:>9,} {unit}  count {counted:7.1f} ms"
             f" (to {QUICK_COUNT:,}: {quick:5.1f} ms)  first page {page:7.1f} ms"
         )
 
