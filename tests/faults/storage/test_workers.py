@@ -56,6 +56,22 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _kill_and_expect_no_orphans(
+    child: subprocess.Popen, below: set[int], who: str, how: int = signal.SIGKILL
+) -> None:
+    """Signal ``child``; its worker processes ``below`` must end within 10 s. Any left
+    are killed (not left to the next test) and fail the test."""
+    child.send_signal(how)
+    child.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(p) for p in below):
+        time.sleep(0.1)
+    left = [p for p in below if _alive(p)]
+    for pid in left:
+        subprocess.run(["kill", "-9", str(pid)], check=False)
+    assert not left, f"{len(left)} processes outlived the {who}"
+
+
 @pytest.fixture(scope="module")
 def undetected(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("workers")
@@ -85,15 +101,7 @@ def test_killing_an_import_during_language_detection_leaves_no_process_behind(
         child.stdout.readline()  # the workers are detecting
         below = _descendants(child.pid)
         assert len(below) >= 2, "expected the worker processes"
-        child.send_signal(how)
-        child.wait()
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and any(_alive(p) for p in below):
-            time.sleep(0.1)
-        left = [p for p in below if _alive(p)]
-        for pid in left:  # do not leave them to the next test either
-            subprocess.run(["kill", "-9", str(pid)], check=False)
-        assert not left, f"{len(left)} processes outlived the import"
+        _kill_and_expect_no_orphans(child, below, "import", how)
 
 
 LEARN_CHILD = """
@@ -146,15 +154,7 @@ def test_killing_the_app_while_a_model_trains_or_suggests_leaves_no_process_behi
         below = {p for p in _descendants(child.pid) if _alive(p)}
         time.sleep(0.05)
     assert len(below) >= want, "expected the worker processes"
-    child.send_signal(signal.SIGKILL)
-    child.wait()
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(_alive(p) for p in below):
-        time.sleep(0.1)
-    left = [p for p in below if _alive(p)]
-    for pid in left:
-        subprocess.run(["kill", "-9", str(pid)], check=False)
-    assert not left, f"{len(left)} processes outlived the app"
+    _kill_and_expect_no_orphans(child, below, "app")
 
 
 TEAM_CHILD = """
@@ -217,15 +217,7 @@ def test_killing_agreement_or_adjudication_leaves_no_worker_and_a_valid_project(
         time.sleep(0.02)
     assert below, "expected the worker process"
     child.stdout.readline()  # a page is done
-    child.send_signal(signal.SIGKILL)
-    child.wait()
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(_alive(p) for p in below):
-        time.sleep(0.1)
-    left = [p for p in below if _alive(p)]
-    for pid in left:
-        subprocess.run(["kill", "-9", str(pid)], check=False)
-    assert not left, f"{len(left)} processes outlived the {command}"
+    _kill_and_expect_no_orphans(child, below, command)
     with Project.open(path) as project:
         assert project.db.execute_sql("PRAGMA integrity_check").fetchone() == ("ok",)
         report = project.agreement.adjudicate(into="gold")  # goes on from where it was
