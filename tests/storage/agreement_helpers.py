@@ -3,6 +3,8 @@ finished, some not. Shared by the agreement and adjudication tests."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from core.models import NewArticle
 from storage import Project
 
@@ -79,7 +81,6 @@ def random_team_project(project: Project, *, articles: int = 14, seed: int = 7) 
     """``articles`` more articles (emoji, CJK Extension B, RTL, CRLF) labelled at random by
     ana, budi and citra, mostly finished; the label OLDLABEL is used only in the later half
     and then leaves the schema (its spans stay and still count)."""
-    import dataclasses
     import random
 
     rng = random.Random(seed)
@@ -114,10 +115,12 @@ def random_team_project(project: Project, *, articles: int = 14, seed: int = 7) 
                 project.labels.set_doc_label(aid, annotator=name, key="stance:main", value=stance)
             if rng.random() < 0.9:
                 project.labels.set_status(aid, annotator=name, status="done")
-    project.set_schema(
-        dataclasses.replace(
-            project.schema(),
-            entity_labels=tuple(e for e in project.schema().entity_labels if e.name != "OLDLABEL"),
-        )
-    )
+    drop_entity_label(project, "OLDLABEL")
     return ids
+
+
+def drop_entity_label(project: Project, name: str) -> None:
+    """Take an entity label out of the schema; its spans stay (and still count)."""
+    schema = project.schema()
+    kept = tuple(e for e in schema.entity_labels if e.name != name)
+    project.set_schema(dataclasses.replace(schema, entity_labels=kept))

@@ -7,7 +7,12 @@ import pytest
 from core.agreement import ArticleJudgements, Judgement, agreement
 from core.models import NewArticle
 from storage import Project, ProjectError
-from tests.storage.agreement_helpers import TEXTS, random_team_project, team_project
+from tests.storage.agreement_helpers import (
+    TEXTS,
+    drop_entity_label,
+    random_team_project,
+    team_project,
+)
 
 
 @pytest.fixture
@@ -108,7 +113,6 @@ def test_spans_read_coded_give_the_figures_of_spans_read_as_tuples(project: Proj
     """The agreement reads entities as codes the database joins; the figures must be those
     of the plain (start, end, label) judgements, also for a label the schema no longer
     has (it comes aside as JSON) and offsets past the emoji and CJK Extension B."""
-    import dataclasses
     import random
 
     rng = random.Random(7)
@@ -129,12 +133,7 @@ def test_spans_read_coded_give_the_figures_of_spans_read_as_tuples(project: Proj
             if rng.random() < 0.9:
                 project.labels.set_status(aid, annotator=name, status="done")
     # The label leaves the schema: its spans stay and still count.
-    project.set_schema(
-        dataclasses.replace(
-            project.schema(),
-            entity_labels=tuple(e for e in project.schema().entity_labels if e.name != "OLDLABEL"),
-        )
-    )
+    drop_entity_label(project, "OLDLABEL")
     names = project.agreement.agreement_annotators()
     plain = agreement(
         list(project.agreement.reader.judgements(names, texts=True)), names, layers=["entity"]
