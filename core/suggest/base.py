@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from core.text import UNSPACED
 
@@ -61,6 +62,13 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
+#: Lines remembered by :func:`normalise_line` and :func:`word_count`: the suggesters ask
+#: both about the same line one after another (the repeated lines, the lexicon, the shape
+#: rules), so the article at hand is enough; a line's text is hashed once anyway.
+_LINE_MEMO = 4096
+
+
+@lru_cache(maxsize=_LINE_MEMO)
 def normalise_line(text: str) -> str:
     """Case-folded, single-spaced form of a line, for comparing lines and phrases."""
     # str.split() splits on exactly the characters re's \s matches in a str pattern (both
@@ -68,6 +76,7 @@ def normalise_line(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+@lru_cache(maxsize=_LINE_MEMO)
 def word_count(text: str) -> int:
     """Words of a line; in scripts without spaces every two characters count as one word,
     so that length rules mean roughly the same in Japanese as in Indonesian."""
