@@ -42,6 +42,7 @@ class CatchUp(QObject):
         return bool(
             project.imports.pending_languages()
             or project.imports.pending_index()
+            or project.imports.pending_terms()
             or project.suggestions.pending_suggestions()
             or project.near_duplicates.pending_near_duplicates()
         )

@@ -27,6 +27,7 @@ from core.readers import Problem, RawRecord, expand_paths, read_file
 from core.report import ImportReport
 from core.text import content_hash
 from core.workers import default_workers, process_pool
+from storage import index_terms
 from storage.database import is_sqlite
 from storage.errors import ProjectBusy
 from storage.migrations import (
@@ -598,12 +599,30 @@ class ArticleImports(PendingWork):
             return 0
         return self.m.Article.select().where(self.m.Article.id > self.project.fts_mark()).count()
 
+    def pending_terms(self) -> bool:
+        """Whether the index's word list is still to be read from the index (a project
+        indexed before schema 14; see ``storage.index_terms``)."""
+        return is_sqlite(self.db) and not index_terms.is_complete(self.db)
+
+    def _fill_terms(self, should_stop: StopFn | None) -> None:
+        """Read the words of an index made before the word list existed (without the write
+        lock: a batch indexed meanwhile lists its own words)."""
+        for words in index_terms.indexed_words(self.db):
+            if should_stop and should_stop():
+                return  # the list stays incomplete; queries keep FTS5's prefix search
+            with self._write():
+                index_terms.store_words(self.db, words)
+        with self._write():
+            index_terms.store_words(self.db, [], complete=True)
+
     def index_pending(
         self, *, on_progress: ProgressFn | None = None, should_stop: StopFn | None = None
     ) -> int:
         """Add articles not yet in the SQLite full-text index (PostgreSQL indexes by itself)."""
         if not is_sqlite(self.db):
             return 0
+        if self.pending_terms():
+            self._fill_terms(should_stop)
         mark = self.m.Meta
         upto = self.project.fts_mark()
         total = self.pending_index()
@@ -622,6 +641,8 @@ class ArticleImports(PendingWork):
                 self.db.cursor().executemany(
                     "INSERT INTO article_fts (rowid, title, text) VALUES (?, ?, ?)", rows
                 )
+                # In the same transaction, so that the word list never lacks an indexed word.
+                index_terms.add_terms(self.db, [w for r in rows for w in (r[1], r[2])])
                 upto = rows[-1][0]
                 mark.insert(key="fts_indexed_upto", value=str(upto)).on_conflict(
                     conflict_target=[mark.key], preserve=[mark.value]

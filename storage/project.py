@@ -20,6 +20,7 @@ from core.query import ArticleFilter, ProjectStats
 from core.schema import Schema
 from core.text import has_unspaced_script
 from resources import resource_path
+from storage import index_terms
 from storage.adjudication import Agreement
 from storage.database import (
     describe,
@@ -365,7 +366,7 @@ class Project:
         if self.is_sqlite:
             if ids is not None and ids.ids is not None:  # the hits as read: no second search
                 return a.id.in_(pw.SQL("(SELECT value FROM json_each(?))", [json.dumps(ids.ids)]))
-            match = fts_match_expression(text)
+            match = fts_match_expression(text, self._prefix_words)
             if ids is not None:
                 return a.id.in_(
                     pw.SQL(
@@ -396,7 +397,11 @@ class Project:
         words = search_terms(text)
         if not self.is_sqlite or not words or any(map(has_unspaced_script, words)):
             return None
-        return self._windows(fts_match_expression(" ".join(words)), start, size, descending)
+        match = fts_match_expression(" ".join(words), self._prefix_words)
+        return self._windows(match, start, size, descending)
+
+    def _prefix_words(self, word: str) -> list[str] | None:
+        return index_terms.prefix_terms(self.db, word)
 
     def _windows(self, match: str, start: int, size: int, descending: bool) -> Iterator[TextWindow]:
         order, op = ("DESC", "<") if descending else ("", ">")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 from core.text import has_unspaced_script
@@ -49,16 +50,23 @@ def highlight_pattern(words: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
-def fts_match_expression(text: str) -> str:
+def fts_match_expression(text: str, expand: Callable[[str], list[str] | None] | None = None) -> str:
     """An FTS5 MATCH string: every word required, the last one as a prefix (search as you type).
 
     Each word is quoted, so operators and punctuation typed by the user are taken literally.
+    ``expand``: the index's words the last word stands for as a prefix, or None
+    (``storage.index_terms.prefix_terms``); FTS5 reads those lazily, its own prefix search
+    gathers every hit first.
     """
     words = search_terms(text)
     if not words:
         return '""'
     quoted = [f'"{w}"' for w in words]
-    quoted[-1] += "*"
+    stands_for = expand(words[-1]) if expand is not None else None
+    if stands_for is None:
+        quoted[-1] += "*"
+    elif stands_for:  # none: the quoted word, which is no word of the index, finds nothing
+        quoted[-1] = "(" + " OR ".join(f'"{w}"' for w in stands_for) + ")"
     return " AND ".join(quoted)
 
 

@@ -1,0 +1,148 @@
+"""The index's word list: a typed prefix searched as the words it stands for finds exactly
+what FTS5's own prefix search finds, and the list never lacks a word of the index."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import storage.index_terms as index_terms
+from core.models import NewArticle
+from core.query import ArticleFilter
+from core.text import has_unspaced_script
+from storage import Project
+from storage.search import fts_match_expression, search_terms
+
+TEXTS = [
+    ("Kyïv dan Kyiv", "Banjir di Kyïv merendam 😀 rumah sakit; hospitals closed.\r\nKota"),
+    ("CAFÉ Ünal", "Café kecil dekat hospital\r\nrumah sakitnya penuh 𠮷野 kata"),
+    ("שלום עולם", "مرحبا بالعالم שלום hospitality رمضان 2024 ke-3 dan_lain"),
+    ("Straße", "STRASSE straße ſtraße İstanbul istanbul ıslak Σίσυφος ΣΑΣ"),
+    ("kosong", "x"),
+]
+
+
+def _store(project: Project, texts: list[tuple[str, str]]) -> None:
+    project.imports.store_articles(NewArticle(text=t, title=h) for h, t in texts)
+    project.imports.index_pending()
+
+
+def _indexed_words(project: Project) -> set[str]:
+    project.db.execute_sql(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.v USING fts5vocab(main, article_fts, row)"
+    )
+    return {r[0] for r in project.db.execute_sql("SELECT term FROM temp.v")}
+
+
+def _listed(project: Project) -> set[str]:
+    return {r[0] for r in project.db.execute_sql("SELECT term FROM search_term")}
+
+
+def _fts_prefix_hits(project: Project, typed: str) -> list[int]:
+    """FTS5's own prefix search: the reference the word list must agree with."""
+    match = fts_match_expression(typed)  # no expansion: "word"*
+    rows = project.db.execute_sql(
+        "SELECT rowid FROM article_fts WHERE article_fts MATCH ? ORDER BY rowid", (match,)
+    )
+    return [r[0] for r in rows]
+
+
+def _queries() -> list[str]:
+    """Every prefix of every word typed, in upper case too, and words no text has."""
+    typed = {"zzz", "hospitalx", "sakitnyaa", "ǆ", "𠮷", "rumah sak", "banjir KY", "rumah"}
+    for title, text in TEXTS:
+        for word in search_terms(title + " " + text):
+            for n in range(1, len(word) + 1):
+                typed |= {word[:n], word[:n].upper()}
+    return sorted(typed)
+
+
+@pytest.fixture
+def sqlite_project(tmp_path: Path):
+    with Project.create(tmp_path / "p.tandai") as project:
+        yield project
+
+
+def test_the_word_list_holds_every_word_of_the_index(sqlite_project: Project) -> None:
+    _store(sqlite_project, TEXTS)
+    assert index_terms.is_complete(sqlite_project.db)
+    assert _listed(sqlite_project) == _indexed_words(sqlite_project)
+    _store(sqlite_project, [("baru", "Kata baru: jembatan ambruk")])
+    assert "jembatan" in _listed(sqlite_project)
+    assert _listed(sqlite_project) == _indexed_words(sqlite_project)
+
+
+def test_a_prefix_finds_what_fts5s_prefix_search_finds(sqlite_project: Project) -> None:
+    _store(sqlite_project, TEXTS)
+    expanded = 0
+    for typed in _queries():
+        if not search_terms(typed) or has_unspaced_script(typed):
+            continue  # unspaced scripts are searched by reading texts, not the index
+        want = _fts_prefix_hits(sqlite_project, typed)
+        got = sorted(r.id for r in sqlite_project.list_articles(ArticleFilter(text=typed)))
+        assert got == want, typed
+        words = index_terms.prefix_terms(sqlite_project.db, search_terms(typed)[-1])
+        expanded += words is not None
+    assert expanded > 100  # the list answered, not the fallback
+
+
+def test_the_expression_names_the_words_a_prefix_stands_for(sqlite_project: Project) -> None:
+    _store(sqlite_project, TEXTS)
+    words = sqlite_project._prefix_words
+    assert words("hosp") == ["hospital", "hospitality", "hospitals"]
+    assert words("KYI") == ["kyiv"]  # folded as the index folds it: "Kyïv" is "kyiv"
+    assert words("qqq") == []
+    assert fts_match_expression("rumah SAK", words) == '"rumah" AND ("sakit" OR "sakitnya")'
+    assert fts_match_expression("rumah qqq", words) == '"rumah" AND "qqq"'
+    assert fts_match_expression("dan_lain", words) == '"dan_lain"*'  # two words to FTS5
+
+
+def test_a_prefix_of_too_many_words_keeps_fts5s_prefix_search(
+    sqlite_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _store(sqlite_project, TEXTS)
+    monkeypatch.setattr(index_terms, "MAX_PREFIX_TERMS", 2)
+    assert sqlite_project._prefix_words("hosp") is None
+    assert sqlite_project._prefix_words("hospitals") == ["hospitals"]
+    hits = sorted(r.id for r in sqlite_project.list_articles(ArticleFilter(text="hosp")))
+    assert hits == _fts_prefix_hits(sqlite_project, "hosp") and len(hits) == 3
+
+
+def _as_version_13(path: Path) -> None:
+    """The file as schema 13 left it: indexed, without the word list."""
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("DROP TABLE search_term")
+        db.execute("DELETE FROM meta WHERE key = ?", (index_terms.COMPLETE_KEY,))
+        db.execute("UPDATE meta SET value = '13' WHERE key = 'schema_version'")
+    db.close()
+
+
+def test_an_index_made_before_the_list_is_read_into_it_by_the_catch_up(tmp_path: Path) -> None:
+    path = tmp_path / "old.tandai"
+    with Project.create(path) as project:
+        _store(project, TEXTS)
+    _as_version_13(path)
+    with Project.open(path) as project:
+        assert project.imports.pending_terms()
+        assert project._prefix_words("hosp") is None  # FTS5's prefix search meanwhile
+        hits = sorted(r.id for r in project.list_articles(ArticleFilter(text="hosp")))
+        assert hits == _fts_prefix_hits(project, "hosp") and len(hits) == 3
+        project.imports.index_pending(should_stop=lambda: True)  # stopped: still incomplete
+        assert project.imports.pending_terms()
+        project.imports.index_pending()
+        assert not project.imports.pending_terms()
+        assert _listed(project) == _indexed_words(project)
+        assert project._prefix_words("hosp") == ["hospital", "hospitality", "hospitals"]
+
+
+def test_an_unindexed_project_starts_with_a_complete_empty_list(tmp_path: Path) -> None:
+    with Project.create(tmp_path / "new.tandai") as project:
+        assert not project.imports.pending_terms()
+        project.imports.store_articles([NewArticle(text="Kabar dari Kursk", title="K")])
+        assert project._prefix_words("kur") == []
+        project.imports.index_pending()
+        assert project._prefix_words("kur") == ["kursk"]
+        assert [a.title for a in project.list_articles(ArticleFilter(text="kur"))] == ["K"]
