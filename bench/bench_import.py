@@ -362,6 +362,38 @@ def language_accuracy() -> None:
         f"in {agree_full / len(seen):.1%}; sampled = dataset label in "
         f"{agree_label}/{labelled} ({agree_label / max(labelled, 1):.1%})"
     )
+    trials_compared(shared)
+
+
+def trials_compared(shared: Path) -> None:
+    """Every labelled text of ../shared/data (articles, tweets, sentences) against its
+    dataset's label, with langdetect's trials stopped after three agreeing ones (before)
+    and after two (now, ``core.langid.AGREEING_TRIALS``)."""
+    import core.langid as langid
+
+    texts: dict[str, str] = {}
+    for path in sorted(shared.glob("*/*.jsonl")):
+        for line in path.open(encoding="utf-8"):
+            record = json.loads(line)
+            text, gold = record.get("text") or "", record.get("lang")
+            if text and gold and (record.get("meta") or {}).get("lang_origin") != "detected":
+                texts.setdefault(text, gold)
+    now = langid.AGREEING_TRIALS
+    answers = {}
+    try:
+        for trials in (3, now):
+            langid.AGREEING_TRIALS = trials
+            answers[trials] = [langid.detect_language(t)[0] for t in texts]
+    finally:
+        langid.AGREEING_TRIALS = now
+    golds = list(texts.values())
+    right = {n: sum(map(str.__eq__, a, golds)) for n, a in answers.items()}
+    differ = sum(map(str.__ne__, answers[3], answers[now]))
+    print(
+        f"language id on all {len(texts)} labelled texts of ../shared/data: dataset label "
+        f"{right[3]}/{len(texts)} with 3 agreeing trials (before), {right[now]}/{len(texts)} "
+        f"with {now} (now); the two differ on {differ}"
+    )
 
 
 if __name__ == "__main__":
