@@ -67,6 +67,8 @@ def _early_stopping_detector(factory: Any) -> Any:
     wordmap = factory.word_lang_prob_map
 
     class EarlyStoppingDetector(Detector):
+        text: str  # langdetect's attribute, untyped there
+
         def append(self, text: str) -> None:
             # langdetect's append, with its character loop (which keeps one space of each
             # run of spaces) done by a regex.
