@@ -46,6 +46,9 @@ if TYPE_CHECKING:
 MAX_CHARS = 1_000_000
 #: Rows per executemany (and per labelled-import step).
 BATCH = 1000
+#: An index pass of at least this many articles (and as many as are indexed already) reads
+#: the words of the index into its word list once at the end instead of batch by batch.
+TERMS_FROM_INDEX = 20_000
 #: An import of at least this many bytes, and more than the project holds (at
 #: ~:data:`_BYTES_AN_ARTICLE` a stored article), builds the title sort index after storing.
 DEFERRED_INDEX_BYTES = 4 << 20
@@ -605,32 +608,43 @@ class ArticleImports(PendingWork):
         return is_sqlite(self.db) and not index_terms.is_complete(self.db)
 
     def _fill_terms(self, should_stop: StopFn | None) -> None:
-        """Read the words of an index made before the word list existed (without the write
-        lock: a batch indexed meanwhile lists its own words)."""
+        """Read the index's words into its word list (without the write lock: a batch
+        indexed meanwhile either lists its own words or leaves the list incomplete), and
+        call the list complete if no batch was indexed since the reading began."""
+        began = self.project.fts_mark()
         for words in index_terms.indexed_words(self.db):
             if should_stop and should_stop():
                 return  # the list stays incomplete; queries keep FTS5's prefix search
             with self._write():
                 index_terms.store_words(self.db, words)
         with self._write():
-            index_terms.store_words(self.db, [], complete=True)
+            if self.project.fts_mark() == began:
+                index_terms.store_words(self.db, [], complete=True)
 
     def index_pending(
         self, *, on_progress: ProgressFn | None = None, should_stop: StopFn | None = None
     ) -> int:
-        """Add articles not yet in the SQLite full-text index (PostgreSQL indexes by itself)."""
+        """Add articles not yet in the SQLite full-text index (PostgreSQL indexes by itself).
+
+        Each batch lists its words in the index's word list (``storage.index_terms``),
+        which costs a second tokenizing of its texts. A pass that at least doubles the
+        index reads the words from the index once at the end instead (a third of the
+        cost: the index holds each word once), and its batches mark the list incomplete
+        meanwhile, so that queries keep FTS5's prefix search until then."""
         if not is_sqlite(self.db):
             return 0
-        if self.pending_terms():
-            self._fill_terms(should_stop)
         mark = self.m.Meta
-        upto = self.project.fts_mark()
         total = self.pending_index()
+        indexed = self.m.Article.select().count() - total
+        by_index = total >= max(TERMS_FROM_INDEX, indexed)
+        if self.pending_terms() and not by_index:
+            self._fill_terms(should_stop)
         done = 0
         while done < total:
             if should_stop and should_stop():
                 break
             with self._write():
+                upto = self.project.fts_mark()  # as it is now: another process may index too
                 rows = self.db.execute_sql(
                     "SELECT a.id, a.title, t.text FROM article a JOIN article_text t"
                     " ON t.article_id = a.id WHERE a.id > ? ORDER BY a.id LIMIT ?",
@@ -641,15 +655,20 @@ class ArticleImports(PendingWork):
                 self.db.cursor().executemany(
                     "INSERT INTO article_fts (rowid, title, text) VALUES (?, ?, ?)", rows
                 )
-                # In the same transaction, so that the word list never lacks an indexed word.
-                index_terms.add_terms(self.db, [w for r in rows for w in (r[1], r[2])])
-                upto = rows[-1][0]
-                mark.insert(key="fts_indexed_upto", value=str(upto)).on_conflict(
+                # In the same transaction: the word list never lacks an indexed word while
+                # it is called complete.
+                if by_index:
+                    index_terms.mark_incomplete(self.db)
+                else:
+                    index_terms.add_terms(self.db, [w for r in rows for w in (r[1], r[2])])
+                mark.insert(key="fts_indexed_upto", value=str(rows[-1][0])).on_conflict(
                     conflict_target=[mark.key], preserve=[mark.value]
                 ).execute()
             done += len(rows)
             if on_progress:
                 on_progress(ImportProgress("index", done, total, done))
+        if self.pending_terms() and not (should_stop and should_stop()):
+            self._fill_terms(should_stop)
         return done
 
 

@@ -59,6 +59,11 @@ def _mark_complete(db: pw.Database) -> None:
     db.execute_sql("INSERT OR IGNORE INTO meta (key, value) VALUES (?, '1')", (COMPLETE_KEY,))
 
 
+def mark_incomplete(db: pw.Database) -> None:
+    """In the transaction that indexes texts without listing their words."""
+    db.execute_sql("DELETE FROM meta WHERE key = ?", (COMPLETE_KEY,))
+
+
 def indexed_words(db: pw.Database, chunk: int = 50_000) -> Iterator[list[str]]:
     """Every word of the index, in chunks (one read of the whole index, ~2 s for 100,000
     articles; no write lock needed: a batch indexed meanwhile lists its own words)."""

@@ -85,9 +85,12 @@ class CountedLines:
 class _CountPlan:
     """One page of line counts, planned before the write lock is taken."""
 
-    #: (articles, first_ids, row id) of lines already in the table.
-    updates: list[tuple[int, str, int]] = field(default_factory=list)
-    #: (source, key, articles, sample, first_ids) of lines new to it.
+    #: (articles, first_ids, sample, row id) of lines already in the table.
+    updates: list[tuple[int, str, str, int]] = field(default_factory=list)
+    #: (source, key, articles, sample, first_ids) of lines new to it. A line in one article
+    #: only is stored without its sample (most lines are; the samples were a quarter of a
+    #: news project's file): it gets one when a second article has it, and only lines in
+    #: K >= 2 articles are ever shown.
     new_rows: list[tuple[str, str, int, str, str]] = field(default_factory=list)
     #: Older articles holding a line that reaches K with this page.
     affected: set[int] = field(default_factory=set)
@@ -216,10 +219,11 @@ class RepeatedLines(ProjectPart):
                 if first_ids.count(",") + 1 < FIRST_IDS_CAP:  # a list of fewer than CAP ids
                     first = json.loads(first_ids) if first is None else first
                     first_ids = _id_list((first + aids)[:FIRST_IDS_CAP])
-                plan.updates.append((after, first_ids, row_id))
+                plan.updates.append((after, first_ids, sample, row_id))
             else:
                 after = len(aids)
-                plan.new_rows.append((source, key, after, sample, _id_list(aids[:FIRST_IDS_CAP])))
+                kept = sample if after > 1 else ""
+                plan.new_rows.append((source, key, after, kept, _id_list(aids[:FIRST_IDS_CAP])))
             if after >= k:
                 plan.frequent.append((source, key))
         return plan
@@ -231,7 +235,8 @@ class RepeatedLines(ProjectPart):
         cursor = self.db.cursor()
         if plan.updates:
             cursor.executemany(
-                f'UPDATE "repeated_line" SET "articles" = {p}, "first_ids" = {p} WHERE "id" = {p}',
+                f'UPDATE "repeated_line" SET "articles" = {p}, "first_ids" = {p}, "sample" ='
+                f""" CASE WHEN "sample" = '' THEN {p} ELSE "sample" END WHERE "id" = {p}""",
                 plan.updates,
             )
         if plan.new_rows:

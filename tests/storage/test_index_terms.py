@@ -146,3 +146,59 @@ def test_an_unindexed_project_starts_with_a_complete_empty_list(tmp_path: Path) 
         project.imports.index_pending()
         assert project._prefix_words("kur") == ["kursk"]
         assert [a.title for a in project.list_articles(ArticleFilter(text="kur"))] == ["K"]
+
+
+def test_a_pass_that_doubles_the_index_reads_its_words_from_it_at_the_end(
+    sqlite_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storage.importing as importing
+
+    monkeypatch.setattr(importing, "TERMS_FROM_INDEX", 2)
+    monkeypatch.setattr(importing, "BATCH", 2)
+    sqlite_project.imports.store_articles(NewArticle(text=t, title=h) for h, t in TEXTS)
+    batches = iter(range(100))
+    sqlite_project.imports.index_pending(should_stop=lambda: next(batches) >= 1)
+    assert 0 < sqlite_project.fts_mark() < max(sqlite_project.article_ids())
+    assert sqlite_project.imports.pending_terms()  # its batches listed no words
+    assert sqlite_project._prefix_words("hosp") is None
+    hits = sorted(r.id for r in sqlite_project.list_articles(ArticleFilter(text="ban")))
+    assert hits == _fts_prefix_hits(sqlite_project, "ban") == [1]
+    sqlite_project.imports.index_pending()
+    assert not sqlite_project.imports.pending_terms()
+    assert _listed(sqlite_project) == _indexed_words(sqlite_project)
+    # A small pass after it lists its words batch by batch again.
+    _store(sqlite_project, [("baru", "jembatan ambruk")])
+    assert not sqlite_project.imports.pending_terms()
+    assert sqlite_project._prefix_words("jemb") == ["jembatan"]
+
+
+def test_the_list_is_not_called_complete_if_a_batch_was_indexed_while_it_was_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process indexes (without listing words) while this one reads the index's
+    words: what it read may lack them, so the list stays incomplete until a next reading."""
+    path = tmp_path / "p.tandai"
+    with Project.create(path) as project:
+        _store(project, TEXTS)
+    _as_version_13(path)
+    reading = index_terms.indexed_words
+
+    def indexed_meanwhile(db, chunk=50_000):
+        with Project.open(path) as other:
+            other.imports.store_articles([NewArticle(text="zebra lintas", title="Z")])
+            with other.db.atomic():
+                other.db.execute_sql(
+                    "INSERT INTO article_fts (rowid, title, text) VALUES (6, 'Z', 'zebra lintas')"
+                )
+                index_terms.mark_incomplete(other.db)
+                other.db.execute_sql("UPDATE meta SET value = '6' WHERE key = 'fts_indexed_upto'")
+        yield from reading(db, chunk)
+
+    with Project.open(path) as project:
+        monkeypatch.setattr(index_terms, "indexed_words", indexed_meanwhile)
+        project.imports._fill_terms(None)
+        assert project.imports.pending_terms()
+        monkeypatch.setattr(index_terms, "indexed_words", reading)
+        project.imports.index_pending()
+        assert not project.imports.pending_terms()
+        assert project._prefix_words("zeb") == ["zebra"]

@@ -179,6 +179,19 @@ def test_a_switched_off_source_is_neither_run_nor_shown(project: Project) -> Non
     assert {s.source for s in project.suggestions.suggestions(aid, annotator="ani")} == {"lexicon"}
 
 
+def test_a_line_keeps_its_sample_only_once_a_second_article_has_it(project: Project) -> None:
+    """Lines of one article are stored without their text (most lines are); a line gets it
+    when a second article brings it, in that counting or a later one."""
+    store(project, f"{BODY.format(n=0)}\n\n{FOOTER}")
+    project.suggestions.run_suggesters(only_new=True, sources=["repeated"])
+    store(project, *(f"{BODY.format(n=n)}\n\n{FOOTER}" for n in (1, 2)))
+    project.suggestions.run_suggesters(only_new=True, sources=["repeated"])
+    assert project.suggestions.repeated_lines() == [("kabar.example", FOOTER, 3)]
+    rows = project.db.execute_sql("SELECT articles, sample FROM repeated_line").fetchall()
+    assert {(n, sample) for n, sample in rows if n > 1} == {(3, FOOTER)}
+    assert [sample for n, sample in rows if n == 1] == [""] * (len(rows) - 1)
+
+
 def test_repeated_lines_are_counted_as_articles_arrive_and_reach_older_articles(
     project: Project,
 ) -> None:
