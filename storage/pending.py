@@ -20,7 +20,11 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from core.workers import default_workers, process_pool
+from storage.database import is_sqlite
 from storage.part import ProjectPart
+
+#: Page cache of the languages thread's connection, in KiB.
+LANGUAGES_CACHE_KB = 2_000
 
 if TYPE_CHECKING:
     from storage.importing import ProgressFn, StopFn
@@ -101,6 +105,10 @@ class PendingWork(ProjectPart):
 
         def languages() -> None:
             try:
+                if is_sqlite(self.db):
+                    # This thread's own connection reads samples and writes codes: it needs
+                    # no 32 MB page cache of its own beside the calling thread's.
+                    self.db.execute_sql(f"PRAGMA cache_size = -{LANGUAGES_CACHE_KB}")
                 got[0] = self.detect_languages(on_progress=on_progress, should_stop=stop, pool=pool)
             except BaseException as exc:  # handed to the calling thread
                 failed.append(exc)
