@@ -184,6 +184,14 @@ def _v14_search_terms(db: pw.Database) -> None:
         index_terms.create_table(db)
 
 
+def _v15_suggestion_index(db: pw.Database) -> None:
+    """The suggestion table loses its index on ``article_id`` alone, as the span table did in
+    version 12: the unique index on (article_id, layer, label, start, end, source) leads with
+    it and answers every search by article (and SQLite's foreign-key checks) as well, and
+    each index is one more B-tree that a first pass's ~300,000 suggestions are written into."""
+    db.execute_sql('DROP INDEX IF EXISTS "suggestion_article_id"')
+
+
 #: (version reached, step). Append only.
 STEPS: list[tuple[int, Callable[[pw.Database], None]]] = [
     (1, _v1_tables),
@@ -200,6 +208,7 @@ STEPS: list[tuple[int, Callable[[pw.Database], None]]] = [
     (12, _v12_span_index),
     (13, _v13_content_key),
     (14, _v14_search_terms),
+    (15, _v15_suggestion_index),
 ]
 CURRENT_VERSION = STEPS[-1][0]
 

@@ -123,6 +123,8 @@ def make_models(db: pw.Database) -> Models:
             indexes = ((("article", "annotator"), True),)
 
     class Suggestion(Base):
+        # Version 1 made an index on article alone too (these models make the version-1
+        # tables); version 15 drops it: the unique index below leads with article.
         article = pw.ForeignKeyField(Article, on_delete="CASCADE", index=True)
         layer = pw.CharField(max_length=50)
         label = pw.CharField(max_length=200)

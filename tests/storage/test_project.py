@@ -219,6 +219,28 @@ def test_version_12_drops_the_span_index_on_the_article_alone(tmp_path: Path) ->
     con.close()
 
 
+def test_version_15_drops_the_suggestion_index_on_the_article_alone(project_target: str) -> None:
+    """Version 1 made it; the unique index that leads with article_id answers the same
+    searches (and the foreign-key checks of a deleted article)."""
+    with Project.create(project_target) as project:
+        project.db.execute_sql(
+            'CREATE INDEX IF NOT EXISTS "suggestion_article_id" ON "suggestion" ("article_id")'
+        )
+        project.db.execute_sql("UPDATE meta SET value = '14' WHERE key = 'schema_version'")
+    with Project.open(project_target) as project:
+        names = {index.name for index in project.db.get_indexes("suggestion")}
+        assert "suggestion_article_id" not in names
+        assert "suggestion_article_id_layer_label_start_end_source" in names
+        if project.is_sqlite:
+            plan = " ".join(
+                str(row)
+                for row in project.db.execute_sql(
+                    "EXPLAIN QUERY PLAN SELECT id FROM suggestion WHERE article_id = 1"
+                )
+            )
+            assert "suggestion_article_id_layer_label_start_end_source" in plan
+
+
 def test_version_13_finds_articles_by_a_prefix_of_their_content_hash(tmp_path: Path) -> None:
     """The unique index on the whole hash makes way for one on its first 64 bits: articles
     stored before the migration are still found, and so still skipped as duplicates."""
