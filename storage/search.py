@@ -19,9 +19,8 @@ MAX_IDS_WINDOW = 16_000
 
 class TextWindow(NamedTuple):
     """Index hits of a free-text filter with ids in ``[low, high)``: in a small window all
-    of them, in ``ids``, read once (FTS5 gathers the hits of every word a prefix stands for
-    before it gives the first, ~15 ms at a million for a word in most articles); None in a
-    large one."""
+    of them, in ``ids``, read once, so that the page's query does not search the index
+    again; None in a large one."""
 
     low: int
     high: int
