@@ -619,7 +619,7 @@ class ArticleImports(PendingWork):
                 index_terms.store_words(self.db, words)
         with self._write():
             if self.project.fts_mark() == began:
-                index_terms.store_words(self.db, [], complete=True)
+                index_terms.mark_complete(self.db)
 
     def index_pending(
         self, *, on_progress: ProgressFn | None = None, should_stop: StopFn | None = None

@@ -52,7 +52,7 @@ def create_table(db: pw.Database) -> None:
     db.execute_sql("CREATE TABLE IF NOT EXISTS search_term (term TEXT PRIMARY KEY) WITHOUT ROWID")
     indexed = db.execute_sql("SELECT value FROM meta WHERE key = 'fts_indexed_upto'").fetchone()
     if indexed is None or int(indexed[0]) == 0:
-        _mark_complete(db)
+        mark_complete(db)
 
 
 def is_complete(db: pw.Database) -> bool:
@@ -60,7 +60,8 @@ def is_complete(db: pw.Database) -> bool:
     return row is not None
 
 
-def _mark_complete(db: pw.Database) -> None:
+def mark_complete(db: pw.Database) -> None:
+    """The list now holds every word of the index."""
     db.execute_sql("INSERT OR IGNORE INTO meta (key, value) VALUES (?, '1')", (COMPLETE_KEY,))
 
 
@@ -88,13 +89,11 @@ def indexed_words(db: pw.Database, chunk: int = 50_000) -> Iterator[list[str]]:
         after = rows[-1][0]
 
 
-def store_words(db: pw.Database, words: list[str], *, complete: bool = False) -> None:
-    """Add ``words`` to the list; ``complete``: it now holds every word of the index."""
+def store_words(db: pw.Database, words: list[str]) -> None:
+    """Add ``words`` to the list."""
     db.cursor().executemany(
         "INSERT OR IGNORE INTO search_term (term) VALUES (?)", [(w,) for w in words]
     )
-    if complete:
-        _mark_complete(db)
 
 
 def _tokens(db: pw.Database, texts: list[str]) -> None:
