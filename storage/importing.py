@@ -447,19 +447,18 @@ class ArticleImports(PendingWork):
         p = self.db.param
         cursor = self.db.cursor()
         sqlite = is_sqlite(self.db)
+        # On SQLite the write transaction keeps every other writer out, so the next ids are
+        # known and given: no lookup by hash (the content-key index may be deferred).
+        columns = ("id, " if sqlite else "") + (
+            "external_id, content_hash, title, url, source, published, meta, batch_id,"
+            " lang, lang_confidence"
+        )
         for i in range(0, len(fresh), BATCH):
             part = fresh[i : i + BATCH]
-            columns = (
-                "external_id, content_hash, title, url, source, published, meta, batch_id,"
-                " lang, lang_confidence"
-            )
             ids: dict[str, int] = {}
             if sqlite:
-                # The write transaction keeps every other writer out, so the next ids are
-                # known: no lookup by hash (the content-key index may be deferred).
                 top = cursor.execute("SELECT COALESCE(MAX(id), 0) FROM article").fetchone()[0]
                 ids = {k: top + 1 + n for n, (k, _) in enumerate(part)}
-                columns = "id, " + columns
             rows = [
                 (
                     *((ids[k],) if sqlite else ()),
