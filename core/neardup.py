@@ -48,7 +48,7 @@ import re
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress, repeat
 
@@ -81,30 +81,34 @@ _LANE_LOW_BITS = sum(1 << (16 * k) for k in range(BINS))
 
 
 class _WordMemo(dict):
-    """word -> its hash (CRC-32 of the lower-cased word); or, with ``kept``, word -> whether
-    the skeleton keeps it. Filled as words are met and emptied past :data:`_MEMO_LIMIT`:
-    a worker meets the same words over and over, and a lookup costs a fifth of working a
-    word out again (a third of a sketch's time went to that)."""
+    """word -> ``compute(word)``, filled as words are met and emptied past
+    :data:`_MEMO_LIMIT`: a worker meets the same words over and over, and a lookup costs a
+    fifth of working a word out again (a third of a sketch's time went to that)."""
 
-    def __init__(self, kept: bool) -> None:
+    def __init__(self, compute: Callable[[str], int]) -> None:
         super().__init__()
-        self.kept = kept
+        self.compute = compute
 
     def __missing__(self, word: str) -> int:
         if len(self) >= _MEMO_LIMIT:
             self.clear()
-        if self.kept:
-            # A content word is longer than three letters, all letters, all lower case.
-            value = int(not (len(word) > 3 and word.isalpha() and word.islower()))
-        else:
-            value = zlib.crc32(word.lower().encode("utf-8", "surrogatepass"))
-        self[word] = value
+        value = self[word] = self.compute(word)
         return value
 
 
+def _word_hash(word: str) -> int:
+    """CRC-32 of the lower-cased word."""
+    return zlib.crc32(word.lower().encode("utf-8", "surrogatepass"))
+
+
+def _skeleton_keeps(word: str) -> int:
+    """1 unless a content word: longer than three letters, all letters, all lower case."""
+    return int(not (len(word) > 3 and word.isalpha() and word.islower()))
+
+
 _MEMO_LIMIT = 100_000
-_HASHES = _WordMemo(kept=False)
-_KEPT_WORDS = _WordMemo(kept=True)
+_HASHES = _WordMemo(_word_hash)
+_KEPT_WORDS = _WordMemo(_skeleton_keeps)
 
 
 def _word_hashes(text: str) -> tuple[list[str], list[int]]:
