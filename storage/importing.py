@@ -27,15 +27,11 @@ from core.readers import Problem, RawRecord, expand_paths, read_file
 from core.report import ImportReport
 from core.text import content_hash
 from core.workers import default_workers, process_pool
-from storage import index_terms
+from storage import content_hashes, index_terms
+from storage.content_hashes import KnownHashes, ids_by_hash
 from storage.database import is_sqlite
 from storage.errors import ProjectBusy
-from storage.migrations import (
-    CONTENT_KEY,
-    CONTENT_KEY_CHARS,
-    build_deferred_index,
-    without_indexes,
-)
+from storage.migrations import build_deferred_index, without_indexes
 from storage.pending import PendingWork
 
 if TYPE_CHECKING:
@@ -81,45 +77,6 @@ T = TypeVar("T")
 StopFn = Callable[[], bool]
 
 
-#: Content hashes a large import holds in memory (~75 bytes each) before it builds the
-#: content-key index after all and looks the rest up there: a million keeps the importer
-#: within ~250 MB (a million gen_news articles: 249 MB peak).
-KNOWN_HASHES_LIMIT = 1_000_000
-
-
-class _KnownHashes:
-    """The content hashes a project holds, in memory, for a large import into SQLite that
-    runs without the content-key index (``storage.migrations.without_indexes``).
-
-    It reads the hashes of every article with an id above the last one it has seen, inside
-    each batch's write transaction: the articles already there, those the import stored in
-    its previous batches, and any a second importer stored meanwhile. So it answers exactly
-    what the index would, for ~75 bytes an article.
-    """
-
-    def __init__(self) -> None:
-        self._digests: set[bytes | str] = set()
-        self._upto = 0
-
-    def __len__(self) -> int:
-        return len(self._digests)
-
-    def stored(self, cursor: Any, hashes: list[str]) -> set[str]:
-        cursor.execute("SELECT id, content_hash FROM article WHERE id > ?", (self._upto,))
-        for article_id, key in cursor:  # row by row: the first batch may read many
-            self._digests.add(_digest(key))
-            self._upto = max(self._upto, article_id)
-        return {h for h in hashes if _digest(h) in self._digests}
-
-
-def _digest(key: str) -> bytes | str:
-    """A hex content hash as its 20 bytes (a third of the string's memory)."""
-    try:
-        return bytes.fromhex(key)
-    except ValueError:  # not a hash this release made: kept as it is
-        return key
-
-
 class ArticleImports(PendingWork):
     """Articles into the project (part of ``project.imports``): reading, storing, language
     detection and the search index."""
@@ -128,7 +85,7 @@ class ArticleImports(PendingWork):
     commit_bytes: int = COMMIT_BYTES
     near_duplicates: NearDuplicateGroups
     #: The project's content hashes, while a large import runs without the content-key index.
-    _known: _KnownHashes | None = None
+    _known: KnownHashes | None = None
 
     def import_files(
         self,
@@ -248,7 +205,7 @@ class ArticleImports(PendingWork):
         An import that brings more text than the project holds (and at least
         :data:`DEFERRED_INDEX_BYTES`) stores without the title sort index and the content-key
         index and builds them at the end (``storage.migrations.without_indexes``); meanwhile
-        duplicates are found in memory (:class:`_KnownHashes`).
+        duplicates are found in memory (:class:`KnownHashes`).
         """
         if not is_sqlite(self.db):
             yield
@@ -262,7 +219,7 @@ class ArticleImports(PendingWork):
         try:
             with without_indexes(self.db, deferred if large else []):
                 if large and not by_hash:
-                    self._known = _KnownHashes()
+                    self._known = KnownHashes()
                 try:
                     yield
                 finally:
@@ -359,7 +316,7 @@ class ArticleImports(PendingWork):
     ) -> None:
         """One transaction for the batch; if the database refuses it, each article is tried
         alone (in a savepoint), so one bad record is reported and the others are stored."""
-        if self._known is not None and len(self._known) >= KNOWN_HASHES_LIMIT:
+        if self._known is not None and len(self._known) >= content_hashes.KNOWN_HASHES_LIMIT:
             # Memory stays bounded: from here on the index finds them.
             build_deferred_index(self.db, "article_content_key")
             self._known = None
@@ -694,21 +651,3 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
-
-
-def ids_by_hash(cursor: Any, p: str, hashes: list[str]) -> dict[str, int]:
-    """Ids of the articles that have these content hashes (absent ones are left out).
-
-    Found through the index on the hash's first 64 bits (``storage.migrations.CONTENT_KEY``),
-    then compared whole: two texts that share those bits are still two articles."""
-    wanted = set(hashes)
-    ids: dict[str, int] = {}
-    for i in range(0, len(hashes), 500):
-        part = sorted({h[:CONTENT_KEY_CHARS] for h in hashes[i : i + 500]})
-        cursor.execute(
-            f"SELECT content_hash, id FROM article WHERE {CONTENT_KEY} IN"
-            f" ({', '.join([p] * len(part))})",
-            part,
-        )
-        ids.update((h, int(article_id)) for h, article_id in cursor.fetchall() if h in wanted)
-    return ids

@@ -26,8 +26,9 @@ from core.edits import (
 from core.labelled import LabelledRecord, LabelledReport, parse_labelled
 from core.readers import Problem, RawRecord
 from core.text import content_hash
+from storage.content_hashes import ids_by_hash
 from storage.errors import AccessDenied, LabelError, ProjectError
-from storage.importing import BATCH, MAX_CHARS, ArticleImports, ImportProgress, ids_by_hash
+from storage.importing import BATCH, MAX_CHARS, ArticleImports, ImportProgress
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:

@@ -157,9 +157,9 @@ def _v12_span_index(db: pw.Database) -> None:
 
 
 #: How articles are found by content hash: by its first 16 hex digits (64 bits), whose index
-#: entries are a third the size of the whole hash's. ``storage.importing.ids_by_hash`` queries
-#: with this expression (SQLite and PostgreSQL use the index only for the same expression) and
-#: compares the whole hash.
+#: entries are a third the size of the whole hash's. ``storage.content_hashes.ids_by_hash``
+#: queries with this expression (SQLite and PostgreSQL use the index only for the same
+#: expression) and compares the whole hash.
 CONTENT_KEY = "substr(content_hash, 1, 16)"
 CONTENT_KEY_CHARS = 16
 _CONTENT_KEY_INDEX = f"CREATE INDEX IF NOT EXISTS article_content_key ON article (({CONTENT_KEY}))"

@@ -37,8 +37,8 @@ from core.package import (
     with_labels_of,
 )
 from storage.assignments import Assignments
+from storage.content_hashes import ids_by_hash
 from storage.errors import LabelError, ProjectError
-from storage.importing import ids_by_hash
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:

@@ -16,8 +16,8 @@ import pytest
 from core.models import NewArticle
 from core.query import ArticleFilter
 from core.text import content_hash, normalise_text
-from storage import Project, importing
-from storage.importing import ids_by_hash
+from storage import Project, content_hashes
+from storage.content_hashes import ids_by_hash
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -450,7 +450,7 @@ def test_a_large_import_finds_duplicates_without_the_content_key_index(
     are found all the same, in memory; past ``KNOWN_HASHES_LIMIT`` hashes the index is
     built at once and finds the rest."""
     if limit is not None:
-        monkeypatch.setattr(importing, "KNOWN_HASHES_LIMIT", limit)
+        monkeypatch.setattr(content_hashes, "KNOWN_HASHES_LIMIT", limit)
     path = tmp_path / "many.jsonl"
     unique = _many(path, 5_000, repeat_every=7)
     with Project.create(tmp_path / "p.tandai") as project:
