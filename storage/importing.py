@@ -33,6 +33,7 @@ from storage.database import is_sqlite
 from storage.errors import ProjectBusy
 from storage.migrations import build_deferred_index, without_indexes
 from storage.pending import PendingWork
+from storage.wal import checkpoints_alongside
 
 if TYPE_CHECKING:
     from storage.near_duplicates import NearDuplicateGroups
@@ -86,6 +87,8 @@ class ArticleImports(PendingWork):
     near_duplicates: NearDuplicateGroups
     #: The project's content hashes, while a large import runs without the content-key index.
     _known: KnownHashes | None = None
+    #: Wakes the thread that checkpoints the log, while a bulk import stores into SQLite.
+    _committed: Callable[[], None] | None = None
 
     def import_files(
         self,
@@ -200,7 +203,8 @@ class ArticleImports(PendingWork):
         taken back, because articles already stored are skipped by their content hash. Labels
         are never written this way: this connection goes back to ``synchronous=FULL`` before
         the import returns, and the WAL is checkpointed and truncated so it does not stay as
-        large as the data.
+        large as the data. Meanwhile a thread of its own copies the WAL into the database
+        after each commit (``storage.wal``).
 
         An import that brings more text than the project holds (and at least
         :data:`DEFERRED_INDEX_BYTES`) stores without the title sort index and the content-key
@@ -217,13 +221,17 @@ class ArticleImports(PendingWork):
         deferred = ["article_title_sort"] + ([] if by_hash else ["article_content_key"])
         self.db.execute_sql("PRAGMA synchronous = NORMAL")
         try:
-            with without_indexes(self.db, deferred if large else []):
+            with (
+                checkpoints_alongside(self.db) as self._committed,
+                without_indexes(self.db, deferred if large else []),
+            ):
                 if large and not by_hash:
                     self._known = KnownHashes()
                 try:
                     yield
                 finally:
                     self._known = None
+                    self._committed = None
         finally:
             self.db.execute_sql("PRAGMA synchronous = FULL")
             with contextlib.suppress(pw.DatabaseError):
@@ -301,6 +309,8 @@ class ArticleImports(PendingWork):
                     report.cancelled = True
                     return report
                 self._store_batch(group, report, on_problem)
+                if self._committed is not None:
+                    self._committed()
                 group, size, started = [], 0, time.monotonic()
         if should_stop and should_stop():
             report.cancelled = True

