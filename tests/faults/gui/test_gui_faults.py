@@ -41,7 +41,7 @@ def _close_modals(seen: list[str]) -> QTimer:
 def test_a_label_key_on_a_full_disk_says_disk_full_and_shows_nothing_as_saved(
     qtbot, tmp_path: Path
 ) -> None:
-    with mounted_tmpfs(tmp_path / "disk", size="1m") as disk:
+    with mounted_tmpfs(tmp_path / "disk", size="4m") as disk:  # an empty project: ~1 MB
         path = disk / "p.tandai"
         with Project.create(path) as project:
             from core.models import NewArticle

@@ -53,7 +53,7 @@ def _intact(path: Path) -> None:
 def test_labelling_on_a_full_disk_says_disk_full_and_keeps_every_saved_label(
     tmp_path: Path,
 ) -> None:
-    with mounted_tmpfs(tmp_path / "disk", size="1m") as disk:
+    with mounted_tmpfs(tmp_path / "disk", size="4m") as disk:  # an empty project: ~1 MB
         path = disk / "p.tandai"
         _project(path, _articles(tmp_path / "a.jsonl"))
         with Project.open(path) as project:
@@ -82,7 +82,7 @@ def test_labelling_on_a_full_disk_says_disk_full_and_keeps_every_saved_label(
 def test_opening_a_project_on_a_full_disk_says_disk_full_not_disk_io_error(
     tmp_path: Path,
 ) -> None:
-    with mounted_tmpfs(tmp_path / "disk", size="1m") as disk:
+    with mounted_tmpfs(tmp_path / "disk", size="4m") as disk:  # an empty project: ~1 MB
         path = disk / "p.tandai"
         _project(path, _articles(tmp_path / "a.jsonl"))
         fill_disk(disk)
@@ -226,7 +226,7 @@ def test_a_project_that_turns_read_only_while_open_says_so_and_saves_nothing(
 
 def test_creating_a_project_in_a_read_only_folder_is_one_line(tmp_path: Path) -> None:
     data = _articles(tmp_path / "a.jsonl")
-    with mounted_tmpfs(tmp_path / "disk", size="1m") as disk:
+    with mounted_tmpfs(tmp_path / "disk", size="4m") as disk:  # an empty project: ~1 MB
         remount_read_only(disk)
         done = run_cli("import", str(disk / "new.tandai"), str(data), cwd=tmp_path)
     assert done.returncode == 1
