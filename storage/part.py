@@ -54,6 +54,14 @@ class ProjectCore(Protocol):
     def text_windows(
         self, text: str, start: int, size: int, *, descending: bool
     ) -> Iterator[TextWindow] | None: ...
+    def few_text_windows(
+        self,
+        flt: ArticleFilter,
+        start: int,
+        *,
+        descending: bool,
+        condition: pw.Expression | None = None,
+    ) -> Iterator[TextWindow] | None: ...
     def status_condition(self, flt: ArticleFilter) -> pw.Expression: ...
 
 

@@ -43,6 +43,8 @@ from storage.navigation import Navigation
 from storage.packages import Team
 from storage.propagation import NearDuplicates
 from storage.search import (
+    CANDIDATES_A_WINDOW,
+    FEW_CANDIDATES,
     MAX_IDS_WINDOW,
     TextWindow,
     fts_match_expression,
@@ -400,6 +402,65 @@ class Project:
         match = fts_match_expression(" ".join(words), self._prefix_words)
         return self._windows(match, start, size, descending)
 
+    def few_text_windows(
+        self,
+        flt: ArticleFilter,
+        start: int,
+        *,
+        descending: bool,
+        condition: pw.Expression | None = None,
+    ) -> Iterator[TextWindow] | None:
+        """When the filters other than the text (and ``condition``) keep at most
+        :data:`FEW_CANDIDATES` articles past ``start``, windows of the text's hits among
+        them, :data:`CANDIDATES_A_WINDOW` articles asked about at a time, the last one
+        reaching to the end; else None (then :meth:`text_windows`, which reads the hits in
+        id order, is the cheaper way). A common word with a filter that keeps none or few of
+        its hits (status done, early on) would otherwise read every window of hits."""
+        words = search_terms(flt.text)
+        if not self.is_sqlite or not words or any(map(has_unspaced_script, words)):
+            return None
+        others = replace(flt, text="")
+        if replace(others, annotator=None) == ArticleFilter() and condition is None:
+            return None  # nothing else filters: every article is a candidate
+        a = self.m.Article
+        query = self.filtered(others).select(a.id)
+        if condition is not None:
+            query = query.where(condition)
+        if descending:
+            query = query.where(a.id < start).order_by(a.id.desc())
+        else:
+            query = query.where(a.id > start).order_by(a.id)
+        rows: Any = query.limit(FEW_CANDIDATES + 1).tuples()
+        candidates = [int(r[0]) for r in rows]
+        if len(candidates) > FEW_CANDIDATES:
+            return None
+        match = fts_match_expression(" ".join(words), self._prefix_words)
+        return self._candidate_windows(match, candidates, start, descending)
+
+    def _candidate_windows(
+        self, match: str, candidates: list[int], start: int, descending: bool
+    ) -> Iterator[TextWindow]:
+        edge = start
+        for i in range(0, max(len(candidates), 1), CANDIDATES_A_WINDOW):
+            part = candidates[i : i + CANDIDATES_A_WINDOW]
+            last = i + CANDIDATES_A_WINDOW >= len(candidates)
+            hits: tuple[int, ...] = ()
+            if part:
+                rows = self.db.execute_sql(
+                    "SELECT rowid FROM article_fts WHERE article_fts MATCH ?"
+                    " AND rowid IN (SELECT value FROM json_each(?))",
+                    (match, json.dumps(part)),
+                ).fetchall()
+                hits = tuple(sorted((int(r[0]) for r in rows), reverse=descending))
+            if descending:
+                low = 0 if last else part[-1]
+                yield TextWindow(low, edge, hits)
+                edge = low
+            else:
+                high = (1 << 62) if last else part[-1] + 1
+                yield TextWindow(edge + 1, high, hits)
+                edge = high - 1
+
     def _prefix_words(self, word: str) -> list[str] | None:
         return index_terms.prefix_terms(self.db, word)
 
@@ -455,7 +516,9 @@ class Project:
         (then a LIMIT would not help either: SQLite gathers every hit first)."""
         # The first window holds just enough hits; it grows fourfold while other filters
         # leave it short. Few windows: each one searches the index anew.
-        windows = self.text_windows(flt.text, 0, at_most + 1, descending=False)
+        windows = self.few_text_windows(flt, 0, descending=False)
+        if windows is None:
+            windows = self.text_windows(flt.text, 0, at_most + 1, descending=False)
         if windows is None:
             return None
         total = 0

@@ -219,19 +219,32 @@ def _sixty_articles(project: Project) -> list[ArticleFilter]:
     ]
 
 
+#: (FEW_CANDIDATES, CANDIDATES_A_WINDOW): the few articles other filters keep asked about
+#: two at a time, or never (0: always by windows of hits).
+FEW = [(1000, 2), (0, 2)]
+
+
+@pytest.mark.parametrize("few", FEW)
 @pytest.mark.parametrize("ids_window", [16_000, 8])
 @pytest.mark.parametrize("descending", [False, True])
 def test_a_text_filter_pages_by_windows_of_hits_and_finds_what_the_plain_query_finds(
-    project: Project, monkeypatch: pytest.MonkeyPatch, descending: bool, ids_window: int
+    project: Project,
+    monkeypatch: pytest.MonkeyPatch,
+    descending: bool,
+    ids_window: int,
+    few: tuple[int, int],
 ) -> None:
     """Id-ordered pages of a free-text filter read the index window by window (tiny windows
     here, other filters leaving them short; windows past ``ids_window`` hits are ranges of
-    ids rather than the ids); every page together is the plain result."""
+    ids rather than the ids), or, where other filters keep few articles, ask the index
+    about those; every page together is the plain result."""
     import storage.listing as listing
     import storage.project
 
     monkeypatch.setattr(listing, "TEXT_WINDOW", 2)
     monkeypatch.setattr(storage.project, "MAX_IDS_WINDOW", ids_window)
+    monkeypatch.setattr(storage.project, "FEW_CANDIDATES", few[0])
+    monkeypatch.setattr(storage.project, "CANDIDATES_A_WINDOW", few[1])
     for flt in _sixty_articles(project):
         plain = sorted(r.id for r in project.list_articles(flt, limit=1000))
         assert plain or flt.text == "tidak ada"
@@ -249,19 +262,55 @@ def test_a_text_filter_pages_by_windows_of_hits_and_finds_what_the_plain_query_f
                 assert (seen if sort == "id" else sorted(seen, reverse=descending)) == want
 
 
+@pytest.mark.parametrize("few", FEW)
 @pytest.mark.parametrize("ids_window", [16_000, 3])
 def test_a_count_that_stops_early_agrees_with_the_whole_count(
-    project: Project, monkeypatch: pytest.MonkeyPatch, ids_window: int
+    project: Project, monkeypatch: pytest.MonkeyPatch, ids_window: int, few: tuple[int, int]
 ) -> None:
     """``at_most`` counts to just past it: by windows of index hits for a free-text filter
     (growing while other filters leave them short; past ``ids_window`` hits, ranges of
-    ids), by a LIMIT otherwise; never more, never a different answer."""
+    ids, or the few articles other filters keep asked about), by a LIMIT otherwise; never
+    more, never a different answer."""
     import storage.project
 
     monkeypatch.setattr(storage.project, "MAX_IDS_WINDOW", ids_window)
+    monkeypatch.setattr(storage.project, "FEW_CANDIDATES", few[0])
+    monkeypatch.setattr(storage.project, "CANDIDATES_A_WINDOW", few[1])
     filters = [ArticleFilter(), ArticleFilter(annotator=ANN, statuses=("todo",))]
     for flt in filters + _sixty_articles(project):
         whole = project.count_articles(flt)
         assert whole == len(list(project.article_ids(flt)))
         for at_most in (0, 1, 5, 17, 39, 100):
             assert project.count_articles(flt, at_most=at_most) == min(whole, at_most + 1)
+
+
+def test_few_articles_kept_by_other_filters_are_asked_about_one_part_at_a_time(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The windows of the few: each holds the hits among its part of the candidates, in
+    order, the last reaching to the end; none where nothing else filters, or where other
+    filters keep more than FEW_CANDIDATES."""
+    import storage.project
+
+    monkeypatch.setattr(storage.project, "CANDIDATES_A_WINDOW", 3)
+    _sixty_articles(project)
+    done = ArticleFilter(annotator=ANN, text="banjir", statuses=("done",))
+    plain = sorted(r.id for r in project.list_articles(done, limit=1000))
+    assert 0 < len(plain) < 12  # every fifth is done, two in three of them with the word
+    for descending in (False, True):
+        start = (1 << 62) if descending else 0
+        windows = project.few_text_windows(done, start, descending=descending)
+        assert windows is not None
+        parts = list(windows)
+        assert len(parts) == 4  # twelve done articles, three asked about at a time
+        hits = [i for w in parts for i in (w.ids or ())]
+        assert hits == sorted(plain, reverse=descending)
+        for w in parts:
+            assert all(w.low <= i < w.high for i in w.ids or ())
+        assert (parts[-1].low if descending else parts[-1].high) in (0, 1 << 62)
+    assert (
+        project.few_text_windows(ArticleFilter(annotator=ANN, text="banjir"), 0, descending=False)
+        is None
+    )
+    monkeypatch.setattr(storage.project, "FEW_CANDIDATES", 11)
+    assert project.few_text_windows(done, 0, descending=False) is None
