@@ -219,9 +219,9 @@ def _sixty_articles(project: Project) -> list[ArticleFilter]:
     ]
 
 
-#: (FEW_CANDIDATES, CANDIDATES_A_WINDOW): the few articles other filters keep asked about
-#: two at a time, or never (0: always by windows of hits).
-FEW = [(1000, 2), (0, 2)]
+#: (FEW_CANDIDATES, CANDIDATES_A_WINDOW, HITS_A_SEEK): the few articles other filters
+#: keep asked about two at a time whatever the hits, or never (always by windows of hits).
+FEW = [(1000, 2, 0), (0, 2, 100)]
 
 
 @pytest.mark.parametrize("few", FEW)
@@ -232,7 +232,7 @@ def test_a_text_filter_pages_by_windows_of_hits_and_finds_what_the_plain_query_f
     monkeypatch: pytest.MonkeyPatch,
     descending: bool,
     ids_window: int,
-    few: tuple[int, int],
+    few: tuple[int, int, int],
 ) -> None:
     """Id-ordered pages of a free-text filter read the index window by window (tiny windows
     here, other filters leaving them short; windows past ``ids_window`` hits are ranges of
@@ -245,6 +245,7 @@ def test_a_text_filter_pages_by_windows_of_hits_and_finds_what_the_plain_query_f
     monkeypatch.setattr(storage.project, "MAX_IDS_WINDOW", ids_window)
     monkeypatch.setattr(storage.project, "FEW_CANDIDATES", few[0])
     monkeypatch.setattr(storage.project, "CANDIDATES_A_WINDOW", few[1])
+    monkeypatch.setattr(storage.project, "HITS_A_SEEK", few[2])
     for flt in _sixty_articles(project):
         plain = sorted(r.id for r in project.list_articles(flt, limit=1000))
         assert plain or flt.text == "tidak ada"
@@ -265,7 +266,7 @@ def test_a_text_filter_pages_by_windows_of_hits_and_finds_what_the_plain_query_f
 @pytest.mark.parametrize("few", FEW)
 @pytest.mark.parametrize("ids_window", [16_000, 3])
 def test_a_count_that_stops_early_agrees_with_the_whole_count(
-    project: Project, monkeypatch: pytest.MonkeyPatch, ids_window: int, few: tuple[int, int]
+    project: Project, monkeypatch: pytest.MonkeyPatch, ids_window: int, few: tuple[int, int, int]
 ) -> None:
     """``at_most`` counts to just past it: by windows of index hits for a free-text filter
     (growing while other filters leave them short; past ``ids_window`` hits, ranges of
@@ -276,6 +277,7 @@ def test_a_count_that_stops_early_agrees_with_the_whole_count(
     monkeypatch.setattr(storage.project, "MAX_IDS_WINDOW", ids_window)
     monkeypatch.setattr(storage.project, "FEW_CANDIDATES", few[0])
     monkeypatch.setattr(storage.project, "CANDIDATES_A_WINDOW", few[1])
+    monkeypatch.setattr(storage.project, "HITS_A_SEEK", few[2])
     filters = [ArticleFilter(), ArticleFilter(annotator=ANN, statuses=("todo",))]
     for flt in filters + _sixty_articles(project):
         whole = project.count_articles(flt)
@@ -295,6 +297,9 @@ def test_few_articles_kept_by_other_filters_are_asked_about_one_part_at_a_time(
     monkeypatch.setattr(storage.project, "CANDIDATES_A_WINDOW", 3)
     _sixty_articles(project)
     done = ArticleFilter(annotator=ANN, text="banjir", statuses=("done",))
+    # 40 hits in all: reading them costs less than asking about 12 articles one by one.
+    assert project.few_text_windows(done, 0, descending=False) is None
+    monkeypatch.setattr(storage.project, "HITS_A_SEEK", 3)  # 12 x 3 < 40: ask about them
     plain = sorted(r.id for r in project.list_articles(done, limit=1000))
     assert 0 < len(plain) < 12  # every fifth is done, two in three of them with the word
     for descending in (False, True):
@@ -314,3 +319,22 @@ def test_few_articles_kept_by_other_filters_are_asked_about_one_part_at_a_time(
     )
     monkeypatch.setattr(storage.project, "FEW_CANDIDATES", 11)
     assert project.few_text_windows(done, 0, descending=False) is None
+
+
+def test_the_hits_of_a_word_are_estimated_from_the_span_of_its_next_ones(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two in three of sixty articles hold "banjir", evenly: the span of the next five hits
+    stretched over the ids left gives about the number left, either way; fewer hits than
+    the sample: their number exactly."""
+    import storage.project
+
+    _sixty_articles(project)
+    match = "banjir"
+    monkeypatch.setattr(storage.project, "TEXT_SAMPLE", 5)
+    ups = project._hits_estimate(match, 0, False)
+    downs = project._hits_estimate(match, 1 << 62, True)
+    assert 30 <= ups <= 50 and 30 <= downs <= 50
+    assert 12 <= project._hits_estimate(match, 30, False) <= 28  # 20 hits past id 30
+    assert project._hits_estimate(match, 57, False) == 2  # ids 59 and 60 only
+    assert project._hits_estimate("tidakada", 0, False) == 0
