@@ -202,3 +202,72 @@ def test_the_list_is_not_called_complete_if_a_batch_was_indexed_while_it_was_rea
         project.imports.index_pending()
         assert not project.imports.pending_terms()
         assert project._prefix_words("zeb") == ["zebra"]
+
+
+_INDEXER = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[3])
+import storage.importing as importing
+from storage import Project
+importing.BATCH = 10  # many short write transactions, for the two to interleave
+go = Path(sys.argv[2])
+with Project.open(sys.argv[1]) as project:
+    Path(sys.argv[2] + "." + sys.argv[4]).touch()  # open: ready
+    while not go.exists():
+        time.sleep(0.002)
+    # A pause between batches, as the app's catch-up has: else one process takes the
+    # write lock back at once, each time, and the other (polling) gets it only at the end.
+    print(project.imports.index_pending(on_progress=lambda _p: time.sleep(0.002)))
+"""
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_two_processes_indexing_at_once_index_each_article_once(tmp_path: Path, many: bool) -> None:
+    """Two processes index the same project at the same moment, batch by batch: each
+    batch is chosen inside its write transaction, so every article is indexed once (a
+    second insert of its row would fail the index), the word list equals the index's
+    vocabulary, and search finds each article. ``many``: a pass that at least doubles the
+    index, which lists its words from the index at the end."""
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "p.tandai"
+    n = 1_200 if many else 300
+    texts = [(f"Judul {i}", f"{TEXTS[i % len(TEXTS)][1]} kata{i} 𠀋{i}") for i in range(n)]
+    with Project.create(path) as project:
+        if not many:  # an index as large as the pass: words listed batch by batch
+            _store(project, [(f"lama {i}", f"teks lama{i}") for i in range(n)])
+        project.imports.store_articles(NewArticle(text=t, title=h) for h, t in texts)
+    go = tmp_path / "go"
+    root = str(Path(__file__).resolve().parents[2])
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _INDEXER, str(path), str(go), root, str(k)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for k in range(2)
+    ]
+    deadline = time.monotonic() + 60
+    while not all(Path(f"{go}.{k}").exists() for k in range(2)):
+        assert time.monotonic() < deadline and all(p.poll() is None for p in procs)
+        time.sleep(0.01)
+    go.touch()
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [o[1][-2000:] for o in outs]
+    done = [int(o[0].strip()) for o in outs]
+    assert sum(done) == n and min(done) > 0, done  # both took part, none twice
+    with Project.open(path) as project:
+        total = n * (1 if many else 2)
+        assert project.imports.pending_index() == 0
+        rows = project.db.execute_sql("SELECT count(*) FROM article_fts").fetchone()[0]
+        assert rows == total
+        project.db.execute_sql("INSERT INTO article_fts(article_fts) VALUES ('integrity-check')")
+        assert not project.imports.pending_terms()
+        assert _listed(project) == _indexed_words(project)
+        for i in (0, n // 2, n - 1):
+            hits = [r.id for r in project.list_articles(ArticleFilter(text=f"kata{i}"))]
+            assert len(hits) == 1
