@@ -12,8 +12,12 @@ takes the other core.
 
 Nothing about durability changes: the checkpoint runs with the importer's
 ``synchronous=NORMAL``, and a checkpoint never changes what is committed, only where the
-pages live. The importer keeps an autocheckpoint of its own, at a few commits' worth of
-pages, in case this thread falls behind or cannot open the file: the log stays bounded.
+pages live. The importer keeps an autocheckpoint of its own, at 256 MB of log, in case
+this thread falls behind or cannot open the file: the log stays bounded. It does reach
+that: SQLite starts the log over only when a new write transaction finds every frame
+copied, and the thread's copy (with its two fsyncs) often ends after the importer began
+its next commit; so while a large import stores, the ``-wal`` file grows to ~260 MB
+(measured: 272 MB at most for 100,000 gen_news articles), and it is truncated at the end.
 """
 
 from __future__ import annotations
@@ -71,4 +75,5 @@ def checkpoints_alongside(db: pw.Database) -> Iterator[Callable[[], None]]:
         done.set()
         wake.set()
         thread.join()
-        db.execute_sql(f"PRAGMA wal_autocheckpoint = {DEFAULT_AUTOCHECKPOINT}")
+        with contextlib.suppress(pw.DatabaseError):  # never hide why the import stopped
+            db.execute_sql(f"PRAGMA wal_autocheckpoint = {DEFAULT_AUTOCHECKPOINT}")
