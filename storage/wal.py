@@ -12,12 +12,13 @@ takes the other core.
 
 Nothing about durability changes: the checkpoint runs with the importer's
 ``synchronous=NORMAL``, and a checkpoint never changes what is committed, only where the
-pages live. The importer keeps an autocheckpoint of its own, at 256 MB of log, in case
-this thread falls behind or cannot open the file: the log stays bounded. It does reach
-that: SQLite starts the log over only when a new write transaction finds every frame
-copied, and the thread's copy (with its two fsyncs) often ends after the importer began
-its next commit; so while a large import stores, the ``-wal`` file grows to ~260 MB
-(measured: 272 MB at most for 100,000 gen_news articles), and it is truncated at the end.
+pages live. SQLite starts the log over only when a new write transaction finds every
+frame copied, and the thread's copy (with its two fsyncs) often ends after the importer
+began its next commit, so the ``-wal`` file grows. Once it holds BACKSTOP_BYTES, the
+importer, between two commits, copies what is left and empties it (a TRUNCATE
+checkpoint), and its next commit starts the log over. It also keeps an autocheckpoint of
+its own at that size, for imports that do not say when they committed and in case the
+thread cannot open the file. The log is truncated at the end.
 """
 
 from __future__ import annotations
@@ -26,13 +27,15 @@ import contextlib
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import peewee as pw
 
-#: The importer's own autocheckpoint meanwhile, in bytes of log. The thread normally copies
-#: each 16 MB commit long before; this bounds the log if it does not. It is above what the
-#: index builds at the end of a million-article import commit at once (~110 MB), so the
-#: thread copies those as well while the next one is built.
+#: The log's size (bytes) past which the thread makes the importer start it over (and the
+#: importer's own autocheckpoint meanwhile). The thread normally copies each 16 MB commit
+#: soon after it; this bounds the file. It is above what the index builds at the end of a
+#: million-article import commit at once (~110 MB), so the thread copies those as well
+#: while the next one is built.
 BACKSTOP_BYTES = 256 << 20
 #: SQLite's default autocheckpoint (pages), restored afterwards.
 DEFAULT_AUTOCHECKPOINT = 1000
@@ -43,12 +46,15 @@ _POLL_SECONDS = 0.5
 @contextlib.contextmanager
 def checkpoints_alongside(db: pw.Database) -> Iterator[Callable[[], None]]:
     """While inside, the log is copied into the database by a thread of its own; call the
-    function given after each commit to wake it. On leaving, the thread has stopped and the
+    function given after each commit (outside any transaction) to wake it and to keep the
+    log file near BACKSTOP_BYTES. On leaving, the thread has stopped and the
     connection's autocheckpoint is SQLite's default again."""
     page_size = db.execute_sql("PRAGMA page_size").fetchone()[0]
     db.execute_sql(f"PRAGMA wal_autocheckpoint = {max(1, BACKSTOP_BYTES // page_size)}")
     wake = threading.Event()
     done = threading.Event()
+
+    log = Path(f"{db.database}-wal")
 
     def run() -> None:
         try:
@@ -67,10 +73,23 @@ def checkpoints_alongside(db: pw.Database) -> Iterator[Callable[[], None]]:
         finally:
             conn.close()
 
+    def committed() -> None:
+        wake.set()
+        try:
+            full = log.stat().st_size > BACKSTOP_BYTES
+        except OSError:
+            return
+        if full:
+            # Between its commits the importer is no writer: this waits only for the
+            # thread's copy (or a reader on an older snapshot), copies what is left and
+            # empties the file, and its next commit starts the log over.
+            with contextlib.suppress(pw.DatabaseError):
+                db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
     thread = threading.Thread(target=run, name="tandai-wal-checkpoint", daemon=True)
     thread.start()
     try:
-        yield wake.set
+        yield committed
     finally:
         done.set()
         wake.set()
