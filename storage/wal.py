@@ -39,6 +39,8 @@ import peewee as pw
 BACKSTOP_BYTES = 256 << 20
 #: SQLite's default autocheckpoint (pages), restored afterwards.
 DEFAULT_AUTOCHECKPOINT = 1000
+#: How long (ms) emptying the log waits for the thread's copy or a reader.
+TRUNCATE_WAIT_MS = 200
 #: The thread also looks this often (seconds) when no commit woke it.
 _POLL_SECONDS = 0.5
 
@@ -53,6 +55,7 @@ def checkpoints_alongside(db: pw.Database) -> Iterator[Callable[[], None]]:
     db.execute_sql(f"PRAGMA wal_autocheckpoint = {max(1, BACKSTOP_BYTES // page_size)}")
     wake = threading.Event()
     done = threading.Event()
+    copying = threading.Lock()  # held by whichever of the two runs a checkpoint
 
     log = Path(f"{db.database}-wal")
 
@@ -68,23 +71,32 @@ def checkpoints_alongside(db: pw.Database) -> Iterator[Callable[[], None]]:
                 wake.clear()
                 # PASSIVE never waits for the importer or a reader: what it cannot copy
                 # now, the next wake-up copies.
-                with contextlib.suppress(sqlite3.Error):
+                with copying, contextlib.suppress(sqlite3.Error):
                     conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         finally:
             conn.close()
 
     def committed() -> None:
-        wake.set()
         try:
             full = log.stat().st_size > BACKSTOP_BYTES
         except OSError:
-            return
+            full = False
         if full:
-            # Between its commits the importer is no writer: this waits only for the
-            # thread's copy (or a reader on an older snapshot), copies what is left and
-            # empties the file, and its next commit starts the log over.
-            with contextlib.suppress(pw.DatabaseError):
-                db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            # Between its commits the importer is no writer. A checkpoint cannot start
+            # while another runs (SQLite says busy at once, without waiting), so this waits
+            # for the thread's copy to end, then briefly for readers on an older snapshot
+            # (else the next commit tries again), copies what is left and empties the
+            # file; the importer's next commit starts the log over.
+            waited = db.execute_sql("PRAGMA busy_timeout").fetchone()[0]
+            with copying:
+                try:
+                    db.execute_sql(f"PRAGMA busy_timeout = {TRUNCATE_WAIT_MS}")
+                    db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                except pw.DatabaseError:
+                    pass
+                finally:
+                    db.execute_sql(f"PRAGMA busy_timeout = {int(waited)}")
+        wake.set()
 
     thread = threading.Thread(target=run, name="tandai-wal-checkpoint", daemon=True)
     thread.start()
