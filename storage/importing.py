@@ -87,7 +87,8 @@ class ArticleImports(PendingWork):
     near_duplicates: NearDuplicateGroups
     #: The project's content hashes, while a large import runs without the content-key index.
     _known: KnownHashes | None = None
-    #: Wakes the thread that checkpoints the log, while a bulk import stores into SQLite.
+    #: Called after each commit while a bulk import stores into SQLite: wakes the thread
+    #: that checkpoints the log and keeps the log file bounded (``storage.wal``).
     _committed: Callable[[], None] | None = None
 
     def import_files(
