@@ -211,14 +211,30 @@ sys.path.insert(0, sys.argv[3])
 import storage.importing as importing
 from storage import Project
 importing.BATCH = 10  # many short write transactions, for the two to interleave
-go = Path(sys.argv[2])
-with Project.open(sys.argv[1]) as project:
-    Path(sys.argv[2] + "." + sys.argv[4]).touch()  # open: ready
-    while not go.exists():
+go, me = Path(sys.argv[2]), int(sys.argv[4])
+
+def wait_for(path):
+    deadline = time.monotonic() + 30
+    while not path.exists() and time.monotonic() < deadline:
         time.sleep(0.002)
-    # A pause between batches, as the app's catch-up has: else one process takes the
-    # write lock back at once, each time, and the other (polling) gets it only at the end.
-    print(project.imports.index_pending(on_progress=lambda _p: time.sleep(0.002)))
+
+def between_batches(_progress):
+    # The first process waits after its first batch until the second has done one, so
+    # that both surely take part; then a pause between batches, as the app's catch-up
+    # has (else one process takes the write lock back at once, each time).
+    if me == 0 and not Path(f"{go}.b").exists():
+        Path(f"{go}.a").touch()
+        wait_for(Path(f"{go}.b"))
+    elif me == 1:
+        Path(f"{go}.b").touch()
+    time.sleep(0.002)
+
+with Project.open(sys.argv[1]) as project:
+    Path(f"{go}.{me}").touch()  # open: ready
+    wait_for(go)
+    if me == 1:
+        wait_for(Path(f"{go}.a"))
+    print(project.imports.index_pending(on_progress=between_batches))
 """
 
 
