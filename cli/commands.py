@@ -8,8 +8,9 @@ import functools
 import getpass
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import Any, NoReturn
 
 from cli.agreement_command import add_adjudicate_parser, add_agreement_parser
 from cli.exits import EXIT_FAILED, EXIT_OK, EXIT_SKIPPED
@@ -39,7 +40,7 @@ class Parser(argparse.ArgumentParser):
     """argparse echoes a bad argument back (``invalid choice: 'postgresql://u:pw@…'``):
     every message it prints goes through the masking helper first."""
 
-    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
+    def _print_message(self, message: str, file: Any = None) -> None:
         super()._print_message(mask_secrets(message), file)
 
     def error(self, message: str) -> NoReturn:
@@ -228,7 +229,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     near = args.near_duplicates or (None if args.no_detect else "keep")
     with _open_for_import(args.project) as project:
-        run_import = functools.partial(project.imports.import_files, near_duplicates=near)
+        run_import: Callable[..., ImportReport] = functools.partial(
+            project.imports.import_files, near_duplicates=near
+        )
         if labelled:
             run_import = functools.partial(
                 project.imports.import_labelled,

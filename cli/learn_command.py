@@ -93,6 +93,11 @@ def cmd_learn(args: argparse.Namespace) -> int:
                 return 1
             jobs.extend((STANCE, t) for t in targets)
         bar = ProgressBar(quiet=args.quiet)
+
+        def on_progress(text: str, done: int, total: int) -> None:
+            if total:
+                bar.update(text, done, total)
+
         for layer, target in jobs:
             outcome = project.learning.learn(
                 layer=layer,
@@ -100,7 +105,7 @@ def cmd_learn(args: argparse.Namespace) -> int:
                 annotator=args.annotator,
                 # Worker processes, as in the app: training beside, tagging on every core.
                 in_process=False,
-                on_progress=lambda text, done, total: total and bar.update(text, done, total),
+                on_progress=on_progress,
             )
             bar.finish()
             _print_outcome(outcome, gate)

@@ -165,8 +165,8 @@ def _check_export_content(fmt: str, lines: list[dict], ctx: Context) -> None:
         got = {(s["layer"], s["label"], s["start"], s["end"]) for s in lines[0].get("spans", [])}
         check(got == ctx.expected_spans, f"spans export has {got}, expected {ctx.expected_spans}")
     elif fmt == "stance":
-        got = {(stance_key(line["target"]), line["label"]) for line in lines}
-        check(got == set(ctx.expected_doc.items()), f"stance export has {got}")
+        stances = {(stance_key(line["target"]), line["label"]) for line in lines}
+        check(stances == set(ctx.expected_doc.items()), f"stance export has {stances}")
 
 
 def export_formats(ctx: Context) -> str:
@@ -208,7 +208,7 @@ def train_model(_ctx: Context) -> str:
     """python-crfsuite's compiled module and a spawned worker process, as ``learn`` uses."""
     import multiprocessing
 
-    from core.learn.entity import EntityExample, EntityTagger, train_entities
+    from core.learn.entity import ArticleGuess, EntityExample, EntityTagger, train_entities
     from core.learn.jobs import guess_loaded, load_model
 
     people = ["Budi", "Sari", "Joko", "Dewi", "Rina", "Agus", "Wati", "Eko", "Tono", "Lina"]
@@ -228,6 +228,8 @@ def train_model(_ctx: Context) -> str:
     # The suggesting workers load the model once, in their initializer, as storage runs them.
     with spawn.Pool(1, initializer=load_model, initargs=("entity", data)) as pool:
         ((_aid, guess),) = pool.apply(guess_loaded, ([(1, text, "id")],))
+    check(isinstance(guess, ArticleGuess), f"an entity model guessed {type(guess).__name__}")
+    assert isinstance(guess, ArticleGuess)
     there = {(g.label, text[g.start : g.end]) for g in guess.spans}
     check(there == found, f"a suggesting worker tagged {sorted(there)}, not {sorted(found)}")
     check(

@@ -13,7 +13,11 @@ from core.progress import ProgressBar
 from core.suggest.rules import Rule, RuleError
 from storage import ALL_SOURCES, Project, SuggestProgress
 
-GROUPS = {"boilerplate": {"layer": "boilerplate"}, "entity": {"layer": "entity"}, "all": {}}
+GROUPS: dict[str, dict[str, str]] = {
+    "boilerplate": {"layer": "boilerplate"},
+    "entity": {"layer": "entity"},
+    "all": {},
+}
 
 
 def _say_statuses_unchanged(project: Project, annotator: str) -> None:
@@ -80,8 +84,10 @@ def add_suggest_parser(sub: argparse._SubParsersAction) -> None:
     sug.set_defaults(handler=cmd_suggest)
 
 
-def _scope(what: str) -> dict[str, str]:
-    return dict(GROUPS.get(what, {"source": what}))
+def _scope(what: str) -> tuple[str | None, str | None]:
+    """The layer and the source ``--accept``/``--reject WHAT`` names."""
+    group = GROUPS.get(what, {"source": what})
+    return group.get("layer"), group.get("source")
 
 
 def _configure(project: Project, args: argparse.Namespace) -> int:
@@ -148,16 +154,22 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         for what, verb in ((args.accept, "accepted"), (args.reject, "rejected")):
             if not what:
                 continue
-            scope = _scope(what)
-            pending = project.suggestions.count_pending(annotator=args.annotator, **scope)
+            layer, source = _scope(what)
+            pending = project.suggestions.count_pending(
+                annotator=args.annotator, layer=layer, source=source
+            )
             if verb == "accepted":
-                result = project.suggestions.accept_all(annotator=args.annotator, **scope)
+                result = project.suggestions.accept_all(
+                    annotator=args.annotator, layer=layer, source=source
+                )
                 extra = (
                     f", {result.skipped:,} skipped (proposed by several sources, overlapping, "
                     "or an unknown label)"
                 )
             else:
-                result = project.suggestions.reject_all(annotator=args.annotator, **scope)
+                result = project.suggestions.reject_all(
+                    annotator=args.annotator, layer=layer, source=source
+                )
                 extra = ""
             print(
                 f"{what}: {pending:,} pending, {result.done:,} {verb} for {args.annotator}{extra}"
