@@ -31,9 +31,9 @@ from pathlib import Path
 
 import peewee as pw
 
-#: The log's size (bytes) past which the thread makes the importer start it over (and the
-#: importer's own autocheckpoint meanwhile). The thread normally copies each 16 MB commit
-#: soon after it; this bounds the file. It is above what the index builds at the end of a
+#: The log's size (bytes) past which the importer empties it between two commits (and its
+#: own autocheckpoint meanwhile). The thread normally copies each 16 MB commit soon after
+#: it; this bounds the file. It is above what the index builds at the end of a
 #: million-article import commit at once (~110 MB), so the thread copies those as well
 #: while the next one is built.
 BACKSTOP_BYTES = 256 << 20
