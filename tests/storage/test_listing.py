@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playhouse.test_utils import count_queries
 
@@ -287,11 +289,18 @@ def test_a_count_that_stops_early_agrees_with_the_whole_count(
 
 
 def test_few_articles_kept_by_other_filters_are_asked_about_one_part_at_a_time(
-    project: Project, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The windows of the few: each holds the hits among its part of the candidates, in
-    order, the last reaching to the end; none where nothing else filters, or where other
-    filters keep more than FEW_CANDIDATES."""
+    """The windows of the few (SQLite's index; PostgreSQL has none of them): each holds
+    the hits among its part of the candidates, in order, the last reaching to the end;
+    none where nothing else filters, or where other filters keep more than
+    FEW_CANDIDATES."""
+
+    with Project.create(tmp_path / "f.tandai") as project:
+        _few_windows(project, monkeypatch)
+
+
+def _few_windows(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     import storage.project
 
     monkeypatch.setattr(storage.project, "CANDIDATES_A_WINDOW", 3)
@@ -322,11 +331,17 @@ def test_few_articles_kept_by_other_filters_are_asked_about_one_part_at_a_time(
 
 
 def test_the_hits_of_a_word_are_estimated_from_the_span_of_its_next_ones(
-    project: Project, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two in three of sixty articles hold "banjir", evenly: the span of the next five hits
     stretched over the ids left gives about the number left, either way; fewer hits than
-    the sample: their number exactly."""
+    the sample: their number exactly (SQLite's index)."""
+
+    with Project.create(tmp_path / "e.tandai") as project:
+        _estimates(project, monkeypatch)
+
+
+def _estimates(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     import storage.project
 
     _sixty_articles(project)
