@@ -252,11 +252,9 @@ class Listing(ProjectPart):
             start = resume.last_id
         else:
             start = (1 << 62) if descending else 0
-        windows = self.project.few_text_windows(
-            flt, start, descending=descending, condition=seg.condition
+        windows = self.project.text_windows(
+            flt, start, TEXT_WINDOW, descending=descending, condition=seg.condition
         )
-        if windows is None:
-            windows = self.project.text_windows(flt.text, start, TEXT_WINDOW, descending=descending)
         if windows is None:
             return None
         rows: list[tuple[int, Any]] = []

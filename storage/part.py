@@ -52,12 +52,10 @@ class ProjectCore(Protocol):
         self, flt: ArticleFilter, *, text_ids: TextWindow | None = None
     ) -> pw.ModelSelect: ...
     def text_windows(
-        self, text: str, start: int, size: int, *, descending: bool
-    ) -> Iterator[TextWindow] | None: ...
-    def few_text_windows(
         self,
         flt: ArticleFilter,
         start: int,
+        size: int,
         *,
         descending: bool,
         condition: pw.Expression | None = None,

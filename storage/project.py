@@ -390,19 +390,33 @@ class Project:
         return a.id.in_(in_text) | in_title
 
     def text_windows(
-        self, text: str, start: int, size: int, *, descending: bool
+        self,
+        flt: ArticleFilter,
+        start: int,
+        size: int,
+        *,
+        descending: bool,
+        condition: pw.Expression | None = None,
     ) -> Iterator[TextWindow] | None:
-        """Windows of index hits of ``text`` after ``start`` (upwards, or downwards from just
-        below it), the first of ``size`` hits and each next one four times larger, the last
-        holding the rest of the way; None when the filter cannot go by windows (PostgreSQL,
-        or words the index cannot find alone). An id-ordered page of a common word reads one
-        window of hits instead of all of them: at a million articles, 15-25 ms instead of
-        85-170 ms."""
+        """Windows of index hits of ``flt.text`` after ``start`` (upwards, or downwards from
+        just below it), the first of ``size`` hits and each next one four times larger, the
+        last holding the rest of the way; None when the filter cannot go by windows
+        (PostgreSQL, or words the index cannot find alone). An id-ordered page of a common
+        word reads one window of hits instead of all of them: at a million articles, 15-25 ms
+        instead of 85-170 ms. Where the other filters (and ``condition``) keep few articles,
+        the windows of :meth:`few_text_windows` instead."""
+        match = self._windows_match(flt.text)
+        if match is None:
+            return None
+        few = self._few_windows(flt, match, start, descending, condition)
+        return few if few is not None else self._windows(match, start, size, descending)
+
+    def _windows_match(self, text: str) -> str | None:
+        """The MATCH expression of ``text`` if the filter can go by windows of hits."""
         words = search_terms(text)
         if not self.is_sqlite or not words or any(map(has_unspaced_script, words)):
             return None
-        match = fts_match_expression(" ".join(words), self._prefix_words)
-        return self._windows(match, start, size, descending)
+        return fts_match_expression(" ".join(words), self._prefix_words)
 
     def few_text_windows(
         self,
@@ -415,12 +429,22 @@ class Project:
         """When the filters other than the text (and ``condition``) keep at most
         :data:`FEW_CANDIDATES` articles past ``start``, windows of the text's hits among
         them, :data:`CANDIDATES_A_WINDOW` articles asked about at a time, the last one
-        reaching to the end; else None (then :meth:`text_windows`, which reads the hits in
-        id order, is the cheaper way). A common word with a filter that keeps none or few of
-        its hits (status done, early on) would otherwise read every window of hits."""
-        words = search_terms(flt.text)
-        if not self.is_sqlite or not words or any(map(has_unspaced_script, words)):
+        reaching to the end; else None (then the windows of hits in id order are the cheaper
+        way). A common word with a filter that keeps none or few of its hits (status done,
+        early on) would otherwise read every window of hits."""
+        match = self._windows_match(flt.text)
+        if match is None:
             return None
+        return self._few_windows(flt, match, start, descending, condition)
+
+    def _few_windows(
+        self,
+        flt: ArticleFilter,
+        match: str,
+        start: int,
+        descending: bool,
+        condition: pw.Expression | None,
+    ) -> Iterator[TextWindow] | None:
         others = replace(flt, text="")
         if replace(others, annotator=None) == ArticleFilter() and condition is None:
             return None  # nothing else filters: every article is a candidate
@@ -436,7 +460,6 @@ class Project:
         candidates = [int(r[0]) for r in rows]
         if len(candidates) > FEW_CANDIDATES:
             return None
-        match = fts_match_expression(" ".join(words), self._prefix_words)
         if candidates and len(candidates) * HITS_A_SEEK > self._hits_estimate(
             match, start, descending
         ):
@@ -545,9 +568,7 @@ class Project:
         (then a LIMIT would not help either: SQLite gathers every hit first)."""
         # The first window holds just enough hits; it grows fourfold while other filters
         # leave it short. Few windows: each one searches the index anew.
-        windows = self.few_text_windows(flt, 0, descending=False)
-        if windows is None:
-            windows = self.text_windows(flt.text, 0, at_most + 1, descending=False)
+        windows = self.text_windows(flt, 0, at_most + 1, descending=False)
         if windows is None:
             return None
         total = 0
