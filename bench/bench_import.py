@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from core.query import ArticleFilter  # noqa: E402
 from storage import Project  # noqa: E402
-from storage.importing import ImportProgress  # noqa: E402
+from storage.import_progress import ImportProgress  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 T = TypeVar("T")

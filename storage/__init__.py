@@ -15,7 +15,8 @@ from storage.errors import (
     ProjectLocked,
     StorageFault,
 )
-from storage.importing import MAX_CHARS, ImportProgress
+from storage.import_progress import ImportProgress
+from storage.importing import MAX_CHARS
 from storage.listing import ListCursor
 from storage.near_duplicates import NearDuplicateProgress, NearDuplicateReport
 from storage.packages import PackageWritten, package_file_name

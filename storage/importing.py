@@ -14,7 +14,6 @@ import contextlib
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -27,12 +26,13 @@ from core.readers import Problem, RawRecord, expand_paths, read_file
 from core.report import ImportReport
 from core.text import content_hash
 from core.workers import default_workers, process_pool
-from storage import content_hashes, index_terms
+from storage import content_hashes
 from storage.content_hashes import KnownHashes, ids_by_hash
 from storage.database import is_sqlite
 from storage.errors import ProjectBusy
+from storage.import_progress import ImportProgress, ProgressFn, StopFn
 from storage.migrations import build_deferred_index, without_indexes
-from storage.pending import PendingWork
+from storage.search_index import SearchIndexing
 from storage.wal import checkpoints_alongside
 
 if TYPE_CHECKING:
@@ -43,9 +43,6 @@ if TYPE_CHECKING:
 MAX_CHARS = 1_000_000
 #: Rows per executemany (and per labelled-import step).
 BATCH = 1000
-#: An index pass of at least this many articles (and as many as are indexed already) reads
-#: the words of the index into its word list once at the end instead of batch by batch.
-TERMS_FROM_INDEX = 20_000
 #: An import of at least this many bytes, and more than the project holds (at
 #: ~:data:`_BYTES_AN_ARTICLE` a stored article), builds the title sort index after storing.
 DEFERRED_INDEX_BYTES = 4 << 20
@@ -60,27 +57,14 @@ _BUSY_ATTEMPTS = 6
 _INPROCESS_LIMIT = 1500
 
 
-@dataclass(frozen=True, slots=True)
-class ImportProgress:
-    """``phase`` is "store" (done/total in bytes of the files, ``articles`` = records read so
-    far), "languages" or "index" (done/total in articles)."""
-
-    phase: str
-    done: int
-    total: int
-    articles: int = 0
-
-
-ProgressFn = Callable[[ImportProgress], None]
 #: What a database may raise for one record it cannot store (the text encoder included).
 _REFUSED = (pw.DatabaseError, UnicodeEncodeError, ValueError, OverflowError)
 T = TypeVar("T")
-StopFn = Callable[[], bool]
 
 
-class ArticleImports(PendingWork):
-    """Articles into the project (part of ``project.imports``): reading, storing, language
-    detection and the search index."""
+class ArticleImports(SearchIndexing):
+    """Articles into the project (part of ``project.imports``): reading, storing and language
+    detection; the search index is :class:`storage.search_index.SearchIndexing`'s."""
 
     #: Text per commit of a bulk import; tests lower it to stop between commits.
     commit_bytes: int = COMMIT_BYTES
@@ -562,81 +546,6 @@ class ArticleImports(PendingWork):
                 return
             yield [(int(r[0]), r[1]) for r in rows]
             after = rows[-1][0]
-
-    def pending_index(self) -> int:
-        """Articles not yet in the full-text index (PostgreSQL indexes as it stores: 0)."""
-        if not is_sqlite(self.db):
-            return 0
-        return self.m.Article.select().where(self.m.Article.id > self.project.fts_mark()).count()
-
-    def pending_terms(self) -> bool:
-        """Whether the index's word list is still to be read from the index (a project
-        indexed before schema 14; see ``storage.index_terms``)."""
-        return is_sqlite(self.db) and not index_terms.is_complete(self.db)
-
-    def _fill_terms(self, should_stop: StopFn | None) -> None:
-        """Read the index's words into its word list (without the write lock: a batch
-        indexed meanwhile either lists its own words or leaves the list incomplete), and
-        call the list complete if no batch was indexed since the reading began."""
-        began = self.project.fts_mark()
-        for words in index_terms.indexed_words(self.db):
-            if should_stop and should_stop():
-                return  # the list stays incomplete; queries keep FTS5's prefix search
-            with self._write():
-                index_terms.store_words(self.db, words)
-        with self._write():
-            if self.project.fts_mark() == began:
-                index_terms.mark_complete(self.db)
-
-    def index_pending(
-        self, *, on_progress: ProgressFn | None = None, should_stop: StopFn | None = None
-    ) -> int:
-        """Add articles not yet in the SQLite full-text index (PostgreSQL indexes by itself).
-
-        Each batch lists its words in the index's word list (``storage.index_terms``),
-        which costs a second tokenizing of its texts. A pass that at least doubles the
-        index reads the words from the index once at the end instead (a third of the
-        cost: the index holds each word once), and its batches mark the list incomplete
-        meanwhile, so that queries keep FTS5's prefix search until then."""
-        if not is_sqlite(self.db):
-            return 0
-        mark = self.m.Meta
-        total = self.pending_index()
-        indexed = self.m.Article.select().count() - total
-        by_index = total >= max(TERMS_FROM_INDEX, indexed)
-        if self.pending_terms() and not by_index:
-            self._fill_terms(should_stop)
-        done = 0
-        while done < total:
-            if should_stop and should_stop():
-                break
-            with self._write():
-                upto = self.project.fts_mark()  # as it is now: another process may index too
-                rows = self.db.execute_sql(
-                    "SELECT a.id, a.title, t.text FROM article a JOIN article_text t"
-                    " ON t.article_id = a.id WHERE a.id > ? ORDER BY a.id LIMIT ?",
-                    (upto, BATCH),
-                ).fetchall()
-                if not rows:
-                    break
-                self.db.cursor().executemany(
-                    "INSERT INTO article_fts (rowid, title, text) VALUES (?, ?, ?)", rows
-                )
-                # In the same transaction: the word list never lacks an indexed word while
-                # it is called complete.
-                if by_index:
-                    index_terms.mark_incomplete(self.db)
-                else:
-                    index_terms.add_terms(self.db, [w for r in rows for w in (r[1], r[2])])
-                mark.insert(key="fts_indexed_upto", value=str(rows[-1][0])).on_conflict(
-                    conflict_target=[mark.key], preserve=[mark.value]
-                ).execute()
-            done += len(rows)
-            if on_progress:
-                on_progress(ImportProgress("index", done, total, done))
-        if self.pending_terms() and not (should_stop and should_stop()):
-            self._fill_terms(should_stop)
-        return done
 
 
 def _refuse(

@@ -28,7 +28,8 @@ from core.readers import Problem, RawRecord
 from core.text import content_hash
 from storage.content_hashes import ids_by_hash
 from storage.errors import AccessDenied, LabelError, ProjectError
-from storage.importing import BATCH, MAX_CHARS, ArticleImports, ImportProgress
+from storage.import_progress import ImportProgress
+from storage.importing import BATCH, MAX_CHARS, ArticleImports
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:

@@ -27,7 +27,7 @@ from storage.part import ProjectPart
 LANGUAGES_CACHE_KB = 2_000
 
 if TYPE_CHECKING:
-    from storage.importing import ProgressFn, StopFn
+    from storage.import_progress import ProgressFn, StopFn
     from storage.near_duplicates import NearDuplicateGroups
     from storage.suggestions import Suggestions
 

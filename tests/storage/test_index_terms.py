@@ -151,10 +151,10 @@ def test_an_unindexed_project_starts_with_a_complete_empty_list(tmp_path: Path) 
 def test_a_pass_that_doubles_the_index_reads_its_words_from_it_at_the_end(
     sqlite_project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import storage.importing as importing
+    import storage.search_index as search_index
 
-    monkeypatch.setattr(importing, "TERMS_FROM_INDEX", 2)
-    monkeypatch.setattr(importing, "BATCH", 2)
+    monkeypatch.setattr(search_index, "TERMS_FROM_INDEX", 2)
+    monkeypatch.setattr(search_index, "INDEX_BATCH", 2)
     sqlite_project.imports.store_articles(NewArticle(text=t, title=h) for h, t in TEXTS)
     batches = iter(range(100))
     sqlite_project.imports.index_pending(should_stop=lambda: next(batches) >= 1)
@@ -208,9 +208,9 @@ _INDEXER = """
 import sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[3])
-import storage.importing as importing
+import storage.search_index as search_index
 from storage import Project
-importing.BATCH = 10  # many short write transactions, for the two to interleave
+search_index.INDEX_BATCH = 10  # many short write transactions, for the two to interleave
 go, me = Path(sys.argv[2]), int(sys.argv[4])
 
 def wait_for(path):
