@@ -48,7 +48,7 @@ import re
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress, repeat
 
@@ -271,25 +271,23 @@ def worth_checking(a: Bins, b: Bins) -> bool:
 
 
 def band_candidates(
-    keys: Sequence[int], held: dict[int, list[int]] | None = None
+    keys: Sequence[int], held: Mapping[int, int] | None = None
 ) -> Iterator[tuple[int, int]]:
-    """For one band, pairs ``(peer, i)``: ``i`` a position in ``keys`` (the band's key of
-    each new article, in order), ``peer`` one of the first :data:`BUCKET_PEERS` holders of
-    its key: those in ``held`` (key -> earlier articles' references, first ones first, at
-    most BUCKET_PEERS), then earlier positions. Key 0 is no key."""
+    """For one band, pairs ``(j, i)`` of positions in ``keys`` (the band's key of each new
+    article, in order), ``j < i`` one of the first :data:`BUCKET_PEERS` holders of the key.
+    ``held``: how many earlier articles (not in ``keys``) hold each key, counted up to
+    BUCKET_PEERS; they take the first places (their pairs are the caller's to make). Key 0
+    is no key."""
     held = held or {}
-    relevant = {key for key, count in Counter(keys).items() if count > 1 or key in held}
+    relevant = {key for key, count in Counter(keys).items() if count > 1}
     relevant.discard(0)
     firsts: dict[int, list[int]] = {}
     for i in compress(range(len(keys)), map(relevant.__contains__, keys)):
         key = keys[i]
-        earlier = held.get(key, ())
         mine = firsts.setdefault(key, [])
-        for peer in earlier:
-            yield peer, i
         for j in mine:
             yield j, i
-        if len(earlier) + len(mine) < BUCKET_PEERS:
+        if held.get(key, 0) + len(mine) < BUCKET_PEERS:
             mine.append(i)
 
 

@@ -58,7 +58,7 @@ from storage.part import ProjectPart
 
 #: New articles sketched and compared at once (384 bytes of sketch each).
 NEW_CHUNK = 100_000
-#: New articles' band keys held in sets at once: bands are compared in passes of
+#: New articles' band keys held at once (where each sits): bands are compared in passes of
 #: ``_KEYSET_BUDGET // chunk`` bands, each pass reading the grouped articles' sketches.
 _KEYSET_BUDGET = 500_000
 WRITE_ROWS = 20_000
@@ -125,6 +125,34 @@ class _Chunk:
         raw = memoryview(_blob(self.sketches) if _BIG_ENDIAN else self.sketches).cast("B")
         size = _SKETCH_BYTES
         self.bins = [sketch_bins(raw[k * size : (k + 1) * size]) for k in range(len(self.ids))]
+
+
+class _Places:
+    """Where each key of one band's column sits: its first position, the others of a key
+    held more than once (most keys are held once: one int each, not a list), and how many
+    grouped articles hold it, counted at its first position up to :data:`BUCKET_PEERS`."""
+
+    __slots__ = ("counts", "first", "more")
+
+    def __init__(self, column: array) -> None:
+        self.first: dict[int, int] = {}
+        self.more: dict[int, list[int]] = {}
+        self.counts = bytearray(len(column))
+        for pos, key in enumerate(column):
+            if not key:
+                continue  # no key
+            if key in self.first:
+                self.more.setdefault(key, []).append(pos)
+            else:
+                self.first[key] = pos
+
+    def holders(self, key: int) -> list[int]:
+        return [self.first[key], *self.more.get(key, ())]
+
+    def held(self) -> dict[int, int]:
+        """Key -> its grouped holders counted, for the keys some grouped article holds."""
+        counts = self.counts
+        return {key: counts[pos] for key, pos in self.first.items() if counts[pos]}
 
 
 class NearDuplicateGroups(ProjectPart):
@@ -257,41 +285,65 @@ class NearDuplicateGroups(ProjectPart):
         self, chunk: _Chunk, any_grouped: bool, stop: Callable[[], bool]
     ) -> list[tuple[int, int]] | None:
         """The pairs ``(earlier id, later id)`` worth checking exactly, later ids in the
-        chunk, sorted by later id."""
+        chunk, sorted by later id.
+
+        A grouped article that holds one of the chunk's keys is compared with the chunk's
+        holders of that key as it streams past, so nothing of it is kept afterwards but
+        the count of the key's grouped holders (memory does not grow with the project)."""
         ids = chunk.ids
         kept: set[tuple[int, int]] = set()
-        held_bins: dict[int, Bins] = {}
         per_pass = max(1, min(SKETCH_KEYS, _KEYSET_BUDGET // len(ids)))
         for first in range(0, SKETCH_KEYS, per_pass):
             bands = range(first, min(SKETCH_KEYS, first + per_pass))
-            # Grouped holders of the chunk's keys, first ones first, as ~id (negative).
-            held: dict[int, dict[int, list[int]]] = {band: {} for band in bands}
+            # Per band: where the chunk's keys sit, and how many grouped articles hold each.
+            places: dict[int, _Places] = {}
             if any_grouped:
-                keysets = {band: set(chunk.sketches[band::SKETCH_KEYS]) for band in bands}
+                places = {band: _Places(chunk.sketches[band::SKETCH_KEYS]) for band in bands}
                 for page_ids, blobs in self._stored_sketches():
                     if stop():
                         return None
-                    page = _sketches(blobs)
-                    for band in bands:
-                        column = page[band::SKETCH_KEYS]
-                        mine, peers = keysets[band], held[band]
-                        for pos in compress(range(len(column)), map(mine.__contains__, column)):
-                            holders = peers.setdefault(column[pos], [])
-                            if len(holders) < BUCKET_PEERS:
-                                holders.append(~page_ids[pos])
-                                held_bins[page_ids[pos]] = sketch_bins(blobs[pos])
+                    self._compare_page(chunk, page_ids, blobs, places, kept)
             for band in bands:
                 if stop():
                     return None
-                other: Bins
-                for peer, i in band_candidates(chunk.sketches[band::SKETCH_KEYS], held[band]):
-                    if peer < 0:
-                        pair, other = (~peer, ids[i]), held_bins[~peer]
-                    else:
-                        pair, other = (ids[peer], ids[i]), chunk.bins[peer]
-                    if pair not in kept and worth_checking(other, chunk.bins[i]):
+                column = chunk.sketches[band::SKETCH_KEYS]
+                held = places.pop(band).held() if places else None
+                for j, i in band_candidates(column, held):
+                    pair = (ids[j], ids[i])
+                    if pair not in kept and worth_checking(chunk.bins[j], chunk.bins[i]):
                         kept.add(pair)
         return sorted(kept, key=lambda pair: (pair[1], pair[0]))
+
+    @staticmethod
+    def _compare_page(
+        chunk: _Chunk,
+        page_ids: list[int],
+        blobs: list[bytes],
+        places: dict[int, _Places],
+        kept: set[tuple[int, int]],
+    ) -> None:
+        """One page of grouped articles (id order) against the chunk, for ``places``' bands:
+        each one among the first :data:`BUCKET_PEERS` grouped holders of a chunk's key is
+        paired with the chunk's holders of it, when their bins make it worth checking."""
+        ids, chunk_bins = chunk.ids, chunk.bins
+        page = _sketches(blobs)
+        page_bins: dict[int, Bins] = {}
+        for band, where in places.items():
+            column = page[band::SKETCH_KEYS]
+            counts = where.counts
+            for pos in compress(range(len(column)), map(where.first.__contains__, column)):
+                key = column[pos]
+                first = where.first[key]
+                if counts[first] >= BUCKET_PEERS:
+                    continue  # only a key's first holders are compared
+                counts[first] += 1
+                mine = page_bins.get(pos)
+                if mine is None:
+                    mine = page_bins[pos] = sketch_bins(blobs[pos])
+                peer = page_ids[pos]
+                for i in where.holders(key):
+                    if worth_checking(mine, chunk_bins[i]):
+                        kept.add((peer, ids[i]))
 
     def _decide_and_write(
         self,

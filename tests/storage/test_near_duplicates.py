@@ -353,14 +353,19 @@ def test_a_version_10_project_drops_its_key_table_and_groups_again_from_sketches
         assert want and sorted(project.near_duplicates.near_duplicate_groups()) == want
 
 
-@pytest.mark.parametrize("workers", [False, True])
+@pytest.mark.parametrize(("workers", "peers"), [(False, 32), (True, 32), (False, 2)])
 def test_small_chunks_passes_and_writes_give_the_groups_of_one_pass(
-    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: bool
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: bool, peers: int
 ) -> None:
     """A million articles go in chunks, bands in passes over the grouped sketches, rows in
     several transactions, sketches made by worker processes; made tiny here, the groups
-    must still equal grouping at once."""
+    must still equal grouping at once. With ``peers`` = 2 a key's first two holders are
+    the only ones compared, whether they are grouped already or in the chunk."""
+    import core.neardup
     import storage.near_duplicates as stored
+
+    monkeypatch.setattr(core.neardup, "BUCKET_PEERS", peers)
+    monkeypatch.setattr(stored, "BUCKET_PEERS", peers)
 
     monkeypatch.setattr(stored, "NEW_CHUNK", 9)
     monkeypatch.setattr(stored, "_POOL_MIN", 6 if workers else 10**9)
@@ -385,3 +390,56 @@ def test_small_chunks_passes_and_writes_give_the_groups_of_one_pass(
     assert len(want) >= 5
     assert sorted(project.near_duplicates.near_duplicate_groups()) == want
     assert sorted([order[-2], order[-1]]) in want  # emoji, CJK Ext. B, RTL, CRLF: one group
+
+
+@pytest.mark.parametrize("peers", [32, 1])
+def test_chunks_and_passes_find_exactly_the_candidate_pairs_of_one_pass(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, peers: int
+) -> None:
+    """The pairs checked exactly, chunk by chunk against the grouped sketches streamed
+    past, equal those of all articles' bands at once; with ``peers`` = 1 only a key's
+    first holder (grouped or in the chunk) is compared with the later ones, which leaves
+    out pairs that sharing a key would have made."""
+    import core.neardup
+    import storage.near_duplicates as stored
+    from core.neardup import SKETCH_KEYS, band_candidates, sketch_bins, sketch_texts
+    from core.neardup import worth_checking as worth
+
+    monkeypatch.setattr(core.neardup, "BUCKET_PEERS", peers)
+    monkeypatch.setattr(stored, "BUCKET_PEERS", peers)
+    monkeypatch.setattr(stored, "NEW_CHUNK", 13)
+    monkeypatch.setattr(stored, "_KEYSET_BUDGET", 13 * 7)  # 7 bands a pass
+    monkeypatch.setattr(stored, "_STREAM", 4)
+    texts = [a.text for a in corpus(5, stories=6, background=8)]
+    texts += ["Berita 𠮷野 القاهرة\r\nhari ini 😀 banjir besar di kota", "😀 🎉"]
+    project.imports.import_files([_write(tmp_path / "k.jsonl", texts, "k")], detect=False)
+    order = [_by_external_id(project)[f"k{i}"] for i in range(len(texts))]
+    found: set[tuple[int, int]] = set()
+    candidates = stored.NearDuplicateGroups._candidates
+
+    def recording(self, chunk, any_grouped, stop):  # type: ignore[no-untyped-def]
+        pairs = candidates(self, chunk, any_grouped, stop)
+        found.update(pairs)
+        return pairs
+
+    monkeypatch.setattr(stored.NearDuplicateGroups, "_candidates", recording)
+    project.near_duplicates.update_near_duplicates()
+    sketches = sketch_texts(texts)
+    raw = sketches.tobytes()
+    size = SKETCH_KEYS * 4
+    bins = [sketch_bins(raw[k * size : (k + 1) * size]) for k in range(len(texts))]
+
+    def one_pass() -> set[tuple[int, int]]:
+        return {
+            (order[j], order[i])
+            for band in range(SKETCH_KEYS)
+            for j, i in band_candidates(sketches[band::SKETCH_KEYS])
+            if worth(bins[j], bins[i])
+        }
+
+    want = one_pass()
+    assert len(want) > 20
+    assert found == want
+    if peers < 32:
+        monkeypatch.setattr(core.neardup, "BUCKET_PEERS", 32)
+        assert want < one_pass()  # the cap left pairs out
