@@ -8,10 +8,12 @@ band keys, :func:`core.neardup.sketch`; NULL: no words).
 Articles without a row are grouped in chunks of up to :data:`NEW_CHUNK`, in id order:
 
 1. their texts are read and sketched;
-2. candidates: for each band, the pairs :func:`core.neardup.band_candidates` gives, the
-   earlier side being a grouped article (its sketch read back: the grouped articles are
-   streamed once per group of bands, only those holding one of the chunk's keys are kept)
-   or an earlier article of the chunk; a pair whose bins make it worth checking
+2. candidates: the grouped articles' sketches are streamed past once per group of bands,
+   and each one among the first :data:`core.neardup.BUCKET_PEERS` grouped holders of one
+   of the chunk's keys is paired at once with the chunk's holders of that key (only the
+   count of each key's grouped holders stays, so memory does not grow with the project);
+   then the chunk's own pairs come from :func:`core.neardup.band_candidates`, the grouped
+   holders taking the first places. A pair whose bins make it worth checking
    (:func:`core.neardup.worth_checking`) is kept;
 3. every kept pair is decided by :func:`core.neardup.near_duplicates` on the exact
    similarities of the two texts, read again (nothing estimated is stored as a decision),
