@@ -523,8 +523,16 @@ class NearDuplicateGroups(ProjectPart):
         """Every group of two or more articles (ids ascending), largest first."""
         group_model = self._nd_model()
         members: dict[int, list[int]] = {}
+        # Only the groups of two or more are read: a million grouped articles, nearly all
+        # alone, would otherwise be a million lists.
+        counted = (
+            group_model.select(group_model.group_id)
+            .group_by(group_model.group_id)
+            .having(pw.fn.COUNT(group_model.article) > 1)
+        )
         query = (
             group_model.select(group_model.group_id, group_model.article)
+            .where(group_model.group_id.in_(counted))
             .order_by(group_model.article)
             .tuples()
         )
