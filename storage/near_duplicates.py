@@ -132,7 +132,8 @@ class _Chunk:
 class _Places:
     """Where each key of one band's column sits: its first position, the others of a key
     held more than once (most keys are held once: one int each, not a list), and how many
-    grouped articles hold it, counted at its first position up to :data:`BUCKET_PEERS`."""
+    grouped articles hold it, counted at its first position up to :data:`BUCKET_PEERS`
+    (a byte each: the cap is 32)."""
 
     __slots__ = ("counts", "first", "more")
 
