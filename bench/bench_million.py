@@ -13,8 +13,8 @@ search needs it, languages it does not). Then, median of 5 (wall time, this proc
 - free-text search: count + first page for a common word, a rarer word pair, a word being
   typed ("hosp"), a word no article holds, and a common word with a filter that keeps none
   of its hits (status done), or 200 of them (200 articles done: fewer than
-  ``FEW_CANDIDATES``, the index is asked about each) or 1,000 (by windows); each count also as the list asks it first, up to 10,000
-  (``count_articles(at_most=...)``);
+  ``FEW_CANDIDATES``, the index is asked about each) or 1,000 (by windows); each count
+  also as the list asks it first, up to 10,000 (``count_articles(at_most=...)``);
 - export of every article (`main.py export --status all --format spans` in a child
   process): wall time, CPU time, peak memory (the goal: flat, the same at 100,000 and at a
   million).
