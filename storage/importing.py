@@ -21,6 +21,7 @@ import peewee as pw
 
 from core.fields import FieldMapper
 from core.langid import SAMPLE_CHARS, detect_many
+from core.memory import give_back_memory
 from core.models import NewArticle
 from core.readers import Problem, RawRecord, expand_paths, read_file
 from core.report import ImportReport
@@ -221,6 +222,9 @@ class ArticleImports(SearchIndexing):
             self.db.execute_sql("PRAGMA synchronous = FULL")
             with contextlib.suppress(pw.DatabaseError):
                 self.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            # The hashes held in memory, the batches and the index builds' sorting are
+            # freed by now; the catch-up that follows must not start its peak on top of them.
+            give_back_memory()
 
     def _read_records(
         self,

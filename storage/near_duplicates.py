@@ -42,6 +42,7 @@ from typing import Any
 
 import peewee as pw
 
+from core.memory import give_back_memory
 from core.neardup import (
     BUCKET_PEERS,
     SKETCH_KEYS,
@@ -209,6 +210,8 @@ class NearDuplicateGroups(ProjectPart):
                 self._group_chunk(ids, report, stop, progress, pool)
             except _Conflict:
                 continue  # start again from what the other process left
+            finally:
+                give_back_memory()  # the next chunk's peak does not sit on this one's leftovers
         return report
 
     def _group_chunk(

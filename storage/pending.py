@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from core.memory import give_back_memory
 from core.workers import default_workers, process_pool
 from storage.database import is_sqlite
 from storage.part import ProjectPart
@@ -73,11 +74,13 @@ class PendingWork(ProjectPart):
             ) as got,
         ):
             done += self.index_pending(on_progress=on_progress, should_stop=should_stop)
+            give_back_memory()  # each pass's peak must not sit on the last one's leftovers
             stopped = should_stop is not None and should_stop()
             if suggest and not stopped:
                 done += self.suggestions.run_suggesters(
                     only_new=True, on_progress=on_progress, should_stop=should_stop, pool=pool
                 ).articles
+                give_back_memory()
             stopped = should_stop is not None and should_stop()
             if near_duplicates and not stopped:
                 done += self.near_duplicates.update_near_duplicates(
