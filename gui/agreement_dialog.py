@@ -55,7 +55,7 @@ def heat_colour(value: float | None) -> QColor:
     return QColor(red, green, 110)
 
 
-class AgreementDialog(JobDialog):
+class AgreementDialog(JobDialog[object]):
     """Non-modal; ``open_article`` carries the id of an article to show."""
 
     open_article = Signal(int)

@@ -86,7 +86,7 @@ def _checked(widget: QListWidget) -> tuple[str, ...]:
     )
 
 
-class ExportDialog(JobDialog):
+class ExportDialog(JobDialog[ExportSummary]):
     """Choose what to export and where; ``summary`` holds the result once it has finished."""
 
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:

@@ -60,7 +60,7 @@ def progress_text(p: ImportProgress) -> str:
     return f"{name}: {p.done:,} of {p.total:,}"
 
 
-class ImportDialog(JobDialog):
+class ImportDialog(JobDialog[ImportReport]):
     """Runs one import when shown; ``report`` holds its result once it has finished."""
 
     stopping_text = "Stopping after the current batch…"

@@ -5,15 +5,18 @@ while the job runs means Cancel (the job stops at its next safe point; nothing i
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Generic, TypeVar
 
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QWidget
 
 from gui.workers import Job, JobControl
 
+#: What the dialog's job returns: what ``_on_done`` is given.
+ResultT = TypeVar("ResultT")
 
-class JobDialog(QDialog):
+
+class JobDialog(QDialog, Generic[ResultT]):
     """Base of the import and export dialogs. A subclass provides ``phase_label``,
     ``cancel_button`` and the slots ``_on_progress``, ``_on_done``, ``_on_failed`` and
     ``_on_finished``; it calls :meth:`run_job` to start."""
@@ -27,7 +30,9 @@ class JobDialog(QDialog):
         super().__init__(parent)
         self.job: Job | None = None
 
-    def run_job(self, work: Callable[[JobControl], Any], *, cleanup: Callable[[], None]) -> None:
+    def run_job(
+        self, work: Callable[[JobControl], ResultT], *, cleanup: Callable[[], None]
+    ) -> None:
         # peewee gives the worker thread its own connection: ``cleanup`` closes it at the end.
         self.job = Job(work, cleanup=cleanup, owner=self)
         self.job.progressed.connect(self._on_progress)
@@ -62,7 +67,7 @@ class JobDialog(QDialog):
     def _on_progress(self, done: int, total: int, text: str) -> None:
         raise NotImplementedError
 
-    def _on_done(self, result: object) -> None:
+    def _on_done(self, result: ResultT) -> None:
         raise NotImplementedError
 
     def _on_failed(self, message: str) -> None:

@@ -123,7 +123,7 @@ def choose_packages(parent: QWidget) -> list[Path]:
     return [Path(p) for p in paths]
 
 
-class MergeDialog(JobDialog):
+class MergeDialog(JobDialog[object]):
     """Merge the chosen packages one after another in the background; each one is one
     transaction, so a refused or cancelled package changes nothing."""
 
@@ -200,7 +200,7 @@ class MergeDialog(JobDialog):
         self.cancel_button.setEnabled(True)
 
 
-class PackageDialog(JobDialog):
+class PackageDialog(JobDialog[object]):
     """Project ▸ Write work packages…: one ``NAME.tandai`` per annotator into a folder,
     written in the background (each file appears whole or not at all)."""
 
@@ -262,10 +262,11 @@ class PackageDialog(JobDialog):
             self.folder.setText(folder)
 
     def chosen(self) -> list[str]:
+        items = (self.people.item(row, 0) for row in range(self.people.rowCount()))
         return [
-            self.people.item(row, 0).text()
-            for row in range(self.people.rowCount())
-            if self.people.item(row, 0).checkState() == Qt.CheckState.Checked
+            item.text()
+            for item in items
+            if item is not None and item.checkState() == Qt.CheckState.Checked
         ]
 
     def start(self) -> None:
