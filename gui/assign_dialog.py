@@ -110,7 +110,7 @@ class AssignDialog(QDialog):
         self.assign_button.setEnabled(False)
         self.buttons.rejected.connect(self.reject)
         self.assign_button.clicked.connect(self.apply)
-        self.move_button.clicked.connect(self.move)
+        self.move_button.clicked.connect(self.reassign)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -214,7 +214,7 @@ class AssignDialog(QDialog):
         self._fill_people()
         self.preview()
 
-    def move(self) -> None:
+    def reassign(self) -> None:
         source, target = self.move_from.currentText(), self.move_to.currentText()
         project = self.project
         self.outcome.setText(f"Moving {source}'s unfinished articles to {target}…")

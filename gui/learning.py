@@ -26,8 +26,11 @@ class _Reloads(Protocol):
 class TrainerHost(Protocol):
     """What the trainer needs from the workspace (named here, not imported: no cycle)."""
 
-    session: Session
-    suggestions: _Reloads
+    # Read-only (properties): the workspace's own attributes may be of narrower types.
+    @property
+    def session(self) -> Session: ...
+    @property
+    def suggestions(self) -> _Reloads: ...
 
     def show_stance_proposals(self) -> None: ...
 
@@ -86,14 +89,16 @@ class ModelTrainer(QObject):
             outcome = None
             for name in names:
                 layer, _, target = name.partition(":")
+
+                def on_progress(text: str, done: int, total: int, n: str = name) -> None:
+                    control.progress(done, total, f"{n}: {text}")
+
                 result = project.learning.learn(
                     layer=layer,
                     target=target,
                     in_process=False,
                     should_stop=lambda: control.cancelled,
-                    on_progress=lambda text, done, total, n=name: control.progress(
-                        done, total, f"{n}: {text}"
-                    ),
+                    on_progress=on_progress,
                 )
                 if outcome is None or outcome.name != "entity":
                     outcome = result
@@ -102,7 +107,7 @@ class ModelTrainer(QObject):
             return outcome
 
         job = Job(work, cleanup=project.end_thread, owner=self)
-        job.progressed.connect(lambda _d, _t, text: text and self.statusChanged.emit(text))
+        job.progressed.connect(self._progressed)
         job.succeeded.connect(self._succeeded)
         job.failed.connect(self._failed)
         job.finished.connect(lambda: self.busyChanged.emit(False))
@@ -111,6 +116,10 @@ class ModelTrainer(QObject):
         self.busyChanged.emit(True)
         job.start()
         return True
+
+    def _progressed(self, _done: int, _total: int, text: str) -> None:
+        if text:
+            self.statusChanged.emit(text)
 
     def _succeeded(self, outcome: LearnOutcome | None) -> None:
         self.statusChanged.emit(self.project.learning.model_status())

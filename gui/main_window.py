@@ -66,8 +66,8 @@ from storage import Project, ProjectError
 
 
 class Docks(NamedTuple):
-    articles: QDockWidget | None
-    guidelines: QDockWidget | None
+    articles: ArticleListDock | None
+    guidelines: GuidelinesDock | None
 
 
 class Actions(NamedTuple):
@@ -169,6 +169,8 @@ class MainWindow(QMainWindow):
     def _last_article(self) -> int | None:
         """The article that was open when this project was last closed, if it still exists."""
         value = self.settings.value(self._last_article_key(), 0)
+        if not isinstance(value, (int, str)):  # an INI file gives a string, others an int
+            return None
         try:
             article_id = int(value)
         except (TypeError, ValueError):
@@ -182,8 +184,7 @@ class MainWindow(QMainWindow):
         """The open article's header, direction and status bar, and the list's language
         column and filter, say the language detected in the background."""
         self.workspace.refresh_metadata()
-        if self.workspace.article_id is not None:
-            self.status.show_language(self.workspace.view.article.lang)
+        self._show_language()
         if self.docks.articles is not None:
             self.docks.articles.reload()
 
@@ -197,8 +198,13 @@ class MainWindow(QMainWindow):
         if self.docks.articles is not None:
             self.docks.articles.reload()
         self.workspace.refresh_metadata()
-        if self.workspace.article_id is not None:
-            self.status.show_language(self.workspace.view.article.lang)
+        self._show_language()
+
+    def _show_language(self) -> None:
+        """The open article's language in the status bar (no article open: left as it is)."""
+        article = self.workspace.view.article
+        if article is not None:
+            self.status.show_language(article.lang)
 
     def _stop_background(self) -> None:
         """Every background job on this project ends before it closes (a count still running
@@ -292,7 +298,8 @@ class MainWindow(QMainWindow):
 
     def imported(self) -> None:
         """After an import: catch up, count, list and open what came in."""
-        self.catch_up.start()  # what a stopped import left undone
+        if self.catch_up is not None:
+            self.catch_up.start()  # what a stopped import left undone
         self._total = self.project.count_articles()
         self._show_progress()
         if self.docks.articles is not None:
@@ -440,7 +447,9 @@ class MainWindow(QMainWindow):
         )
         view = bar.addMenu("&View")
         zoom_in = self._add(view, "Zoom &in", lambda: self.workspace.view.zoom(1))
-        zoom_in.setShortcuts([QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")])
+        zoom_in.setShortcuts(
+            [QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")]
+        )
         zoom_out = self._add(
             view,
             "Zoom &out",
@@ -475,10 +484,13 @@ class MainWindow(QMainWindow):
         return Actions(undo, redo, done_next, zoom_in, zoom_out, keymap)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        docks = self.__dict__.get("docks")
+        # Read through __dict__, as the attribute may not be set yet; no guidelines dock
+        # while one project gives way to another.
+        docks: Docks | None = self.__dict__.get("docks")
+        guidelines = docks.guidelines if docks is not None else None
         if (
-            docks is not None
-            and watched is docks.guidelines.browser
+            guidelines is not None
+            and watched is guidelines.browser
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
             and self.workspace.handle_list_key(event)
@@ -493,7 +505,8 @@ class MainWindow(QMainWindow):
         if articles is not None:
             targets[articles] = articles.view
         if guidelines is not None:
-            targets[guidelines] = guidelines.stack.currentWidget()
+            # The stack always holds the browser and the editor: never None.
+            targets[guidelines] = guidelines.stack.currentWidget() or guidelines.browser
         self.panels.focus_next(self.workspace.view.text, targets, step)
 
     def show_agreement(self) -> AgreementDialog:
@@ -509,7 +522,7 @@ class MainWindow(QMainWindow):
     def _add_keyed(self, menu: QMenu, text: str, action: str) -> QAction:
         """A menu entry that runs a key-table action of the workspace (no shortcut of its
         own: the key goes to the article text)."""
-        entry = self._add(menu, text, lambda: self.workspace.actions()[action]())
+        entry = self._add(menu, text, lambda: self.workspace.key_actions()[action]())
         self._keyed.append((entry, text, action))
         return entry
 
@@ -541,7 +554,7 @@ class MainWindow(QMainWindow):
     # ---- reactions -------------------------------------------------------------------------
 
     def _article_opened(self, article_id: int) -> None:
-        self.status.show_language(self.workspace.view.article.lang)
+        self._show_language()
         self.settings.setValue(self._last_article_key(), article_id)
         if self.docks.articles is not None:
             self.docks.articles.set_current(article_id)

@@ -15,6 +15,7 @@ while the mode is on (:data:`REVIEW_KEYS`), so the keyboard map lists them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt
@@ -204,7 +205,7 @@ class ReviewMode:
     def session(self) -> Session:
         return self.ws.session
 
-    def actions(self) -> dict[str, object]:
+    def actions(self) -> dict[str, Callable[..., None]]:
         return {
             "review_accept": self.accept,
             "review_reject": self.reject,
@@ -308,9 +309,10 @@ class ReviewMode:
         if review is None or not review.items:
             return
         self.current = min(self.current, len(review.items) - 1)
-        row = self.panel.tree.topLevelItem(self.current)
-        self.panel.tree.setCurrentItem(row)
-        self.panel.tree.scrollToItem(row)
+        row = self.panel.tree.topLevelItem(self.current)  # one row per item (draw)
+        if row is not None:
+            self.panel.tree.setCurrentItem(row)
+            self.panel.tree.scrollToItem(row)
         item = review.items[self.current]
         if item.layer != STANCE:
             self.ws.view.select(item.start, item.end)

@@ -132,7 +132,7 @@ class Workspace(QWidget):
             self.show_article(self.article_id, force=True)
 
     def _build_keys(self) -> None:
-        rows, actions = key_table(self.schema), self.actions()
+        rows, actions = key_table(self.schema), self.key_actions()
         if self.review is not None:
             # The review keys come first while reviewing; the others still work (edit as
             # usual), except where a review key took theirs.
@@ -177,7 +177,7 @@ class Workspace(QWidget):
         self._build_keys()
         self.session.set_annotator(review.reviewer)
 
-    def actions(self) -> dict[str, Callable[..., None]]:
+    def key_actions(self) -> dict[str, Callable[..., None]]:
         """What the key table's action names run here (the overlay adds its own)."""
         stack = self.session.undo_stack
         return {
@@ -395,9 +395,7 @@ class Workspace(QWidget):
                 "(or relabel it) first."
             )
             return
-        command = AddSpan(
-            self.ctx, self.article_id, layer="entity", label=name, start=start, end=end
-        )
+        command = AddSpan(self.ctx, self.open.id, layer="entity", label=name, start=start, end=end)
         if self.push(command):
             self.view.place_cursor(end)
 
@@ -436,7 +434,7 @@ class Workspace(QWidget):
         if unmarked:
             kind = self.schema.default_boilerplate_kind
             parts = [
-                AddSpan(self.ctx, self.article_id, layer="boilerplate", label=kind, start=a, end=b)
+                AddSpan(self.ctx, self.open.id, layer="boilerplate", label=kind, start=a, end=b)
                 for a, b in unmarked
             ]
             text = "Mark boilerplate"

@@ -40,7 +40,7 @@ def test_assign_previews_the_counts_then_applies_them(qtbot, project_path: Path)
         qtbot.waitUntil(lambda: "nothing to add" in dialog.summary.text(), timeout=10_000)
         dialog.move_from.setCurrentText("ana")
         dialog.move_to.setCurrentText("budi")
-        dialog.move()
+        dialog.reassign()
         qtbot.waitUntil(lambda: "Moved" in dialog.outcome.text(), timeout=10_000)
         assert project.team.assignment_counts() == {"budi": 4}
         dialog.annotators.setText("ana,,budi")
@@ -175,7 +175,7 @@ def test_in_a_project_with_a_lead_the_app_edits_as_its_annotator(
         )
     win = open_window(qtbot, project_path, settings, annotator="ani")
     assert win.project.edits.acting_as == "ani"
-    win.workspace.actions()["done_and_next"]()  # ani's own status: allowed
+    win.workspace.key_actions()["done_and_next"]()  # ani's own status: allowed
     assert win.project.labels.progress(first, annotator="ani").status == "done"
     from storage import LabelError
 

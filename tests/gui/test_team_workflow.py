@@ -60,7 +60,7 @@ def test_assign_package_label_merge_and_progress_in_the_app(
             key(qtbot, win, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
         key(qtbot, win, "1")
         labelled = win.workspace.article_id
-        win.workspace.actions()["done_and_next"]()
+        win.workspace.key_actions()["done_and_next"]()
         assert win.project.labels.progress(labelled, annotator=name).status == "done"
         win.close()
         win.project.close()
