@@ -5,6 +5,8 @@ Every label is stored under its annotator, so the name is asked for before any w
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QInputDialog, QWidget
 
@@ -21,7 +23,7 @@ def save_annotator(settings: QSettings, name: str) -> None:
 
 
 def ask_annotator(
-    parent: QWidget | None, *, current: str = "", known: list[str] = ()
+    parent: QWidget | None, *, current: str = "", known: Sequence[str] = ()
 ) -> str | None:
     """Ask for a name (offering the project's known annotators); ``None`` if cancelled."""
     dialog = QInputDialog(parent)

@@ -14,12 +14,14 @@ import html
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from PySide6.QtCore import QEvent, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetrics,
+    QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -194,7 +196,11 @@ class AnnotText(QPlainTextEdit):
             return True
         # Keys such as Ctrl+Z or Delete would otherwise be claimed by the text control's
         # shortcut override; the workspace decides what they do.
-        if event.type() == QEvent.Type.ShortcutOverride and self.key_handler is not None:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and self.key_handler is not None
+        ):
             key = event.key()
             if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
                 event.accept()
@@ -206,7 +212,11 @@ class AnnotText(QPlainTextEdit):
         self.mouseReleased.emit()
 
     def viewportEvent(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and self.tooltip_for is not None:
+        if (
+            event.type() == QEvent.Type.ToolTip
+            and isinstance(event, QHelpEvent)
+            and self.tooltip_for is not None
+        ):
             cursor = self.cursorForPosition(event.pos())
             tip = self.tooltip_for(cursor.position())
             if tip:
@@ -217,19 +227,25 @@ class AnnotText(QPlainTextEdit):
         return super().viewportEvent(event)
 
 
+def _cursor_x(line: QTextLine, position: int) -> float:
+    # PySide6 returns the pair (x, position) here; its stub says only ``object``.
+    x, _position = cast(tuple[float, int], line.cursorToX(position))
+    return x
+
+
 def _tag_left(
     line: QTextLine, end: int, lo: int, hi: int, space: bool, width: float, rtl: bool
 ) -> float:
     """Where a tag starts (layout x): in the room letter spacing made on the widened
     character ``[lo, hi)`` (gui.highlighter), on the side that faces the span; the
     character's run direction comes from where Qt puts its two edges."""
-    x_end = line.cursorToX(end)[0]
+    x_end = _cursor_x(line, end)
     if lo == hi:  # a right-to-left span at a line's end: the room is the free line end
         return x_end - width if rtl else x_end
     if hi == end:  # the span's own last character, widened after its glyph
-        forward = x_end >= line.cursorToX(lo)[0]
+        forward = x_end >= _cursor_x(line, lo)
         return x_end - width if forward else x_end
-    x_hi = line.cursorToX(hi)[0]  # the character after the span
+    x_hi = _cursor_x(line, hi)  # the character after the span
     forward = x_hi >= x_end
     if space:  # a blank: the tag sits against the span
         return x_end if forward else x_end - width

@@ -43,6 +43,8 @@ class FileDrops(QObject):
         widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not isinstance(event, QDropEvent):  # also the drag enter and move events
+            return super().eventFilter(watched, event)
         kind = event.type()
         if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove) and dropped_paths(event):
             event.acceptProposedAction()

@@ -37,10 +37,10 @@ class FlowLayout(QLayout):
     def count(self) -> int:
         return len(self._items)
 
-    def itemAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+    def itemAt(self, index: int) -> QLayoutItem | None:
         return self._items[index] if 0 <= index < len(self._items) else None
 
-    def takeAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+    def takeAt(self, index: int) -> QLayoutItem | None:
         return self._items.pop(index) if 0 <= index < len(self._items) else None
 
     # ---- sizes ---------------------------------------------------------------------------
@@ -95,7 +95,8 @@ class FlowLayout(QLayout):
             lines[-1].append((item, size))
             x += size.width() + self._spacing
         # A right-to-left interface starts its lines at the right, as Qt's own layouts do.
-        direction = self.parentWidget().layoutDirection() if self.parentWidget() else None
+        parent = self.parentWidget()
+        direction = parent.layoutDirection() if parent else None
         y = area.y()
         for line in lines:
             height = max((size.height() for _item, size in line), default=0)

@@ -248,7 +248,7 @@ class Formats:
 
 
 def build_index(
-    geometry: TextGeometry, spans: list[Span], formats: Formats, search_words: list[str] = ()
+    geometry: TextGeometry, spans: list[Span], formats: Formats, search_words: Sequence[str] = ()
 ) -> Index:
     """The spans (boilerplate first, so that entities and matches paint over it) and search
     matches of a text, to be painted block by block; a tag at the end of each entity span of

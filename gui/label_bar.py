@@ -39,8 +39,9 @@ class LabelBar(QWidget):
     def set_schema(self, schema: Schema) -> None:
         while self._labels.count():
             item = self._labels.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.buttons.clear()
         for label in schema.entity_labels:
             button = self._button(

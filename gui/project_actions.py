@@ -59,7 +59,7 @@ class RecentProjects:
         # QSettings hands back a lone string for a one-element list on some back ends.
         if isinstance(value, str):
             return [value] if value else []
-        return [str(v) for v in value or []]
+        return [str(v) for v in value] if isinstance(value, (list, tuple)) else []
 
     def _save(self, paths: list[str]) -> None:
         self.settings.setValue(RECENT_KEY, paths[:MAX_RECENT])

@@ -163,7 +163,9 @@ class SchemaEditorDialog(QDialog):
         name = next(f"LABEL{n}" for n in range(1, 1000) if f"LABEL{n}" not in taken)
         row = self._append_label(EntityLabel(name=name, colour=NEW_COLOUR))
         self.labels.setCurrentCell(row, NAME)
-        self.labels.editItem(self.labels.item(row, NAME))
+        item = self.labels.item(row, NAME)
+        if item is not None:  # just made by _append_label
+            self.labels.editItem(item)
 
     def remove_label(self) -> None:
         row = self.labels.currentRow()
@@ -184,6 +186,8 @@ class SchemaEditorDialog(QDialog):
 
     def set_colour(self, row: int, colour: str) -> None:
         item = self.labels.item(row, COLOUR)
+        if item is None:  # every row has one (_append_label)
+            return
         item.setText(colour)
         if QColor.isValidColorName(colour):
             item.setBackground(QBrush(QColor(colour)))
@@ -221,10 +225,13 @@ class SchemaEditorDialog(QDialog):
         target.addChild(item)
         return item
 
+    def _targets(self) -> list[QTreeWidgetItem]:
+        """The stance targets: the tree's top-level items."""
+        items = (self.stance.topLevelItem(i) for i in range(self.stance.topLevelItemCount()))
+        return [item for item in items if item is not None]
+
     def add_target(self) -> None:
-        taken = {
-            self.stance.topLevelItem(i).text(0) for i in range(self.stance.topLevelItemCount())
-        }
+        taken = {item.text(0) for item in self._targets()}
         name = next(f"target{n}" for n in range(1, 1000) if f"target{n}" not in taken)
         options = tuple(StanceOption(v) for v in ("favour", "against", "neutral"))
         item = self._append_target(StanceTarget(name=name, options=options))
@@ -284,11 +291,12 @@ class SchemaEditorDialog(QDialog):
             for r in range(self.labels.rowCount())
         )
         targets = []
-        for i in range(self.stance.topLevelItemCount()):
-            item = self.stance.topLevelItem(i)
+        for item in self._targets():
+            children = (item.child(k) for k in range(item.childCount()))
             options = tuple(
-                StanceOption(value=item.child(k).text(0).strip(), key=item.child(k).text(1).strip())
-                for k in range(item.childCount())
+                StanceOption(value=child.text(0).strip(), key=child.text(1).strip())
+                for child in children
+                if child is not None
             )
             targets.append(
                 StanceTarget(

@@ -84,7 +84,11 @@ class SidePanels:
                 panes.append(pane)
         here = QApplication.focusWidget()
         at = next(
-            (i for i, (box, _t, _d) in enumerate(panes) if box is here or box.isAncestorOf(here)),
+            (
+                i
+                for i, (box, _t, _d) in enumerate(panes)
+                if box is here or (here is not None and box.isAncestorOf(here))
+            ),
             -1 if step > 0 else 0,
         )
         _box, target, dock = panes[(at + step) % len(panes)]

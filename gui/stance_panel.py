@@ -49,8 +49,9 @@ class StancePanel(QWidget):
     def set_schema(self, schema: Schema) -> None:
         while self._rows.count():
             item = self._rows.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.buttons.clear()
         self.proposals.clear()
         self._longest.clear()

@@ -325,7 +325,7 @@ class SuggestionsDialog(QDialog):
     def _toggled(self, item: QTableWidgetItem) -> None:
         if item.column() != ON:
             return
-        name = self.table.item(item.row(), SOURCE).text()
+        name = self._cell(item.row(), SOURCE)
         self.project.suggestions.set_source_enabled(
             name, item.checkState() == Qt.CheckState.Checked
         )
@@ -333,7 +333,12 @@ class SuggestionsDialog(QDialog):
 
     def selected_source(self) -> str | None:
         row = self.table.currentRow()
-        return None if row < 0 else self.table.item(row, SOURCE).text()
+        return None if row < 0 else self._cell(row, SOURCE)
+
+    def _cell(self, row: int, col: int) -> str:
+        """A cell's text ("" if it has no item: _fill_table fills every row whole)."""
+        item = self.table.item(row, col)
+        return item.text() if item is not None else ""
 
     def run(self, *, only_new: bool) -> None:
         def work(control: JobControl) -> str:
@@ -361,7 +366,7 @@ class SuggestionsDialog(QDialog):
             return
         annotator = self.annotator
         # The count the table shows (computed off the UI thread by refresh()).
-        pending = int(self.table.item(self.table.currentRow(), PENDING).text().replace(",", ""))
+        pending = int(self._cell(self.table.currentRow(), PENDING).replace(",", "") or "0")
         verb = "Accept" if accept else "Reject"
         if not pending:
             self.status.setText(f"Nothing pending from {source}")
@@ -375,7 +380,7 @@ class SuggestionsDialog(QDialog):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        scope = {"source": source}
+        scope: dict[str, object] = {"source": source}
 
         session = self.overlay.session
 

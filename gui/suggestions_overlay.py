@@ -242,7 +242,16 @@ class SuggestionOverlay(QObject):
             lambda _c: project.suggestions.suggest_from_label(phrase, label),
             cleanup=project.end_thread,
         )
-        job.succeeded.connect(lambda stored: stored and self.reload())
-        job.finished.connect(lambda: (self.jobs.remove(job), self._next_label_job()))
+
+        def succeeded(stored: object) -> None:
+            if stored:
+                self.reload()
+
+        def finished() -> None:
+            self.jobs.remove(job)
+            self._next_label_job()
+
+        job.succeeded.connect(succeeded)
+        job.finished.connect(finished)
         self.jobs.append(job)
         job.start()

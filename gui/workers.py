@@ -198,8 +198,18 @@ class LatestJob:
         self.serial += 1
         serial = self.serial
         job = Job(work, cleanup=self.project.end_thread, owner=self.owner)
-        job.succeeded.connect(lambda result: serial == self.serial and done(result))
-        job.failed.connect(lambda message: serial == self.serial and failed(message))
+
+        # Only the latest request's result or error is handed on.
+        def on_done(result: object) -> None:
+            if serial == self.serial:
+                done(result)
+
+        def on_failed(message: str) -> None:
+            if serial == self.serial:
+                failed(message)
+
+        job.succeeded.connect(on_done)
+        job.failed.connect(on_failed)
         self.jobs.add(job)
         job.finished.connect(lambda: self.jobs.discard(job))
         job.start()
