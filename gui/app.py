@@ -32,7 +32,7 @@ def choose_project(argv: list[str], settings: QSettings) -> Path | str:
     if argv:
         # A URL stays a string: Path() would fold "postgresql://" into "postgresql:/".
         return argv[0] if is_postgres_url(argv[0]) else Path(argv[0])
-    last = settings.value("project/last", "", type=str)
+    last = _last_project(settings)
     if last and Path(last).exists():
         return Path(last)
     from gui.first_start import create_default_project
@@ -40,9 +40,15 @@ def choose_project(argv: list[str], settings: QSettings) -> Path | str:
     return create_default_project(default_project_path())
 
 
+def _last_project(settings: QSettings) -> str:
+    """The project file opened last, "" if none."""
+    last = settings.value("project/last", "", type=str)
+    return last if isinstance(last, str) else ""  # type=str: always a string
+
+
 def is_first_start(argv: list[str], settings: QSettings) -> bool:
     """No project named, none opened before, no sample project yet: a new user."""
-    last = settings.value("project/last", "", type=str)
+    last = _last_project(settings)
     return (
         not argv
         and not (last and Path(last).exists())
@@ -69,7 +75,10 @@ def _open_asking_password(target: Path | str) -> Project:
 
 
 def run_gui(argv: list[str]) -> int:
-    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    # instance() is typed as the QCoreApplication base; any app in this process is a
+    # QApplication (made here, by gui.startup_probe or by pytest-qt).
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *argv])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG_NAME)
     app.setWindowIcon(QIcon(str(resource_path("icons", "tandai.png"))))
@@ -95,7 +104,7 @@ def run_gui(argv: list[str]) -> int:
         return 1
     if isinstance(path, Path):  # a URL is never kept: it may hold a password
         settings.setValue("project/last", str(path))
-    annotator = saved_annotator(settings)
+    annotator: str | None = saved_annotator(settings)
     if not annotator:
         # First start: the annotator names themself before any label can be made.
         annotator = ask_annotator(None, known=project.annotators())

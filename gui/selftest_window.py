@@ -19,7 +19,8 @@ from storage import Project
 def show_main_window(project: Project, *, annotator: str) -> str:
     """Show the main window on ``project``, let it paint, close it; describe what ran."""
     QStandardPaths.setTestModeEnabled(True)
-    app = QApplication.instance() or QApplication(["tandai-selftest"])
+    existing = QApplication.instance()  # typed as the QCoreApplication base
+    app = existing if isinstance(existing, QApplication) else QApplication(["tandai-selftest"])
     from gui.main_window import MainWindow
 
     # Settings in the self-test's own folder: the window records "last project" and recent

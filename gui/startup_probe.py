@@ -73,5 +73,6 @@ def install_startup_probe() -> None:
     target = os.environ.get(ENV, "")
     if not target:
         return
-    app = QApplication.instance() or QApplication(list(sys.argv))
+    existing = QApplication.instance()  # typed as the QCoreApplication base
+    app = existing if isinstance(existing, QApplication) else QApplication(list(sys.argv))
     app.installEventFilter(_FirstWindowProbe(app, target))
