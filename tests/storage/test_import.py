@@ -148,7 +148,10 @@ def test_stop_request_keeps_whole_commits_and_a_rerun_completes(
 def test_ctrl_c_during_a_cli_import_leaves_a_valid_project_and_a_rerun_completes(
     tmp_path: Path,
 ) -> None:
-    total = 60_000
+    # Commits come every ~16 MB (~27,000 of these records): 150,000 leave the Ctrl-C a few
+    # seconds to land after the first one is seen, on a loaded CI machine too (with 60,000
+    # the import once finished before the signal came).
+    total = 150_000
     path = tmp_path / "big.jsonl"
     with path.open("w", encoding="utf-8") as fh:
         for i in range(total):
