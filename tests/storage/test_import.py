@@ -148,28 +148,28 @@ def test_stop_request_keeps_whole_commits_and_a_rerun_completes(
 def test_ctrl_c_during_a_cli_import_leaves_a_valid_project_and_a_rerun_completes(
     tmp_path: Path,
 ) -> None:
-    # Commits come every ~16 MB (~27,000 of these records): 150,000 leave the Ctrl-C a few
-    # seconds to land after the first one is seen, on a loaded CI machine too (with 60,000
-    # the import once finished before the signal came).
-    total = 150_000
-    path = tmp_path / "big.jsonl"
-    with path.open("w", encoding="utf-8") as fh:
-        for i in range(total):
-            fh.write(json.dumps({"id": i, "text": f"Artikel {i}: " + "kata lain " * 60}) + "\n")
-    target = tmp_path / "big.tandai"
-    cmd = [
-        sys.executable,
-        str(ROOT / "main.py"),
-        "import",
-        str(target),
-        str(path),
-        "--no-detect",
-        "-q",
+    total = 60_000
+    lines = [
+        json.dumps({"id": i, "text": f"Artikel {i}: " + "kata lain " * 60}) + "\n"
+        for i in range(total)
     ]
+    target = tmp_path / "big.tandai"
+    cmd = [sys.executable, str(ROOT / "main.py"), "import", str(target), "-", "--no-detect", "-q"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
+    # The records come through a pipe that stays open until the import has ended, so the
+    # Ctrl-C lands while it is storing or waiting for more, after its first commit, however
+    # fast or slow the machine (from a file, a fast import once ended before the signal).
+    proc = subprocess.Popen(
+        cmd, env=env, stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8"
+    )
+    assert proc.stdin is not None and proc.stderr is not None
+    sent, stored = 0, 0
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    while stored < 3000 and time.monotonic() < deadline:
+        if sent < total // 2:
+            proc.stdin.write("".join(lines[sent : sent + 1000]))
+            proc.stdin.flush()
+            sent += 1000
         time.sleep(0.05)
         if target.exists():
             try:
@@ -178,19 +178,30 @@ def test_ctrl_c_during_a_cli_import_leaves_a_valid_project_and_a_rerun_completes
                 conn.close()
             except sqlite3.OperationalError:
                 continue
-            if stored >= 3000:
-                break
+    assert stored >= 3000
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err
+    returncode = proc.wait(timeout=60)
+    err = proc.stderr.read()
+    proc.stdin.close()
+    proc.stderr.close()
+    assert returncode == 130, err
     assert "run the same command again" in err
     conn = sqlite3.connect(target)
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     stored = conn.execute("SELECT count(*) FROM article").fetchone()[0]
     texts = conn.execute("SELECT count(*) FROM article_text").fetchone()[0]
     conn.close()
-    assert 0 < stored < total and stored == texts
-    subprocess.run(cmd, env=env, check=True, capture_output=True)
+    assert 0 < stored <= sent < total and stored == texts
+    # The same command again, given every record this time.
+    subprocess.run(
+        cmd,
+        env=env,
+        input="".join(lines),
+        check=True,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
     with Project.open(target) as project:
         assert project.count_articles() == total
 
