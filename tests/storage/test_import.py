@@ -159,9 +159,16 @@ def test_ctrl_c_during_a_cli_import_leaves_a_valid_project_and_a_rerun_completes
     # The records come through a pipe that stays open until the import has ended, so the
     # Ctrl-C lands while it is storing or waiting for more, after its first commit, however
     # fast or slow the machine (from a file, a fast import once ended before the signal).
-    proc = subprocess.Popen(
-        cmd, env=env, stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8"
-    )
+    # A test run started in the background of a script ignores SIGINT, and a child inherits
+    # that: it starts with Ctrl-C's usual action here, as from a terminal (a handler, unlike
+    # "ignore", is not inherited).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen(
+            cmd, env=env, stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8"
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert proc.stdin is not None and proc.stderr is not None
     sent, stored = 0, 0
     deadline = time.monotonic() + 60
