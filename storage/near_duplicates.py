@@ -512,35 +512,32 @@ class NearDuplicateGroups(ProjectPart):
     def near_duplicate_group_ids(self) -> dict[int, int]:
         """Article id -> group id, for the articles in groups of two or more."""
         group_model = self._nd_model()
-        counted = (
+        return dict(
+            group_model.select(group_model.article, group_model.group_id)
+            .where(group_model.group_id.in_(self._shared_group_ids()))
+            .tuples()
+        )
+
+    def _shared_group_ids(self) -> pw.ModelSelect:
+        """The ids of the groups of two or more articles, as a subquery: a million grouped
+        articles, nearly all alone, are not read one by one."""
+        group_model = self._nd_model()
+        return (
             group_model.select(group_model.group_id)
             .group_by(group_model.group_id)
             .having(pw.fn.COUNT(group_model.article) > 1)
-        )
-        return dict(
-            group_model.select(group_model.article, group_model.group_id)
-            .where(group_model.group_id.in_(counted))
-            .tuples()
         )
 
     def near_duplicate_groups(self) -> list[list[int]]:
         """Every group of two or more articles (ids ascending), largest first."""
         group_model = self._nd_model()
         members: dict[int, list[int]] = {}
-        # Only the groups of two or more are read: a million grouped articles, nearly all
-        # alone, would otherwise be a million lists.
-        counted = (
-            group_model.select(group_model.group_id)
-            .group_by(group_model.group_id)
-            .having(pw.fn.COUNT(group_model.article) > 1)
-        )
         query = (
             group_model.select(group_model.group_id, group_model.article)
-            .where(group_model.group_id.in_(counted))
+            .where(group_model.group_id.in_(self._shared_group_ids()))
             .order_by(group_model.article)
             .tuples()
         )
         for gid, aid in query:
             members.setdefault(gid, []).append(aid)
-        groups = [m for m in members.values() if len(m) > 1]
-        return sorted(groups, key=lambda m: (-len(m), m[0]))
+        return sorted(members.values(), key=lambda m: (-len(m), m[0]))
