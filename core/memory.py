@@ -4,7 +4,7 @@ glibc keeps what is freed in its heaps for the process to reuse, and gives back 
 stretch at the very top of a heap. After a large phase (storing a million articles, one
 near-duplicate chunk) much of that memory is free but held in the middle of a heap, and
 the next phase in the same process starts its own peak on top of it. Measured on a million
-``gen_news`` articles: the importer held 201 MB after storing with 97 MB in use, and the
+``gen_news`` articles: the importer held 201 MB after storing, 93 MB once handed back; the
 near-duplicate grouping that followed peaked at 312 MB; handing the free memory back after
 the storing, 286 MB.
 
