@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -17,7 +18,7 @@ from core.models import NewArticle
 from core.query import ArticleFilter
 from core.text import content_hash, normalise_text
 from storage import Project, content_hashes
-from storage.content_hashes import ids_by_hash
+from storage.content_hashes import KnownHashes, ids_by_hash
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -366,6 +367,23 @@ def test_a_bulk_import_gives_the_connection_back_with_full_sync(tmp_path: Path) 
         project.imports.import_files([path], detect=False, on_progress=during)
         assert seen and seen[0] == 1  # NORMAL
         assert project.db.execute_sql("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_the_hashes_a_large_import_holds_are_not_walked_by_the_cycle_collector(
+    tmp_path: Path,
+) -> None:
+    """Every full collection walks each container the collector tracks, and a full one came
+    every few batches: held in a set, a million hashes made the storing's collections grow
+    with the import (1.3 s of a million's 43 s). Held as a dict's keys (bytes only), they
+    are not tracked, and they answer the same."""
+    with Project.create(tmp_path / "p.tandai") as project:
+        project.imports.store_articles([NewArticle(text=f"text number {i}") for i in range(50)])
+        stored = [h for (h,) in project.db.execute_sql("SELECT content_hash FROM article")]
+        known = KnownHashes()
+        cursor = project.db.cursor()
+        assert known.stored(cursor, [*stored[:3], content_hash("not stored")]) == set(stored[:3])
+        assert len(known) == 50
+        assert not gc.is_tracked(known._digests)
 
 
 @pytest.mark.slow
