@@ -10,13 +10,19 @@ the storing, 286 MB.
 
 Elsewhere (macOS, Windows, musl) there is no such call and nothing is done: those
 allocators return large free blocks on their own.
+
+Also here: :func:`fewer_collections`, Python's cycle collector made to run less often
+while a bulk phase allocates and frees objects by the hundred thousand.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import gc
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 
 
 def _malloc_trim() -> Callable[[int], int] | None:
@@ -40,3 +46,45 @@ def give_back_memory() -> bool:
         return False
     _TRIM(0)
     return True
+
+
+#: The cycle collector's first threshold while a bulk phase runs (CPython's own is 700).
+BULK_GC_THRESHOLD = 50_000
+
+_collections_lock = threading.Lock()
+_bulk_phases = 0
+_usual_thresholds: tuple[int, int, int] | None = None
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run Python's cycle collector less often while inside (the whole process: it has
+    one collector).
+
+    The collector runs a young collection each time 700 more container objects exist than
+    were freed; every tenth is a middle one, and every tenth of those may be a full one,
+    which walks every object alive. Storing a million articles ran 3,676 young, 334 middle
+    and 30 full collections, 1.3 s of their own (the hashes held in memory not counted:
+    see ``storage.content_hashes``), while the importer's records and rows die by their
+    reference counts. With the threshold at :data:`BULK_GC_THRESHOLD` none ran, and the
+    storing took 40.9 s instead of 43.4 s (100,000: 3.85 s instead of 4.0 s; single runs
+    on a RAM disk). The catch-up after 100,000 gains less: 31.4 s of CPU in its main
+    process instead of 32.2 s (two runs each). Garbage that does form cycles still goes, at
+    the latest once 50,000 more objects exist: a few megabytes.
+
+    Nested and concurrent phases (two threads importing) share one raised threshold; the
+    last to leave puts back what was there before the first."""
+    global _bulk_phases, _usual_thresholds
+    with _collections_lock:
+        if _bulk_phases == 0:
+            _usual_thresholds = gc.get_threshold()
+            gc.set_threshold(BULK_GC_THRESHOLD, *_usual_thresholds[1:])
+        _bulk_phases += 1
+    try:
+        yield
+    finally:
+        with _collections_lock:
+            _bulk_phases -= 1
+            if _bulk_phases == 0 and _usual_thresholds is not None:
+                gc.set_threshold(*_usual_thresholds)
+                _usual_thresholds = None

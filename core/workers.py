@@ -14,6 +14,7 @@ worker ends, and the app starts pools from background threads.)
 from __future__ import annotations
 
 import concurrent.futures as cf
+import gc
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -21,6 +22,8 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
+
+from core.memory import BULK_GC_THRESHOLD
 
 K = TypeVar("K")
 R = TypeVar("R")
@@ -41,12 +44,20 @@ def die_with_parent() -> None:
     ).start()
 
 
+def _start_pool_worker() -> None:
+    """A pool's ``initializer``: the worker ends with its parent, and its cycle collector
+    runs as seldom as in a bulk phase (:func:`core.memory.fewer_collections`): a pool
+    worker does nothing but bulk work (languages, sketches, the suggesters' text work)."""
+    die_with_parent()
+    gc.set_threshold(BULK_GC_THRESHOLD, *gc.get_threshold()[1:])
+
+
 def process_pool(workers: int) -> cf.ProcessPoolExecutor:
     """A pool of spawned processes (fork is unsafe beside Qt threads) that end with this
     one. Its processes start at the first submitted job, so an unused pool costs nothing."""
     context = multiprocessing.get_context("spawn")
     return cf.ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=die_with_parent
+        max_workers=workers, mp_context=context, initializer=_start_pool_worker
     )
 
 

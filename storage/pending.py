@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from core.memory import give_back_memory
+from core.memory import fewer_collections, give_back_memory
 from core.workers import default_workers, process_pool
 from storage.database import is_sqlite
 from storage.part import ProjectPart
@@ -63,11 +63,13 @@ class PendingWork(ProjectPart):
     ) -> int:
         """Detect the languages, index, run the suggesters on new articles (``suggest``)
         and group near-duplicates (``near_duplicates``); returns the articles handled, summed
-        over the passes. ``on_progress`` is called from two threads."""
+        over the passes. ``on_progress`` is called from two threads. Python's cycle
+        collector runs less often meanwhile (:func:`core.memory.fewer_collections`)."""
         done = 0
         # One pool for the languages and the suggesters' text work: two processes per two
         # cores, not four; its processes start only if a pass is large enough to use them.
         with (
+            fewer_collections(),
             process_pool(default_workers()) as pool,
             self.languages_alongside(
                 on_progress=on_progress, should_stop=should_stop, pool=pool

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from core.memory import BULK_GC_THRESHOLD
 from core.models import NewArticle
 from core.query import ArticleFilter
 from core.text import content_hash, normalise_text
@@ -367,6 +368,38 @@ def test_a_bulk_import_gives_the_connection_back_with_full_sync(tmp_path: Path) 
         project.imports.import_files([path], detect=False, on_progress=during)
         assert seen and seen[0] == 1  # NORMAL
         assert project.db.execute_sql("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_a_bulk_import_runs_the_cycle_collector_less_often_and_puts_it_back(
+    tmp_path: Path,
+) -> None:
+    """Storing a million articles spent 2.5 s in collections that found next to nothing
+    (``core.memory.fewer_collections``); the threshold must be the usual one afterwards."""
+    path = write_jsonl(tmp_path / "a.jsonl", ARTICLES)
+    usual = gc.get_threshold()
+    with Project.create(tmp_path / "p.tandai") as project:
+        seen: list[int] = []
+        project.imports.import_files(
+            [path], detect=False, on_progress=lambda _p: seen.append(gc.get_threshold()[0])
+        )
+    assert seen and set(seen) == {BULK_GC_THRESHOLD}
+    assert gc.get_threshold() == usual
+
+
+def test_the_catch_up_runs_the_cycle_collector_less_often_and_puts_it_back(
+    tmp_path: Path,
+) -> None:
+    """The catch-up is a bulk phase too (``core.memory.fewer_collections``)."""
+    path = write_jsonl(tmp_path / "a.jsonl", ARTICLES)
+    usual = gc.get_threshold()
+    with Project.create(tmp_path / "p.tandai") as project:
+        project.imports.import_files([path], detect=False)
+        assert gc.get_threshold() == usual
+        seen: list[int] = []
+        project.imports.process_pending(on_progress=lambda _p: seen.append(gc.get_threshold()[0]))
+        assert project.imports.pending_languages() == 0
+    assert seen and set(seen) == {BULK_GC_THRESHOLD}
+    assert gc.get_threshold() == usual
 
 
 def test_the_hashes_a_large_import_holds_are_not_walked_by_the_cycle_collector(
