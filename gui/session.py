@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol, cast
+from typing import Protocol, TypedDict, cast
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -65,6 +65,16 @@ class Edit(Protocol):
     def apply(self) -> None: ...
 
     def change(self) -> Change: ...
+
+
+class SuggestionScope(TypedDict, total=False):
+    """What "accept or reject all" covers: one article, one layer, one source, or those
+    together (none: every pending suggestion); the keyword arguments of
+    ``accept_all``/``reject_all`` in storage."""
+
+    article_id: int
+    layer: str
+    source: str
 
 
 class Session(QObject):
@@ -232,11 +242,11 @@ class Session(QObject):
     def remove_doc_rejections(self, rejection_ids: Iterable[int]) -> int:
         return self.project.suggestions.remove_doc_rejections(rejection_ids)
 
-    def decide_all(self, *, accept: bool, annotator: str, scope: dict[str, object]) -> BulkResult:
+    def decide_all(self, *, accept: bool, annotator: str, scope: SuggestionScope) -> BulkResult:
         """Accept or reject every pending suggestion of ``scope`` (article_id, layer, source);
         safe to call from a background job (it touches no Qt object)."""
         run = self.project.suggestions.accept_all if accept else self.project.suggestions.reject_all
-        return run(annotator=annotator, **scope)  # type: ignore[arg-type]
+        return run(annotator=annotator, **scope)
 
     def undo_decide_all(self, result: BulkResult, *, accept: bool) -> None:
         if accept:

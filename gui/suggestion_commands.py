@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from core.edits import stance_target
 from core.models import DocSuggestion, Span, Suggestion
-from gui.session import Change, What
+from gui.session import Change, SuggestionScope, What
 from gui.undo_commands import CommandContext, EditCommand
 from storage import BulkResult
 
@@ -116,7 +116,7 @@ class BulkSuggestions(EditCommand):
         article_id: int,
         *,
         accept: bool,
-        scope: dict[str, object],
+        scope: SuggestionScope,
         text: str,
         done: BulkResult | None = None,
     ) -> None:

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from core.suggest.rules import propose_rules
 from gui.learning import ModelTrainer
-from gui.session import Session
+from gui.session import Session, SuggestionScope
 from gui.suggestion_commands import BulkSuggestions
 from gui.suggestion_rules_panel import SuggestionRulesPanel
 from gui.undo_commands import CommandContext, EditCommand
@@ -380,7 +380,7 @@ class SuggestionsDialog(QDialog):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        scope: dict[str, object] = {"source": source}
+        scope: SuggestionScope = {"source": source}
 
         session = self.overlay.session
 
