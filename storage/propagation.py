@@ -19,7 +19,9 @@ from storage.near_duplicates import NearDuplicateGroups
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:
+    from storage.import_progress import StopFn
     from storage.labels import Labels
+    from storage.near_duplicates import NearDuplicateReport
     from storage.part import ProjectCore
     from storage.suggestions import Suggestions
 
@@ -82,6 +84,14 @@ class Propagation(ProjectPart):
     labels: Labels
     suggestions: Suggestions
 
+    if TYPE_CHECKING:  # provided by NearDuplicateGroups, beside it in NearDuplicates below
+
+        def update_near_duplicates(
+            self, *, should_stop: StopFn | None = None
+        ) -> NearDuplicateReport: ...
+
+        def near_duplicates_of(self, article_id: int) -> list[int]: ...
+
     def _labelled_articles(self, annotator: str) -> list[int]:
         """Articles where ``annotator`` has a span or a stance, in id order."""
         ann = self.project.annotator_id(annotator)
@@ -116,7 +126,7 @@ class Propagation(ProjectPart):
         (``group_first``: group the articles not grouped yet before). A stance is proposed
         with the share of the group's labelled articles that chose it (:func:`carried_stances`)."""
         if group_first:
-            self.update_near_duplicates(should_stop=should_stop)  # type: ignore[attr-defined]
+            self.update_near_duplicates(should_stop=should_stop)
         report = PropagationReport()
         if article_ids is None:
             article_ids = self._labelled_articles(annotator)
@@ -124,7 +134,7 @@ class Propagation(ProjectPart):
         for source_id in article_ids:
             if should_stop and should_stop():
                 break
-            others = self.near_duplicates_of(source_id)  # type: ignore[attr-defined]
+            others = self.near_duplicates_of(source_id)
             spans = [
                 (sp.start, sp.end, sp.layer, sp.label)
                 for sp in self.labels.spans(source_id, annotator=annotator)
