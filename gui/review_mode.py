@@ -383,9 +383,9 @@ class ReviewMode:
 
     def accept(self) -> None:
         item = self._item()
-        if item is None:
+        if item is None or self.review is None:  # an item means a review; mypy cannot see it
             return
-        self.rejected.get(self.review.article_id, set()).discard(item)  # type: ignore[union-attr]
+        self.rejected.get(self.review.article_id, set()).discard(item)
         if self._push(f"Accept {item.label}", self._adds([item])):
             self._advance()
 

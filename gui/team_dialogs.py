@@ -123,7 +123,7 @@ def choose_packages(parent: QWidget) -> list[Path]:
     return [Path(p) for p in paths]
 
 
-class MergeDialog(JobDialog[object]):
+class MergeDialog(JobDialog[int]):
     """Merge the chosen packages one after another in the background; each one is one
     transaction, so a refused or cancelled package changes nothing."""
 
@@ -188,8 +188,8 @@ class MergeDialog(JobDialog[object]):
         else:
             self.log.appendPlainText(text)
 
-    def _on_done(self, result: object) -> None:
-        self.merged = int(result)  # type: ignore[call-overload]
+    def _on_done(self, result: int) -> None:
+        self.merged = result
         self.phase_label.setText(f"Merged {self.merged} of {len(self.paths)} packages.")
 
     def _on_failed(self, message: str) -> None:
@@ -200,7 +200,7 @@ class MergeDialog(JobDialog[object]):
         self.cancel_button.setEnabled(True)
 
 
-class PackageDialog(JobDialog[object]):
+class PackageDialog(JobDialog[list[Path]]):
     """Project ▸ Write work packages…: one ``NAME.tandai`` per annotator into a folder,
     written in the background (each file appears whole or not at all)."""
 
@@ -304,8 +304,8 @@ class PackageDialog(JobDialog[object]):
         else:
             self.log.appendPlainText(text)
 
-    def _on_done(self, result: object) -> None:
-        self.written = list(result)  # type: ignore[call-overload]
+    def _on_done(self, result: list[Path]) -> None:
+        self.written = list(result)
         self.phase_label.setText(
             f"Wrote {len(self.written)} package{'s' if len(self.written) != 1 else ''}: give "
             "each annotator theirs, then File ▸ Merge work packages… brings them back."

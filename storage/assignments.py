@@ -112,9 +112,8 @@ class Assignments(ProjectPart):
             p = self.db.param
             # One timestamp for the run, as text on SQLite (as peewee stores it), instead of
             # the driver formatting the same datetime 120,000 times.
-            created: object = _now()
-            if is_sqlite(self.db):
-                created = created.isoformat(" ")  # type: ignore[attr-defined]
+            now = _now()
+            created: object = now.isoformat(" ") if is_sqlite(self.db) else now
             # In the unique index's order, so that its pages fill at the end, not all over.
             rows = sorted((ids[name], aid) for aid, name in plan.pairs)
             cursor = self.db.cursor()
