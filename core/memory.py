@@ -56,6 +56,19 @@ _bulk_phases = 0
 _usual_thresholds: tuple[int, int, int] | None = None
 
 
+def _raise_threshold() -> tuple[int, int, int]:
+    """Set the bulk threshold; returns the thresholds it replaced."""
+    usual = gc.get_threshold()
+    gc.set_threshold(BULK_GC_THRESHOLD, *usual[1:])
+    return usual
+
+
+def collect_seldom_from_now_on() -> None:
+    """For a process that does nothing but bulk work (a pool worker): its collector runs
+    as seldom as within :func:`fewer_collections`, for the rest of its life."""
+    _raise_threshold()
+
+
 @contextlib.contextmanager
 def fewer_collections() -> Iterator[None]:
     """Run Python's cycle collector less often while inside (the whole process: it has
@@ -77,8 +90,7 @@ def fewer_collections() -> Iterator[None]:
     global _bulk_phases, _usual_thresholds
     with _collections_lock:
         if _bulk_phases == 0:
-            _usual_thresholds = gc.get_threshold()
-            gc.set_threshold(BULK_GC_THRESHOLD, *_usual_thresholds[1:])
+            _usual_thresholds = _raise_threshold()
         _bulk_phases += 1
     try:
         yield

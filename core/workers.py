@@ -14,7 +14,6 @@ worker ends, and the app starts pools from background threads.)
 from __future__ import annotations
 
 import concurrent.futures as cf
-import gc
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -23,7 +22,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
-from core.memory import BULK_GC_THRESHOLD
+from core.memory import collect_seldom_from_now_on
 
 K = TypeVar("K")
 R = TypeVar("R")
@@ -49,7 +48,7 @@ def _start_pool_worker() -> None:
     runs as seldom as in a bulk phase (:func:`core.memory.fewer_collections`): a pool
     worker does nothing but bulk work (languages, sketches, the suggesters' text work)."""
     die_with_parent()
-    gc.set_threshold(BULK_GC_THRESHOLD, *gc.get_threshold()[1:])
+    collect_seldom_from_now_on()
 
 
 def process_pool(workers: int) -> cf.ProcessPoolExecutor:
