@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 class PendingWork(ProjectPart):
     """Part of ``project.imports``: catching up on languages, index, suggestions, groups."""
 
-    if TYPE_CHECKING:  # provided by ArticleImports and Imports
+    if TYPE_CHECKING:  # from the classes built on this one: the two passes by
+        # LanguageDetection and SearchIndexing, the two parts by ArticleImports and Imports
         suggestions: Suggestions
         near_duplicates: NearDuplicateGroups
 
