@@ -36,8 +36,7 @@ if TYPE_CHECKING:
     from storage.learning import Learning
     from storage.near_duplicates import NearDuplicateGroups
     from storage.part import ProjectCore
-
-    pass
+    from storage.text_search import TextSearch
 
 SORT_KEYS = ("id", "title", "source", "lang", "status", "labels", "unsure")
 #: Index hits read for the first window of an id-ordered page of a free-text filter.
@@ -69,11 +68,17 @@ class Listing(ProjectPart):
     """``project.listing``: the sorted article list; uses the project's article filter."""
 
     def __init__(
-        self, project: ProjectCore, *, learning: Learning, near_duplicates: NearDuplicateGroups
+        self,
+        project: ProjectCore,
+        *,
+        learning: Learning,
+        near_duplicates: NearDuplicateGroups,
+        text_search: TextSearch,
     ) -> None:
         super().__init__(project)
         self.learning = learning
         self.near_duplicates = near_duplicates
+        self.text_search = text_search
 
     # ---- public API ----------------------------------------------------------------------
 
@@ -252,7 +257,7 @@ class Listing(ProjectPart):
             start = resume.last_id
         else:
             start = (1 << 62) if descending else 0
-        windows = self.project.text_windows(
+        windows = self.text_search.windows(
             flt, start, TEXT_WINDOW, descending=descending, condition=seg.condition
         )
         if windows is None:

@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 from storage.database import write_transaction
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     import peewee as pw
 
     from core.models import Article
@@ -51,15 +49,6 @@ class ProjectCore(Protocol):
     def filtered(
         self, flt: ArticleFilter, *, text_ids: TextWindow | None = None
     ) -> pw.ModelSelect: ...
-    def text_windows(
-        self,
-        flt: ArticleFilter,
-        start: int,
-        size: int,
-        *,
-        descending: bool,
-        condition: pw.Expression | None = None,
-    ) -> Iterator[TextWindow] | None: ...
     def status_condition(self, flt: ArticleFilter) -> pw.Expression: ...
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -18,9 +17,7 @@ import peewee as pw
 from core.models import STATUSES, Article, ArticleSummary
 from core.query import ArticleFilter, ProjectStats
 from core.schema import Schema
-from core.text import has_unspaced_script
 from resources import resource_path
-from storage import index_terms
 from storage.adjudication import Agreement
 from storage.database import (
     describe,
@@ -43,17 +40,10 @@ from storage.navigation import Navigation
 from storage.packages import Team
 from storage.propagation import NearDuplicates
 from storage.search import (
-    CANDIDATES_A_WINDOW,
-    FEW_CANDIDATES,
-    HITS_A_SEEK,
-    MAX_IDS_WINDOW,
-    TEXT_SAMPLE,
     TextWindow,
-    fts_match_expression,
-    search_terms,
-    tsquery_expression,
 )
 from storage.suggestions import Suggestions
+from storage.text_search import TextSearch
 
 PROJECT_SUFFIX = ".tandai"
 
@@ -82,6 +72,7 @@ class Project:
         self._annotator_ids: dict[str, int] = {}
         # The parts, each given this project (see storage/part.py).
         self.edits = Edits(self, user=user)
+        self.text_search = TextSearch(self)
         self.labels = Labels(self, edits=self.edits)
         self.suggestions = Suggestions(self, edits=self.edits)
         self.edits.retract_taught = self.suggestions.retract_taught
@@ -101,7 +92,12 @@ class Project:
             self, labels=self.labels, suggestions=self.suggestions, team=self.team
         )
         self.navigation = Navigation(self, team=self.team, learning=self.learning)
-        self.listing = Listing(self, learning=self.learning, near_duplicates=self.near_duplicates)
+        self.listing = Listing(
+            self,
+            learning=self.learning,
+            near_duplicates=self.near_duplicates,
+            text_search=self.text_search,
+        )
 
     # ---- opening and closing -------------------------------------------------------------
 
@@ -314,7 +310,7 @@ class Project:
 
     def filtered(self, flt: ArticleFilter, *, text_ids: TextWindow | None = None) -> pw.ModelSelect:
         """The articles ``flt`` selects; ``text_ids``: only these index hits (one window of
-        them, see :meth:`text_windows`) instead of a search of the index."""
+        them, see :meth:`TextSearch.windows`) instead of a search of the index."""
         a = self.m.Article
         query = a.select()
         if flt.ids:
@@ -328,7 +324,7 @@ class Project:
         if flt.statuses:
             query = query.where(self.status_condition(flt))
         if flt.text.strip():
-            query = query.where(self._text_condition(flt.text, text_ids))
+            query = query.where(self.text_search.condition(flt.text, text_ids))
         if flt.one_per_group:
             query = query.where(self.near_duplicates.first_of_group_condition())
         if flt.assigned_to:
@@ -350,194 +346,6 @@ class Project:
             cond = todo if cond is None else (cond | todo)
         return cond
 
-    def _text_condition(self, text: str, ids: TextWindow | None = None) -> pw.Expression:
-        """Every word of ``text`` must occur (the last one as a prefix), in title or text."""
-        a, t = self.m.Article, self.m.ArticleText
-        words = search_terms(text)
-        unspaced = [w for w in words if has_unspaced_script(w)]
-        spaced = " ".join(w for w in words if not has_unspaced_script(w))
-        cond: Any = self._index_condition(spaced, ids) if spaced or not unspaced else None
-        for word in unspaced:
-            # The index keeps a run of Han, kana or Thai as one token, so a word inside it
-            # is found only by reading the texts: slower, but it finds what was typed.
-            found = a.id.in_(t.select(t.article).where(t.text.contains(word)))
-            found |= a.title.contains(word)
-            cond = found if cond is None else (cond & found)
-        return cond
-
-    def _index_condition(self, text: str, ids: TextWindow | None = None) -> pw.Expression:
-        a, t = self.m.Article, self.m.ArticleText
-        if self.is_sqlite:
-            if ids is not None and ids.ids is not None:  # the hits as read: no second search
-                return a.id.in_(pw.SQL("(SELECT value FROM json_each(?))", [json.dumps(ids.ids)]))
-            match = fts_match_expression(text, self._prefix_words)
-            if ids is not None:
-                return a.id.in_(
-                    pw.SQL(
-                        "(SELECT rowid FROM article_fts WHERE article_fts MATCH ?"
-                        " AND rowid >= ? AND rowid < ?)",
-                        [match, ids.low, ids.high],
-                    )
-                )
-            return a.id.in_(
-                pw.SQL("(SELECT rowid FROM article_fts WHERE article_fts MATCH ?)", [match])
-            )
-        ts = pw.fn.to_tsquery("simple", tsquery_expression(text))
-        in_text = t.select(t.article).where(
-            pw.Expression(pw.fn.to_tsvector("simple", t.text), "@@", ts)
-        )
-        in_title = pw.Expression(pw.fn.to_tsvector("simple", a.title), "@@", ts)
-        return a.id.in_(in_text) | in_title
-
-    def text_windows(
-        self,
-        flt: ArticleFilter,
-        start: int,
-        size: int,
-        *,
-        descending: bool,
-        condition: pw.Expression | None = None,
-    ) -> Iterator[TextWindow] | None:
-        """Windows of index hits of ``flt.text`` after ``start`` (upwards, or downwards from
-        just below it), the first of ``size`` hits and each next one four times larger, the
-        last holding the rest of the way; None when the filter cannot go by windows
-        (PostgreSQL, or words the index cannot find alone). An id-ordered page of a common
-        word reads one window of hits instead of all of them: at a million articles, 15-25 ms
-        instead of 85-170 ms. Where the other filters (and ``condition``) keep few articles,
-        the windows of :meth:`few_text_windows` instead."""
-        match = self._windows_match(flt.text)
-        if match is None:
-            return None
-        few = self._few_windows(flt, match, start, descending, condition)
-        return few if few is not None else self._windows(match, start, size, descending)
-
-    def _windows_match(self, text: str) -> str | None:
-        """The MATCH expression of ``text`` if the filter can go by windows of hits."""
-        words = search_terms(text)
-        if not self.is_sqlite or not words or any(map(has_unspaced_script, words)):
-            return None
-        return fts_match_expression(" ".join(words), self._prefix_words)
-
-    def few_text_windows(
-        self,
-        flt: ArticleFilter,
-        start: int,
-        *,
-        descending: bool,
-        condition: pw.Expression | None = None,
-    ) -> Iterator[TextWindow] | None:
-        """When the filters other than the text (and ``condition``) keep at most
-        :data:`FEW_CANDIDATES` articles past ``start``, windows of the text's hits among
-        them, :data:`CANDIDATES_A_WINDOW` articles asked about at a time, the last one
-        reaching to the end; else None (then the windows of hits in id order are the cheaper
-        way). A common word with a filter that keeps none or few of its hits (status done,
-        early on) would otherwise read every window of hits."""
-        match = self._windows_match(flt.text)
-        if match is None:
-            return None
-        return self._few_windows(flt, match, start, descending, condition)
-
-    def _few_windows(
-        self,
-        flt: ArticleFilter,
-        match: str,
-        start: int,
-        descending: bool,
-        condition: pw.Expression | None,
-    ) -> Iterator[TextWindow] | None:
-        others = replace(flt, text="")
-        if replace(others, annotator=None) == ArticleFilter() and condition is None:
-            return None  # nothing else filters: every article is a candidate
-        a = self.m.Article
-        query = self.filtered(others).select(a.id)
-        if condition is not None:
-            query = query.where(condition)
-        if descending:
-            query = query.where(a.id < start).order_by(a.id.desc())
-        else:
-            query = query.where(a.id > start).order_by(a.id)
-        rows: Any = query.limit(FEW_CANDIDATES + 1).tuples()
-        candidates = [int(r[0]) for r in rows]
-        if len(candidates) > FEW_CANDIDATES:
-            return None
-        if candidates and len(candidates) * HITS_A_SEEK > self._hits_estimate(
-            match, start, descending
-        ):
-            return None  # reading the hits costs less than asking about each candidate
-        return self._candidate_windows(match, candidates, start, descending)
-
-    def _hits_estimate(self, match: str, start: int, descending: bool) -> float:
-        """Roughly how many hits ``match`` has past ``start``: the id span of its next
-        :data:`TEXT_SAMPLE` hits, stretched over the span of ids left (~0.3 ms). Fewer
-        hits than that: their number."""
-        order, op = ("DESC", "<") if descending else ("", ">")
-        rows = self.db.execute_sql(
-            f"SELECT rowid FROM article_fts WHERE article_fts MATCH ? AND rowid {op} ?"
-            f" ORDER BY rowid {order} LIMIT ?",
-            (match, start, TEXT_SAMPLE),
-        ).fetchall()
-        if len(rows) < TEXT_SAMPLE:
-            return len(rows)
-        top = self.db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM article").fetchone()[0]
-        end = int(rows[-1][0])
-        if descending:
-            left, spanned = min(start, top + 1) - 1, min(start, top + 1) - end
-        else:
-            left, spanned = top - start, end - start
-        return TEXT_SAMPLE * left / max(spanned, 1)
-
-    def _candidate_windows(
-        self, match: str, candidates: list[int], start: int, descending: bool
-    ) -> Iterator[TextWindow]:
-        edge = start
-        for i in range(0, max(len(candidates), 1), CANDIDATES_A_WINDOW):
-            part = candidates[i : i + CANDIDATES_A_WINDOW]
-            last = i + CANDIDATES_A_WINDOW >= len(candidates)
-            hits: tuple[int, ...] = ()
-            if part:
-                rows = self.db.execute_sql(
-                    "SELECT rowid FROM article_fts WHERE article_fts MATCH ?"
-                    " AND rowid IN (SELECT value FROM json_each(?))",
-                    (match, json.dumps(part)),
-                ).fetchall()
-                hits = tuple(sorted((int(r[0]) for r in rows), reverse=descending))
-            if descending:
-                low = 0 if last else part[-1]
-                yield TextWindow(low, edge, hits)
-                edge = low
-            else:
-                high = (1 << 62) if last else part[-1] + 1
-                yield TextWindow(edge + 1, high, hits)
-                edge = high - 1
-
-    def _prefix_words(self, word: str) -> list[str] | None:
-        return index_terms.prefix_terms(self.db, word)
-
-    def _windows(self, match: str, start: int, size: int, descending: bool) -> Iterator[TextWindow]:
-        order, op = ("DESC", "<") if descending else ("", ">")
-        query = (
-            f"SELECT rowid FROM article_fts WHERE article_fts MATCH ? AND rowid {op} ?"
-            f" ORDER BY rowid {order}"
-        )
-        while True:
-            ids: tuple[int, ...] | None = None
-            if size > MAX_IDS_WINDOW:  # only where the window ends
-                last = self.db.execute_sql(
-                    f"{query} LIMIT 1 OFFSET ?", (match, start, size - 1)
-                ).fetchone()
-                end = None if last is None else int(last[0])
-            else:
-                rows = self.db.execute_sql(f"{query} LIMIT ?", (match, start, size)).fetchall()
-                ids = tuple(int(r[0]) for r in rows)
-                end = ids[-1] if len(ids) == size else None
-            if descending:
-                yield TextWindow(0 if end is None else end, start, ids)
-            else:
-                yield TextWindow(start + 1, 1 << 62 if end is None else end + 1, ids)
-            if end is None:
-                return  # that window reached the last hit
-            start, size = end, size * 4  # the next window starts past this one's last hit
-
     def count_articles(
         self, flt: ArticleFilter | None = None, *, at_most: int | None = None
     ) -> int:
@@ -551,7 +359,9 @@ class Project:
             count = self.team.queue_length(flt.assigned_to)
             return count if at_most is None else min(count, at_most + 1)
         if at_most is None:
-            few = self.few_text_windows(flt, 0, descending=False) if flt.text.strip() else None
+            few = (
+                self.text_search.few_windows(flt, 0, descending=False) if flt.text.strip() else None
+            )
             if few is not None:
                 return sum(int(self.filtered(flt, text_ids=w).count()) for w in few)
             return int(self.filtered(flt).count())
@@ -564,11 +374,11 @@ class Project:
 
     def _count_text_windows(self, flt: ArticleFilter, at_most: int) -> int | None:
         """A free-text filter counted window by window of index hits (see
-        :meth:`text_windows`), up to just past ``at_most``; None if it cannot go by windows
+        :meth:`TextSearch.windows`), up to just past ``at_most``; None if it cannot go by windows
         (then a LIMIT would not help either: SQLite gathers every hit first)."""
         # The first window holds just enough hits; it grows fourfold while other filters
         # leave it short. Few windows: each one searches the index anew.
-        windows = self.text_windows(flt, 0, at_most + 1, descending=False)
+        windows = self.text_search.windows(flt, 0, at_most + 1, descending=False)
         if windows is None:
             return None
         total = 0

@@ -17,7 +17,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_IDS_WINDOW = 16_000
 #: When the filters beside the text keep at most this many articles, the index is asked
 #: about each of them, in id order, instead of being read window by window of hits
-#: (``Project.few_text_windows``): ~30 µs an article, at 100,000 as at a million, and a
+#: (``TextSearch.few_windows``): ~30 µs an article, at 100,000 as at a million, and a
 #: page stops asking once it is full. By windows, a word in most articles with a filter
 #: that keeps 1,000 of them took 76 ms for the first page at a million (20 ms at 100,000).
 FEW_CANDIDATES = 1000
@@ -28,7 +28,7 @@ CANDIDATES_A_WINDOW = 250
 #: at least this many times more (at 100,000 articles a word in most of them has ~65,000
 #: hits: 1,000 done articles are cheaper by windows there, 200 by asking).
 HITS_A_SEEK = 100
-#: Hits read to estimate how many a word has (``Project._hits_estimate``).
+#: Hits read to estimate how many a word has (``TextSearch._hits_estimate``).
 TEXT_SAMPLE = 1_000
 
 

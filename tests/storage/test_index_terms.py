@@ -90,7 +90,7 @@ def test_a_prefix_finds_what_fts5s_prefix_search_finds(sqlite_project: Project) 
 
 def test_the_expression_names_the_words_a_prefix_stands_for(sqlite_project: Project) -> None:
     _store(sqlite_project, TEXTS)
-    words = sqlite_project._prefix_words
+    words = sqlite_project.text_search.prefix_words
     assert words("hosp") == ["hospital", "hospitality", "hospitals"]
     assert words("KYI") == ["kyiv"]  # folded as the index folds it: "Kyïv" is "kyiv"
     assert words("qqq") == []
@@ -104,8 +104,8 @@ def test_a_prefix_of_too_many_words_keeps_fts5s_prefix_search(
 ) -> None:
     _store(sqlite_project, TEXTS)
     monkeypatch.setattr(index_terms, "MAX_PREFIX_TERMS", 2)
-    assert sqlite_project._prefix_words("hosp") is None
-    assert sqlite_project._prefix_words("hospitals") == ["hospitals"]
+    assert sqlite_project.text_search.prefix_words("hosp") is None
+    assert sqlite_project.text_search.prefix_words("hospitals") == ["hospitals"]
     hits = sorted(r.id for r in sqlite_project.list_articles(ArticleFilter(text="hosp")))
     assert hits == _fts_prefix_hits(sqlite_project, "hosp") and len(hits) == 3
 
@@ -127,7 +127,7 @@ def test_an_index_made_before_the_list_is_read_into_it_by_the_catch_up(tmp_path:
     _as_version_13(path)
     with Project.open(path) as project:
         assert project.imports.pending_terms()
-        assert project._prefix_words("hosp") is None  # FTS5's prefix search meanwhile
+        assert project.text_search.prefix_words("hosp") is None  # FTS5's prefix search meanwhile
         hits = sorted(r.id for r in project.list_articles(ArticleFilter(text="hosp")))
         assert hits == _fts_prefix_hits(project, "hosp") and len(hits) == 3
         project.imports.index_pending(should_stop=lambda: True)  # stopped: still incomplete
@@ -135,16 +135,16 @@ def test_an_index_made_before_the_list_is_read_into_it_by_the_catch_up(tmp_path:
         project.imports.index_pending()
         assert not project.imports.pending_terms()
         assert _listed(project) == _indexed_words(project)
-        assert project._prefix_words("hosp") == ["hospital", "hospitality", "hospitals"]
+        assert project.text_search.prefix_words("hosp") == ["hospital", "hospitality", "hospitals"]
 
 
 def test_an_unindexed_project_starts_with_a_complete_empty_list(tmp_path: Path) -> None:
     with Project.create(tmp_path / "new.tandai") as project:
         assert not project.imports.pending_terms()
         project.imports.store_articles([NewArticle(text="Kabar dari Kursk", title="K")])
-        assert project._prefix_words("kur") == []
+        assert project.text_search.prefix_words("kur") == []
         project.imports.index_pending()
-        assert project._prefix_words("kur") == ["kursk"]
+        assert project.text_search.prefix_words("kur") == ["kursk"]
         assert [a.title for a in project.list_articles(ArticleFilter(text="kur"))] == ["K"]
 
 
@@ -160,7 +160,7 @@ def test_a_pass_that_doubles_the_index_reads_its_words_from_it_at_the_end(
     sqlite_project.imports.index_pending(should_stop=lambda: next(batches) >= 1)
     assert 0 < sqlite_project.fts_mark() < max(sqlite_project.article_ids())
     assert sqlite_project.imports.pending_terms()  # its batches listed no words
-    assert sqlite_project._prefix_words("hosp") is None
+    assert sqlite_project.text_search.prefix_words("hosp") is None
     hits = sorted(r.id for r in sqlite_project.list_articles(ArticleFilter(text="ban")))
     assert hits == _fts_prefix_hits(sqlite_project, "ban") == [1]
     sqlite_project.imports.index_pending()
@@ -169,7 +169,7 @@ def test_a_pass_that_doubles_the_index_reads_its_words_from_it_at_the_end(
     # A small pass after it lists its words batch by batch again.
     _store(sqlite_project, [("baru", "jembatan ambruk")])
     assert not sqlite_project.imports.pending_terms()
-    assert sqlite_project._prefix_words("jemb") == ["jembatan"]
+    assert sqlite_project.text_search.prefix_words("jemb") == ["jembatan"]
 
 
 def test_the_list_is_not_called_complete_if_a_batch_was_indexed_while_it_was_read(
@@ -201,7 +201,7 @@ def test_the_list_is_not_called_complete_if_a_batch_was_indexed_while_it_was_rea
         monkeypatch.setattr(index_terms, "indexed_words", reading)
         project.imports.index_pending()
         assert not project.imports.pending_terms()
-        assert project._prefix_words("zeb") == ["zebra"]
+        assert project.text_search.prefix_words("zeb") == ["zebra"]
 
 
 _INDEXER = """

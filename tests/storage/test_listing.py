@@ -241,13 +241,13 @@ def test_a_text_filter_pages_by_windows_of_hits_and_finds_what_the_plain_query_f
     ids rather than the ids), or, where other filters keep few articles, ask the index
     about those; every page together is the plain result."""
     import storage.listing as listing
-    import storage.project
+    import storage.text_search
 
     monkeypatch.setattr(listing, "TEXT_WINDOW", 2)
-    monkeypatch.setattr(storage.project, "MAX_IDS_WINDOW", ids_window)
-    monkeypatch.setattr(storage.project, "FEW_CANDIDATES", few[0])
-    monkeypatch.setattr(storage.project, "CANDIDATES_A_WINDOW", few[1])
-    monkeypatch.setattr(storage.project, "HITS_A_SEEK", few[2])
+    monkeypatch.setattr(storage.text_search, "MAX_IDS_WINDOW", ids_window)
+    monkeypatch.setattr(storage.text_search, "FEW_CANDIDATES", few[0])
+    monkeypatch.setattr(storage.text_search, "CANDIDATES_A_WINDOW", few[1])
+    monkeypatch.setattr(storage.text_search, "HITS_A_SEEK", few[2])
     for flt in _sixty_articles(project):
         plain = sorted(r.id for r in project.list_articles(flt, limit=1000))
         assert plain or flt.text == "tidak ada"
@@ -274,12 +274,12 @@ def test_a_count_that_stops_early_agrees_with_the_whole_count(
     (growing while other filters leave them short; past ``ids_window`` hits, ranges of
     ids, or the few articles other filters keep asked about), by a LIMIT otherwise; never
     more, never a different answer."""
-    import storage.project
+    import storage.text_search
 
-    monkeypatch.setattr(storage.project, "MAX_IDS_WINDOW", ids_window)
-    monkeypatch.setattr(storage.project, "FEW_CANDIDATES", few[0])
-    monkeypatch.setattr(storage.project, "CANDIDATES_A_WINDOW", few[1])
-    monkeypatch.setattr(storage.project, "HITS_A_SEEK", few[2])
+    monkeypatch.setattr(storage.text_search, "MAX_IDS_WINDOW", ids_window)
+    monkeypatch.setattr(storage.text_search, "FEW_CANDIDATES", few[0])
+    monkeypatch.setattr(storage.text_search, "CANDIDATES_A_WINDOW", few[1])
+    monkeypatch.setattr(storage.text_search, "HITS_A_SEEK", few[2])
     filters = [ArticleFilter(), ArticleFilter(annotator=ANN, statuses=("todo",))]
     for flt in filters + _sixty_articles(project):
         whole = project.count_articles(flt)
@@ -301,19 +301,19 @@ def test_few_articles_kept_by_other_filters_are_asked_about_one_part_at_a_time(
 
 
 def _few_windows(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    import storage.project
+    import storage.text_search
 
-    monkeypatch.setattr(storage.project, "CANDIDATES_A_WINDOW", 3)
+    monkeypatch.setattr(storage.text_search, "CANDIDATES_A_WINDOW", 3)
     _sixty_articles(project)
     done = ArticleFilter(annotator=ANN, text="banjir", statuses=("done",))
     # 40 hits in all: reading them costs less than asking about 12 articles one by one.
-    assert project.few_text_windows(done, 0, descending=False) is None
-    monkeypatch.setattr(storage.project, "HITS_A_SEEK", 3)  # 12 x 3 < 40: ask about them
+    assert project.text_search.few_windows(done, 0, descending=False) is None
+    monkeypatch.setattr(storage.text_search, "HITS_A_SEEK", 3)  # 12 x 3 < 40: ask about them
     plain = sorted(r.id for r in project.list_articles(done, limit=1000))
     assert 0 < len(plain) < 12  # every fifth is done, two in three of them with the word
     for descending in (False, True):
         start = (1 << 62) if descending else 0
-        windows = project.few_text_windows(done, start, descending=descending)
+        windows = project.text_search.few_windows(done, start, descending=descending)
         assert windows is not None
         parts = list(windows)
         assert len(parts) == 4  # twelve done articles, three asked about at a time
@@ -323,11 +323,13 @@ def _few_windows(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
             assert all(w.low <= i < w.high for i in w.ids or ())
         assert (parts[-1].low if descending else parts[-1].high) in (0, 1 << 62)
     assert (
-        project.few_text_windows(ArticleFilter(annotator=ANN, text="banjir"), 0, descending=False)
+        project.text_search.few_windows(
+            ArticleFilter(annotator=ANN, text="banjir"), 0, descending=False
+        )
         is None
     )
-    monkeypatch.setattr(storage.project, "FEW_CANDIDATES", 11)
-    assert project.few_text_windows(done, 0, descending=False) is None
+    monkeypatch.setattr(storage.text_search, "FEW_CANDIDATES", 11)
+    assert project.text_search.few_windows(done, 0, descending=False) is None
 
 
 def test_the_hits_of_a_word_are_estimated_from_the_span_of_its_next_ones(
@@ -342,14 +344,14 @@ def test_the_hits_of_a_word_are_estimated_from_the_span_of_its_next_ones(
 
 
 def _estimates(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    import storage.project
+    import storage.text_search
 
     _sixty_articles(project)
     match = "banjir"
-    monkeypatch.setattr(storage.project, "TEXT_SAMPLE", 5)
-    ups = project._hits_estimate(match, 0, False)
-    downs = project._hits_estimate(match, 1 << 62, True)
+    monkeypatch.setattr(storage.text_search, "TEXT_SAMPLE", 5)
+    ups = project.text_search._hits_estimate(match, 0, False)
+    downs = project.text_search._hits_estimate(match, 1 << 62, True)
     assert 30 <= ups <= 50 and 30 <= downs <= 50
-    assert 12 <= project._hits_estimate(match, 30, False) <= 28  # 20 hits past id 30
-    assert project._hits_estimate(match, 57, False) == 2  # ids 59 and 60 only
-    assert project._hits_estimate("tidakada", 0, False) == 0
+    assert 12 <= project.text_search._hits_estimate(match, 30, False) <= 28  # 20 hits past id 30
+    assert project.text_search._hits_estimate(match, 57, False) == 2  # ids 59 and 60 only
+    assert project.text_search._hits_estimate("tidakada", 0, False) == 0
