@@ -18,7 +18,7 @@ comes back as None, never as a division by zero or a NaN.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
@@ -60,9 +60,9 @@ class NominalAlpha:
 
     def value(self) -> float | None:
         matrix = self.coincidences()
-        totals: Counter[Hashable] = Counter()
+        totals: dict[Hashable, float] = defaultdict(float)
         for (c, _), o in matrix.items():
-            totals[c] += o  # type: ignore[assignment]
+            totals[c] += o
         n = sum(totals.values())
         observed = sum(o for (c, k), o in matrix.items() if c != k)
         expected = (n * n - sum(t * t for t in totals.values())) / (n - 1) if n > 1 else 0.0

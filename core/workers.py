@@ -28,8 +28,8 @@ K = TypeVar("K")
 R = TypeVar("R")
 
 
-def _exit_when_parent_dies(sentinel: object) -> None:
-    multiprocessing.connection.wait([sentinel])  # type: ignore[list-item]
+def _exit_when_parent_dies(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
     os._exit(3)  # no clean-up to run: the parent that wanted the results is gone
 
 

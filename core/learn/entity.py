@@ -34,10 +34,12 @@ from core.learn.tokens import word_tokens
 OUTSIDE = "O"
 #: L-BFGS with a little L1 and L2; chosen on the bench sets (bench/bench_learn.py), so the
 #: curves there are somewhat optimistic.
+#: Training passes over a small set; larger sets get fewer (:func:`_iterations`).
+MAX_ITERATIONS = 100
 TRAIN_PARAMS: dict[str, object] = {
     "c1": 0.01,
     "c2": 0.01,
-    "max_iterations": 100,
+    "max_iterations": MAX_ITERATIONS,
     "feature.possible_transitions": True,
 }
 
@@ -323,10 +325,9 @@ MIN_ITERATIONS = 30
 
 
 def _iterations(chars: int) -> int:
-    full = int(TRAIN_PARAMS["max_iterations"])  # type: ignore[call-overload]
     if chars <= FULL_ITERATIONS_UPTO:
-        return full
-    return max(MIN_ITERATIONS, full * FULL_ITERATIONS_UPTO // chars)
+        return MAX_ITERATIONS
+    return max(MIN_ITERATIONS, MAX_ITERATIONS * FULL_ITERATIONS_UPTO // chars)
 
 
 def _new_trainer(examples: Sequence[EntityExample]) -> pycrfsuite.Trainer:
