@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from core.report import ImportReport
 from gui.job_dialog import JobDialog
+from gui.labelled_import_dialog import LabelledOptions
 from gui.workers import JobControl
 from storage import ImportProgress, Project
 
@@ -73,7 +74,7 @@ class ImportDialog(JobDialog[ImportReport]):
         *,
         field_map: dict[str, str] | None = None,
         detect: bool = True,
-        labelled: dict[str, object] | None = None,
+        labelled: LabelledOptions | None = None,
     ) -> None:
         """``labelled``: the keyword arguments of ``Project.imports.import_labelled`` (annotator or
         suggestions, label map, ...) to import the files with their labels."""
@@ -130,7 +131,7 @@ class ImportDialog(JobDialog[ImportReport]):
         field_map, detect = self._field_map, self._detect
         run = project.imports.import_files
         if self._labelled is not None:
-            run = functools.partial(project.imports.import_labelled, **self._labelled)  # type: ignore[arg-type]
+            run = functools.partial(project.imports.import_labelled, **self._labelled)
 
         def work(control: JobControl) -> ImportReport:
             last = 0.0

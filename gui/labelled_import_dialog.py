@@ -7,6 +7,8 @@ The same choices as ``main.py import --as-annotator/--as-suggestions --map-label
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -20,6 +22,19 @@ from PySide6.QtWidgets import (
 )
 
 from core.label_formats import parse_label_map
+
+
+class LabelledOptions(TypedDict, total=False):
+    """``import_labelled``'s keyword arguments as the dialog answers them (the type checker
+    holds them to its signature where they are passed on)."""
+
+    label_map: dict[str, str]
+    add_labels: bool
+    stance_target_field: str | None
+    annotator: str | None
+    annotator_field: str | None
+    flag_problems: bool
+    suggestions: str
 
 
 class LabelledImportOptions(QDialog):
@@ -82,12 +97,12 @@ class LabelledImportOptions(QDialog):
         self.flag_check.setEnabled(mine)
         self.source_edit.setEnabled(not mine)
 
-    def options(self) -> dict[str, object]:
+    def options(self) -> LabelledOptions:
         """``import_labelled``'s keyword arguments; ValueError says what to correct."""
         label_map = parse_label_map(
             [part.strip() for part in self.map_edit.text().split(",") if part.strip()]
         )
-        out: dict[str, object] = {
+        out: LabelledOptions = {
             "label_map": label_map,
             "add_labels": self.add_labels_check.isChecked(),
             "stance_target_field": self.stance_field_edit.text().strip() or None,

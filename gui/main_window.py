@@ -43,7 +43,7 @@ from gui.first_start import ensure_default_project
 from gui.guidelines_panel import GuidelinesDock
 from gui.import_dialog import ImportDialog, choose_import_files
 from gui.keymap_dialog import KeymapDialog
-from gui.labelled_import_dialog import LabelledImportOptions
+from gui.labelled_import_dialog import LabelledImportOptions, LabelledOptions
 from gui.paths import default_project_path
 from gui.project_actions import RecentProjects, new_project_dialog, open_project_dialog
 from gui.sample_seeding import SampleSeeder
@@ -283,7 +283,7 @@ class MainWindow(QMainWindow):
         self.import_files(paths, labelled=ask.options())
 
     def import_files(
-        self, paths: list[Path] | None = None, *, labelled: dict[str, object] | None = None
+        self, paths: list[Path] | None = None, *, labelled: LabelledOptions | None = None
     ) -> None:
         paths = paths or choose_import_files(self)
         if not paths:
