@@ -140,6 +140,28 @@ def is_sqlite(db: pw.Database) -> bool:
     return isinstance(db, pw.SqliteDatabase)
 
 
+#: Page cache (KiB) of a connection that streams through the project once (the languages
+#: thread, the near-duplicate pass): pages it reads are not read again soon.
+STREAM_CACHE_KIB = 2_000
+
+
+@contextlib.contextmanager
+def page_cache(db: pw.Database, kib: int) -> Iterator[None]:
+    """This thread's SQLite connection keeps at most ``kib`` KiB of pages while the block
+    runs, then its own cache size again (PostgreSQL: nothing to do). For passes that stream
+    through more than any cache holds: the usual 32 MB would fill with pages never read
+    again, and that memory adds to the pass's own peak."""
+    if not is_sqlite(db):
+        yield
+        return
+    usual = int(db.execute_sql("PRAGMA cache_size").fetchone()[0])
+    db.execute_sql(f"PRAGMA cache_size = -{int(kib)}")
+    try:
+        yield
+    finally:
+        db.execute_sql(f"PRAGMA cache_size = {usual}")
+
+
 @contextlib.contextmanager
 def write_transaction(db: pw.Database, *, name: str = "project") -> Iterator[None]:
     """One committed unit of work; on SQLite it takes the write lock at once (IMMEDIATE).

@@ -21,7 +21,7 @@ from pathlib import Path
 import peewee as pw
 
 from storage import index_terms
-from storage.database import backup_sqlite, is_sqlite, write_transaction
+from storage.database import backup_sqlite, is_sqlite, page_cache, write_transaction
 from storage.errors import ProjectError
 from storage.models import (
     make_adjudication_model,
@@ -302,15 +302,12 @@ BUILD_CACHE_KB = 2_000
 
 def build_deferred_index(db: pw.Database, name: str) -> None:
     """Build one of :data:`DEFERRABLE_INDEXES` if it is missing (its own transaction)."""
-    cache = db.execute_sql("PRAGMA cache_size").fetchone()[0]
     threads = db.execute_sql("PRAGMA threads").fetchone()[0]
     db.execute_sql(f"PRAGMA threads = {BUILD_THREADS}")
-    db.execute_sql(f"PRAGMA cache_size = -{BUILD_CACHE_KB}")
     try:
-        with write_transaction(db):
+        with page_cache(db, BUILD_CACHE_KB), write_transaction(db):
             db.execute_sql(DEFERRABLE_INDEXES[name][1])
     finally:
-        db.execute_sql(f"PRAGMA cache_size = {int(cache)}")
         db.execute_sql(f"PRAGMA threads = {int(threads)}")
 
 

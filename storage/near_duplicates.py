@@ -55,7 +55,7 @@ from core.neardup import (
     worth_checking,
 )
 from core.workers import in_order, process_pool
-from storage.database import is_sqlite
+from storage.database import STREAM_CACHE_KIB, is_sqlite, page_cache
 from storage.near_duplicate_lookup import NearDuplicateLookup
 
 #: New articles sketched and compared at once (384 bytes of sketch each).
@@ -194,17 +194,20 @@ class NearDuplicateGroups(NearDuplicateLookup):
             if on_progress:
                 on_progress(NearDuplicateProgress("near-duplicates", min(done, total), total))
 
-        while not report.cancelled:
-            query: Any = self._ungrouped().order_by(self.m.Article.id).limit(NEW_CHUNK)
-            ids = [int(row[0]) for row in query.tuples()]
-            if not ids:
-                break
-            try:
-                self._group_chunk(ids, report, stop, progress, pool)
-            except _Conflict:
-                continue  # start again from what the other process left
-            finally:
-                give_back_memory()  # the next chunk's peak does not sit on this one's leftovers
+        # Texts and sketches stream by once a chunk: a small page cache, not 32 MB on top of
+        # the chunk's own peak.
+        with page_cache(self.db, STREAM_CACHE_KIB):
+            while not report.cancelled:
+                query: Any = self._ungrouped().order_by(self.m.Article.id).limit(NEW_CHUNK)
+                ids = [int(row[0]) for row in query.tuples()]
+                if not ids:
+                    break
+                try:
+                    self._group_chunk(ids, report, stop, progress, pool)
+                except _Conflict:
+                    continue  # start again from what the other process left
+                finally:
+                    give_back_memory()  # the next chunk's peak is not on this one's leftovers
         return report
 
     def _group_chunk(

@@ -21,11 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from core.memory import fewer_collections, give_back_memory
 from core.workers import default_workers, process_pool
-from storage.database import is_sqlite
+from storage.database import STREAM_CACHE_KIB, is_sqlite
 from storage.part import ProjectPart
-
-#: Page cache of the languages thread's connection, in KiB.
-LANGUAGES_CACHE_KB = 2_000
 
 if TYPE_CHECKING:
     from storage.import_progress import ProgressFn, StopFn
@@ -114,7 +111,7 @@ class PendingWork(ProjectPart):
                 if is_sqlite(self.db):
                     # This thread's own connection reads samples and writes codes: it needs
                     # no 32 MB page cache of its own beside the calling thread's.
-                    self.db.execute_sql(f"PRAGMA cache_size = -{LANGUAGES_CACHE_KB}")
+                    self.db.execute_sql(f"PRAGMA cache_size = -{STREAM_CACHE_KIB}")
                 got[0] = self.detect_languages(on_progress=on_progress, should_stop=stop, pool=pool)
             except BaseException as exc:  # handed to the calling thread
                 failed.append(exc)

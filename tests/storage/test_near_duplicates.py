@@ -10,6 +10,7 @@ import pytest
 
 from core.neardup import NearDuplicates, group_members
 from storage import Project
+from storage.database import STREAM_CACHE_KIB
 from tests.fixtures.rewrites import corpus
 
 
@@ -443,3 +444,29 @@ def test_chunks_and_passes_find_exactly_the_candidate_pairs_of_one_pass(
     if peers < 32:
         monkeypatch.setattr(core.neardup, "BUCKET_PEERS", 32)
         assert want < one_pass()  # the cap left pairs out
+
+
+def test_grouping_streams_with_a_small_page_cache_and_puts_the_usual_one_back(
+    project: Project, tmp_path: Path
+) -> None:
+    """The pass reads every text and sketch once a chunk: SQLite's usual 32 MB cache would
+    fill with pages never read again, on top of the chunk's own peak."""
+    texts = [a.text for a in corpus(5, stories=3, background=6)]
+    project.imports.import_files([_write(tmp_path / "a.jsonl", texts, "a")], detect=False)
+    db = project.db
+
+    def cache_kib() -> int | None:
+        if not project.is_sqlite:
+            return None
+        return -int(db.execute_sql("PRAGMA cache_size").fetchone()[0])
+
+    usual = cache_kib()
+    during: list[int | None] = []
+    report = project.near_duplicates.update_near_duplicates(
+        on_progress=lambda _: during.append(cache_kib())
+    )
+    assert report.articles == len(texts) and during
+    if project.is_sqlite:
+        assert usual == 32_000
+        assert set(during) == {STREAM_CACHE_KIB} and usual > STREAM_CACHE_KIB
+    assert cache_kib() == usual
