@@ -46,12 +46,13 @@ from core.memory import give_back_memory
 from core.neardup import (
     BUCKET_PEERS,
     SKETCH_KEYS,
-    Bins,
     band_candidates,
     fingerprint,
     near_duplicates,
     sketch_bins,
     sketch_texts,
+    word_bins,
+    words_decide,
     worth_checking,
 )
 from core.workers import in_order, process_pool
@@ -116,17 +117,30 @@ class _Conflict(Exception):
 @dataclass(slots=True)
 class _Chunk:
     """New articles being grouped: ids ascending, sketches side by side, and each one's
-    bins as :func:`core.neardup.worth_checking` compares them."""
+    word bins (:func:`core.neardup.word_bins`); the skeleton bins are read from the sketch
+    in the rare case the word bins leave a pair undecided (~19 MB less for 100,000)."""
 
     ids: list[int]
     sketches: array
-    bins: list[Bins] = field(init=False)
+    words: list[int] = field(init=False)
+    _raw: memoryview = field(init=False)
 
     def __post_init__(self) -> None:
         # The array's own bytes where they are already little-endian: no copy of the chunk.
-        raw = memoryview(_blob(self.sketches) if _BIG_ENDIAN else self.sketches).cast("B")
-        size = _SKETCH_BYTES
-        self.bins = [sketch_bins(raw[k * size : (k + 1) * size]) for k in range(len(self.ids))]
+        self._raw = memoryview(_blob(self.sketches) if _BIG_ENDIAN else self.sketches).cast("B")
+        self.words = [word_bins(self.sketch(k)) for k in range(len(self.ids))]
+
+    def sketch(self, k: int) -> memoryview:
+        """The ``k``-th article's sketch as stored (little-endian keys)."""
+        return self._raw[k * _SKETCH_BYTES : (k + 1) * _SKETCH_BYTES]
+
+    def worth_checking(self, k: int, words: int, sketch: bytes | memoryview) -> bool:
+        """:func:`core.neardup.worth_checking` of the ``k``-th article and an article with
+        these word bins and this sketch, the skeleton bins read only if needed."""
+        verdict = words_decide(words, self.words[k])
+        if verdict is None:
+            return worth_checking(sketch_bins(sketch), sketch_bins(self.sketch(k)))
+        return verdict
 
 
 class _Places:
@@ -312,7 +326,9 @@ class NearDuplicateGroups(NearDuplicateLookup):
                 held = places.pop(band).held() if places else None
                 for j, i in band_candidates(column, held):
                     pair = (ids[j], ids[i])
-                    if pair not in kept and worth_checking(chunk.bins[j], chunk.bins[i]):
+                    if pair not in kept and chunk.worth_checking(
+                        i, chunk.words[j], chunk.sketch(j)
+                    ):
                         kept.add(pair)
         return sorted(kept, key=lambda pair: (pair[1], pair[0]))
 
@@ -327,9 +343,9 @@ class NearDuplicateGroups(NearDuplicateLookup):
         """One page of grouped articles (id order) against the chunk, for ``places``' bands:
         each one among the first :data:`BUCKET_PEERS` grouped holders of a chunk's key is
         paired with the chunk's holders of it, when their bins make it worth checking."""
-        ids, chunk_bins = chunk.ids, chunk.bins
+        ids, worth = chunk.ids, chunk.worth_checking
         page = _sketches(blobs)
-        page_bins: dict[int, Bins] = {}
+        page_words: dict[int, int] = {}
         for band, where in places.items():
             column = page[band::SKETCH_KEYS]
             counts = where.counts
@@ -339,12 +355,12 @@ class NearDuplicateGroups(NearDuplicateLookup):
                 if counts[first] >= BUCKET_PEERS:
                     continue  # only a key's first holders are compared
                 counts[first] += 1
-                mine = page_bins.get(pos)
+                mine = page_words.get(pos)
                 if mine is None:
-                    mine = page_bins[pos] = sketch_bins(blobs[pos])
+                    mine = page_words[pos] = word_bins(blobs[pos])
                 peer = page_ids[pos]
                 for i in where.holders(key):
-                    if worth_checking(mine, chunk_bins[i]):
+                    if worth(i, mine, blobs[pos]):
                         kept.add((peer, ids[i]))
 
     def _decide_and_write(

@@ -192,6 +192,7 @@ def test_bins_agreeing_are_counted_lane_by_lane_and_decide_what_is_worth_checkin
         WORD_BINS_FLOOR,
         _agreeing_bins,
         sketch_bins,
+        words_decide,
         worth_checking,
     )
 
@@ -219,15 +220,22 @@ def test_bins_agreeing_are_counted_lane_by_lane_and_decide_what_is_worth_checkin
         assert _agreeing_bins(x) == sum(p == q for p, q in zip(a, b, strict=True)) == agreeing
     words, skeleton = signature(None, 0), signature(None, 0)
     base = as_bins(words, skeleton)
-    for w, s, worth in [
-        (WORD_BINS_ALONE, 0, True),
-        (WORD_BINS_ALONE - 1, 0, False),
-        (WORD_BINS_FLOOR, SKELETON_BINS_FLOOR, True),
-        (WORD_BINS_FLOOR - 1, BINS, False),
-        (WORD_BINS_FLOOR, SKELETON_BINS_FLOOR - 1, False),
+    for w, s, worth, by_words in [
+        (WORD_BINS_ALONE, 0, True, True),
+        (WORD_BINS_ALONE - 1, 0, False, None),
+        (WORD_BINS_FLOOR, SKELETON_BINS_FLOOR, True, None),
+        (WORD_BINS_FLOOR - 1, BINS, False, False),
+        (WORD_BINS_FLOOR, SKELETON_BINS_FLOOR - 1, False, None),
     ]:
         other = as_bins(signature(words, w), signature(skeleton, s))
         assert worth_checking(base, other) is worth, (w, s)
+        # The word bins alone decide at and above WORD_BINS_ALONE and below the floor.
+        assert words_decide(base[0], other[0]) is by_words, (w, s)
+    for agreeing in range(BINS + 1):  # undecided exactly where worth_checking reads skeletons
+        other = as_bins(signature(words, agreeing), signature(skeleton, BINS))
+        verdict = words_decide(base[0], other[0])
+        undecided = WORD_BINS_FLOOR <= agreeing < WORD_BINS_ALONE
+        assert (verdict is None) is undecided and verdict in (None, worth_checking(base, other))
     no_skeleton = as_bins(signature(words, WORD_BINS_ALONE - 1), None)
     assert not worth_checking(base, no_skeleton)  # an empty skeleton agrees with nothing
 
