@@ -134,12 +134,14 @@ class _Chunk:
         """The ``k``-th article's sketch as stored (little-endian keys)."""
         return self._raw[k * _SKETCH_BYTES : (k + 1) * _SKETCH_BYTES]
 
-    def worth_checking(self, k: int, words: int, sketch: bytes | memoryview) -> bool:
+    def worth_checking(self, k: int, words: int, sketch: bytes | memoryview | int) -> bool:
         """:func:`core.neardup.worth_checking` of the ``k``-th article and an article with
-        these word bins and this sketch, the skeleton bins read only if needed."""
+        these word bins and this sketch (an int: the sketch of that article of the chunk),
+        the skeleton bins read only if the word bins leave it undecided."""
         verdict = words_decide(words, self.words[k])
         if verdict is None:
-            return worth_checking(sketch_bins(sketch), sketch_bins(self.sketch(k)))
+            other = self.sketch(sketch) if isinstance(sketch, int) else sketch
+            return worth_checking(sketch_bins(other), sketch_bins(self.sketch(k)))
         return verdict
 
 
@@ -326,9 +328,7 @@ class NearDuplicateGroups(NearDuplicateLookup):
                 held = places.pop(band).held() if places else None
                 for j, i in band_candidates(column, held):
                     pair = (ids[j], ids[i])
-                    if pair not in kept and chunk.worth_checking(
-                        i, chunk.words[j], chunk.sketch(j)
-                    ):
+                    if pair not in kept and chunk.worth_checking(i, chunk.words[j], j):
                         kept.add(pair)
         return sorted(kept, key=lambda pair: (pair[1], pair[0]))
 
