@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_import import OUT, news_file  # noqa: E402
+from bench.worker_peaks import largest_worker_mb, watch_workers  # noqa: E402
 from storage import Project  # noqa: E402
 
 
@@ -43,7 +44,7 @@ def timed(name: str, work: Callable[[], object]) -> None:
     print(
         f"{name}: {wall:6.1f} s wall, {own:5.1f} s CPU in this process, {workers:5.1f} s in"
         f" the workers (load {os.getloadavg()[0]:.1f}); peak {_peak(resource.RUSAGE_SELF):.0f}"
-        f" MB here, {_peak(resource.RUSAGE_CHILDREN):.0f} MB in a worker"
+        f" MB here, {largest_worker_mb():.0f} MB in a worker"
     )
 
 
@@ -80,6 +81,7 @@ def main() -> None:
     parser.add_argument("--with-languages", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the stored project")
     args = parser.parse_args()
+    watch_workers()
     base = stored_project(args.articles)
     print(f"{args.articles:,} articles of gen_news stored and indexed ({base.name})")
     copy = fresh_copy(base)

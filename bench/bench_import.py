@@ -32,7 +32,7 @@ from typing import TypeVar
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.worker_peaks import WorkerPeaks  # noqa: E402
+from bench.worker_peaks import largest_worker_mb, watch_workers  # noqa: E402
 from core.query import ArticleFilter  # noqa: E402
 from storage import Project  # noqa: E402
 from storage.import_progress import ImportProgress  # noqa: E402
@@ -279,7 +279,7 @@ def run(
                 leftover.unlink()
         return
     figures: dict[str, Figure] = {}
-    workers = WorkerPeaks()
+    watch_workers()
     with Project.open(target) as project:
         if phases:
             figures["languages"], _ = measured(project.imports.detect_languages)
@@ -317,11 +317,7 @@ def run(
         " machine (goal <= 100 s)"
     )
     print(f"peak memory, importer:   {importer_peak:6.0f} MB  (goal <= 300 MB)")
-    workers.stop()
-    worker_peak = workers.peak_mb()
-    if worker_peak is None:  # not Linux: the workers' peaks as the system counts them
-        worker_peak = peak_mb(resource.RUSAGE_CHILDREN)
-    print(f"peak memory, one worker: {worker_peak:6.0f} MB  (goal <= 300 MB)")
+    print(f"peak memory, one worker: {largest_worker_mb():6.0f} MB  (goal <= 300 MB)")
     print(
         f"project file:            {target.stat().st_size / 1e6:6.0f} MB;"
         f" languages {dict(sorted(stats.by_lang.items()))}"

@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from learn_data import gum_sentences, nerp_prosa, stance_set  # noqa: E402
 
+from bench.worker_peaks import largest_worker_mb, watch_workers  # noqa: E402
 from core.learn.entity import (  # noqa: E402
     UNCERTAINTY_MEASURES,
     EntityExample,
@@ -269,7 +270,7 @@ def speed(shared: Path, articles: int) -> None:
         f"- training on 1,000 labelled articles ({words:,} words; the final model and the "
         f"held-out fifth in two worker processes): {took:.1f} s wall, {workers_cpu:.1f} s CPU "
         f"in the workers + {took_cpu:.1f} s here; {_load()} after; peak memory of a worker "
-        f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB; held-out F1 "
+        f"{largest_worker_mb():.0f} MB; held-out F1 "
         f"{evaluation.score:.3f} (sentences repeat across these generated articles: the score "
         f"is not a quality figure); model {len(data) / 1e6:.2f} MB"
     )
@@ -326,7 +327,7 @@ def speed(shared: Path, articles: int) -> None:
             f"CPU; {_load()} after"
         )
     me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    child_rss = largest_worker_mb()
     print(f"- peak memory: this process {me:.0f} MB, largest worker process {child_rss:.0f} MB")
 
 
@@ -404,6 +405,7 @@ def main() -> None:
     )
     parser.add_argument("--random-share", type=float, default=0.2)
     args = parser.parse_args()
+    watch_workers()
     if not args.shared.is_dir():
         sys.exit(f"bench_learn: {args.shared} not found (give --shared DIR)")
     if args.only in (None, "curves"):

@@ -15,6 +15,7 @@ elsewhere :meth:`WorkerPeaks.peak_mb` is None.
 from __future__ import annotations
 
 import os
+import resource
 import threading
 from pathlib import Path
 
@@ -79,3 +80,22 @@ class WorkerPeaks:
             return None
         self.sample()
         return self._peak_kb / 1024
+
+
+_watching: WorkerPeaks | None = None
+
+
+def watch_workers() -> None:
+    """Start watching this process's workers (a bench's first step; once is enough)."""
+    global _watching
+    if _watching is None:
+        _watching = WorkerPeaks()
+
+
+def largest_worker_mb() -> float:
+    """The largest worker's own peak since :func:`watch_workers`, in MB; where /proc is
+    missing, or nothing watched, the system's figure for the children (see above)."""
+    peak = _watching.peak_mb() if _watching is not None else None
+    if peak is None:
+        return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return peak
