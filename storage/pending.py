@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.memory import fewer_collections, give_back_memory
 from core.workers import default_workers, process_pool
-from storage.database import STREAM_CACHE_KIB, is_sqlite
+from storage.database import STREAM_CACHE_KIB, page_cache
 from storage.part import ProjectPart
 
 if TYPE_CHECKING:
@@ -108,11 +108,12 @@ class PendingWork(ProjectPart):
 
         def languages() -> None:
             try:
-                if is_sqlite(self.db):
-                    # This thread's own connection reads samples and writes codes: it needs
-                    # no 32 MB page cache of its own beside the calling thread's.
-                    self.db.execute_sql(f"PRAGMA cache_size = -{STREAM_CACHE_KIB}")
-                got[0] = self.detect_languages(on_progress=on_progress, should_stop=stop, pool=pool)
+                # This thread's own connection reads samples and writes codes: it needs no
+                # 32 MB page cache of its own beside the calling thread's.
+                with page_cache(self.db, STREAM_CACHE_KIB):
+                    got[0] = self.detect_languages(
+                        on_progress=on_progress, should_stop=stop, pool=pool
+                    )
             except BaseException as exc:  # handed to the calling thread
                 failed.append(exc)
             finally:
