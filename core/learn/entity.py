@@ -1,23 +1,19 @@
 """The entity learner: a linear-chain CRF (python-crfsuite) over word tokens, one sequence per
-line, BIO tags, trained on the spans of done articles.
+line, BIO tags, trained on the spans of done articles. What it sees of a token, its features,
+is built in :mod:`core.learn.entity_features`; here it is trained, tags, and is evaluated.
 
-Features are the word, its affixes and shape, its neighbours, and the article's language:
-a bias per language and the word joined with it, so that one project can hold several
-languages without the same string pulling two ways. Rejected suggestions become negatives:
-the rejected tokens, with their features from the full text, tagged outside.
+Rejected suggestions become negatives: the rejected tokens, with their features from the full
+text, tagged outside.
 
-The model also reads the strings annotators already labelled (what the ``own-labels``
-suggester matches) as a feature: "these tokens were labelled PER elsewhere". So that it
-learns how far to trust that, each training article sees only the strings labelled in the
-other half of the articles, as a new article will see strings labelled in others. The
+One feature is the strings annotators already labelled (the features' ``Lexicon``). So that
+the model learns how far to trust it, each training article sees only the strings labelled in
+the other half of the articles, as a new article will see strings labelled in others. The
 strings travel with the model: its bytes are a small header, the strings as JSON, and the
 crfsuite model.
 """
 
 from __future__ import annotations
 
-import functools
-import json
 import math
 import struct
 import tempfile
@@ -28,8 +24,8 @@ from pathlib import Path
 
 import pycrfsuite
 
+from core.learn.entity_features import Lexicon, Line, line_features, token_lines
 from core.learn.scores import Evaluation, SpanKey, held_out_folds, span_evaluation
-from core.learn.tokens import word_tokens
 
 OUTSIDE = "O"
 #: L-BFGS with a little L1 and L2; chosen on the bench sets (bench/bench_learn.py), so the
@@ -81,93 +77,7 @@ class ArticleGuess:
     uncertainty: float
 
 
-# ---- features ---------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=200_000)
-def _shape(word: str) -> str:
-    out: list[str] = []
-    for ch in word:
-        c = "X" if ch.isupper() else "x" if ch.islower() else "d" if ch.isdigit() else ch
-        if not out or out[-1] != c:
-            out.append(c)
-    return "".join(out)[:6]
-
-
-@functools.lru_cache(maxsize=200_000)
-def _token(word: str) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """Everything a word contributes, built once per distinct word (words repeat: this is
-    most of the feature cost): its lower case, its own features, and what it says as the
-    left and as the right neighbour of another token."""
-    lo = word.lower()
-    shape = _shape(word)
-    own = ["w=" + lo, "s4=" + lo[-4:], "s3=" + lo[-3:], "s2=" + lo[-2:], "p3=" + lo[:3]]
-    own.append("sh=" + shape)
-    if word[:1].isupper():
-        own.append("title")
-    if word.isupper() and len(word) > 1:
-        own.append("upper")
-    if any(ch.isdigit() for ch in word):
-        own.append("digit")
-    if len(word) == 1 and not word.isalnum():
-        own.append("punct")
-    left = ("-1w=" + lo, "-1s=" + shape, "-2w=" + lo)
-    right = ("+1w=" + lo, "+1s=" + shape, "+2w=" + lo)
-    return lo, tuple(own), left, right
-
-
-Line = list[tuple[int, int]]
-
-
-def token_lines(text: str) -> list[Line]:
-    """Tokens grouped by line: a line is a sequence (titles and paragraphs stand apart)."""
-    lines: list[Line] = []
-    current: Line = []
-    prev = 0
-    for start, end in word_tokens(text):
-        if current and "\n" in text[prev:start]:
-            lines.append(current)
-            current = []
-        current.append((start, end))
-        prev = end
-    if current:
-        lines.append(current)
-    return lines
-
-
-def line_features(
-    text: str, lang: str, line: Line, lexicon: Lexicon | None = None
-) -> list[list[str]]:
-    """The features of each token of a line: the word, its affixes and shape, the article's
-    language (alone and joined with the word), its neighbours' words and shapes (one and two
-    away), the pair of it and the previous word, and the labelled string it is part of."""
-    words = [text[s:e] for s, e in line]
-    infos = [_token(w) for w in words]
-    known = lexicon.tags(words) if lexicon is not None else None
-    lang_bias = "lang=" + lang
-    word_lang = f"lw={lang}|"
-    out: list[list[str]] = []
-    last = len(infos) - 1
-    for i, (lo, own, _left, _right) in enumerate(infos):
-        f = [lang_bias, word_lang + lo, *own]
-        if known is not None and (tag := known[i]) is not None:
-            f += ("lex=" + tag, "lex")
-        if i:
-            prev = infos[i - 1]
-            f += (prev[2][0], prev[2][1], f"-1w|w={prev[0]}|{lo}")
-            if i > 1:
-                f.append(infos[i - 2][2][2])
-        else:
-            f.append("bol")
-        if i < last:
-            nxt = infos[i + 1][3]
-            f += (nxt[0], nxt[1])
-            if i + 1 < last:
-                f.append(infos[i + 2][3][2])
-        else:
-            f.append("eol")
-        out.append(f)
-    return out
+# ---- tags and the model's bytes ---------------------------------------------------------
 
 
 def _tags(line: Line, spans: Sequence[SpanKey]) -> list[str]:
@@ -189,69 +99,6 @@ def flat_spans(spans: Iterable[SpanKey]) -> tuple[SpanKey, ...]:
         if all(end <= s or start >= e for _l, s, e in taken):
             taken.append((label, start, end))
     return tuple(sorted(taken, key=lambda s: (s[1], s[2])))
-
-
-# ---- labelled strings as a feature ------------------------------------------------------
-
-#: Longest labelled string, in tokens, the lexicon keeps.
-MAX_PHRASE = 6
-
-
-class Lexicon:
-    """Token sequences annotators labelled, with their most frequent label."""
-
-    def __init__(self, phrases: dict[tuple[str, ...], str] | None = None) -> None:
-        self.phrases = phrases or {}
-        # The longest phrase starting with each word: most words start none, and are passed
-        # over with one dict lookup instead of one per phrase length.
-        self._longest: dict[str, int] = {}
-        for words in self.phrases:
-            self._longest[words[0]] = max(self._longest.get(words[0], 0), len(words))
-
-    @classmethod
-    def from_examples(cls, examples: Iterable[EntityExample]) -> Lexicon:
-        votes: dict[tuple[str, ...], dict[str, int]] = {}
-        for ex in examples:
-            for label, start, end in ex.spans:
-                phrase = ex.text[start:end]
-                words = tuple(phrase[s:e] for s, e in word_tokens(phrase))
-                if 0 < len(words) <= MAX_PHRASE:
-                    count = votes.setdefault(words, {})
-                    count[label] = count.get(label, 0) + 1
-        return cls({k: max(v, key=lambda lab: v[lab]) for k, v in votes.items()})
-
-    def tags(self, words: Sequence[str]) -> list[str | None] | None:
-        """``B-LABEL``/``I-LABEL`` where a labelled string occurs (longest first), else None;
-        None alone when no labelled string occurs at all."""
-        longest = self._longest
-        out: list[str | None] | None = None
-        i = 0
-        n_words = len(words)
-        while i < n_words:
-            most = longest.get(words[i])
-            if most is None:
-                i += 1
-                continue
-            for n in range(min(most, n_words - i), 0, -1):
-                label = self.phrases.get(tuple(words[i : i + n]))
-                if label is not None:
-                    if out is None:
-                        out = [None] * n_words
-                    out[i] = "B-" + label
-                    for k in range(i + 1, i + n):
-                        out[k] = "I-" + label
-                    i += n
-                    break
-            else:
-                i += 1
-        return out
-
-    def to_json(self) -> bytes:
-        return json.dumps([[list(k), v] for k, v in self.phrases.items()]).encode("utf-8")
-
-    @classmethod
-    def from_json(cls, data: bytes) -> Lexicon:
-        return cls({tuple(k): v for k, v in json.loads(data.decode("utf-8"))})
 
 
 _MAGIC = b"TANDAI-CRF1"

@@ -161,7 +161,8 @@ def test_the_stance_classifier_learns_the_words_of_each_side() -> None:
 
 
 def test_the_model_bytes_carry_the_labelled_strings_it_reads() -> None:
-    from core.learn.entity import Lexicon, unpack_model
+    from core.learn.entity import unpack_model
+    from core.learn.entity_features import Lexicon
 
     taught = examples(12)
     crf, lexicon = unpack_model(train_entities(taught))
