@@ -10,7 +10,7 @@ from core.palette import REPLACEMENTS, distance, looks_like, readable_colours
 from core.schema import SPARE_COLOURS
 from resources import resource_path
 
-#: The text's own selection (gui.article_view.SELECTION) and the platforms' usual ones:
+#: The text's own selection (gui.annot_text.SELECTION) and the platforms' usual ones:
 #: Fusion, Windows, KDE Breeze, macOS, GNOME.
 SELECTIONS = ("#263238", "#308cc6", "#0078d7", "#3daee9", "#0064e1", "#3584e4")
 
