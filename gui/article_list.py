@@ -115,10 +115,10 @@ class ArticleListDock(QDockWidget):
             "least sure about (a fifth of the picks at random)"
         )
         self.order_box.setCurrentIndex(
-            max(0, self.order_box.findData(project.learning.next_todo_order()))
+            max(0, self.order_box.findData(project.ordering.next_todo_order()))
         )
         self.order_box.currentIndexChanged.connect(
-            lambda _i: project.learning.set_next_todo_order(self.order_box.currentData())
+            lambda _i: project.ordering.set_next_todo_order(self.order_box.currentData())
         )
         # Shown once the project has assignments: an annotator sees their own queue first,
         # everything else one click away.

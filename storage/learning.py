@@ -5,20 +5,18 @@ Training and prediction are ``core.learn``; this module reads the labels, runs t
 functions (in a spawned worker process unless told to stay in this one, as the CLI does),
 keeps the model bytes in ``learned_model`` and writes what the model proposes: entity spans
 as suggestions with source ``model`` (through the same suggestion storage as every other
-suggester), per-article uncertainty for "most uncertain first". Stance proposals are not
-stored: they are computed for the article on screen (:mod:`storage.stance_proposals`), and
-become a label only when accepted.
+suggester) and how unsure it is about each article not labelled yet (the ``uncertainty``
+table, which :mod:`storage.uncertainty_order` reads to order the to-do queue "most
+uncertain first"). Stance proposals are not stored: they are computed for the article on
+screen (:mod:`storage.stance_proposals`), and become a label only when accepted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import random
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, cast
-
-import peewee as pw
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from core.learn.entity import EntityExample, Negative, splits_in_two
 from core.learn.jobs import (
@@ -48,7 +46,6 @@ from storage.models import ModelClass, make_learning_models
 from storage.stance_proposals import StanceProposals
 
 if TYPE_CHECKING:
-    from storage.assignments import Assignments
     from storage.labels import Labels
     from storage.part import ProjectCore
     from storage.suggestions import Suggestions
@@ -57,11 +54,6 @@ if TYPE_CHECKING:
 
 #: Articles per prediction chunk (one worker call, one write transaction).
 _CHUNK = 500
-ORDER_IMPORTED, ORDER_UNCERTAIN = "imported", "uncertain"
-ORDERS = (ORDER_IMPORTED, ORDER_UNCERTAIN)
-#: Share of "most uncertain first" picks drawn at random instead (seeded per annotator and
-#: progress, so a pick is the same when asked twice).
-RANDOM_SHARE = 0.2
 
 StopFn = Callable[[], bool]
 ProgressFn = Callable[[str, int, int], None]
@@ -69,17 +61,15 @@ ProgressFn = Callable[[str, int, int], None]
 
 class Learning(StanceProposals):
     """``project.learning``: uses the project's settings, schema and annotator ids and the
-    suggestion writer ``project.suggestions.replace_suggestions``."""
+    suggestion writer ``project.suggestions.replace_suggestions``; the uncertainty it writes
+    is read by ``project.ordering``."""
 
     _learning_tables: tuple[ModelClass, ModelClass] | None = None
 
-    def __init__(
-        self, project: ProjectCore, *, labels: Labels, suggestions: Suggestions, team: Assignments
-    ) -> None:
+    def __init__(self, project: ProjectCore, *, labels: Labels, suggestions: Suggestions) -> None:
         super().__init__(project)
         self.labels = labels
         self.suggestions = suggestions
-        self.team = team
 
     def _learning(self) -> tuple[ModelClass, ModelClass]:
         if self._learning_tables is None:
@@ -410,96 +400,6 @@ class Learning(StanceProposals):
             keep = [i for i in ids if i not in labelled]
             if keep:
                 yield keep
-
-    # ---- most uncertain first ---------------------------------------------------------------
-
-    def next_todo_order(self) -> str:
-        """``imported`` (id order) or ``uncertain`` (most uncertain first, some random)."""
-        return str(self.project.get_setting("learn.order", ORDER_IMPORTED))
-
-    def set_next_todo_order(self, order: str) -> None:
-        if order not in ORDERS:
-            raise ProjectError(f"unknown order {order!r}; use {' or '.join(ORDERS)}")
-        self.project.set_setting("learn.order", order)
-
-    def ordering_model(self) -> str | None:
-        """The model whose uncertainty orders the queue: the entity model, else the first
-        stance model stored; None when there is none."""
-        lm, _ = self._learning()
-        names = [
-            ENTITY if layer == ENTITY else f"stance:{target}"
-            for layer, target in lm.select(lm.layer, lm.target)
-            .order_by(lm.layer, lm.target)
-            .tuples()
-        ]
-        return names[0] if names else None
-
-    def ordering_uncertainty_rows(self, *, ids_only: bool = False) -> pw.ModelSelect:
-        """``(aid, value)`` of every article under :meth:`ordering_model` (``aid`` alone with
-        ``ids_only``), in one query: the article list decorates its pages with it and sorts
-        by it."""
-        _, unc = self._learning()
-        # 'entity' sorts before 'stance': the same choice as ordering_model.
-        first = pw.SQL(
-            "(SELECT CASE WHEN layer = 'entity' THEN 'entity' ELSE 'stance:' || target END "
-            "FROM learned_model ORDER BY layer, target LIMIT 1)"
-        )
-        fields = [unc.article.alias("aid")]
-        if not ids_only:
-            fields.append(unc.value.alias("value"))
-        return unc.select(*fields).where(unc.model == first)
-
-    def ordering_uncertainties(self, ids: Sequence[int]) -> dict[int, float]:
-        """Uncertainty of these articles under :meth:`ordering_model`."""
-        _, unc = self._learning()
-        rows = self.ordering_uncertainty_rows().where(unc.article.in_(list(ids))).tuples()
-        return {int(aid): float(value) for aid, value in cast(Iterable[tuple[int, float]], rows)}
-
-    def most_uncertain_todo(
-        self, annotator: str, *, exclude: int = 0, queue: bool = False
-    ) -> int | None:
-        """The article ``annotator`` has still to do that the model is least sure about, or,
-        for a seeded share of the picks (``RANDOM_SHARE``), one at random, so that the model
-        keeps seeing the whole corpus. None when no article to do has an uncertainty."""
-        model = self.ordering_model()
-        if model is None:
-            return None
-        _, unc = self._learning()
-        a, p = self.m.Article, self.m.Progress
-        ann = self.project.annotator_id(annotator)
-        finished = p.select(p.id).where(
-            p.article == unc.article, p.annotator == ann, p.status != "todo"
-        )
-        todo = unc.select(unc.article).where(
-            unc.model == model, unc.article != exclude, ~pw.fn.EXISTS(finished)
-        )
-        if queue:  # only among the articles assigned to the annotator
-            assigned = a.select(a.id).where(self.team.assigned_condition(annotator))
-            todo = todo.where(unc.article.in_(assigned))
-        done = self.labels.done_count(annotator)
-        rnd = random.Random(f"{annotator}:{done}:{exclude}")
-        if rnd.random() < RANDOM_SHARE:
-            top = a.select(pw.fn.MAX(a.id)).scalar() or 0
-            start = rnd.randint(0, top)
-            found = todo.where(unc.article >= start).order_by(unc.article).limit(1).scalar()
-            if found is not None:
-                return int(found)
-        found = todo.order_by(unc.value.desc(), unc.article).limit(1).scalar()
-        return None if found is None else int(found)
-
-    # ---- reading what the models say -------------------------------------------------------
-
-    def uncertainties(self, ids: Sequence[int], *, model: str = ENTITY) -> dict[int, float]:
-        _, unc = self._learning()
-        out: dict[int, float] = {}
-        for i in range(0, len(ids), _CHUNK):
-            part = list(ids[i : i + _CHUNK])
-            out.update(
-                unc.select(unc.article, unc.value)
-                .where(unc.model == model, unc.article.in_(part))
-                .tuples()
-            )
-        return out
 
 
 def _split_name(name: str) -> tuple[str, str]:

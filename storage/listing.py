@@ -33,10 +33,10 @@ from storage.part import ProjectPart
 from storage.search import TextWindow
 
 if TYPE_CHECKING:
-    from storage.learning import Learning
     from storage.near_duplicates import NearDuplicateGroups
     from storage.part import ProjectCore
     from storage.text_search import TextSearch
+    from storage.uncertainty_order import UncertaintyOrder
 
 SORT_KEYS = ("id", "title", "source", "lang", "status", "labels", "unsure")
 #: Index hits read for the first window of an id-ordered page of a free-text filter.
@@ -71,12 +71,12 @@ class Listing(ProjectPart):
         self,
         project: ProjectCore,
         *,
-        learning: Learning,
+        ordering: UncertaintyOrder,
         near_duplicates: NearDuplicateGroups,
         text_search: TextSearch,
     ) -> None:
         super().__init__(project)
-        self.learning = learning
+        self.ordering = ordering
         self.near_duplicates = near_duplicates
         self.text_search = text_search
 
@@ -140,7 +140,7 @@ class Listing(ProjectPart):
         statuses = {aid: st for aid, st in pq.tuples()}
         counts = dict(sq.group_by(s.article).tuples())
         near = self.near_duplicates.near_duplicate_counts(ids)
-        unsure = self.learning.ordering_uncertainties(ids)
+        unsure = self.ordering.ordering_uncertainties(ids)
         return [
             ArticleSummary(
                 id=r[0],
@@ -213,7 +213,7 @@ class Listing(ProjectPart):
         if sort == "unsure":
             # Articles the model has no figure for (done before it was trained, or no model)
             # come first ascending, last descending: "most uncertain first" starts with a figure.
-            figured = self.learning.ordering_uncertainty_rows(ids_only=True)
+            figured = self.ordering.ordering_uncertainty_rows(ids_only=True)
             return [
                 _Segment(a.id.not_in(figured), None),
                 _Segment(None, None, joined="unsure"),
@@ -285,7 +285,7 @@ class Listing(ProjectPart):
             query = query.where(seg.condition)
         key: Any = seg.key
         if seg.joined == "unsure":
-            unsure = self.learning.ordering_uncertainty_rows().alias("uc")
+            unsure = self.ordering.ordering_uncertainty_rows().alias("uc")
             query = query.join(unsure, on=(unsure.c.aid == a.id))
             key = unsure.c.value
         if seg.joined == "labels":

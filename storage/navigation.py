@@ -14,23 +14,26 @@ import peewee as pw
 from core.models import Span
 from core.query import ArticleFilter
 from storage.part import ProjectPart
+from storage.uncertainty_order import ORDER_UNCERTAIN
 
 if TYPE_CHECKING:
     from storage.assignments import Assignments
-    from storage.learning import Learning
     from storage.part import ProjectCore
+    from storage.uncertainty_order import UncertaintyOrder
 
     pass
 
 
 class Navigation(ProjectPart):
     """``project.navigation``: next/previous article and the next to do; uses the project's
-    article filter, ``project.team.assigned_condition`` and ``project.learning``'s order."""
+    article filter, ``project.team.assigned_condition`` and ``project.ordering``."""
 
-    def __init__(self, project: ProjectCore, *, team: Assignments, learning: Learning) -> None:
+    def __init__(
+        self, project: ProjectCore, *, team: Assignments, ordering: UncertaintyOrder
+    ) -> None:
         super().__init__(project)
         self.team = team
-        self.learning = learning
+        self.ordering = ordering
 
     def first_article_id(self, flt: ArticleFilter | None = None) -> int | None:
         return self.next_article_id(0, flt)
@@ -51,9 +54,9 @@ class Navigation(ProjectPart):
         """The next article ``annotator`` has still to do after ``after_id``, wrapping round
         to the start; ``None`` when nothing is left to do. With ``queue``, only among the
         articles assigned to them. With the project's order set to most uncertain first
-        (``storage.learning``), the model's pick comes first."""
-        if self.learning.next_todo_order() == "uncertain":
-            picked = self.learning.most_uncertain_todo(annotator, exclude=after_id, queue=queue)
+        (``storage.uncertainty_order``), the model's pick comes first."""
+        if self.ordering.next_todo_order() == ORDER_UNCERTAIN:
+            picked = self.ordering.most_uncertain_todo(annotator, exclude=after_id, queue=queue)
             if picked is not None:
                 return picked
         found = self._first_todo(annotator, after_id, queue)

@@ -44,6 +44,7 @@ from storage.search import (
 )
 from storage.suggestions import Suggestions
 from storage.text_search import TextSearch
+from storage.uncertainty_order import UncertaintyOrder
 
 PROJECT_SUFFIX = ".tandai"
 
@@ -88,13 +89,12 @@ class Project:
         self.team = Team(self, edits=self.edits)
         self.agreement = Agreement(self, edits=self.edits)
         self.exports = Exports(self, near_duplicates=self.near_duplicates)
-        self.learning = Learning(
-            self, labels=self.labels, suggestions=self.suggestions, team=self.team
-        )
-        self.navigation = Navigation(self, team=self.team, learning=self.learning)
+        self.learning = Learning(self, labels=self.labels, suggestions=self.suggestions)
+        self.ordering = UncertaintyOrder(self, labels=self.labels, team=self.team)
+        self.navigation = Navigation(self, team=self.team, ordering=self.ordering)
         self.listing = Listing(
             self,
-            learning=self.learning,
+            ordering=self.ordering,
             near_duplicates=self.near_duplicates,
             text_search=self.text_search,
         )

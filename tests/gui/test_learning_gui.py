@@ -164,11 +164,11 @@ def test_the_list_orders_next_to_do_by_uncertainty_remembers_it_and_shows_a_colu
         dock = win.docks.articles
         assert dock.order_box.currentData() == "imported"
         dock.order_box.setCurrentIndex(dock.order_box.findData("uncertain"))
-        assert win.project.learning.next_todo_order() == "uncertain"
+        assert win.project.ordering.next_todo_order() == "uncertain"
         model = dock.model
         row = model.row_of(articles[25][0])
         assert row is not None
-        unsure = win.project.learning.uncertainties([articles[25][0]])[articles[25][0]]
+        unsure = win.project.ordering.uncertainties([articles[25][0]])[articles[25][0]]
         assert model.index(row, UNSURE).data() == f"{unsure:.2f}"
         assert model.index(model.row_of(articles[0][0]), UNSURE).data() == ""  # done
         assert not dock.view.isColumnHidden(UNSURE)  # shown once a model gives values
@@ -177,7 +177,7 @@ def test_the_list_orders_next_to_do_by_uncertainty_remembers_it_and_shows_a_colu
         key(qtbot, win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         assert win.project.labels.progress(articles[20][0], annotator="ani").status == "done"
         # "Done, next" opened the model's pick (asked again now, with the same progress).
-        assert ws.article_id == win.project.learning.most_uncertain_todo(
+        assert ws.article_id == win.project.ordering.most_uncertain_todo(
             "ani", exclude=articles[20][0]
         )
     finally:
@@ -204,7 +204,7 @@ def test_clicking_the_unsure_header_sorts_by_uncertainty_and_again_most_uncertai
         dock = win.docks.articles
         view, model = dock.view, dock.model
         header = view.horizontalHeader()
-        unsure = win.project.learning.uncertainties([aid for aid, _ in articles])
+        unsure = win.project.ordering.uncertainties([aid for aid, _ in articles])
         assert len(set(unsure.values())) > 5
         done = [aid for aid, _ in articles[:20]]  # no figure: done before the training
         by_value = sorted(unsure, key=lambda a: (unsure[a], a))
@@ -240,11 +240,11 @@ def test_clicking_the_unsure_header_sorts_by_uncertainty_and_again_most_uncertai
     with Project.create(other) as project:
         fill(project, done=0, total=3)
     with Project.open(path) as project:
-        project.learning.set_next_todo_order("uncertain")
+        project.ordering.set_next_todo_order("uncertain")
     win = wh.open_window(qtbot, other, settings)
     try:
         assert win.docks.articles.order_box.currentData() == "imported"
-        assert win.project.learning.next_todo_order() == "imported"
+        assert win.project.ordering.next_todo_order() == "imported"
     finally:
         win.close()
         win.project.close()

@@ -89,7 +89,7 @@ def test_below_the_gate_the_model_is_silent_and_says_why(project: Project) -> No
         assert model_keys(project, aid) == set()  # the older model's suggestions are gone
     assert outcome.removed > 0
     # ...but it still ranks what it is unsure of.
-    assert set(project.learning.uncertainties([a for a, _ in articles[32:]])) == {
+    assert set(project.ordering.uncertainties([a for a, _ in articles[32:]])) == {
         a for a, _ in articles[32:]
     }
 
@@ -162,7 +162,7 @@ def test_training_in_a_worker_process_gives_the_same_model(project: Project) -> 
     ids = [aid for aid, _ in articles[12:]]
     here = project.learning.learn(in_process=True)
     suggested = {aid: model_keys(project, aid) for aid in ids}
-    unsure = project.learning.uncertainties(ids)
+    unsure = project.ordering.uncertainties(ids)
     there = project.learning.learn(in_process=False)
     assert here.model is not None and there.model is not None
     assert there.model.data == here.model.data
@@ -170,7 +170,7 @@ def test_training_in_a_worker_process_gives_the_same_model(project: Project) -> 
     # Tagged by two worker processes, chunk by chunk: the same suggestions and figures.
     assert there.articles == here.articles == len(ids)
     assert {aid: model_keys(project, aid) for aid in ids} == suggested
-    assert project.learning.uncertainties(ids) == pytest.approx(unsure)
+    assert project.ordering.uncertainties(ids) == pytest.approx(unsure)
     assert sum(len(v) for v in suggested.values()) > 2000
 
 
@@ -214,7 +214,7 @@ def test_stance_proposals_come_from_the_stance_labels_and_are_never_stored(
         guess = project.learning.stance_proposal(aid, "main")
         assert guess is not None and guess.label == values[ex.label]
         assert project.labels.doc_labels(aid, annotator=ANN) == {}
-    assert set(project.learning.uncertainties(ids[30:], model="stance:main")) == set(ids[30:])
+    assert set(project.ordering.uncertainties(ids[30:], model="stance:main")) == set(ids[30:])
 
 
 def test_a_stance_model_below_the_gate_proposes_nothing(project: Project) -> None:
@@ -247,11 +247,11 @@ def test_next_to_do_can_follow_the_model_s_uncertainty_with_some_random_picks(
 ) -> None:
     articles = fill(project, done=12, total=60)
     ids = [aid for aid, _ in articles]
-    assert project.learning.next_todo_order() == "imported"
+    assert project.ordering.next_todo_order() == "imported"
     assert project.navigation.next_todo_id(ANN) == ids[12]
     project.learning.learn(in_process=True)
-    project.learning.set_next_todo_order("uncertain")
-    unsure = project.learning.uncertainties(ids)
+    project.ordering.set_next_todo_order("uncertain")
+    unsure = project.ordering.uncertainties(ids)
     assert set(unsure) == set(ids[12:])
     picks, top_picks = [], 0
     current = ids[12]
@@ -270,13 +270,13 @@ def test_next_to_do_can_follow_the_model_s_uncertainty_with_some_random_picks(
     assert [r.uncertainty for r in rows[:12]] == [None] * 12  # done before training
     assert rows[12].uncertainty == pytest.approx(unsure[ids[12]])
     with pytest.raises(ProjectError, match="unknown order"):
-        project.learning.set_next_todo_order("random")
+        project.ordering.set_next_todo_order("random")
 
 
 def test_most_uncertain_first_stays_inside_the_assigned_queue(project: Project) -> None:
     articles = fill(project, done=12, total=40)
     project.learning.learn(in_process=True)
-    project.learning.set_next_todo_order("uncertain")
+    project.ordering.set_next_todo_order("uncertain")
     project.team.assign(["ani", "budi"])
     mine = set(project.article_ids(ArticleFilter(assigned_to="ani")))
     assert mine and len(mine) < 40
@@ -309,8 +309,8 @@ def test_a_work_package_carries_the_models_so_the_annotator_s_copy_suggests_at_o
         gold = dict(articles)
         for aid in todo:
             assert model_keys(pkg, aid) == set(gold[aid])
-        assert pkg.learning.uncertainties(todo) == pytest.approx(
-            project.learning.uncertainties(todo)
+        assert pkg.ordering.uncertainties(todo) == pytest.approx(
+            project.ordering.uncertainties(todo)
         )
         # An article the annotator adds to the package is suggested by the carried model
         # at once: offsets in code points past an emoji, CJK Extension B, RTL text and CRLF.

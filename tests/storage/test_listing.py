@@ -98,7 +98,7 @@ def test_sorting_by_uncertainty_follows_the_learned_model_and_pages_by_keyset(
 
     articles = fill(project, done=12, total=30)
     project.learning.learn(in_process=True)
-    unsure = project.learning.uncertainties([aid for aid, _ in articles])
+    unsure = project.ordering.uncertainties([aid for aid, _ in articles])
     assert len(set(unsure.values())) > 5  # a real spread, not one value
     want = expected_order(project, "unsure", descending)
     for limit in (1, 4, 100):
