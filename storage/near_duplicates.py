@@ -8,12 +8,10 @@ band keys, :func:`core.neardup.sketch`; NULL: no words).
 Articles without a row are grouped in chunks of up to :data:`NEW_CHUNK`, in id order:
 
 1. their texts are read and sketched;
-2. candidates: the grouped articles' sketches are streamed past once per group of bands,
-   and each one among the first :data:`core.neardup.BUCKET_PEERS` grouped holders of one
-   of the chunk's keys is paired at once with the chunk's holders of that key (only the
-   count of each key's grouped holders stays, so memory does not grow with the project);
-   then the chunk's own pairs come from :func:`core.neardup.band_candidates`, the grouped
-   holders taking the first places. A pair whose bins make it worth checking
+2. candidates (:func:`core.neardup_chunk.chunk_candidates`): the grouped articles'
+   sketches, read from the table in pages, stream past once per group of bands and are
+   paired with the chunk's holders of the same keys; the chunk's own pairs follow. Memory
+   does not grow with the project. A pair whose bins make it worth checking
    (:func:`core.neardup.worth_checking`) is kept;
 3. every kept pair is decided by :func:`core.neardup.near_duplicates` on the exact
    similarities of the two texts, read again (nothing estimated is stored as a decision),
@@ -33,37 +31,22 @@ import bisect
 import concurrent.futures as cf
 import contextlib
 import os
-import sys
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import compress
 from typing import Any
 
 import peewee as pw
 
 from core.memory import give_back_memory
-from core.neardup import (
-    BUCKET_PEERS,
-    SKETCH_KEYS,
-    band_candidates,
-    fingerprint,
-    near_duplicates,
-    sketch_bins,
-    sketch_texts,
-    word_bins,
-    words_decide,
-    worth_checking,
-)
+from core.neardup import SKETCH_KEYS, fingerprint, near_duplicates, sketch_texts
+from core.neardup_chunk import Chunk, chunk_candidates, sketch_blob
 from core.workers import in_order, process_pool
 from storage.database import STREAM_CACHE_KIB, is_sqlite, page_cache
 from storage.near_duplicate_lookup import NearDuplicateLookup
 
 #: New articles sketched and compared at once (384 bytes of sketch each).
 NEW_CHUNK = 100_000
-#: New articles' band keys held at once (where each sits): bands are compared in passes of
-#: ``_KEYSET_BUDGET // chunk`` bands, each pass reading the grouped articles' sketches.
-_KEYSET_BUDGET = 500_000
 WRITE_ROWS = 20_000
 #: Chunks of at least this many articles are sketched by :data:`_WORKERS` worker processes.
 _POOL_MIN = 4_000
@@ -72,8 +55,6 @@ _READ = 500
 _STREAM = 5_000
 #: Fingerprints kept while deciding (~2 kB each for a 3,000-character article).
 _CACHE = 8000
-_SKETCH_BYTES = SKETCH_KEYS * 4
-_BIG_ENDIAN = sys.byteorder == "big"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,84 +75,8 @@ class NearDuplicateReport:
     cancelled: bool = False
 
 
-def _blob(keys: array) -> bytes:
-    """A sketch as stored: little-endian 32-bit keys."""
-    if _BIG_ENDIAN:
-        keys = array("I", keys)
-        keys.byteswap()
-    return keys.tobytes()
-
-
-def _sketches(blobs: list[bytes]) -> array:
-    out = array("I")
-    out.frombytes(b"".join(blobs))
-    if _BIG_ENDIAN:
-        out.byteswap()
-    return out
-
-
 class _Conflict(Exception):
     """Another process grouped articles while this run was deciding."""
-
-
-@dataclass(slots=True)
-class _Chunk:
-    """New articles being grouped: ids ascending, sketches side by side, and each one's
-    word bins (:func:`core.neardup.word_bins`); the skeleton bins are read from the sketch
-    in the rare case the word bins leave a pair undecided (~19 MB less for 100,000)."""
-
-    ids: list[int]
-    sketches: array
-    words: list[int] = field(init=False)
-    _raw: memoryview = field(init=False)
-
-    def __post_init__(self) -> None:
-        # The array's own bytes where they are already little-endian: no copy of the chunk.
-        self._raw = memoryview(_blob(self.sketches) if _BIG_ENDIAN else self.sketches).cast("B")
-        self.words = [word_bins(self.sketch(k)) for k in range(len(self.ids))]
-
-    def sketch(self, k: int) -> memoryview:
-        """The ``k``-th article's sketch as stored (little-endian keys)."""
-        return self._raw[k * _SKETCH_BYTES : (k + 1) * _SKETCH_BYTES]
-
-    def worth_checking(self, k: int, words: int, sketch: bytes | memoryview | int) -> bool:
-        """:func:`core.neardup.worth_checking` of the ``k``-th article and an article with
-        these word bins and this sketch (an int: the sketch of that article of the chunk),
-        the skeleton bins read only if the word bins leave it undecided."""
-        verdict = words_decide(words, self.words[k])
-        if verdict is None:
-            other = self.sketch(sketch) if isinstance(sketch, int) else sketch
-            return worth_checking(sketch_bins(other), sketch_bins(self.sketch(k)))
-        return verdict
-
-
-class _Places:
-    """Where each key of one band's column sits: its first position, the others of a key
-    held more than once (most keys are held once: one int each, not a list), and how many
-    grouped articles hold it, counted at its first position up to :data:`BUCKET_PEERS`
-    (a byte each: the cap is 32)."""
-
-    __slots__ = ("counts", "first", "more")
-
-    def __init__(self, column: array) -> None:
-        self.first: dict[int, int] = {}
-        self.more: dict[int, list[int]] = {}
-        self.counts = bytearray(len(column))
-        for pos, key in enumerate(column):
-            if not key:
-                continue  # no key
-            if key in self.first:
-                self.more.setdefault(key, []).append(pos)
-            else:
-                self.first[key] = pos
-
-    def holders(self, key: int) -> list[int]:
-        return [self.first[key], *self.more.get(key, ())]
-
-    def held(self) -> dict[int, int]:
-        """Key -> its grouped holders counted, for the keys some grouped article holds."""
-        counts = self.counts
-        return {key: counts[pos] for key, pos in self.first.items() if counts[pos]}
 
 
 class NearDuplicateGroups(NearDuplicateLookup):
@@ -241,7 +146,7 @@ class NearDuplicateGroups(NearDuplicateLookup):
         if chunk is None:
             report.cancelled = True
             return
-        pairs = self._candidates(chunk, grouped > 0, stop)
+        pairs = chunk_candidates(chunk, self._stored_sketches if grouped else None, stop)
         if pairs is None:
             report.cancelled = True
             return
@@ -261,7 +166,7 @@ class NearDuplicateGroups(NearDuplicateLookup):
         stop: Callable[[], bool],
         progress: Callable[[int], None],
         pool: cf.Executor | None,
-    ) -> _Chunk | None:
+    ) -> Chunk | None:
         """Read and sketch the chunk's texts: in worker processes when there are many
         (hashing is pure Python, and the catch-up's other passes keep this process busy)."""
         batches = (ids[start : start + _READ] for start in range(0, len(ids), _READ))
@@ -277,14 +182,14 @@ class NearDuplicateGroups(NearDuplicateLookup):
                     return None  # leaving in_order cancels what has not started
                 sketches.extend(part)
                 progress(len(sketches) // SKETCH_KEYS)
-        return _Chunk(ids, sketches)
+        return Chunk(ids, sketches)
 
     def _texts_in_order(self, ids: list[int]) -> list[str]:
         """The texts of ``ids``, in that order ("" for one deleted meanwhile)."""
         texts = dict(self._texts(ids))
         return [texts.get(aid, "") for aid in ids]
 
-    def _stored_sketches(self) -> Any:
+    def _stored_sketches(self) -> Iterator[tuple[list[int], list[bytes]]]:
         """``(ids, sketches)`` pages of the grouped articles, in id order."""
         last = -1
         p = self.db.param
@@ -299,73 +204,9 @@ class NearDuplicateGroups(NearDuplicateLookup):
             last = int(rows[-1][0])
             yield [int(r[0]) for r in rows], [bytes(r[1]) for r in rows]
 
-    def _candidates(
-        self, chunk: _Chunk, any_grouped: bool, stop: Callable[[], bool]
-    ) -> list[tuple[int, int]] | None:
-        """The pairs ``(earlier id, later id)`` worth checking exactly, later ids in the
-        chunk, sorted by later id.
-
-        A grouped article that holds one of the chunk's keys is compared with the chunk's
-        holders of that key as it streams past, so nothing of it is kept afterwards but
-        the count of the key's grouped holders (memory does not grow with the project)."""
-        ids = chunk.ids
-        kept: set[tuple[int, int]] = set()
-        per_pass = max(1, min(SKETCH_KEYS, _KEYSET_BUDGET // len(ids)))
-        for first in range(0, SKETCH_KEYS, per_pass):
-            bands = range(first, min(SKETCH_KEYS, first + per_pass))
-            # Per band: where the chunk's keys sit, and how many grouped articles hold each.
-            places: dict[int, _Places] = {}
-            if any_grouped:
-                places = {band: _Places(chunk.sketches[band::SKETCH_KEYS]) for band in bands}
-                for page_ids, blobs in self._stored_sketches():
-                    if stop():
-                        return None
-                    self._compare_page(chunk, page_ids, blobs, places, kept)
-            for band in bands:
-                if stop():
-                    return None
-                column = chunk.sketches[band::SKETCH_KEYS]
-                held = places.pop(band).held() if places else None
-                for j, i in band_candidates(column, held):
-                    pair = (ids[j], ids[i])
-                    if pair not in kept and chunk.worth_checking(i, chunk.words[j], j):
-                        kept.add(pair)
-        return sorted(kept, key=lambda pair: (pair[1], pair[0]))
-
-    @staticmethod
-    def _compare_page(
-        chunk: _Chunk,
-        page_ids: list[int],
-        blobs: list[bytes],
-        places: dict[int, _Places],
-        kept: set[tuple[int, int]],
-    ) -> None:
-        """One page of grouped articles (id order) against the chunk, for ``places``' bands:
-        each one among the first :data:`BUCKET_PEERS` grouped holders of a chunk's key is
-        paired with the chunk's holders of it, when their bins make it worth checking."""
-        ids, worth = chunk.ids, chunk.worth_checking
-        page = _sketches(blobs)
-        page_words: dict[int, int] = {}
-        for band, where in places.items():
-            column = page[band::SKETCH_KEYS]
-            counts = where.counts
-            for pos in compress(range(len(column)), map(where.first.__contains__, column)):
-                key = column[pos]
-                first = where.first[key]
-                if counts[first] >= BUCKET_PEERS:
-                    continue  # only a key's first holders are compared
-                counts[first] += 1
-                mine = page_words.get(pos)
-                if mine is None:
-                    mine = page_words[pos] = word_bins(blobs[pos])
-                peer = page_ids[pos]
-                for i in where.holders(key):
-                    if worth(i, mine, blobs[pos]):
-                        kept.add((peer, ids[i]))
-
     def _decide_and_write(
         self,
-        chunk: _Chunk,
+        chunk: Chunk,
         pairs: list[tuple[int, int]],
         grouped: int,
         report: NearDuplicateReport,
@@ -436,7 +277,7 @@ class NearDuplicateGroups(NearDuplicateLookup):
         part: list[int],
         find: Callable[[int], int],
         merged: dict[int, int],
-        chunk: _Chunk,
+        chunk: Chunk,
         offset: int,
         expected: int,
     ) -> None:
@@ -444,7 +285,7 @@ class NearDuplicateGroups(NearDuplicateLookup):
         rows = []
         for k, aid in enumerate(part, offset):
             keys = chunk.sketches[k * SKETCH_KEYS : (k + 1) * SKETCH_KEYS]
-            rows.append((aid, find(aid), _blob(keys) if keys[0] else None))
+            rows.append((aid, find(aid), sketch_blob(keys) if keys[0] else None))
         with self._write():
             if not is_sqlite(self.db):
                 # SQLite's IMMEDIATE write transaction already serialises two processes

@@ -363,14 +363,14 @@ def test_small_chunks_passes_and_writes_give_the_groups_of_one_pass(
     must still equal grouping at once. With ``peers`` = 2 a key's first two holders are
     the only ones compared, whether they are grouped already or in the chunk."""
     import core.neardup
+    import core.neardup_chunk
     import storage.near_duplicates as stored
 
     monkeypatch.setattr(core.neardup, "BUCKET_PEERS", peers)
-    monkeypatch.setattr(stored, "BUCKET_PEERS", peers)
-
+    monkeypatch.setattr(core.neardup_chunk, "BUCKET_PEERS", peers)
+    monkeypatch.setattr(core.neardup_chunk, "KEYSET_BUDGET", 40)  # 4 bands a pass
     monkeypatch.setattr(stored, "NEW_CHUNK", 9)
     monkeypatch.setattr(stored, "_POOL_MIN", 6 if workers else 10**9)
-    monkeypatch.setattr(stored, "_KEYSET_BUDGET", 40)  # 4 bands a pass
     monkeypatch.setattr(stored, "WRITE_ROWS", 2)  # progress must not go back when writing
     monkeypatch.setattr(stored, "_STREAM", 5)
     monkeypatch.setattr(stored, "_CACHE", 3)
@@ -402,28 +402,29 @@ def test_chunks_and_passes_find_exactly_the_candidate_pairs_of_one_pass(
     first holder (grouped or in the chunk) is compared with the later ones, which leaves
     out pairs that sharing a key would have made."""
     import core.neardup
+    import core.neardup_chunk
     import storage.near_duplicates as stored
     from core.neardup import SKETCH_KEYS, band_candidates, sketch_bins, sketch_texts
     from core.neardup import worth_checking as worth
 
     monkeypatch.setattr(core.neardup, "BUCKET_PEERS", peers)
-    monkeypatch.setattr(stored, "BUCKET_PEERS", peers)
+    monkeypatch.setattr(core.neardup_chunk, "BUCKET_PEERS", peers)
+    monkeypatch.setattr(core.neardup_chunk, "KEYSET_BUDGET", 13 * 7)  # 7 bands a pass
     monkeypatch.setattr(stored, "NEW_CHUNK", 13)
-    monkeypatch.setattr(stored, "_KEYSET_BUDGET", 13 * 7)  # 7 bands a pass
     monkeypatch.setattr(stored, "_STREAM", 4)
     texts = [a.text for a in corpus(5, stories=6, background=8)]
     texts += ["Berita 𠮷野 القاهرة\r\nhari ini 😀 banjir besar di kota", "😀 🎉"]
     project.imports.import_files([_write(tmp_path / "k.jsonl", texts, "k")], detect=False)
     order = [_by_external_id(project)[f"k{i}"] for i in range(len(texts))]
     found: set[tuple[int, int]] = set()
-    candidates = stored.NearDuplicateGroups._candidates
+    candidates = stored.chunk_candidates
 
-    def recording(self, chunk, any_grouped, stop):  # type: ignore[no-untyped-def]
-        pairs = candidates(self, chunk, any_grouped, stop)
+    def recording(chunk, grouped, stop):  # type: ignore[no-untyped-def]
+        pairs = candidates(chunk, grouped, stop)
         found.update(pairs)
         return pairs
 
-    monkeypatch.setattr(stored.NearDuplicateGroups, "_candidates", recording)
+    monkeypatch.setattr(stored, "chunk_candidates", recording)
     project.near_duplicates.update_near_duplicates()
     sketches = sketch_texts(texts)
     raw = sketches.tobytes()

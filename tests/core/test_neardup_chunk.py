@@ -1,0 +1,63 @@
+"""A chunk's candidate pairs, found against grouped sketches that stream past in pages, equal
+those of all the articles' bands at once (the grouped ones first), however the bands are
+split into passes and the grouped ones into pages."""
+
+from __future__ import annotations
+
+from array import array
+
+import pytest
+
+import core.neardup_chunk
+from core.neardup import SKETCH_KEYS, band_candidates, sketch_bins, sketch_texts, worth_checking
+from core.neardup_chunk import SKETCH_BYTES, Chunk, chunk_candidates, sketch_blob
+from tests.fixtures.rewrites import corpus
+
+TEXTS = [a.text for a in corpus(6, stories=5, background=8)] + [
+    "Berita 𠮷野 القاهرة\r\nhari ini 😀 banjir besar di kota",
+    "😀 🎉",
+]
+
+
+def _one_pass(sketches: array) -> set[tuple[int, int]]:
+    raw = sketches.tobytes()
+    bins = [sketch_bins(raw[k * SKETCH_BYTES : (k + 1) * SKETCH_BYTES]) for k in range(len(TEXTS))]
+    return {
+        (j, i)
+        for band in range(SKETCH_KEYS)
+        for j, i in band_candidates(sketches[band::SKETCH_KEYS])
+        if worth_checking(bins[j], bins[i])
+    }
+
+
+@pytest.mark.parametrize(("budget", "page"), [(500_000, 1000), (7 * 9, 4), (1, 1)])
+def test_pairs_against_streamed_pages_equal_one_pass_over_all(
+    monkeypatch: pytest.MonkeyPatch, budget: int, page: int
+) -> None:
+    monkeypatch.setattr(core.neardup_chunk, "KEYSET_BUDGET", budget)
+    sketches = sketch_texts(TEXTS)
+    split = len(TEXTS) - 9  # the first ones grouped, the last nine the chunk
+    blobs = [sketch_blob(sketches[k * SKETCH_KEYS : (k + 1) * SKETCH_KEYS]) for k in range(split)]
+    passes = []
+
+    def grouped() -> list[tuple[list[int], list[bytes]]]:
+        passes.append(1)
+        return [
+            (list(range(start, min(split, start + page))), blobs[start : start + page])
+            for start in range(0, split, page)
+        ]
+
+    chunk = Chunk(list(range(split, len(TEXTS))), sketches[split * SKETCH_KEYS :])
+    found = chunk_candidates(chunk, grouped, lambda: False)
+    want = _one_pass(sketches)
+    assert found is not None and len(want) > 20
+    assert set(found) == {pair for pair in want if pair[1] >= split}
+    assert found == sorted(found, key=lambda pair: (pair[1], pair[0]))
+    assert len(passes) == -(-SKETCH_KEYS // max(1, min(SKETCH_KEYS, budget // 9)))
+
+
+def test_a_chunk_with_nothing_grouped_reads_no_pages_and_a_stop_gives_none() -> None:
+    sketches = sketch_texts(TEXTS)
+    chunk = Chunk(list(range(len(TEXTS))), sketches)
+    assert set(chunk_candidates(chunk, None, lambda: False) or ()) == _one_pass(sketches)
+    assert chunk_candidates(chunk, None, lambda: True) is None
