@@ -40,7 +40,7 @@ def language_sample(text: str, limit: int = SAMPLE_CHARS) -> str:
 #: Trials that must agree before the rest are skipped (langdetect runs 7 on every text).
 #: Two, not three: on the 1,118 labelled texts of ``../shared/data`` (articles, tweets,
 #: sentences) the answers were the same but one (which two trials got right), and it cuts
-#: ~24 % of the CPU on news (README, "Measured").
+#: ~24 % of the CPU on news (docs/measurements.md).
 AGREEING_TRIALS = 2
 #: ... each sure of its answer to at least this probability.
 AGREEING_PROBABILITY = 0.99
