@@ -1,6 +1,10 @@
 """What the annotators' own labels teach the ``own-labels`` suggester, and taking it back.
 
-A string labelled as an entity is suggested with that label wherever else it occurs. What a
+A string labelled as an entity is suggested with that label wherever else it occurs: the
+suggester's list is every labelled string with its most frequent label
+(:meth:`OwnLabels.own_label_gazetteer`, which the project-wide run of
+:mod:`storage.suggestion_runs` uses), and right after a label is made
+:meth:`OwnLabels.suggest_from_label` suggests it in the articles whose text holds it. What a
 label taught lasts only as long as some label still teaches it: when the last entity span
 with that string and label goes (undo of the label, delete, bulk undo) or is relabelled,
 its own-labels suggestions are removed across the project in the same transaction as the
@@ -20,11 +24,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from core.suggest.gazetteer import tokenize
+from core.suggest.gazetteer import Gazetteer, tokenize
+from core.text import has_unspaced_script
+from storage.database import is_sqlite
 from storage.part import ProjectPart
+from storage.repeated_lines import BATCH
+from storage.search import search_terms
 
 if TYPE_CHECKING:
     from storage.models import ModelClass
@@ -51,10 +60,122 @@ def phrase_key(surface: str) -> str:
 class OwnLabels(ProjectPart):
     """What own labels taught, a piece of ``project.suggestions``."""
 
-    if TYPE_CHECKING:  # provided by Project and SuggestionRuns
+    if TYPE_CHECKING:  # provided by Suggestions and SuggestionSettings
 
-        def _phrase_candidates(self, phrase: str) -> Iterator[list[int]]: ...
-        def suggest_from_label(self, phrase: str, label: str) -> int: ...
+        def _insert_suggestions(
+            self, rows: dict[int, dict[tuple[str, str, int, int], float]], source: str
+        ) -> int: ...
+
+        def disabled_sources(self) -> list[str]: ...
+
+    # ---- what own labels teach -----------------------------------------------------------
+
+    def own_label_gazetteer(self) -> Gazetteer:
+        """Every string annotators labelled as an entity, with its most frequent label,
+        unless that label was turned down for it (:mod:`storage.own_labels`)."""
+        gazetteer = Gazetteer()
+        for phrase, label in self._own_label_entries().items():
+            gazetteer.add_phrase(phrase, label)
+        return gazetteer
+
+    def _own_label_taught(self) -> set[tuple[str, str]]:
+        """(label, phrase key) of every entry of :meth:`own_label_gazetteer`."""
+        return {(label, phrase_key(p)) for p, label in self._own_label_entries().items()}
+
+    def _own_label_entries(self) -> dict[str, str]:
+        sp, t = self.m.Span, self.m.ArticleText
+        votes: dict[str, Counter[str]] = {}
+        rows = (
+            sp.select(sp.article, sp.start, sp.end, sp.label, t.text)
+            .join(t, on=(t.article == sp.article))
+            .where(sp.layer == "entity")
+            .order_by(sp.article)
+            .tuples()
+        )
+        for _aid, start, end, label, text in rows.iterator():
+            phrase = text[start:end].strip()
+            if phrase:
+                votes.setdefault(phrase, Counter())[label] += 1
+        rejected = self.rejected_phrases()
+        out: dict[str, str] = {}
+        for phrase, counter in votes.items():
+            label = counter.most_common(1)[0][0]
+            if (label, phrase_key(phrase)) not in rejected:
+                out[phrase] = label
+        return out
+
+    def suggest_from_label(self, phrase: str, label: str) -> int:
+        """Suggest ``label`` on every other whole-word occurrence of ``phrase`` (source
+        ``own-labels``), right after an annotator labelled it. Only articles whose text
+        contains the phrase are read; returns how many suggestions were stored.
+
+        Nothing is stored if the string was turned down for ``label``, or once no entity
+        span teaches it any more (this runs in the background: the label may have been
+        undone meanwhile; each write checks again, under the write lock)."""
+        phrase = phrase.strip()
+        if "own-labels" in self.disabled_sources() or not phrase:
+            return 0
+        taught = (label, phrase_key(phrase))
+        if taught in self.rejected_phrases():
+            return 0
+        gazetteer = Gazetteer()
+        if not gazetteer.add_phrase(phrase, label):
+            return 0
+        found: dict[int, dict[tuple, float]] = {}
+        for ids in self._phrase_candidates(phrase):
+            t = self.m.ArticleText
+            for aid, text in t.select(t.article, t.text).where(t.article.in_(ids)).tuples():
+                for p in gazetteer.match(text, source="own-labels"):
+                    found.setdefault(aid, {})[(p.layer, p.label, p.start, p.end)] = p.score
+        if not found:
+            return 0
+        # Short transactions of a few hundred articles: a label key pressed meanwhile (this
+        # runs in the background) never waits long for the write lock.
+        stored = 0
+        ids = list(found)
+        for i in range(0, len(ids), 200):
+            with self._write():
+                if taught in self.rejected_phrases() or not self._still_taught({taught: phrase}):
+                    break
+                part = {aid: found[aid] for aid in ids[i : i + 200]}
+                stored += self._insert_suggestions(part, "own-labels")
+        return stored
+
+    def _phrase_candidates(self, phrase: str) -> Iterator[list[int]]:
+        """Pages of ids of articles whose text may hold ``phrase``: from the SQLite full-text
+        index as far as it reaches (a phrase query instead of reading every text), by a
+        substring scan of the rest (new articles, PostgreSQL, scripts written without spaces,
+        which the index keeps as one token per run)."""
+        t = self.m.ArticleText
+        covered = 0
+        words = search_terms(phrase)
+        if is_sqlite(self.db) and words and not has_unspaced_script(phrase):
+            covered = self.project.fts_mark()
+            if covered:
+                hits = [
+                    r[0]
+                    for r in self.db.execute_sql(
+                        "SELECT rowid FROM article_fts WHERE article_fts MATCH ? AND rowid <= ?"
+                        " ORDER BY rowid",
+                        ('"' + " ".join(words) + '"', covered),
+                    )
+                ]
+                for i in range(0, len(hits), BATCH):
+                    yield hits[i : i + BATCH]
+        after = covered
+        while True:
+            ids = [
+                r[0]
+                for r in t.select(t.article)
+                .where(t.article > after, t.text.contains(phrase))
+                .order_by(t.article)
+                .limit(BATCH)
+                .tuples()
+            ]
+            if not ids:
+                return
+            yield ids
+            after = ids[-1]
 
     # ---- rejected strings ----------------------------------------------------------------
 
