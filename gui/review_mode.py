@@ -9,8 +9,9 @@ disputed place in the text itself (:func:`review_marks`: boxed in red, who gave 
 written above it), so the reviewer reads every annotator's labels where they sit.
 
 Every decision is a command pushed through the session (undoable, committed, broadcast) and
-stored under gold with the origin ``review:<reviewer>``. The keys come first in the key table
-while the mode is on (:data:`REVIEW_KEYS`), so the keyboard map lists them.
+stored under gold with the origin ``review:<reviewer>``; its own commands (accept into gold,
+settle) are in gui.review_commands. The keys come first in the key table while the mode is on
+(:data:`REVIEW_KEYS`), so the keyboard map lists them.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ from core.review import (
 )
 from gui.article_view import ReviewMark
 from gui.key_table import KeyRow
-from gui.session import Change, What
+from gui.review_commands import AcceptIntoGold, SettleReview
+from gui.session import Change
 from gui.undo_commands import DeleteSpan, EditCommand, EditGroup, SetDocLabel, SetStatus
 from storage import GOLD
 
@@ -84,53 +86,6 @@ class ReviewHost(Protocol):
     def say(self, text: str) -> None: ...
     def show_article(self, article_id: int, *, force: bool = False) -> None: ...
     def leave_review(self) -> None: ...
-
-
-class SettleReview(EditCommand):
-    """Settle the article by hand: out of the review queue for good (adjudication leaves it
-    alone from now on)."""
-
-    what = What.STATUS
-
-    def __init__(self, ctx: CommandContext, article_id: int) -> None:
-        super().__init__(ctx, article_id, "Settle review")
-        self.previous: str | None = None
-
-    def apply(self) -> None:
-        self.previous = self.ctx.session.set_review_state(self.article_id, "settled")
-
-    def revert(self) -> None:
-        self.ctx.session.set_review_state(self.article_id, self.previous)
-
-
-class AcceptIntoGold(EditCommand):
-    """A span the reviewer accepted into gold, with the origin ``review:<reviewer>``; redo
-    restores the very span undo removed (as :class:`gui.undo_commands.AddSpan` does)."""
-
-    def __init__(self, ctx: CommandContext, article_id: int, item: Item, origin: str) -> None:
-        super().__init__(ctx, article_id, f"Accept {item.label}")
-        self.item, self.origin = item, origin
-        self.span: Span | None = None
-
-    def apply(self) -> None:
-        session = self.ctx.session
-        if self.span is None:
-            item = self.item
-            self.span = session.add_reviewed_span(
-                self.article_id,
-                annotator=self.annotator,
-                layer=item.layer,
-                label=item.label,
-                start=item.start,
-                end=item.end,
-                origin=self.origin,
-            )
-        else:
-            self.span = session.restore_span(self.span)
-
-    def revert(self) -> None:
-        assert self.span is not None
-        self.ctx.session.delete_span(self.span.id)
 
 
 class ReviewPanel(QWidget):
