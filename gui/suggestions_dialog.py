@@ -1,10 +1,14 @@
 """Suggestions across the project: run the suggesters, switch sources on and off, accept or
 reject everything one source proposed (after seeing how many), and make a rule from a line.
 
-Everything that reads or writes many articles runs in a ``gui.workers.Job`` with progress,
-so the window never freezes; a bulk decision is a command pushed through the session like
-every edit (computed in the background, then pushed with its result). The dialog sees the
-workspace's suggestions only through :class:`SuggestionsHost` (the overlay is one).
+Everything that reads or writes many articles runs in the dialog's one ``gui.workers.Job``
+at a time, with progress, so the window never freezes; a bulk decision is a command pushed
+through the session like every edit (computed in the background, then pushed with its
+result). The dialog sees the workspace's suggestions only through :class:`SuggestionsHost`
+(the overlay is one). It composes two parts of its own: the "Rules & phrases" tab
+(:mod:`gui.suggestion_rules_panel`, which runs its work through the dialog's ``_start``) and,
+when the workspace trains a model, the model's section (:mod:`gui.model_box`, which trains
+in the workspace's trainer and only tells the dialog when a training has ended).
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -36,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from core.suggest.rules import propose_rules
 from gui.learning import ModelTrainer
+from gui.model_box import ModelBox
 from gui.session import Session, SuggestionScope
 from gui.suggestion_commands import BulkSuggestions
 from gui.suggestion_rules_panel import SuggestionRulesPanel
@@ -71,7 +75,6 @@ class SuggestionsDialog(QDialog):
         trainer: ModelTrainer | None = None,
     ) -> None:
         super().__init__(parent)
-        self.trainer = trainer
         self.setWindowTitle("Suggestions")
         self.resize(640, 660)
         self.overlay = overlay
@@ -144,8 +147,11 @@ class SuggestionsDialog(QDialog):
         sources_layout.addLayout(run_row)
         sources_layout.addWidget(self.table, 1)
         sources_layout.addLayout(source_row)
+        self.model_box: ModelBox | None = None
         if trainer is not None:
-            sources_layout.addWidget(self._model_box())
+            self.model_box = ModelBox(self.project, trainer=trainer)
+            self.model_box.changed.connect(self.refresh)  # a training ended: recount
+            sources_layout.addWidget(self.model_box)
         self.rules_panel = SuggestionRulesPanel(
             self.project, start=self._start, report=self.status.setText, rule_box=rule_box
         )
@@ -171,52 +177,6 @@ class SuggestionsDialog(QDialog):
         self.cancel.clicked.connect(lambda: self.job and self.job.cancel())
         self._fill_rules()
         self.refresh()
-
-    def _model_box(self) -> QGroupBox:
-        """The model trained on the project's labels: what it does or why it is silent, its
-        quality gate, and Train now (the training itself runs in the workspace's trainer,
-        which outlives this dialog)."""
-        trainer = self.trainer
-        assert trainer is not None
-        box = QGroupBox("Model trained on your labels (source: model)")
-        self.model_status = QLabel(trainer.status())
-        self.model_status.setWordWrap(True)
-        self.train_now = QPushButton("Train now")
-        self.train_now.setEnabled(not trainer.running)
-        self.min_f1 = QDoubleSpinBox()
-        self.min_f1.setRange(0.0, 1.0)
-        self.min_f1.setSingleStep(0.05)
-        self.min_f1.setDecimals(2)
-        self.min_f1.setValue(self.project.learning.learn_min_score())
-        self.min_f1.setToolTip("Below this held-out F1 the model stays silent")
-        self.every = QSpinBox()
-        self.every.setRange(1, 10_000)
-        self.every.setValue(self.project.learning.learn_retrain_every())
-        self.every.setToolTip("Train again in the background after this many newly done articles")
-        row = QHBoxLayout()
-        for w in (self.train_now, QLabel("Suggest from F1 ≥"), self.min_f1):
-            row.addWidget(w)
-        row.addWidget(QLabel("retrain every"))
-        row.addWidget(self.every)
-        row.addWidget(QLabel("done articles"), 1)
-        layout = QVBoxLayout(box)
-        layout.addWidget(self.model_status)
-        layout.addLayout(row)
-        self.train_now.clicked.connect(self._train_now)
-        self.min_f1.valueChanged.connect(self.project.learning.set_learn_min_score)
-        self.every.valueChanged.connect(self.project.learning.set_learn_retrain_every)
-        trainer.statusChanged.connect(self.model_status.setText)
-        trainer.busyChanged.connect(self._model_busy)
-        return box
-
-    def _train_now(self) -> None:
-        if self.trainer is not None and self.trainer.train():
-            self.train_now.setEnabled(False)
-
-    def _model_busy(self, busy: bool) -> None:
-        self.train_now.setEnabled(not busy)
-        if not busy:
-            self.refresh()  # pending counts now include the model's suggestions
 
     # ---- jobs ----------------------------------------------------------------------------
 
@@ -279,9 +239,8 @@ class SuggestionsDialog(QDialog):
         return (self.job is None or self._finished) and self._queued is None
 
     def done(self, result: int) -> None:
-        if self.trainer is not None:
-            self.trainer.statusChanged.disconnect(self.model_status.setText)
-            self.trainer.busyChanged.disconnect(self._model_busy)
+        if self.model_box is not None:
+            self.model_box.detach()
         if self.job is not None and self.job.is_running():
             self.job.cancel()
             self.job.wait()

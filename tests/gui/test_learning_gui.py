@@ -72,9 +72,9 @@ def test_the_dialog_says_why_the_model_is_silent_and_trains_on_demand(
         ws = win.workspace
         dialog = SuggestionsDialog(ws.suggestions, ws, trainer=ws.trainer)
         qtbot.addWidget(dialog)
-        assert dialog.model_status.text() == (
-            "no model: 4 done articles, a model needs at least 10"
-        )
+        box = dialog.model_box
+        assert box is not None
+        assert box.model_status.text() == "no model: 4 done articles, a model needs at least 10"
         # The annotator finishes articles; the tenth done one starts a training in the
         # background (a worker process), which tells the dialog when it is done.
         with qtbot.waitSignal(ws.trainer.trained, timeout=120_000):
@@ -88,18 +88,26 @@ def test_the_dialog_says_why_the_model_is_silent_and_trains_on_demand(
                 assert win.project.labels.progress(aid, annotator="ani").status == "done"
         model = win.project.learning.learned_model("entity")
         assert model is not None and model.trained_on == 10
-        assert dialog.model_status.text() == model.describe(0.3)
-        assert dialog.model_status.text().endswith(": suggesting")
+        assert box.model_status.text() == model.describe(0.3)
+        assert box.model_status.text().endswith(": suggesting")
         qtbot.waitUntil(lambda: not ws.trainer.running)
-        qtbot.waitUntil(dialog.train_now.isEnabled)
+        qtbot.waitUntil(box.train_now.isEnabled)
+
+        def model_pending() -> int:
+            rows = {dialog.table.item(r, 0).text(): r for r in range(dialog.table.rowCount())}
+            shown = dialog.table.item(rows["model"], 1).text() if "model" in rows else "0"
+            return int(shown.replace(",", ""))
+
+        # The box tells the dialog that the training ended; the table then counts its work.
+        qtbot.waitUntil(lambda: dialog.idle() and model_pending() > 0)
         # Too strict a gate: the next training on demand stays silent and says why.
-        dialog.min_f1.setValue(1.0)
+        box.min_f1.setValue(1.0)
         assert win.project.learning.learn_min_score() == 1.0
         with qtbot.waitSignal(ws.trainer.trained, timeout=120_000) as blocker:
-            dialog.train_now.click()
+            box.train_now.click()
         outcome = blocker.args[0]
         assert outcome.model is not None
-        assert dialog.model_status.text() == outcome.model.describe(1.0)
+        assert box.model_status.text() == outcome.model.describe(1.0)
         dialog.close()
     finally:
         win.close()
