@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import json
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -31,6 +32,15 @@ BATCH = 250
 #: page shares more of those pages (at 100,000 articles 250 a commit cost ~4 s more CPU
 #: than 500 or 1,000). 1,000 held the write lock ~145 ms a commit, 500 ~75 ms.
 COUNT_BATCH = 500
+#: The write lock one commit of the count may hold (ms); past it the next commits take fewer
+#: articles (:func:`next_count_batch`). At 100,000 articles a commit of COUNT_BATCH held it
+#: ~72 ms, so nothing changes there. At a million every new line is written to an index page
+#: of its own, and a commit of 500 held it ~190 ms, which a label key pressed meanwhile
+#: waits; there fewer articles a commit cost no more per article (each line writes its
+#: page either way).
+COUNT_HOLD_MS = 100.0
+#: The fewest articles a commit of the count takes.
+COUNT_MIN = 100
 #: Frequent lines remembered from the counting for the suggesting pass (a few MB at most).
 FREQUENT_CAP = 100_000
 #: From this many articles a pass does its text work in worker processes: below it,
@@ -98,6 +108,15 @@ class _CountPlan:
     frequent: list[tuple[str, str]] = field(default_factory=list)
 
 
+def next_count_batch(size: int, held_ms: float) -> int:
+    """The articles of the count's next commit, after a commit of ``size`` held the write
+    lock ``held_ms``: scaled towards :data:`COUNT_HOLD_MS`, growing back by a quarter at
+    most (one page with few new lines must not bring back a long hold at once), between
+    :data:`COUNT_MIN` and :data:`COUNT_BATCH`."""
+    wanted = size * COUNT_HOLD_MS / held_ms if held_ms > 0 else COUNT_BATCH
+    return max(COUNT_MIN, min(COUNT_BATCH, int(wanted), size + size // 4))
+
+
 def _id_list(ids: list[int]) -> str:
     """``json.dumps`` of a list of ints, without its per-call cost (called per new line)."""
     return "[" + ", ".join(map(str, ids)) + "]"
@@ -132,11 +151,17 @@ class RepeatedLines(ProjectPart):
         )
         return list(cursor.fetchall())
 
-    def _id_pages(self, after: int = 0, size: int = BATCH) -> Iterator[list[int]]:
+    def _id_pages(
+        self, after: int = 0, size: int | Callable[[], int] = BATCH
+    ) -> Iterator[list[int]]:
+        """Pages of article ids after ``after``; ``size``: the page size, or asked for each
+        page."""
         a = self.m.Article
         while True:
+            limit = size() if callable(size) else size
             ids = [
-                r[0] for r in a.select(a.id).where(a.id > after).order_by(a.id).limit(size).tuples()
+                r[0]
+                for r in a.select(a.id).where(a.id > after).order_by(a.id).limit(limit).tuples()
             ]
             if not ids:
                 return
@@ -162,9 +187,10 @@ class RepeatedLines(ProjectPart):
         done = 0
         counted = CountedLines(after=upto, upto=upto, k=k, frequent=set())
         use = pool if total >= POOL_FROM else None
+        batch = COUNT_BATCH  # articles a commit, fewer when a commit holds the lock too long
 
         def jobs() -> Iterator[tuple[list[int], tuple]]:
-            for ids in self._id_pages(upto, COUNT_BATCH):
+            for ids in self._id_pages(upto, lambda: batch):
                 rows = self._texts(ids, encoded=use is not None)
                 yield ids, ([(aid, source, text) for aid, source, _title, text in rows],)
 
@@ -177,10 +203,12 @@ class RepeatedLines(ProjectPart):
             # means that what was read is still what is stored.
             plan = self._plan_counts(model, lines, k)
             with self._write():
+                started = time.perf_counter()
                 if int(self.project.get_setting("suggest.repeated_upto", 0)) != counted.upto:
                     break  # another process is counting these articles: leave them to it
                 self._write_counts(plan)
                 self.project.set_setting("suggest.repeated_upto", ids[-1])
+            batch = next_count_batch(len(ids), (time.perf_counter() - started) * 1000)
             counted.add(plan)
             counted.upto = ids[-1]
             done += len(ids)

@@ -288,3 +288,47 @@ def test_lines_counted_by_another_process_meanwhile_are_not_counted_twice(
     rows = project.db.execute_sql("SELECT source, key, articles FROM repeated_line").fetchall()
     assert {(s, k): n for s, k, n in rows} == dict(index._counts)
     assert stored(project) == expected(project)
+
+
+def test_the_count_sizes_its_commits_by_how_long_they_hold_the_write_lock() -> None:
+    """A commit over COUNT_HOLD_MS makes the next ones smaller in proportion, never below
+    COUNT_MIN; short ones let them grow back a quarter at a time, up to COUNT_BATCH."""
+    from storage.repeated_lines import COUNT_HOLD_MS, COUNT_MIN, next_count_batch
+
+    assert next_count_batch(COUNT_BATCH, COUNT_HOLD_MS / 2) == COUNT_BATCH
+    assert next_count_batch(COUNT_BATCH, COUNT_HOLD_MS * 2) == COUNT_BATCH // 2
+    assert next_count_batch(COUNT_BATCH, COUNT_HOLD_MS * 1000) == COUNT_MIN
+    assert next_count_batch(200, COUNT_HOLD_MS / 10) == 250
+    assert next_count_batch(COUNT_MIN, 0.0) == COUNT_MIN + COUNT_MIN // 4
+
+
+def test_smaller_commits_of_the_count_store_the_same_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With every commit over its time, the count goes on in pages of COUNT_MIN articles,
+    and the table and the suggestions are what one page size gives."""
+    import storage.repeated_lines as rl
+
+    monkeypatch.setattr(rl, "COUNT_BATCH", 40)
+    monkeypatch.setattr(rl, "COUNT_MIN", 7)
+    tables, pages = [], []
+    for hold_ms in (1e9, 1e-9):  # never over its time / always over it
+        monkeypatch.setattr(rl, "COUNT_HOLD_MS", hold_ms)
+        with Project.create(tmp_path / f"p{len(tables)}.tandai") as project:
+            project.imports.store_articles(article(n) for n in range(150))
+            done: list[int] = []
+            project.suggestions.update_repeated_index(
+                on_progress=lambda p, done=done: done.append(p.done)
+            )
+            pages.append([b - a for a, b in zip([0, *done], done, strict=False)])
+            tables.append(
+                project.db.execute_sql(
+                    'SELECT source, key, articles, sample, first_ids FROM "repeated_line"'
+                    " ORDER BY source, key"
+                ).fetchall()
+            )
+            project.suggestions.run_suggesters(only_new=True)
+            tables[-1].append(sorted(stored(project).items()))
+    assert pages[0] == [40, 40, 40, 30]
+    assert pages[1][0] == 40 and set(pages[1][1:-1]) == {7}  # the first page was asked ahead
+    assert tables[0] == tables[1] and len(tables[0]) > 20
