@@ -9,11 +9,12 @@ frequent get their suggestions too.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import itertools
 import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core.suggest.batch import CountedLine, count_lines
 from core.workers import in_order
@@ -27,20 +28,23 @@ if TYPE_CHECKING:
 #: Article ids remembered per line until it becomes frequent (see ``first_ids``).
 FIRST_IDS_CAP = 50
 BATCH = 250
-#: Articles per transaction while counting lines. Each new line adds a row to an index of
-#: random keys (hashes), so a commit writes about one index page per new line; a larger
-#: page shares more of those pages (at 100,000 articles 250 a commit cost ~4 s more CPU
-#: than 500 or 1,000). 1,000 held the write lock ~145 ms a commit, 500 ~75 ms.
+#: Articles per page of the count (what a worker process counts at once).
 COUNT_BATCH = 500
-#: The write lock one commit of the count may hold (ms); past it the next commits take fewer
-#: articles (:func:`next_count_batch`). At 100,000 articles a commit of COUNT_BATCH held it
-#: ~72 ms, so nothing changes there. At a million every new line is written to an index page
-#: of its own, and a commit of 500 held it ~190 ms, which a label key pressed meanwhile
-#: waits; there fewer articles a commit cost no more per article (each line writes its
-#: page either way).
+#: Distinct lines a window of the count holds before writing them. Each new line adds a
+#: row to an index of random keys (hashes), so written page by page each new line writes an
+#: index page of its own once the index is large (at a million articles: 8.4 million lines,
+#: 21,000 pages of 16 KB, 4,200 new lines a page of 500 articles). Written together in key
+#: order, a window's lines share those pages: measured on the million's table, 49 us a new
+#: line written 4,181 at a time as they come, 20 us from a window of 40,000, 9 us from one
+#: of 160,000. A window of 150,000 lines holds ~19,000 articles' counts, a few tens of MB.
+WINDOW_LINES = 150_000
+#: The write lock one commit of a window's lines may hold (ms); the next slices are sized
+#: by it (:func:`next_slice_size`), so that a label key pressed meanwhile waits no longer.
 COUNT_HOLD_MS = 100.0
-#: The fewest articles a commit of the count takes.
-COUNT_MIN = 100
+#: The lines of a window's first commit, and the fewest and most of any commit.
+SLICE_START = 4000
+SLICE_MIN = 500
+SLICE_MAX = 20_000
 #: Frequent lines remembered from the counting for the suggesting pass (a few MB at most).
 FREQUENT_CAP = 100_000
 #: From this many articles a pass does its text work in worker processes: below it,
@@ -50,6 +54,12 @@ POOL_FROM = 1500
 #: process until their results come back): enough to keep two workers busy.
 AHEAD = 6
 COUNT_AHEAD = 3
+#: The setting that marks a window partly written: ``[last article id of the window,
+#: source, key of the last line written]``, or None. Only the window's last commit moves
+#: ``suggest.repeated_upto``; a run that finds the mark counts the same articles again and
+#: writes only the lines after it, so a run killed between two commits of a window counts
+#: no line twice.
+WINDOW_MARK = "suggest.repeated_window"
 
 
 @dataclass
@@ -79,7 +89,7 @@ class CountedLines:
     affected: set[int] = field(default_factory=set)
 
     def add(self, plan: _CountPlan) -> None:
-        """Take in a page of counts once it is committed."""
+        """Take in a slice of counts once it is committed."""
         self.affected.update(plan.affected)
         if self.frequent is not None:
             self.frequent.update(plan.frequent)
@@ -93,7 +103,7 @@ class CountedLines:
 
 @dataclass
 class _CountPlan:
-    """One page of line counts, planned before the write lock is taken."""
+    """One slice of a window's line counts, planned before the write lock is taken."""
 
     #: (articles, first_ids, sample, row id) of lines already in the table.
     updates: list[tuple[int, str, str, int]] = field(default_factory=list)
@@ -102,19 +112,82 @@ class _CountPlan:
     #: news project's file): it gets one when a second article has it, and only lines in
     #: K >= 2 articles are ever shown.
     new_rows: list[tuple[str, str, int, str, str]] = field(default_factory=list)
-    #: Older articles holding a line that reaches K with this page.
+    #: Older articles holding a line that reaches K with this slice.
     affected: set[int] = field(default_factory=set)
-    #: (source, key) of the page's lines that are frequent with it.
+    #: (source, key) of the slice's lines that are frequent with it.
     frequent: list[tuple[str, str]] = field(default_factory=list)
 
 
-def next_count_batch(size: int, held_ms: float) -> int:
-    """The articles of the count's next commit, after a commit of ``size`` held the write
-    lock ``held_ms``: scaled towards :data:`COUNT_HOLD_MS`, growing back by a quarter at
-    most (one page with few new lines must not bring back a long hold at once), between
-    :data:`COUNT_MIN` and :data:`COUNT_BATCH`."""
-    wanted = size * COUNT_HOLD_MS / held_ms if held_ms > 0 else COUNT_BATCH
-    return max(COUNT_MIN, min(COUNT_BATCH, int(wanted), size + size // 4))
+@dataclass(slots=True)
+class _Seen:
+    """A line of a window found in more than one of its articles, or already stored."""
+
+    aids: list[int]
+    sample: str
+    #: (row id, articles, first_ids) as stored when the window was read, or None.
+    stored: tuple[int, int, str] | None
+
+
+class _Window:
+    """The line counts of consecutive pages of articles (ids ``after`` < id <= ``upto``),
+    held until they are written together in key order.
+
+    Most lines are in one article and not stored yet: those keep only the article id (no
+    list, no sample), which is what lets a window hold 150,000 lines in a few tens of MB.
+    """
+
+    def __init__(self, after: int) -> None:
+        self.after = after
+        self.upto = after
+        self.size = 0
+        self.lines: dict[str, dict[str, int | _Seen]] = {}
+
+    def unknown(self, lines: list[CountedLine]) -> dict[str, list[str]]:
+        """Per source, the keys among ``lines`` this window has not seen: their stored
+        counts are read once, since nothing is written while the window is read."""
+        out: dict[str, list[str]] = {}
+        for source, key, _aids, _sample in lines:
+            known = self.lines.get(source)
+            if known is None or key not in known:
+                out.setdefault(source, []).append(key)
+        return out
+
+    def add(
+        self, lines: list[CountedLine], stored: dict[tuple[str, str], tuple[int, int, str]]
+    ) -> None:
+        """Take in a page's counts; ``stored``: the stored rows of its unseen keys."""
+        for source, key, aids, sample in lines:
+            known = self.lines.get(source)
+            if known is None:
+                known = self.lines[source] = {}
+            old = known.get(key)
+            if old is None:
+                found = stored.get((source, key))
+                known[key] = (
+                    aids[0] if found is None and len(aids) == 1 else _Seen(aids, sample, found)
+                )
+                self.size += 1
+            elif isinstance(old, int):
+                known[key] = _Seen([old, *aids], sample, None)
+            else:
+                old.aids.extend(aids)
+
+    def ordered(self) -> Iterator[tuple[str, str, int | _Seen]]:
+        """The window's lines in (source, key) order: the unique index's order, so that
+        consecutive lines go to the same index pages."""
+        for source in sorted(self.lines):
+            known = self.lines[source]
+            for key in sorted(known):
+                yield source, key, known[key]
+
+
+def next_slice_size(size: int, held_ms: float) -> int:
+    """The lines of a window's next commit, after a commit of ``size`` held the write lock
+    ``held_ms``: scaled towards :data:`COUNT_HOLD_MS`, growing back by a quarter at most
+    (one quick commit must not bring back a long hold at once), between :data:`SLICE_MIN`
+    and :data:`SLICE_MAX`."""
+    wanted = size * COUNT_HOLD_MS / held_ms if held_ms > 0 else SLICE_MAX
+    return max(SLICE_MIN, min(SLICE_MAX, int(wanted), size + size // 4))
 
 
 def _id_list(ids: list[int]) -> str:
@@ -152,17 +225,15 @@ class RepeatedLines(ProjectPart):
         return list(cursor.fetchall())
 
     def _id_pages(
-        self, after: int = 0, size: int | Callable[[], int] = BATCH
+        self, after: int = 0, size: int = BATCH, until: int | None = None
     ) -> Iterator[list[int]]:
-        """Pages of article ids after ``after``; ``size``: the page size, or asked for each
-        page."""
+        """Pages of article ids after ``after`` (up to ``until`` if given)."""
         a = self.m.Article
         while True:
-            limit = size() if callable(size) else size
-            ids = [
-                r[0]
-                for r in a.select(a.id).where(a.id > after).order_by(a.id).limit(limit).tuples()
-            ]
+            query = a.select(a.id).where(a.id > after)
+            if until is not None:
+                query = query.where(a.id <= until)
+            ids = [r[0] for r in query.order_by(a.id).limit(size).tuples()]
             if not ids:
                 return
             yield ids
@@ -178,54 +249,76 @@ class RepeatedLines(ProjectPart):
         """Count the lines of articles not counted yet. Returns the ids of older articles
         that hold a line which has just become frequent (they need suggesting again), and
         which of the counted articles' lines are frequent now (:class:`CountedLines`).
-        A large pass hashes and groups the lines in ``pool``'s processes; this one stores."""
+        A large pass hashes and groups the lines in ``pool``'s processes; this one stores.
+
+        The counts are gathered in windows of up to :data:`WINDOW_LINES` lines and each
+        window is written in key order, a few thousand lines a commit (see WINDOW_LINES for
+        why). A stop ends the window at the pages counted so far and writes it."""
         model = self._repeated_model()
         k = self.repeated_min_articles()
         upto = int(self.project.get_setting("suggest.repeated_upto", 0))
+        mark = self.project.get_setting(WINDOW_MARK)
         a = self.m.Article
         total = a.select().where(a.id > upto).count()
-        done = 0
         counted = CountedLines(after=upto, upto=upto, k=k, frequent=set())
         use = pool if total >= POOL_FROM else None
-        batch = COUNT_BATCH  # articles a commit, fewer when a commit holds the lock too long
+        done = 0
 
-        def jobs() -> Iterator[tuple[list[int], tuple]]:
-            for ids in self._id_pages(upto, lambda: batch):
-                rows = self._texts(ids, encoded=use is not None)
-                yield ids, ([(aid, source, text) for aid, source, _title, text in rows],)
+        def read(pages: Iterator[list[int]]) -> Iterator[tuple[list[int], list[CountedLine]]]:
+            """Each page's ids and counted lines, until a stop."""
 
-        for ids, lines in in_order(use, count_lines, jobs(), ahead=COUNT_AHEAD):
-            if should_stop and should_stop():
-                break  # the mark says how far the counting got; the next update goes on
-            # What is stored is read before the write lock is taken, so that the lock is
-            # held for the writes only (a label key pressed meanwhile waits less). Only a
-            # counting moves the mark, in the commit of its counts: an unchanged mark
-            # means that what was read is still what is stored.
-            plan = self._plan_counts(model, lines, k)
-            with self._write():
-                started = time.perf_counter()
-                if int(self.project.get_setting("suggest.repeated_upto", 0)) != counted.upto:
-                    break  # another process is counting these articles: leave them to it
-                self._write_counts(plan)
-                self.project.set_setting("suggest.repeated_upto", ids[-1])
-            batch = next_count_batch(len(ids), (time.perf_counter() - started) * 1000)
-            counted.add(plan)
-            counted.upto = ids[-1]
+            def jobs() -> Iterator[tuple[list[int], tuple]]:
+                for ids in pages:
+                    rows = self._texts(ids, encoded=use is not None)
+                    yield ids, ([(aid, source, text) for aid, source, _title, text in rows],)
+
+            for ids, lines in in_order(use, count_lines, jobs(), ahead=COUNT_AHEAD):
+                if should_stop and should_stop():
+                    return
+                yield ids, lines
+
+        def take(window: _Window, ids: list[int], lines: list[CountedLine]) -> None:
+            nonlocal done
+            window.add(lines, self._stored_counts(model, window.unknown(lines)))
+            window.upto = ids[-1]
             done += len(ids)
             if on_progress:
                 on_progress(SuggestProgress("index", done, total))
+
+        marks: tuple[int, Any] = (upto, mark)  # the marks as this run last saw them committed
+        if mark is not None and int(mark[0]) > upto:  # a window partly written: read it again
+            window = _Window(upto)
+            for ids, lines in read(self._id_pages(upto, COUNT_BATCH, until=int(mark[0]))):
+                take(window, ids, lines)
+            if should_stop and should_stop():
+                return counted  # the mark stays; the next run reads the window again
+            window.upto = int(mark[0])
+            moved = self._write_window(window, k, mark, marks, counted)
+            if moved is None:
+                return counted  # another process is counting these articles
+            marks = moved
+        window = _Window(counted.upto)
+        for ids, lines in read(self._id_pages(counted.upto, COUNT_BATCH)):
+            take(window, ids, lines)
+            if window.size >= WINDOW_LINES:
+                moved = self._write_window(window, k, None, marks, counted)
+                if moved is None:
+                    return counted
+                marks = moved
+                window = _Window(window.upto)
+        if window.upto > window.after:  # the last window, or the pages counted before a stop
+            self._write_window(window, k, None, marks, counted)
         return counted
 
-    def _plan_counts(self, model: ModelClass, lines: list[CountedLine], k: int) -> _CountPlan:
-        """What adding one page's line counts to the table writes (read, nothing written)."""
-        by_source: dict[str, list[str]] = {}
-        for source, key, _aids, _sample in lines:
-            by_source.setdefault(source, []).append(key)
+    def _stored_counts(
+        self, model: ModelClass, keys: dict[str, list[str]]
+    ) -> dict[tuple[str, str], tuple[int, int, str]]:
+        """(row id, articles, first_ids) of the stored lines among ``keys`` (per source)."""
         stored: dict[tuple[str, str], tuple[int, int, str]] = {}
         p = self.db.param
-        for source, keys in by_source.items():
-            for i in range(0, len(keys), 400):
-                part = keys[i : i + 400]
+        for source, part_keys in keys.items():
+            for i in range(0, len(part_keys), 400):
+                part = part_keys[i : i + 400]
                 cursor = self.db.execute_sql(  # raw SQL, as in _frequent_keys
                     f'SELECT "id", "key", "articles", "first_ids" FROM'
                     f' "{model._meta.table_name}" WHERE "source" = {p}'
@@ -234,24 +327,89 @@ class RepeatedLines(ProjectPart):
                 )
                 for row in cursor.fetchall():
                     stored[(source, row[1])] = (row[0], row[2], row[3])
+        return stored
+
+    def _write_window(
+        self,
+        window: _Window,
+        k: int,
+        resume: list | None,
+        expected: tuple[int, Any],
+        counted: CountedLines,
+    ) -> tuple[int, Any] | None:
+        """Write a window's counts in key order, a slice a commit, each commit moving
+        :data:`WINDOW_MARK` and the last one ``suggest.repeated_upto``. ``resume``: the mark
+        of a window partly written before (its lines up to the mark are stored already).
+        Returns the marks as committed, or None if another process moved them."""
+        written = (str(resume[1]), str(resume[2])) if resume is not None else None
+        lines = window.ordered()
+        size = SLICE_START
+        head = next(lines, None)
+        while True:
+            part = [] if head is None else [head, *itertools.islice(lines, size - 1)]
+            head = next(lines, None)
+            last = head is None
+            # What is stored was read before the write lock is taken, so that the lock is
+            # held for the writes only (a label key pressed meanwhile waits less). Only a
+            # counting moves the marks, in the commit of its counts: unchanged marks mean
+            # that what was read is still what is stored.
+            plan = self._plan_counts(part, k, written)
+            with self._write():
+                started = time.perf_counter()
+                now = (
+                    int(self.project.get_setting("suggest.repeated_upto", 0)),
+                    self.project.get_setting(WINDOW_MARK),
+                )
+                if now != expected:
+                    return None
+                self._write_counts(plan)
+                if last:
+                    expected = (window.upto, None)
+                    self.project.set_setting("suggest.repeated_upto", window.upto)
+                else:
+                    expected = (expected[0], [window.upto, part[-1][0], part[-1][1]])
+                self.project.set_setting(WINDOW_MARK, expected[1])
+            size = next_slice_size(len(part), (time.perf_counter() - started) * 1000)
+            counted.add(plan)
+            if last:
+                counted.upto = window.upto
+                return expected
+
+    def _plan_counts(
+        self,
+        lines: list[tuple[str, str, int | _Seen]],
+        k: int,
+        written: tuple[str, str] | None,
+    ) -> _CountPlan:
+        """What adding a slice of a window's counts to the table writes (nothing written).
+        ``written``: the last line a killed run wrote of this window; the lines up to it
+        are stored with the window's counts already, so they are planned but not written."""
         plan = _CountPlan()
-        for source, key, aids, sample in lines:
-            found = stored.get((source, key))
-            if found is not None:
-                row_id, before, first_ids = found
-                after = before + len(aids)
+        for source, key, value in lines:
+            if isinstance(value, int):  # in one article, not stored: the most common case
+                after = 1
+                plan.new_rows.append((source, key, 1, "", f"[{value}]"))
+            elif value.stored is None:
+                after = len(value.aids)
+                kept = value.sample if after > 1 else ""
+                plan.new_rows.append(
+                    (source, key, after, kept, _id_list(value.aids[:FIRST_IDS_CAP]))
+                )
+            else:
+                row_id, before, first_ids = value.stored
+                stored_already = written is not None and (source, key) <= written
+                if stored_already:
+                    before -= len(value.aids)
+                after = before + len(value.aids)
                 first: list[int] | None = None
                 if before < k <= after:
                     first = json.loads(first_ids)
                     plan.affected.update(first)
-                if first_ids.count(",") + 1 < FIRST_IDS_CAP:  # a list of fewer than CAP ids
-                    first = json.loads(first_ids) if first is None else first
-                    first_ids = _id_list((first + aids)[:FIRST_IDS_CAP])
-                plan.updates.append((after, first_ids, sample, row_id))
-            else:
-                after = len(aids)
-                kept = sample if after > 1 else ""
-                plan.new_rows.append((source, key, after, kept, _id_list(aids[:FIRST_IDS_CAP])))
+                if not stored_already:
+                    if first_ids.count(",") + 1 < FIRST_IDS_CAP:  # fewer than CAP ids
+                        first = json.loads(first_ids) if first is None else first
+                        first_ids = _id_list((first + value.aids)[:FIRST_IDS_CAP])
+                    plan.updates.append((after, first_ids, value.sample, row_id))
             if after >= k:
                 plan.frequent.append((source, key))
         return plan
