@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import itertools
-import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from core.suggest.batch import CountedLine, count_lines
+from core.suggest.line_window import CountPlan, Window, plan_counts
 from core.workers import in_order
 from storage.database import is_sqlite
 from storage.models import ModelClass, make_repeated_line_model
@@ -25,8 +25,6 @@ from storage.part import ProjectPart
 if TYPE_CHECKING:
     pass
 
-#: Article ids remembered per line until it becomes frequent (see ``first_ids``).
-FIRST_IDS_CAP = 50
 BATCH = 250
 #: Articles per page of the count (what a worker process counts at once).
 COUNT_BATCH = 500
@@ -88,7 +86,7 @@ class CountedLines:
     #: Older articles holding a line that has just become frequent.
     affected: set[int] = field(default_factory=set)
 
-    def add(self, plan: _CountPlan) -> None:
+    def add(self, plan: CountPlan) -> None:
         """Take in a slice of counts once it is committed."""
         self.affected.update(plan.affected)
         if self.frequent is not None:
@@ -101,86 +99,6 @@ class CountedLines:
         return self.frequent is not None and k == self.k and self.after < article_id <= self.upto
 
 
-@dataclass
-class _CountPlan:
-    """One slice of a window's line counts, planned before the write lock is taken."""
-
-    #: (articles, first_ids, sample, row id) of lines already in the table.
-    updates: list[tuple[int, str, str, int]] = field(default_factory=list)
-    #: (source, key, articles, sample, first_ids) of lines new to it. A line in one article
-    #: only is stored without its sample (most lines are; the samples were a quarter of a
-    #: news project's file): it gets one when a second article has it, and only lines in
-    #: K >= 2 articles are ever shown.
-    new_rows: list[tuple[str, str, int, str, str]] = field(default_factory=list)
-    #: Older articles holding a line that reaches K with this slice.
-    affected: set[int] = field(default_factory=set)
-    #: (source, key) of the slice's lines that are frequent with it.
-    frequent: list[tuple[str, str]] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class _Seen:
-    """A line of a window found in more than one of its articles, or already stored."""
-
-    aids: list[int]
-    sample: str
-    #: (row id, articles, first_ids) as stored when the window was read, or None.
-    stored: tuple[int, int, str] | None
-
-
-class _Window:
-    """The line counts of consecutive pages of articles (ids ``after`` < id <= ``upto``),
-    held until they are written together in key order.
-
-    Most lines are in one article and not stored yet: those keep only the article id (no
-    list, no sample), which is what lets a window hold 150,000 lines in a few tens of MB.
-    """
-
-    def __init__(self, after: int) -> None:
-        self.after = after
-        self.upto = after
-        self.size = 0
-        self.lines: dict[str, dict[str, int | _Seen]] = {}
-
-    def unknown(self, lines: list[CountedLine]) -> dict[str, list[str]]:
-        """Per source, the keys among ``lines`` this window has not seen: their stored
-        counts are read once, since nothing is written while the window is read."""
-        out: dict[str, list[str]] = {}
-        for source, key, _aids, _sample in lines:
-            known = self.lines.get(source)
-            if known is None or key not in known:
-                out.setdefault(source, []).append(key)
-        return out
-
-    def add(
-        self, lines: list[CountedLine], stored: dict[tuple[str, str], tuple[int, int, str]]
-    ) -> None:
-        """Take in a page's counts; ``stored``: the stored rows of its unseen keys."""
-        for source, key, aids, sample in lines:
-            known = self.lines.get(source)
-            if known is None:
-                known = self.lines[source] = {}
-            old = known.get(key)
-            if old is None:
-                found = stored.get((source, key))
-                known[key] = (
-                    aids[0] if found is None and len(aids) == 1 else _Seen(aids, sample, found)
-                )
-                self.size += 1
-            elif isinstance(old, int):
-                known[key] = _Seen([old, *aids], sample, None)
-            else:
-                old.aids.extend(aids)
-
-    def ordered(self) -> Iterator[tuple[str, str, int | _Seen]]:
-        """The window's lines in (source, key) order: the unique index's order, so that
-        consecutive lines go to the same index pages."""
-        for source in sorted(self.lines):
-            known = self.lines[source]
-            for key in sorted(known):
-                yield source, key, known[key]
-
-
 def next_slice_size(size: int, held_ms: float) -> int:
     """The lines of a window's next commit, after a commit of ``size`` held the write lock
     ``held_ms``: scaled towards :data:`COUNT_HOLD_MS`, growing back by a quarter at most
@@ -188,11 +106,6 @@ def next_slice_size(size: int, held_ms: float) -> int:
     and :data:`SLICE_MAX`."""
     wanted = size * COUNT_HOLD_MS / held_ms if held_ms > 0 else SLICE_MAX
     return max(SLICE_MIN, min(SLICE_MAX, int(wanted), size + size // 4))
-
-
-def _id_list(ids: list[int]) -> str:
-    """``json.dumps`` of a list of ints, without its per-call cost (called per new line)."""
-    return "[" + ", ".join(map(str, ids)) + "]"
 
 
 class RepeatedLines(ProjectPart):
@@ -277,7 +190,7 @@ class RepeatedLines(ProjectPart):
                     return
                 yield ids, lines
 
-        def take(window: _Window, ids: list[int], lines: list[CountedLine]) -> None:
+        def take(window: Window, ids: list[int], lines: list[CountedLine]) -> None:
             nonlocal done
             window.add(lines, self._stored_counts(model, window.unknown(lines)))
             window.upto = ids[-1]
@@ -287,7 +200,7 @@ class RepeatedLines(ProjectPart):
 
         marks: tuple[int, Any] = (upto, mark)  # the marks as this run last saw them committed
         if mark is not None and int(mark[0]) > upto:  # a window partly written: read it again
-            window = _Window(upto)
+            window = Window(upto)
             for ids, lines in read(self._id_pages(upto, COUNT_BATCH, until=int(mark[0]))):
                 take(window, ids, lines)
             if should_stop and should_stop():
@@ -297,7 +210,7 @@ class RepeatedLines(ProjectPart):
             if moved is None:
                 return counted  # another process is counting these articles
             marks = moved
-        window = _Window(counted.upto)
+        window = Window(counted.upto)
         for ids, lines in read(self._id_pages(counted.upto, COUNT_BATCH)):
             take(window, ids, lines)
             if window.size >= WINDOW_LINES:
@@ -305,7 +218,7 @@ class RepeatedLines(ProjectPart):
                 if moved is None:
                     return counted
                 marks = moved
-                window = _Window(window.upto)
+                window = Window(window.upto)
         if window.upto > window.after:  # the last window, or the pages counted before a stop
             self._write_window(window, k, None, marks, counted)
         return counted
@@ -331,7 +244,7 @@ class RepeatedLines(ProjectPart):
 
     def _write_window(
         self,
-        window: _Window,
+        window: Window,
         k: int,
         resume: list | None,
         expected: tuple[int, Any],
@@ -353,7 +266,7 @@ class RepeatedLines(ProjectPart):
             # held for the writes only (a label key pressed meanwhile waits less). Only a
             # counting moves the marks, in the commit of its counts: unchanged marks mean
             # that what was read is still what is stored.
-            plan = self._plan_counts(part, k, written)
+            plan = plan_counts(part, k, written)
             with self._write():
                 started = time.perf_counter()
                 now = (
@@ -375,46 +288,7 @@ class RepeatedLines(ProjectPart):
                 counted.upto = window.upto
                 return expected
 
-    def _plan_counts(
-        self,
-        lines: list[tuple[str, str, int | _Seen]],
-        k: int,
-        written: tuple[str, str] | None,
-    ) -> _CountPlan:
-        """What adding a slice of a window's counts to the table writes (nothing written).
-        ``written``: the last line a killed run wrote of this window; the lines up to it
-        are stored with the window's counts already, so they are planned but not written."""
-        plan = _CountPlan()
-        for source, key, value in lines:
-            if isinstance(value, int):  # in one article, not stored: the most common case
-                after = 1
-                plan.new_rows.append((source, key, 1, "", f"[{value}]"))
-            elif value.stored is None:
-                after = len(value.aids)
-                kept = value.sample if after > 1 else ""
-                plan.new_rows.append(
-                    (source, key, after, kept, _id_list(value.aids[:FIRST_IDS_CAP]))
-                )
-            else:
-                row_id, before, first_ids = value.stored
-                stored_already = written is not None and (source, key) <= written
-                if stored_already:
-                    before -= len(value.aids)
-                after = before + len(value.aids)
-                first: list[int] | None = None
-                if before < k <= after:
-                    first = json.loads(first_ids)
-                    plan.affected.update(first)
-                if not stored_already:
-                    if first_ids.count(",") + 1 < FIRST_IDS_CAP:  # fewer than CAP ids
-                        first = json.loads(first_ids) if first is None else first
-                        first_ids = _id_list((first + value.aids)[:FIRST_IDS_CAP])
-                    plan.updates.append((after, first_ids, value.sample, row_id))
-            if after >= k:
-                plan.frequent.append((source, key))
-        return plan
-
-    def _write_counts(self, plan: _CountPlan) -> None:
+    def _write_counts(self, plan: CountPlan) -> None:
         """Write a planned page of counts (inside the caller's transaction)."""
         # Raw executemany: ORM statements per row cost more than counting the lines.
         p = self.db.param
