@@ -166,7 +166,11 @@ class RepeatedLines(ProjectPart):
 
         The counts are gathered in windows of up to :data:`WINDOW_LINES` lines and each
         window is written in key order, a few thousand lines a commit (see WINDOW_LINES for
-        why). A stop ends the window at the pages counted so far and writes it."""
+        why). A stop is heard between pages and between commits: a window being read is
+        dropped (the next run counts its articles again: a few seconds of work at most),
+        one being written stops after the commit under way, its mark saying how far it got
+        (writing all of it could take over a second at a million, which closing the
+        project would wait for)."""
         model = self._repeated_model()
         k = self.repeated_min_articles()
         upto = int(self.project.get_setting("suggest.repeated_upto", 0))
@@ -206,21 +210,21 @@ class RepeatedLines(ProjectPart):
             if should_stop and should_stop():
                 return counted  # the mark stays; the next run reads the window again
             window.upto = int(mark[0])
-            moved = self._write_window(window, k, mark, marks, counted)
-            if moved is None:
-                return counted  # another process is counting these articles
+            moved = self._write_window(window, k, mark, marks, counted, should_stop)
+            if moved is None or (should_stop and should_stop()):
+                return counted  # another process is counting these articles, or a stop
             marks = moved
         window = Window(counted.upto)
         for ids, lines in read(self._id_pages(counted.upto, COUNT_BATCH)):
             take(window, ids, lines)
             if window.size >= WINDOW_LINES:
-                moved = self._write_window(window, k, None, marks, counted)
-                if moved is None:
+                moved = self._write_window(window, k, None, marks, counted, should_stop)
+                if moved is None or (should_stop and should_stop()):
                     return counted
                 marks = moved
                 window = Window(window.upto)
-        if window.upto > window.after:  # the last window, or the pages counted before a stop
-            self._write_window(window, k, None, marks, counted)
+        if window.upto > window.after and not (should_stop and should_stop()):
+            self._write_window(window, k, None, marks, counted, should_stop)
         return counted
 
     def _stored_counts(
@@ -249,11 +253,13 @@ class RepeatedLines(ProjectPart):
         resume: list | None,
         expected: tuple[int, Any],
         counted: CountedLines,
+        should_stop: Callable[[], bool] | None,
     ) -> tuple[int, Any] | None:
         """Write a window's counts in key order, a slice a commit, each commit moving
         :data:`WINDOW_MARK` and the last one ``suggest.repeated_upto``. ``resume``: the mark
         of a window partly written before (its lines up to the mark are stored already).
-        Returns the marks as committed, or None if another process moved them."""
+        Returns the marks as committed (also when ``should_stop`` ended it between two
+        commits), or None if another process moved them."""
         written = (str(resume[1]), str(resume[2])) if resume is not None else None
         lines = window.ordered()
         size = SLICE_START
@@ -287,6 +293,8 @@ class RepeatedLines(ProjectPart):
             if last:
                 counted.upto = window.upto
                 return expected
+            if should_stop and should_stop():
+                return expected  # the mark says which lines are written
 
     def _write_counts(self, plan: CountPlan) -> None:
         """Write a planned page of counts (inside the caller's transaction)."""

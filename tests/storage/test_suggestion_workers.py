@@ -245,9 +245,11 @@ def _zombie(pid: int) -> bool:
     return True
 
 
-def test_a_run_stopped_while_counting_lines_stops_there_and_the_next_goes_on(
+def test_a_run_stopped_while_counting_lines_drops_the_window_and_the_next_counts_it(
     project: Project,
 ) -> None:
+    """A stop heard while a window is read writes nothing of it (closing the project must
+    not wait for its write); the next run counts those articles again."""
     prepared(project, COUNT_BATCH + 200)
     phases: list[str] = []
     report = project.suggestions.run_suggesters(
@@ -257,12 +259,34 @@ def test_a_run_stopped_while_counting_lines_stops_there_and_the_next_goes_on(
     )
     assert report.stopped and report.articles == 0 and phases == ["index"]
     assert stored(project) == Counter()
-    assert (
-        project.get_setting("suggest.repeated_upto")
-        == sorted(project.article_ids())[COUNT_BATCH - 1]
-    )
+    assert project.get_setting("suggest.repeated_upto") is None
+    assert _table(project) == []
     report = project.suggestions.run_suggesters(only_new=True)
     assert not report.stopped and report.articles == COUNT_BATCH + 200
+    assert stored(project) == expected(project)
+
+
+def test_a_stop_between_two_commits_of_a_window_leaves_its_mark_and_the_next_run_goes_on(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stop heard while a window is written ends it after the commit under way; the
+    window's mark says how far it got, and the next run writes only the rest of it."""
+    import storage.repeated_lines as rl
+
+    for name in ("SLICE_START", "SLICE_MIN", "SLICE_MAX"):
+        monkeypatch.setattr(rl, name, 5)
+    prepared(project, 300)
+    project.suggestions.update_repeated_index(
+        should_stop=lambda: project.get_setting(rl.WINDOW_MARK) is not None
+    )
+    mark = project.get_setting(rl.WINDOW_MARK)
+    assert mark is not None and mark[0] == max(project.article_ids())
+    assert project.get_setting("suggest.repeated_upto") is None
+    assert len(_table(project)) == 5  # one commit of five lines
+    report = project.suggestions.run_suggesters(only_new=True)
+    assert not report.stopped and report.articles == 300
+    assert project.get_setting(rl.WINDOW_MARK) is None
+    assert {(s, k): n for s, k, n, _sample, _ids in _table(project)} == _reference_counts(project)
     assert stored(project) == expected(project)
 
 
@@ -326,7 +350,8 @@ def test_windows_and_slices_of_any_size_store_the_same_counts(
 
     monkeypatch.setattr(rl, "COUNT_BATCH", 40)
     monkeypatch.setattr(rl, "SLICE_MIN", 2)
-    tables, changes = [], []
+    tables: list[list] = []
+    changes: list[int] = []
     for window, hold_ms in ((10**9, 1e9), (25, 1e-9)):
         monkeypatch.setattr(rl, "WINDOW_LINES", window)
         monkeypatch.setattr(rl, "COUNT_HOLD_MS", hold_ms)
