@@ -3,7 +3,9 @@
 A table (``repeated_line``, schema version 4) updated for the articles newer than the
 ``suggest.repeated_upto`` watermark, so it grows with each import instead of being rebuilt,
 and remembers the first articles of each line so that those seen before the line became
-frequent get their suggestions too.
+frequent get their suggestions too. New counts are written a window at a time in the
+table's key order (:mod:`core.suggest.line_window`), under a mark that makes a window
+written over several commits safe to kill.
 """
 
 from __future__ import annotations
@@ -21,9 +23,6 @@ from core.workers import in_order
 from storage.database import is_sqlite
 from storage.models import ModelClass, make_repeated_line_model
 from storage.part import ProjectPart
-
-if TYPE_CHECKING:
-    pass
 
 BATCH = 250
 #: Articles per page of the count (what a worker process counts at once).
