@@ -170,7 +170,6 @@ class RepeatedLines(ProjectPart):
         one being written stops after the commit under way, its mark saying how far it got
         (writing all of it could take over a second at a million, which closing the
         project would wait for)."""
-        model = self._repeated_model()
         k = self.repeated_min_articles()
         upto = int(self.project.get_setting("suggest.repeated_upto", 0))
         mark = self.project.get_setting(WINDOW_MARK)
@@ -195,7 +194,7 @@ class RepeatedLines(ProjectPart):
 
         def take(window: Window, ids: list[int], lines: list[CountedLine]) -> None:
             nonlocal done
-            window.add(lines, self._stored_counts(model, window.unknown(lines)))
+            window.add(lines, self._stored_counts(window.unknown(lines)))
             window.upto = ids[-1]
             done += len(ids)
             if on_progress:
@@ -226,24 +225,31 @@ class RepeatedLines(ProjectPart):
             self._write_window(window, k, None, marks, counted, should_stop)
         return counted
 
-    def _stored_counts(
-        self, model: ModelClass, keys: dict[str, list[str]]
-    ) -> dict[tuple[str, str], tuple[int, int, str]]:
-        """(row id, articles, first_ids) of the stored lines among ``keys`` (per source)."""
-        stored: dict[tuple[str, str], tuple[int, int, str]] = {}
+    def _rows_by_key(
+        self, columns: str, keys: dict[str, list[str]], min_articles: int = 0
+    ) -> Iterator[tuple[str, tuple]]:
+        """(source, row of ``columns``) of the stored lines among ``keys`` (per source)
+        counted in at least ``min_articles`` articles, 400 keys a query. Raw SQL: peewee
+        builds a 400-value IN list slower than SQLite runs it."""
+        table = self._repeated_model()._meta.table_name
         p = self.db.param
-        for source, part_keys in keys.items():
-            for i in range(0, len(part_keys), 400):
-                part = part_keys[i : i + 400]
-                cursor = self.db.execute_sql(  # raw SQL, as in _frequent_keys
-                    f'SELECT "id", "key", "articles", "first_ids" FROM'
-                    f' "{model._meta.table_name}" WHERE "source" = {p}'
-                    f' AND "key" IN ({", ".join([p] * len(part))})',
-                    [source, *part],
+        for source, source_keys in keys.items():
+            for i in range(0, len(source_keys), 400):
+                part = source_keys[i : i + 400]
+                cursor = self.db.execute_sql(
+                    f'SELECT {columns} FROM "{table}" WHERE "source" = {p}'
+                    f' AND "articles" >= {p} AND "key" IN ({", ".join([p] * len(part))})',
+                    [source, min_articles, *part],
                 )
                 for row in cursor.fetchall():
-                    stored[(source, row[1])] = (row[0], row[2], row[3])
-        return stored
+                    yield source, row
+
+    def _stored_counts(
+        self, keys: dict[str, list[str]]
+    ) -> dict[tuple[str, str], tuple[int, int, str]]:
+        """(row id, articles, first_ids) of the stored lines among ``keys`` (per source)."""
+        rows = self._rows_by_key('"key", "id", "articles", "first_ids"', keys)
+        return {(source, key): (row_id, n, first) for source, (key, row_id, n, first) in rows}
 
     def _write_window(
         self,
@@ -314,23 +320,10 @@ class RepeatedLines(ProjectPart):
             )
 
     def _frequent_keys(self, pairs: set[tuple[str, str]], k: int) -> set[tuple[str, str]]:
-        model = self._repeated_model()
         by_source: dict[str, list[str]] = {}
         for source, key in pairs:
             by_source.setdefault(source, []).append(key)
-        out: set[tuple[str, str]] = set()
-        p = self.db.param
-        for source, keys in by_source.items():
-            for i in range(0, len(keys), 400):
-                part = keys[i : i + 400]
-                # Raw SQL: peewee builds a 400-value IN list slower than SQLite runs it.
-                cursor = self.db.execute_sql(
-                    f'SELECT "key" FROM "{model._meta.table_name}" WHERE "source" = {p}'
-                    f' AND "articles" >= {p} AND "key" IN ({", ".join([p] * len(part))})',
-                    [source, k, *part],
-                )
-                out.update((source, key) for (key,) in cursor.fetchall())
-        return out
+        return {(source, key) for source, (key,) in self._rows_by_key('"key"', by_source, k)}
 
     def repeated_lines(
         self, *, source: str | None = None, limit: int = 50
