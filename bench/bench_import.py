@@ -188,7 +188,7 @@ class PassClock:
         phase = getattr(progress, "phase", "")
         # ImportProgress: "languages" or "index" (the full-text index); the suggesters'
         # "index" (their repeated-line count) comes before their "suggest".
-        ours = isinstance(progress, ImportProgress) or phase == "suggest"
+        ours = isinstance(progress, ImportProgress) or phase in ("suggest", "near-duplicates")
         if ours and getattr(progress, "done", 0) >= getattr(progress, "total", 1):
             self.done[phase] = time.perf_counter()
 
@@ -198,7 +198,11 @@ class PassClock:
         missing = [name for name in passes if name not in self.done]
         last = max((self.done[name] for name in passes if name in self.done), default=self.start)
         seen = f" ({', '.join(missing)}: no progress reported)" if missing else ""
-        return f"{before + last - self.start:6.1f} s wall{seen}"
+        each = ", ".join(
+            f"{name} {before + self.done[name] - self.start:.1f} s"
+            for name in sorted(self.done, key=self.done.__getitem__)
+        )
+        return f"{before + last - self.start:6.1f} s wall{seen} (each done: {each})"
 
 
 def measured(work: Callable[[], T]) -> tuple[Figure, T]:

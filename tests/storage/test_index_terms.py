@@ -172,6 +172,32 @@ def test_a_pass_that_doubles_the_index_reads_its_words_from_it_at_the_end(
     assert sqlite_project.text_search.prefix_words("jemb") == ["jembatan"]
 
 
+def test_the_index_merges_sixteen_segments_at_a_time_and_finds_the_same(
+    sqlite_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FTS5's default (4) is set to :data:`FTS_AUTOMERGE` by the next pass, also in an index
+    made with the default; after more than 16 one-article commits (each a segment) the
+    index is whole and finds what it found before."""
+    import storage.search_index as search_index
+
+    setting = "SELECT v FROM article_fts_config WHERE k = 'automerge'"
+    monkeypatch.setattr(search_index, "INDEX_BATCH", 1)
+    _store(sqlite_project, TEXTS)
+    assert sqlite_project.db.execute_sql(setting).fetchone() == (search_index.FTS_AUTOMERGE,)
+    before = {typed: _fts_prefix_hits(sqlite_project, typed) for typed in ("hosp", "kyiv", "𠮷")}
+    assert all(before.values())
+    sqlite_project.db.execute_sql(
+        "INSERT INTO article_fts (article_fts, rank) VALUES ('automerge', 4)"
+    )  # as a project indexed before it
+    _store(sqlite_project, [(f"t{n}", f"jembatan {n} ambruk") for n in range(40)])
+    assert sqlite_project.db.execute_sql(setting).fetchone() == (search_index.FTS_AUTOMERGE,)
+    sqlite_project.db.execute_sql(
+        "INSERT INTO article_fts (article_fts, rank) VALUES ('integrity-check', 0)"
+    )
+    assert {typed: _fts_prefix_hits(sqlite_project, typed) for typed in before} == before
+    assert sqlite_project.count_articles(ArticleFilter(text="ambruk")) == 40
+
+
 def test_the_list_is_not_called_complete_if_a_batch_was_indexed_while_it_was_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
