@@ -40,6 +40,7 @@ lint: $(STAMP)   ## ruff, the layer contracts (import-linter) and the type check
 bench: $(STAMP)  ## print the benchmark figures (slow: ~15 min; own data under bench/out)
 	$(PY) bench/bench_import.py
 	$(PY) bench/bench_line_count.py
+	$(PY) bench/bench_fts_merge.py
 	$(PY) bench/bench_list_search.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/bench_workspace.py
 	$(PY) bench/bench_export.py

@@ -6,7 +6,8 @@ Stores N articles of ``../shared/tools/gen_news.py`` (the file of ``bench_import
 default 20,000) without languages, builds the full-text index, then times
 ``run_suggesters(only_new=True)`` on a copy: wall time, CPU in this process (reading,
 looking up, storing) and in the worker processes (the suggesters' text work), load
-average, peak memory. ``--with-languages`` also times ``process_pending`` without the
+average, peak memory, and each tenth's wall time of its two phases (the repeated-line
+count, "index", then the suggestions, "suggest"). ``--with-languages`` also times ``process_pending`` without the
 near-duplicate grouping on another copy: languages and suggesters sharing two workers.
 """
 
@@ -48,6 +49,34 @@ def timed(name: str, work: Callable[[], object]) -> None:
     )
 
 
+class Tenths:
+    """Each phase's wall time per tenth of its articles, from the progress it reports: a
+    phase whose tenths grow costs more per article as the project grows."""
+
+    def __init__(self) -> None:
+        self.latest = time.perf_counter()  # a phase starts where the one before it ended
+        self.marks: dict[str, tuple[int, float]] = {}
+        self.tenths: dict[str, list[float]] = {}
+
+    def seen(self, progress: object) -> None:
+        phase = getattr(progress, "phase", "")
+        done, total = getattr(progress, "done", 0), getattr(progress, "total", 0)
+        if not total:
+            return
+        tenth, now = done * 10 // total, time.perf_counter()
+        last, at = self.marks.get(phase, (0, self.latest))
+        if tenth > last:
+            self.tenths.setdefault(phase, []).append(now - at)
+            self.marks[phase] = (tenth, now)
+            self.latest = now
+
+    def text(self) -> str:
+        return "; ".join(
+            f"{phase}: {sum(t):.1f} s, each tenth {' '.join(f'{x:.1f}' for x in t)}"
+            for phase, t in self.tenths.items()
+        )
+
+
 def _peak(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
@@ -85,11 +114,18 @@ def main() -> None:
     base = stored_project(args.articles)
     print(f"{args.articles:,} articles of gen_news stored and indexed ({base.name})")
     copy = fresh_copy(base)
+    tenths = Tenths()
     with Project.open(copy) as project:
         timed(
             "suggesters' first pass       ",
-            lambda: print("  " + project.suggestions.run_suggesters(only_new=True).summary()),
+            lambda: print(
+                "  "
+                + project.suggestions.run_suggesters(
+                    only_new=True, on_progress=tenths.seen
+                ).summary()
+            ),
         )
+    print(f"  {tenths.text()}")
     if args.with_languages:
         copy = fresh_copy(base)
         with Project.open(copy) as project:

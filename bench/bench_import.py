@@ -8,10 +8,11 @@ own), under bench/out/. Figures: the raw limit (orjson + executemany into SQLite
 checks), the time until every article is stored and listable (best of --runs), then language
 detection, the full-text index, the suggesters' first pass and the near-duplicate groups
 (run at once as the app's catch-up runs them, with the time at which the first three, what
-issue #14 calls "fully processed", were done; or one after another with --phases), and the
-peak memory of the importing process and of its worker processes. Every figure comes
-with its CPU seconds (this process and its worker processes), the load average, and what
-the CPU seconds make on an idle 2-core machine (the machine is shared: wall times inflate).
+issue #14 calls "fully processed", were done and when each pass was; or one after another
+with --phases), and the peak memory of the importing process and of its worker processes.
+Every figure comes with its CPU seconds (this process and its worker processes), the load
+average, and what the CPU seconds make on an idle 2-core machine (the machine is shared:
+wall times inflate).
 With ../shared/data present, also the language-id accuracy of the bounded sample against the
 whole text and the datasets' own language labels.
 """
