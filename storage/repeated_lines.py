@@ -178,6 +178,7 @@ class RepeatedLines(ProjectPart):
         counted = CountedLines(after=upto, upto=upto, k=k, frequent=set())
         use = pool if total >= POOL_FROM else None
         done = 0
+        stop = should_stop or (lambda: False)
 
         def read(pages: Iterator[list[int]]) -> Iterator[tuple[list[int], list[CountedLine]]]:
             """Each page's ids and counted lines, until a stop."""
@@ -188,7 +189,7 @@ class RepeatedLines(ProjectPart):
                     yield ids, ([(aid, source, text) for aid, source, _title, text in rows],)
 
             for ids, lines in in_order(use, count_lines, jobs(), ahead=COUNT_AHEAD):
-                if should_stop and should_stop():
+                if stop():
                     return
                 yield ids, lines
 
@@ -205,24 +206,24 @@ class RepeatedLines(ProjectPart):
             window = Window(upto)
             for ids, lines in read(self._id_pages(upto, COUNT_BATCH, until=int(mark[0]))):
                 take(window, ids, lines)
-            if should_stop and should_stop():
+            if stop():
                 return counted  # the mark stays; the next run reads the window again
             window.upto = int(mark[0])
-            moved = self._write_window(window, k, mark, marks, counted, should_stop)
-            if moved is None or (should_stop and should_stop()):
+            moved = self._write_window(window, k, mark, marks, counted, stop)
+            if moved is None or stop():
                 return counted  # another process is counting these articles, or a stop
             marks = moved
         window = Window(counted.upto)
         for ids, lines in read(self._id_pages(counted.upto, COUNT_BATCH)):
             take(window, ids, lines)
             if window.size >= WINDOW_LINES:
-                moved = self._write_window(window, k, None, marks, counted, should_stop)
-                if moved is None or (should_stop and should_stop()):
+                moved = self._write_window(window, k, None, marks, counted, stop)
+                if moved is None or stop():
                     return counted
                 marks = moved
                 window = Window(window.upto)
-        if window.upto > window.after and not (should_stop and should_stop()):
-            self._write_window(window, k, None, marks, counted, should_stop)
+        if window.upto > window.after and not stop():
+            self._write_window(window, k, None, marks, counted, stop)
         return counted
 
     def _rows_by_key(
@@ -258,12 +259,12 @@ class RepeatedLines(ProjectPart):
         resume: list | None,
         expected: tuple[int, Any],
         counted: CountedLines,
-        should_stop: Callable[[], bool] | None,
+        stop: Callable[[], bool],
     ) -> tuple[int, Any] | None:
         """Write a window's counts in key order, a slice a commit, each commit moving
         :data:`WINDOW_MARK` and the last one ``suggest.repeated_upto``. ``resume``: the mark
         of a window partly written before (its lines up to the mark are stored already).
-        Returns the marks as committed (also when ``should_stop`` ended it between two
+        Returns the marks as committed (also when ``stop`` ended it between two
         commits), or None if another process moved them."""
         written = (str(resume[1]), str(resume[2])) if resume is not None else None
         lines = window.ordered()
@@ -298,7 +299,7 @@ class RepeatedLines(ProjectPart):
             if last:
                 counted.upto = window.upto
                 return expected
-            if should_stop and should_stop():
+            if stop():
                 return expected  # the mark says which lines are written
 
     def _write_counts(self, plan: CountPlan) -> None:
