@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_import import OUT, news_file  # noqa: E402
+from bench.progress_clocks import Tenths  # noqa: E402
 from bench.worker_peaks import largest_worker_mb, watch_workers  # noqa: E402
 from storage import Project  # noqa: E402
 
@@ -47,34 +48,6 @@ def timed(name: str, work: Callable[[], object]) -> None:
         f" the workers (load {os.getloadavg()[0]:.1f}); peak {_peak(resource.RUSAGE_SELF):.0f}"
         f" MB here, {largest_worker_mb():.0f} MB in a worker"
     )
-
-
-class Tenths:
-    """Each phase's wall time per tenth of its articles, from the progress it reports: a
-    phase whose tenths grow costs more per article as the project grows."""
-
-    def __init__(self) -> None:
-        self.latest = time.perf_counter()  # a phase starts where the one before it ended
-        self.marks: dict[str, tuple[int, float]] = {}
-        self.tenths: dict[str, list[float]] = {}
-
-    def seen(self, progress: object) -> None:
-        phase = getattr(progress, "phase", "")
-        done, total = getattr(progress, "done", 0), getattr(progress, "total", 0)
-        if not total:
-            return
-        tenth, now = done * 10 // total, time.perf_counter()
-        last, at = self.marks.get(phase, (0, self.latest))
-        if tenth > last:
-            self.tenths.setdefault(phase, []).append(now - at)
-            self.marks[phase] = (tenth, now)
-            self.latest = now
-
-    def text(self) -> str:
-        return "; ".join(
-            f"{phase}: {sum(t):.1f} s, each tenth {' '.join(f'{x:.1f}' for x in t)}"
-            for phase, t in self.tenths.items()
-        )
 
 
 def _peak(who: int) -> float:

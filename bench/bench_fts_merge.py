@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 
 import storage.search_index as search_index  # noqa: E402
 from bench.bench_import import OUT, news_file, own_cpu  # noqa: E402
+from bench.progress_clocks import Tenths  # noqa: E402
 from core.query import ArticleFilter  # noqa: E402
 from storage import Project  # noqa: E402
-from storage.import_progress import ImportProgress  # noqa: E402
 
 SEARCHES = ("hospital", "banjir jakarta", '"harga beras"', "presiden")
 
@@ -39,20 +39,13 @@ def _index(source: Path, setting: int) -> None:
     shutil.copyfile(source, target)
     os.sync()  # else the first commit's fsync waits for the copy to reach the disk
     search_index.FTS_AUTOMERGE = setting
-    tenths: list[float] = []
-    marks = [0, time.perf_counter()]
-
-    def each_tenth(p: ImportProgress) -> None:
-        if p.total and p.done * 10 // p.total > marks[0]:
-            now = time.perf_counter()
-            tenths.append(now - marks[1])
-            marks[:] = [p.done * 10 // p.total, now]
-
     try:
         with Project.open(target) as project:
+            clock = Tenths()
             start, cpu = time.perf_counter(), own_cpu()
-            project.imports.index_pending(on_progress=each_tenth)
+            project.imports.index_pending(on_progress=clock.seen)
             wall, cpu = time.perf_counter() - start, own_cpu() - cpu
+            tenths = clock.tenths.get("index", [])
             searched = []
             for text in SEARCHES:
                 best, hits = float("inf"), 0

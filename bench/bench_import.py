@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.language_accuracy import language_accuracy  # noqa: E402
+from bench.progress_clocks import ISSUE_PASSES, PassClock  # noqa: E402
 from bench.worker_peaks import largest_worker_mb, watch_workers  # noqa: E402
 from core.query import ArticleFilter  # noqa: E402
 from storage import Project  # noqa: E402
@@ -171,39 +172,6 @@ class Figure:
             f" in this one; {self.load}; ~{self.idle_estimate():.1f} s on an idle 2-core"
             " machine)"
         )
-
-
-#: The passes the issue's "fully processed" names (#14): languages, index, suggesters.
-ISSUE_PASSES = ("languages", "index", "suggest")
-
-
-class PassClock:
-    """When each pass of the app's catch-up reported its last article done, from the
-    progress it reports (called from two threads: the languages run beside the rest)."""
-
-    def __init__(self) -> None:
-        self.start = time.perf_counter()
-        self.done: dict[str, float] = {}
-
-    def seen(self, progress: object) -> None:
-        phase = getattr(progress, "phase", "")
-        # ImportProgress: "languages" or "index" (the full-text index); the suggesters'
-        # "index" (their repeated-line count) comes before their "suggest".
-        ours = isinstance(progress, ImportProgress) or phase in ("suggest", "near-duplicates")
-        if ours and getattr(progress, "done", 0) >= getattr(progress, "total", 1):
-            self.done[phase] = time.perf_counter()
-
-    def text(self, passes: tuple[str, ...], before: float) -> str:
-        """Seconds from the storing's start until the last of ``passes`` was done (a pass
-        with nothing to do is not waited for), ``before`` being the storing's time."""
-        missing = [name for name in passes if name not in self.done]
-        last = max((self.done[name] for name in passes if name in self.done), default=self.start)
-        seen = f" ({', '.join(missing)}: no progress reported)" if missing else ""
-        each = ", ".join(
-            f"{name} {before + self.done[name] - self.start:.1f} s"
-            for name in sorted(self.done, key=self.done.__getitem__)
-        )
-        return f"{before + last - self.start:6.1f} s wall{seen} (each done: {each})"
 
 
 def measured(work: Callable[[], T]) -> tuple[Figure, T]:

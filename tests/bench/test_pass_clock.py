@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bench.bench_import import ISSUE_PASSES, PassClock
+from bench.progress_clocks import ISSUE_PASSES, PassClock
 from storage import Project
 from storage.import_progress import ImportProgress
 from storage.near_duplicates import NearDuplicateProgress
