@@ -46,6 +46,7 @@ bench: $(STAMP)  ## print the benchmark figures (slow: ~15 min; own data under b
 	$(PY) bench/bench_export.py
 	$(PY) bench/bench_suggest.py
 	$(PY) bench/bench_neardup.py
+	$(PY) bench/bench_neardup_pass.py
 	$(PY) bench/bench_propagate.py
 	$(PY) bench/bench_team.py
 	$(PY) packaging/build.py && $(PY) packaging/measure_startup.py dist/Tandai/Tandai
