@@ -92,12 +92,16 @@ class _Places:
     """Where each key of one band's column sits: its first position, the others of a key
     held more than once (most keys are held once: one int each, not a list), and how many
     grouped articles hold it, counted at its first position up to :data:`BUCKET_PEERS`
-    (a byte each: the cap is 32)."""
+    (a byte each: the cap is 32). A key that has its first holders moves from ``first``
+    to ``full``: the later grouped holders of it are no longer even looked at (on
+    ``gen_news``, whose skeleton keys are widely shared, that was a quarter of a chunk's
+    candidates against 300,000 grouped)."""
 
-    __slots__ = ("counts", "first", "more")
+    __slots__ = ("counts", "first", "full", "more")
 
     def __init__(self, column: array) -> None:
         self.first: dict[int, int] = {}
+        self.full: dict[int, int] = {}
         self.more: dict[int, list[int]] = {}
         self.counts = bytearray(len(column))
         for pos, key in enumerate(column):
@@ -111,10 +115,19 @@ class _Places:
     def holders(self, key: int) -> list[int]:
         return [self.first[key], *self.more.get(key, ())]
 
+    def count(self, key: int) -> None:
+        """One more grouped holder of ``key`` (one of its first); the last of them fills it."""
+        pos = self.first[key]
+        self.counts[pos] += 1
+        if self.counts[pos] >= BUCKET_PEERS:
+            self.full[key] = self.first.pop(key)
+
     def held(self) -> dict[int, int]:
         """Key -> its grouped holders counted, for the keys some grouped article holds."""
         counts = self.counts
-        return {key: counts[pos] for key, pos in self.first.items() if counts[pos]}
+        held = {key: counts[pos] for key, pos in self.first.items() if counts[pos]}
+        held.update(dict.fromkeys(self.full, BUCKET_PEERS))
+        return held
 
 
 def chunk_candidates(
@@ -163,13 +176,9 @@ def _compare_page(
     page_words: dict[int, int] = {}
     for band, where in places.items():
         column = page[band::SKETCH_KEYS]
-        counts = where.counts
+        # Looked up as the scan reaches them: a key filled on this page leaves at once.
         for pos in compress(range(len(column)), map(where.first.__contains__, column)):
             key = column[pos]
-            first = where.first[key]
-            if counts[first] >= BUCKET_PEERS:
-                continue  # only a key's first holders are compared
-            counts[first] += 1
             mine = page_words.get(pos)
             if mine is None:
                 mine = page_words[pos] = word_bins(blobs[pos])
@@ -177,3 +186,4 @@ def _compare_page(
             for i in where.holders(key):
                 if worth(i, mine, blobs[pos]):
                     kept.add((peer, ids[i]))
+            where.count(key)

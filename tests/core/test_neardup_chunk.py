@@ -61,3 +61,20 @@ def test_a_chunk_with_nothing_grouped_reads_no_pages_and_a_stop_gives_none() -> 
     chunk = Chunk(list(range(len(TEXTS))), sketches)
     assert set(chunk_candidates(chunk, None, lambda: False) or ()) == _one_pass(sketches)
     assert chunk_candidates(chunk, None, lambda: True) is None
+
+
+def test_a_key_with_its_first_holders_counted_is_no_longer_looked_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Later grouped holders of a filled key cannot be compared, so the scan stops
+    finding it; the chunk's own pairs still learn that its places are taken."""
+    monkeypatch.setattr(core.neardup_chunk, "BUCKET_PEERS", 3)
+    places = core.neardup_chunk._Places(array("I", [7, 0, 9, 7]))
+    assert places.holders(7) == [0, 3] and 0 not in places.first
+    for _ in range(2):
+        places.count(7)
+    assert 7 in places.first and places.held() == {7: 2}
+    places.count(7)
+    assert 7 not in places.first and places.held() == {7: 3}
+    places.count(9)
+    assert places.held() == {7: 3, 9: 1}
