@@ -8,14 +8,26 @@ that holds one of the chunk's keys is paired with the chunk's holders of that ke
 then: only a count per key stays (how many grouped articles hold it, up to
 :data:`core.neardup.BUCKET_PEERS`), so memory follows the chunk, not the project. Then the
 chunk's own pairs come from :func:`core.neardup.band_candidates`, the grouped holders taking
-the first places. Where the sketches come from (a database, a test's list) is the caller's.
+the first places. Where the sketches come from (a database, a test's list) is the caller's;
+:class:`GroupedCopy` keeps them in flat files for a run of several passes.
+
+That scan reads every grouped article for every chunk, so a run that groups many chunks
+costs more for each chunk than for the one before. An index of the grouped keys would not
+read them all, but in Python a chunk's key found in one (a sorted run, ``bisect`` within a
+16-bit directory) costs 4-6 times a grouped key looked up in the chunk's table, before the
+sorting that keeps such an index: ``bench/bench_neardup_pass.py`` prints both on the
+machine at hand, and where an index would start to pay (about a million grouped articles,
+for chunks of 100,000). Most of a chunk's time is the pairs its keys make, which an index
+would make all the same.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import tempfile
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
 
@@ -35,8 +47,9 @@ KEYSET_BUDGET = 500_000
 SKETCH_BYTES = SKETCH_KEYS * 4
 _BIG_ENDIAN = sys.byteorder == "big"
 
-#: Pages of grouped articles, ``(ids, sketches as stored)``, in id order; called once a pass.
-GroupedPages = Callable[[], Iterable[tuple[list[int], list[bytes]]]]
+#: Pages of grouped articles, ``(ids, their sketches as stored side by side)``, in id order;
+#: called once a pass.
+GroupedPages = Callable[[], Iterable[tuple[list[int], bytes]]]
 
 
 def sketch_blob(keys: array) -> bytes:
@@ -47,12 +60,77 @@ def sketch_blob(keys: array) -> bytes:
     return keys.tobytes()
 
 
-def _sketches(blobs: list[bytes]) -> array:
+def _keys(stored: bytes) -> array:
+    """Sketches as stored, side by side, as keys."""
     out = array("I")
-    out.frombytes(b"".join(blobs))
+    out.frombytes(stored)
     if _BIG_ENDIAN:
         out.byteswap()
     return out
+
+
+def bands_per_pass(chunk_size: int) -> int:
+    """How many bands a pass over the grouped sketches compares, for a chunk of this size
+    (the chunk's keys of those bands are held at once: :data:`KEYSET_BUDGET`)."""
+    return max(1, min(SKETCH_KEYS, KEYSET_BUDGET // max(1, chunk_size)))
+
+
+class GroupedCopy:
+    """The grouped articles' ids and sketches in two temporary files, for a run that
+    streams them past many passes: a chunk of 100,000 makes 20, and each read of them from
+    the project costs ~0.7 µs a sketch (its rows, one bytes object each), ~5.7 s a chunk
+    against 400,000 grouped; from here a page is two reads. The files have no name where
+    the system allows (Linux, macOS): they go when closed or when the process ends,
+    however it ends."""
+
+    PAGE = 5_000
+
+    def __init__(self, directory: str | None = None) -> None:
+        # Kept open for the run; close() closes them.
+        self._ids = tempfile.TemporaryFile(dir=directory)  # noqa: SIM115
+        try:
+            self._sketches = tempfile.TemporaryFile(dir=directory)  # noqa: SIM115
+        except OSError:
+            self._ids.close()
+            raise
+        #: Grouped rows it stands for (an article without words has a row, not a sketch).
+        self.rows = 0
+        self.last_id = -1
+
+    def add(self, ids: Sequence[int], stored: bytes) -> None:
+        """Append articles ``ids`` (ascending, after :attr:`last_id`) with their sketches as
+        stored side by side."""
+        if not ids:
+            return
+        if ids[0] <= self.last_id or len(stored) != len(ids) * SKETCH_BYTES:
+            raise ValueError("grouped sketches are added in id order, one each")
+        self._ids.seek(0, 2)
+        self._ids.write(array("q", ids).tobytes())
+        self._sketches.seek(0, 2)
+        self._sketches.write(stored)
+        # A full disk says so here (OSError), not in the middle of a later pass.
+        self._ids.flush()
+        self._sketches.flush()
+        self.last_id = ids[-1]
+
+    def pages(self) -> Iterator[tuple[list[int], bytes]]:
+        """:data:`GroupedPages`: the articles added, in pages of :attr:`PAGE`."""
+        offset = 0
+        while True:
+            self._ids.seek(offset * 8)
+            ids = array("q")
+            ids.frombytes(self._ids.read(self.PAGE * 8))
+            if not ids:
+                return
+            self._sketches.seek(offset * SKETCH_BYTES)
+            yield ids.tolist(), self._sketches.read(len(ids) * SKETCH_BYTES)
+            offset += len(ids)
+
+    def close(self) -> None:
+        """Close (and so delete) the files; what a full disk kept from them is let go."""
+        for file in (self._ids, self._sketches):
+            with contextlib.suppress(OSError):
+                file.close()
 
 
 @dataclass(slots=True)
@@ -138,17 +216,17 @@ def chunk_candidates(
     sketches (None: nothing is grouped yet)."""
     ids = chunk.ids
     kept: set[tuple[int, int]] = set()
-    per_pass = max(1, min(SKETCH_KEYS, KEYSET_BUDGET // len(ids)))
+    per_pass = bands_per_pass(len(ids))
     for first in range(0, SKETCH_KEYS, per_pass):
         bands = range(first, min(SKETCH_KEYS, first + per_pass))
         # Per band: where the chunk's keys sit, and how many grouped articles hold each.
         places: dict[int, _Places] = {}
         if grouped is not None:
             places = {band: _Places(chunk.sketches[band::SKETCH_KEYS]) for band in bands}
-            for page_ids, blobs in grouped():
+            for page_ids, stored in grouped():
                 if stop():
                     return None
-                _compare_page(chunk, page_ids, blobs, places, kept)
+                _compare_page(chunk, page_ids, stored, places, kept)
         for band in bands:
             if stop():
                 return None
@@ -164,7 +242,7 @@ def chunk_candidates(
 def _compare_page(
     chunk: Chunk,
     page_ids: list[int],
-    blobs: list[bytes],
+    stored: bytes,
     places: dict[int, _Places],
     kept: set[tuple[int, int]],
 ) -> None:
@@ -172,18 +250,19 @@ def _compare_page(
     each one among the first :data:`BUCKET_PEERS` grouped holders of a chunk's key is
     paired with the chunk's holders of it, when their bins make it worth checking."""
     ids, worth = chunk.ids, chunk.worth_checking
-    page = _sketches(blobs)
+    page, raw = _keys(stored), memoryview(stored)
     page_words: dict[int, int] = {}
     for band, where in places.items():
         column = page[band::SKETCH_KEYS]
         # Looked up as the scan reaches them: a key filled on this page leaves at once.
         for pos in compress(range(len(column)), map(where.first.__contains__, column)):
             key = column[pos]
+            sketch = raw[pos * SKETCH_BYTES : (pos + 1) * SKETCH_BYTES]
             mine = page_words.get(pos)
             if mine is None:
-                mine = page_words[pos] = word_bins(blobs[pos])
+                mine = page_words[pos] = word_bins(sketch)
             peer = page_ids[pos]
             for i in where.holders(key):
-                if worth(i, mine, blobs[pos]):
+                if worth(i, mine, sketch):
                     kept.add((peer, ids[i]))
             where.count(key)

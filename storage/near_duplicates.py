@@ -9,9 +9,12 @@ Articles without a row are grouped in chunks of up to :data:`NEW_CHUNK`, in id o
 
 1. their texts are read and sketched;
 2. candidates (:func:`core.neardup_chunk.chunk_candidates`): the grouped articles'
-   sketches, read from the table in pages, stream past once per group of bands and are
-   paired with the chunk's holders of the same keys; the chunk's own pairs follow. Memory
-   does not grow with the project. A pair whose bins make it worth checking
+   sketches stream past in pages once per group of bands and are paired with the chunk's
+   holders of the same keys; the chunk's own pairs follow. Memory does not grow with the
+   project. When a chunk makes more than one such pass, the sketches are read from the
+   table once and then from a :class:`core.neardup_chunk.GroupedCopy` in temporary files
+   beside the project, which each written chunk joins (a run that cannot write them, a
+   full disk say, reads the table each time as before). A pair whose bins make it worth checking
    (:func:`core.neardup.worth_checking`) is kept;
 3. every kept pair is decided by :func:`core.neardup.near_duplicates` on the exact
    similarities of the two texts, read again (nothing estimated is stored as a decision),
@@ -40,7 +43,14 @@ import peewee as pw
 
 from core.memory import give_back_memory
 from core.neardup import SKETCH_KEYS, fingerprint, near_duplicates, sketch_texts
-from core.neardup_chunk import Chunk, chunk_candidates, sketch_blob
+from core.neardup_chunk import (
+    Chunk,
+    GroupedCopy,
+    GroupedPages,
+    bands_per_pass,
+    chunk_candidates,
+    sketch_blob,
+)
 from core.workers import in_order, process_pool
 from storage.database import STREAM_CACHE_KIB, is_sqlite, page_cache
 from storage.near_duplicate_lookup import NearDuplicateLookup
@@ -77,6 +87,62 @@ class NearDuplicateReport:
 
 class _Conflict(Exception):
     """Another process grouped articles while this run was deciding."""
+
+
+class _GroupedSource:
+    """Where one run reads the grouped sketches: the table, or a copy of it made once
+    (:class:`core.neardup_chunk.GroupedCopy`) and kept while it holds what the table holds."""
+
+    def __init__(self, table: GroupedPages, folder: str | None) -> None:
+        self._table = table
+        self._folder = folder
+        self._copy: GroupedCopy | None = None
+        self._unwritable = False
+
+    def pages(self, grouped: int, chunk_size: int) -> GroupedPages | None:
+        """The grouped sketches for a chunk when ``grouped`` rows are in the table."""
+        if not grouped:
+            return None
+        if bands_per_pass(chunk_size) >= SKETCH_KEYS or self._unwritable:
+            return self._table  # one pass: the table is read once either way
+        if self._copy is None or self._copy.rows != grouped:
+            self.close()
+            try:
+                copy = GroupedCopy(self._folder)
+            except OSError:
+                self._unwritable = True
+                return self._table
+            self._copy = copy
+            try:
+                for ids, stored in self._table():
+                    copy.add(ids, stored)
+            except OSError:  # no room, say: each pass reads the table, as it always could
+                self._unwritable = True
+                self.close()
+                return self._table
+            copy.rows = grouped
+        return self._copy.pages
+
+    def written(self, rows: list[tuple[int, int, bytes | None]]) -> None:
+        """Rows this run has just committed join the copy."""
+        if self._copy is None:
+            return
+        kept = [(aid, stored) for aid, _, stored in rows if stored is not None]
+        try:
+            if kept and kept[0][0] <= self._copy.last_id:
+                self.close()  # out of id order: made again from the table when next needed
+                return
+            self._copy.add([aid for aid, _ in kept], b"".join(stored for _, stored in kept))
+        except OSError:
+            self._unwritable = True
+            self.close()
+            return
+        self._copy.rows += len(rows)
+
+    def close(self) -> None:
+        if self._copy is not None:
+            self._copy.close()
+            self._copy = None
 
 
 class NearDuplicateGroups(NearDuplicateLookup):
@@ -117,14 +183,18 @@ class NearDuplicateGroups(NearDuplicateLookup):
 
         # Texts and sketches stream by once a chunk: a small page cache, not 32 MB on top of
         # the chunk's own peak.
-        with page_cache(self.db, STREAM_CACHE_KIB):
+        # The copy goes beside a project file (the disk it has room on; /tmp may be memory);
+        # PostgreSQL's: in the system's temporary folder.
+        folder = os.path.dirname(os.path.abspath(self.db.database)) if is_sqlite(self.db) else None
+        source = _GroupedSource(self._stored_sketches, folder)
+        with page_cache(self.db, STREAM_CACHE_KIB), contextlib.closing(source):
             while not report.cancelled:
                 query: Any = self._ungrouped().order_by(self.m.Article.id).limit(NEW_CHUNK)
                 ids = [int(row[0]) for row in query.tuples()]
                 if not ids:
                     break
                 try:
-                    self._group_chunk(ids, report, stop, progress, pool)
+                    self._group_chunk(ids, report, stop, progress, pool, source)
                 except _Conflict:
                     continue  # start again from what the other process left
                 finally:
@@ -138,6 +208,7 @@ class NearDuplicateGroups(NearDuplicateLookup):
         stop: Callable[[], bool],
         progress: Callable[[int], None],
         pool: cf.Executor | None,
+        source: _GroupedSource,
     ) -> None:
         grouped = self._grouped_count()
         # Progress: sketching is the first half of a chunk's share, the writes the second.
@@ -146,12 +217,17 @@ class NearDuplicateGroups(NearDuplicateLookup):
         if chunk is None:
             report.cancelled = True
             return
-        pairs = chunk_candidates(chunk, self._stored_sketches if grouped else None, stop)
+        pairs = chunk_candidates(chunk, source.pages(grouped, len(ids)), stop)
         if pairs is None:
             report.cancelled = True
             return
         self._decide_and_write(
-            chunk, pairs, grouped, report, stop, lambda n: progress(before + half + n // 2)
+            chunk,
+            pairs,
+            (grouped, source),
+            report,
+            stop,
+            lambda n: progress(before + half + n // 2),
         )
         if not report.cancelled:
             progress(before + len(ids))
@@ -189,8 +265,9 @@ class NearDuplicateGroups(NearDuplicateLookup):
         texts = dict(self._texts(ids))
         return [texts.get(aid, "") for aid in ids]
 
-    def _stored_sketches(self) -> Iterator[tuple[list[int], list[bytes]]]:
-        """``(ids, sketches)`` pages of the grouped articles, in id order."""
+    def _stored_sketches(self) -> Iterator[tuple[list[int], bytes]]:
+        """``(ids, their sketches side by side)`` pages of the grouped articles, in id
+        order."""
         last = -1
         p = self.db.param
         while True:
@@ -202,18 +279,18 @@ class NearDuplicateGroups(NearDuplicateLookup):
             if not rows:
                 return
             last = int(rows[-1][0])
-            yield [int(r[0]) for r in rows], [bytes(r[1]) for r in rows]
+            yield [int(r[0]) for r in rows], b"".join(r[1] for r in rows)
 
     def _decide_and_write(
         self,
         chunk: Chunk,
         pairs: list[tuple[int, int]],
-        grouped: int,
+        before: tuple[int, _GroupedSource],
         report: NearDuplicateReport,
         stop: Callable[[], bool],
         progress: Callable[[int], None],
     ) -> None:
-        ids = chunk.ids
+        ids, (grouped, source) = chunk.ids, before
         earlier_ids = sorted({a for a, _ in pairs} - set(ids))
         group_of: dict[int, int] = dict(self._stored_groups(earlier_ids))
         prints: dict[int, tuple[array, array]] = {}
@@ -248,7 +325,7 @@ class NearDuplicateGroups(NearDuplicateLookup):
                         merged[high] = low
                 if find(b) < b:
                     found.add(b)
-            self._write_rows(part, find, merged, chunk, start, grouped + written)
+            source.written(self._write_rows(part, find, merged, chunk, start, grouped + written))
             written += len(part)
             report.articles += len(part)
             report.found += len(found)
@@ -280,9 +357,10 @@ class NearDuplicateGroups(NearDuplicateLookup):
         chunk: Chunk,
         offset: int,
         expected: int,
-    ) -> None:
+    ) -> list[tuple[int, int, bytes | None]]:
+        """Write one batch's rows (committed on return, and returned)."""
         p = self.db.param
-        rows = []
+        rows: list[tuple[int, int, bytes | None]] = []
         for k, aid in enumerate(part, offset):
             keys = chunk.sketches[k * SKETCH_KEYS : (k + 1) * SKETCH_KEYS]
             rows.append((aid, find(aid), sketch_blob(keys) if keys[0] else None))
@@ -308,6 +386,7 @@ class NearDuplicateGroups(NearDuplicateLookup):
                     f'UPDATE "near_duplicate" SET "group_id" = {p} WHERE "group_id" = {p}',
                     [(find(gid), gid) for gid in sorted(merged)],
                 )
+        return rows
 
     def _stored_groups(self, ids: list[int]) -> list[tuple[int, int]]:
         group_model = self._nd_model()

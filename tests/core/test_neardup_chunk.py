@@ -5,12 +5,13 @@ split into passes and the grouped ones into pages."""
 from __future__ import annotations
 
 from array import array
+from pathlib import Path
 
 import pytest
 
 import core.neardup_chunk
 from core.neardup import SKETCH_KEYS, band_candidates, sketch_bins, sketch_texts, worth_checking
-from core.neardup_chunk import SKETCH_BYTES, Chunk, chunk_candidates, sketch_blob
+from core.neardup_chunk import SKETCH_BYTES, Chunk, GroupedCopy, chunk_candidates, sketch_blob
 from tests.fixtures.rewrites import corpus
 
 TEXTS = [a.text for a in corpus(6, stories=5, background=8)] + [
@@ -40,10 +41,10 @@ def test_pairs_against_streamed_pages_equal_one_pass_over_all(
     blobs = [sketch_blob(sketches[k * SKETCH_KEYS : (k + 1) * SKETCH_KEYS]) for k in range(split)]
     passes = []
 
-    def grouped() -> list[tuple[list[int], list[bytes]]]:
+    def grouped() -> list[tuple[list[int], bytes]]:
         passes.append(1)
         return [
-            (list(range(start, min(split, start + page))), blobs[start : start + page])
+            (list(range(start, min(split, start + page))), b"".join(blobs[start : start + page]))
             for start in range(0, split, page)
         ]
 
@@ -61,6 +62,38 @@ def test_a_chunk_with_nothing_grouped_reads_no_pages_and_a_stop_gives_none() -> 
     chunk = Chunk(list(range(len(TEXTS))), sketches)
     assert set(chunk_candidates(chunk, None, lambda: False) or ()) == _one_pass(sketches)
     assert chunk_candidates(chunk, None, lambda: True) is None
+
+
+def test_a_grouped_copy_streams_what_was_added_in_pages_and_keeps_id_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy a run reads its grouped sketches from: the chunk's pairs against it equal
+    those against the table's pages, across several additions and pages of any size."""
+    monkeypatch.setattr(core.neardup_chunk, "KEYSET_BUDGET", 7 * 9)  # several passes
+    sketches = sketch_texts(TEXTS)
+    split = len(TEXTS) - 9
+    stored = sketch_blob(sketches[: split * SKETCH_KEYS])
+    copy = GroupedCopy(str(tmp_path))
+    copy.PAGE = 3
+    try:
+        copy.add(list(range(0, 5)), stored[: 5 * SKETCH_BYTES])
+        copy.add(list(range(5, split)), stored[5 * SKETCH_BYTES :])
+        pages = list(copy.pages())
+        assert [len(ids) for ids, _ in pages] == [3] * (split // 3) + [split % 3] * (split % 3 > 0)
+        assert [i for ids, _ in pages for i in ids] == list(range(split))
+        assert b"".join(block for _, block in pages) == stored
+        chunk = Chunk(list(range(split, len(TEXTS))), sketches[split * SKETCH_KEYS :])
+        found = chunk_candidates(chunk, copy.pages, lambda: False)
+        assert found is not None
+        assert set(found) == {pair for pair in _one_pass(sketches) if pair[1] >= split}
+        with pytest.raises(ValueError):
+            copy.add([split - 1], stored[:SKETCH_BYTES])  # not after the last id
+        with pytest.raises(ValueError):
+            copy.add([split + 50], stored[: 2 * SKETCH_BYTES])  # two sketches for one id
+        assert [i for ids, _ in copy.pages() for i in ids] == list(range(split))
+    finally:
+        copy.close()
+    assert not list(tmp_path.iterdir())  # nothing left with a name
 
 
 def test_a_key_with_its_first_holders_counted_is_no_longer_looked_up(

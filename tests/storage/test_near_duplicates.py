@@ -417,14 +417,24 @@ def test_chunks_and_passes_find_exactly_the_candidate_pairs_of_one_pass(
     project.imports.import_files([_write(tmp_path / "k.jsonl", texts, "k")], detect=False)
     order = [_by_external_id(project)[f"k{i}"] for i in range(len(texts))]
     found: set[tuple[int, int]] = set()
+    sources: list[str] = []
     candidates = stored.chunk_candidates
 
     def recording(chunk, grouped, stop):  # type: ignore[no-untyped-def]
         pairs = candidates(chunk, grouped, stop)
         found.update(pairs)
+        sources.append(type(getattr(grouped, "__self__", None)).__name__)
         return pairs
 
     monkeypatch.setattr(stored, "chunk_candidates", recording)
+    table_reads: list[int] = []
+    from_table = stored.NearDuplicateGroups._stored_sketches
+
+    def reading_table(groups):  # type: ignore[no-untyped-def]
+        table_reads.append(1)
+        return from_table(groups)
+
+    monkeypatch.setattr(stored.NearDuplicateGroups, "_stored_sketches", reading_table)
     project.near_duplicates.update_near_duplicates()
     sketches = sketch_texts(texts)
     raw = sketches.tobytes()
@@ -442,6 +452,10 @@ def test_chunks_and_passes_find_exactly_the_candidate_pairs_of_one_pass(
     want = one_pass()
     assert len(want) > 20
     assert found == want
+    # Nothing grouped for the first chunk; the next ones stream a copy made once and
+    # joined by each written chunk (several passes a chunk, so not the table each time).
+    assert sources[0] == "NoneType" and set(sources[1:]) == {"GroupedCopy"}
+    assert len(sources) == -(-len(texts) // 13) > 2 and len(table_reads) == 1
     if peers < 32:
         monkeypatch.setattr(core.neardup, "BUCKET_PEERS", 32)
         assert want < one_pass()  # the cap left pairs out
