@@ -54,9 +54,10 @@ def _peak(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
-def stored_project(count: int) -> Path:
-    """A project with the articles stored and indexed, languages not detected (kept)."""
-    base = OUT / f"first-pass-{count}.tandai"
+def stored_project(count: int, *, name: str = "first-pass", indexed: bool = True) -> Path:
+    """A project with the articles stored (and indexed), languages not detected; kept in
+    bench/out under ``name`` for the next run."""
+    base = OUT / f"{name}-{count}.tandai"
     if not base.exists():
         data = news_file(count, 3000)
         target = base.with_suffix(".building")
@@ -64,7 +65,8 @@ def stored_project(count: int) -> Path:
             leftover.unlink()
         with Project.create(target) as project:
             project.imports.import_files([data], detect=False)
-            project.imports.index_pending()
+            if indexed:
+                project.imports.index_pending()
         target.rename(base)
     return base
 

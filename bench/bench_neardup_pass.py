@@ -36,25 +36,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import storage.near_duplicates as pass_module  # noqa: E402
-from bench.bench_first_pass import fresh_copy, timed  # noqa: E402
-from bench.bench_import import OUT, news_file  # noqa: E402
+from bench.bench_first_pass import fresh_copy, stored_project, timed  # noqa: E402
+from bench.bench_import import OUT  # noqa: E402
 from bench.worker_peaks import watch_workers  # noqa: E402
 from core.neardup import SKETCH_KEYS  # noqa: E402
 from storage import Project  # noqa: E402
-
-
-def stored_only(count: int) -> Path:
-    """A project with the articles stored, nothing else done (kept in bench/out)."""
-    base = OUT / f"neardup-pass-{count}.tandai"
-    if not base.exists():
-        data = news_file(count, 3000)
-        target = base.with_suffix(".building")
-        for leftover in OUT.glob(f"{target.name}*"):
-            leftover.unlink()
-        with Project.create(target) as project:
-            project.imports.import_files([data], detect=False)
-        target.rename(base)
-    return base
 
 
 class ChunkClock:
@@ -88,7 +74,7 @@ class ChunkClock:
             return pairs
 
         pass_module.chunk_candidates = candidates
-        pass_module.NearDuplicateGroups._group_chunk = group_chunk  # type: ignore[method-assign]
+        pass_module.NearDuplicateGroups._group_chunk = group_chunk  # type: ignore[method-assign,assignment]
 
     def text(self) -> str:
         lines = []
@@ -159,7 +145,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.primitives_only:
         watch_workers()
-        base = stored_only(args.articles)
+        base = stored_project(args.articles, name="neardup-pass", indexed=False)
         print(f"{args.articles:,} articles of gen_news stored ({base.name})")
         copy = fresh_copy(base)
         clock = ChunkClock()
