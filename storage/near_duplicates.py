@@ -14,8 +14,8 @@ Articles without a row are grouped in chunks of up to :data:`NEW_CHUNK`, in id o
    project. When a chunk makes more than one such pass, the sketches are read from the
    table once and then from a :class:`core.neardup_chunk.GroupedCopy` in temporary files
    beside the project, which each written chunk joins (a run that cannot write them, a
-   full disk say, reads the table each time as before). A pair whose bins make it worth checking
-   (:func:`core.neardup.worth_checking`) is kept;
+   full disk say, reads the table each time as before). A pair whose bins make it worth
+   checking (:func:`core.neardup.worth_checking`) is kept;
 3. every kept pair is decided by :func:`core.neardup.near_duplicates` on the exact
    similarities of the two texts, read again (nothing estimated is stored as a decision),
    and joined groups take the smaller ``group_id``.
