@@ -93,8 +93,6 @@ class GroupedCopy:
         except OSError:
             self._ids.close()
             raise
-        #: Grouped rows it stands for (an article without words has a row, not a sketch).
-        self.rows = 0
         self.last_id = -1
 
     def add(self, ids: Sequence[int], stored: bytes) -> None:
@@ -179,7 +177,7 @@ class _Places:
 
     def __init__(self, column: array) -> None:
         self.first: dict[int, int] = {}
-        self.full: dict[int, int] = {}
+        self.full: set[int] = set()
         self.more: dict[int, list[int]] = {}
         self.counts = bytearray(len(column))
         for pos, key in enumerate(column):
@@ -198,7 +196,8 @@ class _Places:
         pos = self.first[key]
         self.counts[pos] += 1
         if self.counts[pos] >= BUCKET_PEERS:
-            self.full[key] = self.first.pop(key)
+            self.full.add(key)
+            del self.first[key]
 
     def held(self) -> dict[int, int]:
         """Key -> its grouped holders counted, for the keys some grouped article holds."""

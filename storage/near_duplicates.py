@@ -97,6 +97,7 @@ class _GroupedSource:
         self._table = table
         self._folder = folder
         self._copy: GroupedCopy | None = None
+        self._rows = 0  # table rows the copy stands for (a row without words has no sketch)
         self._unwritable = False
 
     def pages(self, grouped: int, chunk_size: int) -> GroupedPages | None:
@@ -105,7 +106,7 @@ class _GroupedSource:
             return None
         if bands_per_pass(chunk_size) >= SKETCH_KEYS or self._unwritable:
             return self._table  # one pass: the table is read once either way
-        if self._copy is None or self._copy.rows != grouped:
+        if self._copy is None or self._rows != grouped:
             self.close()
             try:
                 copy = GroupedCopy(self._folder)
@@ -120,7 +121,7 @@ class _GroupedSource:
                 self._unwritable = True
                 self.close()
                 return self._table
-            copy.rows = grouped
+            self._rows = grouped
         return self._copy.pages
 
     def written(self, rows: list[tuple[int, int, bytes | None]]) -> None:
@@ -129,15 +130,15 @@ class _GroupedSource:
             return
         kept = [(aid, stored) for aid, _, stored in rows if stored is not None]
         try:
-            if kept and kept[0][0] <= self._copy.last_id:
-                self.close()  # out of id order: made again from the table when next needed
-                return
             self._copy.add([aid for aid, _ in kept], b"".join(stored for _, stored in kept))
+        except ValueError:  # out of id order: made again from the table when next needed
+            self.close()
+            return
         except OSError:
             self._unwritable = True
             self.close()
             return
-        self._copy.rows += len(rows)
+        self._rows += len(rows)
 
     def close(self) -> None:
         if self._copy is not None:
@@ -222,12 +223,7 @@ class NearDuplicateGroups(NearDuplicateLookup):
             report.cancelled = True
             return
         self._decide_and_write(
-            chunk,
-            pairs,
-            (grouped, source),
-            report,
-            stop,
-            lambda n: progress(before + half + n // 2),
+            chunk, pairs, grouped, source, report, stop, lambda n: progress(before + half + n // 2)
         )
         if not report.cancelled:
             progress(before + len(ids))
@@ -285,12 +281,13 @@ class NearDuplicateGroups(NearDuplicateLookup):
         self,
         chunk: Chunk,
         pairs: list[tuple[int, int]],
-        before: tuple[int, _GroupedSource],
+        grouped: int,
+        source: _GroupedSource,
         report: NearDuplicateReport,
         stop: Callable[[], bool],
         progress: Callable[[int], None],
     ) -> None:
-        ids, (grouped, source) = chunk.ids, before
+        ids = chunk.ids
         earlier_ids = sorted({a for a, _ in pairs} - set(ids))
         group_of: dict[int, int] = dict(self._stored_groups(earlier_ids))
         prints: dict[int, tuple[array, array]] = {}
