@@ -218,6 +218,11 @@ def test_bins_agreeing_are_counted_lane_by_lane_and_decide_what_is_worth_checkin
         b = signature(a, agreeing)
         x = as_bins(a, None)[0] ^ as_bins(b, None)[0]
         assert _agreeing_bins(x) == sum(p == q for p, q in zip(a, b, strict=True)) == agreeing
+    # A lane differing only in its top bit or only in its lowest counts as differing.
+    for lane in (0x8000, 0x0001, 0x7FFF, 0xFFFF, 0x0100):
+        for spots in ([0], [BINS - 1], list(range(0, BINS, 7))):
+            x = sum(lane << (16 * b) for b in spots)
+            assert _agreeing_bins(x) == BINS - len(spots), (hex(lane), spots)
     words, skeleton = signature(None, 0), signature(None, 0)
     base = as_bins(words, skeleton)
     for w, s, worth, by_words in [

@@ -111,3 +111,48 @@ def test_a_key_with_its_first_holders_counted_is_no_longer_looked_up(
     assert 7 not in places.first and places.held() == {7: 3}
     places.count(9)
     assert places.held() == {7: 3, 9: 1}
+
+
+def test_a_grouped_article_is_paired_exactly_where_worth_checking_says_at_each_edge() -> None:
+    """The scan counts differing word bins inline (a call per pair was a tenth of a late
+    chunk): pairs with a grouped article sharing one band key, at and beside each
+    threshold of :func:`core.neardup.worth_checking`, are kept exactly where it says."""
+    import random
+
+    from core.neardup import BANDS, BINS, SKELETON_BINS_FLOOR, WORD_BINS_ALONE, WORD_BINS_FLOOR
+
+    rng = random.Random(11)
+
+    def lanes() -> list[int]:
+        return [rng.getrandbits(16) for _ in range(BINS)]
+
+    def like(base: list[int], agreeing: int, keep: tuple[int, ...] = ()) -> list[int]:
+        same = set(keep) | set(rng.sample([b for b in range(BINS) if b not in keep], agreeing))
+        # Differing lanes differ in one bit (either end of the lane) or in all of them.
+        flips = (0x0001, 0x8000, 0xFFFF, 0x7FFF, 0x0100)
+        return [v if b in same else v ^ flips[b % len(flips)] for b, v in enumerate(base)]
+
+    def keys(words: list[int], skeleton: list[int]) -> list[int]:
+        both = words + skeleton
+        return [both[2 * k] << 16 | both[2 * k + 1] for k in range(2 * BANDS)]
+
+    words, skeleton = lanes(), lanes()
+    last = (BINS - 2, BINS - 1)  # the skeleton's last band: the key every pair shares
+    cases = [
+        (w, s)
+        for w in (0, WORD_BINS_FLOOR - 1, WORD_BINS_FLOOR, WORD_BINS_ALONE - 1, WORD_BINS_ALONE)
+        for s in (2, SKELETON_BINS_FLOOR - 1, SKELETON_BINS_FLOOR)
+    ]
+    others = [keys(like(words, w), like(skeleton, s - 2, last)) for w, s in cases]
+    grouped = sketch_blob(array("I", keys(words, skeleton)))
+    chunk = Chunk(list(range(1, len(others) + 1)), array("I", [k for o in others for k in o]))
+    found = chunk_candidates(chunk, lambda: [([0], grouped)], lambda: False)
+    assert found is not None
+    base = sketch_bins(grouped)
+    want = {
+        (0, k + 1)
+        for k, other in enumerate(others)
+        if worth_checking(base, sketch_bins(sketch_blob(array("I", other))))
+    }
+    assert {pair for pair in found if pair[0] == 0} == want
+    assert 0 < len(want) < len(cases)  # both verdicts met
