@@ -12,17 +12,7 @@ from core.neardup import NearDuplicates, group_members
 from storage import Project
 from storage.database import STREAM_CACHE_KIB
 from tests.fixtures.rewrites import corpus
-
-
-def _write(path: Path, texts: list[str], prefix: str) -> Path:
-    with path.open("w", encoding="utf-8") as fh:
-        for i, text in enumerate(texts):
-            fh.write(json.dumps({"id": f"{prefix}{i}", "text": text}, ensure_ascii=False) + "\n")
-    return path
-
-
-def _by_external_id(project: Project) -> dict[str, int]:
-    return {s.external_id: s.id for s in project.list_articles(limit=10_000)}
+from tests.storage.neardup_helpers import by_external_id, write_texts
 
 
 def test_groups_built_import_by_import_equal_the_grouping_of_all_at_once(
@@ -33,13 +23,13 @@ def test_groups_built_import_by_import_equal_the_grouping_of_all_at_once(
     # Three imports, each grouped before the next arrives (batches smaller than imports).
     cuts = [0, len(texts) // 3, 2 * len(texts) // 3, len(texts)]
     for n, (lo, hi) in enumerate(itertools.pairwise(cuts)):
-        path = _write(tmp_path / f"part{n}.jsonl", texts[lo:hi], f"p{n}-")
+        path = write_texts(tmp_path / f"part{n}.jsonl", texts[lo:hi], f"p{n}-")
         project.imports.import_files([path], detect=False)
         assert project.near_duplicates.pending_near_duplicates() == hi - lo
         report = project.near_duplicates.update_near_duplicates()
         assert report.articles == hi - lo
         assert project.near_duplicates.pending_near_duplicates() == 0
-    ids = _by_external_id(project)
+    ids = by_external_id(project)
     order = [ids[f"p{n}-{i}"] for n in range(3) for i in range(cuts[n + 1] - cuts[n])]
     finder = NearDuplicates()
     for text in texts:
@@ -66,10 +56,10 @@ def test_an_import_reports_its_near_duplicates_and_skip_leaves_them_out(
     originals = [a for a in articles if a.kind == "original"]
     rewrites = [a for a in articles if a.kind in ("light", "spinner")]
     others = [a for a in articles if a.kind == "background"]
-    first = _write(tmp_path / "first.jsonl", [a.text for a in originals + others], "o")
+    first = write_texts(tmp_path / "first.jsonl", [a.text for a in originals + others], "o")
     report = project.imports.import_files([first], detect=False, near_duplicates="keep")
     assert report.near_duplicates == 0
-    second = _write(tmp_path / "second.jsonl", [a.text for a in rewrites], "r")
+    second = write_texts(tmp_path / "second.jsonl", [a.text for a in rewrites], "r")
     report = project.imports.import_files([second], detect=False, near_duplicates="skip")
     assert report.near_duplicates == len(rewrites) == 8
     assert report.imported == 0
@@ -88,7 +78,7 @@ def test_a_split_export_keeps_every_stored_group_in_one_split(
     from core.export.records import ExportOptions, ExportSelection, parse_split
 
     articles = corpus(21, stories=8, background=24)
-    path = _write(tmp_path / "c.jsonl", [a.text for a in articles], "c")
+    path = write_texts(tmp_path / "c.jsonl", [a.text for a in articles], "c")
     project.imports.import_files([path], detect=False)  # left for the export to group
     assert project.near_duplicates.pending_near_duplicates() == len(articles)
     split = parse_split("train=0.5,dev=0.25,test=0.25")
@@ -103,7 +93,7 @@ def test_a_split_export_keeps_every_stored_group_in_one_split(
             for line in (out / f"{name}.jsonl").read_text("utf-8").splitlines():
                 where[json.loads(line)["id"]] = name
         assert len(where) == len(articles)
-        ids = {v: k for k, v in _by_external_id(project).items()}
+        ids = {v: k for k, v in by_external_id(project).items()}
         groups = project.near_duplicates.near_duplicate_groups()
         assert len(groups) >= 8
         for members in groups:
@@ -120,7 +110,7 @@ def test_the_list_counts_near_duplicates_and_one_per_group_shows_each_group_once
     from core.query import ArticleFilter
 
     articles = corpus(5, stories=5, background=6)
-    path = _write(tmp_path / "c.jsonl", [a.text for a in articles], "c")
+    path = write_texts(tmp_path / "c.jsonl", [a.text for a in articles], "c")
     project.imports.import_files([path], detect=False, near_duplicates="keep")
     groups = project.near_duplicates.near_duplicate_groups()
     rows = project.list_articles(limit=1000)
@@ -139,45 +129,6 @@ def test_the_list_counts_near_duplicates_and_one_per_group_shows_each_group_once
     assert sorted(r.id for r in page) == sorted(shown)
 
 
-def test_labels_carry_to_near_duplicates_as_suggestions_accepted_or_rejected_like_any(
-    project: Project, tmp_path: Path
-) -> None:
-    articles = corpus(6, stories=1, rewrites=(4, 4), reports=(1, 1), background=3)
-    path = _write(tmp_path / "c.jsonl", [a.text for a in articles], "c")
-    project.imports.import_files([path], detect=False)
-    ids = _by_external_id(project)
-    original = next(a for a in articles if a.kind == "original")
-    source_id = ids[f"c{original.index}"]
-    for start, end, label in original.spans:
-        project.labels.add_span(
-            source_id, annotator="ani", layer="entity", label=label, start=start, end=end
-        )
-    report = project.near_duplicates.propagate_labels(annotator="ani")
-    assert report.sources == 1 and report.targets == 4
-    assert report.placed > 0 and report.stored == report.placed
-    # a span is placed, or not; two placed on one spot count once
-    assert report.placed + report.unplaced <= 4 * len(original.spans)
-    assert report.placed + report.unplaced >= 4 * len(original.spans) - 5
-    assert "could not be placed" in report.summary()
-    report_row = next(a for a in articles if a.kind == "report")
-    assert (
-        project.suggestions.suggestions(ids[f"c{report_row.index}"]) == []
-    )  # same event, not a rewrite
-    rewrite = next(a for a in articles if a.kind in ("light", "spinner"))
-    target = ids[f"c{rewrite.index}"]
-    carried = project.suggestions.suggestions(target, annotator="ani")
-    assert carried and {s.source for s in carried} == {"near-duplicate"}
-    gold = {(s, e, label) for s, e, label in rewrite.spans}
-    assert all((s.start, s.end, s.label) in gold for s in carried)
-    span = project.suggestions.accept_suggestion(carried[0].id, annotator="ani")
-    assert span.origin == "suggestion:near-duplicate"
-    project.suggestions.reject_suggestion(carried[1].id, annotator="ani")
-    again = project.near_duplicates.propagate_labels(annotator="ani", article_ids=[source_id])
-    assert again.stored == 0  # stored ones are not stored twice, the rejected one stays out
-    pending = project.suggestions.suggestions(target, annotator="ani")
-    assert len(pending) == len(carried) - 2
-
-
 def test_two_processes_grouping_at_once_make_the_groups_of_one(
     project: Project, project_target: str, tmp_path: Path
 ) -> None:
@@ -185,7 +136,7 @@ def test_two_processes_grouping_at_once_make_the_groups_of_one(
     import sys
 
     articles = corpus(13, stories=6, background=30)
-    path = _write(tmp_path / "c.jsonl", [a.text for a in articles], "c")
+    path = write_texts(tmp_path / "c.jsonl", [a.text for a in articles], "c")
     project.imports.import_files([path], detect=False)
     root = Path(__file__).resolve().parents[2]
     code = (
@@ -212,114 +163,6 @@ def test_two_processes_grouping_at_once_make_the_groups_of_one(
         expected
         and sorted(len(g) for g in project.near_duplicates.near_duplicate_groups()) == expected
     )
-
-
-def test_a_stance_carries_as_a_proposal_accepted_with_its_origin_or_rejected(
-    project: Project, tmp_path: Path
-) -> None:
-    articles = corpus(7, stories=1, rewrites=(3, 3), reports=(1, 1), background=3)
-    # Hard text in every article: emoji, CJK Extension B, right-to-left, CRLF line ends.
-    hard = "👩🏽‍🔬 𠮷野 مرحبا بالعالم\r\n"
-    path = _write(tmp_path / "c.jsonl", [hard + a.text for a in articles], "c")
-    project.imports.import_files([path], detect=False)
-    ids = _by_external_id(project)
-    original = next(a for a in articles if a.kind == "original")
-    source_id = ids[f"c{original.index}"]
-    project.near_duplicates.update_near_duplicates()
-    group = next(g for g in project.near_duplicates.near_duplicate_groups() if source_id in g)
-    assert len(group) == 4
-    project.labels.set_doc_label(source_id, annotator="ani", key="stance:main", value="against")
-    report = project.near_duplicates.propagate_labels(annotator="ani")
-    assert report.sources == 1 and report.targets == 3 and report.placed == 0
-    assert report.stances == 3 and report.stances_stored == 3
-    assert "3 stances carried (3 new)" in report.summary()
-    others = [g for g in group if g != source_id]
-    for target in others:
-        (proposal,) = project.suggestions.doc_suggestions(target, annotator="ani")
-        assert (proposal.key, proposal.value, proposal.source, proposal.score) == (
-            "stance:main",
-            "against",
-            "near-duplicate",
-            1.0,
-        )
-        shown = project.learning.stance_proposals(target, annotator="ani")
-        assert shown == {"main": proposal}
-    report_row = next(a for a in articles if a.kind == "report")
-    assert project.suggestions.doc_suggestions(ids[f"c{report_row.index}"]) == []
-
-    accepted, rejected, left = others
-    (sg,) = project.suggestions.doc_suggestions(accepted, annotator="ani")
-    assert project.suggestions.accept_doc_suggestion(sg, annotator="ani") is None
-    assert project.labels.doc_labels(accepted, annotator="ani") == {"stance:main": "against"}
-    assert project.labels.doc_label_origins(accepted, annotator="ani") == {
-        "stance:main": "suggestion:near-duplicate"
-    }
-    assert project.suggestions.doc_suggestions(accepted, annotator="ani") == []  # decided
-    assert project.suggestions.doc_suggestions(accepted, annotator="budi") != []  # not theirs
-    rejection = project.suggestions.reject_doc_suggestion(
-        rejected, annotator="ani", key="stance:main", value="against"
-    )
-    assert project.learning.stance_proposals(rejected, annotator="ani") == {}
-    again = project.near_duplicates.propagate_labels(annotator="ani", article_ids=[source_id])
-    assert again.stances == 3 and again.stances_stored == 0  # nothing twice, none rejected
-    assert project.suggestions.doc_suggestions(rejected, annotator="ani") == []
-    project.suggestions.remove_doc_rejections([rejection])  # undo of the reject
-    assert len(project.suggestions.doc_suggestions(rejected, annotator="ani")) == 1
-    # The proposal is one: a manual stance on another rewrite halves its share and adds
-    # the other value beside it.
-    project.labels.set_doc_label(accepted, annotator="ani", key="stance:main", value="neutral")
-    assert project.labels.doc_label_origins(accepted, annotator="ani") == {"stance:main": "manual"}
-    project.near_duplicates.propagate_labels(annotator="ani")
-    pending = project.suggestions.doc_suggestions(left, annotator="ani")
-    assert sorted((p.value, p.score) for p in pending) == [("against", 0.5), ("neutral", 0.5)]
-
-
-def test_a_stance_proposal_with_an_unknown_target_or_option_stores_nothing(
-    project: Project,
-) -> None:
-    from core.models import NewArticle
-    from storage import LabelError
-
-    project.imports.store_articles([NewArticle(text="one two three")])
-    (aid,) = project.article_ids()
-    for key, value in (("stance:nope", "against"), ("stance:main", "maybe")):
-        try:
-            project.suggestions.add_doc_suggestions(
-                aid, [("stance:main", "favour", 1.0), (key, value, 1.0)], source="near-duplicate"
-            )
-        except LabelError as exc:
-            assert key in str(exc) or value in str(exc)
-        else:
-            raise AssertionError("a bad proposal was stored")
-    assert project.suggestions.doc_suggestions(aid) == []
-
-
-def test_stance_labels_of_a_version_9_project_are_manual_after_the_migration(
-    tmp_path: Path,
-) -> None:
-    from storage.database import open_database
-    from storage.migrations import migrate
-
-    path = tmp_path / "old.tandai"
-    db = open_database(str(path), must_exist=False)
-    migrate(db, name="old", upto=9)  # the version before document-label suggestions
-    db.execute_sql(
-        "INSERT INTO article (external_id, content_hash, title, url, source, published,"
-        " meta, created) VALUES ('a1', 'h1', 'Lama', '', 'x', '', '{}', '2024-01-01')"
-    )
-    db.execute_sql("INSERT INTO article_text (article_id, text) VALUES (1, 'Kabar lama 𠮷')")
-    db.execute_sql("INSERT INTO annotator (name, created) VALUES ('ani', '2024-01-01')")
-    db.execute_sql(
-        "INSERT INTO doc_label (article_id, annotator_id, key, value, created, updated)"
-        " VALUES (1, 1, 'stance:main', 'favour', '2024-01-01', '2024-01-01')"
-    )
-    db.close()
-    with Project.open(path) as project:
-        assert project.labels.doc_label_origins(1, annotator="ani") == {"stance:main": "manual"}
-        assert project.suggestions.add_doc_suggestions(
-            1, [("stance:main", "against", 0.5)], source="near-duplicate"
-        )
-        assert [s.value for s in project.suggestions.doc_suggestions(1)] == ["against"]
 
 
 def test_a_version_10_project_drops_its_key_table_and_groups_again_from_sketches(
@@ -377,13 +220,13 @@ def test_small_chunks_passes_and_writes_give_the_groups_of_one_pass(
     texts = [a.text for a in corpus(21, stories=5, background=12)]
     crlf = "Berita 𠮷野 القاهرة\r\nhari ini 😀 banjir besar di kota"
     texts += ["😀 🎉", crlf, crlf + " lagi"]
-    project.imports.import_files([_write(tmp_path / "c.jsonl", texts, "c")], detect=False)
+    project.imports.import_files([write_texts(tmp_path / "c.jsonl", texts, "c")], detect=False)
     seen: list[int] = []
     report = project.near_duplicates.update_near_duplicates(
         on_progress=lambda p: seen.append(p.done)
     )
     assert report.articles == len(texts) and seen == sorted(seen) and seen[-1] == len(texts)
-    order = [_by_external_id(project)[f"c{i}"] for i in range(len(texts))]
+    order = [by_external_id(project)[f"c{i}"] for i in range(len(texts))]
     finder = NearDuplicates()
     for text in texts:
         finder.add(text)
@@ -414,8 +257,8 @@ def test_chunks_and_passes_find_exactly_the_candidate_pairs_of_one_pass(
     monkeypatch.setattr(stored, "_STREAM", 4)
     texts = [a.text for a in corpus(5, stories=6, background=8)]
     texts += ["Berita 𠮷野 القاهرة\r\nhari ini 😀 banjir besar di kota", "😀 🎉"]
-    project.imports.import_files([_write(tmp_path / "k.jsonl", texts, "k")], detect=False)
-    order = [_by_external_id(project)[f"k{i}"] for i in range(len(texts))]
+    project.imports.import_files([write_texts(tmp_path / "k.jsonl", texts, "k")], detect=False)
+    order = [by_external_id(project)[f"k{i}"] for i in range(len(texts))]
     found: set[tuple[int, int]] = set()
     sources: list[str] = []
     candidates = stored.chunk_candidates
@@ -467,7 +310,7 @@ def test_grouping_streams_with_a_small_page_cache_and_puts_the_usual_one_back(
     """The pass reads every text and sketch once a chunk: SQLite's usual 32 MB cache would
     fill with pages never read again, on top of the chunk's own peak."""
     texts = [a.text for a in corpus(5, stories=3, background=6)]
-    project.imports.import_files([_write(tmp_path / "a.jsonl", texts, "a")], detect=False)
+    project.imports.import_files([write_texts(tmp_path / "a.jsonl", texts, "a")], detect=False)
     db = project.db
 
     def cache_kib() -> int | None:
