@@ -20,7 +20,7 @@ import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from core.memory import collect_seldom_from_now_on
 
@@ -97,3 +97,53 @@ def in_order(
     finally:
         for _key, future in running:
             future.cancel()
+
+
+class Prefetch(Generic[K, R]):
+    """:func:`in_order`'s work, started now and collected while the caller does something
+    else: :meth:`pump` never waits (it hands finished results on and submits jobs while
+    fewer than ``ahead`` run), so a caller busy in this process calls it now and then and
+    the workers stay fed; :meth:`wait_one` waits for the oldest. Results reach ``take`` in
+    the order of ``jobs``, as :func:`in_order` yields them. :meth:`cancel` drops the jobs
+    not started."""
+
+    def __init__(
+        self,
+        pool: cf.Executor,
+        fn: Callable[..., R],
+        jobs: Iterable[tuple[K, tuple[Any, ...]]],
+        *,
+        ahead: int,
+        take: Callable[[K, R], None],
+    ) -> None:
+        self._pool, self._fn, self._jobs = pool, fn, iter(jobs)
+        self._ahead, self._take = ahead, take
+        self._running: deque[tuple[K, cf.Future[R]]] = deque()
+        self._submitted_all = False
+
+    def pump(self) -> None:
+        while self._running and self._running[0][1].done():
+            key, future = self._running.popleft()
+            self._take(key, future.result())
+        while not self._submitted_all and len(self._running) < self._ahead:
+            job = next(self._jobs, None)
+            if job is None:
+                self._submitted_all = True
+            else:
+                self._running.append((job[0], self._pool.submit(self._fn, *job[1])))
+
+    def wait_one(self) -> bool:
+        """Wait for the oldest job and hand its result on; False once all are handed on."""
+        self.pump()
+        if not self._running:
+            return False
+        key, future = self._running.popleft()
+        self._take(key, future.result())
+        self.pump()
+        return True
+
+    def cancel(self) -> None:
+        for _key, future in self._running:
+            future.cancel()
+        self._running.clear()
+        self._submitted_all = True

@@ -7,7 +7,10 @@ band keys, :func:`core.neardup.sketch`; NULL: no words).
 
 Articles without a row are grouped in chunks of up to :data:`NEW_CHUNK`, in id order:
 
-1. their texts are read and sketched;
+1. their texts are read and sketched, by worker processes when there are many; in a run of
+   several chunks each chunk's sketching starts while the chunk before is compared and
+   written (:class:`_NextChunk`), which takes this process's core and leaves the workers'
+   idle otherwise;
 2. candidates (:func:`core.neardup_chunk.chunk_candidates`): the grouped articles'
    sketches stream past in pages once per group of bands and are paired with the chunk's
    holders of the same keys; the chunk's own pairs follow. Memory does not grow with the
@@ -34,6 +37,7 @@ import bisect
 import concurrent.futures as cf
 import contextlib
 import os
+import tempfile
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -51,7 +55,7 @@ from core.neardup_chunk import (
     chunk_candidates,
     sketch_blob,
 )
-from core.workers import in_order, process_pool
+from core.workers import Prefetch, in_order, process_pool
 from storage.database import STREAM_CACHE_KIB, is_sqlite, page_cache
 from storage.near_duplicate_lookup import NearDuplicateLookup
 
@@ -83,6 +87,11 @@ class NearDuplicateReport:
     found: int = 0
     found_ids: list[int] = field(default_factory=list)
     cancelled: bool = False
+
+
+def _sketch_workers() -> int:
+    """Worker processes a large chunk is sketched in."""
+    return min(_WORKERS, os.cpu_count() or 1)
 
 
 class _Conflict(Exception):
@@ -146,6 +155,71 @@ class _GroupedSource:
             self._copy = None
 
 
+class _NextChunk:
+    """The next chunk's sketches, started in the worker processes while this process works
+    out the current chunk's candidates and decisions: those take one core for most of a
+    chunk's time at a million (12-96 s of candidates a chunk against 40-55 s of sketching),
+    and the workers would idle through them. :meth:`pump`, called from the current chunk's
+    stop checks, keeps them fed without waiting. Finished parts wait in a nameless
+    temporary file, not in memory (38 MB for 100,000 on top of the current chunk's peak);
+    a disk that cannot take them ends the head start, and the chunk is sketched when its
+    turn comes, as without one."""
+
+    def __init__(
+        self,
+        ids: list[int],
+        texts_in_order: Callable[[list[int]], list[str]],
+        pool: cf.Executor,
+        folder: str | None,
+    ) -> None:
+        self.ids = ids
+        self._file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 (closed by close())
+        self._keys = 0
+        batches = (ids[start : start + _READ] for start in range(0, len(ids), _READ))
+        jobs = ((None, (texts,)) for texts in map(texts_in_order, batches))
+        self._work: Prefetch[None, array] | None = Prefetch(
+            pool, sketch_texts, jobs, ahead=_sketch_workers() * 3, take=self._keep
+        )
+
+    def _keep(self, _key: None, part: array) -> None:
+        part.tofile(self._file)
+        self._keys += len(part)
+
+    def pump(self) -> None:
+        if self._work is None:
+            return
+        try:
+            self._work.pump()
+        except OSError:
+            self.close()
+
+    def chunk(self, stop: Callable[[], bool], progress: Callable[[int], None]) -> Chunk | None:
+        """The chunk, once the rest of it is sketched; None if stopped or the head start
+        ended (a full disk)."""
+        try:
+            while self._work is not None and self._work.wait_one():
+                if stop():
+                    return None
+                progress(self._keys // SKETCH_KEYS)
+            if self._work is None:
+                return None
+            self._file.seek(0)
+            sketches = array("I")
+            sketches.fromfile(self._file, self._keys)
+        except OSError:
+            return None
+        finally:
+            self.close()
+        return Chunk(self.ids, sketches)
+
+    def close(self) -> None:
+        if self._work is not None:
+            self._work.cancel()
+            self._work = None
+        with contextlib.suppress(OSError):
+            self._file.close()
+
+
 class NearDuplicateGroups(NearDuplicateLookup):
     """Near-duplicate groups (``project.near_duplicates``): grouping the articles not grouped
     yet; what is asked about the groups is :class:`NearDuplicateLookup`'s."""
@@ -188,19 +262,40 @@ class NearDuplicateGroups(NearDuplicateLookup):
         # PostgreSQL's: in the system's temporary folder.
         folder = os.path.dirname(os.path.abspath(self.db.database)) if is_sqlite(self.db) else None
         source = _GroupedSource(self._stored_sketches, folder)
-        with page_cache(self.db, STREAM_CACHE_KIB), contextlib.closing(source):
-            while not report.cancelled:
-                query: Any = self._ungrouped().order_by(self.m.Article.id).limit(NEW_CHUNK)
-                ids = [int(row[0]) for row in query.tuples()]
-                if not ids:
-                    break
-                try:
-                    self._group_chunk(ids, report, stop, progress, pool, source)
-                except _Conflict:
-                    continue  # start again from what the other process left
-                finally:
-                    give_back_memory()  # the next chunk's peak is not on this one's leftovers
+        ahead: _NextChunk | None = None
+        with (
+            page_cache(self.db, STREAM_CACHE_KIB),
+            contextlib.closing(source),
+            contextlib.ExitStack() as stack,
+        ):
+            if pool is None and total > NEW_CHUNK and _sketch_workers() > 1:
+                # One pool for the run, so each chunk's sketching can start in the one before.
+                pool = stack.enter_context(process_pool(_sketch_workers()))
+            try:
+                while not report.cancelled:
+                    ids = self._next_ids()
+                    if not ids:
+                        break
+                    try:
+                        ahead = self._group_chunk(
+                            ids, report, stop, progress, pool, source, folder, ahead
+                        )
+                    except _Conflict:
+                        ahead = None  # closed; start again from what the other process left
+                        continue
+                    finally:
+                        give_back_memory()  # the next chunk's peak is not on this one's leftovers
+            finally:
+                if ahead is not None:
+                    ahead.close()
         return report
+
+    def _next_ids(self, after: int | None = None) -> list[int]:
+        """The ids of the next chunk: the first ungrouped ones (after ``after``)."""
+        query: Any = self._ungrouped()
+        if after is not None:
+            query = query.where(self.m.Article.id > after)
+        return [int(row[0]) for row in query.order_by(self.m.Article.id).limit(NEW_CHUNK).tuples()]
 
     def _group_chunk(
         self,
@@ -210,23 +305,75 @@ class NearDuplicateGroups(NearDuplicateLookup):
         progress: Callable[[int], None],
         pool: cf.Executor | None,
         source: _GroupedSource,
-    ) -> None:
+        folder: str | None,
+        ahead: _NextChunk | None,
+    ) -> _NextChunk | None:
+        """Group one chunk (its sketching started by the chunk before if ``ahead`` holds
+        these ids); returns the next chunk's sketching, started here (None: none started,
+        or this chunk was stopped)."""
         grouped = self._grouped_count()
         # Progress: sketching is the first half of a chunk's share, the writes the second.
         before, half = report.articles, len(ids) // 2
-        chunk = self._sketch_chunk(ids, stop, lambda n: progress(before + n // 2), pool)
+
+        def sketched(n: int) -> None:
+            progress(before + n // 2)
+
+        chunk = None
+        if ahead is not None:
+            if ahead.ids == ids:  # else another process grouped some of them meanwhile
+                chunk = ahead.chunk(stop, sketched)
+            ahead.close()
+        if chunk is None:
+            chunk = None if stop() else self._sketch_chunk(ids, stop, sketched, pool)
         if chunk is None:
             report.cancelled = True
-            return
-        pairs = chunk_candidates(chunk, source.pages(grouped, len(ids)), stop)
-        if pairs is None:
-            report.cancelled = True
-            return
-        self._decide_and_write(
-            chunk, pairs, grouped, source, report, stop, lambda n: progress(before + half + n // 2)
-        )
-        if not report.cancelled:
-            progress(before + len(ids))
+            return None
+        following = self._start_next(ids[-1], pool, folder)
+
+        def stop_and_pump() -> bool:
+            if following is not None:
+                following.pump()
+            return stop()
+
+        try:
+            pairs = chunk_candidates(chunk, source.pages(grouped, len(ids)), stop_and_pump)
+            if pairs is None:
+                report.cancelled = True
+            else:
+                self._decide_and_write(
+                    chunk,
+                    pairs,
+                    grouped,
+                    source,
+                    report,
+                    stop_and_pump,
+                    lambda n: progress(before + half + n // 2),
+                )
+        except BaseException:
+            if following is not None:
+                following.close()
+            raise
+        if report.cancelled:
+            if following is not None:
+                following.close()
+            return None
+        progress(before + len(ids))
+        return following
+
+    def _start_next(
+        self, after: int, pool: cf.Executor | None, folder: str | None
+    ) -> _NextChunk | None:
+        """The sketching of the chunk after id ``after``, started in ``pool`` if it is one
+        the workers would sketch."""
+        if pool is None or _sketch_workers() < 2:
+            return None
+        ids = self._next_ids(after)
+        if len(ids) < _POOL_MIN:
+            return None  # sketched in this process when its turn comes
+        try:
+            return _NextChunk(ids, self._texts_in_order, pool, folder)
+        except OSError:
+            return None  # no temporary file: no head start
 
     def _texts(self, ids: list[int]) -> list[tuple[int, str]]:
         t = self.m.ArticleText
@@ -244,7 +391,7 @@ class NearDuplicateGroups(NearDuplicateLookup):
         batches = (ids[start : start + _READ] for start in range(0, len(ids), _READ))
         jobs = ((None, (texts,)) for texts in map(self._texts_in_order, batches))
         sketches = array("I")
-        workers = min(_WORKERS, os.cpu_count() or 1)
+        workers = _sketch_workers()
         large = len(ids) >= _POOL_MIN and workers > 1
         with contextlib.ExitStack() as stack:
             if pool is None and large:

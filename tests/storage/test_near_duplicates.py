@@ -5,10 +5,12 @@ from __future__ import annotations
 import itertools
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from core.neardup import NearDuplicates, group_members
+from core.neardup_chunk import Chunk
 from storage import Project
 from storage.database import STREAM_CACHE_KIB
 from tests.fixtures.rewrites import corpus
@@ -221,11 +223,25 @@ def test_small_chunks_passes_and_writes_give_the_groups_of_one_pass(
     crlf = "Berita 𠮷野 القاهرة\r\nhari ini 😀 banjir besar di kota"
     texts += ["😀 🎉", crlf, crlf + " lagi"]
     project.imports.import_files([write_texts(tmp_path / "c.jsonl", texts, "c")], detect=False)
+    head_starts: list[bool] = []
+    take = stored._NextChunk.chunk
+
+    def taken(self: stored._NextChunk, *args: Any) -> Chunk | None:
+        chunk = take(self, *args)
+        head_starts.append(chunk is not None)
+        return chunk
+
+    monkeypatch.setattr(stored._NextChunk, "chunk", taken)
     seen: list[int] = []
     report = project.near_duplicates.update_near_duplicates(
         on_progress=lambda p: seen.append(p.done)
     )
     assert report.articles == len(texts) and seen == sorted(seen) and seen[-1] == len(texts)
+    # With workers, each chunk after the first that the workers sketch (6 articles or more)
+    # was sketched while the one before was compared and written.
+    sizes = [min(9, len(texts) - start) for start in range(9, len(texts), 9)]
+    assert head_starts == ([True] * sum(size >= 6 for size in sizes) if workers else [])
+    assert len(head_starts) >= 4 or not workers
     order = [by_external_id(project)[f"c{i}"] for i in range(len(texts))]
     finder = NearDuplicates()
     for text in texts:
@@ -234,6 +250,43 @@ def test_small_chunks_passes_and_writes_give_the_groups_of_one_pass(
     assert len(want) >= 5
     assert sorted(project.near_duplicates.near_duplicate_groups()) == want
     assert sorted([order[-2], order[-1]]) in want  # emoji, CJK Ext. B, RTL, CRLF: one group
+
+
+def test_a_stop_while_the_next_chunk_is_sketched_ahead_leaves_it_whole_to_the_next_run(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run stops while the chunk after the current one is being sketched by the
+    workers: nothing of that chunk is stored, nothing is left beside the project, and the
+    next run groups the rest as one run would have."""
+    import storage.near_duplicates as stored
+
+    monkeypatch.setattr(stored, "NEW_CHUNK", 9)
+    monkeypatch.setattr(stored, "_POOL_MIN", 6)
+    monkeypatch.setattr(stored, "WRITE_ROWS", 3)
+    texts = [a.text for a in corpus(22, stories=5, background=10)]
+    project.imports.import_files([write_texts(tmp_path / "c.jsonl", texts, "c")], detect=False)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    pumped: list[int] = []
+    pump = stored._NextChunk.pump
+
+    def counted(self: stored._NextChunk) -> None:
+        pump(self)
+        pumped.append(1)
+
+    monkeypatch.setattr(stored._NextChunk, "pump", counted)
+    # Stop once the chunk ahead has been fed a few times: during the first chunk's
+    # candidates, before anything is written.
+    first = project.near_duplicates.update_near_duplicates(should_stop=lambda: len(pumped) >= 3)
+    assert first.cancelled and len(pumped) == 3 and first.articles == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    rest = project.near_duplicates.update_near_duplicates()
+    assert first.articles + rest.articles == len(texts) and not rest.cancelled
+    order = [by_external_id(project)[f"c{i}"] for i in range(len(texts))]
+    finder = NearDuplicates()
+    for text in texts:
+        finder.add(text)
+    want = sorted(sorted(order[i] for i in m) for m in group_members(finder.groups()).values())
+    assert len(want) >= 4 and sorted(project.near_duplicates.near_duplicate_groups()) == want
 
 
 @pytest.mark.parametrize("peers", [32, 1])

@@ -150,6 +150,39 @@ def test_grouping_reads_the_project_when_the_disk_has_no_room_for_its_copy(
         assert sorted(p.name for p in disk.iterdir()) == ["filler.bin"]
 
 
+def test_a_head_start_on_the_next_chunk_ends_quietly_when_the_disk_is_full(
+    tmp_path: Path,
+) -> None:
+    """The next chunk's sketches wait in a temporary file beside the project while the
+    current chunk is compared; a full disk ends that head start (the chunk is then sketched
+    when its turn comes), and leaves nothing behind."""
+    import concurrent.futures as cf
+
+    from core.neardup import sketch_texts
+    from storage.near_duplicates import _NextChunk
+
+    texts = [f"kabar {k} 😀 𠮷野 مرحبا\r\nbanjir besar di kota nomor {k}" for k in range(1200)]
+
+    def in_order(ids: list[int]) -> list[str]:
+        return [texts[i] for i in ids]
+
+    ids = list(range(len(texts)))
+    with (
+        mounted_tmpfs(tmp_path / "disk", size="1m") as disk,
+        cf.ThreadPoolExecutor(max_workers=2) as pool,
+    ):
+        roomy = _NextChunk(ids, in_order, pool, str(disk))
+        roomy.pump()
+        chunk = roomy.chunk(lambda: False, lambda n: None)
+        assert chunk is not None and chunk.ids == ids
+        assert chunk.sketches == sketch_texts(texts)
+        fill_disk(disk)
+        full = _NextChunk(ids, in_order, pool, str(disk))  # a file with no name takes no room
+        full.pump()
+        assert full.chunk(lambda: False, lambda n: None) is None  # 460 kB of sketches: no room
+        assert sorted(p.name for p in disk.iterdir()) == ["filler.bin"]
+
+
 # ---- a read-only project ------------------------------------------------------------------------
 
 
