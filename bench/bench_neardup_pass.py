@@ -57,15 +57,16 @@ class ChunkClock:
         real_group = pass_module.NearDuplicateGroups._group_chunk
         clock = self
 
-        def group_chunk(groups: Any, ids: list[int], *args: Any) -> None:
+        def group_chunk(groups: Any, ids: list[int], *args: Any) -> Any:
             clock._chunk_started = time.perf_counter()
             clock._grouped = groups._grouped_count()
-            real_group(groups, ids, *args)
+            following = real_group(groups, ids, *args)  # the next chunk's head start
             done = time.perf_counter()
             sketched, candidates = clock._pending
             clock.rows.append(
                 (clock._grouped, len(ids), sketched, candidates, done - clock._chunk_started)
             )
+            return following
 
         def candidates(chunk: Any, grouped: Any, stop: Callable[[], bool]) -> Any:
             start = time.perf_counter()
@@ -80,7 +81,8 @@ class ChunkClock:
         lines = []
         for grouped, size, sketched, found, total in self.rows:
             lines.append(
-                f"  chunk of {size:,} against {grouped:,} grouped: sketching {sketched:5.1f} s,"
+                f"  chunk of {size:,} against {grouped:,} grouped: sketching {sketched:5.1f} s"
+                " (what is left after its head start, if any),"
                 f" candidates {found:5.1f} s, deciding and writing"
                 f" {total - sketched - found:5.1f} s"
             )
