@@ -177,8 +177,11 @@ class _NextChunk:
         self._keys = 0
         batches = (ids[start : start + _READ] for start in range(0, len(ids), _READ))
         jobs = ((None, (texts,)) for texts in map(texts_in_order, batches))
+        # One job waiting beside each worker's: each holds its texts (~1.6 MB for 500),
+        # and they wait beside the current chunk's peak (the pumps come every ~25-125 ms,
+        # a job takes ~250 ms).
         self._work: Prefetch[None, array] | None = Prefetch(
-            pool, sketch_texts, jobs, ahead=_sketch_workers() * 3, take=self._keep
+            pool, sketch_texts, jobs, ahead=_sketch_workers() + 1, take=self._keep
         )
 
     def _keep(self, _key: None, part: array) -> None:
