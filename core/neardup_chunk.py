@@ -169,7 +169,8 @@ class Chunk:
 
 class _Places:
     """Where each key of one band's column sits: its first position, the others of a key
-    held more than once (most keys are held once: one int each, not a list), and how many
+    held more than once (most keys are held once: one int each, not a list; the scan
+    reads them in that order, inline), and how many
     grouped articles hold it, counted at its first position up to :data:`BUCKET_PEERS`
     (a byte each: the cap is 32). A key that has its first holders moves from ``first``
     to ``full``: the later grouped holders of it are no longer even looked at (on
@@ -190,9 +191,6 @@ class _Places:
                 self.more.setdefault(key, []).append(pos)
             else:
                 self.first[key] = pos
-
-    def holders(self, key: int) -> list[int]:
-        return [self.first[key], *self.more.get(key, ())]
 
     def count(self, key: int) -> None:
         """One more grouped holder of ``key`` (one of its first); the last of them fills it."""

@@ -103,7 +103,7 @@ def test_a_key_with_its_first_holders_counted_is_no_longer_looked_up(
     finding it; the chunk's own pairs still learn that its places are taken."""
     monkeypatch.setattr(core.neardup_chunk, "BUCKET_PEERS", 3)
     places = core.neardup_chunk._Places(array("I", [7, 0, 9, 7]))
-    assert places.holders(7) == [0, 3] and 0 not in places.first
+    assert places.first[7] == 0 and places.more == {7: [3]} and 0 not in places.first
     for _ in range(2):
         places.count(7)
     assert 7 in places.first and places.held() == {7: 2}
