@@ -9,7 +9,7 @@ Articles without a row are grouped in chunks of up to :data:`NEW_CHUNK`, in id o
 
 1. their texts are read and sketched, by worker processes when there are many; in a run of
    several chunks each chunk's sketching starts while the chunk before is compared and
-   written (:class:`_NextChunk`), which takes this process's core and leaves the workers'
+   written (:class:`storage.near_duplicate_sources.NextChunk`), which takes this process's core and leaves the workers'
    idle otherwise;
 2. candidates (:func:`core.neardup_chunk.chunk_candidates`): the grouped articles'
    sketches stream past in pages once per group of bands and are paired with the chunk's
@@ -37,7 +37,6 @@ import bisect
 import concurrent.futures as cf
 import contextlib
 import os
-import tempfile
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -49,23 +48,26 @@ from core.memory import give_back_memory
 from core.neardup import SKETCH_KEYS, fingerprint, near_duplicates, sketch_texts
 from core.neardup_chunk import (
     Chunk,
-    GroupedCopy,
-    GroupedPages,
-    bands_per_pass,
     chunk_candidates,
     sketch_blob,
 )
-from core.workers import Prefetch, in_order, process_pool
+from core.workers import in_order, process_pool
 from storage.database import STREAM_CACHE_KIB, is_sqlite, page_cache
 from storage.near_duplicate_lookup import NearDuplicateLookup
+from storage.near_duplicate_sources import (
+    READ,
+    GroupedSource,
+    NextChunk,
+    sketch_jobs,
+    sketch_workers,
+)
 
 #: New articles sketched and compared at once (384 bytes of sketch each).
 NEW_CHUNK = 100_000
 WRITE_ROWS = 20_000
-#: Chunks of at least this many articles are sketched by :data:`_WORKERS` worker processes.
+#: Chunks of at least this many articles are sketched by worker processes
+#: (:func:`storage.near_duplicate_sources.sketch_workers`).
 _POOL_MIN = 4_000
-_WORKERS = 2
-_READ = 500
 _STREAM = 5_000
 #: Fingerprints kept while deciding (~2 kB each for a 3,000-character article).
 _CACHE = 8000
@@ -89,138 +91,8 @@ class NearDuplicateReport:
     cancelled: bool = False
 
 
-def _sketch_workers() -> int:
-    """Worker processes a large chunk is sketched in."""
-    return min(_WORKERS, os.cpu_count() or 1)
-
-
 class _Conflict(Exception):
     """Another process grouped articles while this run was deciding."""
-
-
-class _GroupedSource:
-    """Where one run reads the grouped sketches: the table, or a copy of it made once
-    (:class:`core.neardup_chunk.GroupedCopy`) and kept while it holds what the table holds."""
-
-    def __init__(self, table: GroupedPages, folder: str | None) -> None:
-        self._table = table
-        self._folder = folder
-        self._copy: GroupedCopy | None = None
-        self._rows = 0  # table rows the copy stands for (a row without words has no sketch)
-        self._unwritable = False
-
-    def pages(self, grouped: int, chunk_size: int) -> GroupedPages | None:
-        """The grouped sketches for a chunk when ``grouped`` rows are in the table."""
-        if not grouped:
-            return None
-        if bands_per_pass(chunk_size) >= SKETCH_KEYS or self._unwritable:
-            return self._table  # one pass: the table is read once either way
-        if self._copy is None or self._rows != grouped:
-            self.close()
-            try:
-                copy = GroupedCopy(self._folder)
-            except OSError:
-                self._unwritable = True
-                return self._table
-            self._copy = copy
-            try:
-                for ids, stored in self._table():
-                    copy.add(ids, stored)
-            except OSError:  # no room, say: each pass reads the table, as it always could
-                self._unwritable = True
-                self.close()
-                return self._table
-            self._rows = grouped
-        return self._copy.pages
-
-    def written(self, rows: list[tuple[int, int, bytes | None]]) -> None:
-        """Rows this run has just committed join the copy."""
-        if self._copy is None:
-            return
-        kept = [(aid, stored) for aid, _, stored in rows if stored is not None]
-        try:
-            self._copy.add([aid for aid, _ in kept], b"".join(stored for _, stored in kept))
-        except ValueError:  # out of id order: made again from the table when next needed
-            self.close()
-            return
-        except OSError:
-            self._unwritable = True
-            self.close()
-            return
-        self._rows += len(rows)
-
-    def close(self) -> None:
-        if self._copy is not None:
-            self._copy.close()
-            self._copy = None
-
-
-class _NextChunk:
-    """The next chunk's sketches, started in the worker processes while this process works
-    out the current chunk's candidates and decisions: those take one core for most of a
-    chunk's time at a million (12-96 s of candidates a chunk against 40-55 s of sketching),
-    and the workers would idle through them. :meth:`pump`, called from the current chunk's
-    stop checks, keeps them fed without waiting. Finished parts wait in a nameless
-    temporary file, not in memory (38 MB for 100,000 on top of the current chunk's peak);
-    a disk that cannot take them ends the head start, and the chunk is sketched when its
-    turn comes, as without one."""
-
-    def __init__(
-        self,
-        ids: list[int],
-        texts_in_order: Callable[[list[int]], list[str]],
-        pool: cf.Executor,
-        folder: str | None,
-    ) -> None:
-        self.ids = ids
-        self._file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 (closed by close())
-        self._keys = 0
-        batches = (ids[start : start + _READ] for start in range(0, len(ids), _READ))
-        jobs = ((None, (texts,)) for texts in map(texts_in_order, batches))
-        # One job waiting beside each worker's: each holds its texts (~1.6 MB for 500),
-        # and they wait beside the current chunk's peak (the pumps come every ~25-125 ms,
-        # a job takes ~250 ms).
-        self._work: Prefetch[None, array] | None = Prefetch(
-            pool, sketch_texts, jobs, ahead=_sketch_workers() + 1, take=self._keep
-        )
-
-    def _keep(self, _key: None, part: array) -> None:
-        part.tofile(self._file)
-        self._keys += len(part)
-
-    def pump(self) -> None:
-        if self._work is None:
-            return
-        try:
-            self._work.pump()
-        except OSError:
-            self.close()
-
-    def chunk(self, stop: Callable[[], bool], progress: Callable[[int], None]) -> Chunk | None:
-        """The chunk, once the rest of it is sketched; None if stopped or the head start
-        ended (a full disk)."""
-        try:
-            while self._work is not None and self._work.wait_one():
-                if stop():
-                    return None
-                progress(self._keys // SKETCH_KEYS)
-            if self._work is None:
-                return None
-            self._file.seek(0)
-            sketches = array("I")
-            sketches.fromfile(self._file, self._keys)
-        except OSError:
-            return None
-        finally:
-            self.close()
-        return Chunk(self.ids, sketches)
-
-    def close(self) -> None:
-        if self._work is not None:
-            self._work.cancel()
-            self._work = None
-        with contextlib.suppress(OSError):
-            self._file.close()
 
 
 class NearDuplicateGroups(NearDuplicateLookup):
@@ -264,16 +136,16 @@ class NearDuplicateGroups(NearDuplicateLookup):
         # The copy goes beside a project file (the disk it has room on; /tmp may be memory);
         # PostgreSQL's: in the system's temporary folder.
         folder = os.path.dirname(os.path.abspath(self.db.database)) if is_sqlite(self.db) else None
-        source = _GroupedSource(self._stored_sketches, folder)
-        ahead: _NextChunk | None = None
+        source = GroupedSource(self._stored_sketches, folder)
+        ahead: NextChunk | None = None
         with (
             page_cache(self.db, STREAM_CACHE_KIB),
             contextlib.closing(source),
             contextlib.ExitStack() as stack,
         ):
-            if pool is None and total > NEW_CHUNK and _sketch_workers() > 1:
+            if pool is None and total > NEW_CHUNK and sketch_workers() > 1:
                 # One pool for the run, so each chunk's sketching can start in the one before.
-                pool = stack.enter_context(process_pool(_sketch_workers()))
+                pool = stack.enter_context(process_pool(sketch_workers()))
             try:
                 while not report.cancelled:
                     ids = self._next_ids()
@@ -307,10 +179,10 @@ class NearDuplicateGroups(NearDuplicateLookup):
         stop: Callable[[], bool],
         progress: Callable[[int], None],
         pool: cf.Executor | None,
-        source: _GroupedSource,
+        source: GroupedSource,
         folder: str | None,
-        ahead: _NextChunk | None,
-    ) -> _NextChunk | None:
+        ahead: NextChunk | None,
+    ) -> NextChunk | None:
         """Group one chunk (its sketching started by the chunk before if ``ahead`` holds
         these ids); returns the next chunk's sketching, started here (None: none started,
         or this chunk was stopped)."""
@@ -365,16 +237,16 @@ class NearDuplicateGroups(NearDuplicateLookup):
 
     def _start_next(
         self, after: int, pool: cf.Executor | None, folder: str | None
-    ) -> _NextChunk | None:
+    ) -> NextChunk | None:
         """The sketching of the chunk after id ``after``, started in ``pool`` if it is one
         the workers would sketch."""
-        if pool is None or _sketch_workers() < 2:
+        if pool is None or sketch_workers() < 2:
             return None
         ids = self._next_ids(after)
         if len(ids) < _POOL_MIN:
             return None  # sketched in this process when its turn comes
         try:
-            return _NextChunk(ids, self._texts_in_order, pool, folder)
+            return NextChunk(ids, self._texts_in_order, pool, folder)
         except OSError:
             return None  # no temporary file: no head start
 
@@ -391,10 +263,9 @@ class NearDuplicateGroups(NearDuplicateLookup):
     ) -> Chunk | None:
         """Read and sketch the chunk's texts: in worker processes when there are many
         (hashing is pure Python, and the catch-up's other passes keep this process busy)."""
-        batches = (ids[start : start + _READ] for start in range(0, len(ids), _READ))
-        jobs = ((None, (texts,)) for texts in map(self._texts_in_order, batches))
+        jobs = sketch_jobs(ids, self._texts_in_order)
         sketches = array("I")
-        workers = _sketch_workers()
+        workers = sketch_workers()
         large = len(ids) >= _POOL_MIN and workers > 1
         with contextlib.ExitStack() as stack:
             if pool is None and large:
@@ -432,7 +303,7 @@ class NearDuplicateGroups(NearDuplicateLookup):
         chunk: Chunk,
         pairs: list[tuple[int, int]],
         grouped: int,
-        source: _GroupedSource,
+        source: GroupedSource,
         report: NearDuplicateReport,
         stop: Callable[[], bool],
         progress: Callable[[int], None],
@@ -490,8 +361,8 @@ class NearDuplicateGroups(NearDuplicateLookup):
         surplus = len(prints) + len(missing) - _CACHE
         for old in list(prints)[: max(0, min(surplus, len(prints) - len(wanted)))]:
             del prints[old]
-        for start in range(0, len(missing), _READ):
-            for aid, text in self._texts(missing[start : start + _READ]):
+        for start in range(0, len(missing), READ):
+            for aid, text in self._texts(missing[start : start + READ]):
                 prints[aid] = fingerprint(text)
         for aid in missing:
             prints.setdefault(aid, (array("I"), array("I")))  # deleted meanwhile: no words
@@ -538,10 +409,10 @@ class NearDuplicateGroups(NearDuplicateLookup):
     def _stored_groups(self, ids: list[int]) -> list[tuple[int, int]]:
         group_model = self._nd_model()
         out: list[tuple[int, int]] = []
-        for i in range(0, len(ids), _READ):
+        for i in range(0, len(ids), READ):
             out += list(
                 group_model.select(group_model.article, group_model.group_id)
-                .where(group_model.article.in_(ids[i : i + _READ]))
+                .where(group_model.article.in_(ids[i : i + READ]))
                 .tuples()
             )
         return out

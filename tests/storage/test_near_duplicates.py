@@ -209,6 +209,7 @@ def test_small_chunks_passes_and_writes_give_the_groups_of_one_pass(
     the only ones compared, whether they are grouped already or in the chunk."""
     import core.neardup
     import core.neardup_chunk
+    import storage.near_duplicate_sources as sources
     import storage.near_duplicates as stored
 
     monkeypatch.setattr(core.neardup, "BUCKET_PEERS", peers)
@@ -224,14 +225,14 @@ def test_small_chunks_passes_and_writes_give_the_groups_of_one_pass(
     texts += ["😀 🎉", crlf, crlf + " lagi"]
     project.imports.import_files([write_texts(tmp_path / "c.jsonl", texts, "c")], detect=False)
     head_starts: list[bool] = []
-    take = stored._NextChunk.chunk
+    take = sources.NextChunk.chunk
 
-    def taken(self: stored._NextChunk, *args: Any) -> Chunk | None:
+    def taken(self: sources.NextChunk, *args: Any) -> Chunk | None:
         chunk = take(self, *args)
         head_starts.append(chunk is not None)
         return chunk
 
-    monkeypatch.setattr(stored._NextChunk, "chunk", taken)
+    monkeypatch.setattr(sources.NextChunk, "chunk", taken)
     seen: list[int] = []
     report = project.near_duplicates.update_near_duplicates(
         on_progress=lambda p: seen.append(p.done)
@@ -258,6 +259,7 @@ def test_a_stop_while_the_next_chunk_is_sketched_ahead_leaves_it_whole_to_the_ne
     """The run stops while the chunk after the current one is being sketched by the
     workers: nothing of that chunk is stored, nothing is left beside the project, and the
     next run groups the rest as one run would have."""
+    import storage.near_duplicate_sources as sources
     import storage.near_duplicates as stored
 
     monkeypatch.setattr(stored, "NEW_CHUNK", 9)
@@ -267,13 +269,13 @@ def test_a_stop_while_the_next_chunk_is_sketched_ahead_leaves_it_whole_to_the_ne
     project.imports.import_files([write_texts(tmp_path / "c.jsonl", texts, "c")], detect=False)
     before = sorted(p.name for p in tmp_path.iterdir())
     pumped: list[int] = []
-    pump = stored._NextChunk.pump
+    pump = sources.NextChunk.pump
 
-    def counted(self: stored._NextChunk) -> None:
+    def counted(self: sources.NextChunk) -> None:
         pump(self)
         pumped.append(1)
 
-    monkeypatch.setattr(stored._NextChunk, "pump", counted)
+    monkeypatch.setattr(sources.NextChunk, "pump", counted)
     # Stop once the chunk ahead has been fed a few times: during the first chunk's
     # candidates, before anything is written.
     first = project.near_duplicates.update_near_duplicates(should_stop=lambda: len(pumped) >= 3)

@@ -128,7 +128,7 @@ def test_grouping_reads_the_project_when_the_disk_has_no_room_for_its_copy(
     many passes; on a full disk it reads them from the project each pass instead, as it
     always could, and does not try again for the rest of the run."""
     from core.neardup_chunk import SKETCH_BYTES
-    from storage.near_duplicates import _GroupedSource
+    from storage.near_duplicate_sources import GroupedSource
 
     pages = [([1, 2], b"\x01" * 2 * SKETCH_BYTES), ([3], b"\x02" * SKETCH_BYTES)]
 
@@ -136,13 +136,13 @@ def test_grouping_reads_the_project_when_the_disk_has_no_room_for_its_copy(
         return iter(pages)
 
     with mounted_tmpfs(tmp_path / "disk", size="1m") as disk:
-        roomy = _GroupedSource(table, str(disk))
+        roomy = GroupedSource(table, str(disk))
         copied = roomy.pages(3, 100_000)  # 20 passes for a chunk of 100,000: worth a copy
         assert copied is not table and copied is not None
         assert list(copied()) == [([1, 2, 3], b"".join(block for _, block in pages))]
         roomy.close()
         fill_disk(disk)
-        full = _GroupedSource(table, str(disk))
+        full = GroupedSource(table, str(disk))
         assert full.pages(3, 100_000) is table
         full.written([(4, 4, b"\x03" * SKETCH_BYTES)])
         assert full.pages(4, 100_000) is table
@@ -159,7 +159,7 @@ def test_a_head_start_on_the_next_chunk_ends_quietly_when_the_disk_is_full(
     import concurrent.futures as cf
 
     from core.neardup import sketch_texts
-    from storage.near_duplicates import _NextChunk
+    from storage.near_duplicate_sources import NextChunk
 
     texts = [f"kabar {k} 😀 𠮷野 مرحبا\r\nbanjir besar di kota nomor {k}" for k in range(1200)]
 
@@ -171,13 +171,13 @@ def test_a_head_start_on_the_next_chunk_ends_quietly_when_the_disk_is_full(
         mounted_tmpfs(tmp_path / "disk", size="1m") as disk,
         cf.ThreadPoolExecutor(max_workers=2) as pool,
     ):
-        roomy = _NextChunk(ids, in_order, pool, str(disk))
+        roomy = NextChunk(ids, in_order, pool, str(disk))
         roomy.pump()
         chunk = roomy.chunk(lambda: False, lambda n: None)
         assert chunk is not None and chunk.ids == ids
         assert chunk.sketches == sketch_texts(texts)
         fill_disk(disk)
-        full = _NextChunk(ids, in_order, pool, str(disk))  # a file with no name takes no room
+        full = NextChunk(ids, in_order, pool, str(disk))  # a file with no name takes no room
         full.pump()
         assert full.chunk(lambda: False, lambda n: None) is None  # 460 kB of sketches: no room
         assert sorted(p.name for p in disk.iterdir()) == ["filler.bin"]
