@@ -45,6 +45,7 @@ from __future__ import annotations
 import bisect
 import operator
 import re
+import sys
 import zlib
 from array import array
 from collections import Counter
@@ -59,6 +60,8 @@ ROWS = 2
 BANDS = BINS // ROWS
 BUCKET_PEERS = 32
 SKETCH_KEYS = 2 * BANDS
+#: A sketch as stored: its keys, 32-bit little-endian.
+SKETCH_BYTES = SKETCH_KEYS * 4
 WORD_BINS_ALONE = 12
 WORD_BINS_FLOOR = 3
 SKELETON_BINS_FLOOR = 5
@@ -77,6 +80,7 @@ _KEPT = repeat(SKELETON_KEPT)
 _MIX = 0x9E3779B9  # golden-ratio step: a borrowed bin differs from its donor's value
 _SPREAD = 0x9E3779B1
 _NO_KEYS = [0] * BANDS
+BIG_ENDIAN = sys.byteorder == "big"
 #: Every 16-bit lane's low 15 bits, and every lane's top bit (:func:`_agreeing_bins`).
 LANE_LOW15 = sum(0x7FFF << (16 * k) for k in range(BINS))
 LANE_TOPS = sum(0x8000 << (16 * k) for k in range(BINS))
@@ -294,6 +298,23 @@ def words_decide(a: int, b: int) -> bool | None:
     return WORD_VERDICTS[BINS - _agreeing_bins(a ^ b)]
 
 
+def sketch_blob(keys: array) -> bytes:
+    """A sketch as stored: little-endian 32-bit keys."""
+    if BIG_ENDIAN:
+        keys = array("I", keys)
+        keys.byteswap()
+    return keys.tobytes()
+
+
+def stored_keys(stored: bytes) -> array:
+    """Sketches as stored, side by side, as keys."""
+    out = array("I")
+    out.frombytes(stored)
+    if BIG_ENDIAN:
+        out.byteswap()
+    return out
+
+
 def band_candidates(
     keys: Sequence[int], held: Mapping[int, int] | None = None
 ) -> Iterator[tuple[int, int]]:
@@ -313,6 +334,27 @@ def band_candidates(
             yield j, i
         if held.get(key, 0) + len(mine) < BUCKET_PEERS:
             mine.append(i)
+
+
+def late_holders(keys: Sequence[int], held: Mapping[int, int] | None = None) -> list[int]:
+    """The positions in ``keys`` (one band's key of each new article, in order) past their
+    key's first :data:`BUCKET_PEERS` holders, the ``held`` earlier ones counted first:
+    later articles are never compared with them (:func:`band_candidates`' rule). Key 0 is
+    no key. Few are: only keys held that often are walked in Python."""
+    held = held or {}
+    counts = Counter(keys)
+    counts.pop(0, None)
+    over = {key for key, n in counts.items() if n + held.get(key, 0) > BUCKET_PEERS}
+    out: list[int] = []
+    taken: dict[int, int] = {}
+    for pos in compress(range(len(keys)), map(over.__contains__, keys)):
+        key = keys[pos]
+        n = taken.get(key, held.get(key, 0))
+        if n >= BUCKET_PEERS:
+            out.append(pos)
+        else:
+            taken[key] = n + 1
+    return out
 
 
 @dataclass(slots=True)

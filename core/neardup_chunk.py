@@ -1,5 +1,6 @@
 """Candidate pairs for a chunk of new articles: their sketches matched with each other and
-with the sketches of the articles grouped before them, as those stream past.
+with the sketches of the articles grouped before them, as those stream past or from an
+index of their keys.
 
 :mod:`core.neardup` says what a sketch is and which pairs are worth an exact check; this
 module is how a project finds those pairs without holding its grouped articles in memory.
@@ -12,33 +13,36 @@ the first places. Where the sketches come from (a database, a test's list) is th
 :class:`GroupedCopy` keeps them in flat files for a run of several passes.
 
 That scan reads every grouped article for every chunk, so a run that groups many chunks
-costs more for each chunk than for the one before. An index of the grouped keys would not
-read them all, but in Python a chunk's key found in one (a sorted run, ``bisect`` within a
-16-bit directory) costs 4-6 times a grouped key looked up in the chunk's table, before the
-sorting that keeps such an index: ``bench/bench_neardup_pass.py`` prints both on the
-machine at hand, and where an index would start to pay (about a million grouped articles,
-for chunks of 100,000). Most of a chunk's time is the pairs its keys make, which an index
-would make all the same.
+would cost more for each chunk than for the one before (~0.4 µs a key of each grouped
+article: 34 s for the tenth chunk of a million). Such a run gives :func:`chunk_candidates`
+a :class:`GroupedKeys` (an index of their keys) instead, which finds the holders of the
+chunk's keys without reading the others, and which each chunk joins as its bands are done.
+Both ways of finding the holders pair them by one rule (:func:`_pair_hits`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import sys
 import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
+from typing import Protocol, runtime_checkable
 
 from core.neardup import (
+    BIG_ENDIAN,
     BUCKET_PEERS,
     LANE_LOW15,
     LANE_TOPS,
+    SKETCH_BYTES,
     SKETCH_KEYS,
     WORD_VERDICTS,
     band_candidates,
+    late_holders,
     sketch_bins,
+    sketch_blob,
+    stored_keys,
     word_bins,
     words_decide,
     worth_checking,
@@ -47,29 +51,41 @@ from core.neardup import (
 #: New articles' band keys held at once (where each sits): bands are compared in passes of
 #: ``KEYSET_BUDGET // chunk`` bands, each pass reading the grouped articles' sketches.
 KEYSET_BUDGET = 500_000
-SKETCH_BYTES = SKETCH_KEYS * 4
-_BIG_ENDIAN = sys.byteorder == "big"
 
 #: Pages of grouped articles, ``(ids, their sketches as stored side by side)``, in id order;
 #: called once a pass.
 GroupedPages = Callable[[], Iterable[tuple[list[int], bytes]]]
+#: A row of :meth:`GroupedKeys.holders`: ``key << POSITION_BITS | position``.
+POSITION_BITS = 31
+POSITION_MASK = (1 << POSITION_BITS) - 1
 
 
-def sketch_blob(keys: array) -> bytes:
-    """A sketch as stored: little-endian 32-bit keys."""
-    if _BIG_ENDIAN:
-        keys = array("I", keys)
-        keys.byteswap()
-    return keys.tobytes()
+@runtime_checkable
+class GroupedKeys(Protocol):
+    """The grouped articles' band keys, indexed (``storage.near_duplicate_index.KeyIndex``,
+    a scratch database): each key's first :data:`core.neardup.BUCKET_PEERS` holders, by
+    position, and each position's article id and sketch."""
 
+    @property
+    def ids(self) -> Sequence[int]: ...
 
-def _keys(stored: bytes) -> array:
-    """Sketches as stored, side by side, as keys."""
-    out = array("I")
-    out.frombytes(stored)
-    if _BIG_ENDIAN:
-        out.byteswap()
-    return out
+    def holders(self, band: int, keys: Sequence[int]) -> list[int]:
+        """The rows (``key << POSITION_BITS | position``) of ``band`` holding any of
+        ``keys`` (0 is no key), by key and, within a key, by position."""
+        ...
+
+    def sketch(self, position: int) -> bytes:
+        """The sketch at ``position`` as stored (asked for in ascending order)."""
+        ...
+
+    def extend(self, ids: Sequence[int], stored: bytes) -> int:
+        """Positions for articles ``ids`` and their sketches; returns the first."""
+        ...
+
+    def keep(self, band: int, base: int, keys: array, late: Sequence[int]) -> None:
+        """Enter ``band``'s ``keys`` of the articles at positions ``base`` onwards, but for
+        those at the positions ``late`` (past their key's first holders)."""
+        ...
 
 
 def bands_per_pass(chunk_size: int) -> int:
@@ -147,7 +163,7 @@ class Chunk:
 
     def __post_init__(self) -> None:
         # The array's own bytes where they are already little-endian: no copy of the chunk.
-        raw = sketch_blob(self.sketches) if _BIG_ENDIAN else self.sketches
+        raw = sketch_blob(self.sketches) if BIG_ENDIAN else self.sketches
         self._raw = memoryview(raw).cast("B")
         self.words = [word_bins(self.sketch(k)) for k in range(len(self.ids))]
 
@@ -209,24 +225,32 @@ class _Places:
 
 
 def chunk_candidates(
-    chunk: Chunk, grouped: GroupedPages | None, stop: Callable[[], bool]
+    chunk: Chunk, grouped: GroupedPages | GroupedKeys | None, stop: Callable[[], bool]
 ) -> list[tuple[int, int]] | None:
     """The pairs ``(earlier id, later id)`` worth checking exactly, later ids in the
     chunk, sorted by later id; None if ``stop`` said so. ``grouped``: the grouped articles'
-    sketches (None: nothing is grouped yet)."""
+    sketches, as pages to scan (None: nothing is grouped yet) or in an index, which the
+    chunk then joins (its keys' first holders)."""
     ids = chunk.ids
     kept: set[tuple[int, int]] = set()
     per_pass = bands_per_pass(len(ids))
+    if isinstance(grouped, GroupedKeys):
+        # The chunk joins the index as its bands are done, for the chunks after it: a key's
+        # first holders are known here (the grouped ones counted, the chunk's in order).
+        base = grouped.extend(ids, sketch_blob(chunk.sketches))
     for first in range(0, SKETCH_KEYS, per_pass):
         bands = range(first, min(SKETCH_KEYS, first + per_pass))
         # Per band: where the chunk's keys sit, and how many grouped articles hold each.
         places: dict[int, _Places] = {}
         if grouped is not None:
             places = {band: _Places(chunk.sketches[band::SKETCH_KEYS]) for band in bands}
+        if isinstance(grouped, GroupedKeys):
+            if not _compare_index(chunk, grouped, places, kept, stop):
+                return None
+        elif grouped is not None:
             for page_ids, stored in grouped():
-                if stop():
+                if stop() or not _compare_page(chunk, page_ids, stored, places, kept, stop):
                     return None
-                _compare_page(chunk, page_ids, stored, places, kept)
         for band in bands:
             if stop():
                 return None
@@ -236,6 +260,8 @@ def chunk_candidates(
                 pair = (ids[j], ids[i])
                 if pair not in kept and chunk.worth_checking(i, chunk.words[j], j):
                     kept.add(pair)
+            if isinstance(grouped, GroupedKeys):
+                grouped.keep(band, base, column, late_holders(column, held))
     return sorted(kept, key=lambda pair: (pair[1], pair[0]))
 
 
@@ -245,33 +271,97 @@ def _compare_page(
     stored: bytes,
     places: dict[int, _Places],
     kept: set[tuple[int, int]],
-) -> None:
+    stop: Callable[[], bool],
+) -> bool:
     """One page of grouped articles (id order) against the chunk, for ``places``' bands:
     each one among the first :data:`BUCKET_PEERS` grouped holders of a chunk's key is
-    paired with the chunk's holders of it, when their bins make it worth checking."""
-    ids, words, worth = chunk.ids, chunk.words, chunk.worth_checking
-    verdicts, low15, tops = WORD_VERDICTS, LANE_LOW15, LANE_TOPS
-    page, raw = _keys(stored), memoryview(stored)
-    page_words: dict[int, int] = {}
+    paired with the chunk's holders of it, when their bins make it worth checking; False
+    if ``stop`` said so."""
+    page, raw = stored_keys(stored), memoryview(stored)
+    hits: list[int] = []
     for band, where in places.items():
         column = page[band::SKETCH_KEYS]
-        first, more = where.first, where.more
+        first = where.first
         # Looked up as the scan reaches them: a key filled on this page leaves at once.
         for pos in compress(range(len(column)), map(first.__contains__, column)):
             key = column[pos]
-            start = pos * SKETCH_BYTES
-            mine = page_words.get(pos)
-            if mine is None:
-                mine = page_words[pos] = word_bins(raw[start : start + SKETCH_BYTES])
-            peer = page_ids[pos]
-            at = first[key]
-            for i in (at, *more[key]) if key in more else (at,):
+            hits.append(pos << _HOLDER_SHIFT | band << _BAND_SHIFT | first[key])
+            where.count(key)
+    hits.sort()
+    return _pair_hits(
+        chunk,
+        places,
+        hits,
+        lambda pos: (page_ids[pos], raw[pos * SKETCH_BYTES : (pos + 1) * SKETCH_BYTES]),
+        kept,
+        stop,
+    )
+
+
+def _compare_index(
+    chunk: Chunk,
+    index: GroupedKeys,
+    places: dict[int, _Places],
+    kept: set[tuple[int, int]],
+    stop: Callable[[], bool],
+) -> bool:
+    """The chunk's keys of ``places``' bands looked up in ``index``: each grouped holder
+    found (a key's first :data:`BUCKET_PEERS`, the index keeps no more) is counted and
+    paired as :func:`_compare_page` does it; False if ``stop`` said so."""
+    hits: list[int] = []
+    for band, where in places.items():
+        if stop():
+            return False
+        first, counts = where.first, where.counts
+        for row in index.holders(band, list(first)):
+            at = first[row >> POSITION_BITS]
+            counts[at] += 1
+            hits.append((row & POSITION_MASK) << _HOLDER_SHIFT | band << _BAND_SHIFT | at)
+    hits.sort()  # each holder's sketch read once, in file order
+    ids = index.ids
+    return _pair_hits(chunk, places, hits, lambda pos: (ids[pos], index.sketch(pos)), kept, stop)
+
+
+#: A hit, one int: ``holder << _HOLDER_SHIFT | band << _BAND_SHIFT | chunk position`` (the
+#: key's first holder in the chunk), so that sorting puts a holder's hits together.
+_BAND_SHIFT = 32
+_HOLDER_SHIFT = 40
+#: Hits paired between two stop checks (~10-40 ms: the checks also feed the next chunk's
+#: sketching).
+_HITS_BETWEEN_STOPS = 20_000
+
+
+def _pair_hits(
+    chunk: Chunk,
+    places: dict[int, _Places],
+    hits: list[int],
+    holder: Callable[[int], tuple[int, bytes | memoryview]],
+    kept: set[tuple[int, int]],
+    stop: Callable[[], bool],
+) -> bool:
+    """Each hit's grouped holder (``holder(n)``: its id and sketch) paired with the chunk's
+    holders of that key, where their bins make it worth checking; False if ``stop`` said
+    so."""
+    ids, words, worth, sketches = chunk.ids, chunk.words, chunk.worth_checking, chunk.sketches
+    verdicts, low15, tops = WORD_VERDICTS, LANE_LOW15, LANE_TOPS
+    current, peer, mine = -1, 0, 0
+    sketch: bytes | memoryview = b""
+    for start in range(0, len(hits), _HITS_BETWEEN_STOPS):
+        if start and stop():
+            return False
+        for hit in hits[start : start + _HITS_BETWEEN_STOPS]:
+            n = hit >> _HOLDER_SHIFT
+            if n != current:
+                current = n
+                peer, sketch = holder(n)
+                mine = word_bins(sketch)
+            band, at = (hit >> _BAND_SHIFT) & 0xFF, hit & 0xFFFFFFFF
+            more = places[band].more.get(sketches[at * SKETCH_KEYS + band])
+            for i in (at, *more) if more else (at,):
                 # words_decide inlined (a call is ~0.3 µs, and a late chunk makes ~13
                 # million of these checks): the bins that differ, looked up.
                 x = mine ^ words[i]
                 verdict = verdicts[((((x & low15) + low15) | x) & tops).bit_count()]
-                if verdict or (
-                    verdict is None and worth(i, mine, raw[start : start + SKETCH_BYTES])
-                ):
+                if verdict or (verdict is None and worth(i, mine, sketch)):
                     kept.add((peer, ids[i]))
-            where.count(key)
+    return True

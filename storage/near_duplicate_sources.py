@@ -9,6 +9,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import os
+import sqlite3
 import tempfile
 from array import array
 from collections.abc import Callable, Iterator
@@ -16,6 +17,7 @@ from collections.abc import Callable, Iterator
 from core.neardup import SKETCH_KEYS, sketch_texts
 from core.neardup_chunk import Chunk, GroupedCopy, GroupedPages, bands_per_pass
 from core.workers import Prefetch
+from storage.near_duplicate_index import KeyIndex
 
 #: Worker processes a large chunk is sketched in, at most.
 WORKERS = 2
@@ -38,43 +40,77 @@ def sketch_jobs(
 
 
 class GroupedSource:
-    """Where one run reads the grouped sketches: the table, or a copy of it made once
-    (:class:`core.neardup_chunk.GroupedCopy`) and kept while it holds what the table holds."""
+    """Where one run reads the grouped sketches: the table, or what is made of it once and
+    kept while it holds what the table holds. A run of one chunk scans a copy
+    (:class:`core.neardup_chunk.GroupedCopy`) when its bands take several passes; a run
+    of several chunks (``indexed``) looks its keys up in a
+    :class:`storage.near_duplicate_index.KeyIndex`, so that the tenth chunk costs what the second
+    does. A disk with no room for them leaves the run reading the table, as it always
+    could."""
 
-    def __init__(self, table: GroupedPages, folder: str | None) -> None:
+    #: Grouped articles indexed at once when the index is made from the table.
+    BUILD = 10_000
+
+    def __init__(self, table: GroupedPages, folder: str | None, *, indexed: bool = False) -> None:
         self._table = table
         self._folder = folder
-        self._copy: GroupedCopy | None = None
+        self._indexed = indexed
+        self._copy: GroupedCopy | KeyIndex | None = None
         self._rows = 0  # table rows the copy stands for (a row without words has no sketch)
         self._unwritable = False
 
-    def pages(self, grouped: int, chunk_size: int) -> GroupedPages | None:
-        """The grouped sketches for a chunk when ``grouped`` rows are in the table."""
-        if not grouped:
+    def pages(
+        self, grouped: int, chunk_size: int, stop: Callable[[], bool] = lambda: False
+    ) -> GroupedPages | KeyIndex | None:
+        """The grouped sketches for a chunk when ``grouped`` rows are in the table (an
+        index stopped while it is made from the table is let go: the table then, which
+        the chunk's candidates stop on at once). An index is given even when nothing is
+        grouped yet: the chunk's candidates enter the chunk's keys into it."""
+        several_passes = bands_per_pass(chunk_size) < SKETCH_KEYS
+        if self._unwritable or not (self._indexed or several_passes):
+            return self._table if grouped else None  # one pass: one read either way
+        if not grouped and not self._indexed:
             return None
-        if bands_per_pass(chunk_size) >= SKETCH_KEYS or self._unwritable:
-            return self._table  # one pass: the table is read once either way
         if self._copy is None or self._rows != grouped:
             self.close()
             try:
-                copy = GroupedCopy(self._folder)
-            except OSError:
-                self._unwritable = True
-                return self._table
-            self._copy = copy
-            try:
-                for ids, stored in self._table():
-                    copy.add(ids, stored)
-            except OSError:  # no room, say: each pass reads the table, as it always could
+                self._copy = self._made(stop)
+            except (OSError, sqlite3.Error):  # no room, say
                 self._unwritable = True
                 self.close()
+                return self._table if grouped else None
+            if self._copy is None:
                 return self._table
             self._rows = grouped
-        return self._copy.pages
+        return self._copy if isinstance(self._copy, KeyIndex) else self._copy.pages
+
+    def _made(self, stop: Callable[[], bool]) -> GroupedCopy | KeyIndex | None:
+        made = KeyIndex(self._folder) if self._indexed else GroupedCopy(self._folder)
+        ids: list[int] = []
+        blocks: list[bytes] = []
+        try:
+            for page_ids, stored in self._table():
+                ids += page_ids
+                blocks.append(stored)
+                if len(ids) >= self.BUILD:
+                    if stop():
+                        made.close()
+                        return None
+                    made.add(ids, b"".join(blocks))
+                    ids, blocks = [], []
+            made.add(ids, b"".join(blocks))
+        except BaseException:
+            made.close()
+            raise
+        return made
 
     def written(self, rows: list[tuple[int, int, bytes | None]]) -> None:
-        """Rows this run has just committed join the copy."""
+        """Rows this run has just committed join the copy (the index has them already:
+        the chunk's candidates entered them)."""
         if self._copy is None:
+            return
+        if isinstance(self._copy, KeyIndex):
+            self._rows += len(rows)
             return
         kept = [(aid, stored) for aid, _, stored in rows if stored is not None]
         try:

@@ -11,14 +11,17 @@ Articles without a row are grouped in chunks of up to :data:`NEW_CHUNK`, in id o
    several chunks each chunk's sketching starts while the chunk before is compared and
    written (:class:`storage.near_duplicate_sources.NextChunk`), which takes this process's core and leaves the workers'
    idle otherwise;
-2. candidates (:func:`core.neardup_chunk.chunk_candidates`): the grouped articles'
-   sketches stream past in pages once per group of bands and are paired with the chunk's
-   holders of the same keys; the chunk's own pairs follow. Memory does not grow with the
-   project. When a chunk makes more than one such pass, the sketches are read from the
-   table once and then from a :class:`core.neardup_chunk.GroupedCopy` in temporary files
-   beside the project, which each written chunk joins (a run that cannot write them, a
-   full disk say, reads the table each time as before). A pair whose bins make it worth
-   checking (:func:`core.neardup.worth_checking`) is kept;
+2. candidates (:func:`core.neardup_chunk.chunk_candidates`): each grouped holder of one
+   of the chunk's keys (a key's first :data:`core.neardup.BUCKET_PEERS`) is paired with
+   the chunk's holders of it; the chunk's own pairs follow. A run of several chunks looks
+   the keys up in a :class:`storage.near_duplicate_index.KeyIndex`, made from the table once and
+   joined by each written chunk, so that a chunk costs the same however many were grouped
+   before it. A run of one chunk scans the grouped sketches instead, from the table (or a
+   :class:`core.neardup_chunk.GroupedCopy` when its bands take several passes): making an
+   index of a large project costs more than one scan of it. Both go in temporary files
+   beside the project; a run that cannot write them (a full disk, say) reads the table
+   each time as before. Memory does not grow with the project. A pair whose bins make it
+   worth checking (:func:`core.neardup.worth_checking`) is kept;
 3. every kept pair is decided by :func:`core.neardup.near_duplicates` on the exact
    similarities of the two texts, read again (nothing estimated is stored as a decision),
    and joined groups take the smaller ``group_id``.
@@ -45,12 +48,8 @@ from typing import Any
 import peewee as pw
 
 from core.memory import give_back_memory
-from core.neardup import SKETCH_KEYS, fingerprint, near_duplicates, sketch_texts
-from core.neardup_chunk import (
-    Chunk,
-    chunk_candidates,
-    sketch_blob,
-)
+from core.neardup import SKETCH_KEYS, fingerprint, near_duplicates, sketch_blob, sketch_texts
+from core.neardup_chunk import Chunk, chunk_candidates
 from core.workers import in_order, process_pool
 from storage.database import STREAM_CACHE_KIB, is_sqlite, page_cache
 from storage.near_duplicate_lookup import NearDuplicateLookup
@@ -136,7 +135,8 @@ class NearDuplicateGroups(NearDuplicateLookup):
         # The copy goes beside a project file (the disk it has room on; /tmp may be memory);
         # PostgreSQL's: in the system's temporary folder.
         folder = os.path.dirname(os.path.abspath(self.db.database)) if is_sqlite(self.db) else None
-        source = GroupedSource(self._stored_sketches, folder)
+        # A run of several chunks looks their keys up in an index; one chunk scans.
+        source = GroupedSource(self._stored_sketches, folder, indexed=total > NEW_CHUNK)
         ahead: NextChunk | None = None
         with (
             page_cache(self.db, STREAM_CACHE_KIB),
@@ -211,7 +211,8 @@ class NearDuplicateGroups(NearDuplicateLookup):
             return stop()
 
         try:
-            pairs = chunk_candidates(chunk, source.pages(grouped, len(ids)), stop_and_pump)
+            grouped_side = source.pages(grouped, len(ids), stop_and_pump)
+            pairs = chunk_candidates(chunk, grouped_side, stop_and_pump)
             if pairs is None:
                 report.cancelled = True
             else:

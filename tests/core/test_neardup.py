@@ -256,3 +256,30 @@ def test_sketches_of_texts_equal_the_sketches_of_their_fingerprints() -> None:
     for text in texts:
         expected.extend(sketch(*fingerprint(text)))
     assert sketch_texts(texts) == expected
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_late_holders_are_those_band_candidates_never_pairs_a_later_article_with(
+    monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """A run's index keeps a key's holders up to its first BUCKET_PEERS, earlier ones
+    first, and leaves out the rest by :func:`core.neardup.late_holders`: exactly the
+    positions that :func:`core.neardup.band_candidates` never pairs with a later article
+    holding the key (here, one appended after each)."""
+    import random
+
+    import core.neardup
+    from core.neardup import band_candidates, late_holders
+
+    monkeypatch.setattr(core.neardup, "BUCKET_PEERS", 4)
+    rng = random.Random(seed)
+    keys = [rng.choice([0, 1, 2, 3, 5, 8, 13, 21, 34]) for _ in range(60)]
+    held = {1: 4, 2: 3, 5: 1, 99: 2}
+    late = late_holders(keys, held)
+    for key in set(keys) - {0}:
+        probe = [*keys, key]  # a later holder: paired with every kept one
+        paired = {j for j, i in band_candidates(probe, held) if i == len(keys)}
+        mine = {pos for pos, k in enumerate(keys) if k == key}
+        assert paired == mine - set(late), key
+    assert late == sorted(late) and all(keys[pos] for pos in late)
+    assert {pos for pos, k in enumerate(keys) if k == 1} <= set(late)  # held full already

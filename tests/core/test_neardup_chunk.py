@@ -1,6 +1,7 @@
-"""A chunk's candidate pairs, found against grouped sketches that stream past in pages, equal
-those of all the articles' bands at once (the grouped ones first), however the bands are
-split into passes and the grouped ones into pages."""
+"""A chunk's candidate pairs, found against grouped sketches that stream past in pages or
+looked up in an index of their keys, equal those of all the articles' bands at once (the
+grouped ones first), however the bands are split into passes and the grouped ones into
+pages or additions."""
 
 from __future__ import annotations
 
@@ -10,8 +11,17 @@ from pathlib import Path
 import pytest
 
 import core.neardup_chunk
-from core.neardup import SKETCH_KEYS, band_candidates, sketch_bins, sketch_texts, worth_checking
-from core.neardup_chunk import SKETCH_BYTES, Chunk, GroupedCopy, chunk_candidates, sketch_blob
+from core.neardup import (
+    SKETCH_BYTES,
+    SKETCH_KEYS,
+    band_candidates,
+    sketch_bins,
+    sketch_blob,
+    sketch_texts,
+    worth_checking,
+)
+from core.neardup_chunk import Chunk, GroupedCopy, chunk_candidates
+from storage.near_duplicate_index import KeyIndex
 from tests.fixtures.rewrites import corpus
 
 TEXTS = [a.text for a in corpus(6, stories=5, background=8)] + [
@@ -55,6 +65,44 @@ def test_pairs_against_streamed_pages_equal_one_pass_over_all(
     assert set(found) == {pair for pair in want if pair[1] >= split}
     assert found == sorted(found, key=lambda pair: (pair[1], pair[0]))
     assert len(passes) == -(-SKETCH_KEYS // max(1, min(SKETCH_KEYS, budget // 9)))
+
+
+@pytest.mark.parametrize("budget", [500_000, 7 * 9, 1])
+def test_pairs_looked_up_in_an_index_equal_one_pass_over_all(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, budget: int
+) -> None:
+    """The index a run of several chunks keeps: made of the articles grouped before the
+    run (in two parts, in id order), then joined by each chunk as its candidates are
+    found, it finds the pairs one pass over all finds, and nothing named is left."""
+    monkeypatch.setattr(core.neardup_chunk, "KEYSET_BUDGET", budget)
+    sketches = sketch_texts(TEXTS)
+    split, middle = len(TEXTS) - 9, len(TEXTS) - 4  # grouped; a chunk; the last chunk
+    stored = sketch_blob(sketches[: split * SKETCH_KEYS])
+    index = KeyIndex(str(tmp_path))
+    try:
+        index.add(list(range(0, 4)), stored[: 4 * SKETCH_BYTES])
+        index.add(list(range(4, split)), stored[4 * SKETCH_BYTES :])
+        found: list[tuple[int, int]] = []
+        for start, end in ((split, middle), (middle, len(TEXTS))):
+            part = sketches[start * SKETCH_KEYS : end * SKETCH_KEYS]
+            pairs = chunk_candidates(Chunk(list(range(start, end)), part), index, lambda: False)
+            assert pairs is not None
+            assert pairs == sorted(pairs, key=lambda pair: (pair[1], pair[0]))
+            found += pairs
+        want = {pair for pair in _one_pass(sketches) if pair[1] >= split}
+        assert sum(a < split for a, _ in want) > 3
+        assert any(split <= a < middle <= b for a, b in want)  # the chunk before, indexed
+        assert set(found) == want and len(found) == len(want)
+        assert list(index.ids) == list(range(len(TEXTS)))
+    finally:
+        index.close()
+    stopped = KeyIndex(str(tmp_path))
+    try:
+        chunk = Chunk(list(range(len(TEXTS))), sketches)
+        assert chunk_candidates(chunk, stopped, lambda: True) is None
+    finally:
+        stopped.close()
+    assert not list(tmp_path.iterdir())
 
 
 def test_a_chunk_with_nothing_grouped_reads_no_pages_and_a_stop_gives_none() -> None:
@@ -113,7 +161,10 @@ def test_a_key_with_its_first_holders_counted_is_no_longer_looked_up(
     assert places.held() == {7: 3, 9: 1}
 
 
-def test_a_grouped_article_is_paired_exactly_where_worth_checking_says_at_each_edge() -> None:
+@pytest.mark.parametrize("indexed", [False, True])
+def test_a_grouped_article_is_paired_exactly_where_worth_checking_says_at_each_edge(
+    tmp_path: Path, indexed: bool
+) -> None:
     """The scan counts differing word bins inline (a call per pair was a tenth of a late
     chunk): pairs with a grouped article sharing one band key, at and beside each
     threshold of :func:`core.neardup.worth_checking`, are kept exactly where it says."""
@@ -146,7 +197,13 @@ def test_a_grouped_article_is_paired_exactly_where_worth_checking_says_at_each_e
     others = [keys(like(words, w), like(skeleton, s - 2, last)) for w, s in cases]
     grouped = sketch_blob(array("I", keys(words, skeleton)))
     chunk = Chunk(list(range(1, len(others) + 1)), array("I", [k for o in others for k in o]))
-    found = chunk_candidates(chunk, lambda: [([0], grouped)], lambda: False)
+    index = KeyIndex(str(tmp_path))
+    index.add([0], grouped)
+    try:
+        source = index if indexed else lambda: [([0], grouped)]
+        found = chunk_candidates(chunk, source, lambda: False)
+    finally:
+        index.close()
     assert found is not None
     base = sketch_bins(grouped)
     want = {

@@ -295,8 +295,8 @@ def test_a_stop_while_the_next_chunk_is_sketched_ahead_leaves_it_whole_to_the_ne
 def test_chunks_and_passes_find_exactly_the_candidate_pairs_of_one_pass(
     project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, peers: int
 ) -> None:
-    """The pairs checked exactly, chunk by chunk against the grouped sketches streamed
-    past, equal those of all articles' bands at once; with ``peers`` = 1 only a key's
+    """The pairs checked exactly, chunk by chunk against the grouped articles' keys in an
+    index, equal those of all articles' bands at once; with ``peers`` = 1 only a key's
     first holder (grouped or in the chunk) is compared with the later ones, which leaves
     out pairs that sharing a key would have made."""
     import core.neardup
@@ -321,7 +321,7 @@ def test_chunks_and_passes_find_exactly_the_candidate_pairs_of_one_pass(
     def recording(chunk, grouped, stop):  # type: ignore[no-untyped-def]
         pairs = candidates(chunk, grouped, stop)
         found.update(pairs)
-        sources.append(type(getattr(grouped, "__self__", None)).__name__)
+        sources.append(type(getattr(grouped, "__self__", grouped)).__name__)
         return pairs
 
     monkeypatch.setattr(stored, "chunk_candidates", recording)
@@ -350,9 +350,9 @@ def test_chunks_and_passes_find_exactly_the_candidate_pairs_of_one_pass(
     want = one_pass()
     assert len(want) > 20
     assert found == want
-    # Nothing grouped for the first chunk; the next ones stream a copy made once and
-    # joined by each written chunk (several passes a chunk, so not the table each time).
-    assert sources[0] == "NoneType" and set(sources[1:]) == {"GroupedCopy"}
+    # A run of several chunks: each looks its keys up in an index made once (empty for the
+    # first) and joined by each chunk, not in the table.
+    assert set(sources) == {"KeyIndex"}
     assert len(sources) == -(-len(texts) // 13) > 2 and len(table_reads) == 1
     if peers < 32:
         monkeypatch.setattr(core.neardup, "BUCKET_PEERS", 32)

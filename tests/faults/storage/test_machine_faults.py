@@ -121,13 +121,16 @@ def test_an_import_onto_a_full_disk_is_one_line_and_a_rerun_completes_it(tmp_pat
             assert project.count_articles() == 1501
 
 
+@pytest.mark.parametrize("indexed", [False, True])
 def test_grouping_reads_the_project_when_the_disk_has_no_room_for_its_copy(
-    tmp_path: Path,
+    tmp_path: Path, indexed: bool
 ) -> None:
     """The near-duplicate pass copies the grouped sketches beside the project for a run of
-    many passes; on a full disk it reads them from the project each pass instead, as it
-    always could, and does not try again for the rest of the run."""
-    from core.neardup_chunk import SKETCH_BYTES
+    many passes, or indexes their keys there for a run of many chunks; on a full disk it
+    reads them from the project instead, as it always could, does not try again for the
+    rest of the run, and leaves nothing behind."""
+    from core.neardup import SKETCH_BYTES
+    from storage.near_duplicate_index import KeyIndex
     from storage.near_duplicate_sources import GroupedSource
 
     pages = [([1, 2], b"\x01" * 2 * SKETCH_BYTES), ([3], b"\x02" * SKETCH_BYTES)]
@@ -136,13 +139,17 @@ def test_grouping_reads_the_project_when_the_disk_has_no_room_for_its_copy(
         return iter(pages)
 
     with mounted_tmpfs(tmp_path / "disk", size="1m") as disk:
-        roomy = GroupedSource(table, str(disk))
-        copied = roomy.pages(3, 100_000)  # 20 passes for a chunk of 100,000: worth a copy
-        assert copied is not table and copied is not None
-        assert list(copied()) == [([1, 2, 3], b"".join(block for _, block in pages))]
+        roomy = GroupedSource(table, str(disk), indexed=indexed)
+        made = roomy.pages(3, 100_000)  # 20 passes for a chunk of 100,000: worth a copy
+        if indexed:
+            assert isinstance(made, KeyIndex) and list(made.ids) == [1, 2, 3]
+            assert made.sketch(2) == pages[1][1]
+        else:
+            assert made is not table and made is not None and not isinstance(made, KeyIndex)
+            assert list(made()) == [([1, 2, 3], b"".join(block for _, block in pages))]
         roomy.close()
         fill_disk(disk)
-        full = GroupedSource(table, str(disk))
+        full = GroupedSource(table, str(disk), indexed=indexed)
         assert full.pages(3, 100_000) is table
         full.written([(4, 4, b"\x03" * SKETCH_BYTES)])
         assert full.pages(4, 100_000) is table
