@@ -69,7 +69,7 @@ class GroupedKeys(Protocol):
     @property
     def ids(self) -> Sequence[int]: ...
 
-    def holders(self, band: int, keys: Sequence[int]) -> list[int]:
+    def holders(self, band: int, keys: Sequence[int]) -> Iterable[int]:
         """The rows (``key << POSITION_BITS | position``) of ``band`` holding any of
         ``keys`` (0 is no key), by key and, within a key, by position."""
         ...

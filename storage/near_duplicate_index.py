@@ -30,8 +30,9 @@ import sqlite3
 import tempfile
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import compress
+from operator import itemgetter
 
 from core.neardup import SKETCH_BYTES, SKETCH_KEYS, late_holders, stored_keys
 from core.neardup_chunk import POSITION_BITS, POSITION_MASK
@@ -119,18 +120,19 @@ class KeyIndex:
             held = Counter(row >> POSITION_BITS for row in self.holders(band, column))
             self.keep(band, base, column, late_holders(column, held))
 
-    def holders(self, band: int, keys: Sequence[int]) -> list[int]:
+    def holders(self, band: int, keys: Sequence[int]) -> Iterator[int]:
         """The rows (``key << POSITION_BITS | position``) of ``band`` holding any of ``keys``
-        (0 is no key), by key and, within a key, in the order they were added."""
+        (0 is no key), by key and, within a key, in the order they were added; read as
+        they are taken (a band's may be several hundred thousand)."""
         wanted = sorted(set(compress(keys, keys))) if self._kept else []
         if not wanted:
-            return []
+            return iter(())
         cursor = self._db.execute(
             f"SELECT k.id FROM json_each(?) AS j JOIN k{band} AS k ON k.id BETWEEN "
             f"j.value << {POSITION_BITS} AND (j.value << {POSITION_BITS}) + {POSITION_MASK}",
             (_json(wanted),),
         )
-        return [row for (row,) in cursor]
+        return map(itemgetter(0), cursor)
 
     def sketch(self, position: int) -> bytes:
         """The sketch at ``position``, read :data:`_READ_AHEAD` at a time: a chunk asks for
