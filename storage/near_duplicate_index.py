@@ -79,7 +79,7 @@ class KeyIndex:
         self._kept = False  # no key entered yet: nothing to look up
         self._block = (-1, b"")
 
-    def extend(self, ids: Sequence[int], stored: bytes) -> int:
+    def extend(self, ids: Sequence[int], stored: bytes | memoryview) -> int:
         """Give articles ``ids`` (ascending, after :attr:`last_id`) positions, with their
         sketches as stored side by side; their keys go in by :meth:`keep`. Returns the
         first position. On an error (OSError: a full disk) the index is not to be used
@@ -89,7 +89,12 @@ class KeyIndex:
         base = len(self.ids)
         if ids:
             self._sketches.seek(base * SKETCH_BYTES)
-            self._sketches.write(stored)
+            view = memoryview(stored).cast("B")
+            while view:  # an unbuffered write may take part of it
+                written = self._sketches.write(view)
+                if not written:
+                    raise OSError("the index's sketches could not be written")
+                view = view[written:]
             self._block = (-1, b"")
             self.ids.extend(ids)
             self.last_id = ids[-1]
