@@ -11,15 +11,17 @@ key packed into the rowid (``key << 31 | position``), so that a key's holders ar
 range of the table's B-tree, in the order they were grouped. Python cannot look up nine
 million keys a chunk quickly in any structure of its own (a sorted run and ``bisect``
 costs ~1.3 µs a key, before keeping it sorted); SQLite joins a chunk's sorted keys
-(``json_each``, one parameter) with a table in C, ~0.3 µs a key, and inserts them at
-~0.4 µs, the same for the tenth chunk of a million as for the second. A key keeps its first
+(``json_each``, one parameter) with a table in C, ~0.4 µs a key, and makes, orders and
+inserts its rows at ~1 µs, the same for the tenth chunk of a million as for the second
+(``docs/measurements.md``, 2026-12-07 20:10). A key keeps its first
 :data:`core.neardup.BUCKET_PEERS` holders only, as the scan counts them: later holders are
 never compared.
 
 The database and a file of the sketches (read for the holders found) are temporary: the
 database's name is removed as soon as it is open where the system allows (Linux, macOS),
-and both go when closed or when the process ends, however it ends. They take ~790 bytes an
-article (~0.8 GB at a million), beside the project, on the disk it has room on.
+and both go when closed or when the process ends, however it ends. They take ~1.8 kB an
+article (~15 bytes a key, and the sketch; 1.8 GB at a million), beside the project, on the
+disk it has room on.
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ class KeyIndex:
             raise
         self.ids = array("q")
         self.last_id = -1
-        self._kept = False  # no key entered yet: nothing to look up
+        self._kept: set[int] = set()  # the bands some key was entered into
         self._block = (-1, b"")
 
     def extend(self, ids: Sequence[int], stored: bytes | memoryview) -> int:
@@ -107,7 +109,7 @@ class KeyIndex:
         order by SQLite (in Python they cost ~1 µs a key). On an error
         (:class:`sqlite3.Error`: a full disk) the index is not to be used again: close it
         (the scratch database keeps no journal, so a failed statement may leave part)."""
-        self._kept = True
+        self._kept.add(band)
         self._db.execute(
             f"INSERT INTO k{band}(id) SELECT (value << {POSITION_BITS}) | (? + key)"
             " FROM json_each(?) WHERE value != 0 AND key NOT IN (SELECT value FROM"
@@ -129,7 +131,7 @@ class KeyIndex:
         """The rows (``key << POSITION_BITS | position``) of ``band`` holding any of ``keys``
         (0 is no key), by key and, within a key, in the order they were added; read as
         they are taken (a band's may be several hundred thousand)."""
-        wanted = sorted(set(compress(keys, keys))) if self._kept else []
+        wanted = sorted(set(compress(keys, keys))) if band in self._kept else []
         if not wanted:
             return iter(())
         cursor = self._db.execute(

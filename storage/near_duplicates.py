@@ -13,12 +13,14 @@ Articles without a row are grouped in chunks of up to :data:`NEW_CHUNK`, in id o
    idle otherwise;
 2. candidates (:func:`core.neardup_chunk.chunk_candidates`): each grouped holder of one
    of the chunk's keys (a key's first :data:`core.neardup.BUCKET_PEERS`) is paired with
-   the chunk's holders of it; the chunk's own pairs follow. A run of several chunks looks
-   the keys up in a :class:`storage.near_duplicate_index.KeyIndex`, made from the table once and
-   joined by each written chunk, so that a chunk costs the same however many were grouped
-   before it. A run of one chunk scans the grouped sketches instead, from the table (or a
-   :class:`core.neardup_chunk.GroupedCopy` when its bands take several passes): making an
-   index of a large project costs more than one scan of it. Both go in temporary files
+   the chunk's holders of it; the chunk's own pairs follow. A run of
+   :data:`INDEX_FROM_CHUNKS` chunks or more looks the keys up in a
+   :class:`storage.near_duplicate_index.KeyIndex`, made from the table once and joined by
+   each chunk, so that a chunk costs the same however many were grouped before it. A
+   shorter run scans the grouped sketches instead, from the table (or a
+   :class:`core.neardup_chunk.GroupedCopy` when its bands take several passes): the scan
+   costs less for the first chunks of a run, and making an index of a large project costs
+   more than a few scans of it. Both go in temporary files
    beside the project; a run that cannot write them (a full disk, say) reads the table
    each time as before. Memory does not grow with the project. A pair whose bins make it
    worth checking (:func:`core.neardup.worth_checking`) is kept;
@@ -63,6 +65,14 @@ from storage.near_duplicate_sources import (
 
 #: New articles sketched and compared at once (384 bytes of sketch each).
 NEW_CHUNK = 100_000
+#: Runs of at least this many chunks find the grouped holders of a chunk's keys in an index
+#: (:class:`storage.near_duplicate_index.KeyIndex`); shorter runs scan the grouped sketches.
+#: The index costs ~20 s a chunk of 100,000 for its own upkeep, the same for every chunk;
+#: the scan costs 96 lookups for each grouped article, 64-390 ns each on the machines
+#: measured (6-37 s a chunk against a million grouped), growing with the project. At a
+#: million the two passes took the same time on the faster of those machines (506.9 and
+#: 505.7 s, ``bench/bench_neardup_pass.py``); the scan's first chunks are the cheaper.
+INDEX_FROM_CHUNKS = 5
 WRITE_ROWS = 20_000
 #: Chunks of at least this many articles are sketched by worker processes
 #: (:func:`storage.near_duplicate_sources.sketch_workers`).
@@ -135,8 +145,9 @@ class NearDuplicateGroups(NearDuplicateLookup):
         # The copy goes beside a project file (the disk it has room on; /tmp may be memory);
         # PostgreSQL's: in the system's temporary folder.
         folder = os.path.dirname(os.path.abspath(self.db.database)) if is_sqlite(self.db) else None
-        # A run of several chunks looks their keys up in an index; one chunk scans.
-        source = GroupedSource(self._stored_sketches, folder, indexed=total > NEW_CHUNK)
+        # A long run looks the chunks' keys up in an index; a short one scans.
+        indexed = total > (INDEX_FROM_CHUNKS - 1) * NEW_CHUNK
+        source = GroupedSource(self._stored_sketches, folder, indexed=indexed)
         ahead: NextChunk | None = None
         with (
             page_cache(self.db, STREAM_CACHE_KIB),

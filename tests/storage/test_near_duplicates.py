@@ -291,12 +291,13 @@ def test_a_stop_while_the_next_chunk_is_sketched_ahead_leaves_it_whole_to_the_ne
     assert len(want) >= 4 and sorted(project.near_duplicates.near_duplicate_groups()) == want
 
 
+@pytest.mark.parametrize("indexed", [True, False])
 @pytest.mark.parametrize("peers", [32, 1])
 def test_chunks_and_passes_find_exactly_the_candidate_pairs_of_one_pass(
-    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, peers: int
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, peers: int, indexed: bool
 ) -> None:
     """The pairs checked exactly, chunk by chunk against the grouped articles' keys in an
-    index, equal those of all articles' bands at once; with ``peers`` = 1 only a key's
+    index (a long run) or streamed past (a short one), equal those of all articles' bands at once; with ``peers`` = 1 only a key's
     first holder (grouped or in the chunk) is compared with the later ones, which leaves
     out pairs that sharing a key would have made."""
     import core.neardup
@@ -309,6 +310,7 @@ def test_chunks_and_passes_find_exactly_the_candidate_pairs_of_one_pass(
     monkeypatch.setattr(core.neardup_chunk, "BUCKET_PEERS", peers)
     monkeypatch.setattr(core.neardup_chunk, "KEYSET_BUDGET", 13 * 7)  # 7 bands a pass
     monkeypatch.setattr(stored, "NEW_CHUNK", 13)
+    monkeypatch.setattr(stored, "INDEX_FROM_CHUNKS", 2 if indexed else 99)
     monkeypatch.setattr(stored, "_STREAM", 4)
     texts = [a.text for a in corpus(5, stories=6, background=8)]
     texts += ["Berita 𠮷野 القاهرة\r\nhari ini 😀 banjir besar di kota", "😀 🎉"]
@@ -350,9 +352,14 @@ def test_chunks_and_passes_find_exactly_the_candidate_pairs_of_one_pass(
     want = one_pass()
     assert len(want) > 20
     assert found == want
-    # A run of several chunks: each looks its keys up in an index made once (empty for the
-    # first) and joined by each chunk, not in the table.
-    assert set(sources) == {"KeyIndex"}
+    # A long run: each chunk looks its keys up in an index made once (empty for the first)
+    # and joined by each chunk. A short one: nothing grouped for the first chunk; the next
+    # ones stream a copy made once and joined by each written chunk (several passes a
+    # chunk). Neither reads the table again.
+    if indexed:
+        assert set(sources) == {"KeyIndex"}
+    else:
+        assert sources[0] == "NoneType" and set(sources[1:]) == {"GroupedCopy"}
     assert len(sources) == -(-len(texts) // 13) > 2 and len(table_reads) == 1
     if peers < 32:
         monkeypatch.setattr(core.neardup, "BUCKET_PEERS", 32)
