@@ -41,12 +41,12 @@ def sketch_jobs(
 
 class GroupedSource:
     """Where one run reads the grouped sketches: the table, or what is made of it once and
-    kept while it holds what the table holds. A run of one chunk scans a copy
-    (:class:`core.neardup_chunk.GroupedCopy`) when its bands take several passes; a run
-    of several chunks (``indexed``) looks its keys up in a
-    :class:`storage.near_duplicate_index.KeyIndex`, so that the tenth chunk costs what the second
-    does. A disk with no room for them leaves the run reading the table, as it always
-    could."""
+    kept while it holds what the table holds. A short run scans a copy
+    (:class:`core.neardup_chunk.GroupedCopy`) when its bands take several passes; a long
+    run (``indexed``: :data:`storage.near_duplicates.INDEX_FROM_CHUNKS`) looks its keys up
+    in a :class:`storage.near_duplicate_index.KeyIndex`, so that no chunk looks up the keys
+    of every article grouped before it. A disk with no room for them leaves the run reading
+    the table, as it always could."""
 
     #: Grouped articles indexed at once when the index is made from the table.
     BUILD = 10_000
