@@ -214,3 +214,59 @@ def _setting(path: Path, key: str) -> object:
     finally:
         conn.close()
     return None if row is None else json.loads(row[0])
+
+
+@pytest.mark.parametrize("mode", ["never", "always", "refilled"])
+def test_the_key_filter_spares_probes_and_changes_no_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    """A run that keeps a filter of the stored keys asks the table about the stored lines
+    it meets and few of its new ones, and stores the same table, samples and first ids as
+    a run that asks about all of them; so does one whose filter keeps filling up and is
+    made again, larger, from the table. The second import meets lines stored by the first
+    (footers, headers) and lines of its own."""
+    import core.suggest.key_filter as kf
+    import storage.repeated_lines as rl
+
+    monkeypatch.setattr(rl, "COUNT_BATCH", 40)
+    monkeypatch.setattr(rl, "WINDOW_LINES", 60)
+    monkeypatch.setattr(rl, "FILTER_FROM", -1 if mode == "never" else 10**9)
+    if mode == "refilled":
+        monkeypatch.setattr(kf, "MIN_CAPACITY", 1)
+        monkeypatch.setattr(rl, "FILTER_MARGIN", 0.01)
+        monkeypatch.setattr(rl, "FILTER_PAGE", 7)  # made from many pages
+    probed: set[str] = set()
+    made: list[int] = []
+    ask, make = rl.RepeatedLines._stored_counts, rl.RepeatedLines._key_filter
+
+    def asking(self: rl.RepeatedLines, keys: dict[str, list[str]]) -> dict:
+        probed.update(key for part in keys.values() for key in part)
+        return ask(self, keys)
+
+    def making(self: rl.RepeatedLines, capacity: float) -> kf.KeyFilter:
+        made.append(int(capacity))
+        return make(self, capacity)
+
+    monkeypatch.setattr(rl.RepeatedLines, "_stored_counts", asking)
+    monkeypatch.setattr(rl.RepeatedLines, "_key_filter", making)
+    with Project.create(tmp_path / "p.tandai") as project:
+        prepared(project, 150)
+        project.suggestions.update_repeated_index()
+        before = {row[1] for row in _table(project)}
+        project.imports.store_articles(article(n) for n in range(150, 230))
+        probed.clear()
+        project.suggestions.update_repeated_index()
+        table = _table(project)
+        assert {(s, k): n for s, k, n, _sample, _ids in table} == _reference_counts(project)
+        project.suggestions.run_suggesters(only_new=True)
+        assert stored(project) == expected(project)
+    met = {row[1] for row in table if json.loads(row[4])[-1] > 150}  # in the 2nd import
+    assert met & before and met - before  # both kinds, or the test shows nothing
+    assert met & before <= probed  # a stored line is always asked about
+    new_asked = len(probed & (met - before)) / len(met - before)
+    if mode == "never":
+        assert made == [] and new_asked == 1
+    elif mode == "always":
+        assert new_asked < 0.1 and len(made) == 2  # one a run
+    else:
+        assert len(made) > 4
