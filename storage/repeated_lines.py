@@ -36,8 +36,14 @@ COUNT_BATCH = 500
 #: 21,000 pages of 16 KB, 4,200 new lines a page of 500 articles). Written together in key
 #: order, a window's lines share those pages: measured on the million's table, 49 us a new
 #: line written 4,181 at a time as they come, 20 us from a window of 40,000, 9 us from one
-#: of 160,000. A window of 150,000 lines holds ~19,000 articles' counts, a few tens of MB.
-WINDOW_LINES = 150_000
+#: of 160,000. Once the index has more pages than a window has lines' worth, every window
+#: rewrites all of them, so the fewer the windows the less an article costs at a million:
+#: counting a million alone, 150,000 lines a window took 129.0 s (each 200,000 articles
+#: 21.1 s at first, 29.9 s for the last; the commits held the lock 4.7 s, then 13.0 s),
+#: 300,000 took 110.9 s (19.6 s, then 22.8 s; 3.9 s, then 7.5 s). A window of 300,000
+#: lines holds ~38,000 articles' counts, ~50 MB (+26 MB against 150,000; the catch-up's
+#: peak, reached in other passes, stayed at 283-285 MB).
+WINDOW_LINES = 300_000
 #: The write lock one commit of a window's lines may hold (ms); the next slices are sized
 #: by it (:func:`next_slice_size`), so that a label key pressed meanwhile waits no longer.
 COUNT_HOLD_MS = 100.0
