@@ -190,7 +190,9 @@ class RepeatedLines(ProjectPart):
         dropped (the next run counts its articles again: a few seconds of work at most),
         one being written stops after the commit under way, its mark saying how far it got
         (writing all of it could take over a second at a million, which closing the
-        project would wait for)."""
+        project would wait for). A run that counts many articles against the lines stored
+        (:data:`FILTER_FROM`) first reads the stored keys into a filter, so that it asks
+        the table only about the lines that may be stored."""
         k = self.repeated_min_articles()
         upto = int(self.project.get_setting("suggest.repeated_upto", 0))
         mark = self.project.get_setting(WINDOW_MARK)
@@ -216,16 +218,20 @@ class RepeatedLines(ProjectPart):
 
         model = self._repeated_model()
         stored_lines = model.select(pw.fn.MAX(model.id)).scalar() or 0  # no row is deleted
+        filtered = total * FILTER_FROM >= stored_lines
         keys: KeyFilter | None = None
 
         def take(window: Window, ids: list[int], lines: list[CountedLine]) -> None:
             nonlocal done, keys
             unknown = window.unknown(lines)
-            if total * FILTER_FROM >= stored_lines:
+            if filtered:
                 if keys is None or keys.full:
                     new = sum(map(len, unknown.values())) / len(ids) * (total - done)
                     wanted = (stored_lines + new) * FILTER_MARGIN
-                    keys = self._key_filter(wanted if keys is None else 2 * keys.capacity)
+                    made = self._key_filter(wanted if keys is None else 2 * keys.capacity, stop)
+                    if made is None:
+                        return  # a stop: the page is left out, and the run ends before it
+                    keys = made
                 unknown = {
                     source: held
                     for source, part in unknown.items()
@@ -262,9 +268,10 @@ class RepeatedLines(ProjectPart):
             self._write_window(window, k, None, marks, counted, stop, keys)
         return counted
 
-    def _key_filter(self, capacity: float) -> KeyFilter:
+    def _key_filter(self, capacity: float, stop: Callable[[], bool]) -> KeyFilter | None:
         """A filter made for ``capacity`` keys, holding every line key stored now: read
-        from the (source, key) index in keyset pages, never all at once."""
+        from the (source, key) index in keyset pages, never all at once; None if ``stop``
+        said so between two pages (at a million the keys take ~8 s to read)."""
         keys = KeyFilter(int(capacity))
         table = self._repeated_model()._meta.table_name
         p = self.db.param
@@ -280,6 +287,8 @@ class RepeatedLines(ProjectPart):
                     return keys
                 keys.add(key for _source, key in rows)
                 last = rows[-1]
+                if stop():
+                    return None
 
     def _rows_by_key(
         self, columns: str, keys: dict[str, list[str]], min_articles: int = 0

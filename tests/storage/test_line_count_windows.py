@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -243,9 +244,9 @@ def test_the_key_filter_spares_probes_and_changes_no_count(
         probed.update(key for part in keys.values() for key in part)
         return ask(self, keys)
 
-    def making(self: rl.RepeatedLines, capacity: float) -> kf.KeyFilter:
+    def making(self: rl.RepeatedLines, capacity: float, stop: Callable[[], bool]) -> object:
         made.append(int(capacity))
-        return make(self, capacity)
+        return make(self, capacity, stop)
 
     monkeypatch.setattr(rl.RepeatedLines, "_stored_counts", asking)
     monkeypatch.setattr(rl.RepeatedLines, "_key_filter", making)
@@ -270,3 +271,42 @@ def test_the_key_filter_spares_probes_and_changes_no_count(
         assert new_asked < 0.1 and len(made) == 2  # one a run
     else:
         assert len(made) > 4
+
+
+def test_a_stop_while_the_key_filter_is_made_ends_the_run_before_its_first_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading the stored keys into the filter takes seconds at a million, so a stop is
+    heard between its pages: the run writes nothing, and the next run counts it all."""
+    import storage.repeated_lines as rl
+
+    monkeypatch.setattr(rl, "COUNT_BATCH", 40)
+    monkeypatch.setattr(rl, "FILTER_FROM", 10**9)
+    monkeypatch.setattr(rl, "FILTER_PAGE", 3)
+    with Project.create(tmp_path / "p.tandai") as project:
+        prepared(project, 150)
+        project.suggestions.update_repeated_index()
+        before, upto = _table(project), project.get_setting("suggest.repeated_upto")
+        project.imports.store_articles(article(n) for n in range(150, 230))
+        asked: list[int] = []
+
+        def stop_at_second() -> bool:  # the first is the count's, after its first page
+            asked.append(1)
+            return len(asked) >= 2
+
+        made: list[object] = []
+        make = rl.RepeatedLines._key_filter
+
+        def making(self: rl.RepeatedLines, capacity: float, stop: Callable[[], bool]) -> object:
+            made.append(make(self, capacity, stop))
+            return made[-1]
+
+        monkeypatch.setattr(rl.RepeatedLines, "_key_filter", making)
+        project.suggestions.update_repeated_index(should_stop=stop_at_second)
+        assert made == [None]  # heard while the filter was made
+        assert _table(project) == before
+        assert project.get_setting("suggest.repeated_upto") == upto
+        assert project.get_setting(rl.WINDOW_MARK) is None
+        project.suggestions.update_repeated_index()
+        table = _table(project)
+        assert {(s, k): n for s, k, n, _sample, _ids in table} == _reference_counts(project)
