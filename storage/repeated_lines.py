@@ -69,9 +69,10 @@ WINDOW_MARK = "suggest.repeated_window"
 #: A run keeps a filter of the stored line keys (:mod:`core.suggest.key_filter`) when it
 #: counts at least one article for every FILTER_FROM lines stored. Each new line it meets
 #: is then spared a probe of the table, ~6 us once the table outgrows the page cache (a
-#: news article has ~8 new lines); making the filter reads every stored key, 0.8 us each
-#: (measured at a million articles: 8.4 million keys in 6.7 s, 10.5 MB). Below that, the
-#: run's new lines cost less to probe than the stored keys cost to read.
+#: news article has ~8 new lines); making the filter reads every stored key, ~0.9 us each
+#: (measured at a million articles: 8.4 million keys in 6.7-7.9 s, 10.5 MB). Below that,
+#: the run's new lines cost less to probe than the stored keys cost to read (100,000 more
+#: into a counted million: 15.0 s probing, 21.2 s with a filter made).
 FILTER_FROM = 50
 #: The filter is made for the lines stored and this many times the new lines a run's
 #: first page had, times the articles still to count (a larger one is made if it fills).
