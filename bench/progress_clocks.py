@@ -23,6 +23,8 @@ class PassClock:
 
     def seen(self, progress: object) -> None:
         phase = getattr(progress, "phase", "")
+        # The full-text index's compaction ends its pass.
+        phase = "index" if phase == "compact" else phase
         # ImportProgress: "languages" or "index" (the full-text index); the suggesters'
         # "index" (their repeated-line count) comes before their "suggest".
         ours = isinstance(progress, ImportProgress) or phase in ("suggest", "near-duplicates")

@@ -204,6 +204,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         "store": ("reading", "B"),
         "languages": ("languages", "articles"),
         "index": ("indexing", "articles"),
+        "compact": ("compacting", "pages"),
     }
 
     def on_progress(p: ImportProgress) -> None:

@@ -19,7 +19,10 @@ _PHASES = {
     "index": "Indexing",
     "suggest": "Looking for suggestions",
     "near-duplicates": "Grouping near-duplicates",
+    "compact": "Compacting the search index",
 }
+#: What a phase counts, where it is not articles.
+_UNITS = {_PHASES["compact"]: "pages"}
 
 
 class CatchUp(QObject):
@@ -76,7 +79,7 @@ class CatchUp(QObject):
     def _progressed(self, done: int, total: int, text: str) -> None:
         """On the UI thread (the job relays its worker's reports): a status line, and once
         the last language is stored, ``languagesDetected``."""
-        self.progressed.emit(f"{text}: {done:,} of {total:,} articles")
+        self.progressed.emit(f"{text}: {done:,} of {total:,} {_UNITS.get(text, 'articles')}")
         if text == _PHASES["languages"] and done >= total and not self._closed:
             self.languagesDetected.emit()
 

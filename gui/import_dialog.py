@@ -44,6 +44,7 @@ _PHASES = {
     "store": "Reading and storing",
     "languages": "Detecting languages",
     "index": "Indexing for search",
+    "compact": "Compacting the search index",
 }
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class ImportProgress:
     """``phase`` is "store" (done/total in bytes of the files, ``articles`` = records read so
-    far), "languages" or "index" (done/total in articles)."""
+    far), "languages" or "index" (done/total in articles), or "compact" (the full-text
+    index's segments merged after a large pass: done/total in its leaf pages)."""
 
     phase: str
     done: int

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
+import storage.search_index as search_index
 from core.query import ArticleFilter
 from gui.file_drops import FileDrops
 from gui.main_window import MainWindow
@@ -60,6 +62,30 @@ def test_the_article_header_shows_the_language_once_the_background_has_detected_
     assert meta.text().split(" · ")[-1] == "id"
     assert window.status.language.text() == "Language: id"
     assert window.workspace.article_id == first  # nothing reopened or moved
+
+
+def test_the_status_line_counts_the_search_index_merge_in_pages(
+    qtbot, project_path: Path, settings: QSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A segment an article: the catch-up's index pass doubles the (empty) index, then
+    # merges its segments into one, and says so in the status line.
+    monkeypatch.setattr(search_index, "INDEX_BATCH", 1)
+    window = open_window(qtbot, project_path, settings)
+    try:
+        messages: list[str] = []
+        window.catch_up.progressed.connect(messages.append)
+        qtbot.waitUntil(lambda: window.project.imports.pending_index() == 0, timeout=15_000)
+        qtbot.waitUntil(lambda: not window.catch_up.job.is_running(), timeout=15_000)
+        merging = [m for m in messages if m.startswith("Compacting the search index: ")]
+        assert merging and all(m.endswith(" pages") for m in merging)
+        segments = window.project.db.execute_sql(
+            "SELECT COUNT(DISTINCT segid) FROM article_fts_idx"
+        ).fetchone()[0]
+        assert segments == 1
+        assert window.project.count_articles(ArticleFilter(text="merendam")) == 1
+    finally:
+        window.close()
+        window.project.close()
 
 
 def test_dropped_data_files_go_to_import_and_a_dropped_project_opens(qtbot, tmp_path: Path) -> None:
